@@ -1,0 +1,3 @@
+from runbookc.cli import main
+
+main()

@@ -1,0 +1,36 @@
+"""Lint documents: front matter, approvals, links, scripts. Writes nothing.
+
+Exit status: 0 without errors, 1 with errors, 2 on a usage problem.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from runbookc.report import FORMATS
+
+
+def register(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "paths",
+        nargs="*",
+        metavar="PATH",
+        help="files or folders (default: the configured source dir)",
+    )
+    add_report_options(parser)
+
+
+def add_report_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--format", choices=FORMATS, default="text", help="report format")
+    parser.add_argument("--strict", action="store_true", help="treat warnings as errors")
+
+
+def run(args: argparse.Namespace) -> int:
+    from runbookc.config import load_settings
+    from runbookc.pipeline import lint
+
+    settings = load_settings(args.config)
+    result = lint(args.paths, settings, strict=args.strict)
+    sys.stdout.write(result.report(args.format))
+    return 1 if result.summary.errors else 0

@@ -1,0 +1,62 @@
+"""SARIF 2.1.0 for code scanning: one run, rules from the registry, one result a finding."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+
+from runbookc import __version__
+from runbookc.diagnostics import Diagnostic, Severity
+from runbookc.registry import REGISTRY, all_rules
+from runbookc.report import Summary
+
+_LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
+SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+
+
+def render(diagnostics: Sequence[Diagnostic], summary: Summary) -> str:
+    all_rules()
+    codes = sorted({d.code for d in diagnostics})
+    rules = [
+        {
+            "id": code,
+            "name": REGISTRY[code].name if code in REGISTRY else code,
+            "shortDescription": {"text": REGISTRY[code].summary if code in REGISTRY else code},
+            "defaultConfiguration": {
+                "level": _LEVEL[REGISTRY[code].severity] if code in REGISTRY else "warning"
+            },
+        }
+        for code in codes
+    ]
+    results = []
+    for d in diagnostics:
+        location: dict[str, object] = {"artifactLocation": {"uri": d.path}}
+        if d.line is not None:
+            location["region"] = {"startLine": d.line, "startColumn": d.column or 1}
+        text = d.message + (f" ({d.hint})" if d.hint else "")
+        results.append(
+            {
+                "ruleId": d.code,
+                "ruleIndex": codes.index(d.code),
+                "level": _LEVEL[d.severity],
+                "message": {"text": text},
+                "locations": [{"physicalLocation": location}],
+            }
+        )
+    log = {
+        "$schema": SCHEMA,
+        "version": "2.1.0",
+        "runs": [
+            {
+                "tool": {
+                    "driver": {
+                        "name": "runbookc",
+                        "version": __version__,
+                        "rules": rules,
+                    }
+                },
+                "results": results,
+            }
+        ],
+    }
+    return json.dumps(log, ensure_ascii=False, indent=2) + "\n"

@@ -1,0 +1,152 @@
+"""Validate stage: front matter -> JSON Schema diagnostics at the file line of each key."""
+
+from __future__ import annotations
+
+import difflib
+import json
+from datetime import date
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from runbookc.diagnostics import Diagnostic, Severity
+from runbookc.model import DOC_TYPES, Document, KeyPath
+from runbookc.registry import rule
+
+SCHEMA = rule("RB101", "schema", Severity.ERROR, "Front matter value does not match the schema")
+UNKNOWN_KEY = rule("RB102", "unknown-key", Severity.ERROR, "Front matter key is not allowed")
+MISSING_KEY = rule("RB103", "missing-key", Severity.ERROR, "Required front matter key is missing")
+BAD_DATE = rule("RB104", "invalid-date", Severity.ERROR, "Date is not a real YYYY-MM-DD date")
+DATE_ORDER = rule("RB105", "date-order", Severity.ERROR, "updated_at is before created_at")
+BAD_DOC_ID = rule("RB106", "invalid-doc-id", Severity.ERROR, "doc_id has the wrong shape")
+BAD_TYPE = rule("RB107", "invalid-type", Severity.ERROR, "Document type is missing or unknown")
+
+
+def schema_text(doc_type: str) -> str:
+    return (resources.files("runbookc") / "schema" / f"{doc_type}.json").read_text("utf-8")
+
+
+@cache
+def _validator(doc_type: str) -> Any:
+    from jsonschema import Draft202012Validator, FormatChecker
+
+    schema = json.loads(schema_text(doc_type))
+    return Draft202012Validator(schema, format_checker=FormatChecker())
+
+
+def validate(document: Document) -> list[Diagnostic]:
+    front = document.front
+    data = front.data
+    path = document.path
+    doc_type = data.get("type")
+    if doc_type not in DOC_TYPES:
+        line = front.line_of(("type",))
+        if doc_type is None:
+            return [
+                BAD_TYPE(
+                    path,
+                    line,
+                    "front matter has no `type`",
+                    hint=f"add `type:` with one of: {', '.join(DOC_TYPES)}",
+                )
+            ]
+        return [
+            BAD_TYPE(
+                path,
+                line,
+                f"unknown document type {doc_type!r}",
+                column=_value_column(document, line),
+                hint=_did_you_mean(str(doc_type), DOC_TYPES) or f"one of: {', '.join(DOC_TYPES)}",
+            )
+        ]
+    validator = _validator(doc_type)
+    diags = [
+        _to_diagnostic(document, error, validator.schema) for error in validator.iter_errors(data)
+    ]
+    diags += _check_date_order(document)
+    return sorted(diags, key=Diagnostic.sort_key)
+
+
+def _to_diagnostic(document: Document, error: Any, schema: dict[str, Any]) -> Diagnostic:
+    key_path: KeyPath = tuple(error.absolute_path)
+    front = document.front
+    dotted = ".".join(str(p) for p in key_path) or "front matter"
+    line = front.line_of(key_path)
+    if error.validator == "additionalProperties":
+        allowed = list(error.schema.get("properties", {}))
+        extras = [k for k in error.instance if k not in allowed]
+        key = extras[0] if extras else "?"
+        hint = _did_you_mean(key, allowed) or f"allowed keys: {', '.join(allowed)}"
+        return UNKNOWN_KEY(
+            document.path,
+            front.line_of((*key_path, key)),
+            f"unknown key `{'.'.join(str(p) for p in (*key_path, key))}`",
+            hint=hint,
+        )
+    if error.validator == "required":
+        missing = error.message.split("'")[1] if "'" in error.message else error.message
+        where = "" if not key_path else f" in `{dotted}`"
+        return MISSING_KEY(document.path, line, f"required key `{missing}` is missing{where}")
+    column = _value_column(document, line)
+    if error.validator == "format" and error.validator_value == "date":
+        return BAD_DATE(
+            document.path,
+            line,
+            f"`{dotted}`: {error.instance!r} is not a real date",
+            column=column,
+            hint="write dates as YYYY-MM-DD, e.g. 2026-02-26",
+        )
+    if key_path == ("doc_id",) and error.validator == "pattern":
+        return BAD_DOC_ID(
+            document.path,
+            line,
+            f"doc_id {error.instance!r} does not match {error.validator_value}",
+            column=column,
+            hint="e.g. RB-CK8S-AISLOT-BUILD-0001: prefix, upper-case words, a 4-digit number",
+        )
+    if error.validator == "enum":
+        options = [str(v) for v in error.validator_value]
+        hint = _did_you_mean(str(error.instance), options) or f"one of: {', '.join(options)}"
+        return SCHEMA(
+            document.path,
+            line,
+            f"`{dotted}`: {error.instance!r} is not allowed",
+            column=column,
+            hint=hint,
+        )
+    return SCHEMA(document.path, line, f"`{dotted}`: {error.message}", column=column)
+
+
+def _check_date_order(document: Document) -> list[Diagnostic]:
+    data = document.front.data
+    try:
+        created = date.fromisoformat(str(data["created_at"]))
+        updated = date.fromisoformat(str(data["updated_at"]))
+    except (KeyError, ValueError):
+        return []  # missing or invalid dates are reported by the schema
+    if updated >= created:
+        return []
+    line = document.front.line_of(("updated_at",))
+    return [
+        DATE_ORDER(
+            document.path,
+            line,
+            f"updated_at {updated} is before created_at {created}",
+            column=_value_column(document, line),
+        )
+    ]
+
+
+def _value_column(document: Document, line: int) -> int:
+    """Column of the value after `key:` on a front matter line."""
+    text = document.text.split("\n", line)[line - 1] if line >= 1 else ""
+    colon = text.find(":")
+    if colon < 0:
+        return 1
+    rest = text[colon + 1 :]
+    return colon + 2 + (len(rest) - len(rest.lstrip()))
+
+
+def _did_you_mean(word: str, options: Any) -> str | None:
+    close = difflib.get_close_matches(word, list(options), n=1, cutoff=0.6)
+    return f"did you mean `{close[0]}`?" if close else None

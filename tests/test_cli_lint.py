@@ -1,0 +1,42 @@
+"""Whole-CLI runs of `runbookc lint` on the shipped corpus."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from conftest import ROOT, SEED
+
+
+def test_seed_is_byte_for_byte_the_shared_seed() -> None:
+    shared = ROOT.parent.parent / "shared" / "seed" / "000_5d10831b1750dd77.txt"
+    candidates = [shared, ROOT.parent / "shared" / "seed" / "000_5d10831b1750dd77.txt"]
+    original = next((p for p in candidates if p.is_file()), None)
+    if original is not None:
+        assert SEED.read_bytes() == original.read_bytes()
+    assert SEED.read_bytes().startswith(b"---\ndoc_id: RB-CK8S-AISLOT-BUILD-0001\n")
+
+
+def test_shipped_corpus_has_no_schema_errors(cli, in_root) -> None:
+    result = cli("lint", "runbooks", "--format", "json")
+    report = result.json()
+    schema_codes = [d for d in report["diagnostics"] if d["code"].startswith(("RB0", "RB1"))]
+    assert schema_codes == []
+    assert report["summary"]["documents"] >= 5
+
+
+def test_missing_path_is_a_usage_error(cli, in_root) -> None:
+    result = cli("lint", "no/such/dir")
+    assert result.code == 2
+    assert "no/such/dir: no such file or directory" in result.err
+
+
+def test_module_entry_point_prints_version() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "runbookc", "--version"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=True,
+    )
+    assert done.stdout.startswith("runbookc ")
