@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,6 +13,15 @@ from runbookc.cli import run
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "runbooks" / "ops" / "ai_slot_build_runbook.md"
+
+
+def subprocess_env() -> dict[str, str]:
+    """Environment for running `python -m runbookc` in a child process from this checkout."""
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(
+        filter(None, [str(ROOT / "compiler"), env.get("PYTHONPATH")])
+    )
+    return env
 
 
 @dataclass

@@ -5,7 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
-from conftest import ROOT, SEED
+from conftest import ROOT, SEED, subprocess_env
 
 
 def test_seed_is_byte_for_byte_the_shared_seed() -> None:
@@ -38,5 +38,6 @@ def test_module_entry_point_prints_version() -> None:
         text=True,
         cwd=ROOT,
         check=True,
+        env=subprocess_env(),
     )
     assert done.stdout.startswith("runbookc ")
