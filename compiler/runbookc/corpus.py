@@ -2,15 +2,23 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
-from dataclasses import dataclass, field
+import pickle
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
+from runbookc.cache import DocCache, cache_dir
 from runbookc.config import Settings
 from runbookc.diagnostics import Diagnostic
-from runbookc.load import load_file
+from runbookc.load import MAX_FILE_BYTES, load_bytes, load_file
 from runbookc.model import Document
 from runbookc.parse import parse_body
+
+
+T = TypeVar("T")
 
 
 class UsageError(Exception):
@@ -26,9 +34,34 @@ class DocResult:
     diagnostics: tuple[Diagnostic, ...]
 
 
-@dataclass
 class Corpus:
-    results: list[DocResult] = field(default_factory=list)
+    """Every document's result, in path order.
+
+    Results read back from the cache are unpickled on first use, so a run whose
+    corpus-level output is itself cached (`memoized`) never unpickles a document.
+    """
+
+    def __init__(
+        self,
+        results: list[DocResult] | None = None,
+        *,
+        load: Callable[[], list[DocResult]] | None = None,
+        size: int | None = None,
+        key: str | None = None,
+        store: DocCache | None = None,
+    ) -> None:
+        self._results = results if load is None else None
+        self._load = load
+        self.size = size if size is not None else len(results or ())
+        self.key = key  # digest of every document's cache key; None when not cacheable
+        self._store = store
+
+    @property
+    def results(self) -> list[DocResult]:
+        if self._results is None:
+            assert self._load is not None
+            self._results, self._load = self._load(), None
+        return self._results
 
     @property
     def documents(self) -> list[Document]:
@@ -38,41 +71,59 @@ class Corpus:
     def diagnostics(self) -> list[Diagnostic]:
         return [d for r in self.results for d in r.diagnostics]
 
-
-def display_path(path: Path, cwd: Path) -> str:
-    """Paths are shown relative to the working directory when under it."""
-    try:
-        return path.resolve().relative_to(cwd.resolve()).as_posix()
-    except ValueError:
-        return path.as_posix()
+    def memoized(self, name: str, compute: Callable[[], T]) -> T:
+        """`compute()`, cached under the corpus key: it must be a pure function of the
+        documents and the settings (both are in the key), never of other files."""
+        if self.key is None or self._store is None:
+            return compute()
+        key = hashlib.sha256(f"{name}\0{self.key}".encode()).hexdigest()
+        hit = self._store.get(key)
+        if isinstance(hit, tuple) and len(hit) == 2 and hit[0] == name:
+            return hit[1]
+        value = compute()
+        self._store.put(key, pickle.dumps((name, value), protocol=pickle.HIGHEST_PROTOCOL))
+        return value
 
 
 def discover(targets: list[str], cwd: Path) -> list[tuple[Path, str]]:
-    """Every Markdown file under the targets, sorted, as (path, display path)."""
-    found: dict[Path, str] = {}
+    """Every Markdown file under the targets, sorted, as (path, display path); display
+    paths are relative to the working directory when under it."""
+    base = str(cwd.resolve())
+    prefix = base.rstrip(os.sep) + os.sep
+
+    def display(file: str) -> str:
+        shown = file[len(prefix) :] if file.startswith(prefix) else file
+        return Path(shown).as_posix()
+
+    found: dict[str, str] = {}
     for target in targets:
         path = Path(target)
         if not path.is_absolute():
             path = cwd / path
         if path.is_dir():
-            for folder, dirs, files in os.walk(path):
+            # Resolve the folder once; resolving each of 10,000 files costs more than
+            # parsing the front matter of a hundred.
+            for folder, dirs, files in os.walk(path.resolve()):
                 dirs[:] = sorted(d for d in dirs if not d.startswith("."))
                 for name in files:
                     if name.endswith(".md"):
-                        file = Path(folder) / name
-                        found.setdefault(file.resolve(), display_path(file, cwd))
+                        file = os.path.join(folder, name)
+                        found.setdefault(file, display(file))
         elif path.is_file():
-            found.setdefault(path.resolve(), display_path(path, cwd))
+            file = str(path.resolve())
+            found.setdefault(file, display(file))
         else:
             raise UsageError(f"{target}: no such file or directory")
-    return sorted(((p, d) for p, d in found.items()), key=lambda item: item[1])
+    return sorted(((Path(p), d) for p, d in found.items()), key=lambda item: item[1])
 
 
-def compile_document(path: Path, display: str, settings: Settings) -> DocResult:
-    """Load, parse and validate one file."""
+def compile_document(
+    path: Path, display: str, settings: Settings, data: bytes | None = None
+) -> DocResult:
+    """Load, parse and validate one file (`data`: its bytes when already read)."""
     from runbookc.validate import validate
 
-    document, diags = load_file(path, display)
+    document, diags = load_file(path, display) if data is None else load_bytes(data, display)
     if document is None:
         return DocResult(display, None, tuple(diags))
     document = Document(
@@ -87,5 +138,65 @@ def compile_document(path: Path, display: str, settings: Settings) -> DocResult:
     return DocResult(display, document, tuple(diags))
 
 
-def compile_corpus(files: list[tuple[Path, str]], settings: Settings) -> Corpus:
-    return Corpus([compile_document(path, display, settings) for path, display in files])
+def compile_corpus(
+    files: list[tuple[Path, str]], settings: Settings, *, jobs: int = 0, use_cache: bool = True
+) -> Corpus:
+    """Every file's DocResult, in the order given: cached ones are read back when first
+    needed, the rest compiled (across `jobs` processes; 0 = one per CPU when the corpus is
+    big enough to pay for them)."""
+    from runbookc.parallel import compile_many
+
+    folder = cache_dir(settings) if use_cache else None
+    if folder is None:
+        return Corpus(compile_many(files, settings, None, jobs))
+    store = DocCache(folder, settings)
+    keys: list[str | None] = []
+    misses: list[int] = []
+    for index, (path, display) in enumerate(files):
+        data = read_source(path)
+        key = store.key(display, data) if data is not None else None
+        keys.append(key)
+        if key is None or not store.has(key):
+            misses.append(index)
+    compiled = dict(zip(misses, compile_many([files[i] for i in misses], settings, store, jobs)))
+
+    def load() -> list[DocResult]:
+        results = []
+        for index, key in enumerate(keys):
+            result = compiled.get(index)
+            if result is None:
+                result = _cached(store, key, files[index], settings)
+            results.append(result)
+        return results
+
+    corpus_key = None
+    if None not in keys:
+        digest = hashlib.sha256()
+        for (_, display), key in zip(files, keys, strict=True):
+            digest.update(f"{display}\0{key}\n".encode("utf-8", "surrogateescape"))
+        corpus_key = digest.hexdigest()
+    return Corpus(load=load, size=len(files), key=corpus_key, store=store)
+
+
+def _cached(
+    store: DocCache, key: str | None, file: tuple[Path, str], settings: Settings
+) -> DocResult:
+    """The cached result, or (an entry gone or torn since it was found) a fresh one."""
+    from runbookc.parallel import compile_many
+
+    path, display = file
+    hit = store.get(key) if key is not None else None
+    if isinstance(hit, DocResult) and hit.path == display:
+        return hit
+    return compile_many([file], settings, store, 1)[0]
+
+
+def read_source(path: Path) -> bytes | None:
+    """The file's bytes, or None when it cannot be read or is over the size limit (then
+    compile_document reports it, and nothing is cached)."""
+    try:
+        if path.stat().st_size > MAX_FILE_BYTES:
+            return None
+        return path.read_bytes()
+    except OSError:
+        return None

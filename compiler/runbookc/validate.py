@@ -27,7 +27,7 @@ def schema_text(doc_type: str) -> str:
 
 
 @cache
-def _validator(doc_type: str) -> Any:
+def validator_for(doc_type: str) -> Any:
     from jsonschema import Draft202012Validator, FormatChecker
 
     schema = json.loads(schema_text(doc_type))
@@ -59,7 +59,7 @@ def validate(document: Document) -> list[Diagnostic]:
                 hint=_did_you_mean(str(doc_type), DOC_TYPES) or f"one of: {', '.join(DOC_TYPES)}",
             )
         ]
-    validator = _validator(doc_type)
+    validator = validator_for(doc_type)
     diags = [
         _to_diagnostic(document, error, validator.schema) for error in validator.iter_errors(data)
     ]
