@@ -417,7 +417,7 @@ def slo_doc(g: Group, rng: random.Random, alert_ids: list[str]) -> str:
     names = rng.sample(("availability", "latency", "freshness", "success"), rng.randint(2, 4))
     objectives = "".join(
         f'  - name: "{name}"\n    sli: "{g.service} {name}"\n'
-        f"    target: {rng.choice((95.0, 99.0, 99.5, 99.9))}\n    window: \"28d\"\n"
+        f'    target: {rng.choice((95.0, 99.0, 99.5, 99.9))}\n    window: "28d"\n'
         for name in names
     )
     quoted = ", ".join(f'"{a}"' for a in alert_ids)
@@ -475,7 +475,7 @@ def _approve(text: str) -> str:
     digest = content_digest(document)
     return text.replace(
         "  status: pending\n",
-        "  status: approved\n  approved_by:\n    - role: Owner\n      by: \"bench\"\n"
+        '  status: approved\n  approved_by:\n    - role: Owner\n      by: "bench"\n'
         f'      at: 2026-03-02\n      digest: "{digest}"\n',
         1,
     )

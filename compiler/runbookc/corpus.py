@@ -13,16 +13,13 @@ from typing import TypeVar
 from runbookc.cache import DocCache, cache_dir
 from runbookc.config import Settings
 from runbookc.diagnostics import Diagnostic
+from runbookc.errors import UsageError as UsageError
 from runbookc.load import MAX_FILE_BYTES, load_bytes, load_file
 from runbookc.model import Document
 from runbookc.parse import parse_body
 
 
 T = TypeVar("T")
-
-
-class UsageError(Exception):
-    """Bad command-line input: exit code 2."""
 
 
 @dataclass(frozen=True)

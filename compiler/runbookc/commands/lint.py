@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from runbookc.report import FORMATS
+from runbookc.names import FORMATS
 
 
 def register(parser: argparse.ArgumentParser) -> None:
