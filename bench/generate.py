@@ -1,3 +1,4 @@
+# ruff: noqa: RUF001 (Russian prose is the point: Cyrillic letters that look Latin)
 """Deterministic corpus generator for the benchmarks.
 
 Documents come in groups of four modelled on the shipped seed (runbooks/ops/): a runbook
@@ -23,9 +24,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "compiler"))
 
-from runbookc.approvals import content_digest  # noqa: E402
-from runbookc.load import load_bytes  # noqa: E402
-from runbookc.parse import slug  # noqa: E402
+from runbookc.approvals import content_digest
+from runbookc.load import load_bytes
+from runbookc.parse import slug
 
 GROUP = 4  # runbook, alert doc, rollback plan, SLO doc
 GROUPS_PER_AREA = 50
@@ -41,11 +42,12 @@ language = "ru"
 """
 
 SYSTEMS = (
-    "billing payments search ingest auth gateway registry scheduler notifier metrics ledger "
-    "catalog checkout inventory profile session media queue stream backup"
-).split()
-PARTS = "api worker mirror proxy cron db cache indexer".split()
-ENV_FLAGS = "CACHE_ENABLED PREFETCH_ENABLED BATCH_WRITES STRICT_MODE ASYNC_FLUSH".split()
+    *("billing", "payments", "search", "ingest", "auth", "gateway", "registry", "scheduler"),
+    *("notifier", "metrics", "ledger", "catalog", "checkout", "inventory", "profile"),
+    *("session", "media", "queue", "stream", "backup"),
+)
+PARTS = ("api", "worker", "mirror", "proxy", "cron", "db", "cache", "indexer")
+ENV_FLAGS = ("CACHE_ENABLED", "PREFETCH_ENABLED", "BATCH_WRITES", "STRICT_MODE", "ASYNC_FLUSH")
 SIGNATURES = (
     "MANIFEST_UNKNOWN|retrieving image from cache",
     "connection refused|i/o timeout",
@@ -133,7 +135,7 @@ TEXT = {
             "Two matching signatures in the logs are enough to confirm the hypothesis.",
             "The error only reproduces above 70% of peak load.",
             "The control-plane logs show `context deadline exceeded` when it calls the API.",
-            "Before changing the configuration, save the current manifest with `kubectl get -o yaml`.",
+            "Before changing the configuration, save the manifest with `kubectl get -o yaml`.",
             "If the alert fires at night, the on-call SRE follows this runbook without sign-off.",
             "Rolling back a release needs the Owner's approval unless the service is fully down.",
             "kube-state-metrics refreshes every 30 seconds; allow for that delay.",
@@ -305,9 +307,10 @@ def runbook(g: Group, rng: random.Random, alert_ids: list[str]) -> str:
     parts.append(_bullets(rng, filler, 3))
     parts.append(f"\n## {s[7]}\n")
     if g.members >= 3:
-        parts.append(
-            f"- {t['rollback'].format(plan=g.repo_path('rollback_plan'), plan_file=g.file('rollback_plan'))}\n"
+        plan = t["rollback"].format(
+            plan=g.repo_path("rollback_plan"), plan_file=g.file("rollback_plan")
         )
+        parts.append(f"- {plan}\n")
     if g.index > 0:
         other = make_group_ref(g)
         parts.append(f"- {t['related'].format(other=other)}\n")

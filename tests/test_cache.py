@@ -68,9 +68,7 @@ def test_cache_lives_under_build_and_holds_every_document(cli, corpus: Path) -> 
     # one entry per document plus the memoized corpus findings
     assert len(entries) == 92 + 1
     assert all("build/cache/docs" in p.as_posix() for p in entries)
-    assert not [
-        p for p in (corpus / "runbooks").rglob("*") if not p.suffix == ".md" and p.is_file()
-    ]
+    assert not [p for p in (corpus / "runbooks").rglob("*") if p.suffix != ".md" and p.is_file()]
 
 
 def test_corrupt_entries_are_misses(cli, corpus: Path) -> None:

@@ -18,7 +18,6 @@ from runbookc.load import MAX_FILE_BYTES, load_bytes, load_file
 from runbookc.model import Document
 from runbookc.parse import parse_body
 
-
 T = TypeVar("T")
 
 
@@ -155,7 +154,8 @@ def compile_corpus(
         keys.append(key)
         if key is None or not store.has(key):
             misses.append(index)
-    compiled = dict(zip(misses, compile_many([files[i] for i in misses], settings, store, jobs)))
+    fresh = compile_many([files[i] for i in misses], settings, store, jobs)
+    compiled = dict(zip(misses, fresh, strict=True))
 
     def load() -> list[DocResult]:
         results = []
@@ -181,7 +181,7 @@ def _cached(
     """The cached result, or (an entry gone or torn since it was found) a fresh one."""
     from runbookc.parallel import compile_many
 
-    path, display = file
+    display = file[1]
     hit = store.get(key) if key is not None else None
     if isinstance(hit, DocResult) and hit.path == display:
         return hit

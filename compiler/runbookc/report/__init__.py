@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from runbookc.diagnostics import Diagnostic, Severity
-from runbookc.names import FORMATS
+from runbookc.names import FORMATS as FORMATS
 
 
 @dataclass(frozen=True)
