@@ -47,6 +47,7 @@ UNREADABLE = rule("RB012", "unreadable", Severity.ERROR, "File cannot be read")
 _BOM = b"\xef\xbb\xbf"
 _YAML = "tag:yaml.org,2002:"
 _SCALAR_TAGS = frozenset(_YAML + name for name in ("str", "int", "float", "bool", "null"))
+_UNCLOSED = ("while scanning a quoted scalar", "while parsing a flow")
 _STANDARD_TAGS = _SCALAR_TAGS | {_YAML + "seq", _YAML + "map"}
 # Implicit types that front matter does not use: dates stay strings so the schema's
 # `format: date` reports `2026-02-30` at its key; `=` and `<<` stay plain strings.
@@ -185,13 +186,7 @@ def _parse_front_matter(split: _Split, display: str) -> tuple[FrontMatter | None
             return None, problems
         node = yaml.compose(split.source, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line, column = split.position(mark.index) if mark else (1, 1)
-        problem = exc.problem or exc.context or "invalid YAML"
-        context = f" ({exc.context})" if exc.context and exc.problem else ""
-        return None, [
-            YAML_SYNTAX(display, line, f"YAML syntax error: {problem}{context}", column=column)
-        ]
+        return None, [_syntax_error(exc, split, display)]
     except yaml.reader.ReaderError as exc:
         line, column = split.position(exc.position)
         return None, [
@@ -219,6 +214,20 @@ def _parse_front_matter(split: _Split, display: str) -> tuple[FrontMatter | None
     if builder.diags:
         return None, builder.diags
     return FrontMatter(data, builder.key_lines, start_line=1, end_line=split.close_line), []
+
+
+def _syntax_error(exc: yaml.MarkedYAMLError, split: _Split, display: str) -> Diagnostic:
+    problem = exc.problem or exc.context or "invalid YAML"
+    mark = exc.problem_mark or exc.context_mark
+    line, column = split.position(mark.index) if mark else (1, 1)
+    context = exc.context or ""
+    # An unclosed quote or bracket is noticed far below it: point at where it opens.
+    if exc.context_mark and context.startswith(_UNCLOSED):
+        problem = f"{problem} at line {line}"
+        line, column = split.position(exc.context_mark.index)
+        context = f"{context} that starts here"
+    message = f"YAML syntax error: {problem}" + (f" ({context})" if exc.problem and context else "")
+    return YAML_SYNTAX(display, line, message, column=column)
 
 
 def _screen_events(split: _Split, display: str) -> list[Diagnostic]:
@@ -250,7 +259,7 @@ def _screen_events(split: _Split, display: str) -> list[Diagnostic]:
                 TAG(
                     display,
                     line,
-                    f"YAML tag `{tag}` is not allowed",
+                    f"YAML tag `{_short_tag(tag)}` is not allowed",
                     column=column,
                     hint="front matter holds plain strings, numbers, lists and maps",
                 )
@@ -299,7 +308,9 @@ class _Builder:
             return items
         if isinstance(node, yaml.ScalarNode) and node.tag in _SCALAR_TAGS:
             return self._scalar(node)
-        self._report(TAG, node, f"YAML tag `{node.tag}` does not fit a {_node_kind(node)}")
+        self._report(
+            TAG, node, f"YAML tag `{_short_tag(node.tag)}` does not fit a {_node_kind(node)}"
+        )
         return None
 
     def _mapping(self, node: yaml.MappingNode, path: KeyPath) -> dict[str, Any]:
@@ -366,6 +377,11 @@ def _position(text: str, index: int) -> tuple[int, int]:
 
 def _file_too_large(display: str, size: int) -> Diagnostic:
     return TOO_LARGE(display, None, f"file is {size} bytes, the limit is {MAX_FILE_BYTES}")
+
+
+def _short_tag(tag: str) -> str:
+    """A tag as authors write it: `!!python/object` rather than its full URI."""
+    return "!!" + tag.removeprefix(_YAML) if tag.startswith(_YAML) else tag
 
 
 def _node_kind(node: Any) -> str:

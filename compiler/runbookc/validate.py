@@ -161,13 +161,18 @@ def _key_column(document: Document, line: int, key: str) -> int:
 
 
 def _value_column(document: Document, line: int) -> int:
-    """Column of the value after `key:` on a front matter line."""
+    """Column of the value on a front matter line: after `key:` or a list item's `- `."""
     text = document.text.split("\n", line)[line - 1] if line >= 1 else ""
-    colon = text.find(":")
-    if colon < 0:
-        return 1
-    rest = text[colon + 1 :]
-    return colon + 2 + (len(rest) - len(rest.lstrip()))
+    stripped = text.lstrip()
+    if stripped.startswith("- "):
+        start = len(text) - len(stripped) + 2
+    else:
+        colon = text.find(":")
+        if colon < 0:
+            return 1
+        start = colon + 1
+    rest = text[start:]
+    return start + 1 + (len(rest) - len(rest.lstrip()))
 
 
 def _did_you_mean(word: str, options: Any) -> str | None:
