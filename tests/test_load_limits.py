@@ -88,6 +88,7 @@ def test_broken_symlink_is_unreadable_not_a_traceback(tmp_path, cli) -> None:
     assert code == 1
     assert _codes(report) == [("RB012", None)]
     assert "No such file" in report["diagnostics"][0]["message"]
+    assert report["diagnostics"][0]["path"].endswith("/gone.md")  # the link, not its target
 
 
 def test_fifo_named_md_is_not_read(tmp_path, cli) -> None:
