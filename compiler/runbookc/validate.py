@@ -114,13 +114,15 @@ def _to_diagnostics(document: Document, error: Any) -> list[Diagnostic]:
             )
         ]
     if key_path == ("doc_id",) and error.validator == "pattern":
+        prefix = str(error.validator_value).removeprefix("^").split("-", 1)[0]
         return [
             BAD_DOC_ID(
                 path,
                 line,
-                f"doc_id {error.instance!r} does not match {error.validator_value}",
+                f"doc_id {error.instance!r} is not of the form {prefix}-<WORDS>-NNNN",
                 column=column,
-                hint="e.g. RB-CK8S-AISLOT-BUILD-0001: prefix, upper-case words, a 4-digit number",
+                hint=f"e.g. {prefix}-CK8S-AISLOT-BUILD-0001: the `{prefix}` prefix, upper-case "
+                "words and digits joined by dashes, a 4-digit number; one line, no slashes",
             )
         ]
     if error.validator == "enum":
