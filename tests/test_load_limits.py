@@ -194,3 +194,17 @@ def test_lone_cr_and_unicode_line_separators_do_not_shift_lines() -> None:
     document, diags = load_bytes(source.encode("utf-8"), "x.md")
     assert document is None
     assert [(d.code, d.line) for d in diags] == [("RB008", 4)]
+
+
+def test_unterminated_front_matter_in_a_long_file_is_still_unterminated() -> None:
+    source = "---\ntitle: x\n" + "text line\n" * 5_000
+    _, diags = load_bytes(source.encode(), "x.md")
+    assert [(d.code, d.line) for d in diags] == [("RB005", 1)]
+
+
+def test_front_matter_over_its_line_limit() -> None:
+    keys = "".join(f"k{n}: v\n" for n in range(load.MAX_FRONT_MATTER_LINES + 1))
+    _, diags = load_bytes(f"---\n{keys}---\n".encode(), "x.md")
+    assert [(d.code, d.line) for d in diags] == [("RB011", 1)]
+    _, diags = load_bytes(f"---\n{keys.split(chr(10), 1)[1]}---\n".encode(), "x.md")
+    assert [d.code for d in diags] == []

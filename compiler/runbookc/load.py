@@ -158,25 +158,24 @@ def _split(lines: list[str], display: str) -> _Split | Diagnostic:
             "file does not start with a `---` line",
             hint="begin the file with front matter between `---` lines: doc_id, type, title, ...",
         )
-    size = 0
-    for index in range(1, len(lines)):
-        if lines[index].rstrip() in ("---", "..."):
-            return _Split("\n".join(lines[1:index]), close_line=index + 1)
-        size += len(lines[index]) + 1
-        if index > MAX_FRONT_MATTER_LINES or size > MAX_FRONT_MATTER_CHARS:
-            return TOO_LARGE(
-                display,
-                1,
-                f"front matter is not closed within {MAX_FRONT_MATTER_LINES} lines "
-                f"or {MAX_FRONT_MATTER_CHARS} characters",
-                hint="keep long text in the body; front matter holds short fields",
-            )
-    return UNTERMINATED(
-        display,
-        1,
-        "front matter opened here is never closed",
-        hint="add a `---` line after the last key",
-    )
+    close = next((i for i in range(1, len(lines)) if lines[i].rstrip() in ("---", "...")), None)
+    if close is None:
+        return UNTERMINATED(
+            display,
+            1,
+            "front matter opened here is never closed",
+            hint="add a `---` line after the last key",
+        )
+    source = "\n".join(lines[1:close])
+    if close - 1 > MAX_FRONT_MATTER_LINES or len(source) > MAX_FRONT_MATTER_CHARS:
+        return TOO_LARGE(
+            display,
+            1,
+            f"front matter is {close - 1} lines, {len(source)} characters; the limits are "
+            f"{MAX_FRONT_MATTER_LINES} lines and {MAX_FRONT_MATTER_CHARS} characters",
+            hint="keep long text in the body; front matter holds short fields",
+        )
+    return _Split(source, close_line=close + 1)
 
 
 def _parse_front_matter(split: _Split, display: str) -> tuple[FrontMatter | None, list[Diagnostic]]:
