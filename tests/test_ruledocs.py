@@ -34,3 +34,15 @@ def test_package_data_ships_ruledocs_and_schemas() -> None:
     pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))
     shipped = pyproject["tool"]["setuptools"]["package-data"]["runbookc"]
     assert {"ruledocs/*.md", "schema/*.json"} <= set(shipped)
+
+
+def test_too_large_page_states_the_real_limits() -> None:
+    from runbookc import load
+
+    text = load.TOO_LARGE.docs()
+    assert f"{load.MAX_FILE_BYTES // (1024 * 1024)} MiB" in text
+    assert f"{load.MAX_LINE_CHARS:,} characters" in text
+    assert f"{load.MAX_FRONT_MATTER_LINES:,} lines" in text
+    assert f"{load.MAX_FRONT_MATTER_CHARS // 1024} KiB" in text
+    assert f"{load.MAX_YAML_DEPTH} levels" in text
+    assert f"{load.MAX_INT_DIGITS} digits" in text
