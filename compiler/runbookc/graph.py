@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from runbookc.config import Settings
+from runbookc.config import ConfigError, Settings
 from runbookc.model import Document, KeyPath
 
 # Reference kinds, by where they are written.
@@ -60,6 +60,7 @@ class Graph:
         self.documents: list[Document] = list(documents)
         self.settings = settings
         self._source_root = os.path.abspath(settings.source_dir)
+        self._prefixes = sorted(settings.paths, key=len, reverse=True)
         self._paths: dict[int, str] = {}  # id(doc) -> source path
         self._by_path: dict[str, Document] = {}
         self._by_id: dict[str, Document] = {}
@@ -68,6 +69,7 @@ class Graph:
         self._alert_defs: dict[str, list[AlertDef]] = {}
         self._issues: dict[int, list[Document]] = {}
         self._alert_runbooks: dict[str, list[Document]] = {}
+        self._folders: dict[str, list[str]] = {}
         self._outgoing: dict[str, list[Reference]] = {}
         self._incoming: dict[str, list[Reference]] = {}
         self._index()
@@ -135,13 +137,21 @@ class Graph:
         """A repo-relative path through [tool.runbookc.paths]: (source path, anchor), or None
         when no configured prefix matches. The longest matching prefix wins; nothing else
         is tried, so a path resolves only the way the settings say."""
+        prefix = self.path_prefix(text)
+        if prefix is None:
+            return None
+        rest, _, anchor = text.strip()[len(prefix) :].partition("#")
+        joined = posixpath.join(self.settings.paths[prefix], rest)
+        return posixpath.normpath(joined), (anchor or None)
+
+    def path_prefix(self, text: str) -> str | None:
+        """The [tool.runbookc.paths] prefix `text` starts with (the longest), if any."""
         text = text.strip()
-        for prefix in self._prefixes:
-            if text.startswith(prefix):
-                rest, _, anchor = text[len(prefix) :].partition("#")
-                joined = posixpath.join(self.settings.paths[prefix], rest)
-                return posixpath.normpath(joined), (anchor or None)
-        return None
+        return next((p for p in self._prefixes if text.startswith(p)), None)
+
+    def paths_in(self, folder: str) -> list[str]:
+        """Source paths of the documents directly in `folder` ("" for the top)."""
+        return list(self._folders.get(folder, ()))
 
     def link_path(self, doc: Document, target: str) -> tuple[str, str | None] | None:
         """A link's href -> (source path, decoded anchor); path "" means the same document.
@@ -194,11 +204,11 @@ class Graph:
     # -- building ----------------------------------------------------------------
 
     def _index(self) -> None:
-        self._prefixes = sorted(self.settings.paths, key=len, reverse=True)
         for doc in self.documents:
             path = self._relative(doc.path)
             self._paths[id(doc)] = path
             self._by_path.setdefault(path, doc)
+            self._folders.setdefault(posixpath.dirname(path), []).append(path)
             if doc.doc_id:
                 self._id_owners.setdefault(doc.doc_id, []).append(doc)
                 self._by_id.setdefault(doc.doc_id, doc)
@@ -286,6 +296,12 @@ class Graph:
 
 
 def build_graph(documents: Sequence[Document], settings: Settings) -> Graph:
+    """The graph of `documents`; a malformed `issue_url` template is a ConfigError."""
+    if settings.issue_url and "{id}" not in settings.issue_url:
+        raise ConfigError(
+            f"tool.runbookc.issue_url {settings.issue_url!r} must contain {{id}}, "
+            "e.g. https://github.com/OWNER/REPO/issues/{id}"
+        )
     return Graph(documents, settings)
 
 
