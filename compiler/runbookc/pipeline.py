@@ -8,14 +8,12 @@ from pathlib import Path
 from runbookc.config import Settings
 from runbookc.corpus import Corpus, compile_corpus, discover
 from runbookc.diagnostics import Diagnostic, Severity
-from runbookc.graph import Graph, build_graph
 from runbookc.report import Summary, render
 
 
 @dataclass
 class LintResult:
     corpus: Corpus  # the documents asked for
-    graph: Graph  # built over those and the rest of the source dir
     diagnostics: list[Diagnostic]
 
     @property
@@ -30,25 +28,35 @@ def lint(targets: list[str], settings: Settings, *, strict: bool = False) -> Lin
     """Lint `targets` (default: the source dir). When they are some files of the source
     dir (a pre-commit hook passes the changed ones), the rest of it is compiled too, so
     references resolve against the whole corpus; findings are reported for the targets."""
-    from runbookc.lint import run_checks
     from runbookc.policy import Policy
 
-    policy = Policy.from_settings(settings)
+    Policy.from_settings(settings)  # a bad setting is a usage error before any work
     cwd = Path.cwd()
     files = discover(targets or [str(settings.source_dir)], cwd)
     corpus = compile_corpus(files, settings)
     context = compile_corpus(_context(files, settings, cwd), settings)
-    graph = build_graph(corpus.documents + context.documents, settings)
-    wanted = {r.path for r in corpus.results}
-    found = corpus.diagnostics + [d for d in run_checks(graph, settings) if d.path in wanted]
-    documents = {doc.path: doc for doc in corpus.documents}
-    diagnostics = policy.apply(found, documents)
+    diagnostics = collect(corpus, settings, context)
     if strict:
         diagnostics = [
             d.with_severity(Severity.ERROR) if d.severity is Severity.WARNING else d
             for d in diagnostics
         ]
-    return LintResult(corpus, graph, sorted(diagnostics, key=Diagnostic.sort_key))
+    return LintResult(corpus, diagnostics)
+
+
+def collect(corpus: Corpus, settings: Settings, context: Corpus | None = None) -> list[Diagnostic]:
+    """Every finding for `corpus`, policy applied, sorted: the per-document stages' and
+    the rules' over the graph of `corpus` plus `context` (documents only referred to)."""
+    from runbookc.graph import build_graph
+    from runbookc.lint import run_checks
+    from runbookc.policy import Policy
+
+    documents = corpus.documents
+    graph = build_graph(documents + (context.documents if context else []), settings)
+    wanted = {r.path for r in corpus.results}
+    found = corpus.diagnostics + [d for d in run_checks(graph, settings) if d.path in wanted]
+    kept = Policy.from_settings(settings).apply(found, {doc.path: doc for doc in documents})
+    return sorted(kept, key=Diagnostic.sort_key)
 
 
 def _context(

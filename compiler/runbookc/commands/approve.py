@@ -98,7 +98,12 @@ def run(args: argparse.Namespace) -> int:
     try:
         updated = record(data, doc, approval, complete)
     except RecordError as exc:
-        raise UsageError(f"{args.file}: {exc}") from None
+        print(
+            f"runbookc: approve: {args.file}: cannot edit the front matter safely ({exc}); "
+            "record the approval by hand; nothing was changed",
+            file=sys.stderr,
+        )
+        return 1
     # write beside the file, then rename: a failed write leaves the source as it was
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
