@@ -44,3 +44,26 @@ def test_one_file_resolves_against_the_whole_corpus(cli, in_root) -> None:
 def test_english_runbook_approval_is_current(cli, in_root) -> None:
     result = cli("lint", "runbooks/ops/registry_mirror_degraded_runbook.md", "--strict")
     assert result.code == 0, result.out
+
+
+def test_pre_commit_hooks_run_the_lint_command(cli, in_root) -> None:
+    import re
+    import shlex
+
+    import yaml
+
+    hooks = yaml.safe_load((in_root / ".pre-commit-hooks.yaml").read_text())
+    assert [h["id"] for h in hooks] == ["runbookc-lint", "runbookc-lint-corpus"]
+    for hook in hooks:
+        assert hook["language"] == "python"
+        command, *args = shlex.split(hook["entry"])
+        assert command == "runbookc"
+        assert re.search(hook["files"], "runbooks/ops/ai_slot_build_runbook.md")
+        files = (
+            []
+            if hook.get("pass_filenames") is False
+            else ["runbooks/ops/alerts_registry_mirror.md"]
+        )
+        result = cli(*args, *files)
+        # --strict: the whole corpus fails on the seed's pending approval; the alert doc passes
+        assert result.code == (1 if not files else 0), (hook["id"], result.out)
