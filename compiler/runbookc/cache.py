@@ -57,7 +57,9 @@ class DocCache:
     def __init__(self, folder: Path, settings: Settings) -> None:
         self.folder = folder / "docs"
         self._salt = hashlib.sha256(
-            f"{compiler_fingerprint()}\0{settings.fingerprint()}".encode()
+            f"{compiler_fingerprint()}\0{settings.root}\0{settings.fingerprint()}".encode(
+                "utf-8", "surrogateescape"
+            )
         ).digest()
 
     def key(self, display: str, data: bytes) -> str:

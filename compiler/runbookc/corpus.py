@@ -5,7 +5,8 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
-from collections.abc import Callable
+import stat
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
@@ -67,12 +68,16 @@ class Corpus:
     def diagnostics(self) -> list[Diagnostic]:
         return [d for r in self.results for d in r.diagnostics]
 
-    def memoized(self, name: str, compute: Callable[[], T]) -> T:
-        """`compute()`, cached under the corpus key: it must be a pure function of the
-        documents and the settings (both are in the key), never of other files."""
-        if self.key is None or self._store is None:
+    def memoized(self, name: str, compute: Callable[[], T], *others: Corpus) -> T:
+        """`compute()`, cached under the keys of this corpus and `others`: it must be a pure
+        function of their documents and the settings (all in the keys), never of other
+        files. Without a cache it is simply computed."""
+        keys = [self.key, *(other.key for other in others)]
+        if self._store is None or None in keys:
             return compute()
-        key = hashlib.sha256(f"{name}\0{self.key}".encode()).hexdigest()
+        # Rules resolve display paths against the working directory: it is part of the key.
+        parts = [name, os.getcwd(), *map(str, keys)]
+        key = hashlib.sha256("\0".join(parts).encode("utf-8", "surrogateescape")).hexdigest()
         hit = self._store.get(key)
         if isinstance(hit, tuple) and len(hit) == 2 and hit[0] == name:
             return hit[1]
@@ -81,36 +86,57 @@ class Corpus:
         return value
 
 
+def display_path(path: Path, cwd: Path) -> str:
+    """Paths are shown relative to the working directory when under it. A symlink is shown
+    by its own name (not its target's), so a broken link names the file the user has."""
+    for file, base in (
+        (Path(os.path.abspath(path)), cwd.resolve()),
+        (path.resolve(), cwd.resolve()),
+    ):
+        try:
+            return file.relative_to(base).as_posix()
+        except ValueError:
+            continue
+    return path.as_posix()
+
+
 def discover(targets: list[str], cwd: Path) -> list[tuple[Path, str]]:
-    """Every Markdown file under the targets, sorted, as (path, display path); display
-    paths are relative to the working directory when under it."""
-    base = str(cwd.resolve())
-    prefix = base.rstrip(os.sep) + os.sep
-
-    def display(file: str) -> str:
-        shown = file[len(prefix) :] if file.startswith(prefix) else file
-        return Path(shown).as_posix()
-
-    found: dict[str, str] = {}
+    """Every Markdown file under the targets, sorted, as (path, display path). A file
+    reached twice (a symlink to another one) is listed once."""
+    base = cwd.resolve()
+    prefix = str(base).rstrip(os.sep) + os.sep
+    found: dict[str, tuple[str, str]] = {}  # real path -> (path, display)
     for target in targets:
         path = Path(target)
         if not path.is_absolute():
             path = cwd / path
         if path.is_dir():
-            # Resolve the folder once; resolving each of 10,000 files costs more than
-            # parsing the front matter of a hundred.
-            for folder, dirs, files in os.walk(path.resolve()):
-                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-                for name in files:
-                    if name.endswith(".md"):
-                        file = os.path.join(folder, name)
-                        found.setdefault(file, display(file))
+            # The folder is resolved once: resolving each of 10,000 files costs more than
+            # parsing a hundred documents. Only symlinks need their own real path.
+            for file, is_link in _markdown_files(str(path.resolve())):
+                real = os.path.realpath(file) if is_link else file
+                shown = file[len(prefix) :] if file.startswith(prefix) else None
+                found.setdefault(
+                    real,
+                    (file, shown.replace(os.sep, "/") if shown else display_path(Path(file), base)),
+                )
         elif path.is_file():
-            file = str(path.resolve())
-            found.setdefault(file, display(file))
+            found.setdefault(str(path.resolve()), (str(path), display_path(path, cwd)))
         else:
             raise UsageError(f"{target}: no such file or directory")
-    return sorted(((Path(p), d) for p, d in found.items()), key=lambda item: item[1])
+    return sorted(((Path(p), d) for p, d in found.values()), key=lambda item: item[1])
+
+
+def _markdown_files(folder: str) -> Iterator[tuple[str, bool]]:
+    """(path, is a symlink) of every *.md under `folder`, skipping hidden folders."""
+    with os.scandir(folder) as entries:
+        listed = sorted(entries, key=lambda e: e.name)
+    for entry in listed:
+        if entry.is_dir():  # like os.walk: symlinked folders are not followed
+            if not entry.is_symlink() and not entry.name.startswith("."):
+                yield from _markdown_files(entry.path)
+        elif entry.name.endswith(".md"):
+            yield entry.path, entry.is_symlink()
 
 
 def compile_document(
@@ -192,8 +218,11 @@ def read_source(path: Path) -> bytes | None:
     """The file's bytes, or None when it cannot be read or is over the size limit (then
     compile_document reports it, and nothing is cached)."""
     try:
-        if path.stat().st_size > MAX_FILE_BYTES:
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_FILE_BYTES:
             return None
-        return path.read_bytes()
+        with path.open("rb") as stream:
+            data = stream.read(MAX_FILE_BYTES + 1)
     except OSError:
         return None
+    return data if len(data) <= MAX_FILE_BYTES else None

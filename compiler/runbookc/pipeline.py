@@ -13,7 +13,7 @@ from runbookc.report import Summary, render
 
 @dataclass
 class LintResult:
-    corpus: Corpus
+    corpus: Corpus  # the documents asked for
     diagnostics: list[Diagnostic]
 
     @property
@@ -32,12 +32,20 @@ def lint(
     jobs: int = 0,
     use_cache: bool = True,
 ) -> LintResult:
+    """Lint `targets` (default: the source dir). When they are some files of the source
+    dir (a pre-commit hook passes the changed ones), the rest of it is compiled too, so
+    references resolve against the whole corpus; findings are reported for the targets."""
+    from runbookc.policy import Policy
+
+    Policy.from_settings(settings)  # a bad setting is a usage error before any work
     cwd = Path.cwd()
     files = discover(targets or [str(settings.source_dir)], cwd)
-    corpus = compile_corpus(files, settings, jobs=jobs, use_cache=use_cache)
-    # With nothing changed, the whole corpus's findings come from the cache and no
-    # document is unpickled; `collect` must depend on the corpus and settings only.
-    diagnostics = corpus.memoized("lint", lambda: collect(corpus, settings))
+    options = {"jobs": jobs, "use_cache": use_cache}
+    corpus = compile_corpus(files, settings, **options)
+    context = compile_corpus(_context(files, settings, cwd), settings, **options)
+    # With nothing changed, the findings come from the cache and no document is even
+    # unpickled; `collect` must therefore depend on the documents and settings only.
+    diagnostics = corpus.memoized("lint", lambda: collect(corpus, settings, context), context)
     if strict:
         diagnostics = [
             d.with_severity(Severity.ERROR) if d.severity is Severity.WARNING else d
@@ -46,6 +54,27 @@ def lint(
     return LintResult(corpus, diagnostics)
 
 
-def collect(corpus: Corpus, settings: Settings) -> list[Diagnostic]:
-    """Every finding over the corpus, sorted: the per-document stages' and the rules'."""
-    return sorted(corpus.diagnostics, key=Diagnostic.sort_key)
+def collect(corpus: Corpus, settings: Settings, context: Corpus | None = None) -> list[Diagnostic]:
+    """Every finding for `corpus`, policy applied, sorted: the per-document stages' and
+    the rules' over the graph of `corpus` plus `context` (documents only referred to)."""
+    from runbookc.graph import build_graph
+    from runbookc.lint import run_checks
+    from runbookc.policy import Policy
+
+    documents = corpus.documents
+    graph = build_graph(documents + (context.documents if context else []), settings)
+    wanted = {r.path for r in corpus.results}
+    found = corpus.diagnostics + [d for d in run_checks(graph, settings) if d.path in wanted]
+    kept = Policy.from_settings(settings).apply(found, {doc.path: doc for doc in documents})
+    return sorted(kept, key=Diagnostic.sort_key)
+
+
+def _context(
+    files: list[tuple[Path, str]], settings: Settings, cwd: Path
+) -> list[tuple[Path, str]]:
+    """The source dir's files not among `files`, when any of `files` lies in it."""
+    source = settings.source_dir.resolve()
+    if not source.is_dir() or not any(path.is_relative_to(source) for path, _ in files):
+        return []
+    chosen = {path for path, _ in files}
+    return [item for item in discover([str(source)], cwd) if item[0] not in chosen]
