@@ -18,7 +18,7 @@ from pathlib import Path
 
 from runbookc.cache import DocCache
 from runbookc.config import Settings
-from runbookc.corpus import DocResult, compile_document, read_source
+from runbookc.corpus import DocResult, bulk_allocation, compile_document, read_source
 
 # A worker pays for itself from about this many documents on (bench/run.py --only
 # crossover measures it: a fork costs a few ms, a document about 3 ms).
@@ -43,6 +43,13 @@ def worker_count(jobs: int, documents: int) -> int:
 
 
 def compile_many(
+    files: list[tuple[Path, str]], settings: Settings, store: DocCache | None, jobs: int
+) -> list[DocResult]:
+    with bulk_allocation():
+        return _compile_many(files, settings, store, jobs)
+
+
+def _compile_many(
     files: list[tuple[Path, str]], settings: Settings, store: DocCache | None, jobs: int
 ) -> list[DocResult]:
     workers = worker_count(jobs, len(files))
