@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -70,22 +71,34 @@ class Bench:
         self.install = install
         self.env = dict(os.environ, PYTHONPATH=str(ROOT / "compiler"))
         self.times: dict[str, float] = {}
+        self.last_cpu = 0.0  # CPU seconds (user + sys, all processes) of the last figure
 
     # -- running things -------------------------------------------------------------------
 
     def wall(self, argv: list[str], before: Callable[[int], None] | None = None) -> float:
         """Median wall time of `runs` runs of argv in the corpus dir; `before(i)` prepares
         run i outside the timing."""
-        samples = []
+        samples, cpu = [], []
         for run in range(self.runs):
             if before is not None:
                 before(run)
+            used = _children_cpu()
             start = time.perf_counter()
             subprocess.run(
-                argv, cwd=self.corpus, env=self.env, stdout=subprocess.DEVNULL, check=False
+                argv,
+                cwd=self.corpus,
+                env=self.env,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+                check=False,
             )
             samples.append(time.perf_counter() - start)
+            cpu.append(_children_cpu() - used)
+        self.last_cpu = statistics.median(cpu)
         return statistics.median(samples)
+
+    def with_cpu(self, t: float) -> str:
+        return f"{_s(t)} (cpu {_s(self.last_cpu)})"
 
     def runbookc(self, *args: str) -> list[str]:
         return [sys.executable, "-m", "runbookc", *args]
@@ -99,12 +112,14 @@ class Bench:
         t = self.times["floor"] = self.wall(
             [sys.executable, "-c", FLOOR_SCRIPT, str(self.corpus / "runbooks")]
         )
-        return Row("parse floor (python-frontmatter + markdown-it-py, 1 process)", _s(t))
+        return Row("parse floor (python-frontmatter + markdown-it-py, 1 process)", self.with_cpu(t))
 
     def cold(self) -> Row:
         t = self.times["cold"] = self.wall(self.runbookc("lint"), before=self.clear_cache)
         floor = self.times.get("floor")
-        return _ratio_row("cold `runbookc lint`", t, floor, "floor", 0.75, "<=")
+        row = _ratio_row("cold `runbookc lint`", t, floor, "floor", 0.75, "<=")
+        row.figure = self.with_cpu(t)
+        return row
 
     def noop(self) -> Row:
         subprocess.run(self.runbookc("lint"), cwd=self.corpus, env=self.env, capture_output=True)
@@ -125,7 +140,9 @@ class Bench:
             t = self.times["edit"] = self.wall(self.runbookc("lint"), before=touch)
         finally:
             target.write_bytes(original)
-        return _ratio_row("one edited runbook", t, self.times.get("cold"), "cold", 0.10, "<=")
+        row = _ratio_row("one edited runbook", t, self.times.get("cold"), "cold", 0.10, "<=")
+        row.figure = self.with_cpu(t)
+        return row
 
     def memory(self) -> Row:
         self.clear_cache()
@@ -265,6 +282,11 @@ def _run_all(commands: list[list[str]], *, parallel: bool) -> None:
         process.wait()
 
 
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def _s(seconds: float) -> str:
     return f"{seconds * 1000:.0f} ms" if seconds < 1 else f"{seconds:.2f} s"
 
@@ -325,6 +347,7 @@ def main(argv: list[str] | None = None) -> int:
         paths = generate.generate(corpus, args.docs)
         size = sum(p.stat().st_size for p in paths) / 1e6
         bench = Bench(corpus, args.runs, args.install)
+        before_load = os.getloadavg()[0]
         results = []
         for name in ROWS:  # fixed order: later rows use earlier figures as baselines
             if name in rows:
@@ -332,9 +355,11 @@ def main(argv: list[str] | None = None) -> int:
                 results.append(method(args.scripts) if name == "shellcheck" else method())
         from runbookc.parallel import cpu_count
 
+        load = f"{before_load:.1f} -> {os.getloadavg()[0]:.1f}"
         header = (
             f"runbookc benchmark: {len(paths)} documents ({size:.1f} MB), median of "
-            f"{args.runs} run(s), {cpu_count()} CPUs, Python {sys.version.split()[0]}"
+            f"{args.runs} run(s), {cpu_count()} CPUs, load average {load}, "
+            f"Python {sys.version.split()[0]}; cpu = user + sys of all processes"
         )
         sys.stdout.write(table(results, header))
     return 0
