@@ -33,7 +33,18 @@ sys.path.insert(0, str(ROOT / "compiler"))
 
 import generate  # noqa: E402
 
-ROWS = ("floor", "cold", "noop", "edit", "memory", "markdownlint", "shellcheck", "build", "version")
+ROWS = (
+    "floor",
+    "cold",
+    "noop",
+    "edit",
+    "memory",
+    "markdownlint",
+    "shellcheck",
+    "build",
+    "version",
+    "crossover",
+)
 MARKDOWNLINT = "markdownlint-cli2@0.17.2"
 
 FLOOR_SCRIPT = """
@@ -45,6 +56,29 @@ md = MarkdownIt("commonmark").enable("table")
 for path in sorted(Path(sys.argv[1]).rglob("*.md")):
     post = frontmatter.loads(path.read_text(encoding="utf-8"))
     md.parse(post.content)
+"""
+
+CROSSOVER_SCRIPT = """
+import statistics, sys, time
+from pathlib import Path
+from runbookc.config import load_settings
+from runbookc.corpus import discover
+from runbookc.parallel import compile_many, cpu_count
+settings = load_settings()
+files = discover(["runbooks"], Path.cwd())
+compile_many(files[:2], settings, None, 1)
+for n in (10, 20, 40, 80, 160, 320):
+    if n > len(files):
+        break
+    figures = []
+    for jobs in (1, cpu_count()):
+        samples = []
+        for _ in range(max(3, int(sys.argv[1]))):
+            start = time.perf_counter()
+            compile_many(files[:n], settings, None, jobs)
+            samples.append(time.perf_counter() - start)
+        figures.append(statistics.median(samples) * 1000)
+    print(n, *figures)
 """
 
 MAXRSS_SCRIPT = """
@@ -242,6 +276,30 @@ class Bench:
         base = self.times["python"] = self.wall([sys.executable, "-c", "pass"])
         t = self.times["version"] = self.wall(self.runbookc("--version"))
         return _ratio_row("`runbookc --version`", t, base, "`python -c pass`", 3.0, "<=")
+
+    def crossover(self) -> Row:
+        """The smallest corpus for which the worker processes beat one process (the
+        per-document stage only, in a fresh process, cache off)."""
+        done = subprocess.run(
+            [sys.executable, "-c", CROSSOVER_SCRIPT, str(self.runs)],
+            cwd=self.corpus,
+            env=self.env,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        figures = [line.split() for line in done.stdout.splitlines()]
+        wins = [int(n) for n, one, many in figures if float(many) < float(one)]
+        detail = ", ".join(
+            f"{n}: {float(one):.0f}/{float(many):.0f} ms" for n, one, many in figures
+        )
+        from runbookc.parallel import MIN_DOCS_PER_WORKER, cpu_count
+
+        return Row(
+            "crossover: docs where workers beat 1 process (1 proc/all procs)",
+            f"{min(wins) if wins else 'none'} ({detail})",
+            f"auto uses workers from {MIN_DOCS_PER_WORKER * min(2, cpu_count())} docs",
+        )
 
     def _median(self, fn: Callable[[], None]) -> float:
         samples = []
