@@ -411,6 +411,7 @@ def main(argv: list[str] | None = None) -> int:
             if name in rows:
                 method = getattr(bench, name)
                 results.append(method(args.scripts) if name == "shellcheck" else method())
+                print(f"{name}: {results[-1].figure}", file=sys.stderr, flush=True)
         from runbookc.parallel import cpu_count
 
         load = f"{before_load:.1f} -> {os.getloadavg()[0]:.1f}"
