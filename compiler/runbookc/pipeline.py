@@ -42,7 +42,8 @@ def lint(
     files = discover(targets or [str(settings.source_dir)], cwd)
     options = {"jobs": jobs, "use_cache": use_cache}
     corpus = compile_corpus(files, settings, **options)
-    context = compile_corpus(_context(files, settings, cwd), settings, **options)
+    # Without targets the corpus is the whole source dir: there is no context to add.
+    context = compile_corpus(_context(files, settings, cwd) if targets else [], settings, **options)
     # With nothing changed, the findings come from the cache and no document is even
     # unpickled; `collect` must therefore depend on the documents and settings only.
     diagnostics = corpus.memoized("lint", lambda: collect(corpus, settings, context), context)
