@@ -134,6 +134,21 @@ class Bench:
     def with_cpu(self, t: float) -> str:
         return f"{_s(t)} (cpu {_s(self.last_cpu)})"
 
+    def timed(self, name: str, t: float, base: float | None, base_name: str, limit: float) -> Row:
+        """A row for the figure just measured, with its ratio to `base` (target <= limit)."""
+        figure = self.with_cpu(t)
+        if base is None:
+            return Row(name, figure, "", f"(run the `{base_name}` row for a ratio)")
+        ratio = t / base
+        return Row(
+            name,
+            figure,
+            f"{base_name} {_s(base)}",
+            f"{ratio:.2f}x",
+            f"<= {limit:g}x",
+            _yes(ratio <= limit),
+        )
+
     def runbookc(self, *args: str) -> list[str]:
         return [sys.executable, "-m", "runbookc", *args]
 
@@ -151,15 +166,13 @@ class Bench:
     def cold(self) -> Row:
         t = self.times["cold"] = self.wall(self.runbookc("lint"), before=self.clear_cache)
         floor = self.times.get("floor")
-        row = _ratio_row("cold `runbookc lint`", t, floor, "floor", 0.75, "<=")
-        row.figure = self.with_cpu(t)
-        return row
+        return self.timed("cold `runbookc lint`", t, floor, "floor", 0.75)
 
     def noop(self) -> Row:
         subprocess.run(self.runbookc("lint"), cwd=self.corpus, env=self.env, capture_output=True)
         t = self.times["noop"] = self.wall(self.runbookc("lint"))
-        return _ratio_row(
-            "no-op `runbookc lint` (cache warm)", t, self.times.get("cold"), "cold", 0.05, "<="
+        return self.timed(
+            "no-op `runbookc lint` (cache warm)", t, self.times.get("cold"), "cold", 0.05
         )
 
     def edit(self) -> Row:
@@ -174,9 +187,7 @@ class Bench:
             t = self.times["edit"] = self.wall(self.runbookc("lint"), before=touch)
         finally:
             target.write_bytes(original)
-        row = _ratio_row("one edited runbook", t, self.times.get("cold"), "cold", 0.10, "<=")
-        row.figure = self.with_cpu(t)
-        return row
+        return self.timed("one edited runbook", t, self.times.get("cold"), "cold", 0.10)
 
     def memory(self) -> Row:
         self.clear_cache()
@@ -275,7 +286,7 @@ class Bench:
     def version(self) -> Row:
         base = self.times["python"] = self.wall([sys.executable, "-c", "pass"])
         t = self.times["version"] = self.wall(self.runbookc("--version"))
-        return _ratio_row("`runbookc --version`", t, base, "`python -c pass`", 3.0, "<=")
+        return self.timed("`runbookc --version`", t, base, "`python -c pass`", 3.0)
 
     def crossover(self) -> Row:
         """The smallest corpus for which the worker processes beat one process (the
@@ -351,22 +362,6 @@ def _s(seconds: float) -> str:
 
 def _yes(ok: bool) -> str:
     return "yes" if ok else "**no**"
-
-
-def _ratio_row(
-    name: str, t: float, base: float | None, base_name: str, limit: float, op: str
-) -> Row:
-    if base is None:
-        return Row(name, _s(t), "", f"(run the `{base_name}` row for a ratio)")
-    ratio = t / base
-    return Row(
-        name,
-        _s(t),
-        f"{base_name} {_s(base)}",
-        f"{ratio:.2f}x",
-        f"{op} {limit:g}x",
-        _yes(ratio <= limit),
-    )
 
 
 def table(rows: list[Row], header: str) -> str:
