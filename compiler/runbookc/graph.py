@@ -61,6 +61,7 @@ class Graph:
         self.settings = settings
         self._source_root = os.path.abspath(settings.source_dir)
         self._prefixes = sorted(settings.paths, key=len, reverse=True)
+        self._prefix_tuple = tuple(self._prefixes)
         self._paths: dict[int, str] = {}  # id(doc) -> source path
         self._by_path: dict[str, Document] = {}
         self._by_id: dict[str, Document] = {}
@@ -147,7 +148,9 @@ class Graph:
     def path_prefix(self, text: str) -> str | None:
         """The [tool.runbookc.paths] prefix `text` starts with (the longest), if any."""
         text = text.strip()
-        return next((p for p in self._prefixes if text.startswith(p)), None)
+        if not text.startswith(self._prefix_tuple):  # one C call for the common miss
+            return None
+        return next(p for p in self._prefixes if text.startswith(p))
 
     def paths_in(self, folder: str) -> list[str]:
         """Source paths of the documents directly in `folder` ("" for the top)."""
@@ -283,10 +286,10 @@ class Graph:
 
     def _relative(self, display: str) -> str:
         absolute = os.path.abspath(display)
-        relative = os.path.relpath(absolute, self._source_root)
-        if relative == os.pardir or relative.startswith(os.pardir + os.sep):
+        root = self._source_root.rstrip(os.sep) + os.sep
+        if not absolute.startswith(root):
             return posixpath.normpath(display.replace(os.sep, "/"))
-        return relative.replace(os.sep, "/")
+        return absolute[len(root) :].replace(os.sep, "/")
 
     def _unique(self, docs: Iterable[Document]) -> list[Document]:
         seen: dict[str, Document] = {}

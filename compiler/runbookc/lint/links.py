@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import posixpath
 from collections.abc import Iterator
 
 from runbookc.config import Settings
@@ -82,10 +83,11 @@ def _path(graph: Graph, doc: Document, ref: Reference, settings: Settings) -> It
         return  # a mapped folder or a non-Markdown file: not a document reference
     path = mapped[0]
     prefix = graph.path_prefix(ref.target) or ""
+    shown = posixpath.normpath(posixpath.join(settings.source, path))
     yield UNRESOLVED_PATH(
         doc.path,
         ref.line,
-        f"`{ref.target}` resolves to `{settings.source}/{path}`, which is not in the corpus",
+        f"`{ref.target}` resolves to `{shown}`, which is not in the corpus",
         column=ref.column,
         hint=_close_path(graph, path)
         or f"[tool.runbookc.paths] maps `{prefix}` to `{settings.paths[prefix]}`",
