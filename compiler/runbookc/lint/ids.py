@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable, Iterator
 
 from runbookc.config import Settings
 from runbookc.diagnostics import Diagnostic, Severity
 from runbookc.graph import ALERT_RUNBOOK, RELATED_ALERT, RELATED_RUNBOOK, Graph, Reference
+from runbookc.lint.nearmiss import NearMiss
 from runbookc.registry import rule
 
 UNKNOWN_ALERT = rule(
@@ -27,8 +27,10 @@ UNKNOWN_RUNBOOK = rule(
 def check(graph: Graph, settings: Settings) -> Iterator[Diagnostic]:
     yield from _duplicate_doc_ids(graph)
     yield from _duplicate_alerts(graph)
-    runbook_ids = _IdIndex(d.doc_id for d in graph.documents if d.doc_type == "runbook")
-    alert_ids = _IdIndex(graph.alert_ids())
+    near = NearMiss()
+    runbooks = (d.doc_id for d in graph.documents if d.doc_type == "runbook")
+    runbook_ids = _IdIndex("runbook", runbooks, near)
+    alert_ids = _IdIndex("alert", graph.alert_ids(), near)
     for doc in graph.documents:
         for ref in graph.outgoing(doc):
             if ref.kind == RELATED_ALERT and ref.document is None:
@@ -93,16 +95,21 @@ class _IdIndex:
     is searched among the ids sharing one of them, so a hint costs the same in a corpus of
     ten documents or ten thousand."""
 
-    def __init__(self, ids: Iterable[str]) -> None:
+    def __init__(self, name: str, ids: Iterable[str], near: NearMiss) -> None:
+        self._name = name
+        self._near = near
         self._by_key: dict[str, list[str]] = {}
         for value in ids:
             for key in _keys(value):
                 self._by_key.setdefault(key, []).append(value)
 
     def did_you_mean(self, word: str) -> str | None:
-        candidates = sorted({c for key in _keys(word) for c in self._by_key.get(key, ())})
-        close = difflib.get_close_matches(word, candidates, n=1, cutoff=0.8)
-        return f"did you mean `{close[0]}`?" if close else None
+        buckets = [self._by_key.get(key, []) for key in _keys(word)]
+        if not self._near.affords(sum(map(len, buckets))):
+            return None
+        candidates = {c for bucket in buckets for c in bucket}
+        close = self._near.find(word, candidates, scope=self._name, cutoff=0.8)
+        return f"did you mean `{close}`?" if close else None
 
 
 def _keys(value: str) -> tuple[str, str]:
