@@ -69,3 +69,21 @@ def test_stale_approval_says_who_and_how_to_renew(monkeypatch) -> None:
     ((_, message, hint),) = diagnostics("RB305", monkeypatch)
     assert message.startswith("Owner approval by a.petrov (2026-01-12) is stale")
     assert hint == "review the change, then `runbookc approve ops/a.md --role Owner --by NAME`"
+
+
+def test_link_to_a_file_that_failed_to_load(tmp_path, monkeypatch) -> None:
+    import shutil
+
+    shutil.copytree(CASES / "RB201" / "fail" / "ops", tmp_path / "ops")
+    (tmp_path / "ops" / "missing.md").write_text("# no front matter\n")
+    monkeypatch.chdir(tmp_path)
+    result = lint([], Settings(root=tmp_path, source=".", paths={}))
+    found = [(d.path, d.line, d.code, d.message) for d in result.diagnostics]
+    assert ("ops/missing.md", 1, "RB004", "file does not start with a `---` line") in found
+    assert (
+        "ops/a.md",
+        20,
+        "RB201",
+        "link to `missing.md`: `ops/missing.md` exists but could not be loaded as a document "
+        "(see its own findings)",
+    ) in found

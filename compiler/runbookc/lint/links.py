@@ -31,18 +31,20 @@ def check(graph: Graph, settings: Settings) -> Iterator[Diagnostic]:
     for doc in graph.documents:
         for ref in graph.outgoing(doc):
             if ref.kind == LINK:
-                yield from _link(graph, doc, ref, near)
+                yield from _link(graph, doc, ref, settings, near)
             elif ref.kind == PATH:
                 yield from _path(graph, doc, ref, settings, near)
 
 
-def _link(graph: Graph, doc: Document, ref: Reference, near: NearMiss) -> Iterator[Diagnostic]:
+def _link(
+    graph: Graph, doc: Document, ref: Reference, settings: Settings, near: NearMiss
+) -> Iterator[Diagnostic]:
     if ref.document is None:
         path, _ = graph.link_path(doc, ref.target) or ("", None)
         yield BROKEN_LINK(
             doc.path,
             ref.line,
-            f"link to `{ref.target}`: no document `{path}` in the corpus",
+            f"link to `{ref.target}`: `{path}` {_missing(settings, path)}",
             column=ref.column,
             hint=_close_path(graph, path, near),
         )
@@ -90,7 +92,7 @@ def _path(
     yield UNRESOLVED_PATH(
         doc.path,
         ref.line,
-        f"`{ref.target}` resolves to `{shown}`, which is not in the corpus",
+        f"`{ref.target}` resolves to `{shown}`, which {_missing(settings, path)}",
         column=ref.column,
         hint=_close_path(graph, path, near)
         or f"[tool.runbookc.paths] maps `{prefix}` to `{settings.paths[prefix]}`",
@@ -103,3 +105,10 @@ def _close_path(graph: Graph, path: str, near: NearMiss) -> str | None:
     names = [p.rpartition("/")[2] for p in graph.paths_in(folder)]
     close = near.find(name, names, scope=folder + "/")
     return f"did you mean `{posixpath.join(folder, close)}`?" if close else None
+
+
+def _missing(settings: Settings, path: str) -> str:
+    """Why a path is not a document: a file that failed to load has its own findings."""
+    if (settings.source_dir / path).is_file():
+        return "exists but could not be loaded as a document (see its own findings)"
+    return "is not in the corpus"
