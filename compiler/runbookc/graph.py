@@ -119,15 +119,18 @@ class Graph:
 
     # -- references --------------------------------------------------------------
 
-    def resolve(self, doc: Document, target: str) -> tuple[Document | None, str | None]:
+    def resolve(
+        self, doc: Document, target: str, kind: str | None = None
+    ) -> tuple[Document | None, str | None]:
         """A Markdown link target (relative path, optional #anchor, percent-encoded) or a
-        code-span repo path (through settings.paths) -> (document, decoded anchor)."""
-        mapped = self.map_path(target)
-        if mapped is not None:
-            path, anchor = mapped
-            found = self._by_path.get(path)
-            if found is not None:
-                return found, anchor
+        code-span repo path (through settings.paths) -> (document, decoded anchor).
+        `kind` LINK or PATH picks one reading; by default a target starting with a mapped
+        prefix is a repo path (and only that), anything else a link."""
+        if kind != LINK and (kind == PATH or self.path_prefix(target) is not None):
+            mapped = self.map_path(target)
+            if mapped is None:
+                return None, None
+            return self._by_path.get(mapped[0]), mapped[1]
         local = self.link_path(doc, target)
         if local is None:
             return None, None
