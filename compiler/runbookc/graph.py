@@ -27,7 +27,7 @@ LINK = "link"  # [text](other.md#anchor)
 PATH = "path"  # `docs/ops/other.md` in a code span, through [tool.runbookc.paths]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # compared and hashed by identity: one per place written
 class Reference:
     """One reference as written: where (line, column), what, and what it resolves to."""
 
@@ -87,7 +87,8 @@ class Graph:
 
     def source_path(self, doc: Document) -> str:
         """`doc`'s path relative to the source dir (its display path when outside it)."""
-        return self._paths[id(doc)]
+        found = self._paths.get(id(doc))
+        return found if found is not None else self._relative(doc.path)
 
     def duplicate_ids(self) -> dict[str, list[Document]]:
         """doc_ids that more than one document claims, with every claimant in path order."""
