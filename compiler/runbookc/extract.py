@@ -408,13 +408,6 @@ def shell_quote(text: str) -> str:
     return "'" + text.replace("'", "'\\''") + "'"
 
 
-def _heredoc_end(text: str, base: str) -> str:
-    end = base
-    while end in text.split("\n"):
-        end += "_"
-    return end
-
-
 def _display(script: Script, unit: Unit) -> str:
     """A shell expression printing the unit with its parameters filled in."""
     names = {p.name for p in script.params}
@@ -450,7 +443,6 @@ def approval_lines(document: Document, state: ApprovalState) -> tuple[str, list[
 def _render(script: Script, document: Document, state: ApprovalState, digest: str) -> Script:
     approval, banner = approval_lines(document, state)
     units = [u for u in script.parsed.units if u.kind != "assign" or not _is_param(script, u)]
-    help_text = _help(script)
     text = (
         _templates()
         .get_template("step.sh.j2")
@@ -474,8 +466,7 @@ def _render(script: Script, document: Document, state: ApprovalState, digest: st
                 for u in script.parsed.units
                 if u.kind == "assign" and u.assignment and _is_param(script, u)
             ],
-            help=help_text,
-            help_end=_heredoc_end(help_text, "RB_HELP"),
+            help=_help(script),
             no_match_tools=" | ".join(sorted(NO_MATCH_TOOLS)),
         )
     )
@@ -552,7 +543,7 @@ def plan_corpus(
 
 def entry_script(doc_id: str, scripts: list[Script]) -> str:
     first = scripts[0]
-    help_text = _entry_help(doc_id, scripts)
+    usage, listing = _entry_help(doc_id, scripts)
     return (
         _templates()
         .get_template("run.sh.j2")
@@ -561,13 +552,14 @@ def entry_script(doc_id: str, scripts: list[Script]) -> str:
             source=first.source,
             scripts=scripts,
             diagnose=[s for s in scripts if s.role == "diagnostics" and not s.mutating],
-            help=help_text,
-            help_end=_heredoc_end(help_text, "RB_HELP"),
+            usage=usage,
+            listing=listing,
         )
     )
 
 
-def _entry_help(doc_id: str, scripts: list[Script]) -> str:
+def _entry_help(doc_id: str, scripts: list[Script]) -> tuple[str, str]:
+    """run.sh's usage text and its list of steps."""
     width = max(len(s.file_name) for s in scripts)
     steps = [
         f"  {s.file_name:<{width}}  {s.role or '-':<12} "
@@ -581,13 +573,11 @@ def _entry_help(doc_id: str, scripts: list[Script]) -> str:
         "                                      and save each one's output under DIR",
         f"                                      (default: ./incident-{doc_id}-<UTC time>)",
         "       run.sh STEP [OPTIONS]          run one step (number or name) with its options",
-        "",
-        f"Steps of {doc_id} ({scripts[0].source}):",
-        *steps,
     ]
     if envs:
         out += ["", "Parameters for --diagnose come from the environment: " + ", ".join(envs)]
-    return "\n".join(out)
+    listing = [f"Steps of {doc_id} ({scripts[0].source}):", *steps]
+    return "\n".join(out), "\n".join(listing)
 
 
 def render_outputs(scripts: list[Script]) -> dict[str, str]:

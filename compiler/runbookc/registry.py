@@ -17,6 +17,9 @@ from runbookc.diagnostics import Diagnostic, Severity
 RULE_MODULES = (
     "runbookc.load",
     "runbookc.validate",
+    "runbookc.extract",
+    "runbookc.shellcheck",
+    "runbookc.sandbox",
 )
 
 REGISTRY: dict[str, Rule] = {}
