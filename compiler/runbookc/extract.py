@@ -15,8 +15,10 @@ import tempfile
 from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import jinja2
+if TYPE_CHECKING:
+    import jinja2
 
 from runbookc.approvals import ApprovalState, approval_state, content_digest
 from runbookc.config import Settings
@@ -156,7 +158,9 @@ def plan_scripts(document: Document, settings: Settings) -> tuple[list[Script], 
         seen[name] = block.line
         role = config.role(block.section, block.subsection)
         parsed = parse_block(content)
-        script = _draft(document, block, len(drafts) + 1, name, role, content, lines, parsed)
+        script = _draft(
+            document, block, len(drafts) + 1, name, role, content, lines, parsed, settings
+        )
         found, changes = _command_findings(script, classes, config.stubs, path)
         diags += found
         drafts.append(replace(script, mutating=bool(changes), changes=changes))
@@ -241,6 +245,7 @@ def _draft(
     content: str,
     lines: tuple[int, ...],
     parsed: ParsedBlock,
+    settings: Settings,
 ) -> Script:
     params: list[Param] = []
     for unit in parsed.units:
@@ -258,7 +263,7 @@ def _draft(
         doc_id=document.doc_id,
         number=number,
         name=name,
-        source=_source(document.path),
+        source=_source(document.path, settings.root),
         line=block.line,
         section=block.section,
         subsection=block.subsection,
@@ -274,8 +279,12 @@ def _draft(
     )
 
 
-def _source(path: str) -> str:
-    """The runbook path as written in scripts: relative to the project root when it can be."""
+def _source(path: str, root: Path) -> str:
+    """The runbook path as written in scripts: relative to the project root when it is
+    under it, so the bytes do not depend on the working directory."""
+    absolute = Path(os.path.abspath(path))
+    if absolute.is_relative_to(root):
+        return absolute.relative_to(root).as_posix()
     return Path(path).as_posix()
 
 
@@ -327,13 +336,15 @@ def _command_findings(
         if unit.kind == "tolerated":
             hidden = sorted({c.tool for c in unit.commands if c.tool in stubs})
             if hidden:
-                end_line = script.file_line(_line_at(script.content, unit.end))
+                content = script.content
+                operator = content.find("||", unit.end)
                 diags.append(
                     HIDDEN_FAILURE(
                         path,
-                        end_line,
+                        script.file_line(_line_at(content, operator)),
                         f"`|| true` hides a failing {', '.join(hidden)}: the step succeeds "
                         "even when it cannot reach the system",
+                        column=operator - content.rfind("\n", 0, operator),
                         hint="drop `|| true`: the generated script already treats grep's "
                         "'no matches' as success and reports real failures",
                     )
@@ -392,6 +403,8 @@ def _symptom_coverage(document: Document, scripts: list[Script], role_of) -> lis
 
 @cache
 def _templates() -> jinja2.Environment:
+    import jinja2  # on first use: commands that never render skip the import
+
     env = jinja2.Environment(
         loader=jinja2.PackageLoader("runbookc", "templates/scripts"),
         undefined=jinja2.StrictUndefined,
@@ -440,9 +453,44 @@ def approval_lines(document: Document, state: ApprovalState) -> tuple[str, list[
     ]
 
 
+@dataclass(frozen=True)
+class _Emitted:
+    """A unit as the script runs it: its comments, its text, and their block lines."""
+
+    unit: Unit
+    text: str
+    lines: tuple[int, ...]  # 0-based block line of each line of `text`
+
+
+def _emitted(script: Script) -> list[_Emitted]:
+    """The units to run (parameters left out), each with the block's comments before it
+    and a comment at the end of its line kept, so the script reads like the runbook."""
+    content = script.content
+    block_lines = content.split("\n")
+    out: list[_Emitted] = []
+    previous_last = -1
+    for unit in script.parsed.units:
+        first = unit.line
+        last = _line_at(content, unit.shown_end)
+        lead = [
+            k for k in range(previous_last + 1, first) if block_lines[k].lstrip().startswith("#")
+        ]
+        previous_last = last
+        if unit.kind == "assign" and _is_param(script, unit):
+            continue
+        body = content[unit.start : unit.end]
+        rest = block_lines[last][unit.shown_end - (content.rfind("\n", 0, unit.shown_end) + 1) :]
+        if rest.strip().startswith("#"):
+            body += "  " + rest.strip()
+        text = "\n".join([*(block_lines[k] for k in lead), body])
+        lines = (*lead, *range(first, last + 1))
+        out.append(_Emitted(unit, text, lines))
+    return out
+
+
 def _render(script: Script, document: Document, state: ApprovalState, digest: str) -> Script:
     approval, banner = approval_lines(document, state)
-    units = [u for u in script.parsed.units if u.kind != "assign" or not _is_param(script, u)]
+    emitted = _emitted(script)
     text = (
         _templates()
         .get_template("step.sh.j2")
@@ -453,13 +501,15 @@ def _render(script: Script, document: Document, state: ApprovalState, digest: st
             banner=banner,
             units=[
                 {
-                    "text": script.content[u.start : u.end],
-                    "line": script.file_line(u.line),
-                    "display": _display(script, u),
-                    "tools": " ".join(t or "-" for t in u.stages) or "-",
-                    "mode": {"tolerated": "tolerate", "compound": "status"}.get(u.kind, "check"),
+                    "text": e.text,
+                    "line": script.file_line(e.unit.line),
+                    "display": _display(script, e.unit),
+                    "tools": " ".join(t or "-" for t in e.unit.stages) or "-",
+                    "mode": {"tolerated": "tolerate", "compound": "status"}.get(
+                        e.unit.kind, "check"
+                    ),
                 }
-                for u in units
+                for e in emitted
             ],
             params_comment=[
                 f"{u.assignment[0]}={u.assignment[1]}"
@@ -470,7 +520,7 @@ def _render(script: Script, document: Document, state: ApprovalState, digest: st
             no_match_tools=" | ".join(sorted(NO_MATCH_TOOLS)),
         )
     )
-    return replace(script, text=text, line_map=_line_map(script, text, units))
+    return replace(script, text=text, line_map=_line_map(script, text, emitted))
 
 
 def _is_param(script: Script, unit: Unit) -> bool:
@@ -507,8 +557,9 @@ def _help(script: Script) -> str:
     return "\n".join(out)
 
 
-def _line_map(script: Script, text: str, units: list[Unit]) -> tuple[int, ...]:
-    """File line of each script line: the block's own lines map to the runbook."""
+def _line_map(script: Script, text: str, emitted: list[_Emitted]) -> tuple[int, ...]:
+    """File line of each script line: the block's own lines map to the runbook, the
+    generated ones to 0."""
     result: list[int] = []
     pending: list[int] = []
     index = 0
@@ -517,11 +568,8 @@ def _line_map(script: Script, text: str, units: list[Unit]) -> tuple[int, ...]:
             result.append(pending.pop(0))
             continue
         result.append(0)
-        if index < len(units) and line == f"rb_at {index}":
-            unit = units[index]
-            first = unit.line
-            count = script.content.count("\n", unit.start, unit.end) + 1
-            pending = [script.file_line(first + k) for k in range(count)]
+        if index < len(emitted) and line == f"rb_at {index}":
+            pending = [script.file_line(k) for k in emitted[index].lines]
             index += 1
     return tuple(result)
 

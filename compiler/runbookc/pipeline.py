@@ -8,6 +8,7 @@ from pathlib import Path
 from runbookc.config import Settings
 from runbookc.corpus import Corpus, compile_corpus, discover
 from runbookc.diagnostics import Diagnostic, Severity
+from runbookc.extract import plan_corpus
 from runbookc.report import Summary, render
 
 
@@ -28,7 +29,8 @@ def lint(targets: list[str], settings: Settings, *, strict: bool = False) -> Lin
     cwd = Path.cwd()
     files = discover(targets or [str(settings.source_dir)], cwd)
     corpus = compile_corpus(files, settings)
-    diagnostics = corpus.diagnostics
+    _, script_findings = plan_corpus(corpus.documents, settings)  # the static RB4xx rules
+    diagnostics = corpus.diagnostics + script_findings
     if strict:
         diagnostics = [
             d.with_severity(Severity.ERROR) if d.severity is Severity.WARNING else d

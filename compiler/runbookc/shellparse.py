@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from runbookc.scriptconfig import MUTATING, UNKNOWN, VALUE_FLAGS
@@ -72,7 +73,9 @@ class ParsedBlock:
     error_line: int = 0  # 0-based line in the block
 
 
+@lru_cache(maxsize=8192)
 def parse_block(content: str) -> ParsedBlock:
+    """Cached: bashlex takes about 10 ms a block, and runbooks repeat their blocks."""
     import bashlex
 
     try:
@@ -100,8 +103,8 @@ def _unit(tree: Any, content: str) -> Unit:
         if assignment is not None:
             return _make(tree, content, "assign", (), tree, assignment)
         kind, stages, run_node = "run", (_tool(tree),), tree
-    elif tree.kind == "pipeline":
-        kind, stages, run_node = "run", _stages(tree), tree
+    elif tree.kind == "pipeline" and not any(p.kind == "reservedword" for p in tree.parts):
+        kind, stages, run_node = "run", _stages(tree), tree  # (`! a | b` stays compound)
     elif tree.kind == "list" and _tolerated(tree):
         left = tree.parts[0]
         kind, run_node = "tolerated", left
@@ -164,7 +167,13 @@ def _tolerated(node: Any) -> bool:
     parts = node.parts
     return (
         len(parts) == 3
-        and parts[0].kind in ("pipeline", "command")
+        and (
+            parts[0].kind == "command"
+            or (
+                parts[0].kind == "pipeline"
+                and not any(p.kind == "reservedword" for p in parts[0].parts)
+            )
+        )
         and parts[1].kind == "operator"
         and parts[1].op == "||"
         and parts[2].kind == "command"
