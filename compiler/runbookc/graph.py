@@ -201,7 +201,7 @@ class Graph:
 
     def issues(self) -> dict[int, list[Document]]:
         """Issue number -> documents listing it in related_issues, sorted by path."""
-        return {n: list(docs) for n, docs in sorted(self._issues.items())}
+        return {n: self._unique(docs) for n, docs in sorted(self._issues.items())}
 
     def issue_url(self, number: int) -> str | None:
         """The issue's URL from the `issue_url` template, None when none is configured."""
