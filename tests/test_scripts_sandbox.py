@@ -181,3 +181,15 @@ def test_diagnose_runs_read_only_diagnostic_steps_and_saves_their_output(box, tm
 def test_call_records_survive_odd_arguments() -> None:
     data = b"2 7:kubectl 3:a b 3:x\ny\n" + "1 3:git 3:ü!\n".encode()
     assert parse_calls(data) == [("kubectl", "a b", "x\ny"), ("git", "ü!")]
+
+
+CASES = sorted((ROOT / "tests" / "cases" / "scripts").glob("*.md"))
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.stem for c in CASES])
+def test_case_scripts_behave_in_the_sandbox(case: Path) -> None:
+    from runbookc.sandbox import run_sandbox
+
+    scripts, symptoms = _plan(case)
+    found = run_sandbox(scripts, CONFIG, {s.doc_id: symptoms for s in scripts})
+    assert [d for d in found if d.code in ("RB412", "RB413")] == []

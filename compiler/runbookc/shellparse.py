@@ -79,13 +79,18 @@ def parse_block(content: str) -> ParsedBlock:
     import bashlex
 
     try:
-        trees = bashlex.parse(content) if content.strip() else []
+        trees = bashlex.parse(content) if _has_commands(content) else []
     except Exception as exc:  # bashlex raises ParsingError, NotImplementedError, ...
         position = getattr(exc, "position", None)
         line = content.count("\n", 0, position) if isinstance(position, int) else 0
         message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         return ParsedBlock((_opaque_unit(content),), message, line)
     return ParsedBlock(tuple(_unit(tree, content) for tree in trees))
+
+
+def _has_commands(content: str) -> bool:
+    """Whether anything but blank and comment lines is there (bashlex rejects those)."""
+    return any(line.strip() and not line.lstrip().startswith("#") for line in content.split("\n"))
 
 
 def _opaque_unit(content: str) -> Unit:

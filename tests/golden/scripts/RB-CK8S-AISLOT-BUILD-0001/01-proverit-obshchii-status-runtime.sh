@@ -17,7 +17,6 @@
 # runbook turns that into a warning).
 
 rb_script=${0##*/}
-rb_source='runbooks/ops/ai_slot_build_runbook.md'
 rb_dry_run=0
 ns='codex-k8s-prod'
 
@@ -92,6 +91,7 @@ printf '%s\n' '!! WARNING: runbook RB-CK8S-AISLOT-BUILD-0001 is NOT APPROVED (pe
 rb_show=(
   'kubectl -n '"$ns"' get pods,job -o wide'
 )
+rb_source='runbooks/ops/ai_slot_build_runbook.md'
 rb_line=(54)
 rb_tools=('kubectl')
 rb_mode=(check)

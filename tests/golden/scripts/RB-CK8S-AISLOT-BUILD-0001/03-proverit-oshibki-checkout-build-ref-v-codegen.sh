@@ -17,7 +17,6 @@
 # runbook turns that into a warning).
 
 rb_script=${0##*/}
-rb_source='runbooks/ops/ai_slot_build_runbook.md'
 rb_dry_run=0
 ns='codex-k8s-prod'
 
@@ -95,6 +94,7 @@ rb_show=(
   'kubectl -n '"$ns"' logs deploy/codex-k8s-control-plane --since=6h \
   | grep -E "codegen-check|CODEXK8S_BUILD_REF|checkout --detach|unknown switch|is not a commit" || true'
 )
+rb_source='runbooks/ops/ai_slot_build_runbook.md'
 rb_line=(69 71)
 rb_tools=('kubectl grep' 'kubectl grep')
 rb_mode=(tolerate tolerate)

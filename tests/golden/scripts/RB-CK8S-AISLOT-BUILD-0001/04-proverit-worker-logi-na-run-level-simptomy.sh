@@ -17,7 +17,6 @@
 # runbook turns that into a warning).
 
 rb_script=${0##*/}
-rb_source='runbooks/ops/ai_slot_build_runbook.md'
 rb_dry_run=0
 ns='codex-k8s-prod'
 
@@ -93,6 +92,7 @@ rb_show=(
   'kubectl -n '"$ns"' logs deploy/codex-k8s-worker --since=6h \
   | grep -E "MANIFEST_UNKNOWN|retrieving image from cache|checkout --detach|unknown switch|build failed|run_id"'
 )
+rb_source='runbooks/ops/ai_slot_build_runbook.md'
 rb_line=(79)
 rb_tools=('kubectl grep')
 rb_mode=(check)

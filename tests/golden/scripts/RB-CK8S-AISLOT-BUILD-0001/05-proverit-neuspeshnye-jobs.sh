@@ -17,7 +17,6 @@
 # runbook turns that into a warning).
 
 rb_script=${0##*/}
-rb_source='runbooks/ops/ai_slot_build_runbook.md'
 rb_dry_run=0
 ns='codex-k8s-prod'
 
@@ -93,6 +92,7 @@ rb_show=(
   'kubectl -n '"$ns"' get jobs --sort-by=.metadata.creationTimestamp \
   | grep -E "kaniko|mirror|build|codegen-check|Failed|Error" || true'
 )
+rb_source='runbooks/ops/ai_slot_build_runbook.md'
 rb_line=(87)
 rb_tools=('kubectl grep')
 rb_mode=(tolerate)

@@ -17,7 +17,6 @@
 # runbook turns that into a warning).
 
 rb_script=${0##*/}
-rb_source='runbooks/ops/ai_slot_build_runbook.md'
 rb_dry_run=0
 ns='codex-k8s-prod'
 
@@ -104,6 +103,7 @@ rb_show=(
   'kubectl -n '"$ns"' logs job/codex-k8s-codegen-check --tail=200 2>/dev/null \
   | grep -E "checkout --detach|unknown switch|is not a commit" || true'
 )
+rb_source='runbooks/ops/ai_slot_build_runbook.md'
 rb_line=(108 109 111)
 rb_tools=('kubectl' 'kubectl grep' 'kubectl grep')
 rb_mode=(check tolerate tolerate)
