@@ -40,7 +40,10 @@ MUTATING_DIAGNOSTIC = rule(
     "A diagnostics step runs a command that changes the system",
 )
 HIDDEN_FAILURE = rule(
-    "RB404", "or-true-hides-failure", Severity.WARNING, "`|| true` hides a failing tool"
+    "RB404",
+    "or-true-hides-failure",
+    Severity.WARNING,
+    "`2>/dev/null ... || true` hides a failing tool",
 )
 UNCOVERED_SYMPTOM = rule(
     "RB405",
@@ -334,7 +337,7 @@ def _command_findings(
                     )
                 )
         if unit.kind == "tolerated":
-            hidden = sorted({c.tool for c in unit.commands if c.tool in stubs})
+            hidden = sorted({c.tool for c in unit.commands if c.tool in stubs and c.silent})
             if hidden:
                 content = script.content
                 operator = content.find("||", unit.end)
@@ -342,11 +345,12 @@ def _command_findings(
                     HIDDEN_FAILURE(
                         path,
                         script.file_line(_line_at(content, operator)),
-                        f"`|| true` hides a failing {', '.join(hidden)}: the step succeeds "
-                        "even when it cannot reach the system",
+                        f"`|| true` hides a failing {', '.join(hidden)}: with its stderr sent "
+                        "to /dev/null the step prints nothing and succeeds even when it "
+                        "cannot reach the system",
                         column=operator - content.rfind("\n", 0, operator),
-                        hint="drop `|| true`: the generated script already treats grep's "
-                        "'no matches' as success and reports real failures",
+                        hint="drop `|| true` and `2>/dev/null`: the generated script treats "
+                        "grep's 'no matches' as success and reports real failures",
                     )
                 )
     return diags, tuple(dict.fromkeys(changes))

@@ -45,6 +45,7 @@ class Command:
     words: tuple[Word, ...]
     line: int  # 0-based line in the block
     writes: tuple[str, ...]  # targets of its output redirections, as written
+    silent: bool = False  # its stderr goes to /dev/null: a failure leaves no message
 
     @property
     def label(self) -> str:
@@ -250,7 +251,25 @@ def _command(node: Any, content: str) -> Command:
         if p.kind == "redirect" and p.type in (">", ">>", ">|", "&>") and hasattr(p.output, "word")
     )
     tool = program.rsplit("/", 1)[-1]
-    return Command(tool, program, tuple(words), content.count("\n", 0, node.pos[0]), writes)
+    line = content.count("\n", 0, node.pos[0])
+    return Command(tool, program, tuple(words), line, writes, _silent(node))
+
+
+def _silent(node: Any) -> bool:
+    """Whether the command's stderr is sent to /dev/null (2>/dev/null, &>/dev/null, ...)."""
+    targets = {1: "", 2: ""}
+    for part in node.parts:
+        if part.kind != "redirect":
+            continue
+        output = getattr(part.output, "word", part.output)
+        fd = getattr(part, "input", None)
+        if part.type in ("&>", "&>>"):
+            targets[1] = targets[2] = str(output)
+        elif part.type in (">", ">>", ">|"):
+            targets[fd if fd in (1, 2) else 1] = str(output)
+        elif part.type == ">&" and fd == 2 and output == 1:
+            targets[2] = targets[1]
+    return targets[2] == "/dev/null"
 
 
 def _refs(node: Any) -> Iterator[tuple[int, int, str]]:
