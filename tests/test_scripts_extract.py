@@ -199,3 +199,24 @@ def test_entry_script_lists_the_steps(seed_out) -> None:
     assert "logs deploy/codex-k8s-control-plane --since=6h" in step.stdout
     missing = _run(seed_out / SEED_ID / "run.sh", "nope")
     assert missing.returncode == 2 and "no step 'nope'" in missing.stderr
+
+
+def test_output_that_is_not_a_previous_output_is_never_replaced(cli, in_root, tmp_path) -> None:
+    precious = tmp_path / "project"
+    precious.mkdir()
+    (precious / "notes.txt").write_text("keep me", "utf-8")
+    result = cli("extract", str(SEED.relative_to(ROOT)), "--output", str(precious))
+    assert result.code == 1
+    assert "refusing to replace" in result.err
+    assert sorted(p.name for p in precious.iterdir()) == ["notes.txt"]
+
+
+def test_two_documents_with_one_doc_id_stop_the_extract(cli, in_root, tmp_path) -> None:
+    for name in ("a.md", "b.md"):
+        (tmp_path / name).write_bytes(SEED.read_bytes())
+    result = cli(
+        "extract", str(tmp_path / "a.md"), str(tmp_path / "b.md"), "--output", str(tmp_path / "o")
+    )
+    assert result.code == 1
+    assert "RB416" in result.out and "also used by" in result.out
+    assert not (tmp_path / "o").exists()

@@ -670,8 +670,23 @@ def write_scripts(documents: list[Document], settings: Settings, out_dir: Path) 
     return json.loads(files["manifest.json"])
 
 
+class OutputError(Exception):
+    """The output dir cannot be (re)placed."""
+
+
 def write_tree(files: dict[str, str], out_dir: Path) -> None:
-    """Write into a temp dir beside `out_dir`, then swap it in: a failure keeps the old one."""
+    """Write into a temp dir beside `out_dir`, then swap it in: a failure keeps the old one.
+
+    The whole dir is replaced, so it must be empty or a previous output (a manifest.json
+    in it): `--output .` must never delete a project."""
+    if out_dir.exists() and (
+        not out_dir.is_dir()
+        or (any(out_dir.iterdir()) and not (out_dir / "manifest.json").is_file())
+    ):
+        raise OutputError(
+            f"refusing to replace {out_dir}: it is not empty and holds no manifest.json "
+            "from a previous `runbookc extract`"
+        )
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.new-", dir=out_dir.parent))
     try:
