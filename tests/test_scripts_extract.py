@@ -220,3 +220,16 @@ def test_two_documents_with_one_doc_id_stop_the_extract(cli, in_root, tmp_path) 
     assert result.code == 1
     assert "RB416" in result.out and "also used by" in result.out
     assert not (tmp_path / "o").exists()
+
+
+def test_plain_sh_is_told_to_use_bash(seed_out) -> None:
+    for name in (SEED_STEPS[0], "run.sh"):
+        done = subprocess.run(
+            ["/bin/sh", str(seed_out / SEED_ID / name), "--help"],
+            capture_output=True,
+            text=True,
+            env={"PATH": "/nonexistent"},
+            check=False,
+        )
+        assert done.returncode == 2
+        assert done.stderr == f"{name}: run it with bash\n"

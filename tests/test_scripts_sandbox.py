@@ -193,3 +193,49 @@ def test_case_scripts_behave_in_the_sandbox(case: Path) -> None:
     scripts, symptoms = _plan(case)
     found = run_sandbox(scripts, CONFIG, {s.doc_id: symptoms for s in scripts})
     assert [d for d in found if d.code in ("RB412", "RB413")] == []
+
+
+def _run_on_a_terminal(box: Sandbox, script: Script, answer: bytes) -> tuple[int, str, tuple]:
+    """Run with a pseudo-terminal as stdin and type `answer` at the prompt."""
+    import os
+    import pty
+
+    from runbookc.sandbox import parse_calls
+
+    target = box.work / script.file_name
+    target.write_text(script.text, "utf-8")
+    calls = box.root / "tty-calls.txt"
+    calls.write_bytes(b"")
+    primary, secondary = pty.openpty()
+    try:
+        os.write(primary, answer)
+        done = subprocess.run(
+            [box.bash, str(target)],
+            stdin=secondary,
+            capture_output=True,
+            text=True,
+            cwd=box.work,
+            env={
+                "PATH": box.path,
+                "RB_SANDBOX_CALLS": str(calls),
+                "RB_SANDBOX_SCENARIO": "empty",
+                "RB_SANDBOX_SYMPTOMS": str(box.root / "symptoms.txt"),
+            },
+            check=False,
+            timeout=60,
+        )
+    finally:
+        os.close(primary)
+        os.close(secondary)
+    return done.returncode, done.stderr, tuple(parse_calls(calls.read_bytes()))
+
+
+@pytest.mark.parametrize(("answer", "code", "ran"), [(b"yes\n", 0, True), (b"y\n", 3, False)])
+def test_mutating_step_asks_on_a_terminal(tmp_path, answer, code, ran) -> None:
+    scripts, symptoms = _plan(ROOT / "runbooks" / "ops" / "registry_mirror_degraded_runbook.md")
+    box = Sandbox(tmp_path, CONFIG, symptoms)
+    status, stderr, calls = _run_on_a_terminal(box, scripts[3], answer)
+    assert "this step changes the system: kubectl rollout restart" in stderr
+    assert 'Type "yes" to run it' in stderr
+    assert status == code
+    assert bool(calls) is ran
