@@ -441,16 +441,18 @@ def _display(script: Script, unit: Unit) -> str:
 
 
 def approval_lines(document: Document, state: ApprovalState) -> tuple[str, list[str]]:
-    """The header's approval line and the banner (empty when approved)."""
+    """The header's approval line and the banner (empty when approved or not required)."""
     request = state.request_id or "none"
+    if state.status == "none":
+        return "none (the document has no approvals block)", []
+    if state.status == "approved":
+        by = ", ".join(f"{a.role} {a.by} on {a.at}" for a in state.approvers if a.current)
+        return f"approved (request {request}; by {by or 'nobody'})", []
     missing = ", ".join(state.missing) or "none"
-    line = f"{state.status} (request {request}; missing: {missing})"
-    if state.ok:
-        return line, []
     what = (
         "has a STALE approval" if state.status == "stale" else f"is NOT APPROVED ({state.status})"
     )
-    return line, [
+    return f"{state.status} (request {request}; missing: {missing})", [
         f"!! WARNING: runbook {document.doc_id} {what}.",
         f"!! Approval request: {request}; approval missing from: {missing}.",
         "!! Check with the incident lead before you rely on this script.",
