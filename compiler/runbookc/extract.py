@@ -12,6 +12,7 @@ import os
 import re
 import shutil
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
@@ -90,6 +91,9 @@ class Param:
 
 @dataclass(frozen=True)
 class Script:
+    """One step: a shell block of a runbook, what the compiler knows about it, and the
+    rendered script."""
+
     doc_id: str
     number: int
     name: str
@@ -360,22 +364,20 @@ def _line_at(content: str, offset: int) -> int:
     return content.count("\n", 0, offset)
 
 
-def diagnostic_patterns(scripts: list[Script]) -> list[tuple[Script, re.Pattern[str]]]:
-    """Every grep pattern of the diagnostics steps, compiled as a Python approximation."""
-    found: list[tuple[Script, re.Pattern[str]]] = []
-    for script in scripts:
-        if script.role != "diagnostics":
-            continue
-        for unit in script.parsed.units:
-            for command in unit.commands:
-                for pattern in grep_patterns(command, script.values):
-                    compiled = pattern.compile()
-                    if compiled is not None:
-                        found.append((script, compiled))
+def grep_regexes(script: Script) -> list[re.Pattern[str]]:
+    """The script's grep patterns, compiled as Python approximations (ERE, BRE, fixed)."""
+    values = script.values
+    found: list[re.Pattern[str]] = []
+    for unit in script.parsed.units:
+        for command in unit.commands:
+            for pattern in grep_patterns(command, values):
+                compiled = pattern.compile()
+                if compiled is not None:
+                    found.append(compiled)
     return found
 
 
-def symptom_lines(document: Document, role_of) -> list[tuple[str, int, int]]:
+def symptom_lines(document: Document, role_of: Callable[[str], str]) -> list[tuple[str, int, int]]:
     """The error signatures a runbook lists under its symptoms: (text, line, column)."""
     return [
         (span.text, span.line, span.column)
@@ -384,11 +386,14 @@ def symptom_lines(document: Document, role_of) -> list[tuple[str, int, int]]:
     ]
 
 
-def _symptom_coverage(document: Document, scripts: list[Script], role_of) -> list[Diagnostic]:
+def _symptom_coverage(
+    document: Document, scripts: list[Script], role_of: Callable[[str], str]
+) -> list[Diagnostic]:
+    """Every symptom must be caught by the grep of some diagnostics step."""
     symptoms = symptom_lines(document, role_of)
     if not symptoms:
         return []
-    patterns = diagnostic_patterns(scripts)
+    patterns = [p for s in scripts if s.role == "diagnostics" for p in grep_regexes(s)]
     return [
         UNCOVERED_SYMPTOM(
             document.path,
@@ -398,7 +403,7 @@ def _symptom_coverage(document: Document, scripts: list[Script], role_of) -> lis
             hint="add it to a diagnostics step's grep -E pattern",
         )
         for text, line, column in symptoms
-        if not any(p.search(text) for _, p in patterns)
+        if not any(p.search(text) for p in patterns)
     ]
 
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from runbookc.diagnostics import Diagnostic, Severity
-from runbookc.extract import Script, diagnostic_patterns
+from runbookc.extract import Script, grep_regexes
 from runbookc.registry import rule
 from runbookc.scriptconfig import NO_MATCH_TOOLS, ScriptSettings
 
@@ -246,7 +246,7 @@ def expectations(
         and any(t in NO_MATCH_TOOLS for t in u.stages)
         and any(c.tool in config.stubs for c in u.commands)
     )
-    patterns = [p for _, p in diagnostic_patterns([_as_diagnostic(script)])]
+    patterns = grep_regexes(script)
     shown = [s for s in symptoms if any(p.search(s) for p in patterns)]
     if any(u.stages and u.stages[-1] in config.stubs for u in script.parsed.units):
         shown = list(symptoms)  # a stub's output goes straight to stdout
@@ -268,12 +268,6 @@ def expectations(
         "symptoms": Expected(0, every, ordered, tuple(dict.fromkeys(shown)), ()),
         "fail": fail,
     }
-
-
-def _as_diagnostic(script: Script) -> Script:
-    from dataclasses import replace
-
-    return replace(script, role="diagnostics")
 
 
 def check(script: Script, result: RunResult, expected: Expected) -> list[Diagnostic]:
