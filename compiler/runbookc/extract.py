@@ -97,7 +97,8 @@ class Script:
     doc_id: str
     number: int
     name: str
-    source: str  # the runbook, relative to the project root
+    path: str  # the runbook as diagnostics name it (Document.path)
+    source: str  # the runbook as scripts name it: relative to the project root
     line: int  # file line of the opening fence
     section: str
     subsection: str
@@ -270,6 +271,7 @@ def _draft(
         doc_id=document.doc_id,
         number=number,
         name=name,
+        path=document.path,
         source=_source(document.path, settings.root),
         line=block.line,
         section=block.section,

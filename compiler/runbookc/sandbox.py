@@ -113,7 +113,7 @@ def blockers(script: Script, config: ScriptSettings) -> list[Diagnostic]:
             elif tool:
                 found.append(
                     SANDBOX_TOOL(
-                        script.source,
+                        script.path,
                         line,
                         f"`{command.program}` is neither a sandbox stub nor an allowed real "
                         "tool; the script was not run",
@@ -124,7 +124,7 @@ def blockers(script: Script, config: ScriptSettings) -> list[Diagnostic]:
                 if target.startswith("/") and target not in _SAFE_WRITES:
                     found.append(
                         SANDBOX_SKIPPED(
-                            script.source,
+                            script.path,
                             line,
                             f"writes to `{target}` outside its working directory; "
                             "the sandbox does not run this script",
@@ -134,7 +134,7 @@ def blockers(script: Script, config: ScriptSettings) -> list[Diagnostic]:
     if script.parsed.error:
         found.append(
             SANDBOX_TOOL(
-                script.source,
+                script.path,
                 script.line,
                 "the block cannot be parsed, so its commands are unknown; the script was not run",
             )
@@ -272,7 +272,7 @@ def expectations(
 
 def check(script: Script, result: RunResult, expected: Expected) -> list[Diagnostic]:
     """Diagnostics for every way `result` differs from `expected`."""
-    where = (script.source, script.line)
+    where = (script.path, script.line)
     name = f"{script.doc_id}/{script.file_name}"
     found: list[Diagnostic] = []
     scenario = result.scenario
@@ -363,7 +363,7 @@ def run_sandbox(
                 except subprocess.TimeoutExpired:
                     found.append(
                         SANDBOX_RESULT(
-                            script.source,
+                            script.path,
                             script.line,
                             f"{script.doc_id}/{script.file_name} in the '{scenario}' "
                             f"scenario did not finish within {TIMEOUT} s",
