@@ -239,3 +239,36 @@ def test_mutating_step_asks_on_a_terminal(tmp_path, answer, code, ran) -> None:
     assert 'Type "yes" to run it' in stderr
     assert status == code
     assert bool(calls) is ran
+
+
+def _corpus_scripts() -> list[tuple[Script, list[str]]]:
+    found = []
+    for path in sorted((ROOT / "runbooks").rglob("*.md")) + CASES:
+        scripts, symptoms = _plan(path)
+        found += [(s, symptoms) for s in scripts if not blockers(s, CONFIG)]
+    return found
+
+
+@pytest.mark.parametrize("scenario", ["empty", "symptoms"])
+def test_scripts_run_exactly_what_their_blocks_run(tmp_path, scenario) -> None:
+    """The block pasted into bash and its script, side by side with the same stubs."""
+    compared = 0
+    for index, (script, symptoms) in enumerate(_corpus_scripts()):
+        box = Sandbox(tmp_path / str(index), CONFIG, symptoms)
+        result = box.run(script, scenario)
+        block = box.root / "block.sh"
+        block.write_text(script.content, "utf-8")
+        calls = box.root / "block-calls.txt"
+        calls.write_bytes(b"")
+        subprocess.run(
+            [box.bash, str(block)],
+            cwd=box.work,
+            env=box.env(script, scenario, calls),
+            capture_output=True,
+            stdin=subprocess.DEVNULL,
+            check=False,
+            timeout=60,
+        )
+        assert result.calls == tuple(parse_calls(calls.read_bytes())), script.file_name
+        compared += 1
+    assert compared >= 20

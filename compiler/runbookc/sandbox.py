@@ -170,11 +170,8 @@ class Sandbox:
             if shutil.which(tool, path=self.path) != str(self.stubs / tool):
                 raise RuntimeError(f"sandbox PATH does not resolve {tool} to its stub")
 
-    def run(self, script: Script, scenario: str, args: Iterable[str] = ("--yes",)) -> RunResult:
-        target = self.work / script.file_name
-        target.write_bytes(script.text.encode("utf-8"))
-        calls = self.root / f"calls-{scenario}-{script.number}.txt"
-        calls.write_bytes(b"")
+    def env(self, script: Script, scenario: str, calls: Path) -> dict[str, str]:
+        """The whole environment of a sandboxed run: nothing leaks in from ours."""
         env = {
             "PATH": self.path,
             "HOME": str(self.root / "home"),
@@ -186,6 +183,14 @@ class Sandbox:
         }
         for name in re.findall(r"\$\{([A-Za-z_][A-Za-z0-9_]*):?\?", script.content):
             env[name] = "1"  # a value the block demands with ${NAME:?...}
+        return env
+
+    def run(self, script: Script, scenario: str, args: Iterable[str] = ("--yes",)) -> RunResult:
+        target = self.work / script.file_name
+        target.write_bytes(script.text.encode("utf-8"))
+        calls = self.root / f"calls-{scenario}-{script.number}.txt"
+        calls.write_bytes(b"")
+        env = self.env(script, scenario, calls)
         done = subprocess.run(
             [self.bash, str(target), *args],
             cwd=self.work,
