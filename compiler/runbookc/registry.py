@@ -17,6 +17,7 @@ from runbookc.diagnostics import Diagnostic, Severity
 RULE_MODULES = (
     "runbookc.load",
     "runbookc.validate",
+    "runbookc.html_safety",
 )
 
 REGISTRY: dict[str, Rule] = {}
