@@ -15,6 +15,8 @@ class FakeGraph:
         self.docs = documents
         self.settings = settings
         self.by_id = {d.doc_id: d for d in documents}
+        self.paths = {Path(d.path).resolve(): d for d in documents}
+        self.refs: dict[str, list[Document]] = {}
         self.alerts = {
             a["id"]: (d, a)
             for d in documents
@@ -26,7 +28,7 @@ class FakeGraph:
         return self.by_id.get(doc_id)
 
     def by_path(self, path: Path) -> Document | None:
-        return next((d for d in self.docs if Path(d.path).resolve() == path.resolve()), None)
+        return self.paths.get(path.resolve())
 
     def alert_ids(self) -> list[str]:
         return sorted(self.alerts)
@@ -52,6 +54,11 @@ class FakeGraph:
         return self.by_path(file), unquote(anchor) or None
 
     def references(self, doc: Document) -> list[Document]:
+        if doc.path not in self.refs:
+            self.refs[doc.path] = self._references(doc)
+        return self.refs[doc.path]
+
+    def _references(self, doc: Document) -> list[Document]:
         found = [self.resolve(doc, s.text)[0] for s in doc.parsed.code_spans]
         found += [self.resolve(doc, link.target)[0] for link in doc.parsed.links]
         data = doc.front.data

@@ -48,6 +48,7 @@ class Site:
     rules: Sequence[Rule] = ()
     home_text: str = ""
     _pages: dict[str, str] = field(default_factory=dict)
+    _related: dict[str, dict[str, list[Document]]] = field(default_factory=dict)
 
     @cached_property
     def words(self) -> dict[str, str]:
@@ -138,6 +139,11 @@ class Site:
 
     def related(self, doc: Document) -> dict[str, list[Document]]:
         """Documents this one refers to or is referred to by, grouped by type."""
+        if doc.path not in self._related:
+            self._related[doc.path] = self._group(doc)
+        return self._related[doc.path]
+
+    def _group(self, doc: Document) -> dict[str, list[Document]]:
         docs = unique([*self.graph.references(doc), *self.graph.referrers(doc)])
         groups: dict[str, list[Document]] = {}
         for other in docs:
