@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
-from runbookc.model import Document
+from runbookc.config import ConfigError, Settings
+from runbookc.model import DOC_TYPES, Document
 
 # Front matter keys that may change without invalidating an approval: the approval record
 # itself, the edit date, and per-file lint settings.
@@ -40,6 +41,7 @@ class ApprovalState:
     required: tuple[str, ...]
     missing: tuple[str, ...]  # required roles without an approval of the current content
     approvers: tuple[Approver, ...]
+    digest: str = ""  # the current content digest
 
     @property
     def ok(self) -> bool:
@@ -74,4 +76,56 @@ def approval_state(document: Document) -> ApprovalState:
         status = "stale"
     else:
         status = "pending"
-    return ApprovalState(status, str(block.get("request_id", "")), required, missing, approvers)
+    request_id = str(block.get("request_id", ""))
+    return ApprovalState(status, request_id, required, missing, approvers, digest)
+
+
+@dataclass(frozen=True)
+class ApprovalPolicy:
+    """[tool.runbookc.approvals]: which roles exist, who may approve as which role, and
+    which document types a pending approval is reported for."""
+
+    roles: tuple[str, ...] = ()  # empty: any role name is accepted
+    approvers: dict[str, tuple[str, ...]] = field(default_factory=dict)  # unlisted: anyone
+    gate: tuple[str, ...] = ("runbook",)
+
+    def knows(self, role: str) -> bool:
+        return not self.roles or role in self.roles
+
+    def allows(self, role: str, name: str) -> bool:
+        allowed = self.approvers.get(role)
+        return allowed is None or name in allowed
+
+
+_POLICY_KEYS = ("roles", "approvers", "gate")
+
+
+def approval_policy(settings: Settings) -> ApprovalPolicy:
+    """The approvals policy from settings; a malformed table is a ConfigError."""
+    table = settings.table("approvals")
+    where = "[tool.runbookc.approvals]"
+    unknown = sorted(set(table) - set(_POLICY_KEYS))
+    if unknown:
+        raise ConfigError(f"{where}: unknown key {unknown[0]!r} (known: {', '.join(_POLICY_KEYS)})")
+    roles = _names(table.get("roles", []), f"{where} roles")
+    approvers_table = table.get("approvers", {})
+    if not isinstance(approvers_table, dict):
+        raise ConfigError(f"{where} approvers must be a table of role = [names]")
+    approvers = {
+        str(role): _names(names, f"{where} approvers.{role}")
+        for role, names in approvers_table.items()
+    }
+    for role in approvers:
+        if roles and role not in roles:
+            raise ConfigError(f"{where} approvers: role {role!r} is not one of roles {list(roles)}")
+    gate = _names(table.get("gate", ["runbook"]), f"{where} gate")
+    for doc_type in gate:
+        if doc_type not in DOC_TYPES:
+            raise ConfigError(f"{where} gate: {doc_type!r} is not a document type {DOC_TYPES}")
+    return ApprovalPolicy(roles, approvers, gate)
+
+
+def _names(value: Any, where: str) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+        raise ConfigError(f"{where} must be a list of non-empty strings")
+    return tuple(value)

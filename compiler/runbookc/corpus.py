@@ -40,11 +40,17 @@ class Corpus:
 
 
 def display_path(path: Path, cwd: Path) -> str:
-    """Paths are shown relative to the working directory when under it."""
-    try:
-        return path.resolve().relative_to(cwd.resolve()).as_posix()
-    except ValueError:
-        return path.as_posix()
+    """Paths are shown relative to the working directory when under it. A symlink is shown
+    by its own name (not its target's), so a broken link names the file the user has."""
+    for file, base in (
+        (Path(os.path.abspath(path)), cwd.resolve()),
+        (path.resolve(), cwd.resolve()),
+    ):
+        try:
+            return file.relative_to(base).as_posix()
+        except ValueError:
+            continue
+    return path.as_posix()
 
 
 def discover(targets: list[str], cwd: Path) -> list[tuple[Path, str]]:

@@ -3,12 +3,14 @@
 python-frontmatter and a plain `yaml.safe_load` hide the problems authors most need to see
 (an unterminated block becomes `{}`, duplicate keys silently keep the last, aliases expand
 without bound, `2026-02-30` is a bare ValueError). So the front matter is split here, its
-YAML events are screened before anything is composed, and every problem is a diagnostic at
-the file line where it is.
+YAML events are screened before anything is composed, the value is built node by node, and
+every problem is a diagnostic at the file line where it is.
 """
 
 from __future__ import annotations
 
+import stat
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +23,9 @@ from runbookc.registry import rule
 MAX_FILE_BYTES = 2 * 1024 * 1024
 MAX_LINE_CHARS = 20_000
 MAX_FRONT_MATTER_LINES = 1_000
+MAX_FRONT_MATTER_CHARS = 64 * 1024  # the seed's is 400; pure-Python YAML takes ~1.5 s a MB
 MAX_YAML_DEPTH = 16
+MAX_INT_DIGITS = 100  # Python refuses int("1" * 4301); nothing in front matter is that long
 
 NOT_UTF8 = rule("RB001", "not-utf8", Severity.ERROR, "File is not valid UTF-8")
 NUL_BYTE = rule("RB002", "nul-byte", Severity.ERROR, "File contains a NUL byte")
@@ -36,22 +40,26 @@ NOT_MAPPING = rule(
 YAML_SYNTAX = rule("RB007", "yaml-syntax", Severity.ERROR, "Front matter is not valid YAML")
 DUPLICATE_KEY = rule("RB008", "duplicate-key", Severity.ERROR, "A key appears twice")
 ALIAS = rule("RB009", "yaml-alias", Severity.ERROR, "YAML anchors and aliases are not allowed")
-TAG = rule("RB010", "yaml-tag", Severity.ERROR, "Non-standard YAML tag")
+TAG = rule("RB010", "yaml-tag", Severity.ERROR, "YAML tag is non-standard or does not fit")
 TOO_LARGE = rule("RB011", "too-large", Severity.ERROR, "File, line or front matter too large")
 UNREADABLE = rule("RB012", "unreadable", Severity.ERROR, "File cannot be read")
 
-_STANDARD_TAGS = frozenset(
-    f"tag:yaml.org,2002:{name}" for name in ("str", "int", "float", "bool", "null", "seq", "map")
-)
+_BOM = b"\xef\xbb\xbf"
+_YAML = "tag:yaml.org,2002:"
+_SCALAR_TAGS = frozenset(_YAML + name for name in ("str", "int", "float", "bool", "null"))
+_UNCLOSED = ("while scanning a quoted scalar", "while parsing a flow")
+_STANDARD_TAGS = _SCALAR_TAGS | {_YAML + "seq", _YAML + "map"}
+# Implicit types that front matter does not use: dates stay strings so the schema's
+# `format: date` reports `2026-02-30` at its key; `=` and `<<` stay plain strings.
+_DROPPED_RESOLVERS = frozenset(_YAML + name for name in ("timestamp", "value", "merge"))
 
 
 class _Loader(yaml.SafeLoader):
-    """SafeLoader without the timestamp resolver: dates stay strings so the schema's
-    `format: date` check reports `2026-02-30` at its key instead of PyYAML raising."""
+    """SafeLoader without the implicit timestamp, value and merge types."""
 
 
 _Loader.yaml_implicit_resolvers = {
-    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    first: [(tag, rx) for tag, rx in resolvers if tag not in _DROPPED_RESOLVERS]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
 
@@ -59,25 +67,26 @@ _Loader.yaml_implicit_resolvers = {
 def load_file(path: Path, display: str) -> tuple[Document | None, list[Diagnostic]]:
     """Read and load one file; never raises for bad input."""
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            return None, [
-                TOO_LARGE(display, None, f"file is {size} bytes, the limit is {MAX_FILE_BYTES}")
-            ]
-        data = path.read_bytes()
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):
+            kind = "a directory" if stat.S_ISDIR(info.st_mode) else "a special file"
+            return None, [UNREADABLE(display, None, f"cannot read: {kind}, not a regular file")]
+        if info.st_size > MAX_FILE_BYTES:
+            return None, [_file_too_large(display, info.st_size)]
+        with path.open("rb") as stream:
+            data = stream.read(MAX_FILE_BYTES + 1)  # bounded even if the file grows meanwhile
     except OSError as exc:
-        return None, [UNREADABLE(display, None, f"cannot read file: {exc.strerror or exc}")]
+        return None, [UNREADABLE(display, None, f"cannot read: {exc.strerror or exc}")]
     return load_bytes(data, display)
 
 
 def load_bytes(data: bytes, display: str) -> tuple[Document | None, list[Diagnostic]]:
-    diags: list[Diagnostic] = []
+    """Decode, split and parse one file's bytes; every problem is a diagnostic."""
     if len(data) > MAX_FILE_BYTES:
-        return None, [
-            TOO_LARGE(display, None, f"file is {len(data)} bytes, the limit is {MAX_FILE_BYTES}")
-        ]
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
+        return None, [_file_too_large(display, len(data))]
+    diags: list[Diagnostic] = []
+    if data.startswith(_BOM):
+        data = data[len(_BOM) :]
         diags.append(
             BOM(
                 display,
@@ -87,10 +96,10 @@ def load_bytes(data: bytes, display: str) -> tuple[Document | None, list[Diagnos
             )
         )
     try:
-        text = data.decode("utf-8")
+        raw = data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        line, column = _position(data[: exc.start].decode("utf-8"), exc.start)
+        utf16 = data[:2] in (b"\xff\xfe", b"\xfe\xff")
         return None, [
             *diags,
             NOT_UTF8(
@@ -98,103 +107,99 @@ def load_bytes(data: bytes, display: str) -> tuple[Document | None, list[Diagnos
                 line,
                 f"invalid UTF-8 byte 0x{data[exc.start]:02x}",
                 column=column,
-                hint="re-encode the file as UTF-8",
+                hint="the file looks like UTF-16; save it as UTF-8"
+                if utf16
+                else "re-encode the file as UTF-8",
             ),
         ]
-    if "\x00" in text:
-        offset = text.index("\x00")
-        line = text.count("\n", 0, offset) + 1
-        return None, [*diags, NUL_BYTE(display, line, "file contains a NUL byte (binary file?)")]
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if "\x00" in raw:
+        line, column = _position(raw, raw.index("\x00"))
+        return None, [
+            *diags,
+            NUL_BYTE(display, line, "file contains a NUL byte (binary file?)", column=column),
+        ]
+    text = _normalise(raw)
     lines = text.split("\n")
     for number, content in enumerate(lines, start=1):
         if len(content) > MAX_LINE_CHARS:
-            return None, [
-                *diags,
-                TOO_LARGE(
-                    display,
-                    number,
-                    f"line is {len(content)} characters, the limit is {MAX_LINE_CHARS}",
-                ),
-            ]
-    front, body_line, split_diags = _split(lines, display)
-    diags += split_diags
+            message = f"line is {len(content)} characters, the limit is {MAX_LINE_CHARS}"
+            return None, [*diags, TOO_LARGE(display, number, message)]
+    split = _split(lines, display)
+    if isinstance(split, Diagnostic):
+        return None, [*diags, split]
+    front, yaml_diags = _parse_front_matter(split, display)
     if front is None:
-        return None, diags
-    fm, yaml_diags = _parse_front_matter("\n".join(front), display, body_line - len(front) - 2)
-    diags += yaml_diags
-    if fm is None:
-        return None, diags
-    body = "\n".join(lines[body_line - 1 :])
-    return Document(path=display, text=text, front=fm, body=body, body_line=body_line), diags
-
-
-def _split(lines: list[str], display: str) -> tuple[list[str] | None, int, list[Diagnostic]]:
-    """Return (front matter lines, file line of the body's first line, diagnostics)."""
-    if not lines or lines[0].rstrip() != "---":
-        return (
-            None,
-            0,
-            [
-                NO_FRONT_MATTER(
-                    display,
-                    1,
-                    "file does not start with a `---` line",
-                    hint="begin the file with front matter between `---` "
-                    "lines: doc_id, type, title, ...",
-                )
-            ],
-        )
-    for index in range(1, min(len(lines), MAX_FRONT_MATTER_LINES + 2)):
-        if lines[index].rstrip() in ("---", "..."):
-            return lines[1:index], index + 2, []
-    if len(lines) > MAX_FRONT_MATTER_LINES + 2:
-        return (
-            None,
-            0,
-            [
-                TOO_LARGE(
-                    display, 1, f"front matter is not closed within {MAX_FRONT_MATTER_LINES} lines"
-                )
-            ],
-        )
-    return (
-        None,
-        0,
-        [
-            UNTERMINATED(
-                display,
-                1,
-                "front matter opened here is never closed",
-                hint="add a `---` line after the last key",
-            )
-        ],
+        return None, [*diags, *yaml_diags]
+    body = "\n".join(lines[split.close_line :])
+    document = Document(
+        path=display, text=text, front=front, body=body, body_line=split.close_line + 1
     )
+    return document, diags
 
 
-def _parse_front_matter(
-    source: str, display: str, offset: int
-) -> tuple[FrontMatter | None, list[Diagnostic]]:
-    """Parse front matter YAML; `offset` + 0-based YAML line = 1-based file line."""
-    start_line = offset
-    end_line = offset + source.count("\n") + 2
+@dataclass(frozen=True)
+class _Split:
+    """The front matter between the `---` on line 1 and its closing line."""
+
+    source: str  # the YAML text, LF line endings; its first line is file line 2
+    close_line: int  # file line of the closing `---` (or `...`)
+
+    def position(self, index: int) -> tuple[int, int]:
+        """File (line, column) of character `index` of the YAML source."""
+        line, column = _position(self.source, index)
+        return line + 1, column
+
+
+def _split(lines: list[str], display: str) -> _Split | Diagnostic:
+    if lines[0].rstrip() != "---":
+        return NO_FRONT_MATTER(
+            display,
+            1,
+            "file does not start with a `---` line",
+            hint="begin the file with front matter between `---` lines: doc_id, type, title, ...",
+        )
+    close = next((i for i in range(1, len(lines)) if lines[i].rstrip() in ("---", "...")), None)
+    if close is None:
+        return UNTERMINATED(
+            display,
+            1,
+            "front matter opened here is never closed",
+            hint="add a `---` line after the last key",
+        )
+    source = "\n".join(lines[1:close])
+    if close - 1 > MAX_FRONT_MATTER_LINES or len(source) > MAX_FRONT_MATTER_CHARS:
+        return TOO_LARGE(
+            display,
+            1,
+            f"front matter is {close - 1} lines, {len(source)} characters; the limits are "
+            f"{MAX_FRONT_MATTER_LINES} lines and {MAX_FRONT_MATTER_CHARS} characters",
+            hint="keep long text in the body; front matter holds short fields",
+        )
+    return _Split(source, close_line=close + 1)
+
+
+def _parse_front_matter(split: _Split, display: str) -> tuple[FrontMatter | None, list[Diagnostic]]:
     try:
-        problems = _screen_events(source, display, offset)
+        problems = _screen_events(split, display)
         if problems:
             return None, problems
-        node = yaml.compose(source, Loader=_Loader)
+        node = yaml.compose(split.source, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = offset + mark.line + 1 if mark else start_line
-        column = mark.column + 1 if mark else 1
+        return None, [_syntax_error(exc, split, display)]
+    except yaml.reader.ReaderError as exc:
+        line, column = split.position(exc.position)
         return None, [
-            YAML_SYNTAX(display, line, f"YAML syntax error: {exc.problem or exc}", column=column)
+            YAML_SYNTAX(
+                display,
+                line,
+                f"character U+{exc.character:04X} is not allowed in YAML",
+                column=column,
+                hint="remove the control character",
+            )
         ]
-    except yaml.YAMLError as exc:
-        return None, [YAML_SYNTAX(display, start_line, f"YAML error: {exc}")]
     if not isinstance(node, yaml.MappingNode):
         kind = "empty" if node is None else f"a {_node_kind(node)}"
-        line = start_line if node is None else offset + node.start_mark.line + 1
+        line = 1 if node is None else split.position(node.start_mark.index)[0]
         return None, [
             NOT_MAPPING(
                 display,
@@ -203,32 +208,38 @@ def _parse_front_matter(
                 hint="write `key: value` lines, starting with doc_id and type",
             )
         ]
-    key_lines: dict[KeyPath, int] = {}
-    diags = _check_keys(node, (), key_lines, display, offset)
-    if diags:
-        return None, diags
-    data = _Loader("").construct_document(node)
-    return FrontMatter(data=data, key_lines=key_lines, start_line=start_line, end_line=end_line), []
+    builder = _Builder(split, display)
+    data = builder.value(node, ())
+    if builder.diags:
+        return None, builder.diags
+    return FrontMatter(data, builder.key_lines, start_line=1, end_line=split.close_line), []
 
 
-def _screen_events(source: str, display: str, offset: int) -> list[Diagnostic]:
-    """Reject aliases, anchors, foreign tags and deep nesting from the event stream, before
+def _syntax_error(exc: yaml.MarkedYAMLError, split: _Split, display: str) -> Diagnostic:
+    problem = exc.problem or exc.context or "invalid YAML"
+    mark = exc.problem_mark or exc.context_mark
+    line, column = split.position(mark.index) if mark else (1, 1)
+    context = exc.context or ""
+    # An unclosed quote or bracket is noticed far below it: point at where it opens.
+    if exc.context_mark and context.startswith(_UNCLOSED):
+        problem = f"{problem} at line {line}"
+        line, column = split.position(exc.context_mark.index)
+        context = f"{context} that starts here"
+    message = f"YAML syntax error: {problem}" + (f" ({context})" if exc.problem and context else "")
+    return YAML_SYNTAX(display, line, message, column=column)
+
+
+def _screen_events(split: _Split, display: str) -> list[Diagnostic]:
+    """Reject anchors, aliases, foreign tags and deep nesting from the event stream, before
     any node is composed: an alias bomb is a few events here and is never expanded."""
     diags: list[Diagnostic] = []
+    aliases: dict[str, tuple[yaml.Event, int]] = {}  # anchor -> (first alias, uses)
     depth = 0
-    for event in yaml.parse(source, Loader=_Loader):
-        line = offset + event.start_mark.line + 1
-        column = event.start_mark.column + 1
+    for event in yaml.parse(split.source, Loader=_Loader):
+        line, column = split.position(event.start_mark.index)
         if isinstance(event, yaml.AliasEvent):
-            diags.append(
-                ALIAS(
-                    display,
-                    line,
-                    f"YAML alias `*{event.anchor}` is not allowed",
-                    column=column,
-                    hint="write the value out in full",
-                )
-            )
+            first, uses = aliases.get(event.anchor, (event, 0))
+            aliases[event.anchor] = (first, uses + 1)
             continue
         anchor = getattr(event, "anchor", None)
         if anchor is not None:
@@ -238,7 +249,7 @@ def _screen_events(source: str, display: str, offset: int) -> list[Diagnostic]:
                     line,
                     f"YAML anchor `&{anchor}` is not allowed",
                     column=column,
-                    hint="remove the anchor; write values in full",
+                    hint="remove the anchor and write values out in full",
                 )
             )
         tag = getattr(event, "tag", None)
@@ -247,7 +258,7 @@ def _screen_events(source: str, display: str, offset: int) -> list[Diagnostic]:
                 TAG(
                     display,
                     line,
-                    f"YAML tag `{tag}` is not allowed",
+                    f"YAML tag `{_short_tag(tag)}` is not allowed",
                     column=column,
                     hint="front matter holds plain strings, numbers, lists and maps",
                 )
@@ -255,53 +266,122 @@ def _screen_events(source: str, display: str, offset: int) -> list[Diagnostic]:
         if isinstance(event, yaml.CollectionStartEvent):
             depth += 1
             if depth > MAX_YAML_DEPTH:
-                return [
-                    TOO_LARGE(
-                        display,
-                        line,
-                        f"front matter nests deeper than {MAX_YAML_DEPTH} levels",
-                        column=column,
-                    )
-                ]
+                message = f"front matter nests deeper than {MAX_YAML_DEPTH} levels"
+                return [TOO_LARGE(display, line, message, column=column)]
         elif isinstance(event, yaml.CollectionEndEvent):
             depth -= 1
-    return diags
+    for name, (first, uses) in aliases.items():
+        line, column = split.position(first.start_mark.index)
+        more = f" (used {uses} times)" if uses > 1 else ""
+        diags.append(
+            ALIAS(
+                display,
+                line,
+                f"YAML alias `*{name}` is not allowed{more}",
+                column=column,
+                hint="write the value out in full",
+            )
+        )
+    return sorted(diags, key=Diagnostic.sort_key)
 
 
-def _check_keys(
-    node: yaml.Node, path: KeyPath, key_lines: dict[KeyPath, int], display: str, offset: int
-) -> list[Diagnostic]:
-    """Record the file line of every key and item; report duplicate and non-string keys."""
-    diags: list[Diagnostic] = []
-    if isinstance(node, yaml.MappingNode):
+class _Builder:
+    """Builds the front matter value from composed nodes, recording the file line of every
+    key and list item, and reporting duplicate keys, non-string keys and misused tags."""
+
+    def __init__(self, split: _Split, display: str) -> None:
+        self.split = split
+        self.display = display
+        self.key_lines: dict[KeyPath, int] = {}
+        self.diags: list[Diagnostic] = []
+        self._scalars = _Loader("")
+
+    def value(self, node: yaml.Node, path: KeyPath) -> Any:
+        if isinstance(node, yaml.MappingNode) and node.tag == _YAML + "map":
+            return self._mapping(node, path)
+        if isinstance(node, yaml.SequenceNode) and node.tag == _YAML + "seq":
+            items = []
+            for index, item in enumerate(node.value):
+                self.key_lines[(*path, index)] = self._where(item)[0]
+                items.append(self.value(item, (*path, index)))
+            return items
+        if isinstance(node, yaml.ScalarNode) and node.tag in _SCALAR_TAGS:
+            return self._scalar(node)
+        self._report(
+            TAG, node, f"YAML tag `{_short_tag(node.tag)}` does not fit a {_node_kind(node)}"
+        )
+        return None
+
+    def _mapping(self, node: yaml.MappingNode, path: KeyPath) -> dict[str, Any]:
+        result: dict[str, Any] = {}
         for key_node, value_node in node.value:
-            line = offset + key_node.start_mark.line + 1
-            column = key_node.start_mark.column + 1
-            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag != "tag:yaml.org,2002:str":
-                diags.append(
-                    NOT_MAPPING(display, line, "keys must be plain strings", column=column)
+            line, _ = self._where(key_node)
+            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag != _YAML + "str":
+                self._report(NOT_MAPPING, key_node, *_bad_key(key_node))
+                continue
+            key = key_node.value
+            key_path = (*path, key)
+            if key_path in self.key_lines:
+                self._report(
+                    DUPLICATE_KEY,
+                    key_node,
+                    f"duplicate key `{'.'.join(map(str, key_path))}`",
+                    f"first defined at line {self.key_lines[key_path]}; keep one of them",
                 )
                 continue
-            key_path = (*path, key_node.value)
-            if key_path in key_lines:
-                diags.append(
-                    DUPLICATE_KEY(
-                        display,
-                        line,
-                        f"duplicate key `{key_node.value}`",
-                        column=column,
-                        hint=f"first defined at line {key_lines[key_path]}; keep one of them",
-                    )
-                )
-                continue
-            key_lines[key_path] = line
-            diags += _check_keys(value_node, key_path, key_lines, display, offset)
-    elif isinstance(node, yaml.SequenceNode):
-        for index, item in enumerate(node.value):
-            key_lines[(*path, index)] = offset + item.start_mark.line + 1
-            diags += _check_keys(item, (*path, index), key_lines, display, offset)
-    return diags
+            self.key_lines[key_path] = line
+            result[key] = self.value(value_node, key_path)
+        return result
+
+    def _scalar(self, node: yaml.ScalarNode) -> Any:
+        kind = node.tag.removeprefix(_YAML)
+        if kind == "int" and len(node.value) > MAX_INT_DIGITS:
+            self._report(TOO_LARGE, node, f"number has {len(node.value)} digits")
+            return None
+        try:
+            return self._scalars.construct_object(node)
+        except (ValueError, KeyError, yaml.YAMLError):
+            self._report(TAG, node, f"`{node.value[:40]}` is not a valid {kind}")
+            return None
+
+    def _where(self, node: yaml.Node) -> tuple[int, int]:
+        return self.split.position(node.start_mark.index)
+
+    def _report(self, rule: Any, node: yaml.Node, message: str, hint: str | None = None) -> None:
+        line, column = self._where(node)
+        self.diags.append(rule(self.display, line, message, column=column, hint=hint))
+
+
+def _bad_key(node: yaml.Node) -> tuple[str, str]:
+    if isinstance(node, yaml.ScalarNode):
+        kind = node.tag.removeprefix(_YAML)
+        return (
+            f"key `{node.value}` is read as {kind}, not a string",
+            f'quote it: "{node.value}"',
+        )
+    return "keys must be plain strings", "use a plain word as the key"
+
+
+def _normalise(text: str) -> str:
+    """LF line endings: CRLF and lone CR count as one line break, as in editors."""
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _position(text: str, index: int) -> tuple[int, int]:
+    """1-based (line, column) of character `index` in `text` (any line endings)."""
+    before = _normalise(text[:index])
+    start = before.rfind("\n") + 1
+    return before.count("\n") + 1, len(before) - start + 1
+
+
+def _file_too_large(display: str, size: int) -> Diagnostic:
+    return TOO_LARGE(display, None, f"file is {size} bytes, the limit is {MAX_FILE_BYTES}")
+
+
+def _short_tag(tag: str) -> str:
+    """A tag as authors write it: `!!python/object` rather than its full URI."""
+    return "!!" + tag.removeprefix(_YAML) if tag.startswith(_YAML) else tag
 
 
 def _node_kind(node: Any) -> str:
-    return {yaml.SequenceNode: "list", yaml.ScalarNode: "scalar"}.get(type(node), "value")
+    return {yaml.SequenceNode: "list", yaml.MappingNode: "mapping"}.get(type(node), "scalar")

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from functools import cache
+from urllib.parse import unquote
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
@@ -92,36 +93,35 @@ class _Walker:
         self.intro_start = _start(token) + 1
 
     def _inline(self, token: Token) -> None:
-        base = _start(token)
-        line_in_token = 0
-        link: tuple[str, int] | None = None
+        start, end = token.map or (0, 0)
+        scan = _Scanner(self.lines, start, max(end, start + 1))
+        breaks = 0
+        link: tuple[str, int] | None = None  # (href, body line of the opening)
         link_text: list[str] = []
         for child in token.children or []:
             if child.type in ("softbreak", "hardbreak"):
-                line_in_token += 1
-                continue
-            line = base + line_in_token
-            if child.type == "link_open":
-                link = (str(child.attrs.get("href", "")), line)
+                breaks += 1
+                scan.at_least(start + breaks)
+            elif child.type == "link_open":
+                link = (str(child.attrs.get("href", "")), scan.line)
                 link_text = []
             elif child.type == "link_close" and link is not None:
-                target, link_line = link
-                column = self._column(link_line, f"]({target}") + 1 or self._column(
-                    link_line, target
-                )
-                self.links.append(Link(target, "".join(link_text), self.offset + link_line, column))
+                target, open_line = link
+                text = "".join(link_text)
+                line, column = scan.target(target, text) or (open_line, 1)
+                self.links.append(Link(target, text, self.offset + line, column))
                 link = None
             elif child.type == "image":
                 target = str(child.attrs.get("src", ""))
-                self.links.append(
-                    Link(target, child.content, self.offset + line, self._column(line, target))
-                )
+                line, column = scan.target(target, child.content) or (scan.line, 1)
+                self.links.append(Link(target, child.content, self.offset + line, column))
             elif child.type == "code_inline":
-                column = self._column(line, child.markup + child.content)
+                line, column = scan.code_span(len(child.markup))
                 self.spans.append(CodeSpan(child.content, self.offset + line, column, self.section))
                 if link is not None:
                     link_text.append(child.content)
             elif child.type == "html_inline":
+                line, _ = scan.text(child.content)
                 self.html.append(Html(child.content, self.offset + line, inline=True))
             elif child.type == "text" and link is not None:
                 link_text.append(child.content)
@@ -149,12 +149,74 @@ class _Walker:
         self.last_paragraph = ""
         self.intro_start = end
 
-    def _column(self, line: int, needle: str) -> int:
-        text = self.lines[line] if line < len(self.lines) else ""
-        return text.find(needle) + 1 if needle in text else 1
-
 
 _CONTAINER_PREFIX = re.compile(r"^[\s>]*")
+
+
+class _Scanner:
+    """Finds an inline token's elements in its source lines, front to back.
+
+    markdown-it gives inline children no positions, and a code span or inline HTML that
+    spans lines leaves no softbreak behind; so each element is searched for from where
+    the previous one ended, and softbreaks only ever move the search forward.
+    """
+
+    def __init__(self, lines: list[str], start: int, end: int) -> None:
+        self.lines = lines
+        self.end = min(end, len(lines))  # exclusive body line
+        self.line, self.col = start, 0
+
+    def at_least(self, line: int) -> None:
+        if line > self.line:
+            self.line, self.col = line, 0
+
+    def code_span(self, ticks: int) -> tuple[int, int]:
+        """(body line, column) of a code span opened by `ticks` backticks; moves past it."""
+        run = re.compile(rf"(?<![`\\])`{{{ticks}}}(?!`)")
+        opening = self._find(run)
+        if opening is None:
+            return self.line, 1
+        line, match = opening
+        self.line, self.col = line, match.end()
+        closing = self._find(run)
+        if closing is not None:
+            self.line, self.col = closing[0], closing[1].end()
+        return line, match.start() + 1
+
+    def target(self, target: str, text: str) -> tuple[int, int] | None:
+        """(body line, column) of a link or image target: `](target`, `<target>`, or for a
+        reference link its `[text`; moves past it."""
+        candidates = dict.fromkeys((unquote(target), target))
+        patterns = [rf"\]\(\s*<?({re.escape(c)})" for c in candidates if c]
+        patterns += [rf"<({re.escape(c)})>" for c in candidates if c]
+        patterns.append(rf"\[({re.escape(text)})")
+        for pattern in patterns:
+            found = self._find(re.compile(pattern))
+            if found is not None:
+                line, match = found
+                self.line, self.col = line, match.end()
+                return line, match.start(1) + 1
+        return None
+
+    def text(self, content: str) -> tuple[int, int]:
+        """(body line, column) of verbatim source text; moves past it."""
+        first, *rest = content.split("\n")
+        found = self._find(re.compile(re.escape(first)))
+        if found is None:
+            return self.line, 1
+        line, match = found
+        self.line = line + len(rest)
+        self.col = len(rest[-1]) if rest else match.end()
+        return line, match.start() + 1
+
+    def _find(self, pattern: re.Pattern[str]) -> tuple[int, re.Match[str]] | None:
+        line, col = self.line, self.col
+        while line < self.end:
+            match = pattern.search(self.lines[line], col)
+            if match:
+                return line, match
+            line, col = line + 1, 0
+        return None
 
 
 def _closes(line: str, markup: str) -> bool:

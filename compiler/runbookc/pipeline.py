@@ -13,7 +13,7 @@ from runbookc.report import Summary, render
 
 @dataclass
 class LintResult:
-    corpus: Corpus
+    corpus: Corpus  # the documents asked for
     diagnostics: list[Diagnostic]
 
     @property
@@ -25,13 +25,46 @@ class LintResult:
 
 
 def lint(targets: list[str], settings: Settings, *, strict: bool = False) -> LintResult:
+    """Lint `targets` (default: the source dir). When they are some files of the source
+    dir (a pre-commit hook passes the changed ones), the rest of it is compiled too, so
+    references resolve against the whole corpus; findings are reported for the targets."""
+    from runbookc.policy import Policy
+
+    Policy.from_settings(settings)  # a bad setting is a usage error before any work
     cwd = Path.cwd()
     files = discover(targets or [str(settings.source_dir)], cwd)
     corpus = compile_corpus(files, settings)
-    diagnostics = corpus.diagnostics
+    context = compile_corpus(_context(files, settings, cwd), settings)
+    diagnostics = collect(corpus, settings, context)
     if strict:
         diagnostics = [
             d.with_severity(Severity.ERROR) if d.severity is Severity.WARNING else d
             for d in diagnostics
         ]
-    return LintResult(corpus, sorted(diagnostics, key=Diagnostic.sort_key))
+    return LintResult(corpus, diagnostics)
+
+
+def collect(corpus: Corpus, settings: Settings, context: Corpus | None = None) -> list[Diagnostic]:
+    """Every finding for `corpus`, policy applied, sorted: the per-document stages' and
+    the rules' over the graph of `corpus` plus `context` (documents only referred to)."""
+    from runbookc.graph import build_graph
+    from runbookc.lint import run_checks
+    from runbookc.policy import Policy
+
+    documents = corpus.documents
+    graph = build_graph(documents + (context.documents if context else []), settings)
+    wanted = {r.path for r in corpus.results}
+    found = corpus.diagnostics + [d for d in run_checks(graph, settings) if d.path in wanted]
+    kept = Policy.from_settings(settings).apply(found, {doc.path: doc for doc in documents})
+    return sorted(kept, key=Diagnostic.sort_key)
+
+
+def _context(
+    files: list[tuple[Path, str]], settings: Settings, cwd: Path
+) -> list[tuple[Path, str]]:
+    """The source dir's files not among `files`, when any of `files` lies in it."""
+    source = settings.source_dir.resolve()
+    if not source.is_dir() or not any(path.is_relative_to(source) for path, _ in files):
+        return []
+    chosen = {path for path, _ in files}
+    return [item for item in discover([str(source)], cwd) if item[0] not in chosen]

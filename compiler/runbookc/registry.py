@@ -17,6 +17,11 @@ from runbookc.diagnostics import Diagnostic, Severity
 RULE_MODULES = (
     "runbookc.load",
     "runbookc.validate",
+    "runbookc.lint.links",
+    "runbookc.lint.ids",
+    "runbookc.lint.orphans",
+    "runbookc.lint.approvals",
+    "runbookc.policy",
     "runbookc.html_safety",
 )
 

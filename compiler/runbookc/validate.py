@@ -59,62 +59,82 @@ def validate(document: Document) -> list[Diagnostic]:
                 hint=_did_you_mean(str(doc_type), DOC_TYPES) or f"one of: {', '.join(DOC_TYPES)}",
             )
         ]
-    validator = _validator(doc_type)
     diags = [
-        _to_diagnostic(document, error, validator.schema) for error in validator.iter_errors(data)
+        diag
+        for error in _validator(doc_type).iter_errors(data)
+        for diag in _to_diagnostics(document, error)
     ]
     diags += _check_date_order(document)
     return sorted(diags, key=Diagnostic.sort_key)
 
 
-def _to_diagnostic(document: Document, error: Any, schema: dict[str, Any]) -> Diagnostic:
+def _to_diagnostics(document: Document, error: Any) -> list[Diagnostic]:
+    """One schema error -> diagnostics at the file line of the key (one per unknown key)."""
     key_path: KeyPath = tuple(error.absolute_path)
     front = document.front
-    dotted = ".".join(str(p) for p in key_path) or "front matter"
+    path = document.path
+    dotted = _dotted(key_path) or "front matter"
     line = front.line_of(key_path)
     if error.validator == "additionalProperties":
         allowed = list(error.schema.get("properties", {}))
-        extras = [k for k in error.instance if k not in allowed]
-        key = extras[0] if extras else "?"
-        hint = _did_you_mean(key, allowed) or f"allowed keys: {', '.join(allowed)}"
-        return UNKNOWN_KEY(
-            document.path,
-            front.line_of((*key_path, key)),
-            f"unknown key `{'.'.join(str(p) for p in (*key_path, key))}`",
-            hint=hint,
-        )
+        return [
+            UNKNOWN_KEY(
+                path,
+                front.line_of((*key_path, key)),
+                f"unknown key `{_dotted((*key_path, key))}`",
+                column=_key_column(document, front.line_of((*key_path, key)), key),
+                hint=_did_you_mean(key, allowed) or f"allowed keys: {', '.join(allowed)}",
+            )
+            for key in error.instance
+            if key not in allowed
+        ]
     if error.validator == "required":
-        missing = error.message.split("'")[1] if "'" in error.message else error.message
-        where = "" if not key_path else f" in `{dotted}`"
-        return MISSING_KEY(document.path, line, f"required key `{missing}` is missing{where}")
+        # jsonschema reports one error per missing key, as "'<key>' is a required property"
+        missing = next(
+            (k for k in error.validator_value if error.message.startswith(f"{k!r} ")), "?"
+        )
+        where = f" in `{dotted}`" if key_path else ""
+        present = [k for k in error.instance if k not in error.schema.get("properties", {})]
+        close = difflib.get_close_matches(missing, present, n=1, cutoff=0.6)
+        hint = (
+            f"`{close[0]}` at line {front.line_of((*key_path, close[0]))} looks like a misspelling"
+            if close
+            else None
+        )
+        return [MISSING_KEY(path, line, f"required key `{missing}` is missing{where}", hint=hint)]
     column = _value_column(document, line)
-    if error.validator == "format" and error.validator_value == "date":
-        return BAD_DATE(
-            document.path,
-            line,
-            f"`{dotted}`: {error.instance!r} is not a real date",
-            column=column,
-            hint="write dates as YYYY-MM-DD, e.g. 2026-02-26",
-        )
+    if error.schema.get("format") == "date":
+        return [
+            BAD_DATE(
+                path,
+                line,
+                f"`{dotted}`: {error.instance!r} is not a real date",
+                column=column,
+                hint="write dates as YYYY-MM-DD, e.g. 2026-02-26",
+            )
+        ]
     if key_path == ("doc_id",) and error.validator == "pattern":
-        return BAD_DOC_ID(
-            document.path,
-            line,
-            f"doc_id {error.instance!r} does not match {error.validator_value}",
-            column=column,
-            hint="e.g. RB-CK8S-AISLOT-BUILD-0001: prefix, upper-case words, a 4-digit number",
-        )
+        prefix = str(error.validator_value).removeprefix("^").split("-", 1)[0]
+        return [
+            BAD_DOC_ID(
+                path,
+                line,
+                f"doc_id {error.instance!r} is not of the form {prefix}-<WORDS>-NNNN",
+                column=column,
+                hint=f"e.g. {prefix}-CK8S-AISLOT-BUILD-0001: the `{prefix}` prefix, upper-case "
+                "words and digits joined by dashes, a 4-digit number; one line, no slashes",
+            )
+        ]
     if error.validator == "enum":
         options = [str(v) for v in error.validator_value]
         hint = _did_you_mean(str(error.instance), options) or f"one of: {', '.join(options)}"
-        return SCHEMA(
-            document.path,
-            line,
-            f"`{dotted}`: {error.instance!r} is not allowed",
-            column=column,
-            hint=hint,
-        )
-    return SCHEMA(document.path, line, f"`{dotted}`: {error.message}", column=column)
+        message = f"`{dotted}`: {error.instance!r} is not allowed"
+        return [SCHEMA(path, line, message, column=column, hint=hint)]
+    return [SCHEMA(path, line, f"`{dotted}`: {error.message}", column=column)]
+
+
+def _dotted(key_path: KeyPath) -> str:
+    return ".".join(str(p) for p in key_path)
 
 
 def _check_date_order(document: Document) -> list[Diagnostic]:
@@ -137,14 +157,24 @@ def _check_date_order(document: Document) -> list[Diagnostic]:
     ]
 
 
-def _value_column(document: Document, line: int) -> int:
-    """Column of the value after `key:` on a front matter line."""
+def _key_column(document: Document, line: int, key: str) -> int:
     text = document.text.split("\n", line)[line - 1] if line >= 1 else ""
-    colon = text.find(":")
-    if colon < 0:
-        return 1
-    rest = text[colon + 1 :]
-    return colon + 2 + (len(rest) - len(rest.lstrip()))
+    return text.find(key) + 1 or 1
+
+
+def _value_column(document: Document, line: int) -> int:
+    """Column of the value on a front matter line: after `key:` or a list item's `- `."""
+    text = document.text.split("\n", line)[line - 1] if line >= 1 else ""
+    stripped = text.lstrip()
+    if stripped.startswith("- "):
+        start = len(text) - len(stripped) + 2
+    else:
+        colon = text.find(":")
+        if colon < 0:
+            return 1
+        start = colon + 1
+    rest = text[start:]
+    return start + 1 + (len(rest) - len(rest.lstrip()))
 
 
 def _did_you_mean(word: str, options: Any) -> str | None:

@@ -1,6 +1,6 @@
 """Print the JSON Schema of a document type (for editors: yaml-language-server).
 
-Usage: runbookc schema runbook > runbook.schema.json
+Usage: runbookc schema runbook > runbook.schema.json; runbookc schema --list
 """
 
 from __future__ import annotations
@@ -12,11 +12,18 @@ from runbookc.model import DOC_TYPES
 
 
 def register(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("type", choices=DOC_TYPES, help="document type")
+    parser.add_argument("type", nargs="?", choices=DOC_TYPES, help="document type")
+    parser.add_argument("--list", action="store_true", help="print the document types")
 
 
 def run(args: argparse.Namespace) -> int:
+    from runbookc.corpus import UsageError
     from runbookc.validate import schema_text
 
+    if args.list:
+        sys.stdout.write("".join(f"{name}\n" for name in DOC_TYPES))
+        return 0
+    if args.type is None:
+        raise UsageError(f"schema: give a document type ({', '.join(DOC_TYPES)}) or --list")
     sys.stdout.write(schema_text(args.type))
     return 0

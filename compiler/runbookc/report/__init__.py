@@ -25,6 +25,11 @@ class Summary:
             warnings=sum(d.severity is Severity.WARNING for d in diagnostics),
         )
 
+    def line(self) -> str:
+        """`3 documents, 1 error, 0 warnings`: the last line of the text reports."""
+        counts = ((self.documents, "document"), (self.errors, "error"), (self.warnings, "warning"))
+        return ", ".join(f"{n} {word}{'' if n == 1 else 's'}" for n, word in counts)
+
 
 def render(fmt: str, diagnostics: Sequence[Diagnostic], summary: Summary) -> str:
     """The report text in `fmt`, ending with a newline (or empty)."""

@@ -27,7 +27,5 @@ def render(diagnostics: Sequence[Diagnostic], summary: Summary) -> str:
         props.append(f"title={_escape_property(d.code)}")
         message = d.message + (f"\n{d.hint}" if d.hint else "")
         out.append(f"::{_LEVEL[d.severity]} {','.join(props)}::{_escape_data(message)}")
-    out.append(
-        f"{summary.documents} documents, {summary.errors} errors, {summary.warnings} warnings"
-    )
+    out.append(summary.line())
     return "\n".join(out) + "\n"

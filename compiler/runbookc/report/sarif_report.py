@@ -1,9 +1,13 @@
-"""SARIF 2.1.0 for code scanning: one run, rules from the registry, one result a finding."""
+"""SARIF 2.1.0 for code scanning: one run, rules from the registry, one result a finding.
+
+Paths are relative URI references (percent-encoded), resolved by code scanning against the
+repository root."""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from urllib.parse import quote
 
 from runbookc import __version__
 from runbookc.diagnostics import Diagnostic, Severity
@@ -30,7 +34,7 @@ def render(diagnostics: Sequence[Diagnostic], summary: Summary) -> str:
     ]
     results = []
     for d in diagnostics:
-        location: dict[str, object] = {"artifactLocation": {"uri": d.path}}
+        location: dict[str, object] = {"artifactLocation": {"uri": quote(d.path)}}
         if d.line is not None:
             location["region"] = {"startLine": d.line, "startColumn": d.column or 1}
         text = d.message + (f" ({d.hint})" if d.hint else "")
@@ -56,6 +60,8 @@ def render(diagnostics: Sequence[Diagnostic], summary: Summary) -> str:
                     }
                 },
                 "results": results,
+                # our columns count characters; SARIF's default is UTF-16 code units
+                "columnKind": "unicodeCodePoints",
             }
         ],
     }

@@ -15,7 +15,5 @@ def render(diagnostics: Sequence[Diagnostic], summary: Summary) -> str:
         out.append(f"{where}: {d.code} {d.severity.value}: {d.message}")
         if d.hint:
             out.append(f"    hint: {d.hint}")
-    out.append(
-        f"{summary.documents} documents, {summary.errors} errors, {summary.warnings} warnings"
-    )
+    out.append(summary.line())
     return "\n".join(out) + "\n"

@@ -1,0 +1,161 @@
+"""Approvals policy: who must approve a document, who did, and whether it still holds."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from runbookc.approvals import (
+    ApprovalPolicy,
+    ApprovalState,
+    Approver,
+    approval_policy,
+    approval_state,
+)
+from runbookc.config import Settings
+from runbookc.diagnostics import Diagnostic, Severity
+from runbookc.graph import Graph
+from runbookc.model import Document
+from runbookc.registry import rule
+
+PENDING = rule(
+    "RB301",
+    "approval-pending",
+    Severity.WARNING,
+    "An active document's required approvals are not all given",
+)
+NO_APPROVER = rule(
+    "RB302",
+    "approved-without-approver",
+    Severity.ERROR,
+    "Status is approved but a required role has no recorded approval",
+)
+ROLE_NOT_REQUIRED = rule(
+    "RB303",
+    "approver-role-not-required",
+    Severity.ERROR,
+    "An approval is recorded for a role the document does not require",
+)
+NOT_ALLOWED = rule(
+    "RB304",
+    "approver-not-allowed",
+    Severity.ERROR,
+    "The approver is not allowed to approve as that role",
+)
+STALE = rule(
+    "RB305",
+    "stale-approval",
+    Severity.ERROR,
+    "An approval was given for different content than the document has now",
+)
+UNKNOWN_ROLE = rule(
+    "RB306", "unknown-role", Severity.ERROR, "An approval role the policy does not define"
+)
+
+_BLOCK = "approvals"
+
+
+def check(graph: Graph, settings: Settings) -> Iterator[Diagnostic]:
+    policy = approval_policy(settings)
+    for doc in graph.documents:
+        block = doc.front.data.get(_BLOCK)
+        if isinstance(block, dict):
+            yield from check_document(doc, block, policy)
+
+
+def check_document(
+    doc: Document, block: dict[str, Any], policy: ApprovalPolicy
+) -> Iterator[Diagnostic]:
+    state = approval_state(doc)
+    front = doc.front
+    for index, role in enumerate(state.required):
+        if not policy.knows(role):
+            yield _unknown_role(doc, role, (_BLOCK, "required", index), policy)
+    entries = block.get("approved_by")
+    indexed = [
+        i for i, e in enumerate(entries if isinstance(entries, list) else []) if isinstance(e, dict)
+    ]
+    for index, approver in zip(indexed, state.approvers, strict=True):
+        yield from _entry(doc, index, approver, state, policy)
+    status_line = front.line_of((_BLOCK, "status"))
+    declared = block.get("status")
+    if declared == "approved":
+        recorded = {a.role for a in state.approvers}
+        for role in state.required:
+            if role not in recorded:
+                yield NO_APPROVER(
+                    doc.path,
+                    status_line,
+                    f"status is approved, but no {role} approval is recorded",
+                    hint=f"an approver runs `runbookc approve {doc.path} --role {role} --by NAME`",
+                )
+    elif (
+        doc.doc_type in policy.gate
+        and doc.front.data.get("status") == "active"
+        and (state.missing or declared == "rejected")
+    ):
+        yield _pending(doc, state, status_line, str(declared))
+
+
+def _entry(
+    doc: Document, index: int, approver: Approver, state: ApprovalState, policy: ApprovalPolicy
+) -> Iterator[Diagnostic]:
+    key = (_BLOCK, "approved_by", index)
+    front = doc.front
+    if not policy.knows(approver.role):
+        yield _unknown_role(doc, approver.role, (*key, "role"), policy)
+    elif approver.role not in state.required:
+        yield ROLE_NOT_REQUIRED(
+            doc.path,
+            front.line_of((*key, "role")),
+            f"{approver.by} approved as {approver.role}, which this document does not require "
+            f"(required: {', '.join(state.required) or 'none'})",
+            hint="remove the entry, or add the role to approvals.required",
+        )
+    if not policy.allows(approver.role, approver.by):
+        allowed = ", ".join(policy.approvers.get(approver.role, ()))
+        yield NOT_ALLOWED(
+            doc.path,
+            front.line_of((*key, "by")),
+            f"{approver.by} may not approve as {approver.role} (allowed: {allowed or 'nobody'})",
+            hint="[tool.runbookc.approvals] approvers says who may approve as which role",
+        )
+    if not approver.current:
+        yield STALE(
+            doc.path,
+            front.line_of(key),
+            f"{approver.role} approval by {approver.by} ({approver.at}) is stale: the document "
+            f"changed after it was approved (approved {_short(approver.digest)}, "
+            f"now {_short(state.digest)})",
+            hint=f"review the change, then `runbookc approve {doc.path} "
+            f"--role {approver.role} --by NAME`",
+        )
+
+
+def _pending(doc: Document, state: ApprovalState, line: int, declared: str) -> Diagnostic:
+    request = f" (request `{state.request_id}`)" if state.request_id else ""
+    if declared == "rejected":
+        message = f"approval was rejected{request}; the runbook is active"
+    else:
+        roles = ", ".join(state.missing)
+        message = f"{roles} approval pending{request}"
+    return PENDING(
+        doc.path,
+        line,
+        message,
+        hint=f"an approver runs `runbookc approve {doc.path} "
+        f"--role {state.missing[0] if state.missing else 'ROLE'} --by NAME`",
+    )
+
+
+def _unknown_role(doc: Document, role: str, key: tuple, policy: ApprovalPolicy) -> Diagnostic:
+    return UNKNOWN_ROLE(
+        doc.path,
+        doc.front.line_of(key),
+        f"role `{role}` is not defined by the approvals policy",
+        hint=f"roles: {', '.join(policy.roles)} ([tool.runbookc.approvals] roles)",
+    )
+
+
+def _short(digest: str) -> str:
+    return digest[:19] + "…" if len(digest) > 19 else digest or "no digest"

@@ -1,0 +1,92 @@
+"""Ids across the corpus: doc_ids and alert ids defined once, every id reference resolves."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterator
+
+from runbookc.config import Settings
+from runbookc.diagnostics import Diagnostic, Severity
+from runbookc.graph import ALERT_RUNBOOK, RELATED_ALERT, RELATED_RUNBOOK, Graph, Reference
+from runbookc.registry import rule
+
+UNKNOWN_ALERT = rule(
+    "RB204", "unknown-alert", Severity.ERROR, "related_alerts names an alert no alert doc defines"
+)
+DUPLICATE_ALERT = rule(
+    "RB205", "duplicate-alert-id", Severity.ERROR, "An alert id is defined more than once"
+)
+DUPLICATE_DOC_ID = rule(
+    "RB206", "duplicate-doc-id", Severity.ERROR, "Two documents have the same doc_id"
+)
+UNKNOWN_RUNBOOK = rule(
+    "RB207", "unknown-runbook", Severity.ERROR, "A runbook id that names no runbook of the corpus"
+)
+
+
+def check(graph: Graph, settings: Settings) -> Iterator[Diagnostic]:
+    yield from _duplicate_doc_ids(graph)
+    yield from _duplicate_alerts(graph)
+    runbook_ids = [d.doc_id for d in graph.documents if d.doc_type == "runbook"]
+    for doc in graph.documents:
+        for ref in graph.outgoing(doc):
+            if ref.kind == RELATED_ALERT and ref.document is None:
+                yield UNKNOWN_ALERT(
+                    doc.path,
+                    ref.line,
+                    f"related alert `{ref.target}` is defined by no alert document",
+                    column=ref.column,
+                    hint=_did_you_mean(ref.target, graph.alert_ids()),
+                )
+            elif ref.kind in (RELATED_RUNBOOK, ALERT_RUNBOOK):
+                yield from _runbook(ref, runbook_ids)
+
+
+def _runbook(ref: Reference, runbook_ids: list[str]) -> Iterator[Diagnostic]:
+    where = "related_runbooks" if ref.kind == RELATED_RUNBOOK else "alert runbooks"
+    if ref.document is None:
+        yield UNKNOWN_RUNBOOK(
+            ref.source.path,
+            ref.line,
+            f"{where}: no document has doc_id `{ref.target}`",
+            column=ref.column,
+            hint=_did_you_mean(ref.target, runbook_ids),
+        )
+    elif ref.document.doc_type != "runbook":
+        yield UNKNOWN_RUNBOOK(
+            ref.source.path,
+            ref.line,
+            f"{where}: `{ref.target}` is a {ref.document.doc_type} document, not a runbook",
+            column=ref.column,
+        )
+
+
+def _duplicate_doc_ids(graph: Graph) -> Iterator[Diagnostic]:
+    for doc_id, docs in graph.duplicate_ids().items():
+        for doc in docs:
+            others = ", ".join(
+                f"{o.path}:{o.front.line_of(('doc_id',))}" for o in docs if o is not doc
+            )
+            yield DUPLICATE_DOC_ID(
+                doc.path,
+                doc.front.line_of(("doc_id",)),
+                f"doc_id `{doc_id}` is also used by {others}",
+                hint="every document needs its own doc_id; renumber one of them",
+            )
+
+
+def _duplicate_alerts(graph: Graph) -> Iterator[Diagnostic]:
+    for alert_id, defs in graph.duplicate_alerts().items():
+        for definition in defs:
+            others = ", ".join(f"{o.document.path}:{o.line}" for o in defs if o is not definition)
+            yield DUPLICATE_ALERT(
+                definition.document.path,
+                definition.line,
+                f"alert `{alert_id}` is also defined at {others}",
+                hint="define each alert in exactly one alert document",
+            )
+
+
+def _did_you_mean(word: str, options: list[str]) -> str | None:
+    close = difflib.get_close_matches(word, options, n=1, cutoff=0.8)
+    return f"did you mean `{close[0]}`?" if close else None

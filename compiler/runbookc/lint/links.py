@@ -1,0 +1,99 @@
+"""References written in the body: Markdown links, their anchors, code-span paths."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterator
+
+from runbookc.config import Settings
+from runbookc.diagnostics import Diagnostic, Severity
+from runbookc.graph import LINK, PATH, Graph, Reference
+from runbookc.model import Document
+from runbookc.registry import rule
+
+BROKEN_LINK = rule(
+    "RB201", "broken-link", Severity.ERROR, "Link to a document that is not in the corpus"
+)
+BROKEN_ANCHOR = rule(
+    "RB202", "broken-anchor", Severity.ERROR, "Link anchor matches no heading of its document"
+)
+UNRESOLVED_PATH = rule(
+    "RB203",
+    "unresolved-path",
+    Severity.ERROR,
+    "Repo path in a code span resolves to no document of the corpus",
+)
+
+
+def check(graph: Graph, settings: Settings) -> Iterator[Diagnostic]:
+    for doc in graph.documents:
+        for ref in graph.outgoing(doc):
+            if ref.kind == LINK:
+                yield from _link(graph, doc, ref)
+            elif ref.kind == PATH:
+                yield from _path(graph, doc, ref, settings)
+
+
+def _link(graph: Graph, doc: Document, ref: Reference) -> Iterator[Diagnostic]:
+    if ref.document is None:
+        path, _ = graph.link_path(doc, ref.target) or ("", None)
+        yield BROKEN_LINK(
+            doc.path,
+            ref.line,
+            f"link to `{ref.target}`: no document `{path}` in the corpus",
+            column=ref.column,
+            hint=_close_path(graph, path),
+        )
+    elif ref.anchor is not None:
+        yield from _anchor(graph, doc, ref)
+
+
+def _anchor(graph: Graph, doc: Document, ref: Reference) -> Iterator[Diagnostic]:
+    target = ref.document
+    assert target is not None and ref.anchor is not None
+    anchors = target.parsed.anchors
+    if ref.anchor in anchors:
+        return
+    where = "this document" if target is doc else f"`{graph.source_path(target)}`"
+    close = difflib.get_close_matches(ref.anchor, sorted(anchors), n=1, cutoff=0.6)
+    hint = (
+        f"did you mean `#{close[0]}`? (anchors are the site's heading slugs)"
+        if close
+        else f"headings of {where}: " + ", ".join(f"#{a}" for a in sorted(anchors)[:8])
+        if anchors
+        else None
+    )
+    yield BROKEN_ANCHOR(
+        doc.path,
+        ref.line,
+        f"anchor `#{ref.anchor}` matches no heading of {where}",
+        column=ref.column,
+        hint=hint,
+    )
+
+
+def _path(graph: Graph, doc: Document, ref: Reference, settings: Settings) -> Iterator[Diagnostic]:
+    if ref.document is not None:
+        if ref.anchor is not None:
+            yield from _anchor(graph, doc, ref)
+        return
+    mapped = graph.map_path(ref.target)
+    if mapped is None or not mapped[0].endswith(".md"):
+        return  # a mapped folder or a non-Markdown file: not a document reference
+    path = mapped[0]
+    prefix = graph.path_prefix(ref.target) or ""
+    yield UNRESOLVED_PATH(
+        doc.path,
+        ref.line,
+        f"`{ref.target}` resolves to `{settings.source}/{path}`, which is not in the corpus",
+        column=ref.column,
+        hint=_close_path(graph, path)
+        or f"[tool.runbookc.paths] maps `{prefix}` to `{settings.paths[prefix]}`",
+    )
+
+
+def _close_path(graph: Graph, path: str) -> str | None:
+    """A near-miss file name in the same folder, for the hint."""
+    siblings = graph.paths_in(path.rpartition("/")[0])
+    close = difflib.get_close_matches(path, siblings, n=1, cutoff=0.6)
+    return f"did you mean `{close[0]}`?" if close else None

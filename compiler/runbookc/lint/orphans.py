@@ -1,0 +1,50 @@
+"""Documents nothing leads to: an alert no runbook handles, a plan or SLO no one cites."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from runbookc.config import Settings
+from runbookc.diagnostics import Diagnostic, Severity
+from runbookc.graph import Graph
+from runbookc.model import Document
+from runbookc.registry import rule
+
+ORPHAN_ALERT = rule("RB208", "orphan-alert", Severity.WARNING, "No runbook handles this alert")
+ORPHAN_DOCUMENT = rule(
+    "RB209",
+    "orphan-document",
+    Severity.WARNING,
+    "No other document refers to this rollback plan or SLO",
+)
+
+_CITED_TYPES = {"rollback_plan": "rollback plan", "slo": "SLO document"}
+
+
+def check(graph: Graph, settings: Settings) -> Iterator[Diagnostic]:
+    for alert_id in graph.alert_ids():
+        if graph.runbooks_for_alert(alert_id):
+            continue
+        definition = graph.alert_definitions(alert_id)[0]
+        yield ORPHAN_ALERT(
+            definition.document.path,
+            definition.line,
+            f"no runbook handles alert `{alert_id}`",
+            hint="list a runbook's doc_id in the alert's `runbooks`, or the alert id in "
+            "a runbook's `related_alerts`",
+        )
+    for doc in graph.documents:
+        kind = _CITED_TYPES.get(doc.doc_type)
+        if kind and not graph.referrers(doc) and not _declares_relations(graph, doc):
+            yield ORPHAN_DOCUMENT(
+                doc.path,
+                doc.front.line_of(("doc_id",)),
+                f"no document refers to this {kind}",
+                hint="link it from the runbooks it serves, or name them in `related_runbooks`",
+            )
+
+
+def _declares_relations(graph: Graph, doc: Document) -> bool:
+    """Its own resolved related_runbooks/related_alerts connect it too: the site shows
+    those edges from both ends."""
+    return any(ref.key and ref.document is not None for ref in graph.outgoing(doc))

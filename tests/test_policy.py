@@ -1,0 +1,136 @@
+"""Policy: severity overrides, ignores, inline and front matter suppressions, bad settings."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from conftest import ROOT
+
+CASE = ROOT / "tests" / "cases" / "rules" / "RB201" / "fail"  # two broken links, lines 20, 22
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """A copy of a mini corpus with a pyproject whose [tool.runbookc] the test writes."""
+    shutil.copytree(CASE / "ops", tmp_path / "ops")
+    monkeypatch.chdir(tmp_path)
+
+    def configure(extra: str = "") -> Path:
+        (tmp_path / "pyproject.toml").write_text(
+            f'[tool.runbookc]\nsource = "."\n{extra}\n[tool.runbookc.paths]\n"docs/ops/" = "ops/"\n'
+        )
+        return tmp_path
+
+    configure()
+    return configure
+
+
+def findings(cli) -> list[tuple[str, int, str, str]]:
+    report = cli("lint", "--format", "json").json()
+    return [(d["path"], d["line"], d["code"], d["severity"]) for d in report["diagnostics"]]
+
+
+def edit(path: str, old: str, new: str) -> None:
+    file = Path(path)
+    text = file.read_text()
+    assert old in text
+    file.write_text(text.replace(old, new, 1))
+
+
+def test_baseline(cli, project) -> None:
+    assert findings(cli) == [
+        ("ops/a.md", 20, "RB201", "error"),
+        ("ops/a.md", 22, "RB201", "error"),
+    ]
+
+
+def test_severity_override_and_ignore(cli, project) -> None:
+    project('severity = {RB201 = "warning"}')
+    assert {f[3] for f in findings(cli)} == {"warning"}
+    assert cli("lint").code == 0
+    assert cli("lint", "--strict").code == 1
+    project('ignore = ["RB201"]')
+    assert findings(cli) == []
+
+
+def test_inline_comment_silences_its_line_and_the_next(cli, project) -> None:
+    edit(
+        "ops/a.md",
+        "[a missing one](missing.md).",
+        "[a missing one](missing.md). <!-- runbookc: disable=RB201 -->",
+    )
+    edit("ops/a.md", "\nAlso [a typo]", "\n<!-- runbookc: disable=RB202, RB201 -->\nAlso [a typo]")
+    assert findings(cli) == []
+
+
+def test_inline_comment_for_another_code_silences_nothing(cli, project) -> None:
+    edit("ops/a.md", "\nAlso [a typo]", "\n<!-- runbookc: disable=RB202 -->\nAlso [a typo]")
+    assert [f[1:3] for f in findings(cli)] == [(20, "RB201"), (23, "RB201")]
+
+
+def test_disable_file_and_front_matter_opt_out(cli, project) -> None:
+    edit("ops/a.md", "## Steps\n", "## Steps\n\n<!-- runbookc: disable-file=RB201 -->\n")
+    assert findings(cli) == []
+    shutil.copy(CASE / "ops" / "a.md", "ops/a.md")
+    edit("ops/a.md", "approvals:\n", "lint:\n  ignore: [RB201]\napprovals:\n")
+    assert findings(cli) == []
+
+
+def test_yaml_comment_silences_a_front_matter_line(cli, project) -> None:
+    edit(
+        "ops/a.md",
+        "status: draft\n",
+        'status: draft\nrelated_alerts: ["ALT-TEST-0001"]  # runbookc: disable=RB204\n',
+    )
+    assert [f[2] for f in findings(cli)] == ["RB201", "RB201"]
+
+
+def test_approval_findings_cannot_be_silenced_by_the_file(cli, project) -> None:
+    edit("ops/a.md", "status: draft", "status: active")
+    edit("ops/a.md", "approvals:\n", "lint:\n  ignore: [RB301]\napprovals:\n")
+    got = {(line, code) for _, line, code, _ in findings(cli)}
+    assert (13, "RB301") in got  # the status line, after the two lint lines
+    assert (10, "RB307") in got
+
+
+def test_settings_can_change_approval_findings(cli, project) -> None:
+    edit("ops/a.md", "status: draft", "status: active")
+    project('severity = {RB301 = "error"}\nignore = ["RB201"]')
+    assert findings(cli) == [("ops/a.md", 11, "RB301", "error")]
+
+
+@pytest.mark.parametrize(
+    ("setting", "message"),
+    [
+        ('ignore = ["RB999"]', "unknown rule code 'RB999'"),
+        ('severity = {RB000 = "error"}', "unknown rule code 'RB000'"),
+        ('severity = {RB201 = "fatal"}', "'fatal' is not one of error, warning, info"),
+        ('issue_url = "https://example.com/issues"', "must contain {id}"),
+        ("[tool.runbookc.approvals]\nroles = [1]", "roles must be a list"),
+        ("[tool.runbookc.approvals]\napprover = {}", "unknown key 'approver'"),
+        ('[tool.runbookc.approvals]\nroles = ["Owner"]\napprovers = {SRE = ["x"]}', "'SRE'"),
+        ('[tool.runbookc.approvals]\ngate = ["playbook"]', "'playbook' is not a document type"),
+    ],
+)
+def test_bad_settings_are_usage_errors(cli, project, setting: str, message: str) -> None:
+    project(setting)
+    result = cli("lint")
+    assert result.code == 2
+    assert message in result.err
+    assert result.out == ""
+
+
+def test_rules_command_lists_every_rule(cli) -> None:
+    table = cli("rules")
+    assert table.code == 0
+    lines = table.out.splitlines()
+    assert any(line.startswith("RB301  warning  approval-pending ") for line in lines)
+    assert any(line.startswith("RB201  error    broken-link ") for line in lines)
+    rows = cli("rules", "--format", "json").json()
+    codes = [r["code"] for r in rows]
+    assert codes == sorted(codes) and len(codes) == len(lines)
+    page = cli("rules", "rb305")
+    assert page.out.startswith("# RB305 stale-approval\n") and "## Fix" in page.out
+    assert cli("rules", "RB999").code == 2

@@ -1,0 +1,48 @@
+"""Every rule code has a docs page: compiler/runbookc/ruledocs/<CODE>.md, shipped with the
+package, with the sections # CODE name, ## Problem, ## Example, ## Fix, ## Why."""
+
+from __future__ import annotations
+
+import tomllib
+
+import pytest
+from conftest import ROOT
+from runbookc.registry import all_rules
+
+SECTIONS = ["## Problem", "## Example", "## Fix", "## Why"]
+RULEDOCS = ROOT / "compiler" / "runbookc" / "ruledocs"
+
+
+@pytest.mark.parametrize("rule", all_rules(), ids=lambda r: r.code)
+def test_rule_has_a_docs_page_with_every_section(rule) -> None:
+    text = rule.docs()
+    assert text, f"missing compiler/runbookc/ruledocs/{rule.code}.md"
+    lines = text.splitlines()
+    assert lines[0] == f"# {rule.code} {rule.name}"
+    headings = [line for line in lines if line.startswith("## ")]
+    assert headings == SECTIONS
+    sections = text.split("\n## ")[1:]
+    assert all(len(section.split("\n", 1)[1].strip()) > 20 for section in sections)
+
+
+def test_no_docs_page_without_a_rule() -> None:
+    codes = {rule.code for rule in all_rules()}
+    assert {page.stem for page in RULEDOCS.glob("*.md")} <= codes
+
+
+def test_package_data_ships_ruledocs_and_schemas() -> None:
+    pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))
+    shipped = pyproject["tool"]["setuptools"]["package-data"]["runbookc"]
+    assert {"ruledocs/*.md", "schema/*.json"} <= set(shipped)
+
+
+def test_too_large_page_states_the_real_limits() -> None:
+    from runbookc import load
+
+    text = load.TOO_LARGE.docs()
+    assert f"{load.MAX_FILE_BYTES // (1024 * 1024)} MiB" in text
+    assert f"{load.MAX_LINE_CHARS:,} characters" in text
+    assert f"{load.MAX_FRONT_MATTER_LINES:,} lines" in text
+    assert f"{load.MAX_FRONT_MATTER_CHARS // 1024} KiB" in text
+    assert f"{load.MAX_YAML_DEPTH} levels" in text
+    assert f"{load.MAX_INT_DIGITS} digits" in text
