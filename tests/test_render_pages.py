@@ -1,5 +1,5 @@
-"""Rendering pages from the shipped corpus, against a minimal stand-in graph so that these
-tests pin the page details (the whole build with the real graph is in test_site_build)."""
+"""Rendering the pages of the shipped corpus: page details, escaping, determinism, and the
+set of pages an edit re-renders (the whole build with MkDocs is in test_site_build)."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from conftest import ROOT
 from runbookc.config import load_settings
+from runbookc.graph import build_graph
 from runbookc.pipeline import lint
 from runbookc.registry import all_rules
 from runbookc.render.context import Site
@@ -17,7 +18,6 @@ from runbookc.render.labels import labels
 from runbookc.render.pages import render_pages
 from runbookc.render.paths import PageCollision, document_page
 from runbookc.render.preview import affected_pages
-from site_fakes import FakeGraph
 
 SEED_PAGE = "ops/ai_slot_build_runbook.md"
 ALERTS_PAGE = "ops/alerts_ai_slot_build_pipeline.md"
@@ -44,7 +44,7 @@ def make_site(monkeypatch: pytest.MonkeyPatch, source: Path | None = None) -> Si
         for n, block in enumerate((b for b in doc.parsed.code_blocks if b.lang == "bash"), 1)
     ]
     return Site(
-        settings, docs, FakeGraph(docs, settings), manifest, result.diagnostics, all_rules()
+        settings, docs, build_graph(docs, settings), manifest, result.diagnostics, all_rules()
     )
 
 
@@ -148,13 +148,12 @@ def test_front_matter_text_is_escaped(tmp_path: Path, monkeypatch) -> None:
     assert "<b>" not in page
 
 
-def test_page_paths_mirror_sources_and_reserve_generated_names(tmp_path: Path) -> None:
-    (tmp_path / "ops").mkdir()
-    assert document_page(str(tmp_path / "ops" / "x.md"), tmp_path) == "ops/x.md"
-    with pytest.raises(PageCollision, match=r"index\.md"):
-        document_page(str(tmp_path / "index.md"), tmp_path)
+def test_page_paths_mirror_sources_and_reserve_generated_names() -> None:
+    assert document_page("ops/x.md", "runbooks/ops/x.md") == "ops/x.md"
+    with pytest.raises(PageCollision, match=r"runbooks/index\.md: its page index\.md"):
+        document_page("index.md", "runbooks/index.md")
     with pytest.raises(PageCollision, match="rules/"):
-        document_page(str(tmp_path / "rules" / "a.md"), tmp_path)
+        document_page("rules/a.md", "runbooks/rules/a.md")
 
 
 def test_editing_a_runbook_rerenders_it_and_its_neighbours(monkeypatch) -> None:
@@ -177,7 +176,7 @@ def test_a_new_document_is_rendered_and_a_removed_one_dropped(monkeypatch) -> No
     without = Site(
         site.settings,
         [d for d in site.documents if d is not seed],
-        FakeGraph([d for d in site.documents if d is not seed], site.settings),
+        build_graph([d for d in site.documents if d is not seed], site.settings),
     )
     added = affected_pages({seed.path}, without, site)
     assert SEED_PAGE in added and ALERTS_PAGE in added

@@ -102,7 +102,7 @@ def _issue_links(
     if not site.settings.issue_url:
         return []
     return [
-        (m.start(), m.end(), f"[{m.group(0)}]({site.issue_url(m.group(1))})")
+        (m.start(), m.end(), f"[{m.group(0)}]({site.issue_url(int(m.group(1)))})")
         for m in _ISSUE.finditer(masked)
         if not any(a <= m.start() < b for a, b in links)
     ]

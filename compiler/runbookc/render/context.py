@@ -56,7 +56,7 @@ class Site:
 
     def page(self, doc: Document) -> str:
         if doc.path not in self._pages:
-            self._pages[doc.path] = document_page(doc.path, self.settings.source_dir)
+            self._pages[doc.path] = document_page(self.graph.source_path(doc), doc.path)
         return self._pages[doc.path]
 
     @cached_property
@@ -121,9 +121,8 @@ class Site:
         doc = self.graph.alert_doc(alert_id)
         return None if doc is None else self.link(from_page, doc, self.alert_anchor(alert_id))
 
-    def issue_url(self, issue: int | str) -> str:
-        template = self.settings.issue_url
-        return template.replace("{id}", str(issue)) if template else ""
+    def issue_url(self, issue: int) -> str:
+        return self.graph.issue_url(issue) or ""
 
     def alerts_of(self, doc: Document) -> list[str]:
         """Alert ids a runbook handles (front matter and the alert docs' `runbooks:`)."""

@@ -8,7 +8,6 @@ Generated pages take a few reserved names next to them.
 from __future__ import annotations
 
 import posixpath
-from pathlib import Path
 from urllib.parse import quote
 
 HOME = "index.md"
@@ -29,16 +28,12 @@ class PageCollision(Exception):
     """A document's page path is taken by a generated page."""
 
 
-def document_page(path: str, source_dir: Path) -> str:
-    """The docs-dir page of the document at `path` (as Document.path shows it)."""
-    absolute = Path(path).resolve()
-    try:
-        relative = absolute.relative_to(source_dir.resolve()).as_posix()
-    except ValueError:
-        relative = absolute.name  # outside the source dir: only `lint` takes such targets
+def document_page(relative: str, display: str) -> str:
+    """The docs-dir page of a document at `relative` (its path under the source dir);
+    `display` names the file in the error when a generated page has that path."""
     if relative in RESERVED or relative.startswith(GENERATED_DIRS):
         raise PageCollision(
-            f"{path}: its page {relative} would replace a generated page; "
+            f"{display}: its page {relative} would replace a generated page; "
             f"rename or move the file (reserved: {', '.join(sorted(RESERVED))}, "
             f"{', '.join(GENERATED_DIRS)})"
         )
