@@ -78,8 +78,10 @@ def browser_page(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
 def test_search_finds_the_seed(browser_page, base_url: str) -> None:
     page = browser_page
     page.goto(base_url)
-    page.locator("label.md-header__button[for='__search']").click()
-    page.locator("input.md-search__input").fill("MANIFEST_UNKNOWN")
+    page.wait_for_load_state("networkidle")  # the search worker has its index
+    search = page.locator("input.md-search__input")
+    search.click()
+    search.press_sequentially("MANIFEST_UNKNOWN")
     result = page.locator(f".md-search-result__item a[href*='{SEED_URL}']").first
     result.wait_for(state="visible", timeout=15_000)
     assert SEED_URL in (result.get_attribute("href") or "")

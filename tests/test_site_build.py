@@ -68,6 +68,7 @@ def test_rendered_page_matches_golden(built_site: Path, page: str) -> None:
     if os.environ.get("RUNBOOKC_UPDATE_GOLDEN") == "1":
         golden.parent.mkdir(parents=True, exist_ok=True)
         golden.write_text(rendered, encoding="utf-8")
+    assert golden.is_file(), f"no golden file {golden}: run with RUNBOOKC_UPDATE_GOLDEN=1"
     assert rendered == golden.read_text(encoding="utf-8")
 
 

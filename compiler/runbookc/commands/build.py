@@ -43,6 +43,7 @@ def run(args: argparse.Namespace) -> int:
     timings.mark("lint", started)
     if result.diagnostics or args.format != "text":
         sys.stdout.write(result.report(args.format))
+        sys.stdout.flush()  # the report before the build's own lines on stderr
     if result.summary.errors:
         print("runbookc: build stopped: lint errors (the previous output is kept)", file=sys.stderr)
         return 1
