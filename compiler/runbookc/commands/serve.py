@@ -21,6 +21,7 @@ def register(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     import logging
+    import signal
     import sys
 
     from mkdocs.commands.build import build
@@ -57,6 +58,10 @@ def run(args: argparse.Namespace) -> int:
         config.site_url = url
         build(config, serve_url=url)
 
+    def stop(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt  # a `kill` cleans up like Ctrl-C
+
+    signal.signal(signal.SIGTERM, stop)
     server = LiveReloadServer(
         builder=rebuild, host=host, port=int(port), root=str(preview.site_dir)
     )
