@@ -98,7 +98,8 @@ def load_bytes(data: bytes, display: str) -> tuple[Document | None, list[Diagnos
     try:
         raw = data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        line, column = _position(data[: exc.start].decode("utf-8"), exc.start)
+        before = data[: exc.start].decode("utf-8")  # valid: the error is the first one
+        line, column = _position(before, len(before))
         utf16 = data[:2] in (b"\xff\xfe", b"\xfe\xff")
         return None, [
             *diags,

@@ -47,6 +47,7 @@ def lint(targets: list[str], settings: Settings, *, strict: bool = False) -> Lin
 def collect(corpus: Corpus, settings: Settings, context: Corpus | None = None) -> list[Diagnostic]:
     """Every finding for `corpus`, policy applied, sorted: the per-document stages' and
     the rules' over the graph of `corpus` plus `context` (documents only referred to)."""
+    from runbookc.extract import plan_corpus
     from runbookc.graph import build_graph
     from runbookc.lint import run_checks
     from runbookc.policy import Policy
@@ -54,7 +55,9 @@ def collect(corpus: Corpus, settings: Settings, context: Corpus | None = None) -
     documents = corpus.documents
     graph = build_graph(documents + (context.documents if context else []), settings)
     wanted = {r.path for r in corpus.results}
-    found = corpus.diagnostics + [d for d in run_checks(graph, settings) if d.path in wanted]
+    _, script_findings = plan_corpus(documents, settings)  # the static RB4xx rules
+    found = corpus.diagnostics + script_findings
+    found += [d for d in run_checks(graph, settings) if d.path in wanted]
     kept = Policy.from_settings(settings).apply(found, {doc.path: doc for doc in documents})
     return sorted(kept, key=Diagnostic.sort_key)
 

@@ -22,6 +22,9 @@ RULE_MODULES = (
     "runbookc.lint.orphans",
     "runbookc.lint.approvals",
     "runbookc.policy",
+    "runbookc.extract",
+    "runbookc.shellcheck",
+    "runbookc.sandbox",
     "runbookc.html_safety",
 )
 

@@ -1,0 +1,161 @@
+"""plan_scripts: the static RB4xx findings (case files: adding one adds a test), naming,
+classification and parameters."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from conftest import ROOT, SEED
+from runbookc.config import load_settings
+from runbookc.corpus import compile_document
+from runbookc.extract import plan_scripts
+from runbookc.naming import script_name
+from runbookc.scriptconfig import MUTATING, READ_ONLY, UNKNOWN
+from runbookc.shellparse import classify, parse_block
+
+CASES = sorted((ROOT / "tests" / "cases" / "scripts").glob("*.md"))
+SETTINGS = load_settings(str(ROOT / "pyproject.toml"))
+
+
+def _plan(path: Path, settings=SETTINGS):
+    document = compile_document(path, path.name, settings).document
+    assert document is not None
+    return plan_scripts(document, settings)
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.stem for c in CASES])
+def test_case_gives_exactly_the_expected_diagnostics(case: Path) -> None:
+    expect = re.search(r"<!-- expect:(.*?)-->", case.read_text("utf-8"))
+    assert expect, f"{case.name} has no <!-- expect: CODE@LINE ... --> comment"
+    wanted = sorted(expect.group(1).split())
+    _, diagnostics = _plan(case)
+    assert sorted(f"{d.code}@{d.line}" for d in diagnostics) == wanted
+
+
+def test_console_and_nested_blocks_become_scripts() -> None:
+    scripts, _ = _plan(CASES[[c.stem for c in CASES].index("console_and_languages")])
+    assert [s.content for s in scripts] == [
+        "kubectl get pods\nkubectl get jobs \\\n    --all-namespaces\n",
+        "kubectl top pods\n",
+        "kubectl get events\n",
+    ]
+    assert scripts[0].lines == (19, 22, 23)
+
+
+def test_seed_plan() -> None:
+    scripts, diagnostics = _plan(SEED)
+    assert [s.name for s in scripts] == [
+        "proverit-obshchii-status-runtime",
+        "proverit-cache-mirror-oshibki-v-control-plane",
+        "proverit-oshibki-checkout-build-ref-v-codegen",
+        "proverit-worker-logi-na-run-level-simptomy",
+        "proverit-neuspeshnye-jobs",
+        "operativnaia-proverka",
+    ]
+    assert [s.role for s in scripts] == ["diagnostics"] * 5 + ["mitigation"]
+    assert not any(s.mutating for s in scripts)
+    assert all(
+        [(p.name, p.default, p.flag, p.env) for p in s.params]
+        == [("ns", "codex-k8s-prod", "ns", "RUNBOOK_NS")]
+        for s in scripts
+    )
+    # `|| true` after a kubectl pipeline: steps 3 and 5 and the mitigation check
+    assert sorted(d.line for d in diagnostics if d.code == "RB404") == [70, 72, 88, 110, 112]
+    assert [d.code for d in diagnostics if d.code != "RB404"] == []  # every symptom covered
+
+
+def test_symptom_coverage_counts_the_greps_of_diagnostic_steps_only(tmp_path) -> None:
+    text = SEED.read_text("utf-8")
+    for pattern in (  # steps 2 and 4 stop looking for MANIFEST_UNKNOWN
+        '"MANIFEST_UNKNOWN|retrieving image from cache|kaniko|mirror"',
+        '"MANIFEST_UNKNOWN|retrieving image from cache|checkout --detach|unknown switch|build',
+    ):
+        assert pattern in text
+        text = text.replace(pattern, pattern.replace("MANIFEST_UNKNOWN|", ""))
+    copy = tmp_path / "seed.md"
+    copy.write_text(text, "utf-8")
+    _, diagnostics = _plan(copy)
+    # the mitigation check still greps it, but that is not a diagnostics step
+    assert (
+        "MANIFEST_UNKNOWN|retrieving image from cache|checkout --detach|unknown switch|is" in text
+    )
+    assert [(d.code, d.line, d.column) for d in diagnostics if d.code == "RB405"] == [
+        ("RB405", 43, 5)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("title", "name"),
+    [
+        ("Проверить общий статус runtime:", "proverit-obshchii-status-runtime"),
+        ("Оперативная проверка:", "operativnaia-proverka"),
+        ("Шаг 4. Перезапуск codex-k8s-codegen-check", "shag-4-perezapusk-codex-k8s-codegen-check"),
+        (
+            "Съешь ещё этих мягких французских булок",
+            "sesh-eshche-etikh-miagkikh-frantsuzskikh-bulok",
+        ),
+        (
+            "Check the mirror logs for the error signatures:",
+            "check-the-mirror-logs-for-the-error-signatures",
+        ),
+        ("???", ""),
+    ],
+)
+def test_names_are_stable_ascii(title: str, name: str) -> None:
+    assert script_name(title) == name
+    assert len(script_name(title * 5)) <= 48
+
+
+@pytest.mark.parametrize(
+    ("line", "verdict"),
+    [
+        ('kubectl -n "$ns" get pods,job -o wide', READ_ONLY),
+        ("kubectl --namespace prod logs deploy/x --since=6h", READ_ONLY),
+        ("kubectl rollout status deploy/x", READ_ONLY),
+        ("kubectl rollout history deploy/x", READ_ONLY),
+        ("kubectl rollout undo deploy/x", MUTATING),
+        ("kubectl -n prod rollout restart deploy/x", MUTATING),
+        ("kubectl delete job x --ignore-not-found", MUTATING),
+        ("kubectl set env deploy/x A=b", MUTATING),
+        ("kubectl annotate pod x a=b", MUTATING),
+        ("kubectl frobnicate", UNKNOWN),
+        ("git -C repo log --oneline", READ_ONLY),
+        ("git checkout --detach main", MUTATING),
+        ("helm -n prod history api", READ_ONLY),
+        ("helm rollback api 3", MUTATING),
+        ("curl -s https://x/healthz", READ_ONLY),
+        ("curl -X POST https://x/reload", MUTATING),
+        ("sed -n 1p file", READ_ONLY),
+        ("sed -i s/a/b/ file", MUTATING),
+        ("psql -c 'select 1'", UNKNOWN),
+    ],
+)
+def test_classification(line: str, verdict: str) -> None:
+    from runbookc.scriptconfig import script_settings
+
+    (unit,) = parse_block(line + "\n").units
+    assert classify(unit.commands[0], script_settings(SETTINGS).class_map)[0] == verdict
+
+
+def test_configured_sections_and_commands(tmp_path) -> None:
+    (tmp_path / "pyproject.toml").write_text(
+        "[tool.runbookc.sections]\n"
+        'diagnostics = ["Осмотр"]\n'
+        "[tool.runbookc.scripts]\n"
+        'read_only = ["mytool status"]\n'
+        'mutating = ["kubectl get"]\n',
+        "utf-8",
+    )
+    settings = load_settings(str(tmp_path / "pyproject.toml"))
+    doc = tmp_path / "rb.md"
+    doc.write_text(
+        "---\ndoc_id: RB-X-0001\ntype: runbook\n---\n## Осмотр\nLook:\n\n```bash\n"
+        "mytool status\nkubectl get pods\n```\n",
+        "utf-8",
+    )
+    scripts, diagnostics = _plan(doc, settings)
+    assert scripts[0].role == "diagnostics"
+    assert scripts[0].changes == ("kubectl get",)
+    assert [(d.code, d.line) for d in diagnostics] == [("RB403", 10)]
