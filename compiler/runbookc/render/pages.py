@@ -183,12 +183,24 @@ def banner(site: Site, state: ApprovalState) -> dict[str, str] | None:
     return {"kind": kind, "title": words[f"banner_{state.status}"], "text": text}
 
 
-def findings(site: Site, doc: Document, page: str) -> list[str]:
-    return [
-        f"[{d.code}]({href(page, rule_page(d.code))}) "
-        f"{site.words['line']} {d.line or 1}: {md.cell(d.message)}"
-        for d in site.findings.get(doc.path, [])
+def findings(site: Site, doc: Document, page: str) -> dict[str, Any] | None:
+    """The linter's findings on this document: open when there are errors, folded when
+    there are only warnings (readers in an incident need the steps, not the nits)."""
+    diags = site.findings.get(doc.path, [])
+    if not diags:
+        return None
+    errors, _ = site.counts(doc)
+    items = [
+        f"[{d.code}]({href(page, rule_page(d.code))}) {d.severity.value}, "
+        f"{site.words['line'].lower()} {d.line or 1}: {md.cell(d.message)}"
+        for d in diags
     ]
+    return {
+        "marker": "!!!" if errors else "???",
+        "kind": "failure" if errors else "note",
+        "title": f"{site.words['lint']} ({len(diags)})",
+        "items": items,
+    }
 
 
 def alert_views(site: Site, doc: Document, page: str) -> list[dict[str, Any]]:
