@@ -147,3 +147,29 @@ def test_lint_errors_stop_the_build_before_any_output(
     assert code == 1
     assert "registry_mirror_degraded_runbook.md" in output and "RB501" in output
     assert not (project / "build" / "site").exists()
+
+
+def test_strict_build_fails_on_the_pending_approval(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    project = _project(tmp_path)
+    code = run(["build", "--strict", "--config", str(project / "pyproject.toml")])
+    output = capsys.readouterr()
+    assert code == 1
+    assert "RB301 error: Owner approval pending" in output.out
+    assert not (project / "build" / "site").exists()
+
+
+def test_site_language_comes_from_settings(tmp_path: Path) -> None:
+    from runbookc.render.mkdocs_build import load_site_config
+
+    (tmp_path / "docs").mkdir()
+    config = load_site_config(
+        ROOT / "mkdocs.yml", tmp_path / "docs", tmp_path / "site", ["index.md"], "en"
+    )
+    assert config.theme["language"] == "en"
+    assert config.plugins["material/search"].config.lang == ["en"]
+    config = load_site_config(
+        ROOT / "mkdocs.yml", tmp_path / "docs", tmp_path / "site", ["index.md"], "ru"
+    )
+    assert config.plugins["material/search"].config.lang == ["ru", "en"]
