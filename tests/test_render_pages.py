@@ -182,3 +182,24 @@ def test_a_new_document_is_rendered_and_a_removed_one_dropped(monkeypatch) -> No
     assert SEED_PAGE in added and ALERTS_PAGE in added
     removed = affected_pages({seed.path}, site, without)
     assert SEED_PAGE not in removed and ALERTS_PAGE in removed
+
+
+def test_unsafe_html_is_escaped_and_other_edits_still_land(tmp_path: Path, monkeypatch) -> None:
+    source = tmp_path / "runbooks"
+    (source / "ops").mkdir(parents=True)
+    for name in ("x.md", "y.md"):
+        (source / "ops" / name).write_text(
+            f"---\ndoc_id: RB-{name[0].upper()}-0001\ntype: runbook\ntitle: T\nstatus: draft\n"
+            "owner_role: SRE\ncreated_at: 2026-01-01\nupdated_at: 2026-01-01\n"
+            "approvals: {required: [Owner], status: pending}\n---\n# T\n\n"
+            "Run <script>alert(1)</script> see `docs/ops/y.md` and Issue #7 "
+            '<img src=x onerror="go()"> [a](javascript:go()) `docs/ops/x.md`\n',
+            encoding="utf-8",
+        )
+    page = render_pages(make_site(monkeypatch, source))["ops/x.md"]
+    (line,) = [line for line in page.splitlines() if line.startswith("Run ")]
+    assert line + "\n" == (
+        "Run &lt;script>alert(1)&lt;/script> see [`docs/ops/y.md`](y.md) and "
+        "[Issue #7](https://github.com/codex-k8s/codex-k8s/issues/7) "
+        '&lt;img src=x onerror="go()"> [a]\\(javascript:go()) `docs/ops/x.md`\n'
+    )

@@ -93,7 +93,9 @@ def _span_target(site: Site, doc: Document, page: str, text: str) -> str:
     if "/" not in text and not text.endswith(".md"):
         return ""
     other, anchor = graph.resolve(doc, text)
-    return site.link(page, other, anchor or "") if other is not None else ""
+    if other is None or (other.path == doc.path and not anchor):
+        return ""  # unresolved (the linter reports it), or this very page
+    return site.link(page, other, anchor or "")
 
 
 def _issue_links(
