@@ -26,6 +26,7 @@ RULE_MODULES = (
     "runbookc.shellcheck",
     "runbookc.sandbox",
     "runbookc.scriptrun",
+    "runbookc.html_safety",
 )
 
 REGISTRY: dict[str, Rule] = {}
