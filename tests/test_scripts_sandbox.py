@@ -236,6 +236,8 @@ def test_mutating_step_asks_on_a_terminal(tmp_path, answer, code, ran) -> None:
     box = Sandbox(tmp_path, CONFIG, symptoms)
     status, stderr, calls = _run_on_a_terminal(box, scripts[3], answer)
     assert "this step changes the system: kubectl rollout restart" in stderr
+    shown = "kubectl -n codex-k8s-prod rollout restart deploy/codex-k8s-registry-mirror"
+    assert f"It will run:\n  {shown}\n" in stderr
     assert 'Type "yes" to run it' in stderr
     assert status == code
     assert bool(calls) is ran

@@ -28,7 +28,14 @@ from runbookc.model import CodeBlock, Document
 from runbookc.naming import script_name, valid_name
 from runbookc.registry import rule
 from runbookc.scriptconfig import MUTATING, NO_MATCH_TOOLS, UNKNOWN, script_settings
-from runbookc.shellparse import ParsedBlock, Unit, classify, grep_patterns, parse_block
+from runbookc.shellparse import (
+    ParsedBlock,
+    Unit,
+    classify,
+    grep_patterns,
+    parse_block,
+    required_env,
+)
 
 UNCLOSED_FENCE = rule("RB401", "unclosed-fence", Severity.ERROR, "A code fence is never closed")
 DUPLICATE_NAME = rule(
@@ -556,6 +563,10 @@ def _help(script: Script) -> str:
         out += ["", "Parameters (option, then environment variable, then default):"]
         for p in script.params:
             out.append(f"  --{p.flag} VALUE  ${p.env}  default: {p.default}")
+    required = required_env(script.content)
+    if required:
+        out += ["", "Required in the environment (the step stops without it):"]
+        out += [f"  {name}  {message}".rstrip() for name, message in required]
     out += [
         "",
         "Options:",

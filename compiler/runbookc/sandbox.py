@@ -8,7 +8,6 @@ says what each scenario must give for a script; `check` compares and makes diagn
 
 from __future__ import annotations
 
-import re
 import shutil
 import subprocess
 import tempfile
@@ -20,6 +19,7 @@ from runbookc.diagnostics import Diagnostic, Severity
 from runbookc.extract import Script, grep_regexes
 from runbookc.registry import rule
 from runbookc.scriptconfig import NO_MATCH_TOOLS, ScriptSettings
+from runbookc.shellparse import required_env
 
 SANDBOX_RESULT = rule(
     "RB412", "sandbox-result", Severity.ERROR, "A script misbehaves in the sandbox"
@@ -181,7 +181,7 @@ class Sandbox:
             "RB_SANDBOX_SCENARIO": scenario,
             "RB_SANDBOX_SYMPTOMS": str(self.root / "symptoms.txt"),
         }
-        for name in re.findall(r"\$\{([A-Za-z_][A-Za-z0-9_]*):?\?", script.content):
+        for name, _ in required_env(script.content):
             env[name] = "1"  # a value the block demands with ${NAME:?...}
         return env
 

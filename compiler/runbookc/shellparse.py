@@ -293,6 +293,16 @@ def _refs(node: Any) -> Iterator[tuple[int, int, str]]:
             yield (param.pos[0], param.pos[1], param.value)
 
 
+_REQUIRED = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*):?\?([^}]*)\}")
+
+
+def required_env(content: str) -> list[tuple[str, str]]:
+    """Variables the block demands with `${NAME:?message}`: (name, message)."""
+    return list(
+        dict.fromkeys((m.group(1), m.group(2).strip()) for m in _REQUIRED.finditer(content))
+    )
+
+
 def classify(command: Command, classes: dict[str, str]) -> tuple[str, str]:
     """(read-only | mutating | unknown, the rule key or tool that decided it)."""
     tool = command.tool
