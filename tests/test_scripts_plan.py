@@ -174,3 +174,18 @@ def test_banner_follows_the_approval_state(tmp_path) -> None:
     assert "Approval request: issue-198-registry-mirror; approval missing from: Owner." in (
         scripts[0].text
     )
+
+
+@pytest.mark.parametrize(
+    "table",
+    [
+        '[tool.runbookc.scripts]\nstub = ["../kubectl"]\n',
+        '[tool.runbookc.scripts]\nread_only = "kubectl get"\n',
+        '[tool.runbookc.sections]\ndiagnostics = "Диагностика"\n',
+    ],
+)
+def test_bad_script_settings_are_usage_errors(cli, tmp_path, table) -> None:
+    (tmp_path / "pyproject.toml").write_text(table, "utf-8")
+    result = cli("extract", str(SEED), "--config", str(tmp_path / "pyproject.toml"))
+    assert result.code == 2
+    assert result.err.startswith("runbookc: error: ")

