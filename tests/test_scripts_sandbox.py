@@ -173,7 +173,10 @@ def test_diagnose_runs_read_only_diagnostic_steps_and_saves_their_output(box, tm
     saved = sorted(p.name for p in (box.work / "incident").iterdir())
     assert saved == [s.file_name[:-3] + ".log" for s in SEED_SCRIPTS[:5]] + ["summary.txt"]
     summary = (box.work / "incident" / "summary.txt").read_text("utf-8")
-    assert summary.count("exit 0") == 5 and "06-" not in summary
+    assert summary.count("exit 0") == 5
+    assert "06-operativnaia-proverka.sh  not run: it is not a read-only diagnostics step" in summary
+    log = (box.work / "incident" / saved[0]).read_text("utf-8")
+    assert log.startswith("== 01-proverit-obshchii-status-runtime.sh (started 20")
     assert "unknown switch 'b'" in (box.work / "incident" / saved[2]).read_text("utf-8")
     assert len(parse_calls(calls.read_bytes())) == 6  # steps 1-5 call kubectl 1+1+2+1+1 times
 

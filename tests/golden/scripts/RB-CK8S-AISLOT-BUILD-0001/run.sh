@@ -64,12 +64,20 @@ rb_run_diagnose() { # output folder
   for step in "${rb_diagnose[@]}"; do
     log="$out/${step%.sh}.log"
     started=$(rb_now)
-    printf '== %s (%s)\n' "$step" "$started" >&2
-    "$BASH" "$rb_dir/$step" </dev/null 2>&1 | tee -- "$log"
+    {
+      printf '== %s (started %s)\n' "$step" "$started"
+      "$BASH" "$rb_dir/$step" </dev/null 2>&1
+    } | tee -- "$log"
     status=${PIPESTATUS[0]}
     printf '%s  started %s  finished %s  exit %s\n' "$step" "$started" "$(rb_now)" "$status" \
       >>"$out/summary.txt"
     ((status == 0)) || failed=1
+  done
+  for step in "${rb_steps[@]}"; do
+    case " ${rb_diagnose[*]} " in
+      *" $step "*) ;;
+      *) printf '%s  not run: it is not a read-only diagnostics step\n' "$step" >>"$out/summary.txt" ;;
+    esac
   done
   printf 'finished %s\n' "$(rb_now)" >>"$out/summary.txt"
   printf '%s: output saved in %s\n' "$rb_script" "$out" >&2
