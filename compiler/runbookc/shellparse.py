@@ -170,21 +170,19 @@ def _trailing_semicolon(node: Any) -> bool:
 
 
 def _tolerated(node: Any) -> bool:
+    """`PIPELINE || true` (or `|| :`, with or without a `;` after it): the author's way
+    to accept any exit status."""
     parts = node.parts
-    return (
-        len(parts) == 3
-        and (
-            parts[0].kind == "command"
-            or (
-                parts[0].kind == "pipeline"
-                and not any(p.kind == "reservedword" for p in parts[0].parts)
-            )
-        )
-        and parts[1].kind == "operator"
-        and parts[1].op == "||"
-        and parts[2].kind == "command"
-        and [w.word for w in parts[2].parts if w.kind == "word"] in (["true"], [":"])
+    if len(parts) == 4 and parts[3].kind == "operator" and parts[3].op == ";":
+        parts = parts[:3]
+    if len(parts) != 3 or parts[1].kind != "operator" or parts[1].op != "||":
+        return False
+    left, right = parts[0], parts[2]
+    plain_left = left.kind == "command" or (
+        left.kind == "pipeline" and not any(p.kind == "reservedword" for p in left.parts)
     )
+    words = [w.word for w in right.parts if w.kind == "word"] if right.kind == "command" else []
+    return plain_left and len(words) == 1 and words[0] in _TOLERATORS
 
 
 def _stages(pipeline: Any) -> tuple[str, ...]:
