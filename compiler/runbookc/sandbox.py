@@ -18,7 +18,7 @@ from pathlib import Path
 from runbookc.diagnostics import Diagnostic, Severity
 from runbookc.extract import Script, grep_regexes
 from runbookc.registry import rule
-from runbookc.scriptconfig import NO_MATCH_TOOLS, ScriptSettings
+from runbookc.scriptconfig import BASH_BUILTINS, NO_MATCH_TOOLS, ScriptSettings
 from runbookc.shellparse import required_env
 
 SANDBOX_RESULT = rule(
@@ -47,19 +47,6 @@ SCENARIOS = ("empty", "symptoms", "fail")
 TIMEOUT = 120  # seconds: a safety net against a hanging block, not a speed assertion
 
 
-def _words(text: str) -> list[str]:
-    return text.split()
-
-
-BUILTINS = frozenset(
-    _words(
-        ": . [ alias bg bind break builtin caller cd command compgen complete continue "
-        "declare dirs disown echo enable eval exec exit export false fc fg getopts hash help "
-        "history jobs kill let local logout mapfile popd printf pushd pwd read readarray "
-        "readonly return set shift shopt source suspend test times trap true type typeset "
-        "ulimit umask unalias unset wait"
-    )
-)
 _SAFE_WRITES = frozenset({"/dev/null", "/dev/stdout", "/dev/stderr"})
 
 _STUB = """#!{bash}
@@ -103,14 +90,11 @@ class Expected:
 def blockers(script: Script, config: ScriptSettings) -> list[Diagnostic]:
     """Why a script must not run in the sandbox (empty: it may)."""
     found: list[Diagnostic] = []
-    real = set(config.real_tools)
+    allowed = config.stubs | set(config.real_tools) | BASH_BUILTINS
     for unit in script.parsed.units:
         for command in unit.commands:
             line = script.file_line(command.line)
-            tool = command.tool
-            if tool and "/" not in command.program and tool in config.stubs | real | BUILTINS:
-                pass
-            elif tool:
+            if command.tool and ("/" in command.program or command.tool not in allowed):
                 found.append(
                     SANDBOX_TOOL(
                         script.path,
@@ -133,10 +117,11 @@ def blockers(script: Script, config: ScriptSettings) -> list[Diagnostic]:
                     )
     if script.parsed.error:
         found.append(
-            SANDBOX_TOOL(
+            SANDBOX_SKIPPED(
                 script.path,
                 script.line,
-                "the block cannot be parsed, so its commands are unknown; the script was not run",
+                "the block cannot be parsed, so its commands are unknown; the sandbox does "
+                "not run this script",
             )
         )
     return found

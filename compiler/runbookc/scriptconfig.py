@@ -114,6 +114,17 @@ DEFAULT_REAL_TOOLS = _words(
     "base64 sha256sum"
 )
 
+# What bash runs itself: always there, in the sandbox too.
+BASH_BUILTINS = frozenset(
+    _words(
+        ": . [ alias bg bind break builtin caller cd command compgen complete continue "
+        "declare dirs disown echo enable eval exec exit export false fc fg getopts hash help "
+        "history jobs kill let local logout mapfile popd printf pushd pwd read readarray "
+        "readonly return set shift shopt source suspend test times trap true type typeset "
+        "ulimit umask unalias unset wait"
+    )
+)
+
 # Tools whose exit status 1 means "nothing matched", not a failure.
 NO_MATCH_TOOLS = frozenset({"grep", "egrep", "fgrep", "rg"})
 
