@@ -129,6 +129,11 @@ def test_mutating_step_refuses_without_a_terminal_and_without_yes(tmp_path) -> N
     assert refused.code == 3
     assert "no terminal to confirm on: run it with --yes" in refused.stderr
     assert refused.calls == ()
+    dry = box.run(restart, "empty", ("--dry-run",))
+    assert dry.code == 0 and dry.calls == ()
+    assert (
+        "kubectl -n codex-k8s-prod rollout restart deploy/codex-k8s-registry-mirror" in dry.stdout
+    )
     confirmed = box.run(restart, "empty", ("--yes",))
     assert confirmed.code == 0
     assert confirmed.calls[0][3:5] == ("rollout", "restart")
