@@ -1,5 +1,8 @@
 """`runbookc extract` on the shipped corpus: the seed's scripts, golden files, determinism,
-and what the scripts do without ever running a command (--help, --dry-run, bad values)."""
+and what the scripts do without ever running a command (--help, --dry-run, bad values).
+
+Golden files: tests/golden/scripts/ (rewrite with RUNBOOKC_UPDATE_GOLDEN=1 and review the diff).
+"""
 
 from __future__ import annotations
 
