@@ -189,3 +189,13 @@ def test_bad_script_settings_are_usage_errors(cli, tmp_path, table) -> None:
     result = cli("extract", str(SEED), "--config", str(tmp_path / "pyproject.toml"))
     assert result.code == 2
     assert result.err.startswith("runbookc: error: ")
+
+
+@pytest.mark.parametrize("doc_id", ["../../etc", "", "a/b", ".hidden"])
+def test_a_doc_id_that_cannot_name_a_folder_gets_no_scripts(tmp_path, doc_id) -> None:
+    text = SEED.read_text("utf-8").replace(
+        "doc_id: RB-CK8S-AISLOT-BUILD-0001", f'doc_id: "{doc_id}"'
+    )
+    copy = tmp_path / "seed.md"
+    copy.write_text(text, "utf-8")
+    assert _plan(copy) == ([], [])

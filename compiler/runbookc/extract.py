@@ -78,6 +78,7 @@ UNCLASSIFIED = rule(
 SHELL_LANGS = frozenset({"bash", "sh", "shell", "zsh"})
 CONSOLE_LANGS = frozenset({"console", "shell-session"})
 RESERVED_PARAMS = frozenset({"help", "dry-run", "yes", "h", "y"})
+SAFE_DOC_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$")
 SAFE_VALUE = re.compile(r"^[A-Za-z0-9._/:@%+,=~-]+$")
 _NAME_ATTR = re.compile(r"\{[^}]*\bname\s*=\s*\"?([^\s\"}]*)\"?[^}]*\}")
 
@@ -134,7 +135,11 @@ class Script:
 
 
 def plan_scripts(document: Document, settings: Settings) -> tuple[list[Script], list[Diagnostic]]:
-    """The scripts of one document and the static diagnostics about them. No I/O."""
+    """The scripts of one document and the static diagnostics about them. No I/O.
+
+    A document whose doc_id cannot name a folder gets none (the schema reports the id)."""
+    if not SAFE_DOC_ID.match(document.doc_id):
+        return [], []
     config = script_settings(settings)
     classes = config.class_map
     path = document.path
@@ -684,7 +689,6 @@ def manifest_entry(script: Script, rel: str) -> dict:
 def write_scripts(documents: list[Document], settings: Settings, out_dir: Path) -> list[dict]:
     """Write every document's scripts under `out_dir` (swapped in whole); the manifest."""
     scripts, _ = plan_corpus(documents, settings)
-    scripts = [s for s in scripts if s.doc_id]
     files = render_outputs(scripts)
     write_tree(files, out_dir)
     return json.loads(files["manifest.json"])
