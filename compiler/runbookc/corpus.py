@@ -76,6 +76,7 @@ def discover(targets: list[str], cwd: Path) -> list[tuple[Path, str]]:
 
 def compile_document(path: Path, display: str, settings: Settings) -> DocResult:
     """Load, parse and validate one file."""
+    from runbookc.html_safety import check as check_html
     from runbookc.validate import validate
 
     document, diags = load_file(path, display)
@@ -90,6 +91,7 @@ def compile_document(path: Path, display: str, settings: Settings) -> DocResult:
         parsed=parse_body(document.body, document.body_line),
     )
     diags += validate(document)
+    diags += check_html(document)
     return DocResult(display, document, tuple(diags))
 
 

@@ -25,6 +25,8 @@ RULE_MODULES = (
     "runbookc.extract",
     "runbookc.shellcheck",
     "runbookc.sandbox",
+    "runbookc.scriptrun",
+    "runbookc.html_safety",
 )
 
 REGISTRY: dict[str, Rule] = {}
