@@ -219,3 +219,13 @@ def test_record_edits_only_the_approval_lines(name: str) -> None:
     assert document is not None and diags == []
     result = record(before.encode(), document, Approval("Owner", "a", "2026-01-01", "D"), True)
     assert result.decode() == expected
+
+
+def test_approving_through_a_symlink_keeps_the_link(cli, corpus: Path) -> None:
+    seed = corpus / "runbooks" / SEED_NAME
+    real = corpus / "real.md"
+    seed.rename(real)
+    seed.symlink_to(real)
+    assert cli("approve", f"runbooks/{SEED_NAME}", "--role", "Owner", "--by", "a.petrov").code == 0
+    assert seed.is_symlink()
+    assert "  status: approved\n" in real.read_text()
