@@ -10,6 +10,7 @@ from runbookc.config import load_settings
 from runbookc.corpus import compile_document
 from runbookc.extract import plan_scripts
 from runbookc.shellcheck import check_scripts, shellcheck_binary
+from scriptcases import SCRIPT_CASES, case_id, front_matter
 
 SETTINGS = load_settings(str(ROOT / "pyproject.toml"))
 
@@ -43,8 +44,7 @@ def test_runbookc_test_on_the_shipped_corpus(cli, in_root) -> None:
 
 
 def _doc(tmp_path: Path, block: str) -> Path:
-    header = (ROOT / "tests" / "cases" / "scripts" / "clean.md").read_text("utf-8")
-    front = header.split("\n## ", 1)[0]
+    front = front_matter()
     path = tmp_path / "rb.md"
     path.write_text(front + "\n## Diagnosis\n1) Look:\n\n```bash\n" + block + "```\n", "utf-8")
     return path
@@ -85,10 +85,7 @@ def test_lint_reports_the_static_script_findings_in_every_format(cli, in_root) -
     assert '"ruleId": "RB404"' in sarif.out
 
 
-CASES = sorted((ROOT / "tests" / "cases" / "scripts").glob("*.md"))
-
-
-@pytest.mark.parametrize("case", CASES, ids=[c.stem for c in CASES])
+@pytest.mark.parametrize("case", SCRIPT_CASES, ids=[case_id(c) for c in SCRIPT_CASES])
 def test_generated_code_is_clean_for_every_case(case, tmp_path) -> None:
     document = compile_document(case, case.name, SETTINGS).document
     scripts, _ = plan_scripts(document, SETTINGS)

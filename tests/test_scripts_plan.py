@@ -3,7 +3,6 @@ classification and parameters."""
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import pytest
@@ -14,8 +13,8 @@ from runbookc.extract import plan_scripts
 from runbookc.naming import script_name
 from runbookc.scriptconfig import MUTATING, READ_ONLY, UNKNOWN
 from runbookc.shellparse import classify, parse_block
+from scriptcases import case
 
-CASES = sorted((ROOT / "tests" / "cases" / "scripts").glob("*.md"))
 SETTINGS = load_settings(str(ROOT / "pyproject.toml"))
 
 
@@ -25,23 +24,24 @@ def _plan(path: Path, settings=SETTINGS):
     return plan_scripts(document, settings)
 
 
-@pytest.mark.parametrize("case", CASES, ids=[c.stem for c in CASES])
-def test_case_gives_exactly_the_expected_diagnostics(case: Path) -> None:
-    expect = re.search(r"<!-- expect:(.*?)-->", case.read_text("utf-8"))
-    assert expect, f"{case.name} has no <!-- expect: CODE@LINE ... --> comment"
-    wanted = sorted(expect.group(1).split())
-    _, diagnostics = _plan(case)
-    assert sorted(f"{d.code}@{d.line}" for d in diagnostics) == wanted
-
-
 def test_console_and_nested_blocks_become_scripts() -> None:
-    scripts, _ = _plan(CASES[[c.stem for c in CASES].index("console_and_languages")])
+    scripts, _ = _plan(case("RB406", "fail"))
     assert [s.content for s in scripts] == [
-        "kubectl get pods\nkubectl get jobs \\\n    --all-namespaces\n",
-        "kubectl top pods\n",
-        "kubectl get events\n",
+        "kubectl get pods\nkubectl get jobs \\\n    --all-namespaces\n"
     ]
-    assert scripts[0].lines == (19, 22, 23)
+    assert scripts[0].lines == (21, 24, 25)
+    nested, _ = _plan(case("RB408", "pass"))
+    assert [s.content for s in nested[-2:]] == ["kubectl top pods\n", "kubectl get events\n"]
+
+
+def test_every_script_rule_has_cases() -> None:
+    from runbookc.registry import all_rules
+
+    for rule in all_rules():
+        if rule.code in {f"RB40{n}" for n in range(1, 10)}:
+            folder = case(rule.code, "fail").parents[1]
+            assert (folder / "expected.txt").is_file(), rule.code
+            assert case(rule.code, "pass").is_file(), rule.code
 
 
 def test_seed_plan() -> None:

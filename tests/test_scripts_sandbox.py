@@ -14,6 +14,7 @@ from runbookc.corpus import compile_document
 from runbookc.extract import Script, plan_scripts, symptom_lines
 from runbookc.sandbox import SCENARIOS, Sandbox, blockers, check, expectations, parse_calls
 from runbookc.scriptconfig import script_settings
+from scriptcases import SCRIPT_CASES, case, case_id
 
 SETTINGS = load_settings(str(ROOT / "pyproject.toml"))
 CONFIG = script_settings(SETTINGS)
@@ -191,10 +192,7 @@ def test_call_records_survive_odd_arguments() -> None:
     assert parse_calls(data) == [("kubectl", "a b", "x\ny"), ("git", "ü!")]
 
 
-CASES = sorted((ROOT / "tests" / "cases" / "scripts").glob("*.md"))
-
-
-@pytest.mark.parametrize("case", CASES, ids=[c.stem for c in CASES])
+@pytest.mark.parametrize("case", SCRIPT_CASES, ids=[case_id(c) for c in SCRIPT_CASES])
 def test_case_scripts_behave_in_the_sandbox(case: Path) -> None:
     from runbookc.sandbox import run_sandbox
 
@@ -253,7 +251,7 @@ def test_mutating_step_asks_on_a_terminal(tmp_path, answer, code, ran) -> None:
 
 def _corpus_scripts() -> list[tuple[Script, list[str]]]:
     found = []
-    for path in sorted((ROOT / "runbooks").rglob("*.md")) + CASES:
+    for path in sorted((ROOT / "runbooks").rglob("*.md")) + SCRIPT_CASES:
         scripts, symptoms = _plan(path)
         found += [(s, symptoms) for s in scripts if not blockers(s, CONFIG)]
     return found
@@ -282,3 +280,9 @@ def test_scripts_run_exactly_what_their_blocks_run(tmp_path, scenario) -> None:
         assert result.calls == tuple(parse_calls(calls.read_bytes())), script.file_name
         compared += 1
     assert compared >= 20
+
+
+def test_programs_that_run_others_must_be_allowed_too() -> None:
+    scripts, _ = _plan(case("RB403", "fail"))
+    found = blockers(scripts[0], CONFIG)
+    assert [(d.code, d.line, d.message.split("`")[1]) for d in found] == [("RB414", 24, "sudo")]

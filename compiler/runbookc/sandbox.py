@@ -94,16 +94,18 @@ def blockers(script: Script, config: ScriptSettings) -> list[Diagnostic]:
     for unit in script.parsed.units:
         for command in unit.commands:
             line = script.file_line(command.line)
-            if command.tool and ("/" in command.program or command.tool not in allowed):
-                found.append(
-                    SANDBOX_TOOL(
-                        script.path,
-                        line,
-                        f"`{command.program}` is neither a sandbox stub nor an allowed real "
-                        "tool; the script was not run",
-                        hint="add it to [tool.runbookc.scripts] stub (or real_tools)",
+            programs = [*command.runners, command.program] if command.tool else []
+            for program in programs:
+                if "/" in program or program not in allowed:
+                    found.append(
+                        SANDBOX_TOOL(
+                            script.path,
+                            line,
+                            f"`{program}` is neither a sandbox stub nor an allowed real "
+                            "tool; the script was not run",
+                            hint="add it to [tool.runbookc.scripts] stub (or real_tools)",
+                        )
                     )
-                )
             for target in command.writes:
                 if target.startswith("/") and target not in _SAFE_WRITES:
                     found.append(

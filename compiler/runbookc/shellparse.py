@@ -46,6 +46,7 @@ class Command:
     line: int  # 0-based line in the block
     writes: tuple[str, ...]  # targets of its output redirections, as written
     silent: bool = False  # its stderr goes to /dev/null: a failure leaves no message
+    runners: tuple[str, ...] = ()  # programs that run it, as written: sudo, env, xargs...
 
     @property
     def label(self) -> str:
@@ -108,13 +109,13 @@ def _unit(tree: Any, content: str) -> Unit:
         assignment = _literal_assignment(tree)
         if assignment is not None:
             return _make(tree, content, "assign", (), tree, assignment)
-        kind, stages, run_node = "run", (_tool(tree),), tree
+        kind, stages, run_node = "run", (_tool(tree, content),), tree
     elif tree.kind == "pipeline" and not any(p.kind == "reservedword" for p in tree.parts):
-        kind, stages, run_node = "run", _stages(tree), tree  # (`! a | b` stays compound)
+        kind, stages, run_node = "run", _stages(tree, content), tree  # (`! a | b` stays compound)
     elif tree.kind == "list" and _tolerated(tree):
         left = tree.parts[0]
         kind, run_node = "tolerated", left
-        stages = _stages(left) if left.kind == "pipeline" else (_tool(left),)
+        stages = _stages(left, content) if left.kind == "pipeline" else (_tool(left, content),)
     if run_node is not tree:
         start, end = run_node.pos[0], _end(run_node)
     return _make(tree, content, kind, stages, run_node, None, start, end)
@@ -185,9 +186,9 @@ def _tolerated(node: Any) -> bool:
     return plain_left and len(words) == 1 and words[0] in _TOLERATORS
 
 
-def _stages(pipeline: Any) -> tuple[str, ...]:
+def _stages(pipeline: Any, content: str) -> tuple[str, ...]:
     return tuple(
-        _tool(p) if p.kind == "command" else "" for p in pipeline.parts if p.kind != "pipe"
+        _tool(p, content) if p.kind == "command" else "" for p in pipeline.parts if p.kind != "pipe"
     )
 
 
@@ -199,7 +200,7 @@ def _literal_assignment(node: Any) -> tuple[str, str] | None:
     return (name, value) if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name) else None
 
 
-def _word(node: Any) -> Word:
+def _word(node: Any, content: str) -> Word:
     params: list[str] = []
     opaque = False
     for child in list(_walk(node))[1:]:
@@ -210,16 +211,54 @@ def _word(node: Any) -> Word:
                 opaque = True
         elif child.kind in ("commandsubstitution", "processsubstitution"):
             opaque = True
-    return Word(node.word, tuple(params), opaque)
+    raw = content[node.pos[0] : node.pos[1]]
+    text = node.word if opaque or "$'" in raw else _dequote(raw)
+    return Word(text, tuple(params), opaque)
 
 
-def _argv(node: Any) -> list[Word]:
-    return [_word(p) for p in node.parts if p.kind == "word"]
+def _dequote(raw: str) -> str:
+    r"""Quote removal as bash does it, `$...` left as written. (bashlex also drops the
+    backslash of `\(` inside double quotes, which bash keeps: grep patterns need it.)"""
+    out: list[str] = []
+    i, n = 0, len(raw)
+    while i < n:
+        char = raw[i]
+        if char == "'":
+            end = raw.find("'", i + 1)
+            end = n if end < 0 else end
+            out.append(raw[i + 1 : end])
+            i = end + 1
+        elif char == '"':
+            i += 1
+            while i < n and raw[i] != '"':
+                if raw[i] == "\\" and i + 1 < n and raw[i + 1] in '$`"\\\n':
+                    out.append("" if raw[i + 1] == "\n" else raw[i + 1])
+                    i += 2
+                else:
+                    out.append(raw[i])
+                    i += 1
+            i += 1
+        elif char == "\\" and i + 1 < n:
+            out.append("" if raw[i + 1] == "\n" else raw[i + 1])
+            i += 2
+        else:
+            out.append(char)
+            i += 1
+    return "".join(out)
 
 
-def _command_words(node: Any) -> tuple[str, list[Word]]:
+def _argv(node: Any, content: str) -> list[Word]:
+    return [_word(p, content) for p in node.parts if p.kind == "word"]
+
+
+def _command_words(node: Any, content: str) -> tuple[str, list[Word]]:
     """The program (as written) and its arguments, after any sudo/env/xargs prefix."""
-    words = _argv(node)
+    return _split_runners(_argv(node, content))[1:]
+
+
+def _split_runners(words: list[Word]) -> tuple[tuple[str, ...], str, list[Word]]:
+    """(the sudo/env/xargs... words that run the program, the program, its arguments)."""
+    runners: list[str] = []
     while words:
         tool = words[0].text.rsplit("/", 1)[-1]
         rest = words[1:]
@@ -231,18 +270,19 @@ def _command_words(node: Any) -> tuple[str, list[Word]]:
             if tool == "timeout" and i < len(rest):
                 i += 1  # the duration
             if i < len(rest):
+                runners.append(words[0].text)
                 words = rest[i:]
                 continue
-        return words[0].text, rest
-    return "", []
+        return tuple(runners), words[0].text, rest
+    return tuple(runners), "", []
 
 
-def _tool(node: Any) -> str:
-    return _command_words(node)[0].rsplit("/", 1)[-1]
+def _tool(node: Any, content: str) -> str:
+    return _command_words(node, content)[0].rsplit("/", 1)[-1]
 
 
 def _command(node: Any, content: str) -> Command:
-    program, words = _command_words(node)
+    runners, program, words = _split_runners(_argv(node, content))
     writes = tuple(
         p.output.word
         for p in node.parts
@@ -250,7 +290,7 @@ def _command(node: Any, content: str) -> Command:
     )
     tool = program.rsplit("/", 1)[-1]
     line = content.count("\n", 0, node.pos[0])
-    return Command(tool, program, tuple(words), line, writes, _silent(node))
+    return Command(tool, program, tuple(words), line, writes, _silent(node), runners)
 
 
 def _silent(node: Any) -> bool:
