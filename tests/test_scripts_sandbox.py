@@ -286,3 +286,13 @@ def test_programs_that_run_others_must_be_allowed_too() -> None:
     scripts, _ = _plan(case("RB403", "fail"))
     found = blockers(scripts[0], CONFIG)
     assert [(d.code, d.line, d.message.split("`")[1]) for d in found] == [("RB414", 24, "sudo")]
+
+
+def test_an_unquoted_unknown_expansion_matches_any_number_of_words() -> None:
+    from runbookc.sandbox import ANY_REST, _argv_match
+
+    want = ("kubectl", "describe", ANY_REST)
+    assert _argv_match(("kubectl", "describe"), want)
+    assert _argv_match(("kubectl", "describe", "pod/a", "pod/b"), want)
+    assert not _argv_match(("kubectl", "get", "pod/a"), want)
+    assert not _argv_match(("kubectl", "describe", "x"), ("kubectl", "describe"))

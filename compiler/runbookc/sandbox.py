@@ -19,7 +19,7 @@ from runbookc.diagnostics import Diagnostic, Severity
 from runbookc.extract import Script, grep_regexes
 from runbookc.registry import rule
 from runbookc.scriptconfig import BASH_BUILTINS, NO_MATCH_TOOLS, ScriptSettings
-from runbookc.shellparse import required_env
+from runbookc.shellparse import Command, required_env
 
 SANDBOX_RESULT = rule(
     "RB412", "sandbox-result", Severity.ERROR, "A script misbehaves in the sandbox"
@@ -44,6 +44,7 @@ SANDBOX_SKIPPED = rule(
 )
 
 SCENARIOS = ("empty", "symptoms", "fail")
+ANY_REST = "\0..."  # in an expected argv: any words from here on (argv cannot hold NUL)
 TIMEOUT = 120  # seconds: a safety net against a hanging block, not a speed assertion
 
 
@@ -226,7 +227,7 @@ def expectations(
     for unit in script.parsed.units:
         stubbed = [c for c in unit.commands if c.tool in config.stubs]
         if stubbed:
-            argvs = [(c.tool, *(w.expand(values) for w in c.words)) for c in stubbed]
+            argvs = [_expected_argv(c, values) for c in stubbed]
             groups.append((unit.kind, argvs))
     predictable = all(kind != "compound" for kind, _ in groups)
     ordered = all(len(argvs) == 1 for _, argvs in groups)
@@ -320,14 +321,32 @@ def _calls_match(
     return True
 
 
+def _expected_argv(command: Command, values: dict[str, str]) -> tuple[str | None, ...]:
+    """The argv a stub should record; an unquoted unknown expansion may split into any
+    number of words, so everything from it on is ANY_REST."""
+    argv: list[str | None] = [command.tool]
+    for word in command.words:
+        value = word.expand(values)
+        if value is None and word.unquoted:
+            return (*argv, ANY_REST)
+        argv.append(value)
+    return tuple(argv)
+
+
 def _argv_match(got: tuple[str, ...], want: tuple[str | None, ...]) -> bool:
+    if want and want[-1] == ANY_REST:
+        head = want[:-1]
+        return len(got) >= len(head) and _argv_match(got[: len(head)], head)
     return len(got) == len(want) and all(
         w is None or g == w for g, w in zip(got, want, strict=True)
     )
 
 
 def _show(calls: Iterable[tuple[str | None, ...]]) -> str:
-    shown = ["`" + " ".join("?" if a is None else a for a in call) + "`" for call in calls]
+    shown = [
+        "`" + " ".join("?" if a is None else "..." if a == ANY_REST else a for a in call) + "`"
+        for call in calls
+    ]
     return ", ".join(shown) or "nothing"
 
 

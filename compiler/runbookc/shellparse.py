@@ -23,6 +23,7 @@ class Word:
     text: str  # bashlex's word: quotes removed, expansions kept as written
     params: tuple[str, ...]  # names of the $parameters it expands
     opaque: bool  # holds an expansion whose value the compiler cannot know ($(...), ...)
+    unquoted: bool = False  # an expansion outside double quotes: it may split into 0..n words
 
     def expand(self, values: dict[str, str]) -> str | None:
         """The word's value with `values` for its parameters, None when unknowable."""
@@ -213,7 +214,25 @@ def _word(node: Any, content: str) -> Word:
             opaque = True
     raw = content[node.pos[0] : node.pos[1]]
     text = node.word if opaque or "$'" in raw else _dequote(raw)
-    return Word(text, tuple(params), opaque)
+    return Word(text, tuple(params), opaque, _unquoted_expansion(raw))
+
+
+def _unquoted_expansion(raw: str) -> bool:
+    """Whether `$` or a backquote appears outside quotes (bash splits what it expands)."""
+    quote = ""
+    escaped = False
+    for char in raw:
+        if escaped:
+            escaped = False
+        elif char == "\\" and quote != "'":
+            escaped = True
+        elif quote:
+            quote = "" if char == quote else quote
+        elif char in "'\"":
+            quote = char
+        elif char in "$`":
+            return True
+    return False
 
 
 def _dequote(raw: str) -> str:
