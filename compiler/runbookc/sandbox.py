@@ -322,12 +322,13 @@ def _calls_match(
 
 
 def _expected_argv(command: Command, values: dict[str, str]) -> tuple[str | None, ...]:
-    """The argv a stub should record; an unquoted unknown expansion may split into any
-    number of words, so everything from it on is ANY_REST."""
+    """The argv a stub should record. An unquoted expansion other than a known parameter
+    (whose values are plain words) may become any number of words: a glob, `~`, `$(...)`
+    or an unknown `$var`; everything from it on is ANY_REST."""
     argv: list[str | None] = [command.tool]
     for word in command.words:
         value = word.expand(values)
-        if value is None and word.unquoted:
+        if word.unquoted and (value is None or not word.params):
             return (*argv, ANY_REST)
         argv.append(value)
     return tuple(argv)

@@ -23,7 +23,7 @@ class Word:
     text: str  # bashlex's word: quotes removed, expansions kept as written
     params: tuple[str, ...]  # names of the $parameters it expands
     opaque: bool  # holds an expansion whose value the compiler cannot know ($(...), ...)
-    unquoted: bool = False  # an expansion outside double quotes: it may split into 0..n words
+    unquoted: bool = False  # an expansion outside quotes: it may become 0..n words
 
     def expand(self, values: dict[str, str]) -> str | None:
         """The word's value with `values` for its parameters, None when unknowable."""
@@ -218,7 +218,10 @@ def _word(node: Any, content: str) -> Word:
 
 
 def _unquoted_expansion(raw: str) -> bool:
-    """Whether `$` or a backquote appears outside quotes (bash splits what it expands)."""
+    """Whether `$`, a backquote, a glob character or a leading `~` appears outside quotes:
+    bash expands those, and may split the result into any number of words."""
+    if raw.startswith("~"):
+        return True
     quote = ""
     escaped = False
     for char in raw:
@@ -230,7 +233,7 @@ def _unquoted_expansion(raw: str) -> bool:
             quote = "" if char == quote else quote
         elif char in "'\"":
             quote = char
-        elif char in "$`":
+        elif char in "$`*?[":
             return True
     return False
 
