@@ -203,3 +203,41 @@ def test_unsafe_html_is_escaped_and_other_edits_still_land(tmp_path: Path, monke
         "[Issue #7](https://github.com/codex-k8s/codex-k8s/issues/7) "
         '&lt;img src=x onerror="go()"> [a]\\(javascript:go()) `docs/ops/x.md`\n'
     )
+
+
+def test_nav_lists_every_page_and_groups_folders(tmp_path: Path, monkeypatch) -> None:
+    from runbookc.render.nav import build_nav
+
+    source = tmp_path / "runbooks"
+    for folder in ("a", "b"):
+        (source / folder).mkdir(parents=True)
+        (source / folder / "x.md").write_text(
+            f"---\ndoc_id: RB-{folder.upper()}-0001\ntype: runbook\ntitle: R {folder}\n"
+            "status: draft\nowner_role: SRE\ncreated_at: 2026-01-01\nupdated_at: 2026-01-01\n"
+            "approvals: {required: [Owner], status: pending}\n---\n# T\n",
+            encoding="utf-8",
+        )
+    site = make_site(monkeypatch, source)
+    nav = build_nav(site)
+    assert nav[1] == {
+        "Ранбуки": ["runbooks/index.md", {"a": [{"R a": "a/x.md"}]}, {"b": [{"R b": "b/x.md"}]}]
+    }
+
+    def pages(item) -> list[str]:
+        if isinstance(item, str):
+            return [item]
+        if isinstance(item, dict):
+            return [p for value in item.values() for p in pages(value)]
+        return [p for value in item for p in pages(value)]
+
+    assert sorted(pages(nav)) == sorted(render_pages(site))
+
+
+def test_shipped_nav_is_flat_per_type(monkeypatch) -> None:
+    from runbookc.render.nav import build_nav
+
+    nav = build_nav(make_site(monkeypatch))
+    runbooks = nav[1]["Ранбуки"]
+    assert runbooks[1] == {
+        "AI Slot Build Runbook: cache/MANIFEST_UNKNOWN и codegen-check build-ref errors": SEED_PAGE
+    }
