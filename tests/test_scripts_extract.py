@@ -199,3 +199,44 @@ def test_entry_script_lists_the_steps(seed_out) -> None:
     assert "logs deploy/codex-k8s-control-plane --since=6h" in step.stdout
     missing = _run(seed_out / SEED_ID / "run.sh", "nope")
     assert missing.returncode == 2 and "no step 'nope'" in missing.stderr
+
+
+def test_output_that_is_not_a_previous_output_is_never_replaced(cli, in_root, tmp_path) -> None:
+    precious = tmp_path / "project"
+    precious.mkdir()
+    (precious / "notes.txt").write_text("keep me", "utf-8")
+    result = cli("extract", str(SEED.relative_to(ROOT)), "--output", str(precious))
+    assert result.code == 1
+    assert "refusing to replace" in result.err
+    assert sorted(p.name for p in precious.iterdir()) == ["notes.txt"]
+
+
+def test_two_documents_with_one_doc_id_stop_the_extract(cli, in_root, tmp_path) -> None:
+    for name in ("a.md", "b.md"):
+        (tmp_path / name).write_bytes(SEED.read_bytes())
+    result = cli(
+        "extract", str(tmp_path / "a.md"), str(tmp_path / "b.md"), "--output", str(tmp_path / "o")
+    )
+    assert result.code == 1
+    assert "RB416" in result.out and "also used by" in result.out
+    assert not (tmp_path / "o").exists()
+
+
+def test_plain_sh_is_told_to_use_bash(seed_out) -> None:
+    for name in (SEED_STEPS[0], "run.sh"):
+        done = subprocess.run(
+            ["/bin/sh", str(seed_out / SEED_ID / name), "--help"],
+            capture_output=True,
+            text=True,
+            env={"PATH": "/nonexistent"},
+            check=False,
+        )
+        assert done.returncode == 2
+        assert done.stderr == f"{name}: run it with bash\n"
+
+
+def test_output_does_not_depend_on_the_working_directory(cli, monkeypatch, tmp_path) -> None:
+    monkeypatch.chdir(ROOT / "runbooks")
+    out = tmp_path / "scripts"
+    assert cli("extract", "ops/ai_slot_build_runbook.md", "--output", str(out)).code == 0
+    assert _tree(out) == _tree(GOLDEN)

@@ -181,3 +181,94 @@ def test_diagnose_runs_read_only_diagnostic_steps_and_saves_their_output(box, tm
 def test_call_records_survive_odd_arguments() -> None:
     data = b"2 7:kubectl 3:a b 3:x\ny\n" + "1 3:git 3:ü!\n".encode()
     assert parse_calls(data) == [("kubectl", "a b", "x\ny"), ("git", "ü!")]
+
+
+CASES = sorted((ROOT / "tests" / "cases" / "scripts").glob("*.md"))
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.stem for c in CASES])
+def test_case_scripts_behave_in_the_sandbox(case: Path) -> None:
+    from runbookc.sandbox import run_sandbox
+
+    scripts, symptoms = _plan(case)
+    found = run_sandbox(scripts, CONFIG, {s.doc_id: symptoms for s in scripts})
+    assert [d for d in found if d.code in ("RB412", "RB413")] == []
+
+
+def _run_on_a_terminal(box: Sandbox, script: Script, answer: bytes) -> tuple[int, str, tuple]:
+    """Run with a pseudo-terminal as stdin and type `answer` at the prompt."""
+    import os
+    import pty
+
+    from runbookc.sandbox import parse_calls
+
+    target = box.work / script.file_name
+    target.write_text(script.text, "utf-8")
+    calls = box.root / "tty-calls.txt"
+    calls.write_bytes(b"")
+    primary, secondary = pty.openpty()
+    try:
+        os.write(primary, answer)
+        done = subprocess.run(
+            [box.bash, str(target)],
+            stdin=secondary,
+            capture_output=True,
+            text=True,
+            cwd=box.work,
+            env={
+                "PATH": box.path,
+                "RB_SANDBOX_CALLS": str(calls),
+                "RB_SANDBOX_SCENARIO": "empty",
+                "RB_SANDBOX_SYMPTOMS": str(box.root / "symptoms.txt"),
+            },
+            check=False,
+            timeout=60,
+        )
+    finally:
+        os.close(primary)
+        os.close(secondary)
+    return done.returncode, done.stderr, tuple(parse_calls(calls.read_bytes()))
+
+
+@pytest.mark.parametrize(("answer", "code", "ran"), [(b"yes\n", 0, True), (b"y\n", 3, False)])
+def test_mutating_step_asks_on_a_terminal(tmp_path, answer, code, ran) -> None:
+    scripts, symptoms = _plan(ROOT / "runbooks" / "ops" / "registry_mirror_degraded_runbook.md")
+    box = Sandbox(tmp_path, CONFIG, symptoms)
+    status, stderr, calls = _run_on_a_terminal(box, scripts[3], answer)
+    assert "this step changes the system: kubectl rollout restart" in stderr
+    assert 'Type "yes" to run it' in stderr
+    assert status == code
+    assert bool(calls) is ran
+
+
+def _corpus_scripts() -> list[tuple[Script, list[str]]]:
+    found = []
+    for path in sorted((ROOT / "runbooks").rglob("*.md")) + CASES:
+        scripts, symptoms = _plan(path)
+        found += [(s, symptoms) for s in scripts if not blockers(s, CONFIG)]
+    return found
+
+
+@pytest.mark.parametrize("scenario", ["empty", "symptoms"])
+def test_scripts_run_exactly_what_their_blocks_run(tmp_path, scenario) -> None:
+    """The block pasted into bash and its script, side by side with the same stubs."""
+    compared = 0
+    for index, (script, symptoms) in enumerate(_corpus_scripts()):
+        box = Sandbox(tmp_path / str(index), CONFIG, symptoms)
+        result = box.run(script, scenario)
+        block = box.root / "block.sh"
+        block.write_text(script.content, "utf-8")
+        calls = box.root / "block-calls.txt"
+        calls.write_bytes(b"")
+        subprocess.run(
+            [box.bash, str(block)],
+            cwd=box.work,
+            env=box.env(script, scenario, calls),
+            capture_output=True,
+            stdin=subprocess.DEVNULL,
+            check=False,
+            timeout=60,
+        )
+        assert result.calls == tuple(parse_calls(calls.read_bytes())), script.file_name
+        compared += 1
+    assert compared >= 20

@@ -12,6 +12,7 @@ import os
 import re
 import shutil
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
@@ -40,7 +41,10 @@ MUTATING_DIAGNOSTIC = rule(
     "A diagnostics step runs a command that changes the system",
 )
 HIDDEN_FAILURE = rule(
-    "RB404", "or-true-hides-failure", Severity.WARNING, "`|| true` hides a failing tool"
+    "RB404",
+    "or-true-hides-failure",
+    Severity.WARNING,
+    "`2>/dev/null ... || true` hides a failing tool",
 )
 UNCOVERED_SYMPTOM = rule(
     "RB405",
@@ -87,10 +91,14 @@ class Param:
 
 @dataclass(frozen=True)
 class Script:
+    """One step: a shell block of a runbook, what the compiler knows about it, and the
+    rendered script."""
+
     doc_id: str
     number: int
     name: str
-    source: str  # the runbook, relative to the project root
+    path: str  # the runbook as diagnostics name it (Document.path)
+    source: str  # the runbook as scripts name it: relative to the project root
     line: int  # file line of the opening fence
     section: str
     subsection: str
@@ -263,6 +271,7 @@ def _draft(
         doc_id=document.doc_id,
         number=number,
         name=name,
+        path=document.path,
         source=_source(document.path, settings.root),
         line=block.line,
         section=block.section,
@@ -334,7 +343,7 @@ def _command_findings(
                     )
                 )
         if unit.kind == "tolerated":
-            hidden = sorted({c.tool for c in unit.commands if c.tool in stubs})
+            hidden = sorted({c.tool for c in unit.commands if c.tool in stubs and c.silent})
             if hidden:
                 content = script.content
                 operator = content.find("||", unit.end)
@@ -342,11 +351,12 @@ def _command_findings(
                     HIDDEN_FAILURE(
                         path,
                         script.file_line(_line_at(content, operator)),
-                        f"`|| true` hides a failing {', '.join(hidden)}: the step succeeds "
-                        "even when it cannot reach the system",
+                        f"`|| true` hides a failing {', '.join(hidden)}: with its stderr sent "
+                        "to /dev/null the step prints nothing and succeeds even when it "
+                        "cannot reach the system",
                         column=operator - content.rfind("\n", 0, operator),
-                        hint="drop `|| true`: the generated script already treats grep's "
-                        "'no matches' as success and reports real failures",
+                        hint="drop `|| true` and `2>/dev/null`: the generated script treats "
+                        "grep's 'no matches' as success and reports real failures",
                     )
                 )
     return diags, tuple(dict.fromkeys(changes))
@@ -356,22 +366,20 @@ def _line_at(content: str, offset: int) -> int:
     return content.count("\n", 0, offset)
 
 
-def diagnostic_patterns(scripts: list[Script]) -> list[tuple[Script, re.Pattern[str]]]:
-    """Every grep pattern of the diagnostics steps, compiled as a Python approximation."""
-    found: list[tuple[Script, re.Pattern[str]]] = []
-    for script in scripts:
-        if script.role != "diagnostics":
-            continue
-        for unit in script.parsed.units:
-            for command in unit.commands:
-                for pattern in grep_patterns(command, script.values):
-                    compiled = pattern.compile()
-                    if compiled is not None:
-                        found.append((script, compiled))
+def grep_regexes(script: Script) -> list[re.Pattern[str]]:
+    """The script's grep patterns, compiled as Python approximations (ERE, BRE, fixed)."""
+    values = script.values
+    found: list[re.Pattern[str]] = []
+    for unit in script.parsed.units:
+        for command in unit.commands:
+            for pattern in grep_patterns(command, values):
+                compiled = pattern.compile()
+                if compiled is not None:
+                    found.append(compiled)
     return found
 
 
-def symptom_lines(document: Document, role_of) -> list[tuple[str, int, int]]:
+def symptom_lines(document: Document, role_of: Callable[[str], str]) -> list[tuple[str, int, int]]:
     """The error signatures a runbook lists under its symptoms: (text, line, column)."""
     return [
         (span.text, span.line, span.column)
@@ -380,11 +388,14 @@ def symptom_lines(document: Document, role_of) -> list[tuple[str, int, int]]:
     ]
 
 
-def _symptom_coverage(document: Document, scripts: list[Script], role_of) -> list[Diagnostic]:
+def _symptom_coverage(
+    document: Document, scripts: list[Script], role_of: Callable[[str], str]
+) -> list[Diagnostic]:
+    """Every symptom must be caught by the grep of some diagnostics step."""
     symptoms = symptom_lines(document, role_of)
     if not symptoms:
         return []
-    patterns = diagnostic_patterns(scripts)
+    patterns = [p for s in scripts if s.role == "diagnostics" for p in grep_regexes(s)]
     return [
         UNCOVERED_SYMPTOM(
             document.path,
@@ -394,7 +405,7 @@ def _symptom_coverage(document: Document, scripts: list[Script], role_of) -> lis
             hint="add it to a diagnostics step's grep -E pattern",
         )
         for text, line, column in symptoms
-        if not any(p.search(text) for _, p in patterns)
+        if not any(p.search(text) for p in patterns)
     ]
 
 
@@ -437,16 +448,18 @@ def _display(script: Script, unit: Unit) -> str:
 
 
 def approval_lines(document: Document, state: ApprovalState) -> tuple[str, list[str]]:
-    """The header's approval line and the banner (empty when approved)."""
+    """The header's approval line and the banner (empty when approved or not required)."""
     request = state.request_id or "none"
+    if state.status == "none":
+        return "none (the document has no approvals block)", []
+    if state.status == "approved":
+        by = ", ".join(f"{a.role} {a.by} on {a.at}" for a in state.approvers if a.current)
+        return f"approved (request {request}; by {by or 'nobody'})", []
     missing = ", ".join(state.missing) or "none"
-    line = f"{state.status} (request {request}; missing: {missing})"
-    if state.ok:
-        return line, []
     what = (
         "has a STALE approval" if state.status == "stale" else f"is NOT APPROVED ({state.status})"
     )
-    return line, [
+    return f"{state.status} (request {request}; missing: {missing})", [
         f"!! WARNING: runbook {document.doc_id} {what}.",
         f"!! Approval request: {request}; approval missing from: {missing}.",
         "!! Check with the incident lead before you rely on this script.",
@@ -666,8 +679,23 @@ def write_scripts(documents: list[Document], settings: Settings, out_dir: Path) 
     return json.loads(files["manifest.json"])
 
 
+class OutputError(Exception):
+    """The output dir cannot be (re)placed."""
+
+
 def write_tree(files: dict[str, str], out_dir: Path) -> None:
-    """Write into a temp dir beside `out_dir`, then swap it in: a failure keeps the old one."""
+    """Write into a temp dir beside `out_dir`, then swap it in: a failure keeps the old one.
+
+    The whole dir is replaced, so it must be empty or a previous output (a manifest.json
+    in it): `--output .` must never delete a project."""
+    if out_dir.exists() and (
+        not out_dir.is_dir()
+        or (any(out_dir.iterdir()) and not (out_dir / "manifest.json").is_file())
+    ):
+        raise OutputError(
+            f"refusing to replace {out_dir}: it is not empty and holds no manifest.json "
+            "from a previous `runbookc extract`"
+        )
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.new-", dir=out_dir.parent))
     try:

@@ -25,6 +25,7 @@ RULE_MODULES = (
     "runbookc.extract",
     "runbookc.shellcheck",
     "runbookc.sandbox",
+    "runbookc.scriptrun",
     "runbookc.html_safety",
 )
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from runbookc.diagnostics import Diagnostic, Severity
-from runbookc.extract import Script, diagnostic_patterns
+from runbookc.extract import Script, grep_regexes
 from runbookc.registry import rule
 from runbookc.scriptconfig import NO_MATCH_TOOLS, ScriptSettings
 
@@ -92,8 +92,9 @@ class RunResult:
 
 @dataclass(frozen=True)
 class Expected:
-    code: int
-    calls: tuple[tuple[str | None, ...], ...]  # None: a word the compiler cannot know
+    code: int | None  # None: the block decides (a compound command such as `if`/`!` ran)
+    calls: tuple[tuple[str | None, ...], ...] | None  # None: unpredictable; a None word:
+    # a value the compiler cannot know
     ordered: bool
     stdout_lines: tuple[str, ...]  # lines that must appear on stdout
     stderr_notes: tuple[str, ...]  # texts that must appear on stderr
@@ -112,7 +113,7 @@ def blockers(script: Script, config: ScriptSettings) -> list[Diagnostic]:
             elif tool:
                 found.append(
                     SANDBOX_TOOL(
-                        script.source,
+                        script.path,
                         line,
                         f"`{command.program}` is neither a sandbox stub nor an allowed real "
                         "tool; the script was not run",
@@ -123,7 +124,7 @@ def blockers(script: Script, config: ScriptSettings) -> list[Diagnostic]:
                 if target.startswith("/") and target not in _SAFE_WRITES:
                     found.append(
                         SANDBOX_SKIPPED(
-                            script.source,
+                            script.path,
                             line,
                             f"writes to `{target}` outside its working directory; "
                             "the sandbox does not run this script",
@@ -133,7 +134,7 @@ def blockers(script: Script, config: ScriptSettings) -> list[Diagnostic]:
     if script.parsed.error:
         found.append(
             SANDBOX_TOOL(
-                script.source,
+                script.path,
                 script.line,
                 "the block cannot be parsed, so its commands are unknown; the script was not run",
             )
@@ -169,11 +170,8 @@ class Sandbox:
             if shutil.which(tool, path=self.path) != str(self.stubs / tool):
                 raise RuntimeError(f"sandbox PATH does not resolve {tool} to its stub")
 
-    def run(self, script: Script, scenario: str, args: Iterable[str] = ("--yes",)) -> RunResult:
-        target = self.work / script.file_name
-        target.write_bytes(script.text.encode("utf-8"))
-        calls = self.root / f"calls-{scenario}-{script.number}.txt"
-        calls.write_bytes(b"")
+    def env(self, script: Script, scenario: str, calls: Path) -> dict[str, str]:
+        """The whole environment of a sandboxed run: nothing leaks in from ours."""
         env = {
             "PATH": self.path,
             "HOME": str(self.root / "home"),
@@ -185,6 +183,14 @@ class Sandbox:
         }
         for name in re.findall(r"\$\{([A-Za-z_][A-Za-z0-9_]*):?\?", script.content):
             env[name] = "1"  # a value the block demands with ${NAME:?...}
+        return env
+
+    def run(self, script: Script, scenario: str, args: Iterable[str] = ("--yes",)) -> RunResult:
+        target = self.work / script.file_name
+        target.write_bytes(script.text.encode("utf-8"))
+        calls = self.root / f"calls-{scenario}-{script.number}.txt"
+        calls.write_bytes(b"")
+        env = self.env(script, scenario, calls)
         done = subprocess.run(
             [self.bash, str(target), *args],
             cwd=self.work,
@@ -225,64 +231,57 @@ def parse_calls(data: bytes) -> list[tuple[str, ...]]:
 def expectations(
     script: Script, config: ScriptSettings, symptoms: list[str]
 ) -> dict[str, Expected]:
+    """What each scenario must give. A compound command (`if`, `for`, `!`, `a && b`) that
+    calls a stub makes the recorded calls unpredictable, and its exit status when a tool
+    fails is the block's own business; everything else is checked exactly."""
     values = script.values
     groups: list[tuple[str, list[tuple[str | None, ...]]]] = []
-    ordered = True
     for unit in script.parsed.units:
         stubbed = [c for c in unit.commands if c.tool in config.stubs]
-        if unit.kind == "compound" and stubbed:
-            ordered = False
-        ordered = ordered and len(stubbed) <= 1
-        argvs = [(c.tool, *(w.expand(values) for w in c.words)) for c in stubbed]
-        if argvs:
+        if stubbed:
+            argvs = [(c.tool, *(w.expand(values) for w in c.words)) for c in stubbed]
             groups.append((unit.kind, argvs))
-    every = tuple(a for _, argvs in groups for a in argvs)
+    predictable = all(kind != "compound" for kind, _ in groups)
+    ordered = all(len(argvs) == 1 for _, argvs in groups)
+    every = tuple(a for _, argvs in groups for a in argvs) if predictable else None
     no_match = tuple(
         f"no matches ({script.source}:{script.file_line(u.line)})"
         for u in script.parsed.units
-        if any(t in NO_MATCH_TOOLS for t in u.stages)
+        if u.kind != "compound"
+        and any(t in NO_MATCH_TOOLS for t in u.stages)
         and any(c.tool in config.stubs for c in u.commands)
     )
-    shown: list[str] = []
-    patterns = [p for _, p in diagnostic_patterns([_as_diagnostic(script)])]
-    for unit in script.parsed.units:
-        if unit.stages and unit.stages[-1] in config.stubs:
-            shown += symptoms
-    shown += [s for s in symptoms if any(p.search(s) for p in patterns)]
+    patterns = grep_regexes(script)
+    shown = [s for s in symptoms if any(p.search(s) for p in patterns)]
+    if any(u.stages and u.stages[-1] in config.stubs for u in script.parsed.units):
+        shown = list(symptoms)  # a stub's output goes straight to stdout
     fail_calls: list[tuple[str | None, ...]] = []
-    fail_code = 0
+    fail: Expected | None = None
     for kind, argvs in groups:
         fail_calls += argvs
-        if kind != "tolerated":
-            fail_code = 1
+        if kind == "compound":
+            fail = Expected(None, None, False, (), ())
             break
-    tolerated = any(kind == "tolerated" for kind, _ in groups)
+        if kind != "tolerated":
+            fail = Expected(1, tuple(fail_calls), ordered, (), ("step failed",))
+            break
+    if fail is None:
+        tolerated = ("|| true",) if groups else ()
+        fail = Expected(0, tuple(fail_calls), ordered, (), tolerated)
     return {
         "empty": Expected(0, every, ordered, (), no_match),
         "symptoms": Expected(0, every, ordered, tuple(dict.fromkeys(shown)), ()),
-        "fail": Expected(
-            fail_code,
-            tuple(fail_calls),
-            ordered,
-            (),
-            ("step failed",) if fail_code else (("|| true",) if tolerated else ()),
-        ),
+        "fail": fail,
     }
-
-
-def _as_diagnostic(script: Script) -> Script:
-    from dataclasses import replace
-
-    return replace(script, role="diagnostics")
 
 
 def check(script: Script, result: RunResult, expected: Expected) -> list[Diagnostic]:
     """Diagnostics for every way `result` differs from `expected`."""
-    where = (script.source, script.line)
+    where = (script.path, script.line)
     name = f"{script.doc_id}/{script.file_name}"
     found: list[Diagnostic] = []
     scenario = result.scenario
-    if result.code != expected.code:
+    if expected.code is not None and result.code != expected.code:
         tail = (result.stderr.strip().splitlines() or ["(no stderr)"])[-1]
         found.append(
             SANDBOX_RESULT(
@@ -305,7 +304,9 @@ def check(script: Script, result: RunResult, expected: Expected) -> list[Diagnos
                     *where, f"{name} in the '{scenario}' scenario did not report '{note}'"
                 )
             )
-    if not _calls_match(result.calls, expected.calls, expected.ordered):
+    if expected.calls is not None and not _calls_match(
+        result.calls, expected.calls, expected.ordered
+    ):
         found.append(
             SANDBOX_CALLS(
                 *where,
@@ -367,7 +368,7 @@ def run_sandbox(
                 except subprocess.TimeoutExpired:
                     found.append(
                         SANDBOX_RESULT(
-                            script.source,
+                            script.path,
                             script.line,
                             f"{script.doc_id}/{script.file_name} in the '{scenario}' "
                             f"scenario did not finish within {TIMEOUT} s",

@@ -108,7 +108,7 @@ DEFAULT_STUBS = _words(
 )
 
 DEFAULT_REAL_TOOLS = _words(
-    "bash sh env grep egrep fgrep sed awk cat head tail sort uniq wc cut tr date mkdir "
+    "env grep egrep fgrep sed awk cat head tail sort uniq wc cut tr date mkdir "
     "mktemp tee ls basename dirname sleep true false test printf echo xargs column jq "
     "base64 sha256sum"
 )

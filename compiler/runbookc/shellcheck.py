@@ -68,7 +68,7 @@ def _bash_n(path: str, script: Script) -> list[Diagnostic]:
         message = match.group(2) if match else line
         found.append(
             BASH_SYNTAX(
-                script.source,
+                script.path,
                 _file_line(script, number),
                 f"bash -n {script.doc_id}/{script.file_name}: {message}",
             )
@@ -94,7 +94,7 @@ def _shellcheck(binary: str, paths: list[str], files: dict[str, Script]) -> Iter
         mapped = _file_line(script, number)
         generated = "" if _from_block(script, number) else " (in generated code)"
         yield SHELLCHECK(
-            script.source,
+            script.path,
             mapped,
             f"SC{comment['code']}: {comment['message']}{generated}",
             column=int(comment.get("column", 1)),

@@ -45,6 +45,7 @@ class Command:
     words: tuple[Word, ...]
     line: int  # 0-based line in the block
     writes: tuple[str, ...]  # targets of its output redirections, as written
+    silent: bool = False  # its stderr goes to /dev/null: a failure leaves no message
 
     @property
     def label(self) -> str:
@@ -79,13 +80,18 @@ def parse_block(content: str) -> ParsedBlock:
     import bashlex
 
     try:
-        trees = bashlex.parse(content) if content.strip() else []
+        trees = bashlex.parse(content) if _has_commands(content) else []
     except Exception as exc:  # bashlex raises ParsingError, NotImplementedError, ...
         position = getattr(exc, "position", None)
         line = content.count("\n", 0, position) if isinstance(position, int) else 0
         message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         return ParsedBlock((_opaque_unit(content),), message, line)
     return ParsedBlock(tuple(_unit(tree, content) for tree in trees))
+
+
+def _has_commands(content: str) -> bool:
+    """Whether anything but blank and comment lines is there (bashlex rejects those)."""
+    return any(line.strip() and not line.lstrip().startswith("#") for line in content.split("\n"))
 
 
 def _opaque_unit(content: str) -> Unit:
@@ -245,7 +251,25 @@ def _command(node: Any, content: str) -> Command:
         if p.kind == "redirect" and p.type in (">", ">>", ">|", "&>") and hasattr(p.output, "word")
     )
     tool = program.rsplit("/", 1)[-1]
-    return Command(tool, program, tuple(words), content.count("\n", 0, node.pos[0]), writes)
+    line = content.count("\n", 0, node.pos[0])
+    return Command(tool, program, tuple(words), line, writes, _silent(node))
+
+
+def _silent(node: Any) -> bool:
+    """Whether the command's stderr is sent to /dev/null (2>/dev/null, &>/dev/null, ...)."""
+    targets = {1: "", 2: ""}
+    for part in node.parts:
+        if part.kind != "redirect":
+            continue
+        output = getattr(part.output, "word", part.output)
+        fd = getattr(part, "input", None)
+        if part.type in ("&>", "&>>"):
+            targets[1] = targets[2] = str(output)
+        elif part.type in (">", ">>", ">|"):
+            targets[fd if fd in (1, 2) else 1] = str(output)
+        elif part.type == ">&" and fd == 2 and output == 1:
+            targets[2] = targets[1]
+    return targets[2] == "/dev/null"
 
 
 def _refs(node: Any) -> Iterator[tuple[int, int, str]]:

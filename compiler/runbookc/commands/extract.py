@@ -29,20 +29,22 @@ def run(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from runbookc.config import load_settings
-    from runbookc.scriptrun import gather, report, strictly
+    from runbookc.scriptrun import gather, report
 
     settings = load_settings(args.config)
     gathered = gather(args.paths, settings)
-    diagnostics = strictly(gathered.diagnostics, args.strict)
-    failed = report(diagnostics, len(gathered.corpus.results), args.format)
-    if failed:
+    if report(gathered, gathered.diagnostics, settings, args.format, args.strict):
         print("runbookc: errors found; nothing was written", file=sys.stderr)
         return 1
-    from runbookc.extract import render_outputs, write_tree
+    from runbookc.extract import OutputError, render_outputs, write_tree
 
     out_dir = Path(args.output) if args.output else settings.output_dir / "scripts"
     files = render_outputs(gathered.scripts)
-    write_tree(files, out_dir)
+    try:
+        write_tree(files, out_dir)
+    except (OutputError, OSError) as exc:
+        print(f"runbookc: error: {exc}", file=sys.stderr)
+        return 1
     steps = sum(1 for name in files if name.endswith(".sh") and not name.endswith("/run.sh"))
     print(f"runbookc: wrote {steps} step scripts to {out_dir}", file=sys.stderr)
     return 0

@@ -33,7 +33,7 @@ def run(args: argparse.Namespace) -> int:
     from runbookc.config import load_settings
     from runbookc.sandbox import run_sandbox
     from runbookc.scriptconfig import script_settings
-    from runbookc.scriptrun import gather, report, strictly
+    from runbookc.scriptrun import gather, report
     from runbookc.shellcheck import check_scripts
 
     settings = load_settings(args.config)
@@ -41,5 +41,5 @@ def run(args: argparse.Namespace) -> int:
     with tempfile.TemporaryDirectory(prefix="runbookc-test-") as tmp:
         found = check_scripts(gathered.scripts, Path(tmp), args.jobs)
     found += run_sandbox(gathered.scripts, script_settings(settings), gathered.symptoms, args.jobs)
-    diagnostics = strictly(gathered.diagnostics + found, args.strict)
-    return 1 if report(diagnostics, len(gathered.corpus.results), args.format) else 0
+    failed = report(gathered, gathered.diagnostics + found, settings, args.format, args.strict)
+    return 1 if failed else 0

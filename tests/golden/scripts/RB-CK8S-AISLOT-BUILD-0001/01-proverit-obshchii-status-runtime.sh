@@ -16,8 +16,10 @@
 # fine, any other failure stops the step with its runbook line (a `|| true` in the
 # runbook turns that into a warning).
 
+# Plain sh cannot run this; say so instead of failing on the first bash-only line.
+[ -n "${BASH_VERSION:-}" ] || { echo "${0##*/}: run it with bash" >&2; exit 2; }
+
 rb_script=${0##*/}
-rb_source='runbooks/ops/ai_slot_build_runbook.md'
 rb_dry_run=0
 ns='codex-k8s-prod'
 
@@ -62,7 +64,7 @@ rb_param() { # variable, value, where it came from
   printf -v "$1" '%s' "$2"
 }
 
-if [[ -v RUNBOOK_NS ]]; then rb_param ns "$RUNBOOK_NS" RUNBOOK_NS; fi
+if [[ -n ${RUNBOOK_NS+set} ]]; then rb_param ns "$RUNBOOK_NS" RUNBOOK_NS; fi
 while (($#)); do
   case $1 in
     -h | --help)
@@ -92,6 +94,7 @@ printf '%s\n' '!! WARNING: runbook RB-CK8S-AISLOT-BUILD-0001 is NOT APPROVED (pe
 rb_show=(
   'kubectl -n '"$ns"' get pods,job -o wide'
 )
+rb_source='runbooks/ops/ai_slot_build_runbook.md'
 rb_line=(54)
 rb_tools=('kubectl')
 rb_mode=(check)

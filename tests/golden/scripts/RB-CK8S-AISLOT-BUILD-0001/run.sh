@@ -6,6 +6,9 @@
 # output, with start and end times, in a folder for the incident record. It never runs a
 # step that changes the system.
 
+# Plain sh cannot run this; say so instead of failing on the first bash-only line.
+[ -n "${BASH_VERSION:-}" ] || { echo "${0##*/}: run it with bash" >&2; exit 2; }
+
 rb_script=${0##*/}
 rb_dir=${BASH_SOURCE[0]%/*}
 [[ $rb_dir == "${BASH_SOURCE[0]}" ]] && rb_dir=.
