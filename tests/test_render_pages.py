@@ -241,3 +241,32 @@ def test_shipped_nav_is_flat_per_type(monkeypatch) -> None:
     assert runbooks[1] == {
         "AI Slot Build Runbook: cache/MANIFEST_UNKNOWN и codegen-check build-ref errors": SEED_PAGE
     }
+
+
+def test_lists_are_rewritten_the_way_python_markdown_reads_them() -> None:
+    from runbookc.html_safety import blocks
+    from runbookc.render.body import list_fixes
+
+    body = (
+        "Steps:\n"  # 0
+        "1) one\n"  # 1: interrupts the paragraph, `)` marker
+        "   - nested\n"  # 2: CommonMark nesting at 3 spaces
+        "2) two\n"  # 3
+        "   ```bash\n"  # 4: a fence in the item moves as a whole
+        "   if x; then\n"  # 5
+        "     y\n"  # 6
+        "   fi\n"  # 7
+        "   ```\n"  # 8
+        "\n"
+        "> - quoted\n"  # 10: left alone
+    )
+    assert list_fixes(body, blocks(body)) == {
+        1: (2, "\n1."),
+        2: (3, "    "),
+        3: (2, "2."),
+        4: (3, "    "),
+        5: (3, "    "),
+        6: (5, "      "),
+        7: (3, "    "),
+        8: (3, "    "),
+    }

@@ -148,15 +148,22 @@ def list_fixes(body: str, tokens: list[Token]) -> dict[int, tuple[int, str]]:
 
     An item at nesting depth d starts at 4*d; its indented continuation lines at 4*d + 4;
     a code block in an item moves as a whole, keeping its own indentation inside; an
-    ordered marker `1)` becomes `1.` (with `sane_lists`, the start number is kept).
+    ordered marker `1)` becomes `1.` (with `sane_lists`, the start number is kept); a list
+    right under a paragraph gets a blank line before it.
     """
     lines = body.split("\n")
     widths: dict[int, int] = {}
     markers: set[int] = set()
+    interrupts: set[int] = set()
+    paragraph_ends: set[int] = set()
     depth = -1
     for token in tokens:
+        if token.type == "paragraph_open" and token.map:
+            paragraph_ends.add(token.map[1])
         if token.type in ("bullet_list_open", "ordered_list_open"):
             depth += 1
+            if depth == 0 and token.map and token.map[0] in paragraph_ends:
+                interrupts.add(token.map[0])  # CommonMark lets a list interrupt a paragraph
         elif token.type in ("bullet_list_close", "ordered_list_close"):
             depth -= 1
         elif token.type == "list_item_open" and token.map:
@@ -186,6 +193,9 @@ def list_fixes(body: str, tokens: list[Token]) -> dict[int, tuple[int, str]]:
                 continue
         if width != old:
             fixes[index] = (old, " " * width)
+    for index in interrupts:  # Python-Markdown needs a blank line before the list
+        size, text = fixes.get(index, (0, ""))
+        fixes[index] = (size, "\n" + text)
     return fixes
 
 
