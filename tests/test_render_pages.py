@@ -203,3 +203,70 @@ def test_unsafe_html_is_escaped_and_other_edits_still_land(tmp_path: Path, monke
         "[Issue #7](https://github.com/codex-k8s/codex-k8s/issues/7) "
         '&lt;img src=x onerror="go()"> [a]\\(javascript:go()) `docs/ops/x.md`\n'
     )
+
+
+def test_nav_lists_every_page_and_groups_folders(tmp_path: Path, monkeypatch) -> None:
+    from runbookc.render.nav import build_nav
+
+    source = tmp_path / "runbooks"
+    for folder in ("a", "b"):
+        (source / folder).mkdir(parents=True)
+        (source / folder / "x.md").write_text(
+            f"---\ndoc_id: RB-{folder.upper()}-0001\ntype: runbook\ntitle: R {folder}\n"
+            "status: draft\nowner_role: SRE\ncreated_at: 2026-01-01\nupdated_at: 2026-01-01\n"
+            "approvals: {required: [Owner], status: pending}\n---\n# T\n",
+            encoding="utf-8",
+        )
+    site = make_site(monkeypatch, source)
+    nav = build_nav(site)
+    assert nav[1] == {
+        "Ранбуки": ["runbooks/index.md", {"a": [{"R a": "a/x.md"}]}, {"b": [{"R b": "b/x.md"}]}]
+    }
+
+    def pages(item) -> list[str]:
+        if isinstance(item, str):
+            return [item]
+        if isinstance(item, dict):
+            return [p for value in item.values() for p in pages(value)]
+        return [p for value in item for p in pages(value)]
+
+    assert sorted(pages(nav)) == sorted(render_pages(site))
+
+
+def test_shipped_nav_is_flat_per_type(monkeypatch) -> None:
+    from runbookc.render.nav import build_nav
+
+    nav = build_nav(make_site(monkeypatch))
+    runbooks = nav[1]["Ранбуки"]
+    assert runbooks[1] == {
+        "AI Slot Build Runbook: cache/MANIFEST_UNKNOWN и codegen-check build-ref errors": SEED_PAGE
+    }
+
+
+def test_lists_are_rewritten_the_way_python_markdown_reads_them() -> None:
+    from runbookc.html_safety import blocks
+    from runbookc.render.body import list_fixes
+
+    body = (
+        "Steps:\n"  # 0
+        "1) one\n"  # 1: interrupts the paragraph, `)` marker
+        "   - nested\n"  # 2: CommonMark nesting at 3 spaces
+        "2) two\n"  # 3
+        "   ```bash\n"  # 4: a fence in the item moves as a whole
+        "   if x; then\n"  # 5
+        "     y\n"  # 6
+        "   fi\n"  # 7
+        "   ```\n"  # 8
+        "\n"
+        "> - quoted\n"  # 10: left alone
+    )
+    assert list_fixes(body, blocks(body)) == {
+        1: (2, "\n1."),
+        2: (3, "    "),
+        3: (2, "2."),
+        4: (3, "    "),
+        5: (3, "    "),
+        6: (5, "      "),
+        7: (3, "    "),
+        8: (3, "    "),
+    }

@@ -173,3 +173,26 @@ def test_site_language_comes_from_settings(tmp_path: Path) -> None:
         ROOT / "mkdocs.yml", tmp_path / "docs", tmp_path / "site", ["index.md"], "ru"
     )
     assert config.plugins["material/search"].config.lang == ["ru", "en"]
+
+
+def test_a_document_on_a_generated_page_path_fails_the_build(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    project = _project(tmp_path)
+    (project / "runbooks" / "index.md").write_text(
+        "---\ndoc_id: RP-INDEX-0001\ntype: rollback_plan\ntitle: Index\nstatus: draft\n"
+        "owner_role: SRE\ncreated_at: 2026-01-01\nupdated_at: 2026-01-01\n"
+        'related_runbooks: ["RB-CK8S-AISLOT-BUILD-0001"]\n---\n# Index\n',
+        encoding="utf-8",
+    )
+    code, output = _build(project, capsys)
+    assert code == 1
+    assert "runbooks/index.md: its page index.md would replace a generated page" in output
+    assert not (project / "build" / "site").exists()
+    assert list((project / "build").iterdir()) == []  # the staging dir is gone too
+
+
+def test_serve_refuses_a_bad_address(cli) -> None:
+    result = cli("serve", "--dev-addr", "localhost")
+    assert result.code == 2
+    assert "is not HOST:PORT" in result.err

@@ -17,7 +17,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from runbookc.html_safety import find_unsafe, mask_code, neutralise
+from markdown_it.token import Token
+
+from runbookc.html_safety import blocks, find_unsafe, mask_code, neutralise
 from runbookc.model import Document
 from runbookc.render.context import Site
 from runbookc.render.paths import href
@@ -37,14 +39,15 @@ class RenderedBody:
 
 def render_body(site: Site, doc: Document, page: str) -> RenderedBody:
     body = doc.body
-    unsafe = find_unsafe(body)
+    tokens = blocks(body)
+    masked = mask_code(body, tokens)
+    unsafe = find_unsafe(body, masked=masked)
     safe = neutralise(body, unsafe)
     # Further edits are placed on the original body; shift them past the escapes before them.
     shifts = sorted((u.start, u.growth) for u in unsafe)
     starts = _line_starts(body)
-    masked = mask_code(body)
     links = [(m.start(), m.end()) for m in _LINK.finditer(masked)]
-    lists = list_fixes(body)
+    lists = list_fixes(body, tokens)
     edits = [*_code_span_links(site, doc, page, body, starts, links)]
     edits += _issue_links(site, masked, links)
     edits += _script_links(site, doc, page, body, starts, lists)
@@ -139,23 +142,28 @@ def _script_links(
     return edits
 
 
-def list_fixes(body: str) -> dict[int, tuple[int, str]]:
+def list_fixes(body: str, tokens: list[Token]) -> dict[int, tuple[int, str]]:
     """Lists as Python-Markdown reads them: body line index -> (length of the line's start
     to replace, its replacement), for the lines that change.
 
     An item at nesting depth d starts at 4*d; its indented continuation lines at 4*d + 4;
     a code block in an item moves as a whole, keeping its own indentation inside; an
-    ordered marker `1)` becomes `1.` (with `sane_lists`, the start number is kept).
+    ordered marker `1)` becomes `1.` (with `sane_lists`, the start number is kept); a list
+    right under a paragraph gets a blank line before it.
     """
-    from runbookc.parse import markdown
-
     lines = body.split("\n")
     widths: dict[int, int] = {}
     markers: set[int] = set()
+    interrupts: set[int] = set()
+    paragraph_ends: set[int] = set()
     depth = -1
-    for token in markdown().parse(body):
+    for token in tokens:
+        if token.type == "paragraph_open" and token.map:
+            paragraph_ends.add(token.map[1])
         if token.type in ("bullet_list_open", "ordered_list_open"):
             depth += 1
+            if depth == 0 and token.map and token.map[0] in paragraph_ends:
+                interrupts.add(token.map[0])  # CommonMark lets a list interrupt a paragraph
         elif token.type in ("bullet_list_close", "ordered_list_close"):
             depth -= 1
         elif token.type == "list_item_open" and token.map:
@@ -185,6 +193,9 @@ def list_fixes(body: str) -> dict[int, tuple[int, str]]:
                 continue
         if width != old:
             fixes[index] = (old, " " * width)
+    for index in interrupts:  # Python-Markdown needs a blank line before the list
+        size, text = fixes.get(index, (0, ""))
+        fixes[index] = (size, "\n" + text)
     return fixes
 
 

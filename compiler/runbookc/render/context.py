@@ -89,10 +89,15 @@ class Site:
             found[(ref.doc_id, ref.line)] = ref
         return found
 
+    @cached_property
+    def _scripts_by_doc(self) -> dict[str, list[ScriptRef]]:
+        by_doc: dict[str, list[ScriptRef]] = defaultdict(list)
+        for ref in sorted(self.scripts.values(), key=lambda s: s.line):
+            by_doc[ref.doc_id].append(ref)
+        return by_doc
+
     def scripts_of(self, doc: Document) -> list[ScriptRef]:
-        return sorted(
-            (s for s in self.scripts.values() if s.doc_id == doc.doc_id), key=lambda s: s.line
-        )
+        return self._scripts_by_doc.get(doc.doc_id, [])
 
     @cached_property
     def findings(self) -> dict[str, list[Diagnostic]]:
@@ -124,13 +129,20 @@ class Site:
     def issue_url(self, issue: int) -> str:
         return self.graph.issue_url(issue) or ""
 
+    @cached_property
+    def _handled(self) -> dict[str, set[str]]:
+        """Alert ids by the path of each runbook that handles them."""
+        handled: dict[str, set[str]] = defaultdict(set)
+        for alert_id in self.graph.alert_ids():
+            for runbook in self.graph.runbooks_for_alert(alert_id):
+                handled[runbook.path].add(alert_id)
+        return handled
+
     def alerts_of(self, doc: Document) -> list[str]:
         """Alert ids a runbook handles (front matter and the alert docs' `runbooks:`)."""
         ids = {str(a) for a in doc.front.data.get("related_alerts") or []}
         if doc.doc_type == "runbook":
-            for alert_id in self.graph.alert_ids():
-                if any(r.path == doc.path for r in self.graph.runbooks_for_alert(alert_id)):
-                    ids.add(alert_id)
+            ids |= self._handled.get(doc.path, set())
         return sorted(ids)
 
     def handlers(self, alert_id: str) -> list[Document]:

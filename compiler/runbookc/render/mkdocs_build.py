@@ -1,8 +1,9 @@
 """Running MkDocs on the rendered docs dir, through its Python API, in strict mode.
 
-The API saves a second interpreter start (about a third of a small build) and lets the
-compiler pass the generated nav and the site language as settings instead of writing a
-second mkdocs.yml. MkDocs' warnings are collected and shown with the failure.
+Measured on the shipped corpus, the API and a `python -m mkdocs build` child process cost
+the same (about 2.7 s each, imports included); the API is used because it takes the
+generated nav and the site language as settings, without writing a second mkdocs.yml, and
+hands MkDocs' warnings back to be shown with the failure.
 """
 
 from __future__ import annotations

@@ -280,14 +280,20 @@ def index_page(site: Site, doc_type: str) -> str:
 
 def home_page(site: Site) -> str:
     words = site.words
-    counts = []
-    for doc_type, page in INDEXES.items():
+
+    def count(doc_type: str) -> tuple[str, int]:
         label = words[PLURAL[doc_type]]
-        counts.append((f"[{label}]({href(HOME, page)})", len(site.by_type.get(doc_type, []))))
-    alert_count = sum(1 for _ in site.graph.alert_ids())
-    counts.insert(2, (f"[{words['alerts']}]({href(HOME, INDEXES['alert'])})", alert_count))
-    counts.append((words["scripts"], len(site.scripts)))
-    counts.append((f"[{words['rules']}]({href(HOME, RULES)})", len(site.rules)))
+        return f"[{label}]({href(HOME, INDEXES[doc_type])})", len(site.by_type.get(doc_type, []))
+
+    counts = [
+        count("runbook"),
+        count("alert"),
+        (f"[{words['alerts']}]({href(HOME, INDEXES['alert'])})", len(site.graph.alert_ids())),
+        count("rollback_plan"),
+        count("slo"),
+        (words["scripts"], len(site.scripts)),
+        (f"[{words['rules']}]({href(HOME, RULES)})", len(site.rules)),
+    ]
     attention = []
     for doc in sorted(site.documents, key=lambda d: (d.doc_id, d.path)):
         reasons = []
