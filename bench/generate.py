@@ -110,6 +110,7 @@ TEXT = {
         "plan_title": "План отката: {service}",
         "slo_title": "SLO: {service}",
         "step": "Шаг {n}. Откат {svc}",
+        "steps_title": "Шаги отката",
         "see": "Обработка: [Runbook]({runbook}#{anchor}) `{rb}`.",
     },
     "en": {
@@ -162,6 +163,7 @@ TEXT = {
         "plan_title": "Rollback plan: {service}",
         "slo_title": "SLO: {service}",
         "step": "Step {n}. Roll back {svc}",
+        "steps_title": "Rollback steps",
         "see": "Handled by: [Runbook]({runbook}#{anchor}) `{rb}`.",
     },
 }
@@ -278,7 +280,8 @@ def runbook(g: Group, rng: random.Random, alert_ids: list[str]) -> str:
     parts.append(_paragraph(rng, filler))
     parts.append(f"\n## {s[3]}\n")
     parts += [f"- `{sig}`;\n" for sig in g.signature.split("|")]
-    parts.append(_bullets(rng, filler, 2))
+    # every code span under Symptoms is a signature the diagnostics steps grep for (RB405)
+    parts.append(_bullets(rng, tuple(line for line in filler if "`" not in line), 2))
     parts.append(f"\n## {s[4]}\n")
     for number, (step, block) in enumerate(
         zip(t["steps"], _diagnostic_blocks(g, rng), strict=False), start=1
@@ -390,7 +393,7 @@ def rollback_plan(g: Group, rng: random.Random, rb_anchor: str) -> str:
     body.append(f"- [{g.doc_id('RB')}]({g.file('runbook')}#{rb_anchor})\n")
     body.append(_bullets(rng, t["filler"], 4))
     body.append(_paragraph(rng, t["filler"]))
-    body.append(f"\n## {t['sections'][4]}\n")
+    body.append(f"\n## {t['steps_title']}\n")
     targets = [g.service, f"{g.service}-canary", f"{g.service.split('-')[0]}-gateway"]
     for number, svc in enumerate(targets, start=1):
         body.append(f"### {t['step'].format(n=number, svc=svc)}\n\n")

@@ -48,3 +48,12 @@ def cli(capsys: pytest.CaptureFixture[str]) -> Callable[..., CliResult]:
 def in_root(monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.chdir(ROOT)
     return ROOT
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """`runbookc build` of the shipped corpus into a temp output dir, once per session."""
+    out = tmp_path_factory.mktemp("build")
+    code = run(["build", "--config", str(ROOT / "pyproject.toml"), "--output", str(out)])
+    assert code == 0, "runbookc build of the shipped corpus failed"
+    return out

@@ -8,7 +8,7 @@ import pytest
 from conftest import ROOT
 from runbookc.config import load_settings
 from runbookc.corpus import compile_corpus, discover
-from runbookc.graph import Graph, build_graph
+from runbookc.graph import LINK, PATH, Graph, build_graph
 
 SEED = "ops/ai_slot_build_runbook.md"
 MIRROR = "ops/registry_mirror_degraded_runbook.md"
@@ -103,3 +103,9 @@ def test_resolve_links_anchors_and_mapped_paths(graph: Graph) -> None:
     )
     assert graph.resolve(seed, "https://example.com/x.md") == (None, None)
     assert graph.resolve(seed, "missing.md") == (None, None)
+    # a mapped prefix is read only through the mapping, never also as a relative link
+    assert graph.resolve(seed, "docs/ops/missing.md") == (None, None)
+    assert graph.resolve(seed, "alerts_registry_mirror.md", kind=PATH) == (None, None)
+    assert graph.resolve(seed, "alerts_registry_mirror.md", kind=LINK)[0] is graph.by_path(
+        MIRROR_ALERTS
+    )

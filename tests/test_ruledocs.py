@@ -7,9 +7,10 @@ import tomllib
 
 import pytest
 from conftest import ROOT
+from runbookc.parse import parse_body
 from runbookc.registry import all_rules
 
-SECTIONS = ["## Problem", "## Example", "## Fix", "## Why"]
+SECTIONS = ["Problem", "Example", "Fix", "Why"]
 RULEDOCS = ROOT / "compiler" / "runbookc" / "ruledocs"
 
 
@@ -19,10 +20,12 @@ def test_rule_has_a_docs_page_with_every_section(rule) -> None:
     assert text, f"missing compiler/runbookc/ruledocs/{rule.code}.md"
     lines = text.splitlines()
     assert lines[0] == f"# {rule.code} {rule.name}"
-    headings = [line for line in lines if line.startswith("## ")]
-    assert headings == SECTIONS
-    sections = text.split("\n## ")[1:]
-    assert all(len(section.split("\n", 1)[1].strip()) > 20 for section in sections)
+    # Headings as Markdown sees them: an example runbook inside a fence has its own.
+    headings = [h for h in parse_body(text, 1).headings if h.level == 2]
+    assert [h.text for h in headings] == SECTIONS
+    ends = [h.line - 1 for h in headings[1:]] + [len(lines)]
+    for heading, end in zip(headings, ends, strict=True):
+        assert len("\n".join(lines[heading.line : end]).strip()) > 20, heading.text
 
 
 def test_no_docs_page_without_a_rule() -> None:

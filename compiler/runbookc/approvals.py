@@ -53,7 +53,7 @@ def approval_state(document: Document) -> ApprovalState:
     if not isinstance(block, dict):
         return ApprovalState("none", "", (), (), ())
     digest = content_digest(document)
-    required = tuple(str(r) for r in block.get("required") or [])
+    required = tuple(str(r) for r in _list(block.get("required")))
     approvers = tuple(
         Approver(
             role=str(entry.get("role", "")),
@@ -62,7 +62,7 @@ def approval_state(document: Document) -> ApprovalState:
             digest=str(entry.get("digest", "")),
             current=entry.get("digest") == digest,
         )
-        for entry in block.get("approved_by") or []
+        for entry in _list(block.get("approved_by"))
         if isinstance(entry, dict)
     )
     approved_roles = {a.role for a in approvers if a.current}
@@ -129,3 +129,8 @@ def _names(value: Any, where: str) -> tuple[str, ...]:
     if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
         raise ConfigError(f"{where} must be a list of non-empty strings")
     return tuple(value)
+
+
+def _list(value: Any) -> list[Any]:
+    """A list value, or none: a malformed one is the schema's finding, not ours."""
+    return value if isinstance(value, list) else []

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
 # Each command is a module runbookc.commands.<name> with `register(parser)` and
 # `run(args) -> int`; the modules import their heavy dependencies inside `run`.
-COMMANDS = ("lint", "approve", "rules", "schema")
+COMMANDS = ("lint", "approve", "rules", "schema", "extract", "test", "build", "serve")
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 

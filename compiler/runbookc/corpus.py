@@ -160,6 +160,7 @@ def compile_document(
     path: Path, display: str, settings: Settings, data: bytes | None = None
 ) -> DocResult:
     """Load, parse and validate one file (`data`: its bytes when already read)."""
+    from runbookc.html_safety import check as check_html
     from runbookc.validate import validate
 
     document, diags = load_file(path, display) if data is None else load_bytes(data, display)
@@ -174,6 +175,7 @@ def compile_document(
         parsed=parse_body(document.body, document.body_line),
     )
     diags += validate(document)
+    diags += check_html(document)
     return DocResult(display, document, tuple(diags))
 
 

@@ -27,7 +27,7 @@ LINK = "link"  # [text](other.md#anchor)
 PATH = "path"  # `docs/ops/other.md` in a code span, through [tool.runbookc.paths]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # compared and hashed by identity: one per place written
 class Reference:
     """One reference as written: where (line, column), what, and what it resolves to."""
 
@@ -61,6 +61,7 @@ class Graph:
         self.settings = settings
         self._source_root = os.path.abspath(settings.source_dir)
         self._prefixes = sorted(settings.paths, key=len, reverse=True)
+        self._prefix_tuple = tuple(self._prefixes)
         self._paths: dict[int, str] = {}  # id(doc) -> source path
         self._by_path: dict[str, Document] = {}
         self._by_id: dict[str, Document] = {}
@@ -86,7 +87,8 @@ class Graph:
 
     def source_path(self, doc: Document) -> str:
         """`doc`'s path relative to the source dir (its display path when outside it)."""
-        return self._paths[id(doc)]
+        found = self._paths.get(id(doc))
+        return found if found is not None else self._relative(doc.path)
 
     def duplicate_ids(self) -> dict[str, list[Document]]:
         """doc_ids that more than one document claims, with every claimant in path order."""
@@ -118,15 +120,18 @@ class Graph:
 
     # -- references --------------------------------------------------------------
 
-    def resolve(self, doc: Document, target: str) -> tuple[Document | None, str | None]:
+    def resolve(
+        self, doc: Document, target: str, kind: str | None = None
+    ) -> tuple[Document | None, str | None]:
         """A Markdown link target (relative path, optional #anchor, percent-encoded) or a
-        code-span repo path (through settings.paths) -> (document, decoded anchor)."""
-        mapped = self.map_path(target)
-        if mapped is not None:
-            path, anchor = mapped
-            found = self._by_path.get(path)
-            if found is not None:
-                return found, anchor
+        code-span repo path (through settings.paths) -> (document, decoded anchor).
+        `kind` LINK or PATH picks one reading; by default a target starting with a mapped
+        prefix is a repo path (and only that), anything else a link."""
+        if kind != LINK and (kind == PATH or self.path_prefix(target) is not None):
+            mapped = self.map_path(target)
+            if mapped is None:
+                return None, None
+            return self._by_path.get(mapped[0]), mapped[1]
         local = self.link_path(doc, target)
         if local is None:
             return None, None
@@ -147,7 +152,9 @@ class Graph:
     def path_prefix(self, text: str) -> str | None:
         """The [tool.runbookc.paths] prefix `text` starts with (the longest), if any."""
         text = text.strip()
-        return next((p for p in self._prefixes if text.startswith(p)), None)
+        if not text.startswith(self._prefix_tuple):  # one C call for the common miss
+            return None
+        return next(p for p in self._prefixes if text.startswith(p))
 
     def paths_in(self, folder: str) -> list[str]:
         """Source paths of the documents directly in `folder` ("" for the top)."""
@@ -194,7 +201,7 @@ class Graph:
 
     def issues(self) -> dict[int, list[Document]]:
         """Issue number -> documents listing it in related_issues, sorted by path."""
-        return {n: list(docs) for n, docs in sorted(self._issues.items())}
+        return {n: self._unique(docs) for n, docs in sorted(self._issues.items())}
 
     def issue_url(self, number: int) -> str | None:
         """The issue's URL from the `issue_url` template, None when none is configured."""
@@ -283,10 +290,10 @@ class Graph:
 
     def _relative(self, display: str) -> str:
         absolute = os.path.abspath(display)
-        relative = os.path.relpath(absolute, self._source_root)
-        if relative == os.pardir or relative.startswith(os.pardir + os.sep):
+        root = self._source_root.rstrip(os.sep) + os.sep
+        if not absolute.startswith(root):
             return posixpath.normpath(display.replace(os.sep, "/"))
-        return relative.replace(os.sep, "/")
+        return absolute[len(root) :].replace(os.sep, "/")
 
     def _unique(self, docs: Iterable[Document]) -> list[Document]:
         seen: dict[str, Document] = {}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -58,6 +59,7 @@ def lint(
 def collect(corpus: Corpus, settings: Settings, context: Corpus | None = None) -> list[Diagnostic]:
     """Every finding for `corpus`, policy applied, sorted: the per-document stages' and
     the rules' over the graph of `corpus` plus `context` (documents only referred to)."""
+    from runbookc.extract import plan_corpus
     from runbookc.graph import build_graph
     from runbookc.lint import run_checks
     from runbookc.policy import Policy
@@ -65,7 +67,9 @@ def collect(corpus: Corpus, settings: Settings, context: Corpus | None = None) -
     documents = corpus.documents
     graph = build_graph(documents + (context.documents if context else []), settings)
     wanted = {r.path for r in corpus.results}
-    found = corpus.diagnostics + [d for d in run_checks(graph, settings) if d.path in wanted]
+    _, script_findings = plan_corpus(documents, settings)  # per document: targets only
+    found = corpus.diagnostics + script_findings
+    found += [d for d in run_checks(graph, settings) if d.path in wanted]
     kept = Policy.from_settings(settings).apply(found, {doc.path: doc for doc in documents})
     return sorted(kept, key=Diagnostic.sort_key)
 
@@ -73,9 +77,15 @@ def collect(corpus: Corpus, settings: Settings, context: Corpus | None = None) -
 def _context(
     files: list[tuple[Path, str]], settings: Settings, cwd: Path
 ) -> list[tuple[Path, str]]:
-    """The source dir's files not among `files`, when any of `files` lies in it."""
+    """The source dir's files not among `files`, when any of `files` lies in it (by its
+    real path, or by the path it was named by: a symlink in the source dir counts)."""
     source = settings.source_dir.resolve()
-    if not source.is_dir() or not any(path.is_relative_to(source) for path, _ in files):
+    named = Path(os.path.abspath(settings.source_dir))
+    inside = any(
+        path.is_relative_to(source) or Path(os.path.abspath(cwd / shown)).is_relative_to(named)
+        for path, shown in files
+    )
+    if not source.is_dir() or not inside:
         return []
     chosen = {path for path, _ in files}
     return [item for item in discover([str(source)], cwd) if item[0] not in chosen]

@@ -22,6 +22,11 @@ RULE_MODULES = (
     "runbookc.lint.orphans",
     "runbookc.lint.approvals",
     "runbookc.policy",
+    "runbookc.extract",
+    "runbookc.shellcheck",
+    "runbookc.sandbox",
+    "runbookc.scriptrun",
+    "runbookc.html_safety",
 )
 
 REGISTRY: dict[str, Rule] = {}

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import difflib
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from runbookc.config import Settings
 from runbookc.diagnostics import Diagnostic, Severity
 from runbookc.graph import ALERT_RUNBOOK, RELATED_ALERT, RELATED_RUNBOOK, Graph, Reference
+from runbookc.lint.nearmiss import NearMiss
 from runbookc.registry import rule
 
 UNKNOWN_ALERT = rule(
@@ -27,7 +27,10 @@ UNKNOWN_RUNBOOK = rule(
 def check(graph: Graph, settings: Settings) -> Iterator[Diagnostic]:
     yield from _duplicate_doc_ids(graph)
     yield from _duplicate_alerts(graph)
-    runbook_ids = [d.doc_id for d in graph.documents if d.doc_type == "runbook"]
+    near = NearMiss()
+    runbooks = (d.doc_id for d in graph.documents if d.doc_type == "runbook")
+    runbook_ids = _IdIndex("runbook", runbooks, near)
+    alert_ids = _IdIndex("alert", graph.alert_ids(), near)
     for doc in graph.documents:
         for ref in graph.outgoing(doc):
             if ref.kind == RELATED_ALERT and ref.document is None:
@@ -36,13 +39,13 @@ def check(graph: Graph, settings: Settings) -> Iterator[Diagnostic]:
                     ref.line,
                     f"related alert `{ref.target}` is defined by no alert document",
                     column=ref.column,
-                    hint=_did_you_mean(ref.target, graph.alert_ids()),
+                    hint=alert_ids.did_you_mean(ref.target),
                 )
             elif ref.kind in (RELATED_RUNBOOK, ALERT_RUNBOOK):
                 yield from _runbook(ref, runbook_ids)
 
 
-def _runbook(ref: Reference, runbook_ids: list[str]) -> Iterator[Diagnostic]:
+def _runbook(ref: Reference, runbook_ids: _IdIndex) -> Iterator[Diagnostic]:
     where = "related_runbooks" if ref.kind == RELATED_RUNBOOK else "alert runbooks"
     if ref.document is None:
         yield UNKNOWN_RUNBOOK(
@@ -50,7 +53,7 @@ def _runbook(ref: Reference, runbook_ids: list[str]) -> Iterator[Diagnostic]:
             ref.line,
             f"{where}: no document has doc_id `{ref.target}`",
             column=ref.column,
-            hint=_did_you_mean(ref.target, runbook_ids),
+            hint=runbook_ids.did_you_mean(ref.target),
         )
     elif ref.document.doc_type != "runbook":
         yield UNKNOWN_RUNBOOK(
@@ -87,6 +90,28 @@ def _duplicate_alerts(graph: Graph) -> Iterator[Diagnostic]:
             )
 
 
-def _did_you_mean(word: str, options: list[str]) -> str | None:
-    close = difflib.get_close_matches(word, options, n=1, cutoff=0.8)
-    return f"did you mean `{close[0]}`?" if close else None
+class _IdIndex:
+    """Ids bucketed by family (`RB-CK8S-AISLOT-BUILD`) and by number (`0001`): a near miss
+    is searched among the ids sharing one of them, so a hint costs the same in a corpus of
+    ten documents or ten thousand."""
+
+    def __init__(self, name: str, ids: Iterable[str], near: NearMiss) -> None:
+        self._name = name
+        self._near = near
+        self._by_key: dict[str, list[str]] = {}
+        for value in ids:
+            for key in _keys(value):
+                self._by_key.setdefault(key, []).append(value)
+
+    def did_you_mean(self, word: str) -> str | None:
+        buckets = [self._by_key.get(key, []) for key in _keys(word)]
+        if not self._near.affords(sum(map(len, buckets))):
+            return None
+        candidates = {c for bucket in buckets for c in bucket}
+        close = self._near.find(word, candidates, scope=self._name, cutoff=0.8)
+        return f"did you mean `{close}`?" if close else None
+
+
+def _keys(value: str) -> tuple[str, str]:
+    family, _, number = value.rpartition("-")
+    return "family:" + family, "number:" + number

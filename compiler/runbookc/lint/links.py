@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import difflib
+import posixpath
 from collections.abc import Iterator
 
 from runbookc.config import Settings
 from runbookc.diagnostics import Diagnostic, Severity
 from runbookc.graph import LINK, PATH, Graph, Reference
+from runbookc.lint.nearmiss import NearMiss
 from runbookc.model import Document
 from runbookc.registry import rule
 
@@ -26,38 +27,41 @@ UNRESOLVED_PATH = rule(
 
 
 def check(graph: Graph, settings: Settings) -> Iterator[Diagnostic]:
+    near = NearMiss()
     for doc in graph.documents:
         for ref in graph.outgoing(doc):
             if ref.kind == LINK:
-                yield from _link(graph, doc, ref)
+                yield from _link(graph, doc, ref, settings, near)
             elif ref.kind == PATH:
-                yield from _path(graph, doc, ref, settings)
+                yield from _path(graph, doc, ref, settings, near)
 
 
-def _link(graph: Graph, doc: Document, ref: Reference) -> Iterator[Diagnostic]:
+def _link(
+    graph: Graph, doc: Document, ref: Reference, settings: Settings, near: NearMiss
+) -> Iterator[Diagnostic]:
     if ref.document is None:
         path, _ = graph.link_path(doc, ref.target) or ("", None)
         yield BROKEN_LINK(
             doc.path,
             ref.line,
-            f"link to `{ref.target}`: no document `{path}` in the corpus",
+            f"link to `{ref.target}`: `{path}` {_missing(settings, path)}",
             column=ref.column,
-            hint=_close_path(graph, path),
+            hint=_close_path(graph, path, near),
         )
     elif ref.anchor is not None:
-        yield from _anchor(graph, doc, ref)
+        yield from _anchor(graph, doc, ref, near)
 
 
-def _anchor(graph: Graph, doc: Document, ref: Reference) -> Iterator[Diagnostic]:
+def _anchor(graph: Graph, doc: Document, ref: Reference, near: NearMiss) -> Iterator[Diagnostic]:
     target = ref.document
     assert target is not None and ref.anchor is not None
     anchors = target.parsed.anchors
     if ref.anchor in anchors:
         return
     where = "this document" if target is doc else f"`{graph.source_path(target)}`"
-    close = difflib.get_close_matches(ref.anchor, sorted(anchors), n=1, cutoff=0.6)
+    close = near.find(ref.anchor, anchors, scope="#" + graph.source_path(target))
     hint = (
-        f"did you mean `#{close[0]}`? (anchors are the site's heading slugs)"
+        f"did you mean `#{close}`? (anchors are the site's heading slugs)"
         if close
         else f"headings of {where}: " + ", ".join(f"#{a}" for a in sorted(anchors)[:8])
         if anchors
@@ -72,28 +76,39 @@ def _anchor(graph: Graph, doc: Document, ref: Reference) -> Iterator[Diagnostic]
     )
 
 
-def _path(graph: Graph, doc: Document, ref: Reference, settings: Settings) -> Iterator[Diagnostic]:
+def _path(
+    graph: Graph, doc: Document, ref: Reference, settings: Settings, near: NearMiss
+) -> Iterator[Diagnostic]:
     if ref.document is not None:
         if ref.anchor is not None:
-            yield from _anchor(graph, doc, ref)
+            yield from _anchor(graph, doc, ref, near)
         return
     mapped = graph.map_path(ref.target)
     if mapped is None or not mapped[0].endswith(".md"):
         return  # a mapped folder or a non-Markdown file: not a document reference
     path = mapped[0]
     prefix = graph.path_prefix(ref.target) or ""
+    shown = posixpath.normpath(posixpath.join(settings.source, path))
     yield UNRESOLVED_PATH(
         doc.path,
         ref.line,
-        f"`{ref.target}` resolves to `{settings.source}/{path}`, which is not in the corpus",
+        f"`{ref.target}` resolves to `{shown}`, which {_missing(settings, path)}",
         column=ref.column,
-        hint=_close_path(graph, path)
+        hint=_close_path(graph, path, near)
         or f"[tool.runbookc.paths] maps `{prefix}` to `{settings.paths[prefix]}`",
     )
 
 
-def _close_path(graph: Graph, path: str) -> str | None:
+def _close_path(graph: Graph, path: str, near: NearMiss) -> str | None:
     """A near-miss file name in the same folder, for the hint."""
-    siblings = graph.paths_in(path.rpartition("/")[0])
-    close = difflib.get_close_matches(path, siblings, n=1, cutoff=0.6)
-    return f"did you mean `{close[0]}`?" if close else None
+    folder, _, name = path.rpartition("/")
+    names = [p.rpartition("/")[2] for p in graph.paths_in(folder)]
+    close = near.find(name, names, scope=folder + "/")
+    return f"did you mean `{posixpath.join(folder, close)}`?" if close else None
+
+
+def _missing(settings: Settings, path: str) -> str:
+    """Why a path is not a document: a file that failed to load has its own findings."""
+    if (settings.source_dir / path).is_file():
+        return "exists but could not be loaded as a document (see its own findings)"
+    return "is not in the corpus"

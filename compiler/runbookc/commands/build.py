@@ -1,0 +1,65 @@
+"""Build everything into the output dir: lint, extract scripts, render the site.
+
+Lints the corpus first (errors stop the build), extracts the bash blocks into scripts,
+renders the Markdown pages and runs `mkdocs build --strict` on them, all in a staging dir;
+only then are docs/, site/ and scripts/ swapped into the output dir. A failed build leaves
+the previous output as it was. Exit status: 0 built, 1 lint errors or a failed site build.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+
+OUTPUTS = ("docs", "site", "scripts")
+
+
+def register(parser: argparse.ArgumentParser) -> None:
+    from runbookc.commands.lint import add_report_options
+
+    add_report_options(parser)
+    parser.add_argument(
+        "--output", metavar="DIR", help="output dir (default: [tool.runbookc] output)"
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    from dataclasses import replace
+
+    from runbookc.config import load_settings
+    from runbookc.pipeline import lint
+    from runbookc.render.mkdocs_build import SiteBuildError
+    from runbookc.render.paths import PageCollision
+    from runbookc.render.publish import staging, swap
+    from runbookc.render.site_build import Timings, build_into
+
+    settings = load_settings(args.config)
+    if args.output:
+        settings = replace(settings, output=args.output)
+    timings = Timings()
+    started = time.perf_counter()
+    result = lint([], settings, strict=args.strict)
+    timings.mark("lint", started)
+    if result.diagnostics or args.format != "text":
+        sys.stdout.write(result.report(args.format))
+        sys.stdout.flush()  # the report before the build's own lines on stderr
+    if result.summary.errors:
+        print("runbookc: build stopped: lint errors (the previous output is kept)", file=sys.stderr)
+        return 1
+    out = settings.output_dir
+    try:
+        with staging(out) as stage:
+            counts = build_into(
+                stage, settings, result.corpus.documents, result.diagnostics, timings
+            )
+            swap(stage, out, OUTPUTS)
+    except (SiteBuildError, PageCollision, OSError) as exc:
+        print(f"runbookc: build failed (the previous output is kept):\n{exc}", file=sys.stderr)
+        return 1
+    print(
+        f"built {counts['documents']} documents: {counts['pages']} pages, "
+        f"{counts['scripts']} scripts -> {out / 'site'} in {timings.text()}",
+        file=sys.stderr,
+    )
+    return 0

@@ -1,0 +1,50 @@
+"""Extract runbook shell blocks into step scripts, entry scripts and a manifest.
+
+Writes <output>/<doc_id>/<NN>-<name>.sh, <output>/<doc_id>/run.sh and
+<output>/manifest.json (default output: the build dir's `scripts`). Nothing is written
+when a document has errors: the previous output stays as it was.
+Exit status: 0 written, 1 errors (nothing written), 2 on a usage problem.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from runbookc.commands.lint import add_report_options
+
+
+def register(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "paths",
+        nargs="*",
+        metavar="PATH",
+        help="files or folders (default: the configured source dir)",
+    )
+    parser.add_argument("--output", metavar="DIR", help="output dir (default: build/scripts)")
+    add_report_options(parser)
+
+
+def run(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from runbookc.config import load_settings
+    from runbookc.scriptrun import gather, report
+
+    settings = load_settings(args.config)
+    gathered = gather(args.paths, settings)
+    if report(gathered, gathered.diagnostics, settings, args.format, args.strict):
+        print("runbookc: errors found; nothing was written", file=sys.stderr)
+        return 1
+    from runbookc.extract import OutputError, render_outputs, write_tree
+
+    out_dir = Path(args.output) if args.output else settings.output_dir / "scripts"
+    files = render_outputs(gathered.scripts)
+    try:
+        write_tree(files, out_dir)
+    except (OutputError, OSError) as exc:
+        print(f"runbookc: error: {exc}", file=sys.stderr)
+        return 1
+    steps = sum(1 for name in files if name.endswith(".sh") and not name.endswith("/run.sh"))
+    print(f"runbookc: wrote {steps} step scripts to {out_dir}", file=sys.stderr)
+    return 0

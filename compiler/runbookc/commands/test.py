@@ -1,0 +1,45 @@
+"""Test the extracted scripts: bash -n, ShellCheck and sandbox runs with stub commands.
+
+Every script runs in a temp dir with stubs (kubectl, git, ...) first on PATH in three
+scenarios: the tools print nothing, print the runbook's symptom lines, or fail. Findings
+are mapped back to the runbook lines. Writes nothing outside temp dirs.
+Exit status: 0 without errors, 1 with errors, 2 on a usage problem.
+"""
+
+from __future__ import annotations
+
+import argparse
+
+from runbookc.commands.lint import add_report_options
+
+
+def register(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "paths",
+        nargs="*",
+        metavar="PATH",
+        help="files or folders (default: the configured source dir)",
+    )
+    parser.add_argument(
+        "--jobs", type=int, default=None, metavar="N", help="parallel runs (default: CPUs)"
+    )
+    add_report_options(parser)
+
+
+def run(args: argparse.Namespace) -> int:
+    import tempfile
+    from pathlib import Path
+
+    from runbookc.config import load_settings
+    from runbookc.sandbox import run_sandbox
+    from runbookc.scriptconfig import script_settings
+    from runbookc.scriptrun import gather, report
+    from runbookc.shellcheck import check_scripts
+
+    settings = load_settings(args.config)
+    gathered = gather(args.paths, settings)
+    with tempfile.TemporaryDirectory(prefix="runbookc-test-") as tmp:
+        found = check_scripts(gathered.scripts, Path(tmp), args.jobs)
+    found += run_sandbox(gathered.scripts, script_settings(settings), gathered.symptoms, args.jobs)
+    failed = report(gathered, gathered.diagnostics + found, settings, args.format, args.strict)
+    return 1 if failed else 0

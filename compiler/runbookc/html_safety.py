@@ -1,0 +1,245 @@
+"""Raw HTML safety: script tags, event-handler attributes and script URLs in a document.
+
+One scanner serves the linter (RB501-RB503) and the site renderer, which escapes exactly the
+spots the linter reports, so a page never passes such HTML to a reader. Code (fenced and
+indented blocks, code spans) is masked first: `<script>` inside backticks is just text.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+
+from runbookc.diagnostics import Diagnostic, Severity
+from runbookc.model import Document, KeyPath
+from runbookc.registry import Rule, rule
+
+SCRIPT_TAG = rule(
+    "RB501",
+    "html-script-tag",
+    Severity.ERROR,
+    "Raw HTML <script>, <iframe>, <object> or <embed> tag",
+)
+EVENT_HANDLER = rule(
+    "RB502",
+    "html-event-handler",
+    Severity.ERROR,
+    "Raw HTML tag with an event-handler attribute (on...=)",
+)
+SCRIPT_URL = rule(
+    "RB503",
+    "script-url",
+    Severity.ERROR,
+    "Link or HTML attribute with a javascript:, vbscript: or data:text/html URL",
+)
+
+_ACTIVE_TAGS = frozenset({"script", "iframe", "object", "embed", "frame", "frameset"})
+_SCRIPT_SCHEMES = ("javascript:", "vbscript:", "data:text/html")
+_TAG = re.compile(r"<(/?)([A-Za-z][\w:-]*)((?:\"[^\"]*\"|'[^']*'|[^'\"<>])*)>?")
+_ATTR = re.compile(r"([^\s\"'>/=]+)(?:\s*=\s*(\"[^\"]*\"|'[^']*'|[^\s\"'=<>`]+))?")
+_LINK_TARGET = re.compile(r"\]\(\s*<?([^\s)>]*)")
+_DEFINITION = re.compile(r"^ {0,3}\[[^\]]+\]:\s*<?(\S*)", re.MULTILINE)
+_CODE_SPAN = re.compile(r"(`+)(?:.|\n)+?(?<!`)\1(?!`)")
+
+
+@dataclass(frozen=True)
+class Unsafe:
+    """One unsafe construct: `start`/`end` are offsets in the scanned text."""
+
+    rule: Rule
+    start: int
+    end: int
+    kind: str  # "tag"/"end" (escape its `<`), "link" (its `(`), "definition" (its `[`)
+    message: str
+
+    @property
+    def growth(self) -> int:
+        """How many characters escaping it adds."""
+        return len("&lt;") - 1 if self.kind in ("tag", "end") else 1
+
+
+def script_url(value: str) -> bool:
+    """Whether a URL runs script, as a browser reads it (entities decoded, controls dropped)."""
+    text = "".join(ch for ch in html.unescape(value) if ord(ch) > 32 and ord(ch) != 127)
+    return text.lower().startswith(_SCRIPT_SCHEMES)
+
+
+def find_unsafe(text: str, *, markdown: bool = True, masked: str | None = None) -> list[Unsafe]:
+    """Unsafe HTML and links in `text` (a body when `markdown`, else a plain string);
+    `masked` is `mask_code(text)` when the caller has it already."""
+    scan = (masked if masked is not None else mask_code(text)) if markdown else text
+    found = [*_tags(scan)]
+    if markdown:
+        for match in _LINK_TARGET.finditer(scan):
+            if script_url(match.group(1)):
+                found.append(
+                    Unsafe(
+                        SCRIPT_URL,
+                        match.start() + 1,
+                        match.end(),
+                        "link",
+                        f"link to a script URL `{_clip(match.group(1))}`",
+                    )
+                )
+        for match in _DEFINITION.finditer(scan):
+            if script_url(match.group(1)):
+                start = match.start() + match.group(0).index("[")
+                found.append(
+                    Unsafe(
+                        SCRIPT_URL,
+                        start,
+                        match.end(),
+                        "definition",
+                        f"link definition with a script URL `{_clip(match.group(1))}`",
+                    )
+                )
+    return sorted(found, key=lambda u: (u.start, u.rule.code))
+
+
+def _tags(scan: str) -> list[Unsafe]:
+    found: list[Unsafe] = []
+    flagged_open: list[tuple[str, int]] = []
+    for match in _TAG.finditer(scan):
+        closing, name, attrs = match.group(1), match.group(2).lower(), match.group(3)
+        if name in _ACTIVE_TAGS:
+            found.append(
+                Unsafe(SCRIPT_TAG, match.start(), match.end(), "tag", f"raw HTML <{closing}{name}>")
+            )
+            continue
+        if closing:
+            # The end tag of an escaped element is escaped too, or it would close the page's
+            # own containers.
+            if any(n == name and s < match.start() for n, s in flagged_open):
+                flagged_open = [(n, s) for n, s in flagged_open if n != name]
+                found.append(Unsafe(EVENT_HANDLER, match.start(), match.end(), "end", ""))
+            continue
+        for attr in _ATTR.finditer(attrs):
+            key, value = attr.group(1).lower(), (attr.group(2) or "").strip("\"'")
+            if key.startswith("on"):
+                found.append(
+                    Unsafe(
+                        EVENT_HANDLER,
+                        match.start(),
+                        match.end(),
+                        "tag",
+                        f"raw HTML <{name}> with event handler `{key}`",
+                    )
+                )
+            elif value and script_url(value):
+                found.append(
+                    Unsafe(
+                        SCRIPT_URL,
+                        match.start(),
+                        match.end(),
+                        "tag",
+                        f"raw HTML <{name}> with `{key}` set to a script URL `{_clip(value)}`",
+                    )
+                )
+            else:
+                continue
+            flagged_open.append((name, match.start()))
+            break
+    return found
+
+
+@cache
+def _block_parser() -> MarkdownIt:
+    """Block structure only (lists, code blocks): a third of a full parse's time."""
+    return MarkdownIt("commonmark").enable("table").disable("inline")
+
+
+def blocks(text: str) -> list[Token]:
+    """The block tokens of a Markdown text (their `.map` gives the lines)."""
+    return _block_parser().parse(text)
+
+
+def mask_code(text: str, tokens: list[Token] | None = None) -> str:
+    """`text` with fenced/indented code blocks and code spans blanked (newlines kept);
+    `tokens` are `blocks(text)` when the caller has them already."""
+    lines = text.split("\n")
+    for token in blocks(text) if tokens is None else tokens:
+        if token.type in ("fence", "code_block") and token.map:
+            for index in range(token.map[0], min(token.map[1], len(lines))):
+                lines[index] = " " * len(lines[index])
+    masked = "\n".join(lines)
+    return _CODE_SPAN.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), masked)
+
+
+def neutralise(text: str, found: list[Unsafe]) -> str:
+    """Escape each unsafe construct so that it shows as text."""
+    out = text
+    for item in sorted(found, key=lambda u: u.start, reverse=True):
+        out = out[: item.start] + _escape(item, out[item.start :])
+    return out
+
+
+def _escape(item: Unsafe, rest: str) -> str:
+    if item.kind in ("tag", "end"):
+        return "&lt;" + rest[1:]
+    # A link's "(" or a definition's "[" is backslash-escaped: the text shows as written.
+    return "\\" + rest
+
+
+def check(document: Document) -> list[Diagnostic]:
+    """RB501-RB503 for the body and every front matter string."""
+    diags: list[Diagnostic] = []
+    starts = _line_starts(document.body)
+    for item in find_unsafe(document.body):
+        if item.kind == "end":
+            continue
+        index = _line_index(starts, item.start)
+        diags.append(
+            item.rule(
+                document.path,
+                document.body_line + index,
+                item.message,
+                column=item.start - starts[index] + 1,
+                hint="remove it: pages do not run scripts from runbooks",
+            )
+        )
+    for key_path, value in _strings(document.front.data, ()):
+        for item in find_unsafe(value, markdown=False):
+            if item.kind == "end":
+                continue
+            dotted = ".".join(str(p) for p in key_path)
+            diags.append(
+                item.rule(
+                    document.path,
+                    document.front.line_of(key_path),
+                    f"{dotted}: {item.message}",
+                    hint="front matter values are shown as plain text; remove the markup",
+                )
+            )
+    return diags
+
+
+def _strings(value: Any, path: KeyPath) -> list[tuple[KeyPath, str]]:
+    if isinstance(value, str):
+        return [(path, value)]
+    if isinstance(value, dict):
+        return [item for k, v in value.items() for item in _strings(v, (*path, str(k)))]
+    if isinstance(value, list):
+        return [item for i, v in enumerate(value) for item in _strings(v, (*path, i))]
+    return []
+
+
+def _line_starts(text: str) -> list[int]:
+    starts = [0]
+    starts += [m.end() for m in re.finditer("\n", text)]
+    return starts
+
+
+def _line_index(starts: list[int], offset: int) -> int:
+    from bisect import bisect_right
+
+    return bisect_right(starts, offset) - 1
+
+
+def _clip(text: str, width: int = 40) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"

@@ -1,0 +1,172 @@
+"""What the page renderer knows about the corpus: documents, graph, scripts, lint findings.
+
+Everything here is read-only lookups over the compiled corpus; the templates get plain values
+(titles, links already relative to the page that shows them).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import PurePosixPath
+from typing import Any
+
+from runbookc.approvals import ApprovalState, approval_state
+from runbookc.config import Settings
+from runbookc.diagnostics import Diagnostic, Severity
+from runbookc.model import DOC_TYPES, Document
+from runbookc.parse import slug
+from runbookc.registry import Rule
+from runbookc.render.labels import labels
+from runbookc.render.paths import document_page, href
+
+
+@dataclass(frozen=True)
+class ScriptRef:
+    """One extracted script as a page shows it."""
+
+    doc_id: str
+    line: int  # file line of the bash block's opening fence
+    file: str  # docs-dir path, e.g. scripts/RB-X-0001/01-check.sh
+    name: str  # file name, e.g. 01-check.sh
+    section: str
+    title: str
+    mutating: bool
+
+
+@dataclass
+class Site:
+    """The inputs of one render: the corpus and what the other stages made of it."""
+
+    settings: Settings
+    documents: Sequence[Document]
+    graph: Any  # runbookc.graph.Graph
+    manifest: Sequence[dict[str, Any]] = ()
+    diagnostics: Sequence[Diagnostic] = ()
+    rules: Sequence[Rule] = ()
+    home_text: str = ""
+    _pages: dict[str, str] = field(default_factory=dict)
+    _related: dict[str, dict[str, list[Document]]] = field(default_factory=dict)
+
+    @cached_property
+    def words(self) -> dict[str, str]:
+        return labels(self.settings.language)
+
+    def page(self, doc: Document) -> str:
+        if doc.path not in self._pages:
+            self._pages[doc.path] = document_page(self.graph.source_path(doc), doc.path)
+        return self._pages[doc.path]
+
+    @cached_property
+    def by_type(self) -> dict[str, list[Document]]:
+        groups: dict[str, list[Document]] = {t: [] for t in DOC_TYPES}
+        for doc in self.documents:
+            groups.setdefault(doc.doc_type, []).append(doc)
+        for docs in groups.values():
+            docs.sort(key=lambda d: (d.doc_id, d.path))
+        return groups
+
+    def approval(self, doc: Document) -> ApprovalState:
+        return approval_state(doc)
+
+    @cached_property
+    def scripts(self) -> dict[tuple[str, int], ScriptRef]:
+        """Extracted scripts by (doc_id, fence line)."""
+        found = {}
+        for entry in self.manifest:
+            parts = PurePosixPath(str(entry["script"])).parts[-2:]
+            ref = ScriptRef(
+                doc_id=str(entry["doc_id"]),
+                line=int(entry["line"]),
+                file="scripts/" + "/".join(parts),
+                name=parts[-1],
+                section=str(entry.get("section") or ""),
+                title=str(entry.get("title") or ""),
+                mutating=bool(entry.get("mutating")),
+            )
+            found[(ref.doc_id, ref.line)] = ref
+        return found
+
+    @cached_property
+    def _scripts_by_doc(self) -> dict[str, list[ScriptRef]]:
+        by_doc: dict[str, list[ScriptRef]] = defaultdict(list)
+        for ref in sorted(self.scripts.values(), key=lambda s: s.line):
+            by_doc[ref.doc_id].append(ref)
+        return by_doc
+
+    def scripts_of(self, doc: Document) -> list[ScriptRef]:
+        return self._scripts_by_doc.get(doc.doc_id, [])
+
+    @cached_property
+    def findings(self) -> dict[str, list[Diagnostic]]:
+        by_path: dict[str, list[Diagnostic]] = defaultdict(list)
+        for diag in self.diagnostics:
+            by_path[diag.path].append(diag)
+        return by_path
+
+    def counts(self, doc: Document) -> tuple[int, int]:
+        """(errors, warnings) the linter found in `doc`."""
+        diags = self.findings.get(doc.path, [])
+        return (
+            sum(d.severity is Severity.ERROR for d in diags),
+            sum(d.severity is Severity.WARNING for d in diags),
+        )
+
+    # Links between documents, always relative to the page that shows them.
+
+    def link(self, from_page: str, doc: Document, anchor: str = "") -> str:
+        return href(from_page, self.page(doc), anchor)
+
+    def alert_anchor(self, alert_id: str) -> str:
+        return slug(alert_id)
+
+    def alert_link(self, from_page: str, alert_id: str) -> str | None:
+        doc = self.graph.alert_doc(alert_id)
+        return None if doc is None else self.link(from_page, doc, self.alert_anchor(alert_id))
+
+    def issue_url(self, issue: int) -> str:
+        return self.graph.issue_url(issue) or ""
+
+    @cached_property
+    def _handled(self) -> dict[str, set[str]]:
+        """Alert ids by the path of each runbook that handles them."""
+        handled: dict[str, set[str]] = defaultdict(set)
+        for alert_id in self.graph.alert_ids():
+            for runbook in self.graph.runbooks_for_alert(alert_id):
+                handled[runbook.path].add(alert_id)
+        return handled
+
+    def alerts_of(self, doc: Document) -> list[str]:
+        """Alert ids a runbook handles (front matter and the alert docs' `runbooks:`)."""
+        ids = {str(a) for a in doc.front.data.get("related_alerts") or []}
+        if doc.doc_type == "runbook":
+            ids |= self._handled.get(doc.path, set())
+        return sorted(ids)
+
+    def handlers(self, alert_id: str) -> list[Document]:
+        return unique(self.graph.runbooks_for_alert(alert_id))
+
+    def related(self, doc: Document) -> dict[str, list[Document]]:
+        """Documents this one refers to or is referred to by, grouped by type."""
+        if doc.path not in self._related:
+            self._related[doc.path] = self._group(doc)
+        return self._related[doc.path]
+
+    def _group(self, doc: Document) -> dict[str, list[Document]]:
+        docs = unique([*self.graph.references(doc), *self.graph.referrers(doc)])
+        groups: dict[str, list[Document]] = {}
+        for other in docs:
+            if other.path != doc.path:
+                groups.setdefault(other.doc_type, []).append(other)
+        return groups
+
+
+def unique(docs: Iterable[Document | None]) -> list[Document]:
+    """Documents without repeats, in doc_id order."""
+    seen: dict[str, Document] = {}
+    for doc in docs:
+        if doc is not None:
+            seen.setdefault(doc.path, doc)
+    return sorted(seen.values(), key=lambda d: (d.doc_id, d.path))

@@ -1,0 +1,46 @@
+"""Writing values into generated Markdown safely: front matter strings are shown as text.
+
+A title like `<b>x</b>` or `a | b` must not turn into HTML or split a table cell, so every
+value from front matter passes through one of these before it reaches a page.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]|])")
+_SPACE = re.compile(r"\s+")
+
+
+def text(value: object) -> str:
+    """Inline Markdown that shows `value` literally."""
+    return _MD_SPECIAL.sub(r"\\\1", html.escape(str(value), quote=False))
+
+
+def cell(value: object) -> str:
+    """Like `text`, on one line (a table cell)."""
+    return text(_SPACE.sub(" ", str(value)).strip())
+
+
+def code(value: object) -> str:
+    """An inline code span holding `value` on one line."""
+    content = _SPACE.sub(" ", str(value)).strip()
+    runs = [len(m) for m in re.findall(r"`+", content)]
+    fence = "`" * (max(runs, default=0) + 1)
+    pad = " " if content.startswith("`") or content.endswith("`") else ""
+    return f"{fence}{pad}{content}{pad}{fence}"
+
+
+def meta(value: object) -> str:
+    """A front matter scalar for a generated page (titles are shown as text there too)."""
+    return json.dumps(html.escape(str(value), quote=False), ensure_ascii=False)
+
+
+def quoted(value: object) -> str:
+    """An admonition title: inside double quotes, shown as text."""
+    return '"' + html.escape(_SPACE.sub(" ", str(value)).strip(), quote=True) + '"'
+
+
+FILTERS = {"md": text, "cell": cell, "code": code, "meta": meta, "quoted": quoted}

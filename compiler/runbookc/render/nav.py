@@ -1,0 +1,42 @@
+"""The site navigation: home, one section per document type, lint rules, tags.
+
+Passed to MkDocs as its `nav`, so section names are in the site's language. Every page of
+the docs dir is listed (MkDocs' `validation.omitted_files` would flag one that is not).
+Every page renders the navigation, and `navigation.prune` keeps only the open section, so
+a type whose documents sit in several folders gets one sub-section per folder: a page
+then carries its folder's entries, not the whole corpus's.
+"""
+
+from __future__ import annotations
+
+import html
+import posixpath
+from typing import Any
+
+from runbookc.render.context import Site
+from runbookc.render.pages import PLURAL
+from runbookc.render.paths import HOME, INDEXES, RULES, TAGS, rule_page
+
+
+def _label(text: str) -> str:
+    return html.escape(text, quote=False)  # nav titles reach the HTML unescaped
+
+
+def build_nav(site: Site) -> list[Any]:
+    words = site.words
+    nav: list[Any] = [{_label(words["home"]): HOME}]
+    for doc_type, index in INDEXES.items():
+        section = words["alerts"] if doc_type == "alert" else words[PLURAL[doc_type]]
+        folders: dict[str, list[Any]] = {}
+        for doc in site.by_type.get(doc_type, []):
+            page = site.page(doc)
+            folders.setdefault(posixpath.dirname(page), []).append({_label(doc.title): page})
+        if len(folders) > 1:
+            entries = [{_label(folder or "/"): folders[folder]} for folder in sorted(folders)]
+        else:
+            entries = [item for pages in folders.values() for item in pages]
+        nav.append({_label(section): [index, *entries]})
+    rules = [{f"{r.code} {_label(r.name)}": rule_page(r.code)} for r in site.rules]
+    nav.append({_label(words["rules"]): [RULES, *rules]})
+    nav.append({_label(words["tags"]): TAGS})
+    return nav

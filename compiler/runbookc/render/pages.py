@@ -1,0 +1,345 @@
+"""Render stage: the corpus -> Markdown pages for MkDocs (jinja2 templates).
+
+`page_renderers(site)` maps every page path of the docs dir to a function that renders it,
+so `runbookc serve` can re-render only the pages an edit affects; `render_pages(site)`
+renders them all. Output is a pure function of the inputs: rendering twice gives the same
+bytes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import cache, partial
+from typing import Any
+
+import jinja2
+
+from runbookc.approvals import ApprovalState
+from runbookc.model import DOC_TYPES, Document
+from runbookc.registry import Rule
+from runbookc.render import markdown as md
+from runbookc.render.body import render_body
+from runbookc.render.context import Site
+from runbookc.render.paths import HOME, INDEXES, RULES, TAGS, href, rule_page
+
+# Label keys for a group of documents of each type.
+PLURAL = {
+    "runbook": "runbooks",
+    "alert": "alert_docs",
+    "rollback_plan": "rollback_plans",
+    "slo": "slos",
+}
+
+
+@cache
+def environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("runbookc", "templates/site"),
+        autoescape=False,  # the output is Markdown; values are escaped by the md filters
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters.update(md.FILTERS)
+    return env
+
+
+def _render(template: str, **context: Any) -> str:
+    text = environment().get_template(template).render(**context)
+    return text.rstrip("\n") + "\n"
+
+
+def page_renderers(site: Site) -> dict[str, Callable[[], str]]:
+    renderers: dict[str, Callable[[], str]] = {
+        HOME: partial(home_page, site),
+        TAGS: partial(_render, "tags.md.j2", w=site.words),
+        RULES: partial(rules_page, site),
+    }
+    for doc_type, page in INDEXES.items():
+        renderers[page] = partial(index_page, site, doc_type)
+    for rule in site.rules:
+        renderers[rule_page(rule.code)] = partial(rule_doc_page, site, rule)
+    for doc in site.documents:
+        renderers[site.page(doc)] = partial(document_page, site, doc)
+    return renderers
+
+
+def render_pages(site: Site) -> dict[str, str]:
+    return {page: render() for page, render in sorted(page_renderers(site).items())}
+
+
+# --- a document's page -------------------------------------------------------------------
+
+
+def document_page(site: Site, doc: Document) -> str:
+    page = site.page(doc)
+    words = site.words
+    state = site.approval(doc)
+    body = render_body(site, doc, page)
+    return _render(
+        "document.md.j2",
+        w=words,
+        doc=doc,
+        tags=doc_tags(site, doc),
+        title_line=body.title_line,
+        body=body.text,
+        meta=meta_rows(site, doc, page, state),
+        banner=banner(site, state),
+        findings=findings(site, doc, page),
+        alerts=alert_views(site, doc, page) if doc.doc_type == "alert" else [],
+        objectives=objective_rows(doc) if doc.doc_type == "slo" else [],
+        scripts=[
+            {**vars(s), "href": href(page, s.file), "section": s.section or s.title}
+            for s in site.scripts_of(doc)
+        ],
+    )
+
+
+def doc_tags(site: Site, doc: Document) -> list[str]:
+    words = site.words
+    tags = [
+        f"{words['tag_type']}: {words.get('type_' + doc.doc_type, doc.doc_type)}",
+        f"{words['tag_status']}: {doc.front.data.get('status', '')}",
+        f"{words['tag_owner']}: {doc.front.data.get('owner_role', '')}",
+    ]
+    tags += [str(t) for t in doc.front.data.get("tags") or []]
+    return list(dict.fromkeys(tags))
+
+
+def doc_ref(site: Site, page: str, doc: Document) -> str:
+    return f"[{md.code(doc.doc_id or doc.path)}]({site.link(page, doc)}) {md.cell(doc.title)}"
+
+
+def alert_ref(site: Site, page: str, alert_id: str) -> str:
+    target = site.alert_link(page, alert_id)
+    alert = site.graph.alert(alert_id) if target else None
+    severity = f" ({md.cell(alert.get('severity', ''))})" if alert else ""
+    return f"[{md.code(alert_id)}]({target}){severity}" if target else md.code(alert_id)
+
+
+def approval_text(site: Site, state: ApprovalState) -> str:
+    words = site.words
+    parts = [f"**{words['approval_' + state.status]}**"]
+    if state.request_id:
+        parts.append(f"{words['request']}: {md.code(state.request_id)}")
+    if state.required:
+        parts.append(f"{words['required']}: {md.cell(', '.join(state.required))}")
+    if state.approvers:
+        who = ", ".join(
+            f"{md.cell(a.by)} ({md.cell(a.role)}, {md.cell(a.at)}"
+            + ("" if a.current else f", {words['approval_stale']}")
+            + ")"
+            for a in state.approvers
+        )
+        parts.append(f"{words['approved_by']}: {who}")
+    if state.missing and state.status != "approved":
+        parts.append(f"{words['missing']}: {md.cell(', '.join(state.missing))}")
+    return " · ".join(parts)
+
+
+def meta_rows(site: Site, doc: Document, page: str, state: ApprovalState) -> list[tuple[str, str]]:
+    words, data = site.words, doc.front.data
+    rows = [
+        (words["doc_id"], md.code(doc.doc_id)),
+        (words["type"], md.cell(words.get("type_" + doc.doc_type, doc.doc_type))),
+        (words["status"], md.cell(data.get("status", ""))),
+        (words["owner_role"], md.cell(data.get("owner_role", ""))),
+        (words["created"], md.cell(data.get("created_at", ""))),
+        (words["updated"], md.cell(data.get("updated_at", ""))),
+        (words["approval"], approval_text(site, state)),
+    ]
+    if "service" in data:
+        rows.append((words["service"], md.cell(data["service"])))
+    alert_ids = site.alerts_of(doc) if doc.doc_type != "alert" else []
+    if alert_ids:
+        rows.append((words["alerts"], "<br>".join(alert_ref(site, page, a) for a in alert_ids)))
+    related = site.related(doc)
+    for doc_type in DOC_TYPES:
+        if related.get(doc_type):
+            refs = "<br>".join(doc_ref(site, page, other) for other in related[doc_type])
+            rows.append((words[PLURAL[doc_type]], refs))
+    issues = [
+        f"[#{n}]({site.issue_url(n)})" if site.issue_url(n) else f"#{n}"
+        for n in doc.front.data.get("related_issues") or []
+    ]
+    if issues:
+        rows.append((words["issues"], ", ".join(issues)))
+    scripts = site.scripts_of(doc)
+    if scripts:
+        rows.append((words["scripts"], f"[{len(scripts)}](#runbookc-scripts)"))
+    return rows
+
+
+def banner(site: Site, state: ApprovalState) -> dict[str, str] | None:
+    if state.status not in ("pending", "stale", "rejected"):
+        return None
+    words = site.words
+    roles = ", ".join(state.missing) or words["none"]
+    text = md.text(words[f"banner_{state.status}_text"].format(roles=roles))
+    if state.request_id:
+        text += f" {words['request']}: {md.code(state.request_id)}."
+    kind = "danger" if state.status == "rejected" else "warning"
+    return {"kind": kind, "title": words[f"banner_{state.status}"], "text": text}
+
+
+def findings(site: Site, doc: Document, page: str) -> dict[str, Any] | None:
+    """The linter's findings on this document: open when there are errors, folded when
+    there are only warnings (readers in an incident need the steps, not the nits)."""
+    diags = site.findings.get(doc.path, [])
+    if not diags:
+        return None
+    errors, _ = site.counts(doc)
+    items = [
+        f"[{d.code}]({href(page, rule_page(d.code))}) {d.severity.value}, "
+        f"{site.words['line'].lower()} {d.line or 1}: {md.cell(d.message)}"
+        for d in diags
+    ]
+    return {
+        "marker": "!!!" if errors else "???",
+        "kind": "failure" if errors else "note",
+        "title": f"{site.words['lint']} ({len(diags)})",
+        "items": items,
+    }
+
+
+def alert_views(site: Site, doc: Document, page: str) -> list[dict[str, Any]]:
+    """The alerts an alert doc defines, with an anchor each and the runbooks handling them."""
+    own_anchors = doc.parsed.anchors
+    views = []
+    for alert in doc.front.data.get("alerts") or []:
+        if not isinstance(alert, dict):
+            continue
+        alert_id = str(alert.get("id", ""))
+        anchor = site.alert_anchor(alert_id)
+        handlers = site.handlers(alert_id) or [
+            d for d in (site.graph.document(str(r)) for r in alert.get("runbooks") or []) if d
+        ]
+        views.append(
+            {
+                "id": alert_id,
+                # A heading in the body may already carry the anchor; two ids would shift it.
+                "anchor": "" if anchor in own_anchors else anchor,
+                "severity": str(alert.get("severity", "")),
+                "summary": str(alert.get("summary", "")),
+                "threshold": str(alert.get("threshold", "")),
+                "for": str(alert.get("for", "")),
+                "condition": str(alert.get("condition", "")),
+                "handlers": [doc_ref(site, page, h) for h in handlers],
+            }
+        )
+    return views
+
+
+def objective_rows(doc: Document) -> list[dict[str, str]]:
+    return [
+        {k: str(o.get(k, "")) for k in ("name", "sli", "target", "window")}
+        for o in doc.front.data.get("objectives") or []
+        if isinstance(o, dict)
+    ]
+
+
+# --- indexes, home, rules ------------------------------------------------------------------
+
+
+def doc_row(site: Site, page: str, doc: Document) -> dict[str, str]:
+    data = doc.front.data
+    related = site.related(doc)
+    return {
+        "ref": f"[{md.code(doc.doc_id or doc.path)}]({site.link(page, doc)})",
+        "title": md.cell(doc.title),
+        "status": md.cell(data.get("status", "")),
+        "owner": md.cell(data.get("owner_role", "")),
+        "approval": md.cell(site.words["approval_" + site.approval(doc).status]),
+        "alerts": "<br>".join(alert_ref(site, page, a) for a in site.alerts_of(doc)),
+        "runbooks": "<br>".join(
+            f"[{md.code(r.doc_id)}]({site.link(page, r)})" for r in related.get("runbook", [])
+        ),
+        "updated": md.cell(data.get("updated_at", "")),
+    }
+
+
+def index_page(site: Site, doc_type: str) -> str:
+    page = INDEXES[doc_type]
+    docs = site.by_type.get(doc_type, [])
+    alerts = []
+    if doc_type == "alert":
+        for doc in docs:
+            for view in alert_views(site, doc, page):
+                target = site.link(page, doc, site.alert_anchor(view["id"]))
+                alerts.append({**view, "href": target, "doc": doc_ref(site, page, doc)})
+    return _render(
+        "index.md.j2",
+        w=site.words,
+        doc_type=doc_type,
+        title=site.words[PLURAL[doc_type] if doc_type != "alert" else "alerts"],
+        rows=[doc_row(site, page, d) for d in docs],
+        alerts=alerts,
+    )
+
+
+def home_page(site: Site) -> str:
+    words = site.words
+
+    def count(doc_type: str) -> tuple[str, int]:
+        label = words[PLURAL[doc_type]]
+        return f"[{label}]({href(HOME, INDEXES[doc_type])})", len(site.by_type.get(doc_type, []))
+
+    counts = [
+        count("runbook"),
+        count("alert"),
+        (f"[{words['alerts']}]({href(HOME, INDEXES['alert'])})", len(site.graph.alert_ids())),
+        count("rollback_plan"),
+        count("slo"),
+        (words["scripts"], len(site.scripts)),
+        (f"[{words['rules']}]({href(HOME, RULES)})", len(site.rules)),
+    ]
+    attention = []
+    for doc in sorted(site.documents, key=lambda d: (d.doc_id, d.path)):
+        reasons = []
+        state = site.approval(doc)
+        if state.status in ("pending", "stale", "rejected"):
+            reasons.append(words["approval_" + state.status])
+        errors, warnings = site.counts(doc)
+        if errors:
+            reasons.append(words["lint_errors"].format(n=errors))
+        if warnings:
+            reasons.append(words["lint_warnings"].format(n=warnings))
+        if reasons:
+            attention.append((doc_ref(site, HOME, doc), "; ".join(reasons)))
+    return _render(
+        "home.md.j2",
+        w=words,
+        intro=site.home_text.strip(),
+        counts=counts,
+        attention=attention,
+        tags=href(HOME, TAGS),
+    )
+
+
+def rules_page(site: Site) -> str:
+    rows = [
+        {
+            "ref": f"[{r.code}]({href(RULES, rule_page(r.code))})",
+            "name": md.cell(r.name),
+            "severity": r.severity.value,
+            "summary": md.cell(r.summary),
+        }
+        for r in site.rules
+    ]
+    return _render("rules.md.j2", w=site.words, rows=rows)
+
+
+def rule_doc_page(site: Site, rule: Rule) -> str:
+    docs = rule.docs().strip()
+    heading, _, rest = docs.partition("\n")
+    if not heading.startswith("# "):
+        heading, rest = f"# {rule.code} {rule.name}", docs
+    return _render(
+        "rule.md.j2",
+        w=site.words,
+        rule=rule,
+        heading=heading,
+        text=rest.strip("\n"),
+        summary=md.text(rule.summary),
+    )

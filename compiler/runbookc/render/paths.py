@@ -1,0 +1,54 @@
+"""Where each page lives in the docs dir, and relative links between pages.
+
+A document's page mirrors its path under the source dir (runbooks/ops/x.md -> ops/x.md), so
+the relative links authors write between documents keep working on the site unchanged.
+Generated pages take a few reserved names next to them.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from urllib.parse import quote
+
+HOME = "index.md"
+TAGS = "tags.md"
+RULES = "rules/index.md"
+INDEXES = {
+    "runbook": "runbooks/index.md",
+    "alert": "alerts/index.md",
+    "rollback_plan": "rollback-plans/index.md",
+    "slo": "slos/index.md",
+}
+# Folders the compiler fills itself: no document page may live under them.
+GENERATED_DIRS = ("rules/", "scripts/", "stylesheets/")
+RESERVED = frozenset({HOME, TAGS, *INDEXES.values()})
+
+
+class PageCollision(Exception):
+    """A document's page path is taken by a generated page."""
+
+
+def document_page(relative: str, display: str) -> str:
+    """The docs-dir page of a document at `relative` (its path under the source dir);
+    `display` names the file in the error when a generated page has that path."""
+    if relative in RESERVED or relative.startswith(GENERATED_DIRS):
+        raise PageCollision(
+            f"{display}: its page {relative} would replace a generated page; "
+            f"rename or move the file (reserved: {', '.join(sorted(RESERVED))}, "
+            f"{', '.join(GENERATED_DIRS)})"
+        )
+    return relative
+
+
+def rule_page(code: str) -> str:
+    return f"rules/{code}.md"
+
+
+def href(from_page: str, to_page: str, anchor: str = "") -> str:
+    """A relative Markdown link target from one page (or file) to another."""
+    if to_page == from_page:
+        target = ""
+    else:
+        target = posixpath.relpath(to_page, posixpath.dirname(from_page) or ".")
+    target = quote(target, safe="/._-~")
+    return f"{target}#{anchor}" if anchor else target or "#"

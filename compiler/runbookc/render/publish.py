@@ -1,0 +1,47 @@
+"""Build into a staging dir, then swap the results into place: a failed build leaves the
+previous output as it was (MkDocs' own rule: gather everything before writing anything)."""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+
+
+@contextmanager
+def staging(output_dir: Path) -> Iterator[Path]:
+    """A fresh dir inside `output_dir` (same file system, so the swap is renames); removed
+    on the way out, whether the build succeeded or not."""
+    output_dir.mkdir(parents=True, exist_ok=True)
+    stage = Path(tempfile.mkdtemp(prefix=".staging-", dir=output_dir))
+    try:
+        yield stage
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)
+
+
+def swap(stage: Path, output_dir: Path, names: Sequence[str]) -> None:
+    """Move `stage/<name>` to `output_dir/<name>` for every name, replacing what was there.
+
+    Each replacement is two renames; if one fails, the ones done are rolled back.
+    """
+    retired = stage / ".previous"
+    retired.mkdir()
+    done: list[str] = []
+    try:
+        for name in names:
+            current, fresh = output_dir / name, stage / name
+            if current.exists():
+                current.rename(retired / name)
+            done.append(name)
+            if fresh.exists():
+                fresh.rename(current)
+    except OSError:
+        for name in reversed(done):
+            if (output_dir / name).exists() and not (stage / name).exists():
+                (output_dir / name).rename(stage / name)
+            if (retired / name).exists():
+                (retired / name).rename(output_dir / name)
+        raise

@@ -1,0 +1,86 @@
+"""One site build: graph, scripts, pages, MkDocs, each timed, into a staging dir."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from runbookc.config import Settings
+from runbookc.diagnostics import Diagnostic
+from runbookc.model import Document
+from runbookc.render.context import Site
+
+
+@dataclass
+class Timings:
+    steps: dict[str, float] = field(default_factory=dict)
+
+    def mark(self, step: str, started: float) -> float:
+        now = time.perf_counter()
+        self.steps[step] = self.steps.get(step, 0.0) + now - started
+        return now
+
+    def text(self) -> str:
+        total = sum(self.steps.values())
+        parts = ", ".join(f"{k} {v:.2f}s" for k, v in self.steps.items())
+        return f"{total:.2f}s ({parts})"
+
+
+def site_settings(settings: Settings) -> tuple[Path, Path]:
+    """(mkdocs.yml, the site's hand-written dir) from [tool.runbookc.site]."""
+    table = settings.table("site")
+    config = settings.root / str(table.get("mkdocs", "mkdocs.yml"))
+    return config, settings.root / str(table.get("dir", "site"))
+
+
+def make_site(
+    settings: Settings,
+    documents: Sequence[Document],
+    diagnostics: Sequence[Diagnostic],
+    manifest: Sequence[dict[str, Any]],
+) -> Site:
+    from runbookc.graph import build_graph
+    from runbookc.registry import all_rules
+
+    _, site_dir = site_settings(settings)
+    home = site_dir / "home.md"
+    return Site(
+        settings=settings,
+        documents=list(documents),
+        graph=build_graph(list(documents), settings),
+        manifest=list(manifest),
+        diagnostics=list(diagnostics),
+        rules=all_rules(),
+        home_text=home.read_text(encoding="utf-8") if home.is_file() else "",
+    )
+
+
+def build_into(
+    stage: Path,
+    settings: Settings,
+    documents: Sequence[Document],
+    diagnostics: Sequence[Diagnostic],
+    timings: Timings,
+) -> dict[str, int]:
+    """Write stage/scripts, stage/docs and stage/site; returns counts for the summary."""
+    from runbookc.extract import write_scripts
+    from runbookc.render.docs_dir import write_docs_dir
+    from runbookc.render.mkdocs_build import run_mkdocs
+    from runbookc.render.nav import build_nav
+    from runbookc.render.pages import render_pages
+
+    started = time.perf_counter()
+    manifest = write_scripts(list(documents), settings, stage / "scripts")
+    started = timings.mark("scripts", started)
+    site = make_site(settings, documents, diagnostics, manifest)
+    pages = render_pages(site)
+    config, site_dir = site_settings(settings)
+    write_docs_dir(stage / "docs", pages, stage / "scripts", site_dir)
+    nav = build_nav(site)
+    started = timings.mark("render", started)
+    run_mkdocs(config, stage / "docs", stage / "site", nav, settings.language)
+    timings.mark("mkdocs", started)
+    return {"pages": len(pages), "scripts": len(manifest), "documents": len(documents)}

@@ -1,0 +1,82 @@
+"""What `extract` and `test` share: compile the documents, plan their scripts, report."""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from runbookc.config import Settings
+from runbookc.corpus import Corpus, compile_corpus, discover
+from runbookc.diagnostics import Diagnostic, Severity
+from runbookc.extract import Script, plan_corpus, symptom_lines
+from runbookc.model import Document
+from runbookc.registry import rule
+from runbookc.report import Summary, render
+from runbookc.scriptconfig import script_settings
+
+SHARED_SCRIPT_DIR = rule(
+    "RB416",
+    "shared-script-dir",
+    Severity.ERROR,
+    "Two documents with one doc_id would write scripts into one folder",
+)
+
+
+@dataclass
+class Gathered:
+    corpus: Corpus
+    scripts: list[Script]
+    diagnostics: list[Diagnostic]  # load/parse/validate and the static RB4xx findings
+    symptoms: dict[str, list[str]]  # doc_id -> its symptom signatures
+
+
+def gather(targets: list[str], settings: Settings) -> Gathered:
+    files = discover(targets or [str(settings.source_dir)], Path.cwd())
+    corpus = compile_corpus(files, settings)
+    documents = corpus.documents
+    scripts, found = plan_corpus(documents, settings)
+    found += _shared_doc_ids(documents)
+    role = script_settings(settings).role
+    symptoms = {d.doc_id: [text for text, _, _ in symptom_lines(d, role)] for d in documents}
+    return Gathered(corpus, scripts, corpus.diagnostics + found, symptoms)
+
+
+def _shared_doc_ids(documents: list[Document]) -> list[Diagnostic]:
+    """Two documents with one doc_id would write their scripts into one folder."""
+    first: dict[str, Document] = {}
+    found = []
+    for doc in documents:
+        if doc.doc_id and doc.parsed.code_blocks and doc.doc_id in first:
+            found.append(
+                SHARED_SCRIPT_DIR(
+                    doc.path,
+                    doc.front.line_of(("doc_id",)),
+                    f"doc_id {doc.doc_id} is also used by {first[doc.doc_id].path}: "
+                    "their scripts would share one folder",
+                )
+            )
+        first.setdefault(doc.doc_id, doc)
+    return found
+
+
+def report(
+    gathered: Gathered,
+    diagnostics: list[Diagnostic],
+    settings: Settings,
+    fmt: str,
+    strict: bool,
+) -> bool:
+    """Print the report, with lint's policy (ignores, severities, suppressions) applied;
+    whether it has errors."""
+    from runbookc.policy import Policy
+
+    documents = {doc.path: doc for doc in gathered.corpus.documents}
+    kept = Policy.from_settings(settings).apply(diagnostics, documents)
+    if strict:
+        kept = [
+            d.with_severity(Severity.ERROR) if d.severity is Severity.WARNING else d for d in kept
+        ]
+    summary = Summary.of(len(gathered.corpus.results), kept)
+    sys.stdout.write(render(fmt, kept, summary))
+    return summary.errors > 0

@@ -1,0 +1,23 @@
+"""The runbooks of the RB4xx rule cases (tests/cases/rules/RB4*/{fail,pass}/ops/*.md):
+besides their lint findings, the script tests compile, shellcheck and sandbox them all."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from conftest import ROOT
+
+SCRIPT_CASES = sorted((ROOT / "tests" / "cases" / "rules").glob("RB4*/*/ops/*.md"))
+
+
+def case_id(path: Path) -> str:
+    return f"{path.parents[2].name}/{path.parents[1].name}"
+
+
+def case(code: str, kind: str) -> Path:
+    return ROOT / "tests" / "cases" / "rules" / code / kind / "ops" / "case.md"
+
+
+def front_matter() -> str:
+    """A draft runbook's front matter and title, for tests that write their own body."""
+    return case("RB401", "pass").read_text("utf-8").split("\n## ", 1)[0]

@@ -1,0 +1,93 @@
+"""Whole-CLI runs of `runbookc test` and the static checks it maps back to the runbook."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import ROOT, SEED
+from runbookc.config import load_settings
+from runbookc.corpus import compile_document
+from runbookc.extract import plan_scripts
+from runbookc.shellcheck import check_scripts, shellcheck_binary
+from scriptcases import SCRIPT_CASES, case_id, front_matter
+
+SETTINGS = load_settings(str(ROOT / "pyproject.toml"))
+
+
+def test_runbookc_test_on_the_seed_is_clean_but_warns_about_or_true(cli, in_root) -> None:
+    result = cli("test", str(SEED.relative_to(ROOT)), "--format", "json")
+    assert result.code == 0, result.out
+    report = result.json()
+    codes = sorted({d["code"] for d in report["diagnostics"]})
+    assert codes == ["RB404"]  # bash -n, shellcheck and all 18 sandbox runs found nothing
+    assert report["summary"]["errors"] == 0
+
+
+def test_strict_turns_the_warnings_into_errors_and_extract_writes_nothing(
+    cli, in_root, tmp_path
+) -> None:
+    result = cli(
+        "extract", str(SEED.relative_to(ROOT)), "--strict", "--output", str(tmp_path / "o")
+    )
+    assert result.code == 1
+    assert "RB404 error" in result.out
+    assert not (tmp_path / "o").exists()
+
+
+def test_runbookc_test_on_the_shipped_corpus(cli, in_root) -> None:
+    result = cli("test", "runbooks", "--format", "json")
+    assert result.code == 0, result.out
+    found = {(d["code"], d["path"], d["line"]) for d in result.json()["diagnostics"]}
+    assert {code for code, _, _ in found} == {"RB404", "RB415"}
+    assert ("RB415", "runbooks/ops/rollback_plan_ai_slot_build_pipeline.md", 47) in found
+
+
+def _doc(tmp_path: Path, block: str) -> Path:
+    front = front_matter()
+    path = tmp_path / "rb.md"
+    path.write_text(front + "\n## Diagnosis\n1) Look:\n\n```bash\n" + block + "```\n", "utf-8")
+    return path
+
+
+def test_shellcheck_findings_point_at_the_runbook_line(tmp_path) -> None:
+    assert shellcheck_binary() is not None
+    path = _doc(tmp_path, 'pods="$(kubectl get pods -o name)"\nkubectl describe $pods\n')
+    document = compile_document(path, "rb.md", SETTINGS).document
+    scripts, _ = plan_scripts(document, SETTINGS)
+    found = check_scripts(scripts, tmp_path / "out")
+    text = path.read_text("utf-8").split("\n")
+    assert [(d.code, d.line) for d in found] == [
+        ("RB411", text.index("kubectl describe $pods") + 1)
+    ]
+    assert found[0].message.startswith("SC2086: ")
+    assert found[0].column == 18
+    assert "(in generated code)" not in found[0].message
+
+
+def test_bash_syntax_errors_point_at_the_runbook(tmp_path) -> None:
+    path = _doc(tmp_path, "kubectl get pods\ncase x in\n")
+    document = compile_document(path, "rb.md", SETTINGS).document
+    scripts, diagnostics = plan_scripts(document, SETTINGS)
+    assert [d.code for d in diagnostics] == ["RB408"]  # bashlex cannot read it either
+    found = check_scripts(scripts, tmp_path / "out")
+    assert "RB410" in {d.code for d in found}
+    assert all(d.path == "rb.md" for d in found)
+
+
+def test_lint_reports_the_static_script_findings_in_every_format(cli, in_root) -> None:
+    seed = str(SEED.relative_to(ROOT))
+    text = cli("lint", seed)
+    assert "ai_slot_build_runbook.md:70:83: RB404 warning" in text.out
+    github = cli("lint", seed, "--format", "github")
+    assert "::warning file=runbooks/ops/ai_slot_build_runbook.md,line=70" in github.out
+    sarif = cli("lint", seed, "--format", "sarif")
+    assert '"ruleId": "RB404"' in sarif.out
+
+
+@pytest.mark.parametrize("case", SCRIPT_CASES, ids=[case_id(c) for c in SCRIPT_CASES])
+def test_generated_code_is_clean_for_every_case(case, tmp_path) -> None:
+    document = compile_document(case, case.name, SETTINGS).document
+    scripts, _ = plan_scripts(document, SETTINGS)
+    found = check_scripts(scripts, tmp_path)
+    assert [d for d in found if d.code == "RB410" or "(in generated code)" in d.message] == []

@@ -1,0 +1,245 @@
+"""`runbookc extract` on the shipped corpus: the seed's scripts, golden files, determinism,
+and what the scripts do without ever running a command (--help, --dry-run, bad values).
+
+Golden files: tests/golden/scripts/ (rewrite with RUNBOOKC_UPDATE_GOLDEN=1 and review the diff).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+from conftest import ROOT, SEED
+
+GOLDEN = ROOT / "tests" / "golden" / "scripts"
+SEED_ID = "RB-CK8S-AISLOT-BUILD-0001"
+SEED_STEPS = [
+    "01-proverit-obshchii-status-runtime.sh",
+    "02-proverit-cache-mirror-oshibki-v-control-plane.sh",
+    "03-proverit-oshibki-checkout-build-ref-v-codegen.sh",
+    "04-proverit-worker-logi-na-run-level-simptomy.sh",
+    "05-proverit-neuspeshnye-jobs.sh",
+    "06-operativnaia-proverka.sh",
+]
+
+
+@pytest.fixture
+def seed_out(cli, in_root, tmp_path) -> Path:
+    out = tmp_path / "scripts"
+    result = cli("extract", str(SEED.relative_to(ROOT)), "--output", str(out))
+    assert result.code == 0, result.out + result.err
+    return out
+
+
+def _tree(folder: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+def test_seed_gives_six_steps_an_entry_script_and_a_manifest(seed_out) -> None:
+    files = sorted(_tree(seed_out))
+    assert files == [f"{SEED_ID}/{name}" for name in [*SEED_STEPS, "run.sh"]] + ["manifest.json"]
+    manifest = json.loads((seed_out / "manifest.json").read_text("utf-8"))
+    assert [m["script"] for m in manifest] == [f"{SEED_ID}/{n}" for n in SEED_STEPS]
+    assert [m["line"] for m in manifest] == [52, 59, 67, 77, 85, 106]
+    assert {tuple(sorted(m)) for m in manifest} == {
+        ("doc_id", "line", "mutating", "script", "section", "source", "title")
+    }
+    assert manifest[0]["title"] == "Проверить общий статус runtime:"
+    assert manifest[5]["section"] == "Митигирование (восстановление)"
+    assert not any(m["mutating"] for m in manifest)
+    for name in [*SEED_STEPS, "run.sh"]:
+        assert os.access(seed_out / SEED_ID / name, os.X_OK)
+
+
+def test_seed_scripts_match_golden_files(seed_out) -> None:
+    produced = _tree(seed_out)
+    if os.environ.get("RUNBOOKC_UPDATE_GOLDEN") == "1":
+        for rel, data in produced.items():
+            (GOLDEN / rel).parent.mkdir(parents=True, exist_ok=True)
+            (GOLDEN / rel).write_bytes(data)
+    assert produced == _tree(GOLDEN)
+
+
+def test_regenerating_gives_identical_bytes(cli, in_root, tmp_path) -> None:
+    first, second = tmp_path / "a", tmp_path / "b"
+    assert cli("extract", "runbooks", "--output", str(first)).code == 0
+    assert cli("extract", "runbooks", "--output", str(second)).code == 0
+    assert _tree(first) == _tree(second)
+    assert cli("extract", "runbooks", "--output", str(first)).code == 0  # over an old output
+    assert _tree(first) == _tree(second)
+
+
+def test_crlf_source_gives_lf_scripts(cli, in_root, tmp_path) -> None:
+    crlf = tmp_path / "runbook.md"
+    crlf.write_bytes(SEED.read_bytes().replace(b"\n", b"\r\n"))
+    out = tmp_path / "out"
+    assert cli("extract", str(crlf), "--output", str(out)).code == 0
+    scripts = _tree(out)
+    assert len(scripts) == 8
+    assert not any(b"\r" in data for data in scripts.values())
+    lf_out = tmp_path / "lf"
+    lf = tmp_path / "lf.md"
+    lf.write_bytes(SEED.read_bytes())
+    assert cli("extract", str(lf), "--output", str(lf_out)).code == 0
+    assert _strip_source(_tree(out), "runbook.md") == _strip_source(_tree(lf_out), "lf.md")
+
+
+def _strip_source(tree: dict[str, bytes], name: str) -> dict[str, bytes]:
+    return {k: v.replace(name.encode(), b"SOURCE") for k, v in tree.items()}
+
+
+def test_errors_write_nothing_and_keep_the_previous_output(cli, in_root, tmp_path) -> None:
+    out = tmp_path / "out"
+    assert cli("extract", str(SEED.relative_to(ROOT)), "--output", str(out)).code == 0
+    before = _tree(out)
+    broken = tmp_path / "broken.md"
+    broken.write_text(SEED.read_text("utf-8") + "\n```bash\nkubectl get pods\n", "utf-8")
+    result = cli("extract", str(broken), "--output", str(out))
+    assert result.code == 1
+    assert "RB401" in result.out
+    assert _tree(out) == before
+
+
+def _run(script: Path, *args: str, env: dict[str, str] | None = None):
+    # PATH holds no kubectl at all: these runs must never reach a command.
+    base = {"PATH": "/nonexistent", "LC_ALL": "C.UTF-8", "HOME": str(script.parent)}
+    return subprocess.run(
+        ["/bin/bash", str(script), *args],
+        capture_output=True,
+        text=True,
+        env={**base, **(env or {})},
+        stdin=subprocess.DEVNULL,
+        check=False,
+    )
+
+
+@pytest.mark.parametrize("name", SEED_STEPS)
+def test_help_shows_title_intro_and_parameters(seed_out, name) -> None:
+    done = _run(seed_out / SEED_ID / name, "--help")
+    assert done.returncode == 0
+    assert "--ns VALUE  $RUNBOOK_NS  default: codex-k8s-prod" in done.stdout
+    assert "--dry-run" in done.stdout and "--yes" in done.stdout
+    assert "ai_slot_build_runbook.md:" in done.stdout
+
+
+def test_help_of_the_mitigation_check_has_the_runbook_text_before_it(seed_out) -> None:
+    done = _run(seed_out / SEED_ID / SEED_STEPS[5], "--help")
+    assert "Оперативная проверка:" in done.stdout
+    assert "Нормализовать значение до валидного git ref" in done.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "env", "shown"),
+    [
+        ((), {}, "kubectl -n codex-k8s-prod get pods,job -o wide"),
+        (("--ns", "staging"), {}, "kubectl -n staging get pods,job -o wide"),
+        (("--ns=dev-1",), {}, "kubectl -n dev-1 get pods,job -o wide"),
+        ((), {"RUNBOOK_NS": "from-env"}, "kubectl -n from-env get pods,job -o wide"),
+        (("--ns=flag",), {"RUNBOOK_NS": "from-env"}, "kubectl -n flag get pods,job -o wide"),
+    ],
+)
+def test_dry_run_prints_commands_with_parameters_filled_in(seed_out, args, env, shown) -> None:
+    done = _run(seed_out / SEED_ID / SEED_STEPS[0], "--dry-run", *args, env=env)
+    assert done.returncode == 0, done.stderr
+    assert shown in done.stdout.splitlines()
+    assert "+ kubectl" not in done.stderr  # nothing was run
+
+
+def test_dry_run_keeps_the_blocks_own_text(seed_out) -> None:
+    done = _run(seed_out / SEED_ID / SEED_STEPS[2], "--dry-run", "--ns", "x")
+    assert done.returncode == 0
+    assert "kubectl -n x logs job/codex-k8s-codegen-check --tail=200 2>/dev/null \\" in done.stdout
+    assert '| grep -E "checkout --detach|unknown switch|is not a commit" || true' not in (
+        done.stdout
+    )
+    assert 'CODEXK8S_BUILD_REF" || true' in done.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "env", "message"),
+    [
+        (("--ns=-b",), {}, "refusing --ns=-b: the value starts with '-'"),
+        (("--ns", "-b"), {}, "refusing --ns=-b: the value starts with '-'"),
+        (("--ns", "a b"), {}, "whitespace or shell metacharacters"),
+        (("--ns=a;reboot",), {}, "whitespace or shell metacharacters"),
+        (("--ns=$(id)",), {}, "whitespace or shell metacharacters"),
+        (("--ns=",), {}, "refusing an empty value for --ns"),
+        (("--ns",), {}, "--ns needs a value"),
+        ((), {"RUNBOOK_NS": "-b main"}, "refusing RUNBOOK_NS="),
+        (("--bogus",), {}, "unknown argument: --bogus"),
+    ],
+)
+def test_bad_values_are_refused_before_anything_runs(seed_out, args, env, message) -> None:
+    done = _run(seed_out / SEED_ID / SEED_STEPS[0], *args, env=env)
+    assert done.returncode == 2
+    assert message in done.stderr
+    assert "+ kubectl" not in done.stderr
+
+
+def test_unapproved_runbook_prints_a_banner_naming_the_request(seed_out) -> None:
+    done = _run(seed_out / SEED_ID / SEED_STEPS[0], "--dry-run")
+    assert "runbook RB-CK8S-AISLOT-BUILD-0001 is NOT APPROVED (pending)" in done.stderr
+    assert "Approval request: issue-205-ai-repair" in done.stderr
+    header = (seed_out / SEED_ID / SEED_STEPS[0]).read_text("utf-8")
+    assert "# source:    runbooks/ops/ai_slot_build_runbook.md:52\n" in header
+    assert "# digest:    sha256:" in header
+
+
+def test_entry_script_lists_the_steps(seed_out) -> None:
+    done = _run(seed_out / SEED_ID / "run.sh", "--list")
+    assert done.returncode == 0
+    listed = [line.split()[0] for line in done.stdout.splitlines()[1:]]
+    assert listed == SEED_STEPS
+    assert "diagnostics" in done.stdout.splitlines()[1]
+    step = _run(seed_out / SEED_ID / "run.sh", "2", "--dry-run")
+    assert "logs deploy/codex-k8s-control-plane --since=6h" in step.stdout
+    missing = _run(seed_out / SEED_ID / "run.sh", "nope")
+    assert missing.returncode == 2 and "no step 'nope'" in missing.stderr
+
+
+def test_output_that_is_not_a_previous_output_is_never_replaced(cli, in_root, tmp_path) -> None:
+    precious = tmp_path / "project"
+    precious.mkdir()
+    (precious / "notes.txt").write_text("keep me", "utf-8")
+    result = cli("extract", str(SEED.relative_to(ROOT)), "--output", str(precious))
+    assert result.code == 1
+    assert "refusing to replace" in result.err
+    assert sorted(p.name for p in precious.iterdir()) == ["notes.txt"]
+
+
+def test_two_documents_with_one_doc_id_stop_the_extract(cli, in_root, tmp_path) -> None:
+    for name in ("a.md", "b.md"):
+        (tmp_path / name).write_bytes(SEED.read_bytes())
+    result = cli(
+        "extract", str(tmp_path / "a.md"), str(tmp_path / "b.md"), "--output", str(tmp_path / "o")
+    )
+    assert result.code == 1
+    assert "RB416" in result.out and "also used by" in result.out
+    assert not (tmp_path / "o").exists()
+
+
+def test_plain_sh_is_told_to_use_bash(seed_out) -> None:
+    for name in (SEED_STEPS[0], "run.sh"):
+        done = subprocess.run(
+            ["/bin/sh", str(seed_out / SEED_ID / name), "--help"],
+            capture_output=True,
+            text=True,
+            env={"PATH": "/nonexistent"},
+            check=False,
+        )
+        assert done.returncode == 2
+        assert done.stderr == f"{name}: run it with bash\n"
+
+
+def test_output_does_not_depend_on_the_working_directory(cli, monkeypatch, tmp_path) -> None:
+    monkeypatch.chdir(ROOT / "runbooks")
+    out = tmp_path / "scripts"
+    assert cli("extract", "ops/ai_slot_build_runbook.md", "--output", str(out)).code == 0
+    assert _tree(out) == _tree(GOLDEN)

@@ -1,0 +1,203 @@
+"""`runbookc build` on the shipped corpus and on copies of it: outputs, links, goldens, and a
+failed build that leaves the previous output as it was."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import posixpath
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from urllib.parse import unquote
+
+import pytest
+from conftest import ROOT, subprocess_env
+from runbookc.cli import run
+from runbookc.parse import markdown
+
+CACHE = "cache"  # build/cache: lint's per-document results (runbookc.cache)
+
+GOLDEN = Path(__file__).parent / "golden" / "site"
+GOLDEN_PAGES = ("ops/ai_slot_build_runbook.md", "ops/alerts_ai_slot_build_pipeline.md")
+
+
+def test_build_writes_docs_site_and_scripts(built_site: Path) -> None:
+    seed_html = (built_site / "site" / "ops" / "ai_slot_build_runbook" / "index.html").read_text()
+    assert 'id="диагностика-пошагово"' in seed_html
+    assert 'class="admonition warning"' in seed_html
+    assert '<html lang="ru"' in seed_html
+    manifest = (built_site / "scripts" / "manifest.json").read_text()
+    assert '"doc_id": "RB-CK8S-AISLOT-BUILD-0001"' in manifest
+    copied = sorted((built_site / "docs" / "scripts").rglob("*.sh"))
+    assert copied and all(
+        (built_site / "site" / p.relative_to(built_site / "docs")).is_file() for p in copied
+    )
+    published = sorted(p.name for p in built_site.iterdir() if p.name != CACHE)
+    assert published == ["docs", "scripts", "site"]
+
+
+def _links(page: str, text: str) -> set[str]:
+    """Pages a Markdown page links to (relative .md targets, anchors dropped)."""
+    found = set()
+    for token in markdown().parse(text):
+        for child in token.children or []:
+            href = str(child.attrs.get("href", "")) if child.type == "link_open" else ""
+            path = unquote(href.split("#", 1)[0])
+            if path.endswith(".md") and "://" not in path:
+                found.add(posixpath.normpath(posixpath.join(posixpath.dirname(page), path)))
+    return found
+
+
+def test_every_page_is_reachable_from_home(built_site: Path) -> None:
+    docs = built_site / "docs"
+    pages = {p.relative_to(docs).as_posix() for p in docs.rglob("*.md")}
+    seen, todo = {"index.md"}, ["index.md"]
+    while todo:
+        page = todo.pop()
+        for target in _links(page, (docs / page).read_text(encoding="utf-8")) & pages:
+            if target not in seen:
+                seen.add(target)
+                todo.append(target)
+    assert len(pages) > 30
+    assert pages - seen == set()
+
+
+@pytest.mark.parametrize("page", GOLDEN_PAGES)
+def test_rendered_page_matches_golden(built_site: Path, page: str) -> None:
+    rendered = (built_site / "docs" / page).read_text(encoding="utf-8")
+    golden = GOLDEN / page
+    if os.environ.get("RUNBOOKC_UPDATE_GOLDEN") == "1":
+        golden.parent.mkdir(parents=True, exist_ok=True)
+        golden.write_text(rendered, encoding="utf-8")
+    assert golden.is_file(), f"no golden file {golden}: run with RUNBOOKC_UPDATE_GOLDEN=1"
+    assert rendered == golden.read_text(encoding="utf-8")
+
+
+def test_docs_dir_builds_with_plain_mkdocs_strict(built_site: Path, tmp_path: Path) -> None:
+    """The docs dir stands on its own: `mkdocs build --strict` with MkDocs' own nav."""
+    config = tmp_path / "mkdocs.yml"
+    config.write_text(
+        f"INHERIT: {ROOT / 'mkdocs.yml'}\ndocs_dir: {built_site / 'docs'}\n"
+        f"site_dir: {tmp_path / 'site'}\n",
+        encoding="utf-8",
+    )
+    done = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-f", str(config)],
+        capture_output=True,
+        text=True,
+        env=subprocess_env(),
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "site" / "ops" / "ai_slot_build_runbook" / "index.html").is_file()
+
+
+def _project(tmp_path: Path) -> Path:
+    project = tmp_path / "project"
+    project.mkdir()
+    for name in ("pyproject.toml", "mkdocs.yml"):
+        shutil.copy(ROOT / name, project / name)
+    for name in ("runbooks", "site"):
+        shutil.copytree(ROOT / name, project / name)
+    return project
+
+
+def _snapshot(out: Path) -> dict[str, str]:
+    """The published output (the lint cache beside it is not part of it)."""
+    return {
+        p.relative_to(out).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(out.rglob("*"))
+        if p.is_file() and p.relative_to(out).parts[0] != CACHE
+    }
+
+
+def _build(project: Path, capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
+    code = run(["build", "--config", str(project / "pyproject.toml")])
+    captured = capsys.readouterr()
+    return code, captured.out + captured.err
+
+
+def test_failed_site_build_keeps_the_previous_output(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    project = _project(tmp_path)
+    code, _ = _build(project, capsys)
+    assert code == 0
+    before = _snapshot(project / "build")
+    assert "site/ops/ai_slot_build_runbook/index.html" in before
+    # An edit the next build would publish, and an MkDocs setting that makes it fail.
+    seed = project / "runbooks" / "ops" / "slo_ai_slot_build_pipeline.md"
+    seed.write_text(seed.read_text(encoding="utf-8") + "\nNew line.\n", encoding="utf-8")
+    with (project / "mkdocs.yml").open("a", encoding="utf-8") as config:
+        config.write("not_a_mkdocs_setting: true\n")
+    code, output = _build(project, capsys)
+    assert code == 1
+    assert "not_a_mkdocs_setting" in output
+    assert "the previous output is kept" in output
+    assert _snapshot(project / "build") == before
+
+
+def test_lint_errors_stop_the_build_before_any_output(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    project = _project(tmp_path)
+    runbook = project / "runbooks" / "ops" / "registry_mirror_degraded_runbook.md"
+    runbook.write_text(
+        runbook.read_text(encoding="utf-8") + "\n<script>alert(1)</script>\n", encoding="utf-8"
+    )
+    code, output = _build(project, capsys)
+    assert code == 1
+    assert "registry_mirror_degraded_runbook.md" in output and "RB501" in output
+    assert not (project / "build" / "site").exists()
+
+
+def test_strict_build_fails_on_the_pending_approval(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    project = _project(tmp_path)
+    code = run(["build", "--strict", "--config", str(project / "pyproject.toml")])
+    output = capsys.readouterr()
+    assert code == 1
+    assert "RB301 error: Owner approval pending" in output.out
+    assert not (project / "build" / "site").exists()
+
+
+def test_site_language_comes_from_settings(tmp_path: Path) -> None:
+    from runbookc.render.mkdocs_build import load_site_config
+
+    (tmp_path / "docs").mkdir()
+    config = load_site_config(
+        ROOT / "mkdocs.yml", tmp_path / "docs", tmp_path / "site", ["index.md"], "en"
+    )
+    assert config.theme["language"] == "en"
+    assert config.plugins["material/search"].config.lang == ["en"]
+    config = load_site_config(
+        ROOT / "mkdocs.yml", tmp_path / "docs", tmp_path / "site", ["index.md"], "ru"
+    )
+    assert config.plugins["material/search"].config.lang == ["ru", "en"]
+
+
+def test_a_document_on_a_generated_page_path_fails_the_build(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    project = _project(tmp_path)
+    (project / "runbooks" / "index.md").write_text(
+        "---\ndoc_id: RP-INDEX-0001\ntype: rollback_plan\ntitle: Index\nstatus: draft\n"
+        "owner_role: SRE\ncreated_at: 2026-01-01\nupdated_at: 2026-01-01\n"
+        'related_runbooks: ["RB-CK8S-AISLOT-BUILD-0001"]\n---\n# Index\n',
+        encoding="utf-8",
+    )
+    code, output = _build(project, capsys)
+    assert code == 1
+    assert "runbooks/index.md: its page index.md would replace a generated page" in output
+    assert not (project / "build" / "site").exists()
+    left = [p for p in (project / "build").iterdir() if p.name != CACHE]
+    assert left == []  # the staging dir is gone too
+
+
+def test_serve_refuses_a_bad_address(cli) -> None:
+    result = cli("serve", "--dev-addr", "localhost")
+    assert result.code == 2
+    assert "is not HOST:PORT" in result.err
