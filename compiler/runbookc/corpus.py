@@ -159,7 +159,10 @@ def _markdown_files(folder: str) -> Iterator[tuple[str, bool]]:
 def compile_document(
     path: Path, display: str, settings: Settings, data: bytes | None = None
 ) -> DocResult:
-    """Load, parse and validate one file (`data`: its bytes when already read)."""
+    """Load, parse and validate one file (`data`: its bytes when already read), and plan
+    its scripts for their static checks: everything about one document that does not need
+    the others, so it runs in the workers and is cached."""
+    from runbookc.extract import plan_scripts
     from runbookc.html_safety import check as check_html
     from runbookc.validate import validate
 
@@ -176,6 +179,7 @@ def compile_document(
     )
     diags += validate(document)
     diags += check_html(document)
+    diags += plan_scripts(document, settings)[1]
     return DocResult(display, document, tuple(diags))
 
 

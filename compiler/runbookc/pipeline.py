@@ -59,7 +59,6 @@ def lint(
 def collect(corpus: Corpus, settings: Settings, context: Corpus | None = None) -> list[Diagnostic]:
     """Every finding for `corpus`, policy applied, sorted: the per-document stages' and
     the rules' over the graph of `corpus` plus `context` (documents only referred to)."""
-    from runbookc.extract import plan_corpus
     from runbookc.graph import build_graph
     from runbookc.lint import run_checks
     from runbookc.policy import Policy
@@ -67,8 +66,9 @@ def collect(corpus: Corpus, settings: Settings, context: Corpus | None = None) -
     documents = corpus.documents
     graph = build_graph(documents + (context.documents if context else []), settings)
     wanted = {r.path for r in corpus.results}
-    _, script_findings = plan_corpus(documents, settings)  # per document: targets only
-    found = corpus.diagnostics + script_findings
+    # The scripts' static checks are per document: compile_document ran them (in the
+    # workers, cached), so they are among corpus.diagnostics, for the targets only.
+    found = corpus.diagnostics
     found += [d for d in run_checks(graph, settings) if d.path in wanted]
     kept = Policy.from_settings(settings).apply(found, {doc.path: doc for doc in documents})
     return sorted(kept, key=Diagnostic.sort_key)
