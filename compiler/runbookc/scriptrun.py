@@ -35,8 +35,9 @@ def gather(targets: list[str], settings: Settings) -> Gathered:
     files = discover(targets or [str(settings.source_dir)], Path.cwd())
     corpus = compile_corpus(files, settings)
     documents = corpus.documents
-    scripts, found = plan_corpus(documents, settings)
-    found += _shared_doc_ids(documents)
+    # compile_document already ran the static checks (corpus.diagnostics holds them)
+    scripts, _ = plan_corpus(documents, settings)
+    found = _shared_doc_ids(documents)
     role = script_settings(settings).role
     symptoms = {d.doc_id: [text for text, _, _ in symptom_lines(d, role)] for d in documents}
     return Gathered(corpus, scripts, corpus.diagnostics + found, symptoms)
