@@ -39,8 +39,18 @@ def test_runbookc_test_on_the_shipped_corpus(cli, in_root) -> None:
     result = cli("test", "runbooks", "--format", "json")
     assert result.code == 0, result.out
     found = {(d["code"], d["path"], d["line"]) for d in result.json()["diagnostics"]}
-    assert {code for code, _, _ in found} == {"RB404", "RB415"}
-    assert ("RB415", "runbooks/ops/rollback_plan_ai_slot_build_pipeline.md", 47) in found
+    assert found == {
+        ("RB404", "runbooks/ops/ai_slot_build_runbook.md", 70),
+        ("RB404", "runbooks/ops/ai_slot_build_runbook.md", 112),
+    }
+
+
+def test_a_block_that_writes_outside_its_directory_is_not_sandboxed(cli, tmp_path) -> None:
+    path = _doc(tmp_path, 'ns="x"\nkubectl -n "$ns" get deploy -o yaml > "/tmp/snap.yaml"\n')
+    fence = path.read_text("utf-8").split("\n").index("```bash") + 1
+    result = cli("test", str(path), "--format", "json")
+    found = [(d["code"], d["line"]) for d in result.json()["diagnostics"]]
+    assert ("RB415", fence + 2) in found  # the line of the command that writes
 
 
 def _doc(tmp_path: Path, block: str) -> Path:
