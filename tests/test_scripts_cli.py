@@ -101,3 +101,14 @@ def test_generated_code_is_clean_for_every_case(case, tmp_path) -> None:
     scripts, _ = plan_scripts(document, SETTINGS)
     found = check_scripts(scripts, tmp_path)
     assert [d for d in found if d.code == "RB410" or "(in generated code)" in d.message] == []
+
+
+@pytest.mark.parametrize(
+    ("command", "value", "floor"),
+    [("test", "0", 1), ("test", "-3", 1), ("test", "two", 1), ("lint", "-3", 0)],
+)
+def test_a_bad_job_count_is_a_usage_error(cli, in_root, command, value, floor) -> None:
+    result = cli(command, "--jobs", value)
+    assert result.code == 2
+    assert f"argument --jobs/-j: expected a whole number >= {floor}, got '{value}'" in result.err
+    assert "Traceback" not in result.err and result.out == ""

@@ -7,6 +7,25 @@ import argparse
 from runbookc.names import FORMATS
 
 
+def _whole_number(text: str, minimum: int) -> int:
+    """An argparse type: a refusal here is a usage error (exit 2) naming the option."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = None
+    if value is None or value < minimum:
+        raise argparse.ArgumentTypeError(f"expected a whole number >= {minimum}, got {text!r}")
+    return value
+
+
+def positive_int(text: str) -> int:
+    return _whole_number(text, 1)
+
+
+def non_negative_int(text: str) -> int:
+    return _whole_number(text, 0)
+
+
 def add_paths_argument(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "paths",
@@ -20,10 +39,10 @@ def add_compile_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--jobs",
         "-j",
-        type=int,
+        type=non_negative_int,
         default=0,
         metavar="N",
-        help="worker processes (default: one per CPU when the corpus is big enough)",
+        help="worker processes (default, or 0: one per CPU when the corpus is big enough)",
     )
     parser.add_argument(
         "--no-cache",

@@ -10,13 +10,18 @@ from __future__ import annotations
 
 import argparse
 
-from runbookc.commands.options import add_paths_argument, add_report_options
+from runbookc.commands.options import add_paths_argument, add_report_options, positive_int
 
 
 def register(parser: argparse.ArgumentParser) -> None:
     add_paths_argument(parser)
     parser.add_argument(
-        "--jobs", type=int, default=None, metavar="N", help="parallel runs (default: CPUs)"
+        "--jobs",
+        "-j",
+        type=positive_int,
+        default=None,
+        metavar="N",
+        help="parallel runs (default: one per CPU)",
     )
     add_report_options(parser)
 
