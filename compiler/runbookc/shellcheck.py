@@ -52,9 +52,12 @@ def check_scripts(scripts: list[Script], folder: Path, jobs: int | None = None) 
     size = max(1, min(_BATCH, -(-len(files) // workers)))
     batches = [list(files)[i : i + size] for i in range(0, len(files), size)]
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        syntax = pool.map(lambda p: _bash_n(p, files[p]), files)
-        checked = pool.map(lambda b: list(_shellcheck(binary, b, files)), batches if binary else [])
-        for result in (*syntax, *checked):
+        syntax = dict(zip(files, pool.map(lambda p: _bash_n(p, files[p]), files), strict=True))
+        broken = {path for path, errors in syntax.items() if errors}
+        checked = pool.map(
+            lambda b: list(_shellcheck(binary, b, files, broken)), batches if binary else []
+        )
+        for result in (*syntax.values(), *checked):
             found += result
     return found
 
@@ -96,7 +99,11 @@ def _syntax_error(argv: list[str]) -> tuple[int, str] | None:
     return 0, (done.stderr.strip().splitlines() or [f"exit status {done.returncode}"])[-1]
 
 
-def _shellcheck(binary: str, paths: list[str], files: dict[str, Script]) -> Iterator[Diagnostic]:
+def _shellcheck(
+    binary: str, paths: list[str], files: dict[str, Script], broken: set[str]
+) -> Iterator[Diagnostic]:
+    """ShellCheck's findings; in a script that fails `bash -n` (`broken`), those in the
+    generated code are echoes of the block's syntax error, which RB410 reports already."""
     done = subprocess.run(
         [binary, "--shell=bash", "--format=json1", *paths],
         capture_output=True,
@@ -111,6 +118,8 @@ def _shellcheck(binary: str, paths: list[str], files: dict[str, Script]) -> Iter
     for comment in comments:
         script = files[comment["file"]]
         number = int(comment["line"])
+        if comment["file"] in broken and not _from_block(script, number):
+            continue
         mapped = _file_line(script, number)
         generated = "" if _from_block(script, number) else " (in generated code)"
         yield SHELLCHECK(
