@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from runbookc.config import Settings
-from runbookc.corpus import Corpus, compile_corpus, discover
+from runbookc.corpus import Corpus, compile_corpus, discover_targets
 from runbookc.diagnostics import Diagnostic, Severity
 from runbookc.extract import Script, plan_corpus, symptom_lines
 from runbookc.model import Document
@@ -32,7 +32,7 @@ class Gathered:
 
 
 def gather(targets: list[str], settings: Settings) -> Gathered:
-    files = discover(targets or [str(settings.source_dir)], Path.cwd())
+    files = discover_targets(targets, settings.source_dir, Path.cwd())
     corpus = compile_corpus(files, settings)
     documents = corpus.documents
     scripts, found = plan_corpus(documents, settings)
