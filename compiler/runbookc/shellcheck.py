@@ -73,7 +73,9 @@ def _bash_n(path: str, script: Script) -> list[Diagnostic]:
     number, message = error
     line, hint = _file_line(script, number), None
     if not _from_block(script, number):
-        alone = _syntax_error([bash, "-n", "-c", script.content])
+        block = Path(path).with_suffix(".block")  # a file: an argument has a size limit
+        block.write_bytes(script.content.encode("utf-8"))
+        alone = _syntax_error([bash, "-n", str(block)])
         if alone is None:
             message += " (in generated code)"
         else:
