@@ -94,7 +94,7 @@ def display_path(path: Path, cwd: Path) -> str:
     by its own name (not its target's), so a broken link names the file the user has."""
     for file, base in (
         (Path(os.path.abspath(path)), cwd.resolve()),
-        (path.resolve(), cwd.resolve()),
+        (Path(os.path.realpath(path)), cwd.resolve()),
     ):
         try:
             return file.relative_to(base).as_posix()
@@ -144,13 +144,28 @@ def discover(targets: list[str], cwd: Path) -> list[tuple[Path, str]]:
     return sorted(((Path(p), d) for p, d in found.values()), key=lambda item: item[1])
 
 
+def discover_targets(targets: list[str], source_dir: Path, cwd: Path) -> list[tuple[Path, str]]:
+    """`discover` for a command's PATH arguments (default: the source dir). Finding no
+    document at all is a usage error: a CI job pointed at the wrong folder must not pass."""
+    files = discover(targets or [str(source_dir)], cwd)
+    if not files:
+        where = ", ".join(targets) if targets else str(source_dir)
+        raise UsageError(f"no documents (*.md) found in {where}")
+    return files
+
+
 def _markdown_files(folder: str) -> Iterator[tuple[str, bool]]:
     """(path, is a symlink) of every *.md under `folder`, skipping hidden folders."""
-    with os.scandir(folder) as entries:
-        listed = sorted(entries, key=lambda e: e.name)
+    try:
+        with os.scandir(folder) as entries:
+            listed = sorted(entries, key=lambda e: e.name)
+    except OSError as exc:
+        raise UsageError(f"{folder}: cannot list folder: {exc.strerror or exc}") from exc
     for entry in listed:
-        if entry.is_dir():  # like os.walk: symlinked folders are not followed
-            if not entry.is_symlink() and not entry.name.startswith("."):
+        # Like os.walk, symlinked folders are not followed; a symlink loop is not a folder
+        # either, and loading it reports that it cannot be read.
+        if entry.is_dir(follow_symlinks=False):
+            if not entry.name.startswith("."):
                 yield from _markdown_files(entry.path)
         elif entry.name.endswith(".md"):
             yield entry.path, entry.is_symlink()

@@ -147,7 +147,7 @@ def load_bytes(data: bytes, display: str) -> tuple[Document | None, list[Diagnos
     document = Document(
         path=display, text=text, front=front, body=body, body_line=split.close_line + 1
     )
-    return document, diags
+    return document, [*diags, *yaml_diags]
 
 
 @dataclass(frozen=True)
@@ -229,9 +229,12 @@ def _parse_front_matter(split: _Split, display: str) -> tuple[FrontMatter | None
         ]
     builder = _Builder(split, display)
     data = builder.value(node, ())
-    if builder.diags:
+    # A duplicate key keeps its first value, so the rest of the file is still validated and
+    # every problem is reported at once; any other problem leaves no trustworthy value.
+    if any(d.code != DUPLICATE_KEY.code for d in builder.diags):
         return None, builder.diags
-    return FrontMatter(data, builder.key_lines, start_line=1, end_line=split.close_line), []
+    front = FrontMatter(data, builder.key_lines, start_line=1, end_line=split.close_line)
+    return front, builder.diags
 
 
 def _syntax_error(exc: yaml.MarkedYAMLError, split: _Split, display: str) -> Diagnostic:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from runbookc.config import Settings
-from runbookc.corpus import Corpus, compile_corpus, discover
+from runbookc.corpus import Corpus, compile_corpus, discover, discover_targets
 from runbookc.diagnostics import Diagnostic, Severity
 from runbookc.report import Summary, render
 
@@ -40,7 +40,7 @@ def lint(
 
     Policy.from_settings(settings)  # a bad setting is a usage error before any work
     cwd = Path.cwd()
-    files = discover(targets or [str(settings.source_dir)], cwd)
+    files = discover_targets(targets, settings.source_dir, cwd)
     options = {"jobs": jobs, "use_cache": use_cache}
     corpus = compile_corpus(files, settings, **options)
     # Without targets the corpus is the whole source dir: there is no context to add.

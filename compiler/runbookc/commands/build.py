@@ -16,7 +16,7 @@ OUTPUTS = ("docs", "site", "scripts")
 
 
 def register(parser: argparse.ArgumentParser) -> None:
-    from runbookc.commands.lint import add_report_options
+    from runbookc.commands.options import add_report_options
 
     add_report_options(parser)
     parser.add_argument(

@@ -10,40 +10,17 @@ from __future__ import annotations
 import argparse
 import sys
 
-from runbookc.names import FORMATS
+from runbookc.commands.options import (
+    add_compile_options,
+    add_paths_argument,
+    add_report_options,
+)
 
 
 def register(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "paths",
-        nargs="*",
-        metavar="PATH",
-        help="files or folders (default: the configured source dir)",
-    )
+    add_paths_argument(parser)
     add_report_options(parser)
     add_compile_options(parser)
-
-
-def add_compile_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--jobs",
-        "-j",
-        type=int,
-        default=0,
-        metavar="N",
-        help="worker processes (default: one per CPU when the corpus is big enough)",
-    )
-    parser.add_argument(
-        "--no-cache",
-        dest="use_cache",
-        action="store_false",
-        help="neither read nor write the cache of per-document results",
-    )
-
-
-def add_report_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--format", choices=FORMATS, default="text", help="report format")
-    parser.add_argument("--strict", action="store_true", help="treat warnings as errors")
 
 
 def run(args: argparse.Namespace) -> int:
