@@ -32,7 +32,12 @@ def test_build_writes_docs_site_and_scripts(built_site: Path) -> None:
     assert copied and all(
         (built_site / "site" / p.relative_to(built_site / "docs")).is_file() for p in copied
     )
-    assert sorted(p.name for p in built_site.iterdir()) == ["docs", "scripts", "site"]
+    assert sorted(p.name for p in built_site.iterdir()) == [
+        ".render-state.json",
+        "docs",
+        "scripts",
+        "site",
+    ]
 
 
 def _links(page: str, text: str) -> set[str]:

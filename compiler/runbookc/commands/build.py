@@ -12,7 +12,7 @@ import argparse
 import sys
 import time
 
-OUTPUTS = ("docs", "site", "scripts")
+OUTPUTS = ("docs", "site", "scripts", ".render-state.json")
 
 
 def register(parser: argparse.ArgumentParser) -> None:
@@ -58,7 +58,8 @@ def run(args: argparse.Namespace) -> int:
         print(f"runbookc: build failed (the previous output is kept):\n{exc}", file=sys.stderr)
         return 1
     print(
-        f"built {counts['documents']} documents: {counts['pages']} pages, "
+        f"built {counts['documents']} documents: {counts['pages']} pages "
+        f"({counts['rendered']} rendered), "
         f"{counts['scripts']} scripts -> {out / 'site'} in {timings.text()}",
         file=sys.stderr,
     )
