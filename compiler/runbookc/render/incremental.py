@@ -5,7 +5,7 @@ source, the documents it links to and those linking to it (titles, ids, alert en
 both sides of an edge), its lint findings and scripts, and the corpus-wide map of doc ids
 and alert ids to pages (a code span naming any id becomes a link). The generated pages
 (home, indexes) read the whole corpus; the rule pages read the rules. All of them read the
-settings and the renderer itself (its modules, templates and the compiler version).
+settings and the compiler itself (its version and every file of the package).
 
 The digests are kept in the output dir next to docs/ (`STATE`, swapped in with it). On the
 next build, a page whose digest is unchanged and whose previous file is still the one the
@@ -22,10 +22,9 @@ import shutil
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 from pathlib import Path
 
-from runbookc import __version__
+import runbookc
 from runbookc.model import Document
 from runbookc.render.context import Site
 from runbookc.render.docs_dir import write_page
@@ -46,14 +45,15 @@ def _hash(*parts: str | bytes) -> str:
 
 
 @cache
-def renderer_digest() -> str:
-    """The compiler version, the render modules and the page templates."""
-    package = resources.files("runbookc")
-    files = [*(package / "render").iterdir(), *(package / "templates" / "site").iterdir()]
-    parts = [__version__]
-    for entry in sorted(files, key=lambda f: f.name):
-        if entry.is_file() and entry.name.endswith((".py", ".j2")):
-            parts += [entry.name, entry.read_bytes()]
+def compiler_digest() -> str:
+    """The compiler version and every file of the package (modules, templates, schemas,
+    rule docs): a page's text may depend on any of them, and a development checkout
+    changes them without a new version number."""
+    package = Path(runbookc.__file__).parent
+    parts = [runbookc.__version__]
+    for path in sorted(package.rglob("*")):
+        if path.is_file() and path.suffix in (".py", ".j2", ".json", ".md", ".sh"):
+            parts += [path.relative_to(package).as_posix(), path.read_bytes()]
     return _hash(*parts)
 
 
@@ -66,14 +66,14 @@ def _doc_digest(site: Site, doc: Document) -> str:
 
 def page_digests(site: Site) -> dict[str, str]:
     """Page path -> digest of everything its text is rendered from."""
-    base = _hash(renderer_digest(), site.settings.fingerprint(), site.settings.language)
+    base = _hash(compiler_digest(), site.settings.fingerprint(), site.settings.language)
     own = {doc.path: _doc_digest(site, doc) for doc in site.documents}
     ids = [f"{d.doc_id}\0{site.page(d)}" for d in site.documents]
     homes = {a: site.graph.alert_doc(a) for a in site.graph.alert_ids()}
     alerts = [f"{a}\0{site.page(d)}" for a, d in homes.items() if d is not None]
     index = _hash(*ids, "\0", *alerts)
-    corpus = _hash(base, index, site.home_text, *own.values())
     rules = _hash(base, *(f"{r.code}\0{r.name}\0{r.severity}\0{r.summary}" for r in site.rules))
+    corpus = _hash(rules, index, site.home_text, *own.values())
     digests = {HOME: corpus, TAGS: base, RULES: rules, **dict.fromkeys(INDEXES.values(), corpus)}
     for rule in site.rules:
         digests[rule_page(rule.code)] = _hash(rules, rule.code, rule.docs())
