@@ -41,3 +41,10 @@ def test_module_entry_point_prints_version() -> None:
         env=subprocess_env(),
     )
     assert done.stdout.startswith("runbookc ")
+
+
+def test_a_folder_without_documents_is_a_usage_error(cli, in_root, tmp_path) -> None:
+    """A CI job pointed at the wrong folder must fail, not pass on zero documents."""
+    result = cli("lint", str(tmp_path))
+    assert result.code == 2
+    assert f"no documents (*.md) found in {tmp_path}" in result.err

@@ -197,8 +197,10 @@ def test_lone_cr_and_unicode_line_separators_do_not_shift_lines() -> None:
     # PyYAML counts U+2028 and NEL as line breaks; the file's lines do not.
     source = "---\rdoc_id: RB-TEST-LINES-0001\ntitle: 'a\u2028b'\ntitle: again\n---\n"
     document, diags = load_bytes(source.encode("utf-8"), "x.md")
-    assert document is None
     assert [(d.code, d.line) for d in diags] == [("RB008", 4)]
+    # The duplicate keeps its first value, so the document is still validated.
+    assert document is not None and document.front.data["title"] == "a\u2028b"
+    assert document.front.key_lines[("title",)] == 3
 
 
 def test_unterminated_front_matter_in_a_long_file_is_still_unterminated() -> None:
@@ -213,3 +215,26 @@ def test_front_matter_over_its_line_limit() -> None:
     assert [(d.code, d.line) for d in diags] == [("RB011", 1)]
     _, diags = load_bytes(f"---\n{keys.split(chr(10), 1)[1]}---\n".encode(), "x.md")
     assert [d.code for d in diags] == []
+
+
+def test_duplicate_key_does_not_hide_the_schema_findings(tmp_path, cli) -> None:
+    doc = tmp_path / "dup.md"
+    doc.write_text(
+        "---\ndoc_id: RB-TEST-DUP-0001\ntype: runbook\ntitle: a\ntitle: b\nstatus: active\n"
+        "owner_role: SRE\ncreated_at: 2026-02-20\nupdated_at: 2026-01-01\n---\n# T\n",
+        encoding="utf-8",
+    )
+    code, report = _lint(cli, doc)
+    assert code == 1
+    assert _codes(report) == [("RB103", 1), ("RB008", 5), ("RB105", 9)]
+
+
+def test_symlink_loop_is_a_diagnostic(tmp_path, cli) -> None:
+    (tmp_path / "loop.md").symlink_to(tmp_path / "loop.md")
+    (tmp_path / "plan.md").write_text(VALID, encoding="utf-8")
+    code, report = _lint(cli, tmp_path)
+    assert code == 1
+    assert report["summary"]["documents"] == 2
+    loop = [d for d in report["diagnostics"] if d["path"].endswith("loop.md")]
+    assert [(d["code"], d["line"]) for d in loop] == [("RB012", None)]
+    assert "symbolic links" in loop[0]["message"]

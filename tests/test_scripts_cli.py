@@ -75,14 +75,30 @@ def test_shellcheck_findings_point_at_the_runbook_line(tmp_path) -> None:
     assert "(in generated code)" not in found[0].message
 
 
-def test_bash_syntax_errors_point_at_the_runbook(tmp_path) -> None:
-    path = _doc(tmp_path, "kubectl get pods\ncase x in\n")
+@pytest.mark.parametrize(
+    ("block", "offset", "message"),
+    [
+        ("kubectl get pods\nfi fi\n", 2, "syntax error near unexpected token `fi'"),
+        ("kubectl get pods\ncase x in\n", 2, "syntax error: unexpected end of file"),
+        ('kubectl get pods\necho "open\nkubectl get jobs\n', 2, "looking for matching `\"'"),
+        ("if true; then\n  kubectl get pods\n", 2, "syntax error: unexpected end of file"),
+    ],
+    ids=["stray-fi", "open-case", "open-quote", "open-if"],
+)
+def test_one_bash_syntax_error_is_one_diagnostic_at_its_runbook_line(
+    tmp_path, block, offset, message
+) -> None:
+    """bash -n prints two or three lines for one error, and an error the block leaves open
+    surfaces in the generated code after it: still one diagnostic, on a line of the block."""
+    path = _doc(tmp_path, block)
+    fence = path.read_text("utf-8").split("\n").index("```bash") + 1
     document = compile_document(path, "rb.md", SETTINGS).document
     scripts, diagnostics = plan_scripts(document, SETTINGS)
     assert [d.code for d in diagnostics] == ["RB408"]  # bashlex cannot read it either
-    found = check_scripts(scripts, tmp_path / "out")
-    assert "RB410" in {d.code for d in found}
-    assert all(d.path == "rb.md" for d in found)
+    found = [d for d in check_scripts(scripts, tmp_path / "out") if d.code == "RB410"]
+    assert [(d.path, d.line) for d in found] == [("rb.md", fence + offset)]
+    assert message in found[0].message
+    assert "(in generated code)" not in found[0].message
 
 
 def test_lint_reports_the_static_script_findings_in_every_format(cli, in_root) -> None:
@@ -101,3 +117,14 @@ def test_generated_code_is_clean_for_every_case(case, tmp_path) -> None:
     scripts, _ = plan_scripts(document, SETTINGS)
     found = check_scripts(scripts, tmp_path)
     assert [d for d in found if d.code == "RB410" or "(in generated code)" in d.message] == []
+
+
+@pytest.mark.parametrize(
+    ("command", "value", "floor"),
+    [("test", "0", 1), ("test", "-3", 1), ("test", "two", 1), ("lint", "-3", 0)],
+)
+def test_a_bad_job_count_is_a_usage_error(cli, in_root, command, value, floor) -> None:
+    result = cli(command, "--jobs", value)
+    assert result.code == 2
+    assert f"argument --jobs/-j: expected a whole number >= {floor}, got '{value}'" in result.err
+    assert "Traceback" not in result.err and result.out == ""

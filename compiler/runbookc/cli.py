@@ -4,10 +4,15 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
-from typing import NoReturn
 
 from runbookc import __version__
+
+# typing costs a tenth of `runbookc --version`; type checkers still see the import.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import NoReturn
 
 # Each command is a module runbookc.commands.<name> with `register(parser)` and
 # `run(args) -> int`; the modules import their heavy dependencies inside `run`.
@@ -16,7 +21,33 @@ COMMANDS = ("lint", "approve", "rules", "schema", "extract", "test", "build", "s
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
 
+class _Version(argparse.Action):
+    """Print the version without argparse's help formatter (textwrap, shutil, locale)."""
+
+    def __call__(self, parser: argparse.ArgumentParser, *_: object) -> None:
+        sys.stdout.write(f"runbookc {__version__}\n")
+        parser.exit()
+
+
+class _Formatter(argparse.HelpFormatter):
+    """argparse builds a formatter for every add_argument, and the default one imports
+    shutil (with bz2, lzma, fnmatch) to learn the terminal width: a tenth of startup."""
+
+    def __init__(self, prog: str, **kwargs: object) -> None:
+        if kwargs.get("width") is None:
+            try:
+                columns = int(os.environ.get("COLUMNS", "")) or os.get_terminal_size().columns
+            except (ValueError, OSError):
+                columns = 80
+            kwargs["width"] = columns - 2
+        super().__init__(prog, **kwargs)  # type: ignore[arg-type]
+
+
 class _Parser(argparse.ArgumentParser):
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        kwargs.setdefault("formatter_class", _Formatter)
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+
     def error(self, message: str) -> NoReturn:  # argparse exits 2; keep that, with our prefix
         self.print_usage(sys.stderr)
         self.exit(EXIT_USAGE, f"runbookc: error: {message}\n")
@@ -27,7 +58,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="runbookc",
         description="Compile SRE runbooks: lint, extract scripts, test them, render the site.",
     )
-    parser.add_argument("--version", action="version", version=f"runbookc {__version__}")
+    parser.add_argument("--version", action=_Version, nargs=0, help="print the version and exit")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     sub.required = True
     for name in COMMANDS:
@@ -46,8 +77,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def run(argv: list[str] | None = None) -> int:
-    from runbookc.config import ConfigError
-    from runbookc.corpus import UsageError
+    from runbookc.errors import ConfigError, UsageError
 
     try:
         args = build_parser().parse_args(argv)

@@ -11,9 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-
-class ConfigError(Exception):
-    """A settings problem: reported as a usage error (exit 2), never a traceback."""
+from runbookc.errors import ConfigError as ConfigError
 
 
 @dataclass(frozen=True)

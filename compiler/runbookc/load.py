@@ -63,6 +63,18 @@ _Loader.yaml_implicit_resolvers = {
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
 
+# libyaml scans and parses front matter about 20x faster than PyYAML's pure-Python parser,
+# with the same events, nodes and marks (character indexes). Its error messages are worded
+# differently, so front matter it rejects is parsed again with _Loader: the diagnostics are
+# PyYAML's whichever parser is installed.
+_FastLoader: type = _Loader
+if getattr(yaml, "__with_libyaml__", False):
+
+    class _CLoader(yaml.CSafeLoader):  # type: ignore[name-defined,misc]
+        yaml_implicit_resolvers = _Loader.yaml_implicit_resolvers
+
+    _FastLoader = _CLoader
+
 
 def load_file(path: Path, display: str) -> tuple[Document | None, list[Diagnostic]]:
     """Read and load one file; never raises for bad input."""
@@ -135,7 +147,7 @@ def load_bytes(data: bytes, display: str) -> tuple[Document | None, list[Diagnos
     document = Document(
         path=display, text=text, front=front, body=body, body_line=split.close_line + 1
     )
-    return document, diags
+    return document, [*diags, *yaml_diags]
 
 
 @dataclass(frozen=True)
@@ -181,10 +193,16 @@ def _split(lines: list[str], display: str) -> _Split | Diagnostic:
 
 def _parse_front_matter(split: _Split, display: str) -> tuple[FrontMatter | None, list[Diagnostic]]:
     try:
-        problems = _screen_events(split, display)
+        try:
+            problems = _screen_events(split, display, _FastLoader)
+            node = None if problems else yaml.compose(split.source, Loader=_FastLoader)
+        except yaml.YAMLError:
+            if _FastLoader is _Loader:
+                raise
+            problems = _screen_events(split, display, _Loader)
+            node = None if problems else yaml.compose(split.source, Loader=_Loader)
         if problems:
             return None, problems
-        node = yaml.compose(split.source, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
         return None, [_syntax_error(exc, split, display)]
     except yaml.reader.ReaderError as exc:
@@ -211,9 +229,12 @@ def _parse_front_matter(split: _Split, display: str) -> tuple[FrontMatter | None
         ]
     builder = _Builder(split, display)
     data = builder.value(node, ())
-    if builder.diags:
+    # A duplicate key keeps its first value, so the rest of the file is still validated and
+    # every problem is reported at once; any other problem leaves no trustworthy value.
+    if any(d.code != DUPLICATE_KEY.code for d in builder.diags):
         return None, builder.diags
-    return FrontMatter(data, builder.key_lines, start_line=1, end_line=split.close_line), []
+    front = FrontMatter(data, builder.key_lines, start_line=1, end_line=split.close_line)
+    return front, builder.diags
 
 
 def _syntax_error(exc: yaml.MarkedYAMLError, split: _Split, display: str) -> Diagnostic:
@@ -230,13 +251,13 @@ def _syntax_error(exc: yaml.MarkedYAMLError, split: _Split, display: str) -> Dia
     return YAML_SYNTAX(display, line, message, column=column)
 
 
-def _screen_events(split: _Split, display: str) -> list[Diagnostic]:
+def _screen_events(split: _Split, display: str, loader: type) -> list[Diagnostic]:
     """Reject anchors, aliases, foreign tags and deep nesting from the event stream, before
     any node is composed: an alias bomb is a few events here and is never expanded."""
     diags: list[Diagnostic] = []
     aliases: dict[str, tuple[yaml.Event, int]] = {}  # anchor -> (first alias, uses)
     depth = 0
-    for event in yaml.parse(split.source, Loader=_Loader):
+    for event in yaml.parse(split.source, Loader=loader):
         line, column = split.position(event.start_mark.index)
         if isinstance(event, yaml.AliasEvent):
             first, uses = aliases.get(event.anchor, (event, 0))

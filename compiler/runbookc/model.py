@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-KeyPath = tuple[str | int, ...]
+from runbookc.names import DOC_TYPES as DOC_TYPES
 
-DOC_TYPES = ("runbook", "alert", "slo", "rollback_plan")
+KeyPath = tuple[str | int, ...]
 
 
 @dataclass(frozen=True)

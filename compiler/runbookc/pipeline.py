@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from runbookc.config import Settings
-from runbookc.corpus import Corpus, compile_corpus, discover
+from runbookc.corpus import Corpus, compile_corpus, discover, discover_targets
 from runbookc.diagnostics import Diagnostic, Severity
 from runbookc.report import Summary, render
 
@@ -19,13 +19,20 @@ class LintResult:
 
     @property
     def summary(self) -> Summary:
-        return Summary.of(len(self.corpus.results), self.diagnostics)
+        return Summary.of(self.corpus.size, self.diagnostics)
 
     def report(self, fmt: str) -> str:
         return render(fmt, self.diagnostics, self.summary)
 
 
-def lint(targets: list[str], settings: Settings, *, strict: bool = False) -> LintResult:
+def lint(
+    targets: list[str],
+    settings: Settings,
+    *,
+    strict: bool = False,
+    jobs: int = 0,
+    use_cache: bool = True,
+) -> LintResult:
     """Lint `targets` (default: the source dir). When they are some files of the source
     dir (a pre-commit hook passes the changed ones), the rest of it is compiled too, so
     references resolve against the whole corpus; findings are reported for the targets."""
@@ -33,10 +40,14 @@ def lint(targets: list[str], settings: Settings, *, strict: bool = False) -> Lin
 
     Policy.from_settings(settings)  # a bad setting is a usage error before any work
     cwd = Path.cwd()
-    files = discover(targets or [str(settings.source_dir)], cwd)
-    corpus = compile_corpus(files, settings)
-    context = compile_corpus(_context(files, settings, cwd), settings)
-    diagnostics = collect(corpus, settings, context)
+    files = discover_targets(targets, settings.source_dir, cwd)
+    options = {"jobs": jobs, "use_cache": use_cache}
+    corpus = compile_corpus(files, settings, **options)
+    # Without targets the corpus is the whole source dir: there is no context to add.
+    context = compile_corpus(_context(files, settings, cwd) if targets else [], settings, **options)
+    # With nothing changed, the findings come from the cache and no document is even
+    # unpickled; `collect` must therefore depend on the documents and settings only.
+    diagnostics = corpus.memoized("lint", lambda: collect(corpus, settings, context), context)
     if strict:
         diagnostics = [
             d.with_severity(Severity.ERROR) if d.severity is Severity.WARNING else d

@@ -388,5 +388,5 @@ def run_sandbox(
                 found += check(script, result, wanted[scenario])
         return found
 
-    with ThreadPoolExecutor(max_workers=jobs) as pool:
+    with ThreadPoolExecutor(max_workers=jobs or None) as pool:  # 0 or None: one per CPU
         return [d for found in pool.map(one, scripts) for d in found]

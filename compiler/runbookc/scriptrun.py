@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from runbookc.config import Settings
-from runbookc.corpus import Corpus, compile_corpus, discover
+from runbookc.corpus import Corpus, compile_corpus, discover_targets
 from runbookc.diagnostics import Diagnostic, Severity
 from runbookc.extract import Script, plan_corpus, symptom_lines
 from runbookc.model import Document
@@ -32,7 +32,7 @@ class Gathered:
 
 
 def gather(targets: list[str], settings: Settings) -> Gathered:
-    files = discover(targets or [str(settings.source_dir)], Path.cwd())
+    files = discover_targets(targets, settings.source_dir, Path.cwd())
     corpus = compile_corpus(files, settings)
     documents = corpus.documents
     scripts, found = plan_corpus(documents, settings)
@@ -60,6 +60,35 @@ def _shared_doc_ids(documents: list[Document]) -> list[Diagnostic]:
     return found
 
 
+def findings(gathered: Gathered, settings: Settings, jobs: int | None = None) -> list[Diagnostic]:
+    """What `runbookc test` finds: the gathered findings plus those of bash -n, ShellCheck
+    and the sandbox runs (before the policy)."""
+    import tempfile
+
+    from runbookc.sandbox import run_sandbox
+    from runbookc.shellcheck import check_scripts
+
+    with tempfile.TemporaryDirectory(prefix="runbookc-test-") as tmp:
+        found = check_scripts(gathered.scripts, Path(tmp), jobs)
+    found += run_sandbox(gathered.scripts, script_settings(settings), gathered.symptoms, jobs)
+    return gathered.diagnostics + found
+
+
+def kept(
+    gathered: Gathered, diagnostics: list[Diagnostic], settings: Settings, strict: bool
+) -> list[Diagnostic]:
+    """`diagnostics` with lint's policy (ignores, severities, suppressions) applied, sorted."""
+    from runbookc.policy import Policy
+
+    documents = {doc.path: doc for doc in gathered.corpus.documents}
+    found = Policy.from_settings(settings).apply(diagnostics, documents)
+    if strict:
+        found = [
+            d.with_severity(Severity.ERROR) if d.severity is Severity.WARNING else d for d in found
+        ]
+    return sorted(found, key=Diagnostic.sort_key)
+
+
 def report(
     gathered: Gathered,
     diagnostics: list[Diagnostic],
@@ -67,16 +96,8 @@ def report(
     fmt: str,
     strict: bool,
 ) -> bool:
-    """Print the report, with lint's policy (ignores, severities, suppressions) applied;
-    whether it has errors."""
-    from runbookc.policy import Policy
-
-    documents = {doc.path: doc for doc in gathered.corpus.documents}
-    kept = Policy.from_settings(settings).apply(diagnostics, documents)
-    if strict:
-        kept = [
-            d.with_severity(Severity.ERROR) if d.severity is Severity.WARNING else d for d in kept
-        ]
-    summary = Summary.of(len(gathered.corpus.results), kept)
-    sys.stdout.write(render(fmt, kept, summary))
+    """Print the report of the kept diagnostics; whether it has errors."""
+    found = kept(gathered, diagnostics, settings, strict)
+    summary = Summary.of(len(gathered.corpus.results), found)
+    sys.stdout.write(render(fmt, found, summary))
     return summary.errors > 0

@@ -52,34 +52,60 @@ def check_scripts(scripts: list[Script], folder: Path, jobs: int | None = None) 
     size = max(1, min(_BATCH, -(-len(files) // workers)))
     batches = [list(files)[i : i + size] for i in range(0, len(files), size)]
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        syntax = pool.map(lambda p: _bash_n(p, files[p]), files)
-        checked = pool.map(lambda b: list(_shellcheck(binary, b, files)), batches if binary else [])
-        for result in (*syntax, *checked):
+        syntax = dict(zip(files, pool.map(lambda p: _bash_n(p, files[p]), files), strict=True))
+        broken = {path for path, errors in syntax.items() if errors}
+        checked = pool.map(
+            lambda b: list(_shellcheck(binary, b, files, broken)), batches if binary else []
+        )
+        for result in (*syntax.values(), *checked):
             found += result
     return found
 
 
 def _bash_n(path: str, script: Script) -> list[Diagnostic]:
+    """One diagnostic per script: bash -n stops at the first syntax error. An error that bash
+    meets in the generated code after the block means the block left a construct open (a
+    quote, `case`, `if`, `$(`); checking the block alone finds the line in the block."""
     bash = shutil.which("bash") or "bash"
-    done = subprocess.run([bash, "-n", path], capture_output=True, text=True, check=False)
-    if done.returncode == 0:
+    error = _syntax_error([bash, "-n", path])
+    if error is None:
         return []
-    found = []
-    for line in done.stderr.splitlines():
-        match = re.search(r"line (\d+): (.*)", line)
-        number = int(match.group(1)) if match else 0
-        message = match.group(2) if match else line
-        found.append(
-            BASH_SYNTAX(
-                script.path,
-                _file_line(script, number),
-                f"bash -n {script.doc_id}/{script.file_name}: {message}",
-            )
-        )
-    return found
+    number, message = error
+    line, hint = _file_line(script, number), None
+    if not _from_block(script, number):
+        block = Path(path).with_suffix(".block")  # a file: an argument has a size limit
+        block.write_bytes(script.content.encode("utf-8"))
+        alone = _syntax_error([bash, "-n", str(block)])
+        if alone is None:
+            message += " (in generated code)"
+        else:
+            number, message = alone
+            line = script.file_line(max(1, min(number, len(script.lines))) - 1)
+            hint = "the block ends inside an unfinished construct; close it in the block"
+    name = f"{script.doc_id}/{script.file_name}"
+    return [BASH_SYNTAX(script.path, line, f"bash -n {name}: {message}", hint=hint)]
 
 
-def _shellcheck(binary: str, paths: list[str], files: dict[str, Script]) -> Iterator[Diagnostic]:
+def _syntax_error(argv: list[str]) -> tuple[int, str] | None:
+    """The line and message of the error `bash -n` reports (None: it parses). bash spends
+    up to three stderr lines on one error: the message, then the offending text or a
+    redundant 'unexpected end of file'; warnings (an unterminated here-document, which
+    ShellCheck reports) come first. The first message that is not a warning is the error."""
+    done = subprocess.run(argv, capture_output=True, text=True, check=False)
+    if done.returncode == 0:
+        return None
+    for text in done.stderr.splitlines():
+        match = re.search(r"line (\d+): (.*)", text)
+        if match and not match.group(2).startswith("warning:"):
+            return int(match.group(1)), match.group(2)
+    return 0, (done.stderr.strip().splitlines() or [f"exit status {done.returncode}"])[-1]
+
+
+def _shellcheck(
+    binary: str, paths: list[str], files: dict[str, Script], broken: set[str]
+) -> Iterator[Diagnostic]:
+    """ShellCheck's findings; in a script that fails `bash -n` (`broken`), those in the
+    generated code are echoes of the block's syntax error, which RB410 reports already."""
     done = subprocess.run(
         [binary, "--shell=bash", "--format=json1", *paths],
         capture_output=True,
@@ -94,6 +120,8 @@ def _shellcheck(binary: str, paths: list[str], files: dict[str, Script]) -> Iter
     for comment in comments:
         script = files[comment["file"]]
         number = int(comment["line"])
+        if comment["file"] in broken and not _from_block(script, number):
+            continue
         mapped = _file_line(script, number)
         generated = "" if _from_block(script, number) else " (in generated code)"
         yield SHELLCHECK(

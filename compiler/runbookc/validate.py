@@ -27,7 +27,7 @@ def schema_text(doc_type: str) -> str:
 
 
 @cache
-def _validator(doc_type: str) -> Any:
+def validator_for(doc_type: str) -> Any:
     from jsonschema import Draft202012Validator, FormatChecker
 
     schema = json.loads(schema_text(doc_type))
@@ -61,7 +61,7 @@ def validate(document: Document) -> list[Diagnostic]:
         ]
     diags = [
         diag
-        for error in _validator(doc_type).iter_errors(data)
+        for error in validator_for(doc_type).iter_errors(data)
         for diag in _to_diagnostics(document, error)
     ]
     diags += _check_date_order(document)

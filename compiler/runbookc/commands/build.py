@@ -18,7 +18,7 @@ OUTPUTS = ("docs", "site", "scripts", ".render-state.json")
 
 
 def register(parser: argparse.ArgumentParser) -> None:
-    from runbookc.commands.lint import add_report_options
+    from runbookc.commands.options import add_report_options
 
     add_report_options(parser)
     parser.add_argument(

@@ -11,16 +11,11 @@ from __future__ import annotations
 import argparse
 import sys
 
-from runbookc.commands.lint import add_report_options
+from runbookc.commands.options import add_paths_argument, add_report_options
 
 
 def register(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "paths",
-        nargs="*",
-        metavar="PATH",
-        help="files or folders (default: the configured source dir)",
-    )
+    add_paths_argument(parser)
     parser.add_argument("--output", metavar="DIR", help="output dir (default: build/scripts)")
     add_report_options(parser)
 

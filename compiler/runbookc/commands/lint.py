@@ -1,6 +1,8 @@
-"""Lint documents: front matter, approvals, links, scripts. Writes nothing.
+"""Lint documents: front matter, approvals, links, scripts.
 
-Exit status: 0 without errors, 1 with errors, 2 on a usage problem.
+Writes nothing but its cache of per-document results (under build/cache; never inside the
+source dir); --no-cache writes nothing at all. Exit status: 0 without errors, 1 with
+errors, 2 on a usage problem.
 """
 
 from __future__ import annotations
@@ -8,22 +10,17 @@ from __future__ import annotations
 import argparse
 import sys
 
-from runbookc.report import FORMATS
+from runbookc.commands.options import (
+    add_compile_options,
+    add_paths_argument,
+    add_report_options,
+)
 
 
 def register(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "paths",
-        nargs="*",
-        metavar="PATH",
-        help="files or folders (default: the configured source dir)",
-    )
+    add_paths_argument(parser)
     add_report_options(parser)
-
-
-def add_report_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--format", choices=FORMATS, default="text", help="report format")
-    parser.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    add_compile_options(parser)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -31,6 +28,8 @@ def run(args: argparse.Namespace) -> int:
     from runbookc.pipeline import lint
 
     settings = load_settings(args.config)
-    result = lint(args.paths, settings, strict=args.strict)
+    result = lint(
+        args.paths, settings, strict=args.strict, jobs=args.jobs, use_cache=args.use_cache
+    )
     sys.stdout.write(result.report(args.format))
     return 1 if result.summary.errors else 0

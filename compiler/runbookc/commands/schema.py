@@ -8,7 +8,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from runbookc.model import DOC_TYPES
+from runbookc.names import DOC_TYPES
 
 
 def register(parser: argparse.ArgumentParser) -> None:

@@ -10,36 +10,27 @@ from __future__ import annotations
 
 import argparse
 
-from runbookc.commands.lint import add_report_options
+from runbookc.commands.options import add_paths_argument, add_report_options, positive_int
 
 
 def register(parser: argparse.ArgumentParser) -> None:
+    add_paths_argument(parser)
     parser.add_argument(
-        "paths",
-        nargs="*",
-        metavar="PATH",
-        help="files or folders (default: the configured source dir)",
-    )
-    parser.add_argument(
-        "--jobs", type=int, default=None, metavar="N", help="parallel runs (default: CPUs)"
+        "--jobs",
+        "-j",
+        type=positive_int,
+        default=None,
+        metavar="N",
+        help="parallel runs (default: one per CPU)",
     )
     add_report_options(parser)
 
 
 def run(args: argparse.Namespace) -> int:
-    import tempfile
-    from pathlib import Path
-
     from runbookc.config import load_settings
-    from runbookc.sandbox import run_sandbox
-    from runbookc.scriptconfig import script_settings
-    from runbookc.scriptrun import gather, report
-    from runbookc.shellcheck import check_scripts
+    from runbookc.scriptrun import findings, gather, report
 
     settings = load_settings(args.config)
     gathered = gather(args.paths, settings)
-    with tempfile.TemporaryDirectory(prefix="runbookc-test-") as tmp:
-        found = check_scripts(gathered.scripts, Path(tmp), args.jobs)
-    found += run_sandbox(gathered.scripts, script_settings(settings), gathered.symptoms, args.jobs)
-    failed = report(gathered, gathered.diagnostics + found, settings, args.format, args.strict)
-    return 1 if failed else 0
+    found = findings(gathered, settings, args.jobs)
+    return 1 if report(gathered, found, settings, args.format, args.strict) else 0

@@ -7,8 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from runbookc.diagnostics import Diagnostic, Severity
-
-FORMATS = ("text", "json", "github", "sarif")
+from runbookc.names import FORMATS as FORMATS
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,423 @@
+"""The benchmark: one run, one Markdown table of raw figures and the issue's ratios.
+
+    python bench/run.py                      # 10,000 documents, 3 runs each
+    python bench/run.py --quick              # 300 documents, 1 run (the pytest smoke test)
+    python bench/run.py --docs 1000 --runs 5 --only floor,cold,noop --dir /tmp/corpus
+
+Every figure is the median wall time of `--runs` fresh processes on the same generated
+corpus (bench/generate.py), so ratios within one table are comparable even on a noisy
+machine. Peers (markdownlint-cli2) are installed with npm into bench/.tools on first use;
+without npm, or with --no-install, their rows say so instead of a figure.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parent
+ROOT = BENCH.parent
+TOOLS = BENCH / ".tools"
+sys.path.insert(0, str(BENCH))
+sys.path.insert(0, str(ROOT / "compiler"))
+
+import generate  # noqa: E402
+
+ROWS = (
+    "floor",
+    "cold",
+    "noop",
+    "edit",
+    "memory",
+    "markdownlint",
+    "shellcheck",
+    "build",
+    "version",
+    "crossover",
+)
+MARKDOWNLINT = "markdownlint-cli2@0.17.2"
+
+FLOOR_SCRIPT = """
+import sys
+from pathlib import Path
+import frontmatter
+from markdown_it import MarkdownIt
+md = MarkdownIt("commonmark").enable("table")
+for path in sorted(Path(sys.argv[1]).rglob("*.md")):
+    post = frontmatter.loads(path.read_text(encoding="utf-8"))
+    md.parse(post.content)
+"""
+
+CROSSOVER_SCRIPT = """
+import statistics, sys, time
+from pathlib import Path
+from runbookc.config import load_settings
+from runbookc.corpus import discover
+from runbookc.parallel import compile_many, cpu_count
+settings = load_settings()
+files = discover(["runbooks"], Path.cwd())
+compile_many(files[:2], settings, None, 1)
+for n in (10, 20, 40, 80, 160, 320):
+    if n > len(files):
+        break
+    figures = []
+    for jobs in (1, cpu_count()):
+        samples = []
+        for _ in range(max(3, int(sys.argv[1]))):
+            start = time.perf_counter()
+            compile_many(files[:n], settings, None, jobs)
+            samples.append(time.perf_counter() - start)
+        figures.append(statistics.median(samples) * 1000)
+    print(n, *figures)
+"""
+
+MAXRSS_SCRIPT = """
+import resource, subprocess, sys
+subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, check=False)
+print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+"""
+
+
+@dataclass
+class Row:
+    name: str
+    figure: str
+    baseline: str = ""
+    ratio: str = ""
+    target: str = ""
+    met: str = ""
+
+
+class Bench:
+    def __init__(self, corpus: Path, runs: int, install: bool) -> None:
+        self.corpus = corpus
+        self.runs = runs
+        self.install = install
+        self.env = dict(os.environ, PYTHONPATH=str(ROOT / "compiler"))
+        self.times: dict[str, float] = {}
+        self.last_cpu = 0.0  # CPU seconds (user + sys, all processes) of the last figure
+
+    # -- running things -------------------------------------------------------------------
+
+    def wall(self, argv: list[str], before: Callable[[int], None] | None = None) -> float:
+        """Median wall time of `runs` runs of argv in the corpus dir; `before(i)` prepares
+        run i outside the timing."""
+        samples, cpu = [], []
+        for run in range(self.runs):
+            if before is not None:
+                before(run)
+            used = _children_cpu()
+            start = time.perf_counter()
+            subprocess.run(
+                argv,
+                cwd=self.corpus,
+                env=self.env,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+                check=False,
+            )
+            samples.append(time.perf_counter() - start)
+            cpu.append(_children_cpu() - used)
+        self.last_cpu = statistics.median(cpu)
+        return statistics.median(samples)
+
+    def with_cpu(self, t: float) -> str:
+        return f"{_s(t)} (cpu {_s(self.last_cpu)})"
+
+    def timed(self, name: str, t: float, base: float | None, base_name: str, limit: float) -> Row:
+        """A row for the figure just measured, with its ratio to `base` (target <= limit)."""
+        figure = self.with_cpu(t)
+        if base is None:
+            return Row(name, figure, "", f"(run the `{base_name}` row for a ratio)")
+        ratio = t / base
+        return Row(
+            name,
+            figure,
+            f"{base_name} {_s(base)}",
+            f"{ratio:.2f}x",
+            f"<= {limit:g}x",
+            _yes(ratio <= limit),
+        )
+
+    def runbookc(self, *args: str) -> list[str]:
+        return [sys.executable, "-m", "runbookc", *args]
+
+    def clear_cache(self, _run: int = 0) -> None:
+        shutil.rmtree(self.corpus / "build" / "cache", ignore_errors=True)
+
+    # -- rows ------------------------------------------------------------------------------
+
+    def floor(self) -> Row:
+        t = self.times["floor"] = self.wall(
+            [sys.executable, "-c", FLOOR_SCRIPT, str(self.corpus / "runbooks")]
+        )
+        return Row("parse floor (python-frontmatter + markdown-it-py, 1 process)", self.with_cpu(t))
+
+    def cold(self) -> Row:
+        t = self.times["cold"] = self.wall(self.runbookc("lint"), before=self.clear_cache)
+        floor = self.times.get("floor")
+        return self.timed("cold `runbookc lint`", t, floor, "floor", 0.75)
+
+    def noop(self) -> Row:
+        subprocess.run(self.runbookc("lint"), cwd=self.corpus, env=self.env, capture_output=True)
+        t = self.times["noop"] = self.wall(self.runbookc("lint"))
+        return self.timed(
+            "no-op `runbookc lint` (cache warm)", t, self.times.get("cold"), "cold", 0.05
+        )
+
+    def edit(self) -> Row:
+        target = generate.runbook_paths(self.corpus)[len(generate.runbook_paths(self.corpus)) // 2]
+        original = target.read_bytes()
+        subprocess.run(self.runbookc("lint"), cwd=self.corpus, env=self.env, capture_output=True)
+
+        def touch(run: int) -> None:  # a new edit each run, so each run has one change
+            target.write_bytes(original + f"\n- bench edit {run}\n".encode())
+
+        try:
+            t = self.times["edit"] = self.wall(self.runbookc("lint"), before=touch)
+        finally:
+            target.write_bytes(original)
+        return self.timed("one edited runbook", t, self.times.get("cold"), "cold", 0.10)
+
+    def memory(self) -> Row:
+        self.clear_cache()
+        done = subprocess.run(
+            [sys.executable, "-c", MAXRSS_SCRIPT, *self.runbookc("lint")],
+            cwd=self.corpus,
+            env=self.env,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        mb = int(done.stdout.strip()) / 1024
+        return Row(
+            "peak memory, cold lint (largest ru_maxrss of lint and its workers)",
+            f"{mb:.0f} MB",
+            target="< 300 MB",
+            met=_yes(mb < 300),
+        )
+
+    def markdownlint(self) -> Row:
+        tool = self._markdownlint()
+        name = "markdownlint-cli2 (peer) vs cold lint"
+        if isinstance(tool, str):
+            return Row(name, tool)
+        t = self.times["markdownlint"] = self.wall([*tool, "runbooks/**/*.md"])
+        cold = self.times.get("cold")
+        if cold is None:
+            return Row(name, _s(t))
+        speedup = t / cold
+        return Row(
+            name,
+            _s(t),
+            f"lint {_s(cold)}",
+            f"lint {speedup:.1f}x faster",
+            ">= 3x",
+            _yes(speedup >= 3),
+        )
+
+    def _markdownlint(self) -> list[str] | str:
+        found = shutil.which("markdownlint-cli2")
+        local = TOOLS / "node_modules" / ".bin" / "markdownlint-cli2"
+        if found:
+            return [found]
+        if local.exists():
+            return [str(local)]
+        if not self.install:
+            return "skipped: markdownlint-cli2 not installed (--no-install)"
+        if not shutil.which("npm"):
+            return "skipped: npm not available"
+        TOOLS.mkdir(exist_ok=True)
+        done = subprocess.run(
+            ["npm", "install", "--prefix", str(TOOLS), "--no-audit", "--no-fund", MARKDOWNLINT],
+            capture_output=True,
+            text=True,
+        )
+        if done.returncode != 0 or not local.exists():
+            return f"skipped: npm install failed ({done.stderr.strip().splitlines()[-1:]})"
+        return [str(local)]
+
+    def shellcheck(self, sample: int) -> Row:
+        from runbookc.parallel import cpu_count
+
+        shellcheck = shutil.which("shellcheck") or str(Path(sys.executable).parent / "shellcheck")
+        name = f"shellcheck: batched ({cpu_count()} procs) vs one process per script"
+        if not Path(shellcheck).exists():
+            return Row(name, "skipped: shellcheck not installed")
+        with tempfile.TemporaryDirectory() as tmp:
+            scripts = extract_scripts(self.corpus, Path(tmp), sample)
+            per_script = [[shellcheck, "-s", "bash", "-f", "gcc", str(p)] for p in scripts]
+            batches = [scripts[i :: cpu_count()] for i in range(cpu_count())]
+            batched = [[shellcheck, "-s", "bash", "-f", "gcc", *map(str, b)] for b in batches if b]
+            one = self._median(lambda: _run_all(per_script, parallel=False))
+            many = self._median(lambda: _run_all(batched, parallel=True))
+        speedup = one / many
+        return Row(
+            f"{name}, {len(scripts)} bash blocks",
+            _s(many),
+            f"per script {_s(one)}",
+            f"{speedup:.1f}x faster",
+            ">= 3x",
+            _yes(speedup >= 3),
+        )
+
+    def build(self) -> Row:
+        from runbookc.cli import COMMANDS
+
+        if "build" not in COMMANDS:
+            return Row(
+                "`runbookc build` compiler share vs mkdocs (1,000 docs)", "n/a: not built yet"
+            )
+        return Row(
+            "`runbookc build` compiler share vs mkdocs (1,000 docs)",
+            "n/a: build exists but its stages are not timed separately yet",
+        )
+
+    def version(self) -> Row:
+        base = self.times["python"] = self.wall([sys.executable, "-c", "pass"])
+        t = self.times["version"] = self.wall(self.runbookc("--version"))
+        return self.timed("`runbookc --version`", t, base, "`python -c pass`", 3.0)
+
+    def crossover(self) -> Row:
+        """The smallest corpus for which the worker processes beat one process (the
+        per-document stage only, in a fresh process, cache off)."""
+        done = subprocess.run(
+            [sys.executable, "-c", CROSSOVER_SCRIPT, str(self.runs)],
+            cwd=self.corpus,
+            env=self.env,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        figures = [line.split() for line in done.stdout.splitlines()]
+        wins = [int(n) for n, one, many in figures if float(many) < float(one)]
+        detail = ", ".join(
+            f"{n}: {float(one):.0f}/{float(many):.0f} ms" for n, one, many in figures
+        )
+        from runbookc.parallel import MIN_DOCS_PER_WORKER, cpu_count
+
+        return Row(
+            "crossover: docs where workers beat 1 process (1 proc/all procs)",
+            f"{min(wins) if wins else 'none'} ({detail})",
+            f"auto uses workers from {MIN_DOCS_PER_WORKER * min(2, cpu_count())} docs",
+        )
+
+    def _median(self, fn: Callable[[], None]) -> float:
+        samples = []
+        for _ in range(self.runs):
+            start = time.perf_counter()
+            fn()
+            samples.append(time.perf_counter() - start)
+        return statistics.median(samples)
+
+
+def extract_scripts(corpus: Path, out: Path, limit: int) -> list[Path]:
+    """The corpus's bash blocks as script files, at most `limit`, in path order."""
+    from runbookc.load import load_file
+    from runbookc.parse import parse_body
+
+    scripts: list[Path] = []
+    for path in sorted((corpus / "runbooks").rglob("*.md")):
+        document, _ = load_file(path, str(path))
+        if document is None:
+            continue
+        for block in parse_body(document.body, document.body_line).code_blocks:
+            if block.lang in ("bash", "sh") and len(scripts) < limit:
+                script = out / f"{len(scripts):05d}.sh"
+                script.write_text("#!/usr/bin/env bash\n" + block.content, encoding="utf-8")
+                scripts.append(script)
+        if len(scripts) >= limit:
+            break
+    return scripts
+
+
+def _run_all(commands: list[list[str]], *, parallel: bool) -> None:
+    if not parallel:
+        for argv in commands:
+            subprocess.run(argv, stdout=subprocess.DEVNULL, check=False)
+        return
+    running = [subprocess.Popen(argv, stdout=subprocess.DEVNULL) for argv in commands]
+    for process in running:
+        process.wait()
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _s(seconds: float) -> str:
+    return f"{seconds * 1000:.0f} ms" if seconds < 1 else f"{seconds:.2f} s"
+
+
+def _yes(ok: bool) -> str:
+    return "yes" if ok else "**no**"
+
+
+def table(rows: list[Row], header: str) -> str:
+    lines = [
+        header,
+        "",
+        "| measure | figure | baseline | ratio | target | met |",
+        "|---|---|---|---|---|---|",
+    ]
+    for row in rows:
+        cells = [row.name, row.figure, row.baseline, row.ratio, row.target, row.met]
+        lines.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
+    return "\n".join(lines) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--docs", type=int, default=10_000, help="corpus size (default 10000)")
+    parser.add_argument("--runs", type=int, default=3, help="runs per figure (median)")
+    parser.add_argument("--only", default=",".join(ROWS), help=f"rows: {','.join(ROWS)}")
+    parser.add_argument("--dir", type=Path, help="corpus dir (default: a temp dir)")
+    parser.add_argument("--scripts", type=int, default=1000, help="bash blocks for shellcheck")
+    parser.add_argument("--quick", action="store_true", help="--docs 300 --runs 1 --scripts 60")
+    parser.add_argument(
+        "--no-install", dest="install", action="store_false", help="never npm-install peers"
+    )
+    args = parser.parse_args(argv)
+    if args.quick:
+        args.docs, args.runs, args.scripts = 300, 1, 60
+    rows = [r.strip() for r in args.only.split(",") if r.strip()]
+    unknown = set(rows) - set(ROWS)
+    if unknown:
+        parser.error(f"unknown rows: {', '.join(sorted(unknown))} (choose from {', '.join(ROWS)})")
+    with tempfile.TemporaryDirectory(prefix="runbookc-bench-") as tmp:
+        corpus = args.dir or Path(tmp)
+        paths = generate.generate(corpus, args.docs)
+        size = sum(p.stat().st_size for p in paths) / 1e6
+        bench = Bench(corpus, args.runs, args.install)
+        before_load = os.getloadavg()[0]
+        results = []
+        for name in ROWS:  # fixed order: later rows use earlier figures as baselines
+            if name in rows:
+                method = getattr(bench, name)
+                results.append(method(args.scripts) if name == "shellcheck" else method())
+                print(f"{name}: {results[-1].figure}", file=sys.stderr, flush=True)
+        from runbookc.parallel import cpu_count
+
+        load = f"{before_load:.1f} -> {os.getloadavg()[0]:.1f}"
+        header = (
+            f"runbookc benchmark: {len(paths)} documents ({size:.1f} MB), median of "
+            f"{args.runs} run(s), {cpu_count()} CPUs, load average {load}, "
+            f"Python {sys.version.split()[0]}; cpu = user + sys of all processes"
+        )
+        sys.stdout.write(table(results, header))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,106 @@
+"""Content-addressed cache of per-document results.
+
+A DocResult is a pure function of the file's bytes, its display path, the compiler's own
+code and the settings, so the sha256 of those four is its key. Entries are pickled
+DocResults under `<output>/cache/docs/<2 hex>/<62 hex>`, written to a temp file and renamed
+into place (safe when runs overlap); an entry that cannot be read back is a miss and is
+rewritten. Deleting the cache only costs time. The cache is never written inside the source
+dir: a layout that would put it there gets no cache.
+
+Entries are trusted like the checkout they live in (pickle); keep build/ out of untrusted
+hands just as you would the sources.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import tempfile
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from runbookc import __version__
+from runbookc.config import Settings
+
+# Bumped when the entry layout changes; entries of other formats are simply never found.
+FORMAT = "1"
+
+
+@cache
+def compiler_fingerprint() -> str:
+    """The compiler's version and the bytes of its code and schemas: a developer editing a
+    rule must never get results cached by the old rule."""
+    digest = hashlib.sha256(f"runbookc {__version__} cache {FORMAT}".encode())
+    package = Path(__file__).resolve().parent
+    for path in sorted(package.rglob("*")):
+        if path.suffix in (".py", ".json") and "__pycache__" not in path.parts:
+            digest.update(path.relative_to(package).as_posix().encode() + b"\0")
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def cache_dir(settings: Settings) -> Path | None:
+    """`[tool.runbookc.cache] dir` (relative to the settings root), default <output>/cache;
+    None when it would sit inside the source dir."""
+    configured = settings.table("cache").get("dir")
+    folder = settings.root / configured if isinstance(configured, str) else None
+    folder = (folder or settings.output_dir / "cache").resolve()
+    source = settings.source_dir.resolve()
+    if folder == source or source in folder.parents:
+        return None
+    return folder
+
+
+class DocCache:
+    def __init__(self, folder: Path, settings: Settings) -> None:
+        self.folder = folder / "docs"
+        self._root = str(self.folder)
+        self._salt = hashlib.sha256(
+            f"{compiler_fingerprint()}\0{settings.root}\0{settings.fingerprint()}".encode(
+                "utf-8", "surrogateescape"
+            )
+        ).digest()
+
+    def key(self, display: str, data: bytes) -> str:
+        digest = hashlib.sha256(self._salt)
+        digest.update(display.encode("utf-8", "surrogateescape") + b"\0")
+        digest.update(data)
+        return digest.hexdigest()
+
+    def _path(self, key: str) -> str:
+        # Plain strings: pathlib costs more than the lookup itself, 10,000 times a run.
+        return os.path.join(self._root, key[:2], key[2:])
+
+    def has(self, key: str) -> bool:
+        return os.path.isfile(self._path(key))
+
+    def get(self, key: str) -> Any | None:
+        """The unpickled entry, or None when missing or unreadable."""
+        try:
+            with open(self._path(key), "rb") as stream:
+                blob = stream.read()
+        except OSError:
+            return None
+        try:
+            return pickle.loads(blob)
+        except Exception:  # a torn or foreign file is a miss, never a failure
+            return None
+
+    def put(self, key: str, blob: bytes) -> None:
+        """Store a pickled entry; a cache that cannot be written is silently skipped."""
+        target = self._path(key)
+        folder = os.path.dirname(target)
+        try:
+            os.makedirs(folder, exist_ok=True)
+            fd, temp = tempfile.mkstemp(dir=folder, prefix=".tmp-")
+            try:
+                with os.fdopen(fd, "wb") as out:
+                    out.write(blob)
+                os.replace(temp, target)
+            except BaseException:
+                os.unlink(temp)
+                raise
+        except OSError:
+            pass

@@ -1,0 +1,113 @@
+"""The cache and the workers change how fast lint is, never what it says."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import ROOT
+
+BROKEN = "---\ndoc_id: RB-BROKEN-0001\ntype: runbook\ntitle: [unclosed\n---\n# x\n"
+NO_TYPE = "---\ndoc_id: RB-NOTYPE-0001\ntitle: t\n---\n# x\n"
+
+
+def _generator():
+    spec = importlib.util.spec_from_file_location("bench_generate", ROOT / "bench" / "generate.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up while being built
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture
+def corpus(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A generated corpus (big enough for the workers to be used) with two bad files."""
+    _generator().generate(tmp_path, 90)
+    (tmp_path / "runbooks" / "ops" / "broken.md").write_text(BROKEN, encoding="utf-8")
+    (tmp_path / "runbooks" / "ops" / "no_type.md").write_text(NO_TYPE, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def _entries(root: Path) -> list[Path]:
+    return sorted(p for p in (root / "build" / "cache").rglob("*") if p.is_file())
+
+
+def test_cold_warm_parallel_and_uncached_runs_agree(cli, corpus: Path) -> None:
+    reference = cli("lint", "--format", "json", "--no-cache", "--jobs", "1")
+    assert not (corpus / "build").exists(), "--no-cache must write nothing"
+    codes = {d["code"] for d in reference.json()["diagnostics"]}
+    assert {"RB007", "RB107"} <= codes
+    assert reference.json()["summary"]["documents"] == 92
+    runs = {
+        "cold, serial": cli("lint", "--format", "json", "--jobs", "1"),
+        "warm, serial": cli("lint", "--format", "json", "--jobs", "1"),
+        "cold, 2 workers": None,
+        "warm, 2 workers": None,
+        "uncached, 2 workers": cli("lint", "--format", "json", "--no-cache", "--jobs", "2"),
+    }
+    for entry in _entries(corpus):
+        entry.unlink()
+    runs["cold, 2 workers"] = cli("lint", "--format", "json", "--jobs", "2")
+    runs["warm, 2 workers"] = cli("lint", "--format", "json", "--jobs", "2")
+    for name, result in runs.items():
+        assert result is not None
+        assert (result.code, result.out, result.err) == (
+            reference.code,
+            reference.out,
+            reference.err,
+        ), name
+
+
+def test_cache_lives_under_build_and_holds_every_document(cli, corpus: Path) -> None:
+    cli("lint", "--jobs", "2")
+    entries = _entries(corpus)
+    # one entry per document plus the memoized corpus findings
+    assert len(entries) == 92 + 1
+    assert all("build/cache/docs" in p.as_posix() for p in entries)
+    assert not [p for p in (corpus / "runbooks").rglob("*") if p.suffix != ".md" and p.is_file()]
+
+
+def test_corrupt_entries_are_misses(cli, corpus: Path) -> None:
+    reference = cli("lint", "--format", "json", "--no-cache")
+    cli("lint")
+    for entry in _entries(corpus):
+        entry.write_bytes(b"not a pickle")
+    again = cli("lint", "--format", "json")
+    assert again.out == reference.out
+    # the torn entries were replaced, so a third run reads good ones
+    assert cli("lint", "--format", "json").out == reference.out
+
+
+def test_an_edit_invalidates_only_that_document(cli, corpus: Path) -> None:
+    cli("lint")
+    target = sorted((corpus / "runbooks").rglob("*_runbook.md"))[3]
+    text = target.read_text(encoding="utf-8")
+    target.write_text(text.replace("type: runbook", "type: runbok", 1), encoding="utf-8")
+    result = cli("lint", "--format", "json")
+    assert [d["code"] for d in result.json()["diagnostics"] if d["path"].endswith(target.name)] == [
+        "RB107"
+    ]
+    assert result.out == cli("lint", "--format", "json", "--no-cache").out
+
+
+def test_settings_change_the_key(cli, corpus: Path) -> None:
+    cli("lint")
+    before = set(_entries(corpus))
+    pyproject = corpus / "pyproject.toml"
+    pyproject.write_text(pyproject.read_text() + '\n[tool.runbookc.extra]\nx = "1"\n')
+    cli("lint")
+    assert len(set(_entries(corpus)) - before) == 92 + 1
+
+
+def test_no_cache_inside_the_source_dir(cli, corpus: Path) -> None:
+    pyproject = corpus / "pyproject.toml"
+    pyproject.write_text(
+        pyproject.read_text().replace('output = "build"', 'output = "runbooks/out"')
+    )
+    result = cli("lint")
+    assert result.code == 1  # the two bad files
+    assert not (corpus / "runbooks" / "out").exists()
