@@ -3,7 +3,9 @@
 Lints the corpus first (errors stop the build), extracts the bash blocks into scripts,
 renders the Markdown pages and runs `mkdocs build --strict` on them, all in a staging dir;
 only then are docs/, site/ and scripts/ swapped into the output dir. A failed build leaves
-the previous output as it was. Exit status: 0 built, 1 lint errors or a failed site build.
+the previous output as it was. Pages whose inputs did not change since the previous build
+are carried over instead of rendered (render/incremental.py). Exit status: 0 built, 1 lint
+errors or a failed site build.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ import argparse
 import sys
 import time
 
-OUTPUTS = ("docs", "site", "scripts")
+OUTPUTS = ("docs", "site", "scripts", ".render-state.json")
 
 
 def register(parser: argparse.ArgumentParser) -> None:
@@ -58,7 +60,8 @@ def run(args: argparse.Namespace) -> int:
         print(f"runbookc: build failed (the previous output is kept):\n{exc}", file=sys.stderr)
         return 1
     print(
-        f"built {counts['documents']} documents: {counts['pages']} pages, "
+        f"built {counts['documents']} documents: {counts['pages']} pages "
+        f"({counts['rendered']} rendered), "
         f"{counts['scripts']} scripts -> {out / 'site'} in {timings.text()}",
         file=sys.stderr,
     )

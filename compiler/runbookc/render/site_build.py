@@ -65,22 +65,29 @@ def build_into(
     diagnostics: Sequence[Diagnostic],
     timings: Timings,
 ) -> dict[str, int]:
-    """Write stage/scripts, stage/docs and stage/site; returns counts for the summary."""
+    """Write stage/scripts, stage/docs, stage/site and the render state; returns counts for
+    the summary (`rendered`: pages rendered anew, the others were carried over)."""
     from runbookc.extract import write_scripts
     from runbookc.render.docs_dir import write_docs_dir
+    from runbookc.render.incremental import render_incremental, write_state
     from runbookc.render.mkdocs_build import run_mkdocs
     from runbookc.render.nav import build_nav
-    from runbookc.render.pages import render_pages
 
     started = time.perf_counter()
     manifest = write_scripts(list(documents), settings, stage / "scripts")
     started = timings.mark("scripts", started)
     site = make_site(settings, documents, diagnostics, manifest)
-    pages = render_pages(site)
+    render = render_incremental(site, stage / "docs", settings.output_dir)
     config, site_dir = site_settings(settings)
-    write_docs_dir(stage / "docs", pages, stage / "scripts", site_dir)
+    write_docs_dir(stage / "docs", {}, stage / "scripts", site_dir)
     nav = build_nav(site)
     started = timings.mark("render", started)
     run_mkdocs(config, stage / "docs", stage / "site", nav, settings.language)
+    write_state(stage, render.state)  # only once MkDocs accepted the pages
     timings.mark("mkdocs", started)
-    return {"pages": len(pages), "scripts": len(manifest), "documents": len(documents)}
+    return {
+        "pages": render.pages,
+        "rendered": len(render.rendered),
+        "scripts": len(manifest),
+        "documents": len(documents),
+    }

@@ -1,0 +1,98 @@
+"""`runbookc build` renders only the pages whose inputs changed, and the result is the same
+site a cold build of the same sources makes."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from runbookc.cli import run
+from runbookc.config import load_settings
+from runbookc.graph import build_graph
+from runbookc.pipeline import lint
+from runbookc.render.paths import HOME, INDEXES
+from test_site_build import _project, _snapshot
+
+# MkDocs stamps the build date into the sitemap; nothing else in the output carries a time.
+STAMPED = ("site/sitemap.xml", "site/sitemap.xml.gz")
+EDITED = "ops/slo_ai_slot_build_pipeline.md"
+
+
+def _build(project: Path, out: str, capsys: pytest.CaptureFixture[str]) -> int:
+    """Build into project/<out>; returns how many pages the build says it rendered."""
+    code = run(["build", "--config", str(project / "pyproject.toml"), "--output", out])
+    err = capsys.readouterr().err
+    assert code == 0, err
+    found = re.search(r"(\d+) pages \((\d+) rendered\)", err)
+    assert found, err
+    return int(found.group(2))
+
+
+def _site(out: Path) -> dict[str, str]:
+    snapshot = _snapshot(out)
+    return {
+        k: v
+        for k, v in snapshot.items()
+        if k.startswith(("docs/", "site/", "scripts/")) and k not in STAMPED
+    }
+
+
+def _edit(project: Path) -> None:
+    path = project / "runbooks" / EDITED
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("\n## ", "\nAn edited paragraph.\n\n## ", 1), encoding="utf-8")
+
+
+def _affected(project: Path) -> set[str]:
+    """The edited document's page, its neighbours' pages, home and the indexes."""
+    settings = load_settings(str(project / "pyproject.toml"))
+    docs = lint([], settings).corpus.documents
+    graph = build_graph(docs, settings)
+    (doc,) = [d for d in docs if graph.source_path(d) == EDITED]
+    others = {graph.source_path(d) for d in [*graph.references(doc), *graph.referrers(doc)]}
+    return {EDITED, *others, HOME, *INDEXES.values()}
+
+
+def test_rebuild_after_an_edit_equals_a_cold_build(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    project = _project(tmp_path)
+    monkeypatch.chdir(project)
+    pages = len(list((project / "runbooks").rglob("*.md")))
+    cold = _build(project, "build", capsys)
+    assert cold > pages
+    assert _build(project, "build", capsys) == 0  # nothing changed: nothing rendered
+    _edit(project)
+    affected = _affected(project)
+    assert len(affected) < cold
+    assert _build(project, "build", capsys) == len(affected)
+    assert _build(project, "cold", capsys) == cold
+    incremental, fresh = _site(project / "build"), _site(project / "cold")
+    assert incremental.keys() == fresh.keys()
+    assert [k for k in incremental if incremental[k] != fresh[k]] == []
+
+
+def test_deleting_the_state_renders_everything_to_the_same_output(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    project = _project(tmp_path)
+    monkeypatch.chdir(project)
+    cold = _build(project, "build", capsys)
+    before = _site(project / "build")
+    (project / "build" / ".render-state.json").unlink()
+    assert _build(project, "build", capsys) == cold
+    assert _site(project / "build") == before
+
+
+def test_a_page_changed_in_the_output_is_rendered_again(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    project = _project(tmp_path)
+    monkeypatch.chdir(project)
+    _build(project, "build", capsys)
+    before = _site(project / "build")
+    page = project / "build" / "docs" / EDITED
+    page.write_text("tampered\n", encoding="utf-8")
+    assert _build(project, "build", capsys) == 1
+    assert _site(project / "build") == before
