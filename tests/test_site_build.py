@@ -35,7 +35,7 @@ def test_build_writes_docs_site_and_scripts(built_site: Path) -> None:
         (built_site / "site" / p.relative_to(built_site / "docs")).is_file() for p in copied
     )
     published = sorted(p.name for p in built_site.iterdir() if p.name != CACHE)
-    assert published == [".render-state.json", "docs", "scripts", "site"]
+    assert published == [".render-state.json", ".runbookc-output", "docs", "scripts", "site"]
 
 
 def _links(page: str, text: str) -> set[str]:
@@ -201,3 +201,22 @@ def test_serve_refuses_a_bad_address(cli) -> None:
     result = cli("serve", "--dev-addr", "localhost")
     assert result.code == 2
     assert "is not HOST:PORT" in result.err
+
+
+@pytest.mark.parametrize("output", [".", "runbooks", "runbooks/ops/out"])
+def test_build_refuses_an_output_dir_over_the_project_or_its_sources(cli, in_root, output) -> None:
+    before = {p: p.stat().st_mtime_ns for p in (in_root / "site").rglob("*")}
+    result = cli("build", "--output", output)
+    assert result.code == 2
+    assert "refusing to build into" in result.err
+    assert {p: p.stat().st_mtime_ns for p in (in_root / "site").rglob("*")} == before
+    assert not (in_root / "runbooks" / "ops" / "out").exists()
+
+
+def test_build_refuses_to_replace_a_site_it_did_not_build(cli, in_root, tmp_path) -> None:
+    (tmp_path / "site").mkdir()
+    (tmp_path / "site" / "index.html").write_text("not ours", encoding="utf-8")
+    result = cli("build", "--output", str(tmp_path))
+    assert result.code == 2
+    assert "not the output of a previous `runbookc build`" in result.err
+    assert (tmp_path / "site" / "index.html").read_text(encoding="utf-8") == "not ours"

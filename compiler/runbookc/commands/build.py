@@ -14,7 +14,9 @@ import argparse
 import sys
 import time
 
-OUTPUTS = ("docs", "site", "scripts", ".render-state.json")
+# What a build swaps into the output dir; the last name marks the dir as a build's output,
+# so a later build may replace the rest (render/publish.check_output_dir).
+OUTPUTS = ("docs", "site", "scripts", ".render-state.json", ".runbookc-output")
 
 
 def register(parser: argparse.ArgumentParser) -> None:
@@ -33,12 +35,17 @@ def run(args: argparse.Namespace) -> int:
     from runbookc.pipeline import lint
     from runbookc.render.mkdocs_build import SiteBuildError
     from runbookc.render.paths import PageCollision
-    from runbookc.render.publish import staging, swap
+    from runbookc.render.publish import UnsafeOutput, check_output_dir, staging, swap
     from runbookc.render.site_build import Timings, build_into
 
     settings = load_settings(args.config)
     if args.output:
         settings = replace(settings, output=args.output)
+    try:
+        check_output_dir(settings.output_dir, settings.root, settings.source_dir, OUTPUTS)
+    except UnsafeOutput as exc:
+        print(f"runbookc: error: {exc}", file=sys.stderr)
+        return 2
     timings = Timings()
     started = time.perf_counter()
     result = lint([], settings, strict=args.strict)
@@ -55,6 +62,7 @@ def run(args: argparse.Namespace) -> int:
             counts = build_into(
                 stage, settings, result.corpus.documents, result.diagnostics, timings
             )
+            (stage / OUTPUTS[-1]).write_text("written by runbookc build\n", encoding="utf-8")
             swap(stage, out, OUTPUTS)
     except (SiteBuildError, PageCollision, OSError) as exc:
         print(f"runbookc: build failed (the previous output is kept):\n{exc}", file=sys.stderr)

@@ -10,6 +10,28 @@ from contextlib import contextmanager
 from pathlib import Path
 
 
+class UnsafeOutput(Exception):
+    """The output dir would replace or mix with files runbookc did not write."""
+
+
+def check_output_dir(output_dir: Path, root: Path, source_dir: Path, names: Sequence[str]) -> None:
+    """Refuse an output dir that is or holds the project root, that overlaps the sources,
+    or whose `names` exist without `names[-1]`, the marker every successful build leaves:
+    `--output .` must never replace the project's own site/ or write pages among sources."""
+    out, root, source = output_dir.resolve(), root.resolve(), source_dir.resolve()
+    if out == root or out in root.parents:
+        raise UnsafeOutput(f"refusing to build into {output_dir}: it holds the project {root}")
+    if out == source or out in source.parents or source in out.parents:
+        raise UnsafeOutput(f"refusing to build into {output_dir}: it overlaps the sources {source}")
+    *replaced, marker = names
+    existing = [name for name in replaced if (out / name).exists()]
+    if existing and not (out / marker).exists():
+        raise UnsafeOutput(
+            f"refusing to build into {output_dir}: {', '.join(existing)} there is not the "
+            f"output of a previous `runbookc build` (no {marker})"
+        )
+
+
 @contextmanager
 def staging(output_dir: Path) -> Iterator[Path]:
     """A fresh dir inside `output_dir` (same file system, so the swap is renames); removed
