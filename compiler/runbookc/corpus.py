@@ -174,10 +174,10 @@ def _markdown_files(folder: str) -> Iterator[tuple[str, bool]]:
 def compile_document(
     path: Path, display: str, settings: Settings, data: bytes | None = None
 ) -> DocResult:
-    """Load, parse and validate one file (`data`: its bytes when already read), and plan
-    its scripts for their static checks: everything about one document that does not need
+    """Load, parse and validate one file (`data`: its bytes when already read), and check
+    its scripts statically (not rendered): everything about one document that does not need
     the others, so it runs in the workers and is cached."""
-    from runbookc.extract import plan_scripts
+    from runbookc.extract import script_findings
     from runbookc.html_safety import check as check_html
     from runbookc.validate import validate
 
@@ -194,7 +194,7 @@ def compile_document(
     )
     diags += validate(document)
     diags += check_html(document)
-    diags += plan_scripts(document, settings)[1]
+    diags += script_findings(document, settings)
     return DocResult(display, document, tuple(diags))
 
 

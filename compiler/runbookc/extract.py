@@ -1,8 +1,9 @@
 """Extract stage: a runbook's shell blocks -> standalone step scripts, the per-runbook entry
 script and the manifest.
 
-`plan_scripts` is pure (one document in, Script values and RB4xx diagnostics out), so
-lint can call it for every document; `write_scripts` renders and swaps the output in.
+`plan_scripts` is pure (one document in, Script values and RB4xx diagnostics out);
+lint calls `script_findings`, the same analysis without rendering, for every document;
+`write_scripts` swaps the rendered output in.
 """
 
 from __future__ import annotations
@@ -135,9 +136,24 @@ class Script:
 
 
 def plan_scripts(document: Document, settings: Settings) -> tuple[list[Script], list[Diagnostic]]:
-    """The scripts of one document and the static diagnostics about them. No I/O.
+    """The scripts of one document, rendered, and the static diagnostics about them. No I/O.
 
     A document whose doc_id cannot name a folder gets none (the schema reports the id)."""
+    drafts, diags = _analyse(document, settings)
+    if not drafts:
+        return [], diags
+    state = approval_state(document)
+    digest = content_digest(document)
+    return [_render(s, document, state, digest) for s in drafts], diags
+
+
+def script_findings(document: Document, settings: Settings) -> list[Diagnostic]:
+    """The static diagnostics of `plan_scripts` alone: lint needs no rendered script."""
+    return _analyse(document, settings)[1]
+
+
+def _analyse(document: Document, settings: Settings) -> tuple[list[Script], list[Diagnostic]]:
+    """The document's scripts before rendering (`text` empty) and their diagnostics."""
     if not SAFE_DOC_ID.match(document.doc_id):
         return [], []
     config = script_settings(settings)
@@ -185,10 +201,7 @@ def plan_scripts(document: Document, settings: Settings) -> tuple[list[Script], 
         diags += found
         drafts.append(replace(script, mutating=bool(changes), changes=changes))
     diags += _symptom_coverage(document, drafts, config.role)
-    state = approval_state(document)
-    digest = content_digest(document)
-    scripts = [_render(s, document, state, digest) for s in drafts]
-    return scripts, diags
+    return drafts, diags
 
 
 def _commands(
