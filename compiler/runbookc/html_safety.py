@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -159,14 +160,19 @@ def blocks(text: str) -> list[Token]:
     return _block_parser().parse(text)
 
 
-def mask_code(text: str, tokens: list[Token] | None = None) -> str:
+def code_lines(tokens: list[Token]) -> list[tuple[int, int]]:
+    """The [start, end) line ranges of the fenced and indented code blocks among `tokens`."""
+    return [(t.map[0], t.map[1]) for t in tokens if t.type in ("fence", "code_block") and t.map]
+
+
+def mask_code(text: str, ranges: Sequence[tuple[int, int]] | None = None) -> str:
     """`text` with fenced/indented code blocks and code spans blanked (newlines kept);
-    `tokens` are `blocks(text)` when the caller has them already."""
+    `ranges` are the code blocks' lines (`code_lines`) when the caller has them already:
+    the per-document stage has them from its parse, so the body is not parsed again."""
     lines = text.split("\n")
-    for token in blocks(text) if tokens is None else tokens:
-        if token.type in ("fence", "code_block") and token.map:
-            for index in range(token.map[0], min(token.map[1], len(lines))):
-                lines[index] = " " * len(lines[index])
+    for start, end in code_lines(blocks(text)) if ranges is None else ranges:
+        for index in range(start, min(end, len(lines))):
+            lines[index] = " " * len(lines[index])
     masked = "\n".join(lines)
     return _CODE_SPAN.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), masked)
 
@@ -190,7 +196,8 @@ def check(document: Document) -> list[Diagnostic]:
     """RB501-RB503 for the body and every front matter string."""
     diags: list[Diagnostic] = []
     starts = _line_starts(document.body)
-    for item in find_unsafe(document.body):
+    masked = mask_code(document.body, document.parsed.code_lines)
+    for item in find_unsafe(document.body, masked=masked):
         if item.kind == "end":
             continue
         index = _line_index(starts, item.start)

@@ -62,6 +62,8 @@ class Body:
     links: tuple[Link, ...] = ()
     code_spans: tuple[CodeSpan, ...] = ()
     html: tuple[Html, ...] = ()
+    # Body-relative [start, end) line ranges of every fenced and indented code block.
+    code_lines: tuple[tuple[int, int], ...] = ()
 
     @property
     def anchors(self) -> frozenset[str]:

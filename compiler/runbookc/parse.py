@@ -43,6 +43,7 @@ def parse_body(body: str, body_line: int) -> Body:
         links=tuple(walker.links),
         code_spans=tuple(walker.spans),
         html=tuple(walker.html),
+        code_lines=tuple(walker.code_lines),
     )
 
 
@@ -55,6 +56,7 @@ class _Walker:
         self.links: list[Link] = []
         self.spans: list[CodeSpan] = []
         self.html: list[Html] = []
+        self.code_lines: list[tuple[int, int]] = []
         self.section = ""
         self.subsection = ""
         self.last_paragraph = ""
@@ -63,6 +65,8 @@ class _Walker:
 
     def walk(self, tokens: list[Token]) -> None:
         for index, token in enumerate(tokens):
+            if token.type in ("fence", "code_block") and token.map:
+                self.code_lines.append((token.map[0], token.map[1]))
             if token.type == "heading_open":
                 self._heading(token, tokens[index + 1])
             elif token.type == "inline" and tokens[index - 1].type == "paragraph_open":

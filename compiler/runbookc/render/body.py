@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from markdown_it.token import Token
 
-from runbookc.html_safety import blocks, find_unsafe, mask_code, neutralise
+from runbookc.html_safety import blocks, code_lines, find_unsafe, mask_code, neutralise
 from runbookc.model import Document
 from runbookc.render.context import Site
 from runbookc.render.paths import href
@@ -40,7 +40,7 @@ class RenderedBody:
 def render_body(site: Site, doc: Document, page: str) -> RenderedBody:
     body = doc.body
     tokens = blocks(body)
-    masked = mask_code(body, tokens)
+    masked = mask_code(body, code_lines(tokens))
     unsafe = find_unsafe(body, masked=masked)
     safe = neutralise(body, unsafe)
     # Further edits are placed on the original body; shift them past the escapes before them.
