@@ -180,10 +180,6 @@ class Graph:
         """Every reference `doc` writes, resolved or not, in file order."""
         return list(self._outgoing.get(self.source_path(doc), ()))
 
-    def incoming(self, doc: Document) -> list[Reference]:
-        """Every resolved reference to `doc` from another document."""
-        return list(self._incoming.get(self.source_path(doc), ()))
-
     def references(self, doc: Document) -> list[Document]:
         """Documents `doc` refers to (outgoing edges), deduplicated, sorted by path."""
         return self._unique(
