@@ -1,0 +1,18 @@
+# The two commands of the README. VENV may point elsewhere (CI uses a fresh temp dir).
+VENV ?= .venv
+
+.PHONY: build test
+
+# Install the compiler and run the main job on runbooks/: lint, scripts, site -> build/.
+build:
+	python3 -m venv $(VENV)
+	$(VENV)/bin/pip install -q -e .
+	$(VENV)/bin/runbookc build
+
+# Install the test dependencies, check the code with ruff, run the tests.
+test:
+	python3 -m venv $(VENV)
+	$(VENV)/bin/pip install -q -e '.[test]'
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/python -m pytest
