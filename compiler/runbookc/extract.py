@@ -11,8 +11,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import shutil
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from functools import cache
@@ -27,6 +25,7 @@ from runbookc.config import Settings
 from runbookc.diagnostics import Diagnostic, Severity
 from runbookc.model import CodeBlock, Document
 from runbookc.naming import script_name, valid_name
+from runbookc.publish import staging, swap
 from runbookc.registry import rule
 from runbookc.scriptconfig import MUTATING, NO_MATCH_TOOLS, UNKNOWN, script_settings
 from runbookc.shellparse import (
@@ -712,7 +711,8 @@ class OutputError(Exception):
 
 
 def write_tree(files: dict[str, str], out_dir: Path) -> None:
-    """Write into a temp dir beside `out_dir`, then swap it in: a failure keeps the old one.
+    """Write into a staging dir beside `out_dir`, then swap it in (publish.swap rolls back
+    a half-done swap): a failure keeps the old one.
 
     The whole dir is replaced, so it must be empty or a previous output (a manifest.json
     in it): `--output .` must never delete a project."""
@@ -724,22 +724,13 @@ def write_tree(files: dict[str, str], out_dir: Path) -> None:
             f"refusing to replace {out_dir}: it is not empty and holds no manifest.json "
             "from a previous `runbookc extract`"
         )
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.new-", dir=out_dir.parent))
-    try:
+    with staging(out_dir.parent) as stage:
+        fresh = stage / out_dir.name
         for rel, text in sorted(files.items()):
-            target = staging / rel
+            target = fresh / rel
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(text.encode("utf-8"))
             target.chmod(0o755 if rel.endswith(".sh") else 0o644)
-        staging.chmod(0o755)
-        old = None
-        if out_dir.exists():
-            old = out_dir.parent / f".{out_dir.name}.old-{os.getpid()}"
-            out_dir.rename(old)
-        staging.rename(out_dir)
-        if old is not None:
-            shutil.rmtree(old, ignore_errors=True)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
+        fresh.mkdir(exist_ok=True)  # an empty corpus still gets its (empty) dir
+        fresh.chmod(0o755)
+        swap(stage, out_dir.parent, [out_dir.name])

@@ -15,7 +15,7 @@ import sys
 import time
 
 # What a build swaps into the output dir; the last name marks the dir as a build's output,
-# so a later build may replace the rest (render/publish.check_output_dir).
+# so a later build may replace the rest (publish.check_output_dir).
 OUTPUTS = ("docs", "site", "scripts", ".render-state.json", ".runbookc-output")
 
 
@@ -33,9 +33,9 @@ def run(args: argparse.Namespace) -> int:
 
     from runbookc.config import load_settings
     from runbookc.pipeline import lint
+    from runbookc.publish import UnsafeOutput, check_output_dir, staging, swap
     from runbookc.render.mkdocs_build import SiteBuildError
     from runbookc.render.paths import PageCollision
-    from runbookc.render.publish import UnsafeOutput, check_output_dir, staging, swap
     from runbookc.render.site_build import Timings, build_into
 
     settings = load_settings(args.config)
