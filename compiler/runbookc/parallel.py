@@ -76,10 +76,12 @@ def _warm_up() -> None:
     """Build what every document needs once, before the workers fork."""
     from runbookc.model import DOC_TYPES
     from runbookc.parse import markdown, slugify
+    from runbookc.shellparse import parser
     from runbookc.validate import validator_for
 
     markdown()
     slugify()
+    parser()
     for doc_type in DOC_TYPES:
         validator_for(doc_type)
 

@@ -1,26 +1,76 @@
 """A shell block as the compiler sees it: top-level commands, the simple commands inside
-them, their pipeline stages, parameter references and grep patterns (bashlex, a real
-parser; no regexes on lines)."""
+them, their pipeline stages, parameter references and grep patterns (tree-sitter-bash, a
+real parser; no regexes on lines)."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import lru_cache
-from typing import Any
+from functools import cache, lru_cache
+from itertools import pairwise
+from typing import TYPE_CHECKING
 
 from runbookc.scriptconfig import MUTATING, UNKNOWN, VALUE_FLAGS
+
+if TYPE_CHECKING:
+    from tree_sitter import Node, Parser
 
 # Words that run the command after them (with their own flags in between).
 _PREFIXES = frozenset({"sudo", "command", "env", "time", "nohup", "exec", "nice", "timeout"})
 _XARGS_VALUE_FLAGS = frozenset({"-I", "-n", "-P", "-d", "-L", "-s", "-E", "-a"})
 _TOLERATORS = frozenset({"true", ":"})
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+# Nodes that are one shell word (their children are its parts).
+_WORD_TYPES = frozenset(
+    {
+        "word",
+        "string",
+        "raw_string",
+        "ansi_c_string",
+        "translated_string",
+        "concatenation",
+        "simple_expansion",
+        "expansion",
+        "command_substitution",
+        "process_substitution",
+        "arithmetic_expansion",
+        "number",
+        "test_operator",
+        "extglob_pattern",
+        "regex",
+        "brace_expression",
+        "variable_name",
+    }
+)
+# What bash expands into text the compiler cannot know.
+_SUBSTITUTIONS = frozenset({"command_substitution", "process_substitution", "arithmetic_expansion"})
+_EXPANSIONS = frozenset({"simple_expansion", "expansion"})
+_REDIRECTS = frozenset({"file_redirect", "heredoc_redirect", "herestring_redirect"})
+# Simple commands as the compiler counts them: `[[ ]]` and `(( ))` are tests, assignments
+# alone are commands without a program.
+_SIMPLE = frozenset(
+    {
+        "command",
+        "declaration_command",
+        "unset_command",
+        "test_command",
+        "variable_assignment",
+        "variable_assignments",
+    }
+)
+# Reserved words bash refuses where a command starts; tree-sitter-bash reads them as
+# command names.
+_MISPLACED = frozenset({"fi", "then", "else", "elif", "do", "done", "esac", "}", "in", "]]"})
+_OPENERS = frozenset(
+    {"if", "case", "for", "select", "while", "until", "{", "(", "((", "[[", "function", "$(", "`"}
+)
 
 
 @dataclass(frozen=True)
 class Word:
-    text: str  # bashlex's word: quotes removed, expansions kept as written
+    text: str  # the word with quotes removed and expansions kept as written
     params: tuple[str, ...]  # names of the $parameters it expands
     opaque: bool  # holds an expansion whose value the compiler cannot know ($(...), ...)
     unquoted: bool = False  # an expansion outside quotes: it may become 0..n words
@@ -72,149 +122,365 @@ class Unit:
 @dataclass(frozen=True)
 class ParsedBlock:
     units: tuple[Unit, ...]
-    error: str = ""  # why bashlex could not parse it ("" when it could)
+    error: str = ""  # why the parser could not read it ("" when it could)
     error_line: int = 0  # 0-based line in the block
+
+
+@cache
+def parser() -> Parser:
+    """The bash parser, built once a process (before the lint workers fork)."""
+    import tree_sitter
+    import tree_sitter_bash
+
+    return tree_sitter.Parser(tree_sitter.Language(tree_sitter_bash.language()))
 
 
 @lru_cache(maxsize=8192)
 def parse_block(content: str) -> ParsedBlock:
-    """Cached: bashlex takes about 10 ms a block, and runbooks repeat their blocks."""
-    import bashlex
-
-    try:
-        trees = bashlex.parse(content) if _has_commands(content) else []
-    except Exception as exc:  # bashlex raises ParsingError, NotImplementedError, ...
-        position = getattr(exc, "position", None)
-        line = content.count("\n", 0, position) if isinstance(position, int) else 0
-        message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        return ParsedBlock((_opaque_unit(content),), message, line)
-    return ParsedBlock(tuple(_unit(tree, content) for tree in trees))
-
-
-def _has_commands(content: str) -> bool:
-    """Whether anything but blank and comment lines is there (bashlex rejects those)."""
-    return any(line.strip() and not line.lstrip().startswith("#") for line in content.split("\n"))
+    """Cached: runbooks repeat their blocks."""
+    source = _Source(content)
+    root = _parse(source)
+    problem = _first_problem(root, source.data)
+    if problem is not None:
+        message, offset = problem
+        body = content.rstrip("\n")
+        unit = Unit(0, len(body), 0, "compound", (), (), (), len(body))
+        return ParsedBlock((unit,), message, source.row(offset))
+    return ParsedBlock(tuple(_unit(group, source) for group in _groups(root, source)))
 
 
-def _opaque_unit(content: str) -> Unit:
-    body = content.rstrip("\n")
-    return Unit(0, len(body), 0, "compound", (), (), (), len(body))
+class _Source:
+    """The block as text and as the UTF-8 bytes tree-sitter reads (its offsets are bytes;
+    `data` may have a newline replaced by `;`, see _parse)."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.original = self.data = text.encode()
+        self._chars: list[int] | None = None
+        if len(self.data) != len(text):
+            self._chars = [i for i, c in enumerate(text) for _ in range(len(c.encode()))]
+            self._chars.append(len(text))
+
+    def pos(self, offset: int) -> int:
+        return offset if self._chars is None else self._chars[offset]
+
+    def of(self, node: Node) -> str:
+        return self.text[self.pos(node.start_byte) : self.pos(node.end_byte)]
+
+    def row(self, offset: int) -> int:
+        return self.original.count(b"\n", 0, offset)
 
 
-def _unit(tree: Any, content: str) -> Unit:
-    start, end = tree.pos[0], _end(tree)
-    kind, stages, run_node = "compound", (), tree
-    if tree.kind == "list" and _trailing_semicolon(tree):
-        tree = tree.parts[0]
-    if tree.kind == "command":
-        assignment = _literal_assignment(tree)
-        if assignment is not None:
-            return _make(tree, content, "assign", (), tree, assignment)
-        kind, stages, run_node = "run", (_tool(tree, content),), tree
-    elif tree.kind == "pipeline" and not any(p.kind == "reservedword" for p in tree.parts):
-        kind, stages, run_node = "run", _stages(tree, content), tree  # (`! a | b` stays compound)
-    elif tree.kind == "list" and _tolerated(tree):
-        left = tree.parts[0]
-        kind, run_node = "tolerated", left
-        stages = _stages(left, content) if left.kind == "pipeline" else (_tool(left, content),)
-    if run_node is not tree:
-        start, end = run_node.pos[0], _end(run_node)
-    return _make(tree, content, kind, stages, run_node, None, start, end)
+_REPAIRS = 64
 
 
-def _make(
-    tree: Any,
-    content: str,
-    kind: str,
-    stages: tuple[str, ...],
-    run_node: Any,
-    assignment: tuple[str, str] | None,
-    start: int | None = None,
-    end: int | None = None,
-) -> Unit:
-    start = tree.pos[0] if start is None else start
-    end = _end(tree) if end is None else end
-    commands = tuple(_command(node, content) for node in _walk(run_node) if node.kind == "command")
-    return Unit(
-        start,
-        end,
-        content.count("\n", 0, start),
-        kind,
-        stages,
-        commands,
-        tuple(_refs(tree)),
-        _end(tree),
-        assignment,
-    )
+def _parse(source: _Source) -> Node:
+    """The syntax tree, with a tree-sitter-bash 0.25 defect worked around: after a pipeline
+    of two or more stages, a next line that goes on with `&&` or `||` has its first command
+    read as arguments of the pipeline's last command, with no error in the tree
+    (tree-sitter-bash issue #347). That newline ends the command in bash, as `;` would:
+    parse again with `;` in its place (same length, so every offset stays)."""
+    for _ in range(_REPAIRS):
+        root = parser().parse(source.data).root_node
+        cut = _swallowed_newline(root, source.data)
+        if cut is None:
+            break
+        source.data = source.data[:cut] + b";" + source.data[cut + 1 :]
+    return root
 
 
-def _walk(node: Any) -> Iterator[Any]:
+def _swallowed_newline(root: Node, data: bytes) -> int | None:
+    """The offset of a newline between two words of one simple command (bash never joins
+    those: a word on the next line needs a backslash before the newline)."""
+    for node in _walk(root):
+        if node.type != "command":
+            continue
+        children = node.children
+        for before, after in pairwise(children):
+            gap = data[before.end_byte : after.start_byte]
+            at = gap.replace(b"\\\n", b"  ").find(b"\n")
+            if at >= 0 and before.type != "comment":
+                return before.end_byte + at
+    return None
+
+
+# ---- syntax errors ----
+
+
+def _first_problem(root: Node, data: bytes) -> tuple[str, int] | None:
+    """(message, byte offset) of the first thing bash would refuse, None when none.
+    tree-sitter recovers from errors (ERROR and MISSING nodes) and accepts a few things
+    bash does not: a reserved word as a command name, `a |` with nothing after it."""
+    for node in _walk(root):
+        if node.type == "ERROR":
+            return _error_message(node, not data[node.end_byte :].strip())
+        if node.is_missing:
+            return _missing_message(node)
+        if node.type == "command_name" and node.start_byte == node.end_byte:
+            before = node.parent.prev_sibling if node.parent else None
+            token = before.type if before is not None else "the command"
+            return f"syntax error: unexpected end of block after `{token}`", node.start_byte
+        if node.type == "command_name" and _text(node) in _MISPLACED:
+            return _unexpected(_text(node)), node.start_byte
+        if node.type == ";;" and node.parent is not None and node.parent.type != "case_item":
+            return _unexpected(";;"), node.start_byte
+    return None
+
+
+def _unexpected(token: str) -> str:
+    return f"syntax error near unexpected token `{token}`"
+
+
+def _error_message(error: Node, at_end: bool) -> tuple[str, int]:
+    """The first token of an ERROR node that is not part of a complete command."""
+    for child in error.children:
+        if child.is_named and child.type != "ERROR" and not child.has_error:
+            continue  # a command the parser read before it got lost
+        if child.type == "ERROR":
+            return _error_message(child, at_end)
+        token = _text(child).split(None, 1)[0] if _text(child).strip() else child.type
+        return _token_message(token, at_end), child.start_byte
+    text = _text(error).lstrip()
+    return _token_message(text[:1], at_end), error.start_byte
+
+
+def _token_message(token: str, at_end: bool) -> str:
+    if token[:1] in ("'", '"'):
+        return f"unterminated quoted string (no matching `{token[0]}`)"
+    if token in _OPENERS and at_end:
+        return f"unterminated `{token}`: the block ends first"
+    return _unexpected(token)
+
+
+def _missing_message(node: Node) -> tuple[str, int]:
+    parent = node.parent
+    if node.type == "heredoc_end" and parent is not None:
+        start = next((c for c in parent.children if c.type == "heredoc_start"), None)
+        delimiter = _text(start).strip("'\"") if start is not None else "?"
+        return (
+            f"unterminated here-document (no line `{delimiter}` ends it)",
+            parent.start_byte,
+        )
+    opener = parent.children[0] if parent is not None and parent.children else None
+    if opener is not None and not opener.is_named and opener != node:
+        return (
+            f"unterminated `{_text(opener)}` (no closing `{node.type}`)",
+            opener.start_byte,
+        )
+    return f"syntax error: missing `{node.type}`", node.start_byte
+
+
+def _text(node: Node) -> str:
+    return (node.text or b"").decode(errors="replace")
+
+
+# ---- units ----
+
+
+def _walk(node: Node) -> Iterator[Node]:
     """Every node under `node` (itself included) in source order."""
     yield node
-    children: list[Any] = []
-    for attr in ("parts", "list"):
-        children.extend(getattr(node, attr, None) or [])
-    for attr in ("command", "output", "heredoc"):
-        child = getattr(node, attr, None)
-        if child is not None and hasattr(child, "kind"):
-            children.append(child)
-    for child in sorted(children, key=lambda n: n.pos[0]):
+    for child in node.children:
         yield from _walk(child)
 
 
-def _end(node: Any) -> int:
-    return max(n.pos[1] for n in _walk(node))
+def _groups(root: Node, source: _Source) -> Iterator[list[Node]]:
+    """The top-level commands as bash's parser reads them: statements joined by `;` or `&`
+    on one line are one list; the separators are kept in the group."""
+    group: list[Node] = []
+    for child in root.children:
+        if child.type == "comment":
+            continue
+        if not child.is_named:  # `;` or `&` (or a newline _parse made a `;`)
+            if group:
+                group.append(child)
+            continue
+        if group and not _joined(group[-1], child, source):
+            yield group
+            group = []
+        group.append(child)
+    if group:
+        yield group
 
 
-def _trailing_semicolon(node: Any) -> bool:
-    parts = node.parts
-    return len(parts) == 2 and parts[1].kind == "operator" and parts[1].op in (";", "\n")
+def _joined(previous: Node, statement: Node, source: _Source) -> bool:
+    """Whether `statement` goes on the list `previous` ends: a `;` or `&` between them,
+    and no newline."""
+    separator = source.original[previous.start_byte : previous.end_byte]
+    between = source.original[previous.end_byte : statement.start_byte]
+    return not previous.is_named and separator in (b";", b"&") and b"\n" not in between
 
 
-def _tolerated(node: Any) -> bool:
-    """`PIPELINE || true` (or `|| :`, with or without a `;` after it): the author's way
-    to accept any exit status."""
-    parts = node.parts
-    if len(parts) == 4 and parts[3].kind == "operator" and parts[3].op == ";":
-        parts = parts[:3]
-    if len(parts) != 3 or parts[1].kind != "operator" or parts[1].op != "||":
-        return False
-    left, right = parts[0], parts[2]
-    plain_left = left.kind == "command" or (
-        left.kind == "pipeline" and not any(p.kind == "reservedword" for p in left.parts)
+def _unit(group: list[Node], source: _Source) -> Unit:
+    first, last = group[0], group[-1]
+    start, end = source.pos(first.start_byte), source.pos(last.end_byte)
+    row = source.row(first.start_byte)
+    refs = tuple(ref for node in group for ref in _refs(node, source))
+    if len(group) > 2 or (len(group) == 2 and last.type != ";"):
+        return Unit(start, end, row, "compound", (), _commands(group, source), refs, end)
+    # One statement, maybe with a `;` after it: the text to run keeps the `;`, the text
+    # shown stops before it.
+    statement = first
+    shown_end = source.pos(statement.end_byte)
+    commands = _commands([statement], source)
+    simple = _simple(statement)
+    if simple is not None:
+        assignment = _literal_assignment(statement, source)
+        if assignment is not None:
+            return Unit(start, shown_end, row, "assign", (), commands, refs, shown_end, assignment)
+        return Unit(start, end, row, "run", (_tool(simple, source),), commands, refs, shown_end)
+    stages = _pipeline(statement)
+    if stages is not None:
+        tools = tuple(_stage_tool(n, source) for n in stages)
+        return Unit(start, end, row, "run", tools, commands, refs, shown_end)
+    stages = _tolerated(statement, source)
+    if stages is not None:
+        left_start, left_end = source.pos(stages[0].start_byte), source.pos(stages[-1].end_byte)
+        tools = tuple(_stage_tool(n, source) for n in stages)
+        commands = _commands(stages, source)
+        return Unit(left_start, left_end, row, "tolerated", tools, commands, refs, end)
+    return Unit(start, end, row, "compound", (), commands, refs, shown_end)
+
+
+def _simple(node: Node) -> Node | None:
+    """The simple command a statement is (unwrapping its redirections), None if it is not."""
+    if node.type == "redirected_statement":
+        body = node.child_by_field_name("body")
+        return _simple(body) if body is not None else None
+    return node if node.type in _SIMPLE or _arithmetic(node) else None
+
+
+def _arithmetic(node: Node) -> bool:
+    """`(( expression ))`, a test like `[[ ]]` (tree-sitter calls it a compound statement)."""
+    return (
+        node.type == "compound_statement" and node.child_count > 0 and node.children[0].type == "(("
     )
-    words = [w.word for w in right.parts if w.kind == "word"] if right.kind == "command" else []
-    return plain_left and len(words) == 1 and words[0] in _TOLERATORS
 
 
-def _stages(pipeline: Any, content: str) -> tuple[str, ...]:
-    return tuple(
-        _tool(p, content) if p.kind == "command" else "" for p in pipeline.parts if p.kind != "pipe"
-    )
+def _unredirected(node: Node) -> Node:
+    """A pipeline or list without the redirections tree-sitter-bash hangs on all of it
+    (they belong to its last command: tree-sitter-bash issue #345)."""
+    if node.type == "redirected_statement":
+        body = node.child_by_field_name("body")
+        if body is not None and body.type in ("pipeline", "list"):
+            return body
+    return node
 
 
-def _literal_assignment(node: Any) -> tuple[str, str] | None:
-    parts = node.parts
-    if len(parts) != 1 or parts[0].kind != "assignment" or getattr(parts[0], "parts", None):
+def _parts(node: Node) -> list[Node]:
+    return [c for c in node.named_children if c.type != "comment"]
+
+
+def _pipeline(node: Node) -> list[Node] | None:
+    """The stages of a pipeline whose statuses the script can read (not `! a | b`)."""
+    node = _unredirected(node)
+    if node.type != "pipeline" or any(c.type == "negated_command" for c in node.children):
         return None
-    name, _, value = parts[0].word.partition("=")
-    return (name, value) if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name) else None
+    stages = _parts(node)
+    return None if any(s.type == "list" for s in stages) else stages
 
 
-def _word(node: Any, content: str) -> Word:
+def _stage_tool(node: Node, source: _Source) -> str:
+    simple = _simple(node)
+    return _tool(simple, source) if simple is not None else ""
+
+
+def _tolerated(node: Node, source: _Source) -> list[Node] | None:
+    """The stages of `PIPELINE || true` (or `|| :`): the author's way to accept any exit
+    status. tree-sitter-bash reads `a | b | c || true` as `a | (b | c || true)`: the
+    stages before such a list are the pipeline's first ones."""
+    node = _unredirected(node)
+    before: list[Node] = []
+    if node.type == "pipeline" and not any(c.type == "negated_command" for c in node.children):
+        *before, node = _parts(node) or [node]
+    children = node.children
+    if node.type != "list" or len(children) != 3 or children[1].type != "||":
+        return None
+    right = _simple(children[2])
+    words = [w.text for w in _argv(right, source)] if right is not None else []
+    if len(words) != 1 or words[0] not in _TOLERATORS:
+        return None
+    left = children[0]
+    stages = [left] if _simple(left) is not None else _pipeline(left)
+    return None if stages is None else [*before, *stages]
+
+
+def _literal_assignment(node: Node, source: _Source) -> tuple[str, str] | None:
+    """(name, value) of `name=value` when the value holds no expansion."""
+    if node.type != "variable_assignment" or node.child_count < 2 or node.children[1].type != "=":
+        return None
+    name, value = node.child_by_field_name("name"), node.child_by_field_name("value")
+    if name is None or name.type != "variable_name" or not _NAME.fullmatch(_text(name)):
+        return None
+    if value is None:
+        return (_text(name), "")
+    if any(
+        n.type in _SUBSTITUTIONS or n.type in _EXPANSIONS or n.type == "array" for n in _walk(value)
+    ):
+        return None
+    return (_text(name), _dequote(source.of(value)))
+
+
+def _commands(nodes: list[Node], source: _Source) -> tuple[Command, ...]:
+    return tuple(
+        _command(n, source)
+        for node in nodes
+        for n in _walk(node)
+        if (n.type in _SIMPLE or _arithmetic(n))
+        and not (
+            n.type == "variable_assignment"
+            and n.parent is not None
+            and n.parent.type in ("command", "declaration_command", "variable_assignments")
+        )
+    )
+
+
+def _argv(node: Node, source: _Source) -> list[Word]:
+    """The words of a simple command, its program first (assignments before the program and
+    redirections left out; a test's operators and brackets are words, as in `[ a = b ]`)."""
+    if node.type == "command":
+        name = node.child_by_field_name("name")
+        parts = [name] if name is not None else []
+        parts += node.children_by_field_name("argument")
+    elif node.type in ("variable_assignment", "variable_assignments"):
+        parts = []
+    else:
+        parts = list(_flat_words(node))
+    return [_word(p, source) for p in parts]
+
+
+def _flat_words(node: Node) -> Iterator[Node]:
+    for child in node.children:
+        if child.type in _WORD_TYPES or child.type == "variable_assignment" or not child.is_named:
+            yield child
+        elif child.type not in _REDIRECTS and child.type != "comment":
+            yield from _flat_words(child)
+
+
+def _word(node: Node, source: _Source) -> Word:
+    raw = source.of(node)
+    if not node.is_named:
+        return Word(raw, (), False)
     params: list[str] = []
     opaque = False
-    for child in list(_walk(node))[1:]:
-        if child.kind == "parameter":
-            if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", child.value):
-                params.append(child.value)
-            else:
-                opaque = True
-        elif child.kind in ("commandsubstitution", "processsubstitution"):
+    for part in _walk(node):
+        if part.type in _SUBSTITUTIONS:
             opaque = True
-    raw = content[node.pos[0] : node.pos[1]]
-    text = node.word if opaque or "$'" in raw else _dequote(raw)
-    return Word(text, tuple(params), opaque, _unquoted_expansion(raw))
+        elif part.type in _EXPANSIONS:
+            name = _param_name(part)
+            if name is None:
+                opaque = True
+            else:
+                params.append(name)
+    return Word(_dequote(raw), tuple(params), opaque, _unquoted_expansion(raw))
+
+
+def _param_name(expansion: Node) -> str | None:
+    """The parameter of `$name` or `${name}` (None for `$1`, `${x:-y}`, `${#x}`, ...)."""
+    inner = [c for c in expansion.children if c.type not in ("$", "${", "}")]
+    if len(inner) == 1 and inner[0].type == "variable_name" and _NAME.fullmatch(_text(inner[0])):
+        return _text(inner[0])
+    return None
 
 
 def _unquoted_expansion(raw: str) -> bool:
@@ -238,14 +504,30 @@ def _unquoted_expansion(raw: str) -> bool:
     return False
 
 
+_ANSI_C = {"n": "\n", "t": "\t", "r": "\r", "a": "\a", "b": "\b", "e": "\x1b", "E": "\x1b"}
+_ANSI_C |= {"f": "\f", "v": "\v", "\\": "\\", "'": "'", '"': '"', "?": "?"}
+
+
 def _dequote(raw: str) -> str:
-    r"""Quote removal as bash does it, `$...` left as written. (bashlex also drops the
-    backslash of `\(` inside double quotes, which bash keeps: grep patterns need it.)"""
+    r"""Quote removal as bash does it, `$...` expansions left as written (`$'...'` decoded,
+    `$"..."` read as `"..."`)."""
     out: list[str] = []
     i, n = 0, len(raw)
     while i < n:
         char = raw[i]
-        if char == "'":
+        if raw.startswith("$'", i):
+            i += 2
+            while i < n and raw[i] != "'":
+                if raw[i] == "\\" and i + 1 < n:
+                    out.append(_ANSI_C.get(raw[i + 1], raw[i : i + 2]))
+                    i += 2
+                else:
+                    out.append(raw[i])
+                    i += 1
+            i += 1
+        elif raw.startswith('$"', i):
+            i += 1
+        elif char == "'":
             end = raw.find("'", i + 1)
             end = n if end < 0 else end
             out.append(raw[i + 1 : end])
@@ -269,15 +551,6 @@ def _dequote(raw: str) -> str:
     return "".join(out)
 
 
-def _argv(node: Any, content: str) -> list[Word]:
-    return [_word(p, content) for p in node.parts if p.kind == "word"]
-
-
-def _command_words(node: Any, content: str) -> tuple[str, list[Word]]:
-    """The program (as written) and its arguments, after any sudo/env/xargs prefix."""
-    return _split_runners(_argv(node, content))[1:]
-
-
 def _split_runners(words: list[Word]) -> tuple[tuple[str, ...], str, list[Word]]:
     """(the sudo/env/xargs... words that run the program, the program, its arguments)."""
     runners: list[str] = []
@@ -299,58 +572,97 @@ def _split_runners(words: list[Word]) -> tuple[tuple[str, ...], str, list[Word]]
     return tuple(runners), "", []
 
 
-def _tool(node: Any, content: str) -> str:
-    return _command_words(node, content)[0].rsplit("/", 1)[-1]
+def _tool(node: Node, source: _Source) -> str:
+    return _split_runners(_argv(node, source))[1].rsplit("/", 1)[-1]
 
 
-def _command(node: Any, content: str) -> Command:
-    runners, program, words = _split_runners(_argv(node, content))
+def _command(node: Node, source: _Source) -> Command:
+    runners, program, words = _split_runners(_argv(node, source))
+    redirects = _redirects(node, source)
     writes = tuple(
-        p.output.word
-        for p in node.parts
-        if p.kind == "redirect" and p.type in (">", ">>", ">|", "&>") and hasattr(p.output, "word")
+        target for op, _, target in redirects if op in (">", ">>", ">|", "&>") and target
     )
     tool = program.rsplit("/", 1)[-1]
-    line = content.count("\n", 0, node.pos[0])
-    return Command(tool, program, tuple(words), line, writes, _silent(node), runners)
+    return Command(
+        tool,
+        program,
+        tuple(words),
+        source.row(node.start_byte),
+        writes,
+        _silent(redirects),
+        runners,
+    )
 
 
-def _silent(node: Any) -> bool:
+def _redirects(node: Node, source: _Source) -> list[tuple[str, int | None, str]]:
+    """(operator, file descriptor, target as written) of the command's file redirections:
+    its own, those after it (on it, or on the pipeline or list it ends: tree-sitter-bash
+    hangs them there, issue #345) and those on a here-document's line."""
+    found = [c for c in node.children if c.type in _REDIRECTS]
+    inner, outer = node, node.parent
+    while outer is not None:
+        if outer.type == "redirected_statement" and outer.child_by_field_name("body") == inner:
+            found += [c for c in outer.children if c.type in _REDIRECTS]
+        elif outer.type not in ("pipeline", "list") or _parts(outer)[-1] != inner:
+            break
+        inner, outer = outer, outer.parent
+    files = [f for r in found for f in [r, *r.children] if f.type == "file_redirect"]
+    out = []
+    for redirect in files:
+        op = next((c.type for c in redirect.children if not c.is_named), "")
+        fd = redirect.child_by_field_name("descriptor")
+        target = redirect.child_by_field_name("destination")
+        out.append(
+            (
+                op,
+                int(_text(fd)) if fd is not None and _text(fd).isdigit() else None,
+                _word(target, source).text if target is not None else "",
+            )
+        )
+    return out
+
+
+def _silent(redirects: list[tuple[str, int | None, str]]) -> bool:
     """Whether the command's stderr is sent to /dev/null (2>/dev/null, &>/dev/null, ...)."""
     targets = {1: "", 2: ""}
-    for part in node.parts:
-        if part.kind != "redirect":
-            continue
-        output = getattr(part.output, "word", part.output)
-        fd = getattr(part, "input", None)
-        if part.type in ("&>", "&>>"):
-            targets[1] = targets[2] = str(output)
-        elif part.type in (">", ">>", ">|"):
-            targets[fd if fd in (1, 2) else 1] = str(output)
-        elif part.type == ">&" and fd == 2 and output == 1:
+    for op, fd, target in redirects:
+        if op in ("&>", "&>>"):
+            targets[1] = targets[2] = target
+        elif op in (">", ">>", ">|"):
+            targets[fd if fd in (1, 2) else 1] = target
+        elif op == ">&" and fd == 2 and target == "1":
             targets[2] = targets[1]
     return targets[2] == "/dev/null"
 
 
-def _refs(node: Any) -> Iterator[tuple[int, int, str]]:
+def _refs(node: Node, source: _Source) -> Iterator[tuple[int, int, str]]:
     """Spans of parameter references: the whole word when it is just `"$name"`."""
     for word in _walk(node):
-        if word.kind not in ("word", "assignment"):
+        parent = word.parent
+        top = word.type == "variable_assignment" or (
+            word.type in _WORD_TYPES
+            and parent is not None
+            and parent.type not in _WORD_TYPES
+            and parent.type != "variable_assignment"
+        )
+        if not top:
             continue
-        inner = [c for c in _walk(word) if c.kind == "parameter"]
-        if (
-            word.kind == "word"
-            and len(inner) == 1
-            and word.word
-            in (
-                f"${inner[0].value}",
-                "${" + inner[0].value + "}",
-            )
-        ):
-            yield (word.pos[0], word.pos[1], inner[0].value)
-            continue
-        for param in inner:
-            yield (param.pos[0], param.pos[1], param.value)
+        inner = [
+            (source.pos(e.start_byte), source.pos(e.end_byte), _ref_name(e, source))
+            for e in _walk(word)
+            if e.type in _EXPANSIONS
+        ]
+        if word.type != "variable_assignment" and len(inner) == 1:
+            name = inner[0][2]
+            if _dequote(source.of(word)) in (f"${name}", "${" + name + "}"):
+                yield (source.pos(word.start_byte), source.pos(word.end_byte), name)
+                continue
+        yield from inner
+
+
+def _ref_name(expansion: Node, source: _Source) -> str:
+    text = source.of(expansion)
+    return text[2:-1] if text.startswith("${") else text[1:]
 
 
 _REQUIRED = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*):?\?([^}]*)\}")
