@@ -143,3 +143,29 @@ def test_offsets_are_characters_not_bytes() -> None:
 def test_word_text_removes_quotes_and_keeps_expansions(raw: str, text: str) -> None:
     (unit,) = parse_block(f"echo {raw}\n").units
     assert unit.commands[0].words[0].text == text
+
+
+def test_a_pipeline_on_a_here_document_line_has_all_its_stages() -> None:
+    """tree-sitter-bash puts `| kubectl apply -f -` inside the here-document redirection."""
+    content = 'cat <<EOF | kubectl apply -f -\nkind: ConfigMap\nname: "$name"\nEOF\n'
+    (unit,) = parse_block(content).units
+    assert (unit.kind, unit.stages) == ("run", ("cat", "kubectl"))
+    assert _commands(content) == [("cat", READ_ONLY), ("kubectl", MUTATING)]
+    # bash expands $name in the body (the delimiter is not quoted), so the step shows its value
+    assert [content[s:e] for s, e, _ in unit.refs] == ["$name"]
+    quoted = parse_block("cat <<'EOF' > /tmp/out\n$name\nEOF\n").units[0]
+    assert (quoted.refs, quoted.commands[0].writes) == ((), ("/tmp/out",))
+
+
+def test_case_statements_parse() -> None:
+    """bashlex refused `case` with an unquoted pattern."""
+    content = (
+        'case "$mode" in\n  fast) kubectl scale deploy/x --replicas=3 ;;\n  *) echo no ;;\nesac\n'
+    )
+    assert _commands(content) == [("kubectl", MUTATING), ("echo", READ_ONLY)]
+
+
+def test_a_command_substitution_stays_as_written_in_a_word() -> None:
+    (unit,) = parse_block('echo "pods: $(kubectl get pods -n "$ns" | wc -l)"\n').units
+    word = unit.commands[0].words[0]
+    assert (word.text, word.opaque) == ('pods: $(kubectl get pods -n "$ns" | wc -l)', True)

@@ -21,6 +21,7 @@ _PREFIXES = frozenset({"sudo", "command", "env", "time", "nohup", "exec", "nice"
 _XARGS_VALUE_FLAGS = frozenset({"-I", "-n", "-P", "-d", "-L", "-s", "-E", "-a"})
 _TOLERATORS = frozenset({"true", ":"})
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_SPECIAL = re.compile(r"[$`'\"\\*?\[~(]")  # quoting, expansion, globs, <(...)
 
 # Nodes that are one shell word (their children are its parts).
 _WORD_TYPES = frozenset(
@@ -47,6 +48,9 @@ _WORD_TYPES = frozenset(
 # What bash expands into text the compiler cannot know.
 _SUBSTITUTIONS = frozenset({"command_substitution", "process_substitution", "arithmetic_expansion"})
 _EXPANSIONS = frozenset({"simple_expansion", "expansion"})
+_HEREDOC_PARTS = frozenset(
+    {"<<", "<<-", "heredoc_start", "heredoc_body", "heredoc_end", "file_redirect", "comment"}
+)
 _REDIRECTS = frozenset({"file_redirect", "heredoc_redirect", "herestring_redirect"})
 # Simple commands as the compiler counts them: `[[ ]]` and `(( ))` are tests, assignments
 # alone are commands without a program.
@@ -279,9 +283,12 @@ def _text(node: Node) -> str:
 
 def _walk(node: Node) -> Iterator[Node]:
     """Every node under `node` (itself included) in source order."""
-    yield node
-    for child in node.children:
-        yield from _walk(child)
+    stack = [node]
+    while stack:
+        node = stack.pop()
+        yield node
+        if node.child_count:
+            stack.extend(reversed(node.children))
 
 
 def _groups(root: Node, source: _Source) -> Iterator[list[Node]]:
@@ -291,8 +298,8 @@ def _groups(root: Node, source: _Source) -> Iterator[list[Node]]:
     for child in root.children:
         if child.type == "comment":
             continue
-        if not child.is_named:  # `;` or `&` (or a newline _parse made a `;`)
-            if group:
+        if not child.is_named:  # `;` or `&`, or a newline _parse made a `;`
+            if group and source.original[child.start_byte : child.end_byte] != b"\n":
                 group.append(child)
             continue
         if group and not _joined(group[-1], child, source):
@@ -306,9 +313,8 @@ def _groups(root: Node, source: _Source) -> Iterator[list[Node]]:
 def _joined(previous: Node, statement: Node, source: _Source) -> bool:
     """Whether `statement` goes on the list `previous` ends: a `;` or `&` between them,
     and no newline."""
-    separator = source.original[previous.start_byte : previous.end_byte]
     between = source.original[previous.end_byte : statement.start_byte]
-    return not previous.is_named and separator in (b";", b"&") and b"\n" not in between
+    return not previous.is_named and b"\n" not in between
 
 
 def _unit(group: list[Node], source: _Source) -> Unit:
@@ -324,11 +330,18 @@ def _unit(group: list[Node], source: _Source) -> Unit:
     shown_end = source.pos(statement.end_byte)
     commands = _commands([statement], source)
     simple = _simple(statement)
-    if simple is not None:
+    if simple is not None and not _after_heredoc(statement):
         assignment = _literal_assignment(statement, source)
         if assignment is not None:
             return Unit(start, shown_end, row, "assign", (), commands, refs, shown_end, assignment)
         return Unit(start, end, row, "run", (_tool(simple, source),), commands, refs, shown_end)
+    after = _after_heredoc(statement)
+    if after:  # `cat <<EOF | kubectl apply -f -`
+        stages = _heredoc_pipeline(statement, after)
+        if stages is None:
+            return Unit(start, end, row, "compound", (), commands, refs, shown_end)
+        tools = tuple(_stage_tool(n, source) for n in stages)
+        return Unit(start, end, row, "run", tools, commands, refs, shown_end)
     stages = _pipeline(statement)
     if stages is not None:
         tools = tuple(_stage_tool(n, source) for n in stages)
@@ -355,6 +368,29 @@ def _arithmetic(node: Node) -> bool:
     return (
         node.type == "compound_statement" and node.child_count > 0 and node.children[0].type == "(("
     )
+
+
+def _after_heredoc(node: Node) -> list[Node]:
+    """The rest of a here-document's first line (`| kubectl apply -f -`, `&& echo done`):
+    tree-sitter-bash puts it inside the here-document redirection."""
+    if node.type != "redirected_statement":
+        return []
+    return [
+        part
+        for redirect in node.children
+        if redirect.type == "heredoc_redirect"
+        for part in redirect.children
+        if part.type not in _HEREDOC_PARTS
+    ]
+
+
+def _heredoc_pipeline(node: Node, after: list[Node]) -> list[Node] | None:
+    """The stages of `cmd <<EOF | a | b` (None when the rest of the line is not that)."""
+    body = node.child_by_field_name("body")
+    if body is None or _simple(body) is None or len(after) != 1 or after[0].type != "pipeline":
+        return None
+    stages = _parts(after[0])
+    return [body, *stages] if all(_simple(s) is not None for s in stages) else None
 
 
 def _unredirected(node: Node) -> Node:
@@ -461,6 +497,8 @@ def _word(node: Node, source: _Source) -> Word:
     raw = source.of(node)
     if not node.is_named:
         return Word(raw, (), False)
+    if not _SPECIAL.search(raw):  # most words: nothing to remove or expand
+        return Word(raw, (), False)
     params: list[str] = []
     opaque = False
     for part in _walk(node):
@@ -510,12 +548,16 @@ _ANSI_C |= {"f": "\f", "v": "\v", "\\": "\\", "'": "'", '"': '"', "?": "?"}
 
 def _dequote(raw: str) -> str:
     r"""Quote removal as bash does it, `$...` expansions left as written (`$'...'` decoded,
-    `$"..."` read as `"..."`)."""
+    `$"..."` read as `"..."`, a command substitution kept whole, its quotes included)."""
     out: list[str] = []
     i, n = 0, len(raw)
     while i < n:
         char = raw[i]
-        if raw.startswith("$'", i):
+        if raw.startswith("$(", i) or char == "`":
+            end = _substitution_end(raw, i)
+            out.append(raw[i:end])
+            i = end
+        elif raw.startswith("$'", i):
             i += 2
             while i < n and raw[i] != "'":
                 if raw[i] == "\\" and i + 1 < n:
@@ -535,7 +577,11 @@ def _dequote(raw: str) -> str:
         elif char == '"':
             i += 1
             while i < n and raw[i] != '"':
-                if raw[i] == "\\" and i + 1 < n and raw[i + 1] in '$`"\\\n':
+                if raw.startswith("$(", i) or raw[i] == "`":
+                    end = _substitution_end(raw, i)
+                    out.append(raw[i:end])
+                    i = end
+                elif raw[i] == "\\" and i + 1 < n and raw[i + 1] in '$`"\\\n':
                     out.append("" if raw[i + 1] == "\n" else raw[i + 1])
                     i += 2
                 else:
@@ -549,6 +595,32 @@ def _dequote(raw: str) -> str:
             out.append(char)
             i += 1
     return "".join(out)
+
+
+def _substitution_end(raw: str, start: int) -> int:
+    """The offset after the `$(...)` or `...` (backquotes) that starts at `start`."""
+    depth, quote, i, n = 0, "", start + 1, len(raw)
+    closer = "`" if raw[start] == "`" else ")"
+    while i < n:
+        char = raw[i]
+        if char == "\\":
+            i += 2
+            continue
+        if quote:
+            quote = "" if char == quote else quote
+        elif closer == "`":
+            if char == "`":
+                return i + 1
+        elif char in "'\"":
+            quote = char
+        elif char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+            if depth == 0:
+                return i + 1
+        i += 1
+    return n
 
 
 def _split_runners(words: list[Word]) -> tuple[tuple[str, ...], str, list[Word]]:
