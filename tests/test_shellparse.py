@@ -169,3 +169,29 @@ def test_a_command_substitution_stays_as_written_in_a_word() -> None:
     (unit,) = parse_block('echo "pods: $(kubectl get pods -n "$ns" | wc -l)"\n').units
     word = unit.commands[0].words[0]
     assert (word.text, word.opaque) == ('pods: $(kubectl get pods -n "$ns" | wc -l)', True)
+
+
+@pytest.mark.parametrize(
+    "block",
+    [
+        "kubectl get pods | grep x | head -30\nkubectl delete pod x && echo gone\n",
+        "kubectl get pods 2>&1\nkubectl delete pod x && echo gone\n",
+        "kubectl get pods | cat  # note\n# comment\nkubectl delete pod x && echo gone\n",
+        "a >o | b >o | true 2>&1\nkubectl delete pod x\n",
+    ],
+    ids=["after-pipeline", "after-redirection", "after-comment", "nested-redirections"],
+)
+def test_a_statement_ends_at_its_line(block: str) -> None:
+    """tree-sitter-bash runs a command, a redirection or a pipeline on to the next line;
+    bash ends it there. The last line's command is a command of its own, on its line."""
+    parsed = parse_block(block)
+    last = parsed.units[-1]
+    assert last.line == block.count("\n") - 1
+    assert last.commands[0].label == "kubectl delete pod"
+    assert all(c.line < last.line for u in parsed.units[:-1] for c in u.commands)
+
+
+def test_backquotes_tree_sitter_misreads_are_refused() -> None:
+    parsed = parse_block('echo `echo "foo"`\n\necho ` echo "bar"`\nkubectl delete pod x\n')
+    assert "write it as $(...)" in parsed.error
+    assert parse_block("echo `date`\nkubectl get pods\n").error == ""

@@ -179,11 +179,12 @@ _REPAIRS = 64
 
 
 def _parse(source: _Source) -> Node:
-    """The syntax tree, with a tree-sitter-bash 0.25 defect worked around: after a pipeline
-    of two or more stages, a next line that goes on with `&&` or `||` has its first command
-    read as arguments of the pipeline's last command, with no error in the tree
-    (tree-sitter-bash issue #347). That newline ends the command in bash, as `;` would:
-    parse again with `;` in its place (same length, so every offset stays)."""
+    """The syntax tree, with a tree-sitter-bash 0.25 defect worked around: it lets a
+    command, a redirection or a pipeline run on past the end of its line, with no error in
+    the tree. After `a | b | head -30`, a next line `kubectl delete pod x && echo` becomes
+    arguments of `head` (tree-sitter-bash issue #347); `cmd 2>&1` takes the next line's
+    words as more targets. That newline ends the command in bash, as `;` would: parse
+    again with `;` in its place (same length, so every offset stays)."""
     for _ in range(_REPAIRS):
         root = parser().parse(source.data).root_node
         cut = _swallowed_newline(root, source.data)
@@ -193,17 +194,43 @@ def _parse(source: _Source) -> Node:
     return root
 
 
+# Where bash lets a statement go on to the next line (a comment may follow them).
+_CONTINUED = frozenset({"|", "|&", "&&", "||"})
+# Nodes whose parts are on one line (unless a backslash joins the lines).
+_ONE_LINE = frozenset(
+    {
+        "command",
+        "file_redirect",
+        "redirected_statement",
+        "pipeline",
+        "list",
+        "declaration_command",
+        "unset_command",
+        "variable_assignments",
+    }
+)
+
+
 def _swallowed_newline(root: Node, data: bytes) -> int | None:
-    """The offset of a newline between two words of one simple command (bash never joins
-    those: a word on the next line needs a backslash before the newline)."""
+    """The offset of a character that ends the statement in bash but not in the tree: a
+    newline inside it, or the blank before a comment in it (a comment ends the line)."""
     for node in _walk(root):
-        if node.type != "command":
+        if node.type not in _ONE_LINE:
             continue
-        children = node.children
-        for before, after in pairwise(children):
+        real: Node | None = None  # the last part that is not a comment
+        comment: Node | None = None  # the first of the comments since then
+        for before, after in pairwise(node.children):
+            if before.type == "comment":
+                comment = comment or before
+            else:
+                real, comment = before, None
+            if after.type == "comment" or (real is not None and real.type in _CONTINUED):
+                continue
+            if comment is not None:
+                return comment.start_byte - 1 if comment.start_byte else None
             gap = data[before.end_byte : after.start_byte]
             at = gap.replace(b"\\\n", b"  ").find(b"\n")
-            if at >= 0 and before.type != "comment":
+            if at >= 0:
                 return before.end_byte + at
     return None
 
@@ -214,7 +241,8 @@ def _swallowed_newline(root: Node, data: bytes) -> int | None:
 def _first_problem(root: Node, data: bytes) -> tuple[str, int] | None:
     """(message, byte offset) of the first thing bash would refuse, None when none.
     tree-sitter recovers from errors (ERROR and MISSING nodes) and accepts a few things
-    bash does not: a reserved word as a command name, `a |` with nothing after it."""
+    bash does not: a reserved word as a command name, `a |` with nothing after it. A block
+    it is known to misread is refused too."""
     for node in _walk(root):
         if node.type == "ERROR":
             return _error_message(node, not data[node.end_byte :].strip())
@@ -224,11 +252,34 @@ def _first_problem(root: Node, data: bytes) -> tuple[str, int] | None:
             before = node.parent.prev_sibling if node.parent else None
             token = before.type if before is not None else "the command"
             return f"syntax error: unexpected end of block after `{token}`", node.start_byte
-        if node.type == "command_name" and _text(node) in _MISPLACED:
+        if node.type == "command_name" and _text(node) in _MISPLACED and _first_word(node):
             return _unexpected(_text(node)), node.start_byte
         if node.type == ";;" and node.parent is not None and node.parent.type != "case_item":
             return _unexpected(";;"), node.start_byte
+        if _misread_backquotes(node, data):
+            return (
+                "the parser misreads this backquoted command (tree-sitter-bash issue #278); "
+                "write it as $(...)",
+                node.start_byte,
+            )
     return None
+
+
+def _misread_backquotes(node: Node, data: bytes) -> bool:
+    """A `...` substitution with another backquote inside: tree-sitter-bash ran it on to a
+    later one (after a blank following the opening backquote, its issue #278)."""
+    if node.type != "command_substitution" or node.child_count < 2:
+        return False
+    if node.children[0].type != "`":
+        return False
+    inner = data[node.children[0].end_byte : node.children[-1].start_byte]
+    return b"`" in inner.replace(b"\\\\", b"").replace(b"\\`", b"")
+
+
+def _first_word(name: Node) -> bool:
+    """Whether a command name is its command's first word (bash reads reserved words there
+    only: `x=1 fi` runs a program called fi)."""
+    return name.parent is None or name.parent.children[0] == name
 
 
 def _unexpected(token: str) -> str:
@@ -298,8 +349,8 @@ def _groups(root: Node, source: _Source) -> Iterator[list[Node]]:
     for child in root.children:
         if child.type == "comment":
             continue
-        if not child.is_named:  # `;` or `&`, or a newline _parse made a `;`
-            if group and source.original[child.start_byte : child.end_byte] != b"\n":
+        if not child.is_named:  # `;` or `&` (not one _parse wrote)
+            if group and source.original[child.start_byte : child.end_byte] == child.type.encode():
                 group.append(child)
             continue
         if group and not _joined(group[-1], child, source):
@@ -329,30 +380,83 @@ def _unit(group: list[Node], source: _Source) -> Unit:
     statement = first
     shown_end = source.pos(statement.end_byte)
     commands = _commands([statement], source)
-    simple = _simple(statement)
-    if simple is not None and not _after_heredoc(statement):
+    pipelines, operators = _and_or(statement)
+    if len(pipelines) == 1 and _plain(pipelines[0]):
+        stages = pipelines[0]
         assignment = _literal_assignment(statement, source)
         if assignment is not None:
             return Unit(start, shown_end, row, "assign", (), commands, refs, shown_end, assignment)
-        return Unit(start, end, row, "run", (_tool(simple, source),), commands, refs, shown_end)
-    after = _after_heredoc(statement)
-    if after:  # `cat <<EOF | kubectl apply -f -`
-        stages = _heredoc_pipeline(statement, after)
-        if stages is None:
-            return Unit(start, end, row, "compound", (), commands, refs, shown_end)
         tools = tuple(_stage_tool(n, source) for n in stages)
         return Unit(start, end, row, "run", tools, commands, refs, shown_end)
-    stages = _pipeline(statement)
-    if stages is not None:
+    if operators == ["||"] and _tolerator(pipelines[1], source) and _plain(pipelines[0]):
+        stages = pipelines[0]
+        before = pipelines[1][0].start_byte
+        # the pipeline ends at the `||` (its last redirection may sit outside its last stage)
+        operator = source.original.rfind(b"||", stages[-1].start_byte, before)
+        left_end = source.pos(len(source.original[:operator].rstrip(b" \t\n\\")))
         tools = tuple(_stage_tool(n, source) for n in stages)
-        return Unit(start, end, row, "run", tools, commands, refs, shown_end)
-    stages = _tolerated(statement, source)
-    if stages is not None:
-        left_start, left_end = source.pos(stages[0].start_byte), source.pos(stages[-1].end_byte)
-        tools = tuple(_stage_tool(n, source) for n in stages)
-        commands = _commands(stages, source)
-        return Unit(left_start, left_end, row, "tolerated", tools, commands, refs, end)
-    return Unit(start, end, row, "compound", (), commands, refs, shown_end)
+        kept = _commands([statement], source, before)
+        return Unit(start, left_end, row, "tolerated", tools, kept, refs, end)
+    # `a && b;` is shown with its `;` (as bashlex, the parser before, did)
+    shown = end if len(pipelines) > 1 else shown_end
+    return Unit(start, end, row, "compound", (), commands, refs, shown)
+
+
+# tree-sitter-bash nests a statement's pipelines and lists in ways bash does not: it
+# reads `a | b | c || true` as `a | (b | c || true)` and `a 2>&1 | b >f | c` as
+# `((a 2>&1 | b) >f) | c`, hangs a redirection after a list or pipeline on all of it
+# (its issue #345) and puts the rest of a here-document's line inside the redirection.
+# Bash's own grammar is flat: pipelines joined by && and ||, each a chain of commands
+# joined by |. _and_or reads that back from the commands and operators in source order.
+_CHAIN = frozenset({"|", "|&", "&&", "||"})
+
+
+def _and_or(statement: Node) -> tuple[list[list[Node]], list[str]]:
+    """The statement's pipelines, each a list of its stages, and the && and || between."""
+    pipelines: list[list[Node]] = [[]]
+    operators: list[str] = []
+    for item in _sequence(statement):
+        if isinstance(item, str):
+            if item in ("&&", "||"):
+                pipelines.append([])
+                operators.append(item)
+        else:
+            pipelines[-1].append(item)
+    return pipelines, operators
+
+
+def _sequence(node: Node) -> list[Node | str]:
+    """The commands of a statement and the operators between them, in source order."""
+    body = node.child_by_field_name("body") if node.type == "redirected_statement" else None
+    if node.type in ("pipeline", "list") or (
+        body is not None and body.type in ("pipeline", "list")
+    ):
+        out: list[Node | str] = []
+        for child in node.children if body is None else [body]:
+            if child.type in _CHAIN:
+                out.append(child.type)
+            elif child.is_named and child.type != "comment":
+                out += _sequence(child)
+        return out
+    out = [node]
+    for part in _after_heredoc(node):  # `cat <<EOF | kubectl apply -f -`
+        out += [part.type] if part.type in _CHAIN else _sequence(part)
+    return out
+
+
+def _plain(stages: list[Node]) -> bool:
+    """A pipeline whose stages' statuses the script can read: one simple command, or
+    several commands without `!` (`! a | b` is not one)."""
+    if len(stages) == 1:
+        return _simple(stages[0]) is not None
+    return bool(stages) and not any(s.type == "negated_command" for s in stages)
+
+
+def _tolerator(stages: list[Node], source: _Source) -> bool:
+    """`true` or `:` alone: `PIPELINE || true` is the author's way to accept any status."""
+    simple = _simple(stages[0]) if len(stages) == 1 else None
+    words = [w.text for w in _argv(simple, source)] if simple is not None else []
+    return len(words) == 1 and words[0] in _TOLERATORS
 
 
 def _simple(node: Node) -> Node | None:
@@ -384,61 +488,13 @@ def _after_heredoc(node: Node) -> list[Node]:
     ]
 
 
-def _heredoc_pipeline(node: Node, after: list[Node]) -> list[Node] | None:
-    """The stages of `cmd <<EOF | a | b` (None when the rest of the line is not that)."""
-    body = node.child_by_field_name("body")
-    if body is None or _simple(body) is None or len(after) != 1 or after[0].type != "pipeline":
-        return None
-    stages = _parts(after[0])
-    return [body, *stages] if all(_simple(s) is not None for s in stages) else None
-
-
-def _unredirected(node: Node) -> Node:
-    """A pipeline or list without the redirections tree-sitter-bash hangs on all of it
-    (they belong to its last command: tree-sitter-bash issue #345)."""
-    if node.type == "redirected_statement":
-        body = node.child_by_field_name("body")
-        if body is not None and body.type in ("pipeline", "list"):
-            return body
-    return node
-
-
 def _parts(node: Node) -> list[Node]:
     return [c for c in node.named_children if c.type != "comment"]
-
-
-def _pipeline(node: Node) -> list[Node] | None:
-    """The stages of a pipeline whose statuses the script can read (not `! a | b`)."""
-    node = _unredirected(node)
-    if node.type != "pipeline" or any(c.type == "negated_command" for c in node.children):
-        return None
-    stages = _parts(node)
-    return None if any(s.type == "list" for s in stages) else stages
 
 
 def _stage_tool(node: Node, source: _Source) -> str:
     simple = _simple(node)
     return _tool(simple, source) if simple is not None else ""
-
-
-def _tolerated(node: Node, source: _Source) -> list[Node] | None:
-    """The stages of `PIPELINE || true` (or `|| :`): the author's way to accept any exit
-    status. tree-sitter-bash reads `a | b | c || true` as `a | (b | c || true)`: the
-    stages before such a list are the pipeline's first ones."""
-    node = _unredirected(node)
-    before: list[Node] = []
-    if node.type == "pipeline" and not any(c.type == "negated_command" for c in node.children):
-        *before, node = _parts(node) or [node]
-    children = node.children
-    if node.type != "list" or len(children) != 3 or children[1].type != "||":
-        return None
-    right = _simple(children[2])
-    words = [w.text for w in _argv(right, source)] if right is not None else []
-    if len(words) != 1 or words[0] not in _TOLERATORS:
-        return None
-    left = children[0]
-    stages = [left] if _simple(left) is not None else _pipeline(left)
-    return None if stages is None else [*before, *stages]
 
 
 def _literal_assignment(node: Node, source: _Source) -> tuple[str, str] | None:
@@ -457,12 +513,14 @@ def _literal_assignment(node: Node, source: _Source) -> tuple[str, str] | None:
     return (_text(name), _dequote(source.of(value)))
 
 
-def _commands(nodes: list[Node], source: _Source) -> tuple[Command, ...]:
+def _commands(nodes: list[Node], source: _Source, before: int = -1) -> tuple[Command, ...]:
+    """The simple commands in `nodes` (those starting before byte `before`, if given)."""
     return tuple(
         _command(n, source)
         for node in nodes
         for n in _walk(node)
         if (n.type in _SIMPLE or _arithmetic(n))
+        and (before < 0 or n.start_byte < before)
         and not (
             n.type == "variable_assignment"
             and n.parent is not None
