@@ -256,6 +256,9 @@ def _first_problem(root: Node, data: bytes) -> tuple[str, int] | None:
             return _unexpected(_text(node)), node.start_byte
         if node.type == ";;" and node.parent is not None and node.parent.type != "case_item":
             return _unexpected(";;"), node.start_byte
+        if node.type == "file_redirect" and _stray_word(node) is not None:
+            word = _stray_word(node)
+            return _unexpected(_text(word)), word.start_byte
         if _misread_backquotes(node, data):
             return (
                 "the parser misreads this backquoted command (tree-sitter-bash issue #278); "
@@ -263,6 +266,24 @@ def _first_problem(root: Node, data: bytes) -> tuple[str, int] | None:
                 node.start_byte,
             )
     return None
+
+
+def _stray_word(redirect: Node) -> Node | None:
+    """A word after the target of a redirection on a compound command (`{ a; } >f b`):
+    bash refuses it; tree-sitter-bash reads it as a second target (after a simple command
+    it is an argument, see _argv)."""
+    extra = redirect.children_by_field_name("destination")[1:]
+    owner = redirect.parent
+    while owner is not None and owner.type in ("redirected_statement", "pipeline", "list"):
+        if owner.type == "redirected_statement":
+            owner = owner.child_by_field_name("body")
+        else:
+            owner = _parts(owner)[-1]
+    simple = owner is not None and (
+        owner.type in ("command", "declaration_command", "unset_command")
+        or (owner.type == "test_command" and owner.children[0].type == "[")
+    )
+    return extra[0] if extra and not simple else None
 
 
 def _misread_backquotes(node: Node, data: bytes) -> bool:
@@ -536,6 +557,14 @@ def _argv(node: Node, source: _Source) -> list[Word]:
         name = node.child_by_field_name("name")
         parts = [name] if name is not None else []
         parts += node.children_by_field_name("argument")
+        # tree-sitter-bash reads the words after a redirection (`kubectl 2>/dev/null
+        # delete pod x`) as more targets of it; bash, as arguments
+        parts += [
+            word
+            for redirect in _file_redirects(node)
+            for word in redirect.children_by_field_name("destination")[1:]
+        ]
+        parts.sort(key=lambda part: part.start_byte)
     elif node.type in ("variable_assignment", "variable_assignments"):
         parts = []
     else:
@@ -724,10 +753,10 @@ def _command(node: Node, source: _Source) -> Command:
     )
 
 
-def _redirects(node: Node, source: _Source) -> list[tuple[str, int | None, str]]:
-    """(operator, file descriptor, target as written) of the command's file redirections:
-    its own, those after it (on it, or on the pipeline or list it ends: tree-sitter-bash
-    hangs them there, issue #345) and those on a here-document's line."""
+def _file_redirects(node: Node) -> list[Node]:
+    """A simple command's file redirections: its own, those after it (on it, or on the
+    pipeline or list it ends: tree-sitter-bash hangs them there, issue #345) and those on
+    a here-document's line."""
     found = [c for c in node.children if c.type in _REDIRECTS]
     inner, outer = node, node.parent
     while outer is not None:
@@ -736,9 +765,13 @@ def _redirects(node: Node, source: _Source) -> list[tuple[str, int | None, str]]
         elif outer.type not in ("pipeline", "list") or _parts(outer)[-1] != inner:
             break
         inner, outer = outer, outer.parent
-    files = [f for r in found for f in [r, *r.children] if f.type == "file_redirect"]
+    return [f for r in found for f in [r, *r.children] if f.type == "file_redirect"]
+
+
+def _redirects(node: Node, source: _Source) -> list[tuple[str, int | None, str]]:
+    """(operator, file descriptor, target as written) of the command's file redirections."""
     out = []
-    for redirect in files:
+    for redirect in _file_redirects(node):
         op = next((c.type for c in redirect.children if not c.is_named), "")
         fd = redirect.child_by_field_name("descriptor")
         target = redirect.child_by_field_name("destination")
