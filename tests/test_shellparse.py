@@ -195,3 +195,35 @@ def test_backquotes_tree_sitter_misreads_are_refused() -> None:
     parsed = parse_block('echo `echo "foo"`\n\necho ` echo "bar"`\nkubectl delete pod x\n')
     assert "write it as $(...)" in parsed.error
     assert parse_block("echo `date`\nkubectl get pods\n").error == ""
+
+
+@pytest.mark.parametrize(
+    ("block", "kind"),
+    [
+        ("! kubectl get pods | grep -q Crash\n", "compound"),
+        ("! kubectl get pods >out.txt | grep -q Crash\n", "compound"),
+        ("kubectl get pods >out.txt | grep -q Crash\n", "run"),
+    ],
+)
+def test_a_negated_pipeline_is_run_as_one(block: str, kind: str) -> None:
+    (unit,) = parse_block(block).units
+    assert unit.kind == kind
+    assert unit.commands[0].writes == (("out.txt",) if ">out.txt" in block else ())
+
+
+def test_words_after_a_redirection_are_arguments() -> None:
+    """tree-sitter-bash reads them as more targets of the redirection."""
+    (unit,) = parse_block("kubectl 2>/dev/null delete pod x\n").units
+    (command,) = unit.commands
+    assert (command.label, command.silent, command.writes) == (
+        "kubectl delete pod",
+        True,
+        ("/dev/null",),
+    )
+    assert _commands("kubectl 2>/dev/null delete pod x\n") == [("kubectl", MUTATING)]
+    assert "unexpected token `out`" in parse_block("{ ls; } > log out\n").error
+
+
+def test_a_here_string_after_a_redirection_parses() -> None:
+    (unit,) = parse_block('kubectl apply -f - >>log <<< "$manifest"\n').units
+    assert (unit.kind, unit.commands[0].writes) == ("run", ("log",))

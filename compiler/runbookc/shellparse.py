@@ -184,14 +184,29 @@ def _parse(source: _Source) -> Node:
     the tree. After `a | b | head -30`, a next line `kubectl delete pod x && echo` becomes
     arguments of `head` (tree-sitter-bash issue #347); `cmd 2>&1` takes the next line's
     words as more targets. That newline ends the command in bash, as `;` would: parse
-    again with `;` in its place (same length, so every offset stays)."""
+    again with `;` in its place (same length, so every offset stays). Likewise a `<<<`
+    after another redirection is an error to it: read as `<` (stdin from a word)."""
     for _ in range(_REPAIRS):
         root = parser().parse(source.data).root_node
         cut = _swallowed_newline(root, source.data)
+        if cut is not None:
+            source.data = source.data[:cut] + b";" + source.data[cut + 1 :]
+            continue
+        cut = _misread_here_string(root, source.data)
         if cut is None:
             break
-        source.data = source.data[:cut] + b";" + source.data[cut + 1 :]
+        source.data = source.data[:cut] + b"  <" + source.data[cut + 3 :]
     return root
+
+
+def _misread_here_string(root: Node, data: bytes) -> int | None:
+    """The offset of a `<<<` tree-sitter-bash could not read (after another redirection)."""
+    if not root.has_error:
+        return None
+    for node in _walk(root):
+        if node.type == "ERROR" and data[node.start_byte : node.start_byte + 3] == b"<<<":
+            return node.start_byte
+    return None
 
 
 # Where bash lets a statement go on to the next line (a comment may follow them).
@@ -433,24 +448,28 @@ _CHAIN = frozenset({"|", "|&", "&&", "||"})
 
 
 def _and_or(statement: Node) -> tuple[list[list[Node]], list[str]]:
-    """The statement's pipelines, each a list of its stages, and the && and || between."""
+    """The statement's pipelines, each a list of its stages, and the && and || between.
+    A pipeline negated with `!` is an empty list: its statuses cannot be read."""
     pipelines: list[list[Node]] = [[]]
     operators: list[str] = []
+    negated = [False]
     for item in _sequence(statement):
-        if isinstance(item, str):
-            if item in ("&&", "||"):
-                pipelines.append([])
-                operators.append(item)
-        else:
+        if item in ("&&", "||"):
+            pipelines.append([])
+            operators.append(item)
+            negated.append(False)
+        elif item == "!":
+            negated[-1] = True
+        elif not isinstance(item, str):
             pipelines[-1].append(item)
-    return pipelines, operators
+    return [[] if n else p for p, n in zip(pipelines, negated, strict=True)], operators
 
 
 def _sequence(node: Node) -> list[Node | str]:
     """The commands of a statement and the operators between them, in source order."""
     body = node.child_by_field_name("body") if node.type == "redirected_statement" else None
     if node.type in ("pipeline", "list") or (
-        body is not None and body.type in ("pipeline", "list")
+        body is not None and body.type in ("pipeline", "list", "negated_command")
     ):
         out: list[Node | str] = []
         for child in node.children if body is None else [body]:
@@ -459,6 +478,8 @@ def _sequence(node: Node) -> list[Node | str]:
             elif child.is_named and child.type != "comment":
                 out += _sequence(child)
         return out
+    if node.type == "negated_command":
+        return ["!", *(item for part in _parts(node) for item in _sequence(part))]
     out = [node]
     for part in _after_heredoc(node):  # `cat <<EOF | kubectl apply -f -`
         out += [part.type] if part.type in _CHAIN else _sequence(part)
@@ -470,7 +491,7 @@ def _plain(stages: list[Node]) -> bool:
     several commands without `!` (`! a | b` is not one)."""
     if len(stages) == 1:
         return _simple(stages[0]) is not None
-    return bool(stages) and not any(s.type == "negated_command" for s in stages)
+    return bool(stages)
 
 
 def _tolerator(stages: list[Node], source: _Source) -> bool:
@@ -762,7 +783,9 @@ def _file_redirects(node: Node) -> list[Node]:
     while outer is not None:
         if outer.type == "redirected_statement" and outer.child_by_field_name("body") == inner:
             found += [c for c in outer.children if c.type in _REDIRECTS]
-        elif outer.type not in ("pipeline", "list") or _parts(outer)[-1] != inner:
+        elif (
+            outer.type not in ("pipeline", "list", "negated_command") or _parts(outer)[-1] != inner
+        ):
             break
         inner, outer = outer, outer.parent
     return [f for r in found for f in [r, *r.children] if f.type == "file_redirect"]
