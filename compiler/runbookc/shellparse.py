@@ -1,20 +1,20 @@
 """A shell block as the compiler sees it: top-level commands, the simple commands inside
-them, their pipeline stages, parameter references and grep patterns (tree-sitter-bash, a
-real parser; no regexes on lines)."""
+them, their pipeline stages, parameter references and grep patterns (read from the syntax
+tree of tree-sitter-bash, see bashtree.py; no regexes on lines)."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import cache, lru_cache
-from itertools import pairwise
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
+from runbookc.bashtree import Source, first_problem, node_text, parse, parts, walk
 from runbookc.scriptconfig import MUTATING, UNKNOWN, VALUE_FLAGS
 
 if TYPE_CHECKING:
-    from tree_sitter import Node, Parser
+    from tree_sitter import Node
 
 # Words that run the command after them (with their own flags in between).
 _PREFIXES = frozenset({"sudo", "command", "env", "time", "nohup", "exec", "nice", "timeout"})
@@ -63,12 +63,6 @@ _SIMPLE = frozenset(
         "variable_assignment",
         "variable_assignments",
     }
-)
-# Reserved words bash refuses where a command starts; tree-sitter-bash reads them as
-# command names.
-_MISPLACED = frozenset({"fi", "then", "else", "elif", "do", "done", "esac", "}", "in", "]]"})
-_OPENERS = frozenset(
-    {"if", "case", "for", "select", "while", "until", "{", "(", "((", "[[", "function", "$(", "`"}
 )
 
 
@@ -130,21 +124,12 @@ class ParsedBlock:
     error_line: int = 0  # 0-based line in the block
 
 
-@cache
-def parser() -> Parser:
-    """The bash parser, built once a process (before the lint workers fork)."""
-    import tree_sitter
-    import tree_sitter_bash
-
-    return tree_sitter.Parser(tree_sitter.Language(tree_sitter_bash.language()))
-
-
 @lru_cache(maxsize=8192)
 def parse_block(content: str) -> ParsedBlock:
     """Cached: runbooks repeat their blocks."""
-    source = _Source(content)
-    root = _parse(source)
-    problem = _first_problem(root, source.data)
+    source = Source(content)
+    root = parse(source)
+    problem = first_problem(root, source.data)
     if problem is not None:
         message, offset = problem
         body = content.rstrip("\n")
@@ -153,232 +138,10 @@ def parse_block(content: str) -> ParsedBlock:
     return ParsedBlock(tuple(_unit(group, source) for group in _groups(root, source)))
 
 
-class _Source:
-    """The block as text and as the UTF-8 bytes tree-sitter reads (its offsets are bytes;
-    `data` may have a newline replaced by `;`, see _parse)."""
-
-    def __init__(self, text: str) -> None:
-        self.text = text
-        self.original = self.data = text.encode()
-        self._chars: list[int] | None = None
-        if len(self.data) != len(text):
-            self._chars = [i for i, c in enumerate(text) for _ in range(len(c.encode()))]
-            self._chars.append(len(text))
-
-    def pos(self, offset: int) -> int:
-        return offset if self._chars is None else self._chars[offset]
-
-    def of(self, node: Node) -> str:
-        return self.text[self.pos(node.start_byte) : self.pos(node.end_byte)]
-
-    def row(self, offset: int) -> int:
-        return self.original.count(b"\n", 0, offset)
-
-
-_REPAIRS = 64
-
-
-def _parse(source: _Source) -> Node:
-    """The syntax tree, with a tree-sitter-bash 0.25 defect worked around: it lets a
-    command, a redirection or a pipeline run on past the end of its line, with no error in
-    the tree. After `a | b | head -30`, a next line `kubectl delete pod x && echo` becomes
-    arguments of `head` (tree-sitter-bash issue #347); `cmd 2>&1` takes the next line's
-    words as more targets. That newline ends the command in bash, as `;` would: parse
-    again with `;` in its place (same length, so every offset stays). Likewise a `<<<`
-    after another redirection is an error to it: read as `<` (stdin from a word)."""
-    for _ in range(_REPAIRS):
-        root = parser().parse(source.data).root_node
-        cut = _swallowed_newline(root, source.data)
-        if cut is not None:
-            source.data = source.data[:cut] + b";" + source.data[cut + 1 :]
-            continue
-        cut = _misread_here_string(root, source.data)
-        if cut is None:
-            break
-        source.data = source.data[:cut] + b"  <" + source.data[cut + 3 :]
-    return root
-
-
-def _misread_here_string(root: Node, data: bytes) -> int | None:
-    """The offset of a `<<<` tree-sitter-bash could not read (after another redirection)."""
-    if not root.has_error:
-        return None
-    for node in _walk(root):
-        if node.type == "ERROR" and data[node.start_byte : node.start_byte + 3] == b"<<<":
-            return node.start_byte
-    return None
-
-
-# Where bash lets a statement go on to the next line (a comment may follow them).
-_CONTINUED = frozenset({"|", "|&", "&&", "||"})
-# Nodes whose parts are on one line (unless a backslash joins the lines).
-_ONE_LINE = frozenset(
-    {
-        "command",
-        "file_redirect",
-        "redirected_statement",
-        "pipeline",
-        "list",
-        "declaration_command",
-        "unset_command",
-        "variable_assignments",
-    }
-)
-
-
-def _swallowed_newline(root: Node, data: bytes) -> int | None:
-    """The offset of a character that ends the statement in bash but not in the tree: a
-    newline inside it, or the blank before a comment in it (a comment ends the line)."""
-    for node in _walk(root):
-        if node.type not in _ONE_LINE:
-            continue
-        real: Node | None = None  # the last part that is not a comment
-        comment: Node | None = None  # the first of the comments since then
-        for before, after in pairwise(node.children):
-            if before.type == "comment":
-                comment = comment or before
-            else:
-                real, comment = before, None
-            if after.type == "comment" or (real is not None and real.type in _CONTINUED):
-                continue
-            if comment is not None:
-                return comment.start_byte - 1 if comment.start_byte else None
-            gap = data[before.end_byte : after.start_byte]
-            at = gap.replace(b"\\\n", b"  ").find(b"\n")
-            if at >= 0:
-                return before.end_byte + at
-    return None
-
-
-# ---- syntax errors ----
-
-
-def _first_problem(root: Node, data: bytes) -> tuple[str, int] | None:
-    """(message, byte offset) of the first thing bash would refuse, None when none.
-    tree-sitter recovers from errors (ERROR and MISSING nodes) and accepts a few things
-    bash does not: a reserved word as a command name, `a |` with nothing after it. A block
-    it is known to misread is refused too."""
-    for node in _walk(root):
-        if node.type == "ERROR":
-            return _error_message(node, not data[node.end_byte :].strip())
-        if node.is_missing:
-            return _missing_message(node)
-        if node.type == "command_name" and node.start_byte == node.end_byte:
-            before = node.parent.prev_sibling if node.parent else None
-            token = before.type if before is not None else "the command"
-            return f"syntax error: unexpected end of block after `{token}`", node.start_byte
-        if node.type == "command_name" and _text(node) in _MISPLACED and _first_word(node):
-            return _unexpected(_text(node)), node.start_byte
-        if node.type == ";;" and node.parent is not None and node.parent.type != "case_item":
-            return _unexpected(";;"), node.start_byte
-        if node.type == "file_redirect" and _stray_word(node) is not None:
-            word = _stray_word(node)
-            return _unexpected(_text(word)), word.start_byte
-        if _misread_backquotes(node, data):
-            return (
-                "the parser misreads this backquoted command (tree-sitter-bash issue #278); "
-                "write it as $(...)",
-                node.start_byte,
-            )
-    return None
-
-
-def _stray_word(redirect: Node) -> Node | None:
-    """A word after the target of a redirection on a compound command (`{ a; } >f b`):
-    bash refuses it; tree-sitter-bash reads it as a second target (after a simple command
-    it is an argument, see _argv)."""
-    extra = redirect.children_by_field_name("destination")[1:]
-    owner = redirect.parent
-    while owner is not None and owner.type in ("redirected_statement", "pipeline", "list"):
-        if owner.type == "redirected_statement":
-            owner = owner.child_by_field_name("body")
-        else:
-            owner = _parts(owner)[-1]
-    simple = owner is not None and (
-        owner.type in ("command", "declaration_command", "unset_command")
-        or (owner.type == "test_command" and owner.children[0].type == "[")
-    )
-    return extra[0] if extra and not simple else None
-
-
-def _misread_backquotes(node: Node, data: bytes) -> bool:
-    """A `...` substitution with another backquote inside: tree-sitter-bash ran it on to a
-    later one (after a blank following the opening backquote, its issue #278)."""
-    if node.type != "command_substitution" or node.child_count < 2:
-        return False
-    if node.children[0].type != "`":
-        return False
-    inner = data[node.children[0].end_byte : node.children[-1].start_byte]
-    return b"`" in inner.replace(b"\\\\", b"").replace(b"\\`", b"")
-
-
-def _first_word(name: Node) -> bool:
-    """Whether a command name is its command's first word (bash reads reserved words there
-    only: `x=1 fi` runs a program called fi)."""
-    return name.parent is None or name.parent.children[0] == name
-
-
-def _unexpected(token: str) -> str:
-    return f"syntax error near unexpected token `{token}`"
-
-
-def _error_message(error: Node, at_end: bool) -> tuple[str, int]:
-    """The first token of an ERROR node that is not part of a complete command."""
-    for child in error.children:
-        if child.is_named and child.type != "ERROR" and not child.has_error:
-            continue  # a command the parser read before it got lost
-        if child.type == "ERROR":
-            return _error_message(child, at_end)
-        token = _text(child).split(None, 1)[0] if _text(child).strip() else child.type
-        return _token_message(token, at_end), child.start_byte
-    text = _text(error).lstrip()
-    return _token_message(text[:1], at_end), error.start_byte
-
-
-def _token_message(token: str, at_end: bool) -> str:
-    if token[:1] in ("'", '"'):
-        return f"unterminated quoted string (no matching `{token[0]}`)"
-    if token in _OPENERS and at_end:
-        return f"unterminated `{token}`: the block ends first"
-    return _unexpected(token)
-
-
-def _missing_message(node: Node) -> tuple[str, int]:
-    parent = node.parent
-    if node.type == "heredoc_end" and parent is not None:
-        start = next((c for c in parent.children if c.type == "heredoc_start"), None)
-        delimiter = _text(start).strip("'\"") if start is not None else "?"
-        return (
-            f"unterminated here-document (no line `{delimiter}` ends it)",
-            parent.start_byte,
-        )
-    opener = parent.children[0] if parent is not None and parent.children else None
-    if opener is not None and not opener.is_named and opener != node:
-        return (
-            f"unterminated `{_text(opener)}` (no closing `{node.type}`)",
-            opener.start_byte,
-        )
-    return f"syntax error: missing `{node.type}`", node.start_byte
-
-
-def _text(node: Node) -> str:
-    return (node.text or b"").decode(errors="replace")
-
-
 # ---- units ----
 
 
-def _walk(node: Node) -> Iterator[Node]:
-    """Every node under `node` (itself included) in source order."""
-    stack = [node]
-    while stack:
-        node = stack.pop()
-        yield node
-        if node.child_count:
-            stack.extend(reversed(node.children))
-
-
-def _groups(root: Node, source: _Source) -> Iterator[list[Node]]:
+def _groups(root: Node, source: Source) -> Iterator[list[Node]]:
     """The top-level commands as bash's parser reads them: statements joined by `;` or `&`
     on one line are one list; the separators are kept in the group."""
     group: list[Node] = []
@@ -397,14 +160,14 @@ def _groups(root: Node, source: _Source) -> Iterator[list[Node]]:
         yield group
 
 
-def _joined(previous: Node, statement: Node, source: _Source) -> bool:
+def _joined(previous: Node, statement: Node, source: Source) -> bool:
     """Whether `statement` goes on the list `previous` ends: a `;` or `&` between them,
     and no newline."""
     between = source.original[previous.end_byte : statement.start_byte]
     return not previous.is_named and b"\n" not in between
 
 
-def _unit(group: list[Node], source: _Source) -> Unit:
+def _unit(group: list[Node], source: Source) -> Unit:
     first, last = group[0], group[-1]
     start, end = source.pos(first.start_byte), source.pos(last.end_byte)
     row = source.row(first.start_byte)
@@ -479,7 +242,7 @@ def _sequence(node: Node) -> list[Node | str]:
                 out += _sequence(child)
         return out
     if node.type == "negated_command":
-        return ["!", *(item for part in _parts(node) for item in _sequence(part))]
+        return ["!", *(item for part in parts(node) for item in _sequence(part))]
     out = [node]
     for part in _after_heredoc(node):  # `cat <<EOF | kubectl apply -f -`
         out += [part.type] if part.type in _CHAIN else _sequence(part)
@@ -494,7 +257,7 @@ def _plain(stages: list[Node]) -> bool:
     return bool(stages)
 
 
-def _tolerator(stages: list[Node], source: _Source) -> bool:
+def _tolerator(stages: list[Node], source: Source) -> bool:
     """`true` or `:` alone: `PIPELINE || true` is the author's way to accept any status."""
     simple = _simple(stages[0]) if len(stages) == 1 else None
     words = [w.text for w in _argv(simple, source)] if simple is not None else []
@@ -530,37 +293,33 @@ def _after_heredoc(node: Node) -> list[Node]:
     ]
 
 
-def _parts(node: Node) -> list[Node]:
-    return [c for c in node.named_children if c.type != "comment"]
-
-
-def _stage_tool(node: Node, source: _Source) -> str:
+def _stage_tool(node: Node, source: Source) -> str:
     simple = _simple(node)
     return _tool(simple, source) if simple is not None else ""
 
 
-def _literal_assignment(node: Node, source: _Source) -> tuple[str, str] | None:
+def _literal_assignment(node: Node, source: Source) -> tuple[str, str] | None:
     """(name, value) of `name=value` when the value holds no expansion."""
     if node.type != "variable_assignment" or node.child_count < 2 or node.children[1].type != "=":
         return None
     name, value = node.child_by_field_name("name"), node.child_by_field_name("value")
-    if name is None or name.type != "variable_name" or not _NAME.fullmatch(_text(name)):
+    if name is None or name.type != "variable_name" or not _NAME.fullmatch(node_text(name)):
         return None
     if value is None:
-        return (_text(name), "")
+        return (node_text(name), "")
     if any(
-        n.type in _SUBSTITUTIONS or n.type in _EXPANSIONS or n.type == "array" for n in _walk(value)
+        n.type in _SUBSTITUTIONS or n.type in _EXPANSIONS or n.type == "array" for n in walk(value)
     ):
         return None
-    return (_text(name), _dequote(source.of(value)))
+    return (node_text(name), _dequote(source.of(value)))
 
 
-def _commands(nodes: list[Node], source: _Source, before: int = -1) -> tuple[Command, ...]:
+def _commands(nodes: list[Node], source: Source, before: int = -1) -> tuple[Command, ...]:
     """The simple commands in `nodes` (those starting before byte `before`, if given)."""
     return tuple(
         _command(n, source)
         for node in nodes
-        for n in _walk(node)
+        for n in walk(node)
         if (n.type in _SIMPLE or _arithmetic(n))
         and (before < 0 or n.start_byte < before)
         and not (
@@ -571,26 +330,26 @@ def _commands(nodes: list[Node], source: _Source, before: int = -1) -> tuple[Com
     )
 
 
-def _argv(node: Node, source: _Source) -> list[Word]:
+def _argv(node: Node, source: Source) -> list[Word]:
     """The words of a simple command, its program first (assignments before the program and
     redirections left out; a test's operators and brackets are words, as in `[ a = b ]`)."""
     if node.type == "command":
         name = node.child_by_field_name("name")
-        parts = [name] if name is not None else []
-        parts += node.children_by_field_name("argument")
+        nodes = [name] if name is not None else []
+        nodes += node.children_by_field_name("argument")
         # tree-sitter-bash reads the words after a redirection (`kubectl 2>/dev/null
         # delete pod x`) as more targets of it; bash, as arguments
-        parts += [
+        nodes += [
             word
             for redirect in _file_redirects(node)
             for word in redirect.children_by_field_name("destination")[1:]
         ]
-        parts.sort(key=lambda part: part.start_byte)
+        nodes.sort(key=lambda part: part.start_byte)
     elif node.type in ("variable_assignment", "variable_assignments"):
-        parts = []
+        nodes = []
     else:
-        parts = list(_flat_words(node))
-    return [_word(p, source) for p in parts]
+        nodes = list(_flat_words(node))
+    return [_word(p, source) for p in nodes]
 
 
 def _flat_words(node: Node) -> Iterator[Node]:
@@ -601,7 +360,7 @@ def _flat_words(node: Node) -> Iterator[Node]:
             yield from _flat_words(child)
 
 
-def _word(node: Node, source: _Source) -> Word:
+def _word(node: Node, source: Source) -> Word:
     raw = source.of(node)
     if not node.is_named:
         return Word(raw, (), False)
@@ -609,7 +368,7 @@ def _word(node: Node, source: _Source) -> Word:
         return Word(raw, (), False)
     params: list[str] = []
     opaque = False
-    for part in _walk(node):
+    for part in walk(node):
         if part.type in _SUBSTITUTIONS:
             opaque = True
         elif part.type in _EXPANSIONS:
@@ -624,8 +383,12 @@ def _word(node: Node, source: _Source) -> Word:
 def _param_name(expansion: Node) -> str | None:
     """The parameter of `$name` or `${name}` (None for `$1`, `${x:-y}`, `${#x}`, ...)."""
     inner = [c for c in expansion.children if c.type not in ("$", "${", "}")]
-    if len(inner) == 1 and inner[0].type == "variable_name" and _NAME.fullmatch(_text(inner[0])):
-        return _text(inner[0])
+    if (
+        len(inner) == 1
+        and inner[0].type == "variable_name"
+        and _NAME.fullmatch(node_text(inner[0]))
+    ):
+        return node_text(inner[0])
     return None
 
 
@@ -752,11 +515,11 @@ def _split_runners(words: list[Word]) -> tuple[tuple[str, ...], str, list[Word]]
     return tuple(runners), "", []
 
 
-def _tool(node: Node, source: _Source) -> str:
+def _tool(node: Node, source: Source) -> str:
     return _split_runners(_argv(node, source))[1].rsplit("/", 1)[-1]
 
 
-def _command(node: Node, source: _Source) -> Command:
+def _command(node: Node, source: Source) -> Command:
     runners, program, words = _split_runners(_argv(node, source))
     redirects = _redirects(node, source)
     writes = tuple(
@@ -783,15 +546,13 @@ def _file_redirects(node: Node) -> list[Node]:
     while outer is not None:
         if outer.type == "redirected_statement" and outer.child_by_field_name("body") == inner:
             found += [c for c in outer.children if c.type in _REDIRECTS]
-        elif (
-            outer.type not in ("pipeline", "list", "negated_command") or _parts(outer)[-1] != inner
-        ):
+        elif outer.type not in ("pipeline", "list", "negated_command") or parts(outer)[-1] != inner:
             break
         inner, outer = outer, outer.parent
     return [f for r in found for f in [r, *r.children] if f.type == "file_redirect"]
 
 
-def _redirects(node: Node, source: _Source) -> list[tuple[str, int | None, str]]:
+def _redirects(node: Node, source: Source) -> list[tuple[str, int | None, str]]:
     """(operator, file descriptor, target as written) of the command's file redirections."""
     out = []
     for redirect in _file_redirects(node):
@@ -801,7 +562,7 @@ def _redirects(node: Node, source: _Source) -> list[tuple[str, int | None, str]]
         out.append(
             (
                 op,
-                int(_text(fd)) if fd is not None and _text(fd).isdigit() else None,
+                int(node_text(fd)) if fd is not None and node_text(fd).isdigit() else None,
                 _word(target, source).text if target is not None else "",
             )
         )
@@ -821,9 +582,9 @@ def _silent(redirects: list[tuple[str, int | None, str]]) -> bool:
     return targets[2] == "/dev/null"
 
 
-def _refs(node: Node, source: _Source) -> Iterator[tuple[int, int, str]]:
+def _refs(node: Node, source: Source) -> Iterator[tuple[int, int, str]]:
     """Spans of parameter references: the whole word when it is just `"$name"`."""
-    for word in _walk(node):
+    for word in walk(node):
         parent = word.parent
         top = word.type == "variable_assignment" or (
             word.type in _WORD_TYPES
@@ -835,7 +596,7 @@ def _refs(node: Node, source: _Source) -> Iterator[tuple[int, int, str]]:
             continue
         inner = [
             (source.pos(e.start_byte), source.pos(e.end_byte), _ref_name(e, source))
-            for e in _walk(word)
+            for e in walk(word)
             if e.type in _EXPANSIONS
         ]
         if word.type != "variable_assignment" and len(inner) == 1:
@@ -846,7 +607,7 @@ def _refs(node: Node, source: _Source) -> Iterator[tuple[int, int, str]]:
         yield from inner
 
 
-def _ref_name(expansion: Node, source: _Source) -> str:
+def _ref_name(expansion: Node, source: Source) -> str:
     text = source.of(expansion)
     return text[2:-1] if text.startswith("${") else text[1:]
 
