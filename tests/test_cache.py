@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import pickle
 import sys
 from pathlib import Path
 
@@ -65,9 +66,14 @@ def test_cold_warm_parallel_and_uncached_runs_agree(cli, corpus: Path) -> None:
 def test_cache_lives_under_build_and_holds_every_document(cli, corpus: Path) -> None:
     cli("lint", "--jobs", "2")
     entries = _entries(corpus)
+    pack = corpus / "build" / "cache" / "summaries.pack"
+    assert pack in entries
+    entries.remove(pack)
     # one entry per document plus the memoized corpus findings
     assert len(entries) == 92 + 1
     assert all("build/cache/docs" in p.as_posix() for p in entries)
+    # and one summary per document in the pack
+    assert len(pickle.loads(pack.read_bytes())) == 92
     assert not [p for p in (corpus / "runbooks").rglob("*") if p.suffix != ".md" and p.is_file()]
 
 

@@ -7,6 +7,11 @@ into place (safe when runs overlap); an entry that cannot be read back is a miss
 rewritten. Deleting the cache only costs time. The cache is never written inside the source
 dir: a layout that would put it there gets no cache.
 
+Lint needs only a small summary of each document (corpus.DocSummary): those of the last
+runs are kept together in one pack, `<output>/cache/summaries.pack` (key -> pickled
+summary), so a run after an edit opens one file instead of one per document. A summary
+missing from the pack is made from the document's entry.
+
 Entries are trusted like the checkout they live in (pickle); keep build/ out of untrusted
 hands just as you would the sources.
 """
@@ -57,6 +62,7 @@ class DocCache:
     def __init__(self, folder: Path, settings: Settings) -> None:
         self.folder = folder / "docs"
         self._root = str(self.folder)
+        self._pack = str(folder / "summaries.pack")
         self._salt = hashlib.sha256(
             f"{compiler_fingerprint()}\0{settings.root}\0{settings.fingerprint()}".encode(
                 "utf-8", "surrogateescape"
@@ -90,17 +96,44 @@ class DocCache:
 
     def put(self, key: str, blob: bytes) -> None:
         """Store a pickled entry; a cache that cannot be written is silently skipped."""
-        target = self._path(key)
-        folder = os.path.dirname(target)
+        _write(self._path(key), blob)
+
+    def read_pack(self) -> dict[str, tuple[str, bytes]]:
+        """The summaries pack: key -> (display path, pickled DocSummary); empty when
+        missing or unreadable. Each summary stays pickled until it is needed."""
         try:
-            os.makedirs(folder, exist_ok=True)
-            fd, temp = tempfile.mkstemp(dir=folder, prefix=".tmp-")
-            try:
-                with os.fdopen(fd, "wb") as out:
-                    out.write(blob)
-                os.replace(temp, target)
-            except BaseException:
-                os.unlink(temp)
-                raise
-        except OSError:
-            pass
+            with open(self._pack, "rb") as stream:
+                pack = pickle.loads(stream.read())
+        except Exception:  # missing, torn or foreign: start afresh
+            return {}
+        if not isinstance(pack, dict):
+            return {}
+        return {
+            key: entry
+            for key, entry in pack.items()
+            if isinstance(entry, tuple)
+            and len(entry) == 2
+            and isinstance(entry[0], str)
+            and isinstance(entry[1], bytes)
+        }
+
+    def write_pack(self, pack: dict[str, tuple[str, bytes]]) -> None:
+        _write(self._pack, pickle.dumps(pack, protocol=pickle.HIGHEST_PROTOCOL))
+
+
+def _write(target: str, blob: bytes) -> None:
+    """Write a file atomically (a temp file renamed into place, so a concurrent reader sees
+    the old file or the new one); a cache that cannot be written is silently skipped."""
+    folder = os.path.dirname(target)
+    try:
+        os.makedirs(folder, exist_ok=True)
+        fd, temp = tempfile.mkstemp(dir=folder, prefix=".tmp-")
+        try:
+            with os.fdopen(fd, "wb") as out:
+                out.write(blob)
+            os.replace(temp, target)
+        except BaseException:
+            os.unlink(temp)
+            raise
+    except OSError:
+        pass

@@ -69,11 +69,11 @@ class Policy:
         return cls(severity, frozenset(ignore))
 
     def apply(
-        self, diagnostics: Iterable[Diagnostic], documents: Mapping[str, Document]
+        self, diagnostics: Iterable[Diagnostic], suppressions: Mapping[str, Suppressions]
     ) -> list[Diagnostic]:
-        """Drop ignored and suppressed diagnostics, set overridden severities, and add a
-        finding for every suppression that names an unknown or unsilenceable code."""
-        suppressions = {path: _Suppressions.of(doc) for path, doc in documents.items()}
+        """Drop ignored and suppressed diagnostics (`suppressions`: each document's, by its
+        path), set overridden severities, and add a finding for every suppression that
+        names an unknown or unsilenceable code."""
         kept: list[Diagnostic] = []
         for d in diagnostics:
             if d.code in self.ignore:
@@ -93,13 +93,15 @@ def _known(code: object, known: set[str], key: str) -> None:
 
 
 @dataclass
-class _Suppressions:
+class Suppressions:
+    """What one document's comments and front matter silence."""
+
     file_codes: dict[str, int] = field(default_factory=dict)  # code -> line written
     line_codes: dict[int, set[str]] = field(default_factory=dict)  # file line -> codes
     written: list[tuple[str, int]] = field(default_factory=list)  # (code, line) as written
 
     @classmethod
-    def of(cls, doc: Document) -> _Suppressions:
+    def of(cls, doc: Document) -> Suppressions:
         found = cls()
         front = doc.front
         for index, code in enumerate(_list(front.data.get("lint", {}), "ignore")):

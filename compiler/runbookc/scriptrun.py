@@ -81,8 +81,8 @@ def kept(
     """`diagnostics` with lint's policy (ignores, severities, suppressions) applied, sorted."""
     from runbookc.policy import Policy
 
-    documents = {doc.path: doc for doc in gathered.corpus.documents}
-    found = Policy.from_settings(settings).apply(diagnostics, documents)
+    suppressions = {f.path: f.suppressions for f in gathered.corpus.facts}
+    found = Policy.from_settings(settings).apply(diagnostics, suppressions)
     if strict:
         found = [
             d.with_severity(Severity.ERROR) if d.severity is Severity.WARNING else d for d in found

@@ -11,6 +11,7 @@ import importlib
 
 from runbookc.config import Settings
 from runbookc.diagnostics import Diagnostic
+from runbookc.facts import DocFacts
 from runbookc.graph import Graph
 
 CHECK_MODULES = (
@@ -21,7 +22,7 @@ CHECK_MODULES = (
 )
 
 
-def run_checks(graph: Graph, settings: Settings) -> list[Diagnostic]:
+def run_checks(graph: Graph[DocFacts], settings: Settings) -> list[Diagnostic]:
     diagnostics: list[Diagnostic] = []
     for name in CHECK_MODULES:
         diagnostics += importlib.import_module(name).check(graph, settings)

@@ -10,12 +10,11 @@ from runbookc.approvals import (
     ApprovalState,
     Approver,
     approval_policy,
-    approval_state,
 )
 from runbookc.config import Settings
 from runbookc.diagnostics import Diagnostic, Severity
+from runbookc.facts import DocFacts
 from runbookc.graph import Graph
-from runbookc.model import Document
 from runbookc.registry import rule
 
 PENDING = rule(
@@ -55,7 +54,7 @@ UNKNOWN_ROLE = rule(
 _BLOCK = "approvals"
 
 
-def check(graph: Graph, settings: Settings) -> Iterator[Diagnostic]:
+def check(graph: Graph[DocFacts], settings: Settings) -> Iterator[Diagnostic]:
     policy = approval_policy(settings)
     for doc in graph.documents:
         block = doc.front.data.get(_BLOCK)
@@ -64,9 +63,9 @@ def check(graph: Graph, settings: Settings) -> Iterator[Diagnostic]:
 
 
 def check_document(
-    doc: Document, block: dict[str, Any], policy: ApprovalPolicy
+    doc: DocFacts, block: dict[str, Any], policy: ApprovalPolicy
 ) -> Iterator[Diagnostic]:
-    state = approval_state(doc)
+    state = doc.approval
     front = doc.front
     for index, role in enumerate(state.required):
         if not policy.knows(role):
@@ -98,7 +97,7 @@ def check_document(
 
 
 def _entry(
-    doc: Document, index: int, approver: Approver, state: ApprovalState, policy: ApprovalPolicy
+    doc: DocFacts, index: int, approver: Approver, state: ApprovalState, policy: ApprovalPolicy
 ) -> Iterator[Diagnostic]:
     key = (_BLOCK, "approved_by", index)
     front = doc.front
@@ -132,7 +131,7 @@ def _entry(
         )
 
 
-def _pending(doc: Document, state: ApprovalState, line: int, declared: str) -> Diagnostic:
+def _pending(doc: DocFacts, state: ApprovalState, line: int, declared: str) -> Diagnostic:
     request = f" (request `{state.request_id}`)" if state.request_id else ""
     if declared == "rejected":
         message = f"approval was rejected{request}; the runbook is active"
@@ -148,7 +147,7 @@ def _pending(doc: Document, state: ApprovalState, line: int, declared: str) -> D
     )
 
 
-def _unknown_role(doc: Document, role: str, key: tuple, policy: ApprovalPolicy) -> Diagnostic:
+def _unknown_role(doc: DocFacts, role: str, key: tuple, policy: ApprovalPolicy) -> Diagnostic:
     return UNKNOWN_ROLE(
         doc.path,
         doc.front.line_of(key),

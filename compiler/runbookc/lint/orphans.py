@@ -6,8 +6,8 @@ from collections.abc import Iterator
 
 from runbookc.config import Settings
 from runbookc.diagnostics import Diagnostic, Severity
+from runbookc.facts import DocFacts
 from runbookc.graph import Graph
-from runbookc.model import Document
 from runbookc.registry import rule
 
 ORPHAN_ALERT = rule("RB208", "orphan-alert", Severity.WARNING, "No runbook handles this alert")
@@ -21,7 +21,7 @@ ORPHAN_DOCUMENT = rule(
 _CITED_TYPES = {"rollback_plan": "rollback plan", "slo": "SLO document"}
 
 
-def check(graph: Graph, settings: Settings) -> Iterator[Diagnostic]:
+def check(graph: Graph[DocFacts], settings: Settings) -> Iterator[Diagnostic]:
     for alert_id in graph.alert_ids():
         if graph.runbooks_for_alert(alert_id):
             continue
@@ -44,7 +44,7 @@ def check(graph: Graph, settings: Settings) -> Iterator[Diagnostic]:
             )
 
 
-def _declares_relations(graph: Graph, doc: Document) -> bool:
+def _declares_relations(graph: Graph[DocFacts], doc: DocFacts) -> bool:
     """Its own resolved related_runbooks/related_alerts connect it too: the site shows
     those edges from both ends."""
     return any(ref.key and ref.document is not None for ref in graph.outgoing(doc))
