@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 import pickle
+import re
 import sys
 from pathlib import Path
 
@@ -117,3 +118,68 @@ def test_no_cache_inside_the_source_dir(cli, corpus: Path) -> None:
     result = cli("lint")
     assert result.code == 1  # the two bad files
     assert not (corpus / "runbooks" / "out").exists()
+
+
+def _alert_doc_linking_to(runbook: Path) -> Path:
+    return next(
+        p
+        for p in runbook.parent.glob("alerts_*.md")
+        if f"]({runbook.name}#" in p.read_text(encoding="utf-8")
+    )
+
+
+def test_an_edit_reaches_the_documents_that_link_to_it(cli, corpus: Path) -> None:
+    """The edited runbook's summary is new, the others come from the pack: a heading
+    renamed in it must still break the anchors other documents link to."""
+    cli("lint")
+    runbook = next(
+        p
+        for p in sorted((corpus / "runbooks").rglob("*_runbook.md"))
+        if any(f"]({p.name}#" in a.read_text(encoding="utf-8") for a in p.parent.glob("alerts_*"))
+    )
+    referrer = _alert_doc_linking_to(runbook)
+    text = runbook.read_text(encoding="utf-8")
+    anchors = re.findall(rf"\]\({re.escape(runbook.name)}#([\w-]+)\)", referrer.read_text())
+    # rename every level-2 heading, the ones the alert doc links to among them
+    renamed = "\n".join(
+        line + " renamed" if line.startswith("## ") else line for line in text.split("\n")
+    )
+    assert anchors and renamed != text
+    runbook.write_text(renamed, encoding="utf-8")
+    result = cli("lint", "--format", "json")
+    broken = [
+        d
+        for d in result.json()["diagnostics"]
+        if d["code"] == "RB202" and d["path"].endswith(referrer.name)
+    ]
+    assert broken and all(any(f"`#{a}`" in d["message"] for a in anchors) for d in broken)
+    assert (result.code, result.out) == (
+        cli("lint", "--format", "json", "--no-cache").code,
+        cli("lint", "--format", "json", "--no-cache").out,
+    )
+
+
+def test_a_torn_or_missing_pack_is_a_miss(cli, corpus: Path) -> None:
+    cli("lint")
+    pack = corpus / "build" / "cache" / "summaries.pack"
+    target = sorted((corpus / "runbooks").rglob("*_runbook.md"))[5]
+    for damage in (lambda: pack.write_bytes(pack.read_bytes()[:1000]), pack.unlink):
+        damage()
+        # an edit, so the findings are not simply the memoized ones
+        target.write_text(target.read_text(encoding="utf-8") + "\nmore\n", encoding="utf-8")
+        reference = cli("lint", "--format", "json", "--no-cache")
+        assert cli("lint", "--format", "json").out == reference.out
+        assert len(pickle.loads(pack.read_bytes())) == 92  # rewritten whole
+
+
+def test_linting_some_files_keeps_the_others_summaries(cli, corpus: Path) -> None:
+    cli("lint")
+    pack = corpus / "build" / "cache" / "summaries.pack"
+    target = sorted((corpus / "runbooks").rglob("*_runbook.md"))[5]
+    target.write_text(target.read_text(encoding="utf-8") + "\nmore\n", encoding="utf-8")
+    shown = target.relative_to(corpus).as_posix()
+    part = cli("lint", "--format", "json", shown)
+    assert part.out == cli("lint", "--format", "json", "--no-cache", shown).out
+    entries = pickle.loads(pack.read_bytes())
+    assert len(entries) == 92  # the edited file's old summary replaced, none lost
+    assert sum(display == shown for display, _ in entries.values()) == 1

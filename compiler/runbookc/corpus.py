@@ -23,6 +23,7 @@ from runbookc.parse import parse_body
 
 if TYPE_CHECKING:
     from runbookc.facts import DocFacts
+    from runbookc.policy import Suppressions
 
 T = TypeVar("T")
 
@@ -38,19 +39,25 @@ class DocResult:
 
 @dataclass(frozen=True)
 class DocSummary:
-    """What lint needs of one file: the facts of its document (None when it did not load)
-    and the per-document stages' findings. Cached in one pack for the whole corpus."""
+    """What lint needs of one file: the facts of its document (None when it did not load),
+    the per-document stages' findings and those of the lint rules that look at one document
+    only. Cached in one pack for the whole corpus."""
 
     path: str
     facts: DocFacts | None
     diagnostics: tuple[Diagnostic, ...]
+    findings: tuple[Diagnostic, ...]
 
 
 def summarize(result: DocResult, settings: Settings) -> DocSummary:
     from runbookc.facts import doc_facts
+    from runbookc.lint import run_document_checks
 
-    facts = doc_facts(result.document, settings) if result.document is not None else None
-    return DocSummary(result.path, facts, result.diagnostics)
+    document = result.document
+    if document is None:
+        return DocSummary(result.path, None, result.diagnostics, ())
+    findings = tuple(run_document_checks(document, settings))
+    return DocSummary(result.path, doc_facts(document, settings), result.diagnostics, findings)
 
 
 class Compiled:
@@ -243,7 +250,18 @@ class Corpus:
 
     @property
     def diagnostics(self) -> list[Diagnostic]:
+        """The per-document stages' findings (not the lint rules')."""
         return [d for s in self.summaries for d in s.diagnostics]
+
+    @property
+    def findings(self) -> list[Diagnostic]:
+        """The findings of the lint rules that look at one document at a time."""
+        return [d for s in self.summaries for d in s.findings]
+
+    @property
+    def suppressions(self) -> dict[str, Suppressions]:
+        """What each document silences, by path (only those that silence something)."""
+        return {f.path: f.suppressions for f in self.facts if f.suppressions is not None}
 
     def memoized(self, name: str, compute: Callable[[], T], *others: Corpus) -> T:
         """`compute()`, cached under the keys of this corpus and `others`: it must be a pure

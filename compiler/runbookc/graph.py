@@ -17,21 +17,27 @@ from typing import Any, Generic, TypeVar
 from urllib.parse import unquote, urlsplit
 
 from runbookc.config import ConfigError, Settings
-from runbookc.facts import DocFacts, doc_facts
+
+# The reference kinds are the graph's vocabulary; facts writes them down.
+from runbookc.facts import (
+    ALERT_RUNBOOK,
+    LINK,
+    PATH,
+    RELATED_ALERT,
+    RELATED_RUNBOOK,
+    DocFacts,
+    doc_facts,
+)
 from runbookc.model import Document, KeyPath
 
-# Reference kinds, by where they are written.
-RELATED_ALERT = "related_alert"  # related_alerts: [ALT-...]
-ALERT_RUNBOOK = "alert_runbook"  # alerts[i].runbooks: [RB-...]
-RELATED_RUNBOOK = "related_runbook"  # related_runbooks: [RB-...]
-LINK = "link"  # [text](other.md#anchor)
-PATH = "path"  # `docs/ops/other.md` in a code span, through [tool.runbookc.paths]
-
-
 N = TypeVar("N")  # the graph's nodes: Documents for the site, DocFacts for the linter
+_UNSEEN: Any = object()
 
 
-@dataclass(frozen=True, eq=False)  # compared and hashed by identity: one per place written
+# Compared and hashed by identity: one per place written. Not frozen (treat it as read-only):
+# a frozen dataclass's __init__ costs several times as much, for every reference of the
+# corpus on every lint run.
+@dataclass(eq=False, slots=True)
 class Reference(Generic[N]):
     """One reference as written: where (line, column), what, and what it resolves to."""
 
@@ -79,6 +85,7 @@ class Graph(Generic[N]):
         self._folders: dict[str, list[str]] = {}
         self._outgoing: dict[str, list[Reference[N]]] = {}
         self._incoming: dict[str, list[Reference[N]]] = {}
+        self._link_paths: dict[tuple[str, str], tuple[str, str | None] | None] = {}
         self._index()
         self._link()
 
@@ -211,25 +218,20 @@ class Graph(Generic[N]):
             self._paths.append(path)
             self._by_path.setdefault(path, doc)
             self._folders.setdefault(posixpath.dirname(path), []).append(path)
-            data = facts.front.data
             doc_id = facts.doc_id
             if doc_id:
                 self._id_owners.setdefault(doc_id, []).append(doc)
                 self._by_id.setdefault(doc_id, doc)
-            for number in _list(data.get("related_issues")):
-                if isinstance(number, int) and not isinstance(number, bool):
-                    self._issues.setdefault(number, []).append(doc)
-            if facts.doc_type == "alert":
-                for index, entry in enumerate(_list(data.get("alerts"))):
-                    if isinstance(entry, dict) and isinstance(entry.get("id"), str):
-                        line = facts.front.line_of(("alerts", index, "id"))
-                        definition = AlertDef(entry["id"], doc, index, entry, line)
-                        self._alert_defs.setdefault(entry["id"], []).append(definition)
-                        self._alerts.setdefault(entry["id"], definition)
+            for number in facts.issues:
+                self._issues.setdefault(number, []).append(doc)
+            for index, alert_id, line, entry in facts.alerts:
+                definition = AlertDef(alert_id, doc, index, entry, line)
+                self._alert_defs.setdefault(alert_id, []).append(definition)
+                self._alerts.setdefault(alert_id, definition)
 
     def _link(self) -> None:
         for slot, (doc, facts) in enumerate(zip(self.documents, self._facts, strict=True)):
-            refs = sorted(self._collect(slot, doc, facts), key=lambda r: (r.line, r.column))
+            refs = list(self._collect(slot, doc, facts))
             self._outgoing[self._paths[slot]] = refs
             for ref in refs:
                 if ref.document is None:
@@ -243,56 +245,37 @@ class Graph(Generic[N]):
         if ref.kind == RELATED_ALERT and source.doc_type == "runbook":
             self._alert_runbooks.setdefault(ref.target, []).append(ref.source)
         elif ref.kind == ALERT_RUNBOOK and self.facts(ref.document).doc_type == "runbook":
-            entry = _list(source.front.data.get("alerts"))[int(ref.key[1])]
-            alert_id = entry.get("id") if isinstance(entry, dict) else None
-            if isinstance(alert_id, str) and self._alerts[alert_id].document is ref.source:
+            alert_id = next((a[1] for a in source.alerts if a[0] == ref.key[1]), None)
+            if alert_id is not None and self._alerts[alert_id].document is ref.source:
                 self._alert_runbooks.setdefault(alert_id, []).append(ref.document)
 
     def _collect(self, slot: int, doc: N, facts: DocFacts) -> Iterator[Reference[N]]:
-        data = facts.front.data
-        for index, alert_id in _strings(data.get("related_alerts")):
-            found = self._alerts.get(alert_id)
-            yield self._front_ref(
-                doc,
-                facts,
-                RELATED_ALERT,
-                alert_id,
-                ("related_alerts", index),
-                found and found.document,
-            )
-        for index, doc_id in _strings(data.get("related_runbooks")):
-            key: KeyPath = ("related_runbooks", index)
-            yield self._front_ref(doc, facts, RELATED_RUNBOOK, doc_id, key, self._by_id.get(doc_id))
-        if facts.doc_type == "alert":
-            for a, entry in enumerate(_list(data.get("alerts"))):
-                if not isinstance(entry, dict):
-                    continue
-                for index, doc_id in _strings(entry.get("runbooks")):
-                    key = ("alerts", a, "runbooks", index)
-                    target = self._by_id.get(doc_id)
-                    yield self._front_ref(doc, facts, ALERT_RUNBOOK, doc_id, key, target)
+        """`doc`'s references resolved, in file order (facts.refs is sorted)."""
         base = posixpath.dirname(self._paths[slot])
-        for link in facts.links:
-            local = _link_path(base, link.target)
-            if local is not None:
+        links = self._link_paths
+        for kind, target, line, column, key in facts.refs:
+            anchor = None
+            if kind == RELATED_ALERT:
+                found = self._alerts.get(target)
+                document = found.document if found else None
+            elif kind in (RELATED_RUNBOOK, ALERT_RUNBOOK):
+                document = self._by_id.get(target)
+            elif kind == LINK:
+                # Documents of one folder link to the same places: resolve each href once.
+                local = links.get((base, target), _UNSEEN)
+                if local is _UNSEEN:
+                    local = links[base, target] = _link_path(base, target)
+                if local is None:
+                    continue
                 path, anchor = local
-                target = doc if path == "" else self._by_path.get(path)
-                yield Reference(doc, LINK, link.target, link.line, link.column, target, anchor)
-        for span in facts.spans:
-            mapped = self.map_path(span.text)
-            if mapped is not None:
+                document = doc if path == "" else self._by_path.get(path)
+            else:
+                mapped = self.map_path(target)
+                if mapped is None:
+                    continue
                 path, anchor = mapped
-                yield Reference(
-                    doc, PATH, span.text, span.line, span.column, self._by_path.get(path), anchor
-                )
-
-    def _front_ref(
-        self, doc: N, facts: DocFacts, kind: str, value: str, key: KeyPath, target: N | None
-    ) -> Reference[N]:
-        line = facts.front.line_of(key)
-        text = facts.front_line(line)
-        column = text.find(value) + 1 or 1  # 1 when it is not found on that line
-        return Reference(doc, kind, value, line, column, target, None, key)
+                document = self._by_path.get(path)
+            yield Reference(doc, kind, target, line, column, document, anchor, key)
 
     def _relative(self, display: str) -> str:
         absolute = os.path.abspath(display)
@@ -340,11 +323,3 @@ def _link_path(base: str, target: str) -> tuple[str, str | None] | None:
     if not path.endswith(".md"):
         return None
     return posixpath.normpath(posixpath.join(base, path)), anchor
-
-
-def _list(value: Any) -> list[Any]:
-    return value if isinstance(value, list) else []
-
-
-def _strings(value: Any) -> Iterable[tuple[int, str]]:
-    return ((i, v) for i, v in enumerate(_list(value)) if isinstance(v, str))

@@ -36,9 +36,13 @@ def lint(
     """Lint `targets` (default: the source dir). When they are some files of the source
     dir (a pre-commit hook passes the changed ones), the rest of it is compiled too, so
     references resolve against the whole corpus; findings are reported for the targets."""
+    from runbookc.approvals import approval_policy
     from runbookc.policy import Policy
 
-    Policy.from_settings(settings)  # a bad setting is a usage error before any work
+    # A bad setting is a usage error before any work (the approvals policy is read where
+    # documents are compiled, in the workers).
+    Policy.from_settings(settings)
+    approval_policy(settings)
     cwd = Path.cwd()
     files = discover_targets(targets, settings.source_dir, cwd)
     # Without targets the corpus is the whole source dir: there is no context to add.
@@ -72,8 +76,8 @@ def collect(corpus: Corpus, settings: Settings, context: Corpus | None = None) -
         # workers, cached), so they are among corpus.diagnostics, for the targets only.
         found = corpus.diagnostics
         found += [d for d in run_checks(graph, settings) if d.path in wanted]
-        suppressions = {f.path: f.suppressions for f in facts}
-        kept = Policy.from_settings(settings).apply(found, suppressions)
+        found += corpus.findings
+        kept = Policy.from_settings(settings).apply(found, corpus.suppressions)
     return sorted(kept, key=Diagnostic.sort_key)
 
 

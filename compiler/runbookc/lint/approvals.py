@@ -10,11 +10,11 @@ from runbookc.approvals import (
     ApprovalState,
     Approver,
     approval_policy,
+    approval_state,
 )
 from runbookc.config import Settings
 from runbookc.diagnostics import Diagnostic, Severity
-from runbookc.facts import DocFacts
-from runbookc.graph import Graph
+from runbookc.model import Document
 from runbookc.registry import rule
 
 PENDING = rule(
@@ -54,18 +54,16 @@ UNKNOWN_ROLE = rule(
 _BLOCK = "approvals"
 
 
-def check(graph: Graph[DocFacts], settings: Settings) -> Iterator[Diagnostic]:
-    policy = approval_policy(settings)
-    for doc in graph.documents:
-        block = doc.front.data.get(_BLOCK)
-        if isinstance(block, dict):
-            yield from check_document(doc, block, policy)
+def check_document(doc: Document, settings: Settings) -> Iterator[Diagnostic]:
+    """A document's approvals against the policy: they depend on nothing else, so this runs
+    where the document is compiled and its findings are cached with it."""
+    block = doc.front.data.get(_BLOCK)
+    if isinstance(block, dict):
+        yield from _check(doc, block, approval_policy(settings))
 
 
-def check_document(
-    doc: DocFacts, block: dict[str, Any], policy: ApprovalPolicy
-) -> Iterator[Diagnostic]:
-    state = doc.approval
+def _check(doc: Document, block: dict[str, Any], policy: ApprovalPolicy) -> Iterator[Diagnostic]:
+    state = approval_state(doc)
     front = doc.front
     for index, role in enumerate(state.required):
         if not policy.knows(role):
@@ -97,7 +95,7 @@ def check_document(
 
 
 def _entry(
-    doc: DocFacts, index: int, approver: Approver, state: ApprovalState, policy: ApprovalPolicy
+    doc: Document, index: int, approver: Approver, state: ApprovalState, policy: ApprovalPolicy
 ) -> Iterator[Diagnostic]:
     key = (_BLOCK, "approved_by", index)
     front = doc.front
@@ -131,7 +129,7 @@ def _entry(
         )
 
 
-def _pending(doc: DocFacts, state: ApprovalState, line: int, declared: str) -> Diagnostic:
+def _pending(doc: Document, state: ApprovalState, line: int, declared: str) -> Diagnostic:
     request = f" (request `{state.request_id}`)" if state.request_id else ""
     if declared == "rejected":
         message = f"approval was rejected{request}; the runbook is active"
@@ -147,7 +145,7 @@ def _pending(doc: DocFacts, state: ApprovalState, line: int, declared: str) -> D
     )
 
 
-def _unknown_role(doc: DocFacts, role: str, key: tuple, policy: ApprovalPolicy) -> Diagnostic:
+def _unknown_role(doc: Document, role: str, key: tuple, policy: ApprovalPolicy) -> Diagnostic:
     return UNKNOWN_ROLE(
         doc.path,
         doc.front.line_of(key),

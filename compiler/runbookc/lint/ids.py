@@ -68,12 +68,10 @@ def _runbook(ref: Reference, runbook_ids: _IdIndex) -> Iterator[Diagnostic]:
 def _duplicate_doc_ids(graph: Graph[DocFacts]) -> Iterator[Diagnostic]:
     for doc_id, docs in graph.duplicate_ids().items():
         for doc in docs:
-            others = ", ".join(
-                f"{o.path}:{o.front.line_of(('doc_id',))}" for o in docs if o is not doc
-            )
+            others = ", ".join(f"{o.path}:{o.doc_id_line}" for o in docs if o is not doc)
             yield DUPLICATE_DOC_ID(
                 doc.path,
-                doc.front.line_of(("doc_id",)),
+                doc.doc_id_line,
                 f"doc_id `{doc_id}` is also used by {others}",
                 hint="every document needs its own doc_id; renumber one of them",
             )

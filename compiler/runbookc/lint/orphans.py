@@ -38,7 +38,7 @@ def check(graph: Graph[DocFacts], settings: Settings) -> Iterator[Diagnostic]:
         if kind and not graph.referrers(doc) and not _declares_relations(graph, doc):
             yield ORPHAN_DOCUMENT(
                 doc.path,
-                doc.front.line_of(("doc_id",)),
+                doc.doc_id_line,
                 f"no document refers to this {kind}",
                 hint="link it from the runbooks it serves, or name them in `related_runbooks`",
             )
