@@ -17,9 +17,8 @@ from runbookc.cache import DocCache, cache_dir
 from runbookc.config import Settings
 from runbookc.diagnostics import Diagnostic
 from runbookc.errors import UsageError as UsageError
-from runbookc.load import MAX_FILE_BYTES, load_bytes, load_file
+from runbookc.limits import MAX_FILE_BYTES
 from runbookc.model import Document
-from runbookc.parse import parse_body
 
 if TYPE_CHECKING:
     from runbookc.facts import DocFacts
@@ -375,6 +374,8 @@ def compile_document(
     the others, so it runs in the workers and is cached."""
     from runbookc.extract import script_findings
     from runbookc.html_safety import check as check_html
+    from runbookc.load import load_bytes, load_file
+    from runbookc.parse import parse_body
     from runbookc.validate import validate
 
     document, diags = load_file(path, display) if data is None else load_bytes(data, display)

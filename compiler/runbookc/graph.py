@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 import posixpath
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 from urllib.parse import unquote, urlsplit
@@ -71,6 +71,7 @@ class Graph(Generic[N]):
         self.settings = settings
         self._facts = list(facts)
         self._source_root = os.path.abspath(settings.source_dir)
+        self._shown_root = _shown_root(self._source_root)
         self._prefixes = sorted(settings.paths, key=len, reverse=True)
         self._prefix_tuple = tuple(self._prefixes)
         self._slots: dict[int, int] = {}  # id(doc) -> its index in documents
@@ -230,15 +231,18 @@ class Graph(Generic[N]):
                 self._alerts.setdefault(alert_id, definition)
 
     def _link(self) -> None:
+        paths, slots, incoming = self._paths, self._slots, self._incoming
         for slot, (doc, facts) in enumerate(zip(self.documents, self._facts, strict=True)):
-            refs = list(self._collect(slot, doc, facts))
-            self._outgoing[self._paths[slot]] = refs
+            refs = self._resolve_refs(slot, doc, facts)
+            self._outgoing[paths[slot]] = refs
             for ref in refs:
-                if ref.document is None:
+                target = ref.document
+                if target is None:
                     continue
-                if ref.document is not doc:
-                    self._incoming.setdefault(self.source_path(ref.document), []).append(ref)
-                self._note_handler(ref, facts)
+                if target is not doc:
+                    incoming.setdefault(paths[slots[id(target)]], []).append(ref)
+                if ref.kind in (RELATED_ALERT, ALERT_RUNBOOK):
+                    self._note_handler(ref, facts)
 
     def _note_handler(self, ref: Reference[N], source: DocFacts) -> None:
         """Record which runbooks handle which alert, from either side of the edge."""
@@ -249,10 +253,11 @@ class Graph(Generic[N]):
             if alert_id is not None and self._alerts[alert_id].document is ref.source:
                 self._alert_runbooks.setdefault(alert_id, []).append(ref.document)
 
-    def _collect(self, slot: int, doc: N, facts: DocFacts) -> Iterator[Reference[N]]:
+    def _resolve_refs(self, slot: int, doc: N, facts: DocFacts) -> list[Reference[N]]:
         """`doc`'s references resolved, in file order (facts.refs is sorted)."""
         base = posixpath.dirname(self._paths[slot])
-        links = self._link_paths
+        links, by_path = self._link_paths, self._by_path
+        refs: list[Reference[N]] = []
         for kind, target, line, column, key in facts.refs:
             anchor = None
             if kind == RELATED_ALERT:
@@ -268,16 +273,19 @@ class Graph(Generic[N]):
                 if local is None:
                     continue
                 path, anchor = local
-                document = doc if path == "" else self._by_path.get(path)
+                document = doc if path == "" else by_path.get(path)
             else:
                 mapped = self.map_path(target)
                 if mapped is None:
                     continue
                 path, anchor = mapped
-                document = self._by_path.get(path)
-            yield Reference(doc, kind, target, line, column, document, anchor, key)
+                document = by_path.get(path)
+            refs.append(Reference(doc, kind, target, line, column, document, anchor, key))
+        return refs
 
     def _relative(self, display: str) -> str:
+        if display.startswith(self._shown_root) and _plain(display):
+            return display[len(self._shown_root) :]  # the common case, without abspath
         absolute = os.path.abspath(display)
         root = self._source_root.rstrip(os.sep) + os.sep
         if not absolute.startswith(root):
@@ -309,6 +317,20 @@ def _check_settings(settings: Settings) -> None:
             f"tool.runbookc.issue_url {settings.issue_url!r} must contain {{id}}, "
             "e.g. https://github.com/OWNER/REPO/issues/{id}"
         )
+
+
+def _shown_root(source_root: str) -> str:
+    """The source dir as display paths under it start ("runbooks/"), when it is under the
+    working directory on a posix system; "\0" (matching nothing) otherwise."""
+    cwd = os.getcwd()
+    if os.sep != "/" or not source_root.startswith(cwd.rstrip("/") + "/"):
+        return "\0"
+    return source_root[len(cwd.rstrip("/")) + 1 :].rstrip("/") + "/"
+
+
+def _plain(display: str) -> bool:
+    """Whether a relative path has no `.`/`..` segment or doubled slash to normalise."""
+    return not display.startswith("/") and "/." not in "/" + display and "//" not in display
 
 
 def _link_path(base: str, target: str) -> tuple[str, str | None] | None:
