@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT
+from runbookc import cache
 
 BROKEN = "---\ndoc_id: RB-BROKEN-0001\ntype: runbook\ntitle: [unclosed\n---\n# x\n"
 NO_TYPE = "---\ndoc_id: RB-NOTYPE-0001\ntitle: t\n---\n# x\n"
@@ -36,6 +37,11 @@ def corpus(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 def _entries(root: Path) -> list[Path]:
     return sorted(p for p in (root / "build" / "cache").rglob("*") if p.is_file())
+
+
+def _pack_entries(pack: Path) -> dict[str, tuple[str, bytes]]:
+    _tag, entries, _stale = pickle.loads(pack.read_bytes())
+    return entries
 
 
 def test_cold_warm_parallel_and_uncached_runs_agree(cli, corpus: Path) -> None:
@@ -74,7 +80,7 @@ def test_cache_lives_under_build_and_holds_every_document(cli, corpus: Path) -> 
     assert len(entries) == 92 + 1
     assert all("build/cache/docs" in p.as_posix() for p in entries)
     # and one summary per document in the pack
-    assert len(pickle.loads(pack.read_bytes())) == 92
+    assert len(_pack_entries(pack)) == 92
     assert not [p for p in (corpus / "runbooks").rglob("*") if p.suffix != ".md" and p.is_file()]
 
 
@@ -169,7 +175,7 @@ def test_a_torn_or_missing_pack_is_a_miss(cli, corpus: Path) -> None:
         target.write_text(target.read_text(encoding="utf-8") + "\nmore\n", encoding="utf-8")
         reference = cli("lint", "--format", "json", "--no-cache")
         assert cli("lint", "--format", "json").out == reference.out
-        assert len(pickle.loads(pack.read_bytes())) == 92  # rewritten whole
+        assert len(_pack_entries(pack)) == 92  # rewritten whole
 
 
 def test_linting_some_files_keeps_the_others_summaries(cli, corpus: Path) -> None:
@@ -180,6 +186,22 @@ def test_linting_some_files_keeps_the_others_summaries(cli, corpus: Path) -> Non
     shown = target.relative_to(corpus).as_posix()
     part = cli("lint", "--format", "json", shown)
     assert part.out == cli("lint", "--format", "json", "--no-cache", shown).out
-    entries = pickle.loads(pack.read_bytes())
+    entries = _pack_entries(pack)
     assert len(entries) == 92  # the edited file's old summary replaced, none lost
     assert sum(display == shown for display, _ in entries.values()) == 1
+
+
+def test_entries_no_document_uses_are_pruned(cli, corpus: Path, monkeypatch) -> None:
+    monkeypatch.setattr(cache, "PRUNE_AFTER", 0)
+    cli("lint")
+    before = set(_entries(corpus))
+    # a settings change gives every document a new key: all the old entries are garbage
+    pyproject = corpus / "pyproject.toml"
+    pyproject.write_text(pyproject.read_text() + '\n[tool.runbookc.extra]\nx = "1"\n')
+    result = cli("lint", "--format", "json")
+    after = set(_entries(corpus))
+    pack = corpus / "build" / "cache" / "summaries.pack"
+    assert after & before == {pack}
+    assert len(after) == 92 + 1 + 1  # the documents, the memoized findings, the pack
+    assert result.out == cli("lint", "--format", "json", "--no-cache").out
+    assert cli("lint", "--format", "json").out == result.out

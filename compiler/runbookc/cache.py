@@ -10,7 +10,8 @@ dir: a layout that would put it there gets no cache.
 Lint needs only a small summary of each document (corpus.DocSummary): those of the last
 runs are kept together in one pack, `<output>/cache/summaries.pack` (key -> pickled
 summary), so a run after an edit opens one file instead of one per document. A summary
-missing from the pack is made from the document's entry.
+missing from the pack is made from the document's entry. Entries the current documents no
+longer use (their older contents, other settings) are pruned now and then (`write_pack`).
 
 Entries are trusted like the checkout they live in (pickle); keep build/ out of untrusted
 hands just as you would the sources.
@@ -18,10 +19,13 @@ hands just as you would the sources.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import pickle
 import tempfile
+from collections.abc import Iterable
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -31,6 +35,9 @@ from runbookc.config import Settings
 
 # Bumped when the entry layout changes; entries of other formats are simply never found.
 FORMAT = "1"
+_PACK_TAG = f"runbookc summaries {FORMAT}"
+# Pruning waits for at least this many dropped entries (and a tenth of the pack).
+PRUNE_AFTER = 100
 
 
 @cache
@@ -98,27 +105,61 @@ class DocCache:
         """Store a pickled entry; a cache that cannot be written is silently skipped."""
         _write(self._path(key), blob)
 
-    def read_pack(self) -> dict[str, tuple[str, bytes]]:
-        """The summaries pack: key -> (display path, pickled DocSummary); empty when
-        missing or unreadable. Each summary stays pickled until it is needed."""
+    def read_pack(self) -> Pack:
+        """The summaries pack; empty when missing or unreadable. Each summary stays
+        pickled until it is needed."""
         try:
             with open(self._pack, "rb") as stream:
-                pack = pickle.loads(stream.read())
+                tag, entries, stale = pickle.loads(stream.read())
         except Exception:  # missing, torn or foreign: start afresh
-            return {}
-        if not isinstance(pack, dict):
-            return {}
-        return {
+            return Pack({})
+        if tag != _PACK_TAG or not isinstance(entries, dict) or not isinstance(stale, int):
+            return Pack({})
+        valid = {
             key: entry
-            for key, entry in pack.items()
+            for key, entry in entries.items()
             if isinstance(entry, tuple)
             and len(entry) == 2
             and isinstance(entry[0], str)
             and isinstance(entry[1], bytes)
         }
+        return Pack(valid, stale)
 
-    def write_pack(self, pack: dict[str, tuple[str, bytes]]) -> None:
-        _write(self._pack, pickle.dumps(pack, protocol=pickle.HIGHEST_PROTOCOL))
+    def write_pack(self, pack: Pack, live: Iterable[str]) -> None:
+        """Store the pack. When the entries it has dropped since the last pruning (older
+        contents of its documents, other settings' or compiler versions') outnumber a tenth
+        of it, the document entries that neither it nor this run (`live`) uses are deleted
+        first: the cache stays a few times the corpus, at the cost of one walk of the cache
+        folder every so many edits, never on a run that changed nothing."""
+        stale = pack.stale
+        if stale > max(PRUNE_AFTER, len(pack.entries) // 10):
+            self.prune(set(pack.entries).union(live))
+            stale = 0
+        blob = pickle.dumps((_PACK_TAG, pack.entries, stale), protocol=pickle.HIGHEST_PROTOCOL)
+        _write(self._pack, blob)
+
+    def prune(self, keep: set[str]) -> None:
+        """Delete every entry whose key is not in `keep` (memoized findings included: the
+        current ones are written after). A run reading one meanwhile finds it gone: a miss."""
+        try:
+            folders = [e for e in os.scandir(self._root) if e.is_dir() and len(e.name) == 2]
+        except OSError:
+            return
+        for folder in folders:
+            try:
+                names = [e.name for e in os.scandir(folder.path) if not e.name.startswith(".")]
+            except OSError:
+                continue
+            for name in names:
+                if folder.name + name not in keep:
+                    with contextlib.suppress(OSError):
+                        os.unlink(os.path.join(folder.path, name))
+
+
+@dataclass
+class Pack:
+    entries: dict[str, tuple[str, bytes]]  # key -> (display path, pickled DocSummary)
+    stale: int = 0  # entries dropped since the cache was last pruned
 
 
 def _write(target: str, blob: bytes) -> None:

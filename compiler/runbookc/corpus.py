@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
-from runbookc.cache import DocCache, cache_dir
+from runbookc.cache import DocCache, Pack, cache_dir
 from runbookc.config import Settings
 from runbookc.diagnostics import Diagnostic
 from runbookc.errors import UsageError as UsageError
@@ -121,14 +121,14 @@ class _Files:
         self.store = store
         self.jobs = jobs
         self._fresh: dict[int, Compiled] = {}
-        self._pack: dict[str, tuple[str, bytes]] | None = None
+        self._pack: Pack | None = None
         self._results: list[DocResult] | None = None
         self._summaries: list[DocSummary] | None = None
 
     @property
-    def pack(self) -> dict[str, tuple[str, bytes]]:
+    def pack(self) -> Pack:
         if self._pack is None:
-            self._pack = self.store.read_pack() if self.store is not None else {}
+            self._pack = self.store.read_pack() if self.store is not None else Pack({})
         return self._pack
 
     def results(self) -> list[DocResult]:
@@ -145,7 +145,7 @@ class _Files:
 
     def summaries(self) -> list[DocSummary]:
         if self._summaries is None:
-            pack, store = self.pack, self.store
+            pack, store = self.pack.entries, self.store
             self._compile(
                 i
                 for i, key in enumerate(self.keys)
@@ -177,7 +177,7 @@ class _Files:
         if index in self._fresh:
             return self._fresh[index].summary
         key, display = self.keys[index], self.files[index][1]
-        packed = self.pack.get(key) if key is not None else None
+        packed = self.pack.entries.get(key) if key is not None else None
         if packed is not None and packed[0] == display:
             try:
                 found = pickle.loads(packed[1])
@@ -197,7 +197,7 @@ class _Files:
         fresh = [i for i, key in enumerate(self.keys) if key is not None and i in self._fresh]
         if self.store is None or not fresh:
             return
-        pack = self.pack
+        pack = self.pack.entries
         shown = {display for key, (_, display) in zip(self.keys, self.files, strict=True) if key}
         merged = {key: entry for key, entry in pack.items() if entry[0] not in shown}
         for index, key in enumerate(self.keys):
@@ -205,7 +205,9 @@ class _Files:
                 compiled = self._fresh.get(index)
                 display = self.files[index][1]
                 merged[key] = (display, compiled.summary_blob()) if compiled else pack[key]
-        self.store.write_pack(merged)
+        dropped = sum(1 for key in pack if key not in merged)
+        live = (key for key in self.keys if key is not None)
+        self.store.write_pack(Pack(merged, self.pack.stale + dropped), live)
 
 
 class Corpus:
