@@ -220,12 +220,10 @@ class Corpus:
         self._stop = len(files.files) if stop is None else stop
         self.size = self._stop - self._start
         keys = files.keys[self._start : self._stop]
-        self.key: str | None = None  # digest of every document's cache key, when all have one
-        if None not in keys:
-            digest = hashlib.sha256()
-            for (_, display), key in zip(files.files[self._start : self._stop], keys, strict=True):
-                digest.update(f"{display}\0{key}\n".encode("utf-8", "surrogateescape"))
-            self.key = digest.hexdigest()
+        shown = [display for _, display in files.files[self._start : self._stop]]
+        # Which documents (by path), and their contents (every cache key, when all have one).
+        self.scope = _digest(shown)
+        self.key = None if None in keys else _digest(map(str, keys), shown)
 
     def split(self, count: int) -> tuple[Corpus, Corpus]:
         """The first `count` documents and the rest, sharing what either has compiled or
@@ -267,20 +265,28 @@ class Corpus:
     def memoized(self, name: str, compute: Callable[[], T], *others: Corpus) -> T:
         """`compute()`, cached under the keys of this corpus and `others`: it must be a pure
         function of their documents and the settings (all in the keys), never of other
-        files. Without a cache it is simply computed."""
-        keys = [self.key, *(other.key for other in others)]
+        files. Without a cache it is simply computed. The value is stored in one slot per
+        name and set of paths, overwritten when their contents change: an edit leaves no
+        stale copy of the corpus findings behind."""
+        corpora = [self, *others]
         store = self._files.store
-        if store is None or None in keys:
+        if store is None or any(c.key is None for c in corpora):
             return compute()
         # Rules resolve display paths against the working directory: it is part of the key.
-        parts = [name, os.getcwd(), *map(str, keys)]
-        key = hashlib.sha256("\0".join(parts).encode("utf-8", "surrogateescape")).hexdigest()
-        hit = store.get(key)
-        if isinstance(hit, tuple) and len(hit) == 2 and hit[0] == name:
-            return hit[1]
+        head = [name, os.getcwd()]
+        slot = _digest(head, [c.scope for c in corpora])
+        key = _digest(head, [str(c.key) for c in corpora])
+        hit = store.get(slot)
+        if isinstance(hit, tuple) and len(hit) == 3 and hit[:2] == (name, key):
+            return hit[2]
         value = compute()
-        store.put(key, pickle.dumps((name, value), protocol=pickle.HIGHEST_PROTOCOL))
+        store.put(slot, pickle.dumps((name, key, value), protocol=pickle.HIGHEST_PROTOCOL))
         return value
+
+
+def _digest(*parts: Iterable[str]) -> str:
+    text = "\n".join("\0".join(strings) for strings in parts)  # paths hold neither
+    return hashlib.sha256(text.encode("utf-8", "surrogateescape")).hexdigest()
 
 
 def display_path(path: Path, cwd: Path) -> str:
