@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import os
 import pickle
 import re
 import sys
@@ -11,6 +12,7 @@ from pathlib import Path
 import pytest
 from conftest import ROOT
 from runbookc import cache
+from runbookc import corpus as corpus_module
 
 BROKEN = "---\ndoc_id: RB-BROKEN-0001\ntype: runbook\ntitle: [unclosed\n---\n# x\n"
 NO_TYPE = "---\ndoc_id: RB-NOTYPE-0001\ntitle: t\n---\n# x\n"
@@ -35,8 +37,14 @@ def corpus(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return tmp_path
 
 
-def _entries(root: Path) -> list[Path]:
+def _files(root: Path) -> list[Path]:
     return sorted(p for p in (root / "build" / "cache").rglob("*") if p.is_file())
+
+
+def _entries(root: Path) -> list[Path]:
+    """The cache's entries and its pack, without the stat signatures (written once the
+    files' times settle, so whether they are there depends on the test's speed)."""
+    return [p for p in _files(root) if p.name != "stats"]
 
 
 def _pack_entries(pack: Path) -> dict[str, tuple[str, bytes]]:
@@ -57,7 +65,7 @@ def test_cold_warm_parallel_and_uncached_runs_agree(cli, corpus: Path) -> None:
         "warm, 2 workers": None,
         "uncached, 2 workers": cli("lint", "--format", "json", "--no-cache", "--jobs", "2"),
     }
-    for entry in _entries(corpus):
+    for entry in _files(corpus):
         entry.unlink()
     runs["cold, 2 workers"] = cli("lint", "--format", "json", "--jobs", "2")
     runs["warm, 2 workers"] = cli("lint", "--format", "json", "--jobs", "2")
@@ -87,7 +95,7 @@ def test_cache_lives_under_build_and_holds_every_document(cli, corpus: Path) -> 
 def test_corrupt_entries_are_misses(cli, corpus: Path) -> None:
     reference = cli("lint", "--format", "json", "--no-cache")
     cli("lint")
-    for entry in _entries(corpus):
+    for entry in _files(corpus):
         entry.write_bytes(b"not a pickle")
     again = cli("lint", "--format", "json")
     assert again.out == reference.out
@@ -220,3 +228,39 @@ def test_entries_no_document_uses_are_pruned(cli, corpus: Path, monkeypatch) -> 
     assert len(kept) == 2 and pack in kept
     assert result.out == cli("lint", "--format", "json", "--no-cache").out
     assert cli("lint", "--format", "json").out == result.out
+
+
+def test_settled_unchanged_files_are_not_read_again(cli, corpus: Path, monkeypatch) -> None:
+    monkeypatch.setattr(corpus_module, "SETTLED_NS", 0)  # every file counts as settled
+    reference = cli("lint", "--format", "json")
+    read: list[str] = []
+    original = corpus_module.read_source_stat
+
+    def counting(path):
+        read.append(Path(path).name)
+        return original(path)
+
+    monkeypatch.setattr(corpus_module, "read_source_stat", counting)
+    assert cli("lint", "--format", "json").out == reference.out
+    assert read == []
+    target = sorted((corpus / "runbooks").rglob("*_runbook.md"))[5]
+    target.write_text(target.read_text(encoding="utf-8") + "\nmore\n", encoding="utf-8")
+    cli("lint")
+    assert set(read) == {target.name}
+
+
+def test_a_rewrite_that_keeps_size_and_mtime_is_seen(cli, corpus: Path, monkeypatch) -> None:
+    """The ctime, which a tool cannot set back, gives the rewrite away."""
+    monkeypatch.setattr(corpus_module, "SETTLED_NS", 0)
+    cli("lint")
+    target = sorted((corpus / "runbooks").rglob("*_runbook.md"))[5]
+    before = target.stat()
+    text = target.read_text(encoding="utf-8")
+    assert "type: runbook\n" in text
+    target.write_text(text.replace("type: runbook\n", "type: runbok \n", 1), encoding="utf-8")
+    os.utime(target, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert target.stat().st_size == before.st_size
+    assert target.stat().st_mtime_ns == before.st_mtime_ns
+    result = cli("lint", "--format", "json")
+    assert "RB107" in {d["code"] for d in result.json()["diagnostics"]}
+    assert result.out == cli("lint", "--format", "json", "--no-cache").out

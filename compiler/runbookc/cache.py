@@ -36,6 +36,7 @@ from runbookc.config import Settings
 # Bumped when the entry layout changes; entries of other formats are simply never found.
 FORMAT = "1"
 _PACK_TAG = f"runbookc summaries {FORMAT}"
+_STATS_TAG = f"runbookc stats {FORMAT}"
 # Pruning waits for at least this many dropped entries (and a tenth of the pack).
 PRUNE_AFTER = 100
 
@@ -70,6 +71,7 @@ class DocCache:
         self.folder = folder / "docs"
         self._root = str(self.folder)
         self._pack = str(folder / "summaries.pack")
+        self._stats = str(folder / "stats")
         self._salt = hashlib.sha256(
             f"{compiler_fingerprint()}\0{settings.root}\0{settings.fingerprint()}".encode(
                 "utf-8", "surrogateescape"
@@ -137,6 +139,22 @@ class DocCache:
             stale = 0
         blob = pickle.dumps((_PACK_TAG, pack.entries, stale), protocol=pickle.HIGHEST_PROTOCOL)
         _write(self._pack, blob)
+
+    def read_stats(self) -> dict[str, tuple[tuple[int, ...], str]]:
+        """display path -> (stat signature, key) recorded by earlier runs with these
+        settings and this compiler; empty when missing, unreadable or recorded by others."""
+        try:
+            with open(self._stats, "rb") as stream:
+                tag, salt, stats = pickle.loads(stream.read())
+        except Exception:  # missing, torn or foreign: start afresh
+            return {}
+        if tag != _STATS_TAG or salt != self._salt or not isinstance(stats, dict):
+            return {}
+        return stats
+
+    def write_stats(self, stats: dict[str, tuple[tuple[int, ...], str]]) -> None:
+        blob = pickle.dumps((_STATS_TAG, self._salt, stats), protocol=pickle.HIGHEST_PROTOCOL)
+        _write(self._stats, blob)
 
     def prune(self, keep: set[str]) -> None:
         """Delete every entry whose key is not in `keep` (memoized findings included: the
