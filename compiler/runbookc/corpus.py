@@ -310,7 +310,8 @@ def bulk_allocation() -> Iterator[None]:
     thousand: they hold no cycles, and collections triggered by the sheer number of new
     objects would rescan the whole growing corpus (half of the unpickling time). On the
     way out the objects are frozen (moved out of the collector's generations): otherwise the
-    first collection after re-enabling would scan all of them once more."""
+    first collection after re-enabling would scan all of them once more. Frozen objects are
+    still freed by reference counting; only cyclic garbage already present is kept."""
     was_enabled = gc.isenabled()
     gc.disable()
     try:
@@ -444,8 +445,7 @@ def _keys(files: list[tuple[Path, str]], store: DocCache) -> list[str | None]:
         data, info = read_source_stat(path)
         key = store.key(display, data) if data is not None else None
         keys.append(key)
-        settled = info is not None and max(info.st_mtime_ns, info.st_ctime_ns) < start - SETTLED_NS
-        if key is not None and info is not None and settled:
+        if key is not None and info is not None and _settled(info, start):
             seen[display] = (_signature(info), key)
     # Other paths' signatures are kept while their files exist (a run over part of the
     # corpus must not forget the rest).
@@ -454,6 +454,11 @@ def _keys(files: list[tuple[Path, str]], store: DocCache) -> list[str | None]:
     if stats != known:
         store.write_stats(stats)
     return keys
+
+
+def _settled(info: os.stat_result, start: int) -> bool:
+    # On Windows st_ctime is the creation time, which a rewrite does not change.
+    return os.name != "nt" and max(info.st_mtime_ns, info.st_ctime_ns) < start - SETTLED_NS
 
 
 def _signature(info: os.stat_result) -> tuple[int, ...]:
