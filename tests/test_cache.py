@@ -11,8 +11,7 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT
-from runbookc import cache
-from runbookc import corpus as corpus_module
+from runbookc import cache, sources
 
 BROKEN = "---\ndoc_id: RB-BROKEN-0001\ntype: runbook\ntitle: [unclosed\n---\n# x\n"
 NO_TYPE = "---\ndoc_id: RB-NOTYPE-0001\ntitle: t\n---\n# x\n"
@@ -231,16 +230,16 @@ def test_entries_no_document_uses_are_pruned(cli, corpus: Path, monkeypatch) -> 
 
 
 def test_settled_unchanged_files_are_not_read_again(cli, corpus: Path, monkeypatch) -> None:
-    monkeypatch.setattr(corpus_module, "SETTLED_NS", 0)  # every file counts as settled
+    monkeypatch.setattr(sources, "SETTLED_NS", 0)  # every file counts as settled
     reference = cli("lint", "--format", "json")
     read: list[str] = []
-    original = corpus_module.read_source_stat
+    original = sources.read_source_stat
 
     def counting(path):
         read.append(Path(path).name)
         return original(path)
 
-    monkeypatch.setattr(corpus_module, "read_source_stat", counting)
+    monkeypatch.setattr(sources, "read_source_stat", counting)
     assert cli("lint", "--format", "json").out == reference.out
     assert read == []
     target = sorted((corpus / "runbooks").rglob("*_runbook.md"))[5]
@@ -251,7 +250,7 @@ def test_settled_unchanged_files_are_not_read_again(cli, corpus: Path, monkeypat
 
 def test_a_rewrite_that_keeps_size_and_mtime_is_seen(cli, corpus: Path, monkeypatch) -> None:
     """The ctime, which a tool cannot set back, gives the rewrite away."""
-    monkeypatch.setattr(corpus_module, "SETTLED_NS", 0)
+    monkeypatch.setattr(sources, "SETTLED_NS", 0)
     cli("lint")
     target = sorted((corpus / "runbooks").rglob("*_runbook.md"))[5]
     before = target.stat()

@@ -17,7 +17,8 @@ from pathlib import Path
 
 from runbookc.cache import DocCache
 from runbookc.config import Settings
-from runbookc.corpus import Compiled, bulk_allocation, compile_document, read_source, summarize
+from runbookc.corpus import Compiled, bulk_allocation, compile_document, summarize
+from runbookc.sources import read_source
 
 # A worker pays for itself from about this many documents on (bench/run.py --only
 # crossover measures it: a fork costs a few ms, a document about 3 ms).
