@@ -3,8 +3,11 @@
 Documents by doc_id and by path, alert ids to the alert doc that defines them, and every
 reference a document writes (front matter ids, Markdown links, code-span paths) as a
 `Reference` with its file line and what it resolves to. Reverse edges come from the same
-references, so the site and the linter see one graph. Building it is linear in the corpus:
-every lookup is a dict, nothing scans the documents per reference.
+references, so the site and the linter see one graph. It is built from each document's
+facts (facts.DocFacts): the site's graph has the Documents as nodes (`build_graph`), the
+linter's the facts themselves, read from the cache without the documents (`facts_graph`).
+Building it is linear in the corpus: every lookup is a dict, nothing scans the documents
+per reference.
 """
 
 from __future__ import annotations
