@@ -17,10 +17,10 @@ from typing import Any
 import yaml
 
 from runbookc.diagnostics import Diagnostic, Severity
+from runbookc.limits import MAX_FILE_BYTES as MAX_FILE_BYTES
 from runbookc.model import Document, FrontMatter, KeyPath
 from runbookc.registry import rule
 
-MAX_FILE_BYTES = 2 * 1024 * 1024
 MAX_LINE_CHARS = 20_000
 MAX_FRONT_MATTER_LINES = 1_000
 MAX_FRONT_MATTER_CHARS = 64 * 1024  # the seed's is 400; pure-Python YAML takes ~1.5 s a MB
