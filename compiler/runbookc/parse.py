@@ -187,12 +187,15 @@ class _Walker:
         self.intro_start = _start(token) + 1
 
     def _inline(self, token: Token) -> None:
+        elements = self.inline.elements(token)
+        if not elements:
+            return
         start, end = token.map or (0, 0)
         scan = _Scanner(self.lines, start, max(end, start + 1))
         breaks = 0
         link: tuple[str, int] | None = None  # (href, body line of the opening)
         link_text: list[str] = []
-        for child in self.inline.elements(token):
+        for child in elements:
             if child.type in ("softbreak", "hardbreak"):
                 breaks += 1
                 scan.at_least(start + breaks)
