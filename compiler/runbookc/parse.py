@@ -58,11 +58,11 @@ def parse_body(body: str, body_line: int, *, fast: bool = True) -> Body:
 
 # Characters at which some commonmark inline rule (other than `text`) may act. Inline content
 # without any of them is one text token: its plain text is the content itself.
-_MARKUP = frozenset("`*_[]!<&\\\n")
+_MARKUP = re.compile(r"[`*_\[\]!<&\\\n]")
 # Without these there can be no link, image, autolink, inline HTML or escaped backtick:
 # only code spans and line breaks, which _code_spans finds the way the `backticks` and
 # `newline` rules do (emphasis and entities only ever make text).
-_LINK_OR_ESCAPE = frozenset("[<\\")
+_LINK_OR_ESCAPE = re.compile(r"[\[<\\]")
 
 
 class _Inline:
@@ -84,12 +84,12 @@ class _Inline:
     def elements(self, token: Token) -> list[Token]:
         """The children that can matter to links, code spans and HTML, in source order."""
         content = token.content
-        if not self.fast or token.children or not _LINK_OR_ESCAPE.isdisjoint(content):
+        if not self.fast or token.children or _LINK_OR_ESCAPE.search(content):
             return self.children(token)
         return _code_spans(content) if "`" in content else []
 
     def plain_text(self, token: Token) -> str:
-        if self.fast and not token.children and _MARKUP.isdisjoint(token.content):
+        if self.fast and not token.children and not _MARKUP.search(token.content):
             return token.content.strip()
         return _plain_text(self.children(token))
 
