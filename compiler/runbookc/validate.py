@@ -12,7 +12,6 @@ from typing import Any
 from runbookc.diagnostics import Diagnostic, Severity
 from runbookc.model import DOC_TYPES, Document, KeyPath
 from runbookc.registry import rule
-from runbookc.schema_precheck import Check, compile_precheck
 
 SCHEMA = rule("RB101", "schema", Severity.ERROR, "Front matter value does not match the schema")
 UNKNOWN_KEY = rule("RB102", "unknown-key", Severity.ERROR, "Front matter key is not allowed")
@@ -33,19 +32,6 @@ def validator_for(doc_type: str) -> Any:
 
     schema = json.loads(schema_text(doc_type))
     return Draft202012Validator(schema, format_checker=FormatChecker())
-
-
-@cache
-def precheck_for(doc_type: str) -> Check | None:
-    return compile_precheck(json.loads(schema_text(doc_type)))
-
-
-def schema_errors(doc_type: str, data: dict[str, Any]) -> list[Any]:
-    """jsonschema's errors for `data`; none without asking it when the precheck accepts."""
-    precheck = precheck_for(doc_type)
-    if precheck is not None and precheck(data):
-        return []
-    return list(validator_for(doc_type).iter_errors(data))
 
 
 def validate(document: Document) -> list[Diagnostic]:
@@ -74,7 +60,9 @@ def validate(document: Document) -> list[Diagnostic]:
             )
         ]
     diags = [
-        diag for error in schema_errors(doc_type, data) for diag in _to_diagnostics(document, error)
+        diag
+        for error in validator_for(doc_type).iter_errors(data)
+        for diag in _to_diagnostics(document, error)
     ]
     diags += _check_date_order(document)
     return sorted(diags, key=Diagnostic.sort_key)
