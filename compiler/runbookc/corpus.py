@@ -8,7 +8,7 @@ import os
 import pickle
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
@@ -389,14 +389,7 @@ def compile_document(
     document, diags = load_file(path, display) if data is None else load_bytes(data, display)
     if document is None:
         return DocResult(display, None, tuple(diags))
-    document = Document(
-        path=document.path,
-        text=document.text,
-        front=document.front,
-        body=document.body,
-        body_line=document.body_line,
-        parsed=parse_body(document.body, document.body_line),
-    )
+    document = replace(document, parsed=parse_body(document.body, document.body_line))
     diags += validate(document)
     diags += check_html(document)
     diags += script_findings(document, settings)
