@@ -74,12 +74,14 @@ def _compile_many(
 
 def _warm_up() -> None:
     """Build what every document needs once, before the workers fork."""
+    from runbookc.bashtree import parser
     from runbookc.model import DOC_TYPES
     from runbookc.parse import markdown, slugify
     from runbookc.validate import validator_for
 
     markdown()
     slugify()
+    parser()
     for doc_type in DOC_TYPES:
         validator_for(doc_type)
 
