@@ -127,7 +127,7 @@ def test_classification(line: str, verdict: str) -> None:
     from runbookc.scriptconfig import script_settings
 
     (unit,) = parse_block(line + "\n").units
-    assert classify(unit.commands[0], script_settings(SETTINGS).class_map)[0] == verdict
+    assert classify(unit.commands[0], script_settings(SETTINGS).command_classes)[0] == verdict
 
 
 def test_configured_sections_and_commands(tmp_path) -> None:

@@ -10,7 +10,7 @@ from runbookc.config import load_settings
 from runbookc.scriptconfig import MUTATING, READ_ONLY, script_settings
 from runbookc.shellparse import classify, parse_block
 
-CLASSES = script_settings(load_settings(str(ROOT / "pyproject.toml"))).class_map
+CLASSES = script_settings(load_settings(str(ROOT / "pyproject.toml"))).command_classes
 
 
 def _commands(block: str) -> list[tuple[str, str]]:

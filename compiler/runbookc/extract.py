@@ -27,7 +27,13 @@ from runbookc.model import CodeBlock, Document
 from runbookc.naming import script_name, valid_name
 from runbookc.publish import staging, swap
 from runbookc.registry import rule
-from runbookc.scriptconfig import MUTATING, NO_MATCH_TOOLS, UNKNOWN, script_settings
+from runbookc.scriptconfig import (
+    MUTATING,
+    NO_MATCH_TOOLS,
+    UNKNOWN,
+    CommandClasses,
+    script_settings,
+)
 from runbookc.shellparse import (
     ParsedBlock,
     Unit,
@@ -156,7 +162,7 @@ def _analyse(document: Document, settings: Settings) -> tuple[list[Script], list
     if not SAFE_DOC_ID.match(document.doc_id):
         return [], []
     config = script_settings(settings)
-    classes = config.class_map
+    classes = config.command_classes
     path = document.path
     diags: list[Diagnostic] = []
     drafts: list[Script] = []
@@ -322,7 +328,7 @@ def _source(path: str, root: Path) -> str:
 
 
 def _command_findings(
-    script: Script, classes: dict[str, str], stubs: frozenset[str], path: str
+    script: Script, classes: CommandClasses, stubs: frozenset[str], path: str
 ) -> tuple[list[Diagnostic], tuple[str, ...]]:
     """Diagnostics about the block's commands, and the commands that change the system."""
     diags: list[Diagnostic] = []

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cached_property
 
 from runbookc.config import ConfigError, Settings
 
@@ -147,9 +148,24 @@ class ScriptSettings:
                     return role
         return ""
 
-    @property
-    def class_map(self) -> dict[str, str]:
-        return dict(self.classes)
+    @cached_property
+    def command_classes(self) -> CommandClasses:
+        verdicts = dict(self.classes)
+        flags: dict[str, list[tuple[str, str]]] = {}
+        for key, verdict in self.classes:  # sorted: the first matching flag rule decides
+            tool, _, rest = key.partition(" ")
+            if verdict == MUTATING and rest.startswith("-"):
+                flags.setdefault(tool, []).append((rest, key))
+        return CommandClasses(verdicts, {tool: tuple(rules) for tool, rules in flags.items()})
+
+
+@dataclass(frozen=True)
+class CommandClasses:
+    """The command-class rules, indexed the way `shellparse.classify` looks them up (it
+    runs for every command of every block)."""
+
+    verdicts: dict[str, str]  # "tool", "tool sub [sub]" or "tool -flag" -> verdict
+    mutating_flags: dict[str, tuple[tuple[str, str], ...]]  # tool -> ((flag, rule key), ...)
 
 
 _CACHE: dict[str, ScriptSettings] = {}

@@ -11,7 +11,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from runbookc.bashtree import Source, first_problem, node_text, parse, parts, walk
-from runbookc.scriptconfig import MUTATING, UNKNOWN, VALUE_FLAGS
+from runbookc.scriptconfig import MUTATING, UNKNOWN, VALUE_FLAGS, CommandClasses
 
 if TYPE_CHECKING:
     from tree_sitter import Node
@@ -622,7 +622,7 @@ def required_env(content: str) -> list[tuple[str, str]]:
     )
 
 
-def classify(command: Command, classes: dict[str, str]) -> tuple[str, str]:
+def classify(command: Command, classes: CommandClasses) -> tuple[str, str]:
     """(read-only | mutating | unknown, the rule key or tool that decided it)."""
     tool = command.tool
     if not tool:
@@ -639,16 +639,16 @@ def classify(command: Command, classes: dict[str, str]) -> tuple[str, str]:
             skip = word.text in value_flags
         else:
             positional.append(word.text)
+    flag_rules = classes.mutating_flags.get(tool, ())
     for flag in flags:
-        for key, verdict in classes.items():
-            if verdict == MUTATING and key.startswith(f"{tool} -"):
-                wanted = key.split(" ", 1)[1]
-                if flag == wanted or (len(wanted) == 2 and flag.startswith(wanted)):
-                    return MUTATING, key
+        for wanted, key in flag_rules:
+            if flag == wanted or (len(wanted) == 2 and flag.startswith(wanted)):
+                return MUTATING, key
+    verdicts = classes.verdicts
     for depth in (2, 1, 0):
         key = " ".join([tool, *positional[:depth]])
-        if len(positional) >= depth and key in classes:
-            return classes[key], key
+        if len(positional) >= depth and key in verdicts:
+            return verdicts[key], key
     return UNKNOWN, tool
 
 
