@@ -13,6 +13,8 @@ from runbookc.diagnostics import Diagnostic
 from runbookc.model import Document
 from runbookc.render.context import Site
 
+SITE_CACHE = ".site-cache.json"  # MkDocs' per-page work (render/mkdocs_cache.py)
+
 
 @dataclass
 class Timings:
@@ -71,6 +73,7 @@ def build_into(
     from runbookc.render.docs_dir import write_docs_dir
     from runbookc.render.incremental import render_incremental, write_state
     from runbookc.render.mkdocs_build import run_mkdocs
+    from runbookc.render.mkdocs_cache import PageCache
     from runbookc.render.nav import build_nav
 
     started = time.perf_counter()
@@ -82,8 +85,10 @@ def build_into(
     write_docs_dir(stage / "docs", {}, stage / "scripts", site_dir)
     nav = build_nav(site)
     started = timings.mark("render", started)
-    run_mkdocs(config, stage / "docs", stage / "site", nav, settings.language)
+    cache = PageCache.load(settings.output_dir / SITE_CACHE)
+    run_mkdocs(config, stage / "docs", stage / "site", nav, settings.language, cache)
     write_state(stage, render.state)  # only once MkDocs accepted the pages
+    cache.save(stage / SITE_CACHE)
     timings.mark("mkdocs", started)
     return {
         "pages": render.pages,
