@@ -38,7 +38,6 @@ def test_build_writes_docs_site_and_scripts(built_site: Path) -> None:
     assert published == [
         ".render-state.json",
         ".runbookc-output",
-        ".site-cache.json",
         "docs",
         "scripts",
         "site",

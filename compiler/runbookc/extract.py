@@ -25,7 +25,7 @@ from runbookc.config import Settings
 from runbookc.diagnostics import Diagnostic, Severity
 from runbookc.model import CodeBlock, Document
 from runbookc.naming import script_name, valid_name
-from runbookc.publish import staging, swap
+from runbookc.publish import reuse, staging, swap
 from runbookc.registry import rule
 from runbookc.scriptconfig import MUTATING, NO_MATCH_TOOLS, UNKNOWN, script_settings
 from runbookc.shellparse import (
@@ -698,11 +698,13 @@ def manifest_entry(script: Script, rel: str) -> dict:
     }
 
 
-def write_scripts(documents: list[Document], settings: Settings, out_dir: Path) -> list[dict]:
+def write_scripts(
+    documents: list[Document], settings: Settings, out_dir: Path, previous: Path | None = None
+) -> list[dict]:
     """Write every document's scripts under `out_dir` (swapped in whole); the manifest."""
     scripts, _ = plan_corpus(documents, settings)
     files = render_outputs(scripts)
-    write_tree(files, out_dir)
+    write_tree(files, out_dir, previous)
     return json.loads(files["manifest.json"])
 
 
@@ -710,9 +712,10 @@ class OutputError(Exception):
     """The output dir cannot be (re)placed."""
 
 
-def write_tree(files: dict[str, str], out_dir: Path) -> None:
+def write_tree(files: dict[str, str], out_dir: Path, previous: Path | None = None) -> None:
     """Write into a staging dir beside `out_dir`, then swap it in (publish.swap rolls back
-    a half-done swap): a failure keeps the old one.
+    a half-done swap): a failure keeps the old one. A file whose bytes are those of its
+    namesake under `previous` (default: `out_dir` itself) is hard-linked from there.
 
     The whole dir is replaced, so it must be empty or a previous output (a manifest.json
     in it): `--output .` must never delete a project."""
@@ -727,10 +730,12 @@ def write_tree(files: dict[str, str], out_dir: Path) -> None:
     with staging(out_dir.parent) as stage:
         fresh = stage / out_dir.name
         for rel, text in sorted(files.items()):
-            target = fresh / rel
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(text.encode("utf-8"))
-            target.chmod(0o755 if rel.endswith(".sh") else 0o644)
+            target, data = fresh / rel, text.encode("utf-8")
+            mode = 0o755 if rel.endswith(".sh") else 0o644
+            if not reuse((previous or out_dir) / rel, target, data, mode):
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_bytes(data)
+                target.chmod(mode)
         fresh.mkdir(exist_ok=True)  # an empty corpus still gets its (empty) dir
         fresh.chmod(0o755)
         swap(stage, out_dir.parent, [out_dir.name])

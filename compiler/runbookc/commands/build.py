@@ -16,7 +16,7 @@ import time
 
 # What a build swaps into the output dir; the last name marks the dir as a build's output,
 # so a later build may replace the rest (publish.check_output_dir).
-OUTPUTS = ("docs", "site", "scripts", ".render-state.json", ".site-cache.json", ".runbookc-output")
+OUTPUTS = ("docs", "site", "scripts", ".render-state.json", ".runbookc-output")
 
 
 def register(parser: argparse.ArgumentParser) -> None:

@@ -60,7 +60,7 @@ def run(args: argparse.Namespace) -> int:
         config.site_url = url
         attach(config, cache)
         build(config, serve_url=url)
-        cache.keep_used()
+        cache.prune()
 
     def stop(signum: int, frame: object) -> None:
         raise KeyboardInterrupt  # a `kill` cleans up like Ctrl-C

@@ -71,9 +71,11 @@ def run_mkdocs(
     nav: list[Any],
     language: str,
     cache: PageCache | None = None,
+    previous_site: Path | None = None,
 ) -> list[str]:
     """Build the HTML site into `site_dir` with --strict; returns MkDocs' messages. With a
-    `cache`, pages whose inputs it holds are not converted again (render/mkdocs_cache.py)."""
+    `cache`, pages whose inputs it holds are not converted again, and files the same as in
+    `previous_site` are hard-linked from there (render/mkdocs_cache.py)."""
     from mkdocs.commands.build import build
     from mkdocs.exceptions import MkDocsException
 
@@ -83,7 +85,7 @@ def run_mkdocs(
         try:
             config = load_site_config(config_file, docs_dir, site_dir, nav, language, strict=True)
             if cache is not None:
-                attach(config, cache)
+                attach(config, cache, previous_site)
             build(config)
         except MkDocsException as exc:
             raise SiteBuildError("\n".join([*collected.messages, f"mkdocs: {exc}"])) from exc

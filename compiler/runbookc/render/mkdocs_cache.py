@@ -37,6 +37,8 @@ from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 
+from runbookc.publish import reuse, reuse_file, write_atomic
+
 FORMAT = 1
 LIBRARIES = ("mkdocs", "markdown", "pymdown-extensions", "pygments", "mkdocs-material")
 # Extensions whose output is a function of the page's text and their settings only.
@@ -129,52 +131,66 @@ def _recording() -> Iterator[_Record]:
 
 
 class PageCache:
-    """The entries: page renders and search entries by key, and which ones a build used."""
+    """Entries by kind ("pages", "search") and key, kept in memory and, given a `folder`, one
+    JSON file per entry there: an unchanged page's entry is never written again."""
 
-    def __init__(self, pages: dict[str, Any] | None = None, search: dict[str, Any] | None = None):
-        self.pages: dict[str, Any] = pages or {}
-        self.search: dict[str, Any] = search or {}
-        self.used_pages: set[str] = set()
-        self.used_search: set[str] = set()
+    def __init__(self, folder: Path | None = None) -> None:
+        self.folder = folder
+        self.memory: dict[tuple[str, str], Any] = {}
+        self.used: set[tuple[str, str]] = set()
         self.hits = 0
         self.misses = 0
 
-    @classmethod
-    def load(cls, path: Path) -> PageCache:
-        """The cache saved at `path`; empty when missing, unreadable or of another format."""
+    def _path(self, kind: str, key: str) -> Path:
+        assert self.folder is not None
+        return self.folder / kind / f"{key}.json"
+
+    def get(self, kind: str, key: str) -> Any | None:
+        """The entry, or None when there is none (or its file cannot be read back)."""
+        self.used.add((kind, key))
+        if (kind, key) in self.memory:
+            return self.memory[kind, key]
+        if self.folder is None:
+            return None
         try:
-            data = json.loads(path.read_text(encoding="utf-8"))
+            value = json.loads(self._path(kind, key).read_text(encoding="utf-8"))
         except (OSError, ValueError):
-            return cls()
-        if not isinstance(data, dict) or data.get("format") != FORMAT:
-            return cls()
-        pages, search = data.get("pages"), data.get("search")
-        if not isinstance(pages, dict) or not isinstance(search, dict):
-            return cls()
-        return cls(pages, search)
+            return None
+        self.memory[kind, key] = value
+        return value
 
-    def keep_used(self) -> None:
-        """Drop what the last build did not use (a long `serve` must not grow forever)."""
-        self.pages = {k: self.pages[k] for k in self.used_pages}
-        self.search = {k: self.search[k] for k in self.used_search}
-        self.used_pages, self.used_search = set(), set()
+    def put(self, kind: str, key: str, value: Any) -> None:
+        self.used.add((kind, key))
+        self.memory[kind, key] = value
+        if self.folder is not None:
+            write_atomic(self._path(kind, key), json.dumps(value, ensure_ascii=False))
 
-    def save(self, path: Path) -> None:
-        data = {
-            "format": FORMAT,
-            "pages": {k: self.pages[k] for k in sorted(self.used_pages)},
-            "search": {k: self.search[k] for k in sorted(self.used_search)},
-        }
-        path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    def prune(self) -> None:
+        """Forget the entries the last build did not use (its pages changed or went away)."""
+        self.memory = {k: v for k, v in self.memory.items() if k in self.used}
+        if self.folder is not None:
+            for path in self.folder.glob("*/*.json"):
+                if (path.parent.name, path.stem) not in self.used:
+                    path.unlink(missing_ok=True)
+        self.used = set()
 
 
 class CachePlugin(BasePlugin):  # type: ignore[type-arg]
     """Registered by runbookc for one build (see `attach`); not a user-facing plugin."""
 
-    def __init__(self, store: PageCache) -> None:
+    def __init__(self, store: PageCache, previous_site: Path | None) -> None:
         super().__init__()
         self.store = store
+        self.previous_site = previous_site
         self.render_base: str | None = None  # None: this build's renders are not cached
+
+    @event_priority(-100)  # after every other plugin added its files
+    def on_files(self, files: Any, *, config: Any) -> Any:
+        if self.previous_site is not None:
+            for file in files:
+                if not file.is_documentation_page() and file.abs_src_path is not None:
+                    file.copy_file = partial(self._copy_file, file)
+        return files
 
     @event_priority(-100)  # after every other plugin changed the files and the config
     def on_nav(self, nav: Any, *, config: Any, files: Any) -> Any:
@@ -202,35 +218,33 @@ class CachePlugin(BasePlugin):  # type: ignore[type-arg]
     def _render(self, page: Page, config: Any, files: Any) -> None:
         file = page.file
         key = _digest(self.render_base, file.src_uri, file.url, page.markdown)
-        entry = self.store.pages.get(key)
+        entry = self.store.get("pages", key)
         if entry is None:
             self.store.misses += 1
             with _recording() as recorded:
                 Page.render(page, config, files)
+            links = page.links_to_anchors or {}
             entry = {
                 "content": page.content,
                 "toc": _toc_tokens(page.toc),
                 "title": page._title_from_render,
                 "anchors": sorted(page.present_anchor_ids or ()),
-                "links": {
-                    target.src_uri: links for target, links in (page.links_to_anchors or {}).items()
-                },
+                "links": {target.src_uri: anchors for target, anchors in links.items()},
                 "log": recorded.lines,
             }
-            self.store.pages[key] = entry
-        else:
-            self.store.hits += 1
-            for name, level, message in entry["log"]:
-                logging.getLogger(name).log(level, message)
-            page.content = entry["content"]
-            page.toc = get_toc(entry["toc"])
-            page._title_from_render = entry["title"]
-            page.present_anchor_ids = set(entry["anchors"])
-            if logging.getLogger("mkdocs.structure.pages").getEffectiveLevel() > logging.DEBUG:
-                page.links_to_anchors = {
-                    files.get_file_from_path(src): links for src, links in entry["links"].items()
-                }
-        self.store.used_pages.add(key)
+            self.store.put("pages", key, entry)
+            return
+        self.store.hits += 1
+        for name, level, message in entry["log"]:
+            logging.getLogger(name).log(level, message)
+        page.content = entry["content"]
+        page.toc = get_toc(entry["toc"])
+        page._title_from_render = entry["title"]
+        page.present_anchor_ids = set(entry["anchors"])
+        if logging.getLogger("mkdocs.structure.pages").getEffectiveLevel() > logging.DEBUG:
+            page.links_to_anchors = {
+                files.get_file_from_path(src): anchors for src, anchors in entry["links"].items()
+            }
 
     def _wrap_search(self, config: Any) -> None:
         """Memoise Material's search plugin's per-page indexing, if it is the one in use."""
@@ -253,18 +267,38 @@ class CachePlugin(BasePlugin):  # type: ignore[type-arg]
             meta = json.dumps(page.meta, sort_keys=True, default=str, ensure_ascii=False)
             toc = _toc_tokens(page.toc)
             key = _digest(base, page.url, page.title, meta, toc, page.content)
-            entries = self.store.search.get(key)
+            entries = self.store.get("search", key)
             if entries is None:
                 before = len(index.entries)
                 add(page)
-                entries = self.store.search[key] = index.entries[before:]
+                self.store.put("search", key, index.entries[before:])
             else:
-                index.entries.extend(dict(e) for e in entries)
-            self.store.used_search.add(key)
+                index.entries.extend(entries)
 
         return add_entry
 
+    # -- output: a file the previous build wrote with the same bytes is linked, not written.
+    # Retiring the previous site then frees only what changed (on this machine's disks,
+    # deleting 100 MB of old pages took longer than building them).
 
-def attach(config: Any, store: PageCache) -> None:
-    """Register the cache on a loaded MkDocs config, after the plugins it names."""
-    config.plugins["runbookc/page-cache"] = CachePlugin(store)
+    @event_priority(-100)  # the page as every other plugin left it
+    def on_post_page(self, output: str, *, page: Page, config: Any) -> str:
+        if self.previous_site is None:
+            return output
+        data = output.encode("utf-8", errors="xmlcharrefreplace")  # as MkDocs writes it
+        previous = self.previous_site / page.file.dest_uri
+        if reuse(previous, Path(page.file.abs_dest_path), data):
+            return ""  # MkDocs writes no file for an empty page: the link is the page
+        return output
+
+    def _copy_file(self, file: Any, dirty: bool = False) -> None:
+        previous = self.previous_site / file.dest_uri  # type: ignore[operator]
+        source, target = Path(file.abs_src_path), Path(file.abs_dest_path)
+        if not reuse_file(previous, source, target):
+            type(file).copy_file(file, dirty)
+
+
+def attach(config: Any, store: PageCache, previous_site: Path | None = None) -> None:
+    """Register the cache on a loaded MkDocs config, after the plugins it names; with
+    `previous_site`, unchanged output files are hard-linked from there."""
+    config.plugins["runbookc/page-cache"] = CachePlugin(store, previous_site)

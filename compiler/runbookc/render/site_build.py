@@ -13,8 +13,6 @@ from runbookc.diagnostics import Diagnostic
 from runbookc.model import Document
 from runbookc.render.context import Site
 
-SITE_CACHE = ".site-cache.json"  # MkDocs' per-page work (render/mkdocs_cache.py)
-
 
 @dataclass
 class Timings:
@@ -69,6 +67,7 @@ def build_into(
 ) -> dict[str, int]:
     """Write stage/scripts, stage/docs, stage/site and the render state; returns counts for
     the summary (`rendered`: pages rendered anew, the others were carried over)."""
+    from runbookc.cache import cache_dir
     from runbookc.extract import write_scripts
     from runbookc.render.docs_dir import write_docs_dir
     from runbookc.render.incremental import render_incremental, write_state
@@ -77,18 +76,20 @@ def build_into(
     from runbookc.render.nav import build_nav
 
     started = time.perf_counter()
-    manifest = write_scripts(list(documents), settings, stage / "scripts")
+    out = settings.output_dir
+    manifest = write_scripts(list(documents), settings, stage / "scripts", out / "scripts")
     started = timings.mark("scripts", started)
     site = make_site(settings, documents, diagnostics, manifest)
     render = render_incremental(site, stage / "docs", settings.output_dir)
     config, site_dir = site_settings(settings)
-    write_docs_dir(stage / "docs", {}, stage / "scripts", site_dir)
+    write_docs_dir(stage / "docs", {}, stage / "scripts", site_dir, out / "docs")
     nav = build_nav(site)
     started = timings.mark("render", started)
-    cache = PageCache.load(settings.output_dir / SITE_CACHE)
-    run_mkdocs(config, stage / "docs", stage / "site", nav, settings.language, cache)
+    folder = cache_dir(settings)
+    cache = PageCache(folder / "site" if folder else None)
+    run_mkdocs(config, stage / "docs", stage / "site", nav, settings.language, cache, out / "site")
     write_state(stage, render.state)  # only once MkDocs accepted the pages
-    cache.save(stage / SITE_CACHE)
+    cache.prune()
     timings.mark("mkdocs", started)
     return {
         "pages": render.pages,
