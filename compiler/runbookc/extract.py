@@ -8,8 +8,10 @@ lint calls `script_findings`, the same analysis without rendering, for every doc
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
+import pickle
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -19,6 +21,8 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     import jinja2
+
+    from runbookc.cache import DocCache
 
 from runbookc.approvals import ApprovalState, approval_state, content_digest
 from runbookc.config import Settings
@@ -437,6 +441,16 @@ def _symptom_coverage(
 
 
 @cache
+def _templates_digest() -> str:
+    folder = Path(__file__).resolve().parent / "templates" / "scripts"
+    digest = hashlib.sha256()
+    for path in sorted(folder.rglob("*")):
+        if path.is_file():
+            digest.update(path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+@cache
 def _templates() -> jinja2.Environment:
     import jinja2  # on first use: commands that never render skip the import
 
@@ -619,15 +633,31 @@ def _line_map(script: Script, text: str, emitted: list[_Emitted]) -> tuple[int, 
 
 
 def plan_corpus(
-    documents: list[Document], settings: Settings
+    documents: list[Document], settings: Settings, plans: DocCache | None = None
 ) -> tuple[list[Script], list[Diagnostic]]:
+    """Every document's scripts; with `plans`, a document's plan is looked up by its text
+    and the compiler's files (templates included) before it is computed."""
     scripts: list[Script] = []
     diags: list[Diagnostic] = []
     for document in documents:
-        found, problems = plan_scripts(document, settings)
+        found, problems = _planned(document, settings, plans)
         scripts += found
         diags += problems
     return scripts, diags
+
+
+def _planned(
+    document: Document, settings: Settings, plans: DocCache | None
+) -> tuple[list[Script], list[Diagnostic]]:
+    if plans is None:
+        return plan_scripts(document, settings)
+    # The cache's key covers the compiler's code and the settings; add the templates.
+    key = plans.key(f"{document.path}\0{_templates_digest()}", document.text.encode())
+    plan = plans.get(key)
+    if plan is None:
+        plan = plan_scripts(document, settings)
+        plans.put(key, pickle.dumps(plan))
+    return plan
 
 
 def entry_script(doc_id: str, scripts: list[Script]) -> str:
@@ -699,10 +729,14 @@ def manifest_entry(script: Script, rel: str) -> dict:
 
 
 def write_scripts(
-    documents: list[Document], settings: Settings, out_dir: Path, previous: Path | None = None
+    documents: list[Document],
+    settings: Settings,
+    out_dir: Path,
+    previous: Path | None = None,
+    plans: DocCache | None = None,
 ) -> list[dict]:
     """Write every document's scripts under `out_dir` (swapped in whole); the manifest."""
-    scripts, _ = plan_corpus(documents, settings)
+    scripts, _ = plan_corpus(documents, settings, plans)
     files = render_outputs(scripts)
     write_tree(files, out_dir, previous)
     return json.loads(files["manifest.json"])

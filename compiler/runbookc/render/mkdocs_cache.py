@@ -210,6 +210,19 @@ class CachePlugin(BasePlugin):  # type: ignore[type-arg]
         level = logging.getLogger("mkdocs").getEffectiveLevel()
         return _digest(_versions(), settings, config["use_directory_urls"], level, listing)
 
+    def on_env(self, env: Any, *, config: Any, files: Any) -> Any:
+        """Templates do not change during a build: skip jinja's check of each template file
+        on every include (thousands per page), and keep their compiled code (jinja's own
+        cache, keyed by the template's source) for the next build."""
+        from jinja2 import FileSystemBytecodeCache
+
+        env.auto_reload = False
+        if self.store.folder is not None:
+            folder = self.store.folder / "jinja"
+            folder.mkdir(parents=True, exist_ok=True)
+            env.bytecode_cache = FileSystemBytecodeCache(str(folder))
+        return env
+
     def on_pre_page(self, page: Page, *, config: Any, files: Any) -> Page:
         if self.render_base is not None:
             page.render = partial(self._render, page)  # type: ignore[method-assign]
