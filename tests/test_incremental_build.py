@@ -3,7 +3,9 @@ site a cold build of the same sources makes."""
 
 from __future__ import annotations
 
+import os
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -131,3 +133,21 @@ def test_a_rebuild_keeps_the_unchanged_files_instead_of_writing_them_again(
     assert pages <= kept
     assert {n for n in unchanged if n.startswith(("scripts/", "site/scripts/", "docs/"))} <= kept
     assert {n for n in unchanged if n.startswith("site/assets/")} <= kept
+
+
+def test_many_pages_are_rendered_by_worker_processes(tmp_path: Path) -> None:
+    """Enough pages go to forked workers; each page is written once, whoever renders it."""
+    from runbookc.parallel import cpu_count
+    from runbookc.render.incremental import _render_pages
+
+    def renderer(index: int) -> Callable[[], str]:
+        return lambda: f"# Page {index}\n\nrendered by {os.getpid()}\n"
+
+    renderers = {f"ops/p{i:03}.md": renderer(i) for i in range(300)}
+    _render_pages(sorted(renderers), renderers, tmp_path / "docs", tmp_path / "previous")
+    texts = {p.name: p.read_text() for p in (tmp_path / "docs" / "ops").iterdir()}
+    assert len(texts) == 300
+    assert all(texts[f"p{i:03}.md"].startswith(f"# Page {i}\n") for i in range(300))
+    writers = {text.rsplit(" ", 1)[1] for text in texts.values()}
+    if cpu_count() > 1:
+        assert str(os.getpid()) not in writers  # the parent only waited

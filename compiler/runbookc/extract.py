@@ -637,10 +637,11 @@ def plan_corpus(
 ) -> tuple[list[Script], list[Diagnostic]]:
     """Every document's scripts; with `plans`, a document's plan is looked up by its text
     and the compiler's files (templates included) before it is computed."""
+    from runbookc.forkmap import fork_map
+
     scripts: list[Script] = []
     diags: list[Diagnostic] = []
-    for document in documents:
-        found, problems = _planned(document, settings, plans)
+    for found, problems in fork_map(lambda d: _planned(d, settings, plans), documents):
         scripts += found
         diags += problems
     return scripts, diags

@@ -30,12 +30,13 @@ import hashlib
 import json
 import os
 import shutil
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
 import runbookc
+from runbookc.forkmap import fork_map
 from runbookc.model import Document
 from runbookc.publish import reuse
 from runbookc.render.context import Site
@@ -147,20 +148,33 @@ def render_incremental(site: Site, docs_dir: Path, output_dir: Path) -> RenderRe
     renderers = page_renderers(site)
     digests = page_digests(site)
     rendered: list[str] = []
-    state: dict[str, dict[str, object]] = {}
     for page in sorted(renderers):
-        target = docs_dir / page
         old = previous.get(page)
         fresh = not (isinstance(old, dict) and old.get("digest") == digests[page])
-        if fresh or not _carry(output_dir / "docs" / page, target, old):
-            data = renderers[page]().encode("utf-8")
-            if not reuse(output_dir / "docs" / page, target, data):
-                target.parent.mkdir(parents=True, exist_ok=True)
-                target.write_bytes(data)
+        if fresh or not _carry(output_dir / "docs" / page, docs_dir / page, old):
             rendered.append(page)
-        stat = target.stat()
+    _render_pages(rendered, renderers, docs_dir, output_dir / "docs")
+    state: dict[str, dict[str, object]] = {}
+    for page in sorted(renderers):
+        stat = (docs_dir / page).stat()
         state[page] = {"digest": digests[page], "size": stat.st_size, "mtime_ns": stat.st_mtime_ns}
     return RenderResult(len(renderers), rendered, state)
+
+
+def _render_pages(
+    pages: list[str], renderers: dict[str, Callable[[], str]], docs_dir: Path, previous: Path
+) -> None:
+    """Render `pages` into `docs_dir`, in worker processes when there are enough of them
+    (a page costs about what a document's lint does); a page whose bytes are those of its
+    file in the `previous` docs dir is linked from there."""
+
+    def write(page: str) -> None:
+        target, data = docs_dir / page, renderers[page]().encode("utf-8")
+        if not reuse(previous / page, target, data):
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
+
+    fork_map(write, pages)
 
 
 def write_state(stage: Path, state: dict[str, dict[str, object]]) -> None:
