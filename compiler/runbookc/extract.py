@@ -636,29 +636,36 @@ def plan_corpus(
     documents: list[Document], settings: Settings, plans: DocCache | None = None
 ) -> tuple[list[Script], list[Diagnostic]]:
     """Every document's scripts; with `plans`, a document's plan is looked up by its text
-    and the compiler's files (templates included) before it is computed."""
+    and the compiler's files (templates included) before it is computed. The plans not
+    found are computed in worker processes when there are enough of them."""
     from runbookc.forkmap import fork_map
 
+    Plan = tuple[list[Script], list[Diagnostic]]
+    found: list[Plan | None] = [None] * len(documents)
+    keys: list[str] = []
+    if plans is not None:
+        # The cache's key covers the compiler's code and the settings; add the templates.
+        templates = _templates_digest()
+        for index, document in enumerate(documents):
+            keys.append(plans.key(f"{document.path}\0{templates}", document.text.encode()))
+            found[index] = plans.get(keys[index])
+    missing = [index for index, plan in enumerate(found) if plan is None]
+
+    def plan(index: int) -> Plan:
+        result = plan_scripts(documents[index], settings)
+        if plans is not None:
+            plans.put(keys[index], pickle.dumps(result))
+        return result
+
+    for index, result in zip(missing, fork_map(plan, missing), strict=True):
+        found[index] = result
     scripts: list[Script] = []
     diags: list[Diagnostic] = []
-    for found, problems in fork_map(lambda d: _planned(d, settings, plans), documents):
-        scripts += found
-        diags += problems
+    for result in found:
+        assert result is not None
+        scripts += result[0]
+        diags += result[1]
     return scripts, diags
-
-
-def _planned(
-    document: Document, settings: Settings, plans: DocCache | None
-) -> tuple[list[Script], list[Diagnostic]]:
-    if plans is None:
-        return plan_scripts(document, settings)
-    # The cache's key covers the compiler's code and the settings; add the templates.
-    key = plans.key(f"{document.path}\0{_templates_digest()}", document.text.encode())
-    plan = plans.get(key)
-    if plan is None:
-        plan = plan_scripts(document, settings)
-        plans.put(key, pickle.dumps(plan))
-    return plan
 
 
 def entry_script(doc_id: str, scripts: list[Script]) -> str:
