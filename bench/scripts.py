@@ -2,7 +2,7 @@
 
 Usage: PYTHONPATH=compiler python bench/scripts.py [--repeat N]
 
-Prints the best of N wall-clock times: planning (bashlex parse, classification, render)
+Prints the best of N wall-clock times: planning (tree-sitter-bash parse, classification, render)
 with a cold and a warm parse cache, bash -n + shellcheck, and the sandbox runs.
 Not a test: numbers depend on the machine and its load.
 """

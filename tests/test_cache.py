@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import importlib.util
+import os
+import pickle
+import re
 import sys
 from pathlib import Path
 
 import pytest
 from conftest import ROOT
+from runbookc import cache, sources
 
 BROKEN = "---\ndoc_id: RB-BROKEN-0001\ntype: runbook\ntitle: [unclosed\n---\n# x\n"
 NO_TYPE = "---\ndoc_id: RB-NOTYPE-0001\ntitle: t\n---\n# x\n"
@@ -32,8 +36,19 @@ def corpus(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return tmp_path
 
 
-def _entries(root: Path) -> list[Path]:
+def _files(root: Path) -> list[Path]:
     return sorted(p for p in (root / "build" / "cache").rglob("*") if p.is_file())
+
+
+def _entries(root: Path) -> list[Path]:
+    """The cache's entries and its pack, without the stat signatures (written once the
+    files' times settle, so whether they are there depends on the test's speed)."""
+    return [p for p in _files(root) if p.name != "stats"]
+
+
+def _pack_entries(pack: Path) -> dict[str, tuple[str, bytes]]:
+    _tag, entries, _stale = pickle.loads(pack.read_bytes())
+    return entries
 
 
 def test_cold_warm_parallel_and_uncached_runs_agree(cli, corpus: Path) -> None:
@@ -49,7 +64,7 @@ def test_cold_warm_parallel_and_uncached_runs_agree(cli, corpus: Path) -> None:
         "warm, 2 workers": None,
         "uncached, 2 workers": cli("lint", "--format", "json", "--no-cache", "--jobs", "2"),
     }
-    for entry in _entries(corpus):
+    for entry in _files(corpus):
         entry.unlink()
     runs["cold, 2 workers"] = cli("lint", "--format", "json", "--jobs", "2")
     runs["warm, 2 workers"] = cli("lint", "--format", "json", "--jobs", "2")
@@ -65,16 +80,21 @@ def test_cold_warm_parallel_and_uncached_runs_agree(cli, corpus: Path) -> None:
 def test_cache_lives_under_build_and_holds_every_document(cli, corpus: Path) -> None:
     cli("lint", "--jobs", "2")
     entries = _entries(corpus)
+    pack = corpus / "build" / "cache" / "summaries.pack"
+    assert pack in entries
+    entries.remove(pack)
     # one entry per document plus the memoized corpus findings
     assert len(entries) == 92 + 1
     assert all("build/cache/docs" in p.as_posix() for p in entries)
+    # and one summary per document in the pack
+    assert len(_pack_entries(pack)) == 92
     assert not [p for p in (corpus / "runbooks").rglob("*") if p.suffix != ".md" and p.is_file()]
 
 
 def test_corrupt_entries_are_misses(cli, corpus: Path) -> None:
     reference = cli("lint", "--format", "json", "--no-cache")
     cli("lint")
-    for entry in _entries(corpus):
+    for entry in _files(corpus):
         entry.write_bytes(b"not a pickle")
     again = cli("lint", "--format", "json")
     assert again.out == reference.out
@@ -94,13 +114,27 @@ def test_an_edit_invalidates_only_that_document(cli, corpus: Path) -> None:
     assert result.out == cli("lint", "--format", "json", "--no-cache").out
 
 
+def test_an_edit_adds_one_entry(cli, corpus: Path) -> None:
+    """The edited document's new entry, and nothing else: the corpus findings are memoized
+    in one slot per set of paths, rewritten when their contents change."""
+    cli("lint")
+    before = set(_entries(corpus))
+    target = sorted((corpus / "runbooks").rglob("*_runbook.md"))[5]
+    target.write_text(target.read_text(encoding="utf-8") + "\nmore\n", encoding="utf-8")
+    edited = cli("lint", "--format", "json")
+    assert len(set(_entries(corpus)) - before) == 1
+    assert edited.out == cli("lint", "--format", "json", "--no-cache").out
+    assert cli("lint", "--format", "json").out == edited.out  # read from the rewritten slot
+
+
 def test_settings_change_the_key(cli, corpus: Path) -> None:
     cli("lint")
     before = set(_entries(corpus))
     pyproject = corpus / "pyproject.toml"
     pyproject.write_text(pyproject.read_text() + '\n[tool.runbookc.extra]\nx = "1"\n')
     cli("lint")
-    assert len(set(_entries(corpus)) - before) == 92 + 1
+    # every document's entry is new; the memoized findings are rewritten in their slot
+    assert len(set(_entries(corpus)) - before) == 92
 
 
 def test_no_cache_inside_the_source_dir(cli, corpus: Path) -> None:
@@ -111,3 +145,121 @@ def test_no_cache_inside_the_source_dir(cli, corpus: Path) -> None:
     result = cli("lint")
     assert result.code == 1  # the two bad files
     assert not (corpus / "runbooks" / "out").exists()
+
+
+def _alert_doc_linking_to(runbook: Path) -> Path:
+    return next(
+        p
+        for p in runbook.parent.glob("alerts_*.md")
+        if f"]({runbook.name}#" in p.read_text(encoding="utf-8")
+    )
+
+
+def test_an_edit_reaches_the_documents_that_link_to_it(cli, corpus: Path) -> None:
+    """The edited runbook's summary is new, the others come from the pack: a heading
+    renamed in it must still break the anchors other documents link to."""
+    cli("lint")
+    runbook = next(
+        p
+        for p in sorted((corpus / "runbooks").rglob("*_runbook.md"))
+        if any(f"]({p.name}#" in a.read_text(encoding="utf-8") for a in p.parent.glob("alerts_*"))
+    )
+    referrer = _alert_doc_linking_to(runbook)
+    text = runbook.read_text(encoding="utf-8")
+    anchors = re.findall(rf"\]\({re.escape(runbook.name)}#([\w-]+)\)", referrer.read_text())
+    # rename every level-2 heading, the ones the alert doc links to among them
+    renamed = "\n".join(
+        line + " renamed" if line.startswith("## ") else line for line in text.split("\n")
+    )
+    assert anchors and renamed != text
+    runbook.write_text(renamed, encoding="utf-8")
+    result = cli("lint", "--format", "json")
+    broken = [
+        d
+        for d in result.json()["diagnostics"]
+        if d["code"] == "RB202" and d["path"].endswith(referrer.name)
+    ]
+    assert broken and all(any(f"`#{a}`" in d["message"] for a in anchors) for d in broken)
+    assert (result.code, result.out) == (
+        cli("lint", "--format", "json", "--no-cache").code,
+        cli("lint", "--format", "json", "--no-cache").out,
+    )
+
+
+def test_a_torn_or_missing_pack_is_a_miss(cli, corpus: Path) -> None:
+    cli("lint")
+    pack = corpus / "build" / "cache" / "summaries.pack"
+    target = sorted((corpus / "runbooks").rglob("*_runbook.md"))[5]
+    for damage in (lambda: pack.write_bytes(pack.read_bytes()[:1000]), pack.unlink):
+        damage()
+        # an edit, so the findings are not simply the memoized ones
+        target.write_text(target.read_text(encoding="utf-8") + "\nmore\n", encoding="utf-8")
+        reference = cli("lint", "--format", "json", "--no-cache")
+        assert cli("lint", "--format", "json").out == reference.out
+        assert len(_pack_entries(pack)) == 92  # rewritten whole
+
+
+def test_linting_some_files_keeps_the_others_summaries(cli, corpus: Path) -> None:
+    cli("lint")
+    pack = corpus / "build" / "cache" / "summaries.pack"
+    target = sorted((corpus / "runbooks").rglob("*_runbook.md"))[5]
+    target.write_text(target.read_text(encoding="utf-8") + "\nmore\n", encoding="utf-8")
+    shown = target.relative_to(corpus).as_posix()
+    part = cli("lint", "--format", "json", shown)
+    assert part.out == cli("lint", "--format", "json", "--no-cache", shown).out
+    entries = _pack_entries(pack)
+    assert len(entries) == 92  # the edited file's old summary replaced, none lost
+    assert sum(display == shown for display, _ in entries.values()) == 1
+
+
+def test_entries_no_document_uses_are_pruned(cli, corpus: Path, monkeypatch) -> None:
+    monkeypatch.setattr(cache, "PRUNE_AFTER", 0)
+    cli("lint")
+    before = set(_entries(corpus))
+    # a settings change gives every document a new key: all the old entries are garbage
+    pyproject = corpus / "pyproject.toml"
+    pyproject.write_text(pyproject.read_text() + '\n[tool.runbookc.extra]\nx = "1"\n')
+    result = cli("lint", "--format", "json")
+    after = set(_entries(corpus))
+    pack = corpus / "build" / "cache" / "summaries.pack"
+    assert len(after) == 92 + 1 + 1  # the documents, the memoized findings, the pack
+    kept = after & before  # the pack and the findings' slot, rewritten in place
+    assert len(kept) == 2 and pack in kept
+    assert result.out == cli("lint", "--format", "json", "--no-cache").out
+    assert cli("lint", "--format", "json").out == result.out
+
+
+def test_settled_unchanged_files_are_not_read_again(cli, corpus: Path, monkeypatch) -> None:
+    monkeypatch.setattr(sources, "SETTLED_NS", 0)  # every file counts as settled
+    reference = cli("lint", "--format", "json")
+    read: list[str] = []
+    original = sources.read_source_stat
+
+    def counting(path):
+        read.append(Path(path).name)
+        return original(path)
+
+    monkeypatch.setattr(sources, "read_source_stat", counting)
+    assert cli("lint", "--format", "json").out == reference.out
+    assert read == []
+    target = sorted((corpus / "runbooks").rglob("*_runbook.md"))[5]
+    target.write_text(target.read_text(encoding="utf-8") + "\nmore\n", encoding="utf-8")
+    cli("lint")
+    assert set(read) == {target.name}
+
+
+def test_a_rewrite_that_keeps_size_and_mtime_is_seen(cli, corpus: Path, monkeypatch) -> None:
+    """The ctime, which a tool cannot set back, gives the rewrite away."""
+    monkeypatch.setattr(sources, "SETTLED_NS", 0)
+    cli("lint")
+    target = sorted((corpus / "runbooks").rglob("*_runbook.md"))[5]
+    before = target.stat()
+    text = target.read_text(encoding="utf-8")
+    assert "type: runbook\n" in text
+    target.write_text(text.replace("type: runbook\n", "type: runbok \n", 1), encoding="utf-8")
+    os.utime(target, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert target.stat().st_size == before.st_size
+    assert target.stat().st_mtime_ns == before.st_mtime_ns
+    result = cli("lint", "--format", "json")
+    assert "RB107" in {d["code"] for d in result.json()["diagnostics"]}
+    assert result.out == cli("lint", "--format", "json", "--no-cache").out

@@ -7,6 +7,7 @@ produce (`<!-- expect: RB501 RB502 -->`); adding a file adds a case.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from pathlib import Path
 
 import markdown
@@ -44,9 +45,7 @@ def to_html(text: str) -> str:
 def document(body: str, front: str = FRONT) -> Document:
     doc, diags = load_bytes((front + body).encode(), "case.md")
     assert doc is not None, diags
-    return Document(
-        doc.path, doc.text, doc.front, doc.body, doc.body_line, parse_body(doc.body, doc.body_line)
-    )
+    return replace(doc, parsed=parse_body(doc.body, doc.body_line))
 
 
 def expected(case: Path) -> list[str]:

@@ -94,7 +94,7 @@ def test_one_bash_syntax_error_is_one_diagnostic_at_its_runbook_line(
     fence = path.read_text("utf-8").split("\n").index("```bash") + 1
     document = compile_document(path, "rb.md", SETTINGS).document
     scripts, diagnostics = plan_scripts(document, SETTINGS)
-    assert [d.code for d in diagnostics] == ["RB408"]  # bashlex cannot read it either
+    assert [d.code for d in diagnostics] == ["RB408"]  # the shell parser cannot read it either
     found = [d for d in check_scripts(scripts, tmp_path / "out") if d.code == "RB410"]
     assert [(d.path, d.line) for d in found] == [("rb.md", fence + offset)]
     assert message in found[0].message

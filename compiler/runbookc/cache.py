@@ -7,16 +7,25 @@ into place (safe when runs overlap); an entry that cannot be read back is a miss
 rewritten. Deleting the cache only costs time. The cache is never written inside the source
 dir: a layout that would put it there gets no cache.
 
+Lint needs only a small summary of each document (corpus.DocSummary): those of the last
+runs are kept together in one pack, `<output>/cache/summaries.pack` (key -> pickled
+summary), so a run after an edit opens one file instead of one per document. A summary
+missing from the pack is made from the document's entry. Entries the current documents no
+longer use (their older contents, other settings) are pruned now and then (`write_pack`).
+
 Entries are trusted like the checkout they live in (pickle); keep build/ out of untrusted
 hands just as you would the sources.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import pickle
 import tempfile
+from collections.abc import Iterable
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -26,6 +35,10 @@ from runbookc.config import Settings
 
 # Bumped when the entry layout changes; entries of other formats are simply never found.
 FORMAT = "1"
+_PACK_TAG = f"runbookc summaries {FORMAT}"
+_STATS_TAG = f"runbookc stats {FORMAT}"
+# Pruning waits for at least this many dropped entries (and a tenth of the pack).
+PRUNE_AFTER = 100
 
 
 @cache
@@ -57,6 +70,8 @@ class DocCache:
     def __init__(self, folder: Path, settings: Settings) -> None:
         self.folder = folder / "docs"
         self._root = str(self.folder)
+        self._pack = str(folder / "summaries.pack")
+        self._stats = str(folder / "stats")
         self._salt = hashlib.sha256(
             f"{compiler_fingerprint()}\0{settings.root}\0{settings.fingerprint()}".encode(
                 "utf-8", "surrogateescape"
@@ -90,17 +105,94 @@ class DocCache:
 
     def put(self, key: str, blob: bytes) -> None:
         """Store a pickled entry; a cache that cannot be written is silently skipped."""
-        target = self._path(key)
-        folder = os.path.dirname(target)
+        _write(self._path(key), blob)
+
+    def read_pack(self) -> Pack:
+        """The summaries pack; empty when missing or unreadable. Each summary stays
+        pickled until it is needed."""
         try:
-            os.makedirs(folder, exist_ok=True)
-            fd, temp = tempfile.mkstemp(dir=folder, prefix=".tmp-")
-            try:
-                with os.fdopen(fd, "wb") as out:
-                    out.write(blob)
-                os.replace(temp, target)
-            except BaseException:
-                os.unlink(temp)
-                raise
+            with open(self._pack, "rb") as stream:
+                tag, entries, stale = pickle.loads(stream.read())
+        except Exception:  # missing, torn or foreign: start afresh
+            return Pack({})
+        if tag != _PACK_TAG or not isinstance(entries, dict) or not isinstance(stale, int):
+            return Pack({})
+        valid = {
+            key: entry
+            for key, entry in entries.items()
+            if isinstance(entry, tuple)
+            and len(entry) == 2
+            and isinstance(entry[0], str)
+            and isinstance(entry[1], bytes)
+        }
+        return Pack(valid, stale)
+
+    def write_pack(self, pack: Pack, live: Iterable[str]) -> None:
+        """Store the pack. When the entries it has dropped since the last pruning (older
+        contents of its documents, other settings' or compiler versions') outnumber a tenth
+        of it, the document entries that neither it nor this run (`live`) uses are deleted
+        first: the cache stays a few times the corpus, at the cost of one walk of the cache
+        folder every so many edits, never on a run that changed nothing."""
+        stale = pack.stale
+        if stale > max(PRUNE_AFTER, len(pack.entries) // 10):
+            self.prune(set(pack.entries).union(live))
+            stale = 0
+        blob = pickle.dumps((_PACK_TAG, pack.entries, stale), protocol=pickle.HIGHEST_PROTOCOL)
+        _write(self._pack, blob)
+
+    def read_stats(self) -> dict[str, tuple[tuple[int, ...], str]]:
+        """display path -> (stat signature, key) recorded by earlier runs with these
+        settings and this compiler; empty when missing, unreadable or recorded by others."""
+        try:
+            with open(self._stats, "rb") as stream:
+                tag, salt, stats = pickle.loads(stream.read())
+        except Exception:  # missing, torn or foreign: start afresh
+            return {}
+        if tag != _STATS_TAG or salt != self._salt or not isinstance(stats, dict):
+            return {}
+        return stats
+
+    def write_stats(self, stats: dict[str, tuple[tuple[int, ...], str]]) -> None:
+        blob = pickle.dumps((_STATS_TAG, self._salt, stats), protocol=pickle.HIGHEST_PROTOCOL)
+        _write(self._stats, blob)
+
+    def prune(self, keep: set[str]) -> None:
+        """Delete every entry whose key is not in `keep` (memoized findings included: the
+        current ones are written after). A run reading one meanwhile finds it gone: a miss."""
+        try:
+            folders = [e for e in os.scandir(self._root) if e.is_dir() and len(e.name) == 2]
         except OSError:
-            pass
+            return
+        for folder in folders:
+            try:
+                names = [e.name for e in os.scandir(folder.path) if not e.name.startswith(".")]
+            except OSError:
+                continue
+            for name in names:
+                if folder.name + name not in keep:
+                    with contextlib.suppress(OSError):
+                        os.unlink(os.path.join(folder.path, name))
+
+
+@dataclass
+class Pack:
+    entries: dict[str, tuple[str, bytes]]  # key -> (display path, pickled DocSummary)
+    stale: int = 0  # entries dropped since the cache was last pruned
+
+
+def _write(target: str, blob: bytes) -> None:
+    """Write a file atomically (a temp file renamed into place, so a concurrent reader sees
+    the old file or the new one); a cache that cannot be written is silently skipped."""
+    folder = os.path.dirname(target)
+    try:
+        os.makedirs(folder, exist_ok=True)
+        fd, temp = tempfile.mkstemp(dir=folder, prefix=".tmp-")
+        try:
+            with os.fdopen(fd, "wb") as out:
+                out.write(blob)
+            os.replace(temp, target)
+        except BaseException:
+            os.unlink(temp)
+            raise
+    except OSError:
+        pass

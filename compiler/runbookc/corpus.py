@@ -6,20 +6,22 @@ import gc
 import hashlib
 import os
 import pickle
-import stat
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
-from runbookc.cache import DocCache, cache_dir
+from runbookc.cache import DocCache, Pack, cache_dir
 from runbookc.config import Settings
 from runbookc.diagnostics import Diagnostic
 from runbookc.errors import UsageError as UsageError
-from runbookc.load import MAX_FILE_BYTES, load_bytes, load_file
 from runbookc.model import Document
-from runbookc.parse import parse_body
+from runbookc.sources import source_keys
+
+if TYPE_CHECKING:
+    from runbookc.facts import DocFacts
+    from runbookc.policy import Suppressions
 
 T = TypeVar("T")
 
@@ -33,60 +35,257 @@ class DocResult:
     diagnostics: tuple[Diagnostic, ...]
 
 
-class Corpus:
-    """Every document's result, in path order.
+@dataclass(frozen=True)
+class DocSummary:
+    """What lint needs of one file: the facts of its document (None when it did not load),
+    the per-document stages' findings and those of the lint rules that look at one document
+    only. Cached in one pack for the whole corpus."""
 
-    Results read back from the cache are unpickled on first use, so a run whose
-    corpus-level output is itself cached (`memoized`) never unpickles a document.
-    """
+    path: str
+    facts: DocFacts | None
+    diagnostics: tuple[Diagnostic, ...]
+    findings: tuple[Diagnostic, ...]
+
+
+def summarize(result: DocResult, settings: Settings) -> DocSummary:
+    from runbookc.facts import doc_facts
+    from runbookc.lint import run_document_checks
+
+    document = result.document
+    if document is None:
+        return DocSummary(result.path, None, result.diagnostics, ())
+    findings = tuple(run_document_checks(document, settings))
+    return DocSummary(result.path, doc_facts(document, settings), result.diagnostics, findings)
+
+
+class Compiled:
+    """A freshly compiled file: its result and summary, as objects (compiled in this
+    process) or as the pickles a worker sent; each is unpickled or pickled at most once."""
+
+    def __init__(self, result: DocResult | bytes, summary: DocSummary | bytes) -> None:
+        self._result = _Pickle(result)
+        self._summary = _Pickle(summary)
+
+    @property
+    def result(self) -> DocResult:
+        return self._result.value(DocResult)
+
+    @property
+    def summary(self) -> DocSummary:
+        return self._summary.value(DocSummary)
+
+    def result_blob(self) -> bytes:
+        return self._result.blob()
+
+    def summary_blob(self) -> bytes:
+        return self._summary.blob()
+
+
+class _Pickle:
+    """A value and its pickle, each made from the other when first needed."""
+
+    def __init__(self, given: object) -> None:
+        self._blob = given if isinstance(given, bytes) else None
+        self._value = None if isinstance(given, bytes) else given
+
+    def value(self, kind: type[T]) -> T:
+        if self._value is None:
+            assert self._blob is not None
+            self._value = pickle.loads(self._blob)
+        assert isinstance(self._value, kind)
+        return self._value
+
+    def blob(self) -> bytes:
+        if self._blob is None:
+            self._blob = pickle.dumps(self._value, protocol=pickle.HIGHEST_PROTOCOL)
+        return self._blob
+
+
+class _Files:
+    """The files of a corpus (and of its parts) with their cache keys. Nothing is compiled
+    or read back from the cache before it is asked for: a run whose findings are memoized
+    needs neither, and lint needs only the summaries, not the documents."""
 
     def __init__(
         self,
-        results: list[DocResult] | None = None,
-        *,
-        load: Callable[[], list[DocResult]] | None = None,
-        size: int | None = None,
-        key: str | None = None,
-        store: DocCache | None = None,
+        files: list[tuple[Path, str]],
+        keys: list[str | None],
+        settings: Settings,
+        store: DocCache | None,
+        jobs: int,
     ) -> None:
-        self._results = results if load is None else None
-        self._load = load
-        self.size = size if size is not None else len(results or ())
-        self.key = key  # digest of every document's cache key; None when not cacheable
-        self._store = store
+        self.files = files
+        self.keys = keys
+        self.settings = settings
+        self.store = store
+        self.jobs = jobs
+        self._fresh: dict[int, Compiled] = {}
+        self._pack: Pack | None = None
+        self._results: list[DocResult] | None = None
+        self._summaries: list[DocSummary] | None = None
+
+    @property
+    def pack(self) -> Pack:
+        if self._pack is None:
+            self._pack = self.store.read_pack() if self.store is not None else Pack({})
+        return self._pack
+
+    def results(self) -> list[DocResult]:
+        if self._results is None:
+            store = self.store
+            self._compile(
+                i
+                for i, key in enumerate(self.keys)
+                if key is None or not store or not store.has(key)
+            )
+            with bulk_allocation():
+                self._results = [self._result(i) for i in range(len(self.files))]
+        return self._results
+
+    def summaries(self) -> list[DocSummary]:
+        if self._summaries is None:
+            pack, store = self.pack.entries, self.store
+            self._compile(
+                i
+                for i, key in enumerate(self.keys)
+                if key is None or (key not in pack and not (store and store.has(key)))
+            )
+            with bulk_allocation():
+                self._summaries = [self._summary(i) for i in range(len(self.files))]
+            self._save_pack()
+        return self._summaries
+
+    def _compile(self, indices: Iterable[int]) -> None:
+        from runbookc.parallel import compile_many
+
+        wanted = [i for i in indices if i not in self._fresh]
+        fresh = compile_many([self.files[i] for i in wanted], self.settings, self.store, self.jobs)
+        self._fresh.update(zip(wanted, fresh, strict=True))
+
+    def _result(self, index: int) -> DocResult:
+        if index in self._fresh:
+            return self._fresh[index].result
+        key, display = self.keys[index], self.files[index][1]
+        hit = self.store.get(key) if self.store is not None and key is not None else None
+        if isinstance(hit, DocResult) and hit.path == display:
+            return hit
+        self._compile([index])  # the entry is gone or torn since it was found
+        return self._fresh[index].result
+
+    def _summary(self, index: int) -> DocSummary:
+        if index in self._fresh:
+            return self._fresh[index].summary
+        key, display = self.keys[index], self.files[index][1]
+        packed = self.pack.entries.get(key) if key is not None else None
+        if packed is not None and packed[0] == display:
+            try:
+                found = pickle.loads(packed[1])
+            except Exception:  # a torn or foreign entry is a miss, never a failure
+                found = None
+            if isinstance(found, DocSummary) and found.path == display:
+                return found
+        result = self._result(index)
+        if index not in self._fresh:
+            self._fresh[index] = Compiled(result, summarize(result, self.settings))
+        return self._fresh[index].summary
+
+    def _save_pack(self) -> None:
+        """Write the summaries of this run into the pack when some were not read from it.
+        Other paths' entries are kept, so linting a part of the corpus does not evict the
+        rest; entries of this run's paths with other content (older edits) are dropped."""
+        fresh = [i for i, key in enumerate(self.keys) if key is not None and i in self._fresh]
+        if self.store is None or not fresh:
+            return
+        pack = self.pack.entries
+        shown = {display for key, (_, display) in zip(self.keys, self.files, strict=True) if key}
+        merged = {key: entry for key, entry in pack.items() if entry[0] not in shown}
+        for index, key in enumerate(self.keys):
+            if key is not None:
+                compiled = self._fresh.get(index)
+                display = self.files[index][1]
+                merged[key] = (display, compiled.summary_blob()) if compiled else pack[key]
+        dropped = sum(1 for key in pack if key not in merged)
+        live = (key for key in self.keys if key is not None)
+        self.store.write_pack(Pack(merged, self.pack.stale + dropped), live)
+
+
+class Corpus:
+    """Every document's result and summary, in path order, computed or read back from the
+    cache when first asked for (so a run whose findings are `memoized` does neither)."""
+
+    def __init__(self, files: _Files, start: int = 0, stop: int | None = None) -> None:
+        self._files = files
+        self._start = start
+        self._stop = len(files.files) if stop is None else stop
+        self.size = self._stop - self._start
+        keys = files.keys[self._start : self._stop]
+        shown = [display for _, display in files.files[self._start : self._stop]]
+        # Which documents (by path), and their contents (every cache key, when all have one).
+        self.scope = _digest(shown)
+        self.key = None if None in keys else _digest(map(str, keys), shown)
+
+    def split(self, count: int) -> tuple[Corpus, Corpus]:
+        """The first `count` documents and the rest, sharing what either has compiled or
+        read back."""
+        middle = self._start + count
+        return Corpus(self._files, self._start, middle), Corpus(self._files, middle, self._stop)
 
     @property
     def results(self) -> list[DocResult]:
-        if self._results is None:
-            assert self._load is not None
-            with bulk_allocation():
-                self._results, self._load = self._load(), None
-        return self._results
+        return self._files.results()[self._start : self._stop]
+
+    @property
+    def summaries(self) -> list[DocSummary]:
+        return self._files.summaries()[self._start : self._stop]
 
     @property
     def documents(self) -> list[Document]:
         return [r.document for r in self.results if r.document is not None]
 
     @property
+    def facts(self) -> list[DocFacts]:
+        return [s.facts for s in self.summaries if s.facts is not None]
+
+    @property
     def diagnostics(self) -> list[Diagnostic]:
-        return [d for r in self.results for d in r.diagnostics]
+        """The per-document stages' findings (not the lint rules')."""
+        return [d for s in self.summaries for d in s.diagnostics]
+
+    @property
+    def findings(self) -> list[Diagnostic]:
+        """The findings of the lint rules that look at one document at a time."""
+        return [d for s in self.summaries for d in s.findings]
+
+    @property
+    def suppressions(self) -> dict[str, Suppressions]:
+        """What each document silences, by path (only those that silence something)."""
+        return {f.path: f.suppressions for f in self.facts if f.suppressions is not None}
 
     def memoized(self, name: str, compute: Callable[[], T], *others: Corpus) -> T:
         """`compute()`, cached under the keys of this corpus and `others`: it must be a pure
         function of their documents and the settings (all in the keys), never of other
-        files. Without a cache it is simply computed."""
-        keys = [self.key, *(other.key for other in others)]
-        if self._store is None or None in keys:
+        files. Without a cache it is simply computed. The value is stored in one slot per
+        name and set of paths, overwritten when their contents change: an edit leaves no
+        stale copy of the corpus findings behind."""
+        corpora = [self, *others]
+        store = self._files.store
+        if store is None or any(c.key is None for c in corpora):
             return compute()
         # Rules resolve display paths against the working directory: it is part of the key.
-        parts = [name, os.getcwd(), *map(str, keys)]
-        key = hashlib.sha256("\0".join(parts).encode("utf-8", "surrogateescape")).hexdigest()
-        hit = self._store.get(key)
-        if isinstance(hit, tuple) and len(hit) == 2 and hit[0] == name:
-            return hit[1]
+        head = [name, os.getcwd()]
+        slot = _digest(head, [c.scope for c in corpora])
+        key = _digest(head, [str(c.key) for c in corpora])
+        hit = store.get(slot)
+        if isinstance(hit, tuple) and len(hit) == 3 and hit[:2] == (name, key):
+            return hit[2]
         value = compute()
-        self._store.put(key, pickle.dumps((name, value), protocol=pickle.HIGHEST_PROTOCOL))
+        store.put(slot, pickle.dumps((name, key, value), protocol=pickle.HIGHEST_PROTOCOL))
         return value
+
+
+def _digest(*parts: Iterable[str]) -> str:
+    text = "\n".join("\0".join(strings) for strings in parts)  # paths hold neither
+    return hashlib.sha256(text.encode("utf-8", "surrogateescape")).hexdigest()
 
 
 def display_path(path: Path, cwd: Path) -> str:
@@ -107,13 +306,17 @@ def display_path(path: Path, cwd: Path) -> str:
 def bulk_allocation() -> Iterator[None]:
     """Pause the cyclic garbage collector while results are built or unpickled by the
     thousand: they hold no cycles, and collections triggered by the sheer number of new
-    objects would rescan the whole growing corpus (half of the unpickling time)."""
+    objects would rescan the whole growing corpus (half of the unpickling time). On the
+    way out the objects are frozen (moved out of the collector's generations): otherwise the
+    first collection after re-enabling would scan all of them once more. Frozen objects are
+    still freed by reference counting; only cyclic garbage already present is kept."""
     was_enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
         if was_enabled:
+            gc.freeze()
             gc.enable()
 
 
@@ -179,19 +382,14 @@ def compile_document(
     the others, so it runs in the workers and is cached."""
     from runbookc.extract import script_findings
     from runbookc.html_safety import check as check_html
+    from runbookc.load import load_bytes, load_file
+    from runbookc.parse import parse_body
     from runbookc.validate import validate
 
     document, diags = load_file(path, display) if data is None else load_bytes(data, display)
     if document is None:
         return DocResult(display, None, tuple(diags))
-    document = Document(
-        path=document.path,
-        text=document.text,
-        front=document.front,
-        body=document.body,
-        body_line=document.body_line,
-        parsed=parse_body(document.body, document.body_line),
-    )
+    document = replace(document, parsed=parse_body(document.body, document.body_line))
     diags += validate(document)
     diags += check_html(document)
     diags += script_findings(document, settings)
@@ -201,66 +399,10 @@ def compile_document(
 def compile_corpus(
     files: list[tuple[Path, str]], settings: Settings, *, jobs: int = 0, use_cache: bool = True
 ) -> Corpus:
-    """Every file's DocResult, in the order given: cached ones are read back when first
-    needed, the rest compiled (across `jobs` processes; 0 = one per CPU when the corpus is
-    big enough to pay for them)."""
-    from runbookc.parallel import compile_many
-
+    """The corpus of the files, in the order given. Every file's cache key is found now;
+    results are compiled (across `jobs` processes; 0 = one per CPU when the corpus is big
+    enough to pay for them) or read back from the cache when first needed."""
     folder = cache_dir(settings) if use_cache else None
-    if folder is None:
-        return Corpus(compile_many(files, settings, None, jobs))
-    store = DocCache(folder, settings)
-    keys: list[str | None] = []
-    misses: list[int] = []
-    for index, (path, display) in enumerate(files):
-        data = read_source(path)
-        key = store.key(display, data) if data is not None else None
-        keys.append(key)
-        if key is None or not store.has(key):
-            misses.append(index)
-    fresh = compile_many([files[i] for i in misses], settings, store, jobs)
-    compiled = dict(zip(misses, fresh, strict=True))
-
-    def load() -> list[DocResult]:
-        results = []
-        for index, key in enumerate(keys):
-            result = compiled.get(index)
-            if result is None:
-                result = _cached(store, key, files[index], settings)
-            results.append(result)
-        return results
-
-    corpus_key = None
-    if None not in keys:
-        digest = hashlib.sha256()
-        for (_, display), key in zip(files, keys, strict=True):
-            digest.update(f"{display}\0{key}\n".encode("utf-8", "surrogateescape"))
-        corpus_key = digest.hexdigest()
-    return Corpus(load=load, size=len(files), key=corpus_key, store=store)
-
-
-def _cached(
-    store: DocCache, key: str | None, file: tuple[Path, str], settings: Settings
-) -> DocResult:
-    """The cached result, or (an entry gone or torn since it was found) a fresh one."""
-    from runbookc.parallel import compile_many
-
-    display = file[1]
-    hit = store.get(key) if key is not None else None
-    if isinstance(hit, DocResult) and hit.path == display:
-        return hit
-    return compile_many([file], settings, store, 1)[0]
-
-
-def read_source(path: Path) -> bytes | None:
-    """The file's bytes, or None when it cannot be read or is over the size limit (then
-    compile_document reports it, and nothing is cached)."""
-    try:
-        info = path.stat()
-        if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_FILE_BYTES:
-            return None
-        with path.open("rb") as stream:
-            data = stream.read(MAX_FILE_BYTES + 1)
-    except OSError:
-        return None
-    return data if len(data) <= MAX_FILE_BYTES else None
+    store = DocCache(folder, settings) if folder is not None else None
+    keys = source_keys(files, store) if store is not None else [None] * len(files)
+    return Corpus(_Files(files, keys, settings, store, jobs))

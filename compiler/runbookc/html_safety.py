@@ -67,6 +67,8 @@ class Unsafe:
 
 def script_url(value: str) -> bool:
     """Whether a URL runs script, as a browser reads it (entities decoded, controls dropped)."""
+    if ":" not in value and "&" not in value:
+        return False  # every such scheme ends in a colon, written out or as an entity
     text = "".join(ch for ch in html.unescape(value) if ord(ch) > 32 and ord(ch) != 127)
     return text.lower().startswith(_SCRIPT_SCHEMES)
 
@@ -174,7 +176,12 @@ def mask_code(text: str, ranges: Sequence[tuple[int, int]] | None = None) -> str
         for index in range(start, min(end, len(lines))):
             lines[index] = " " * len(lines[index])
     masked = "\n".join(lines)
-    return _CODE_SPAN.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), masked)
+    return _CODE_SPAN.sub(_blank, masked)
+
+
+def _blank(match: re.Match[str]) -> str:
+    """The match with every character but newlines turned into a space."""
+    return "\n".join(" " * len(line) for line in match.group(0).split("\n"))
 
 
 def neutralise(text: str, found: list[Unsafe]) -> str:
@@ -195,9 +202,10 @@ def _escape(item: Unsafe, rest: str) -> str:
 def check(document: Document) -> list[Diagnostic]:
     """RB501-RB503 for the body and every front matter string."""
     diags: list[Diagnostic] = []
-    starts = _line_starts(document.body)
-    masked = mask_code(document.body, document.parsed.code_lines)
-    for item in find_unsafe(document.body, masked=masked):
+    body = document.body
+    starts = _line_starts(body)
+    masked = mask_code(body, document.parsed.code_lines)
+    for item in find_unsafe(body, masked=masked):
         if item.kind == "end":
             continue
         index = _line_index(starts, item.start)
@@ -211,6 +219,8 @@ def check(document: Document) -> list[Diagnostic]:
             )
         )
     for key_path, value in _strings(document.front.data, ()):
+        if "<" not in value:
+            continue  # plain text is unsafe only in a tag
         for item in find_unsafe(value, markdown=False):
             if item.kind == "end":
                 continue

@@ -10,17 +10,20 @@ every problem is a diagnostic at the file line where it is.
 from __future__ import annotations
 
 import stat
+from bisect import bisect_right
 from dataclasses import dataclass
+from functools import cached_property
+from itertools import accumulate
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from runbookc.diagnostics import Diagnostic, Severity
+from runbookc.limits import MAX_FILE_BYTES as MAX_FILE_BYTES
 from runbookc.model import Document, FrontMatter, KeyPath
 from runbookc.registry import rule
 
-MAX_FILE_BYTES = 2 * 1024 * 1024
 MAX_LINE_CHARS = 20_000
 MAX_FRONT_MATTER_LINES = 1_000
 MAX_FRONT_MATTER_CHARS = 64 * 1024  # the seed's is 400; pure-Python YAML takes ~1.5 s a MB
@@ -143,10 +146,7 @@ def load_bytes(data: bytes, display: str) -> tuple[Document | None, list[Diagnos
     front, yaml_diags = _parse_front_matter(split, display)
     if front is None:
         return None, [*diags, *yaml_diags]
-    body = "\n".join(lines[split.close_line :])
-    document = Document(
-        path=display, text=text, front=front, body=body, body_line=split.close_line + 1
-    )
+    document = Document(path=display, text=text, front=front, body_line=split.close_line + 1)
     return document, [*diags, *yaml_diags]
 
 
@@ -157,10 +157,15 @@ class _Split:
     source: str  # the YAML text, LF line endings; its first line is file line 2
     close_line: int  # file line of the closing `---` (or `...`)
 
+    @cached_property
+    def _line_starts(self) -> list[int]:
+        lines = self.source.split("\n")[:-1]
+        return [0, *accumulate(len(line) + 1 for line in lines)]
+
     def position(self, index: int) -> tuple[int, int]:
         """File (line, column) of character `index` of the YAML source."""
-        line, column = _position(self.source, index)
-        return line + 1, column
+        line = bisect_right(self._line_starts, index)  # 1-based line in the source
+        return line + 1, index - self._line_starts[line - 1] + 1
 
 
 def _split(lines: list[str], display: str) -> _Split | Diagnostic:
@@ -258,13 +263,13 @@ def _screen_events(split: _Split, display: str, loader: type) -> list[Diagnostic
     aliases: dict[str, tuple[yaml.Event, int]] = {}  # anchor -> (first alias, uses)
     depth = 0
     for event in yaml.parse(split.source, Loader=loader):
-        line, column = split.position(event.start_mark.index)
         if isinstance(event, yaml.AliasEvent):
             first, uses = aliases.get(event.anchor, (event, 0))
             aliases[event.anchor] = (first, uses + 1)
             continue
         anchor = getattr(event, "anchor", None)
         if anchor is not None:
+            line, column = split.position(event.start_mark.index)
             diags.append(
                 ALIAS(
                     display,
@@ -276,6 +281,7 @@ def _screen_events(split: _Split, display: str, loader: type) -> list[Diagnostic
             )
         tag = getattr(event, "tag", None)
         if tag is not None and tag != "!" and tag not in _STANDARD_TAGS:
+            line, column = split.position(event.start_mark.index)
             diags.append(
                 TAG(
                     display,
@@ -288,6 +294,7 @@ def _screen_events(split: _Split, display: str, loader: type) -> list[Diagnostic
         if isinstance(event, yaml.CollectionStartEvent):
             depth += 1
             if depth > MAX_YAML_DEPTH:
+                line, column = split.position(event.start_mark.index)
                 message = f"front matter nests deeper than {MAX_YAML_DEPTH} levels"
                 return [TOO_LARGE(display, line, message, column=column)]
         elif isinstance(event, yaml.CollectionEndEvent):

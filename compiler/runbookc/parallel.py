@@ -1,24 +1,24 @@
 """Running the per-document stage over many files: in this process for a few, across
 worker processes for many.
 
-Each worker compiles chunks of files, writes their cache entries itself and sends back the
-same pickled bytes, so a result is pickled once. Workers are forked after the parent has
-built the Markdown parser and the schema validators, so they start warm (with `spawn` each
-worker builds its own once). Results come back in input order, so the output never depends
-on the number of workers.
+Each worker compiles chunks of files, summarizes them (corpus.DocSummary), writes their
+cache entries itself and sends back the same pickled bytes, so a result is pickled once.
+Workers are forked after the parent has built the Markdown parser and the schema
+validators, so they start warm (with `spawn` each worker builds its own once). Results
+come back in input order, so the output never depends on the number of workers.
 """
 
 from __future__ import annotations
 
 import multiprocessing
 import os
-import pickle
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from runbookc.cache import DocCache
 from runbookc.config import Settings
-from runbookc.corpus import DocResult, bulk_allocation, compile_document, read_source
+from runbookc.corpus import Compiled, bulk_allocation, compile_document, summarize
+from runbookc.sources import read_source
 
 # A worker pays for itself from about this many documents on (bench/run.py --only
 # crossover measures it: a fork costs a few ms, a document about 3 ms).
@@ -44,17 +44,17 @@ def worker_count(jobs: int, documents: int) -> int:
 
 def compile_many(
     files: list[tuple[Path, str]], settings: Settings, store: DocCache | None, jobs: int
-) -> list[DocResult]:
+) -> list[Compiled]:
     with bulk_allocation():
         return _compile_many(files, settings, store, jobs)
 
 
 def _compile_many(
     files: list[tuple[Path, str]], settings: Settings, store: DocCache | None, jobs: int
-) -> list[DocResult]:
+) -> list[Compiled]:
     workers = worker_count(jobs, len(files))
     if workers <= 1:
-        return [_compile(path, display, settings, store)[0] for path, display in files]
+        return [_compile(path, display, settings, store) for path, display in files]
     _warm_up()
     size = max(1, min(MAX_CHUNK, len(files) // (workers * 8)))
     chunks = [
@@ -63,23 +63,25 @@ def _compile_many(
     ]
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else None)
-    results: list[DocResult] = []
+    results: list[Compiled] = []
     with ProcessPoolExecutor(
         workers, mp_context=context, initializer=_init_worker, initargs=(settings, store)
     ) as pool:
         for blobs in pool.map(_compile_chunk, chunks):
-            results.extend(pickle.loads(blob) for blob in blobs)
+            results.extend(Compiled(*pair) for pair in blobs)
     return results
 
 
 def _warm_up() -> None:
     """Build what every document needs once, before the workers fork."""
+    from runbookc.bashtree import parser
     from runbookc.model import DOC_TYPES
     from runbookc.parse import markdown, slugify
     from runbookc.validate import validator_for
 
     markdown()
     slugify()
+    parser()
     for doc_type in DOC_TYPES:
         validator_for(doc_type)
 
@@ -89,29 +91,25 @@ def _init_worker(settings: Settings, store: DocCache | None) -> None:
     _worker = (settings, store)
 
 
-def _compile_chunk(chunk: list[tuple[str, str]]) -> list[bytes]:
+def _compile_chunk(chunk: list[tuple[str, str]]) -> list[tuple[bytes, bytes]]:
+    """The chunk's results and summaries, pickled: the parent unpickles only what it uses
+    (lint, the summaries)."""
     assert _worker is not None, "worker not initialised"
     settings, store = _worker
     blobs = []
     for path, display in chunk:
-        result, blob = _compile(Path(path), display, settings, store)
-        blobs.append(blob or _dump(result))
+        compiled = _compile(Path(path), display, settings, store)
+        blobs.append((compiled.result_blob(), compiled.summary_blob()))
     return blobs
 
 
-def _compile(
-    path: Path, display: str, settings: Settings, store: DocCache | None
-) -> tuple[DocResult, bytes | None]:
-    """Compile one file and cache the result; the key is taken from the very bytes that
-    were compiled, so a file edited meanwhile can never be cached under its old content."""
+def _compile(path: Path, display: str, settings: Settings, store: DocCache | None) -> Compiled:
+    """Compile one file, summarize it and cache the result; the key is taken from the very
+    bytes that were compiled, so a file edited meanwhile can never be cached under its old
+    content."""
     data = read_source(path)
     result = compile_document(path, display, settings, data)
-    if store is None or data is None:
-        return result, None
-    blob = _dump(result)
-    store.put(store.key(display, data), blob)
-    return result, blob
-
-
-def _dump(result: DocResult) -> bytes:
-    return pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
+    compiled = Compiled(result, summarize(result, settings))
+    if store is not None and data is not None:
+        store.put(store.key(display, data), compiled.result_blob())
+    return compiled

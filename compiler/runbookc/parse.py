@@ -9,6 +9,7 @@ from functools import cache, partial
 from urllib.parse import unquote
 
 from markdown_it import MarkdownIt
+from markdown_it.rules_core import StateCore, block, normalize
 from markdown_it.token import Token
 
 from runbookc.model import Body, CodeBlock, CodeSpan, Heading, Html, Link
@@ -31,12 +32,20 @@ def slug(text: str) -> str:
     return slugify()(text, "-")
 
 
-def parse_body(body: str, body_line: int) -> Body:
-    """`body_line` is the file line of the body's first line."""
-    tokens = markdown().parse(body)
+def parse_body(body: str, body_line: int, *, fast: bool = True) -> Body:
+    """`body_line` is the file line of the body's first line.
+
+    The block structure is always parsed in full; inline content only where it can hold
+    what the Body keeps. `fast=False` parses every inline token in full: the reference
+    the fast path is tested against (same Body, byte for byte).
+    """
+    md = markdown()
+    state = StateCore(body, md, {})
+    normalize(state)
+    block(state)  # the core chain minus `inline`: inline tokens are parsed on demand
     lines = body.split("\n")
-    walker = _Walker(lines, body_line)
-    walker.walk(tokens)
+    walker = _Walker(lines, body_line, _Inline(md, state.env, fast))
+    walker.walk(state.tokens)
     return Body(
         headings=tuple(walker.headings),
         code_blocks=tuple(walker.blocks),
@@ -47,9 +56,91 @@ def parse_body(body: str, body_line: int) -> Body:
     )
 
 
+# Characters at which some commonmark inline rule (other than `text`) may act. Inline content
+# without any of them is one text token: its plain text is the content itself.
+_MARKUP = re.compile(r"[`*_\[\]!<&\\\n]")
+# Without these there can be no link, image, autolink, inline HTML or escaped backtick:
+# only code spans and line breaks, which _code_spans finds the way the `backticks` and
+# `newline` rules do (emphasis and entities only ever make text).
+_LINK_OR_ESCAPE = re.compile(r"[\[<\\]")
+
+
+class _Inline:
+    """Inline children of the block parser's inline tokens, parsed once and only as far as
+    the caller needs: `elements` for links, code spans and HTML; `plain_text` for headings
+    and paragraph titles."""
+
+    def __init__(self, md: MarkdownIt, env: dict[str, object], fast: bool) -> None:
+        self.md = md
+        self.env = env  # holds the reference definitions the block parser collected
+        self.fast = fast
+
+    def children(self, token: Token) -> list[Token]:
+        """Every inline child, as the full parser makes them (before `text_join`)."""
+        if not token.children:
+            token.children = self.md.inline.parse(token.content, self.md, self.env, [])
+        return token.children
+
+    def elements(self, token: Token) -> list[Token]:
+        """The children that can matter to links, code spans and HTML, in source order."""
+        content = token.content
+        if not self.fast or token.children or _LINK_OR_ESCAPE.search(content):
+            return self.children(token)
+        return _code_spans(content) if "`" in content else []
+
+    def plain_text(self, token: Token) -> str:
+        if self.fast and not token.children and not _MARKUP.search(token.content):
+            return token.content.strip()
+        return _plain_text(self.children(token))
+
+
+def _code_spans(src: str) -> list[Token]:
+    """Code spans and line breaks of inline content holding neither links nor escapes:
+    backtick runs pair with the next run of the same length, an unpaired run is text, and
+    every newline outside a code span is a break (markdown-it's `backticks`, `newline`)."""
+    runs = _backtick_runs(src)
+    last = {ticks: start for start, ticks in runs}  # where the last run of each length starts
+    found: list[Token] = []
+    pos = index = 0
+    while index < len(runs):
+        start, ticks = runs[index]
+        end = start + ticks
+        index += 1
+        if last[ticks] < end:
+            continue  # no run of this length follows: this one is literal text
+        close = index  # a run of this length follows: the first one closes the span
+        while runs[close][1] != ticks:
+            close += 1
+        found += [_BREAK] * src.count("\n", pos, start)
+        content = src[end : runs[close][0]].replace("\n", " ")
+        if content.startswith(" ") and content.endswith(" ") and content.strip(" "):
+            content = content[1:-1]
+        found.append(Token("code_inline", "code", 0, markup=src[start:end], content=content))
+        pos, index = runs[close][0] + ticks, close + 1
+    found += [_BREAK] * src.count("\n", pos)
+    return found
+
+
+_BREAK = Token("softbreak", "br", 0)
+
+
+def _backtick_runs(src: str) -> list[tuple[int, int]]:
+    """(start, length) of every maximal run of backticks."""
+    runs = []
+    at = src.find("`")
+    while at >= 0:
+        end = at + 1
+        while end < len(src) and src[end] == "`":
+            end += 1
+        runs.append((at, end - at))
+        at = src.find("`", end)
+    return runs
+
+
 class _Walker:
-    def __init__(self, lines: list[str], body_line: int) -> None:
+    def __init__(self, lines: list[str], body_line: int, inline: _Inline) -> None:
         self.lines = lines
+        self.inline = inline
         self.offset = body_line  # file line = offset + 0-based body line
         self.headings: list[Heading] = []
         self.blocks: list[CodeBlock] = []
@@ -59,7 +150,7 @@ class _Walker:
         self.code_lines: list[tuple[int, int]] = []
         self.section = ""
         self.subsection = ""
-        self.last_paragraph = ""
+        self.last_paragraph: Token | None = None  # the inline token of the last paragraph
         self.intro_start = 0  # body line where the text before the next block starts
         self.used_slugs: dict[str, int] = {}
 
@@ -69,10 +160,9 @@ class _Walker:
                 self.code_lines.append((token.map[0], token.map[1]))
             if token.type == "heading_open":
                 self._heading(token, tokens[index + 1])
-            elif token.type == "inline" and tokens[index - 1].type == "paragraph_open":
-                self.last_paragraph = _plain_text(token)
-                self._inline(token)
             elif token.type == "inline":
+                if tokens[index - 1].type == "paragraph_open":
+                    self.last_paragraph = token
                 self._inline(token)
             elif token.type == "fence":
                 self._fence(token)
@@ -80,7 +170,7 @@ class _Walker:
                 self.html.append(Html(token.content, self.offset + _start(token), inline=False))
 
     def _heading(self, token: Token, inline: Token) -> None:
-        text = _plain_text(inline)
+        text = self.inline.plain_text(inline)
         level = int(token.tag[1])
         base = slug(text)
         # MkDocs' toc gives repeated slugs the suffixes _1, _2, ...
@@ -93,16 +183,19 @@ class _Walker:
             self.section, self.subsection = text, ""
         else:
             self.subsection = text
-        self.last_paragraph = ""
+        self.last_paragraph = None
         self.intro_start = _start(token) + 1
 
     def _inline(self, token: Token) -> None:
+        elements = self.inline.elements(token)
+        if not elements:
+            return
         start, end = token.map or (0, 0)
         scan = _Scanner(self.lines, start, max(end, start + 1))
         breaks = 0
         link: tuple[str, int] | None = None  # (href, body line of the opening)
         link_text: list[str] = []
-        for child in token.children or []:
+        for child in elements:
             if child.type in ("softbreak", "hardbreak"):
                 breaks += 1
                 scan.at_least(start + breaks)
@@ -127,7 +220,7 @@ class _Walker:
             elif child.type == "html_inline":
                 line, _ = scan.text(child.content)
                 self.html.append(Html(child.content, self.offset + line, inline=True))
-            elif child.type == "text" and link is not None:
+            elif child.type in _TEXT and link is not None:
                 link_text.append(child.content)
 
     def _fence(self, token: Token) -> None:
@@ -136,6 +229,7 @@ class _Walker:
         closed = end - start >= 2 and _closes(last, token.markup)
         info = token.info.strip()
         intro = "\n".join(self.lines[self.intro_start : start]).strip("\n")
+        title = "" if self.last_paragraph is None else self.inline.plain_text(self.last_paragraph)
         self.blocks.append(
             CodeBlock(
                 info=info,
@@ -146,11 +240,11 @@ class _Walker:
                 closed=closed,
                 section=self.section,
                 subsection=self.subsection,
-                title=self.last_paragraph,
+                title=title,
                 intro=intro,
             )
         )
-        self.last_paragraph = ""
+        self.last_paragraph = None
         self.intro_start = end
 
 
@@ -266,10 +360,14 @@ def _start(token: Token) -> int:
     return token.map[0] if token.map else 0
 
 
-def _plain_text(inline: Token) -> str:
+# Text children: `text_special` (an escape or entity) is text that `text_join` would merge.
+_TEXT = ("text", "text_special")
+
+
+def _plain_text(children: list[Token]) -> str:
     parts = []
-    for child in inline.children or []:
-        if child.type in ("text", "code_inline"):
+    for child in children:
+        if child.type in _TEXT or child.type == "code_inline":
             parts.append(child.content)
         elif child.type in ("softbreak", "hardbreak"):
             parts.append(" ")

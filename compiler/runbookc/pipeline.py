@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from runbookc.config import Settings
-from runbookc.corpus import Corpus, compile_corpus, discover, discover_targets
+from runbookc.corpus import Corpus, bulk_allocation, compile_corpus, discover, discover_targets
 from runbookc.diagnostics import Diagnostic, Severity
 from runbookc.report import Summary, render
 
@@ -36,17 +36,22 @@ def lint(
     """Lint `targets` (default: the source dir). When they are some files of the source
     dir (a pre-commit hook passes the changed ones), the rest of it is compiled too, so
     references resolve against the whole corpus; findings are reported for the targets."""
+    from runbookc.approvals import approval_policy
     from runbookc.policy import Policy
 
-    Policy.from_settings(settings)  # a bad setting is a usage error before any work
+    # A bad setting is a usage error before any work (the approvals policy is read where
+    # documents are compiled, in the workers).
+    Policy.from_settings(settings)
+    approval_policy(settings)
     cwd = Path.cwd()
     files = discover_targets(targets, settings.source_dir, cwd)
-    options = {"jobs": jobs, "use_cache": use_cache}
-    corpus = compile_corpus(files, settings, **options)
     # Without targets the corpus is the whole source dir: there is no context to add.
-    context = compile_corpus(_context(files, settings, cwd) if targets else [], settings, **options)
+    context_files = _context(files, settings, cwd) if targets else []
+    whole = compile_corpus(files + context_files, settings, jobs=jobs, use_cache=use_cache)
+    corpus, context = whole.split(len(files))
     # With nothing changed, the findings come from the cache and no document is even
-    # unpickled; `collect` must therefore depend on the documents and settings only.
+    # compiled or read back; `collect` must therefore depend on the documents and settings
+    # only.
     diagnostics = corpus.memoized("lint", lambda: collect(corpus, settings, context), context)
     if strict:
         diagnostics = [
@@ -59,18 +64,20 @@ def lint(
 def collect(corpus: Corpus, settings: Settings, context: Corpus | None = None) -> list[Diagnostic]:
     """Every finding for `corpus`, policy applied, sorted: the per-document stages' and
     the rules' over the graph of `corpus` plus `context` (documents only referred to)."""
-    from runbookc.graph import build_graph
+    from runbookc.graph import facts_graph
     from runbookc.lint import run_checks
     from runbookc.policy import Policy
 
-    documents = corpus.documents
-    graph = build_graph(documents + (context.documents if context else []), settings)
-    wanted = {r.path for r in corpus.results}
-    # The scripts' static checks are per document: compile_document ran them (in the
-    # workers, cached), so they are among corpus.diagnostics, for the targets only.
-    found = corpus.diagnostics
-    found += [d for d in run_checks(graph, settings) if d.path in wanted]
-    kept = Policy.from_settings(settings).apply(found, {doc.path: doc for doc in documents})
+    with bulk_allocation():  # the graph is many small objects and no cycles
+        facts = corpus.facts
+        graph = facts_graph(facts + (context.facts if context else []), settings)
+        wanted = {s.path for s in corpus.summaries}
+        # The scripts' static checks are per document: compile_document ran them (in the
+        # workers, cached), so they are among corpus.diagnostics, for the targets only.
+        found = corpus.diagnostics
+        found += [d for d in run_checks(graph, settings) if d.path in wanted]
+        found += corpus.findings
+        kept = Policy.from_settings(settings).apply(found, corpus.suppressions)
     return sorted(kept, key=Diagnostic.sort_key)
 
 

@@ -19,11 +19,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import cache
 
 from runbookc.config import ConfigError, Settings
 from runbookc.diagnostics import Diagnostic, Severity
 from runbookc.model import Document
-from runbookc.registry import REGISTRY, all_rules, rule
+from runbookc.registry import all_rules, rule
 
 BAD_SUPPRESSION = rule(
     "RB307",
@@ -47,13 +48,12 @@ class Policy:
     @classmethod
     def from_settings(cls, settings: Settings) -> Policy:
         """Read and check `severity` and `ignore`; an unknown code is a ConfigError."""
-        known = {r.code for r in all_rules()}
         raw_severity = settings.raw.get("severity", {})
         if not isinstance(raw_severity, dict):
             raise ConfigError("tool.runbookc.severity must be a table of CODE = severity")
         severity: dict[str, Severity] = {}
         for code, value in raw_severity.items():
-            _known(code, known, "severity")
+            _known(code, "severity")
             try:
                 severity[code] = Severity(value)
             except ValueError:
@@ -65,15 +65,15 @@ class Policy:
         if not isinstance(ignore, list):
             raise ConfigError("tool.runbookc.ignore must be a list of rule codes")
         for code in ignore:
-            _known(code, known, "ignore")
+            _known(code, "ignore")
         return cls(severity, frozenset(ignore))
 
     def apply(
-        self, diagnostics: Iterable[Diagnostic], documents: Mapping[str, Document]
+        self, diagnostics: Iterable[Diagnostic], suppressions: Mapping[str, Suppressions]
     ) -> list[Diagnostic]:
-        """Drop ignored and suppressed diagnostics, set overridden severities, and add a
-        finding for every suppression that names an unknown or unsilenceable code."""
-        suppressions = {path: _Suppressions.of(doc) for path, doc in documents.items()}
+        """Drop ignored and suppressed diagnostics (`suppressions`: each document's, by its
+        path), set overridden severities, and add a finding for every suppression that
+        names an unknown or unsilenceable code."""
         kept: list[Diagnostic] = []
         for d in diagnostics:
             if d.code in self.ignore:
@@ -87,19 +87,21 @@ class Policy:
         return kept
 
 
-def _known(code: object, known: set[str], key: str) -> None:
-    if not isinstance(code, str) or code not in known:
+def _known(code: object, key: str) -> None:
+    if not isinstance(code, str) or code not in _codes():
         raise ConfigError(f"tool.runbookc.{key}: unknown rule code {code!r} (see `runbookc rules`)")
 
 
 @dataclass
-class _Suppressions:
+class Suppressions:
+    """What one document's comments and front matter silence."""
+
     file_codes: dict[str, int] = field(default_factory=dict)  # code -> line written
     line_codes: dict[int, set[str]] = field(default_factory=dict)  # file line -> codes
     written: list[tuple[str, int]] = field(default_factory=list)  # (code, line) as written
 
     @classmethod
-    def of(cls, doc: Document) -> _Suppressions:
+    def of(cls, doc: Document) -> Suppressions:
         found = cls()
         front = doc.front
         for index, code in enumerate(_list(front.data.get("lint", {}), "ignore")):
@@ -137,7 +139,7 @@ class _Suppressions:
 
     def problems(self, path: str) -> Iterable[Diagnostic]:
         for code, line in self.written:
-            if not _CODE.match(code) or code not in REGISTRY:
+            if not _CODE.match(code) or code not in _codes():
                 yield BAD_SUPPRESSION(
                     path,
                     line,
@@ -151,6 +153,13 @@ class _Suppressions:
                     f"{code} cannot be silenced in the file it gates",
                     hint="approve the document, or change the rule in [tool.runbookc]",
                 )
+
+
+@cache
+def _codes() -> frozenset[str]:
+    """Every rule code. Loading them imports every stage, so a run that names no code (in
+    settings or suppressions) never asks: a no-op lint needs none of those stages."""
+    return frozenset(r.code for r in all_rules())
 
 
 def _list(table: object, key: str) -> list[object]:

@@ -39,7 +39,7 @@ _KUBECTL_WRITE = _words(
 _UTILITIES = _words(
     "grep egrep fgrep sed awk cat head tail sort uniq wc cut tr jq yq date echo printf "
     "true false test [ sleep column tee ls basename dirname printenv whoami hostname id "
-    "uname mkdir mktemp dig nslookup ping base64 sha256sum xargs find : cd pwd export"
+    "uname mkdir mktemp dig nslookup ping base64 sha256sum xargs find : cd pwd export [[ (("
 )
 
 DEFAULT_CLASSES: dict[str, str] = {
@@ -122,6 +122,8 @@ BASH_BUILTINS = frozenset(
         "history jobs kill let local logout mapfile popd printf pushd pwd read readarray "
         "readonly return set shift shopt source suspend test times trap true type typeset "
         "ulimit umask unalias unset wait"
+        # keywords the parser reports as commands: `[[ ]]`, `(( ))`, `time cmd`
+        " [[ (( time"
     )
 )
 

@@ -81,8 +81,7 @@ def kept(
     """`diagnostics` with lint's policy (ignores, severities, suppressions) applied, sorted."""
     from runbookc.policy import Policy
 
-    documents = {doc.path: doc for doc in gathered.corpus.documents}
-    found = Policy.from_settings(settings).apply(diagnostics, documents)
+    found = Policy.from_settings(settings).apply(diagnostics, gathered.corpus.suppressions)
     if strict:
         found = [
             d.with_severity(Severity.ERROR) if d.severity is Severity.WARNING else d for d in found

@@ -1,6 +1,6 @@
 """A shell block as the compiler sees it: top-level commands, the simple commands inside
-them, their pipeline stages, parameter references and grep patterns (bashlex, a real
-parser; no regexes on lines)."""
+them, their pipeline stages, parameter references and grep patterns (read from the syntax
+tree of tree-sitter-bash, see bashtree.py; no regexes on lines)."""
 
 from __future__ import annotations
 
@@ -8,19 +8,67 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING
 
+from runbookc.bashtree import Source, first_problem, node_text, parse, parts, walk
 from runbookc.scriptconfig import MUTATING, UNKNOWN, VALUE_FLAGS
+
+if TYPE_CHECKING:
+    from tree_sitter import Node
 
 # Words that run the command after them (with their own flags in between).
 _PREFIXES = frozenset({"sudo", "command", "env", "time", "nohup", "exec", "nice", "timeout"})
 _XARGS_VALUE_FLAGS = frozenset({"-I", "-n", "-P", "-d", "-L", "-s", "-E", "-a"})
 _TOLERATORS = frozenset({"true", ":"})
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_SPECIAL = re.compile(r"[$`'\"\\*?\[~(]")  # quoting, expansion, globs, <(...)
+
+# Nodes that are one shell word (their children are its parts).
+_WORD_TYPES = frozenset(
+    {
+        "word",
+        "string",
+        "raw_string",
+        "ansi_c_string",
+        "translated_string",
+        "concatenation",
+        "simple_expansion",
+        "expansion",
+        "command_substitution",
+        "process_substitution",
+        "arithmetic_expansion",
+        "number",
+        "test_operator",
+        "extglob_pattern",
+        "regex",
+        "brace_expression",
+        "variable_name",
+    }
+)
+# What bash expands into text the compiler cannot know.
+_SUBSTITUTIONS = frozenset({"command_substitution", "process_substitution", "arithmetic_expansion"})
+_EXPANSIONS = frozenset({"simple_expansion", "expansion"})
+_HEREDOC_PARTS = frozenset(
+    {"<<", "<<-", "heredoc_start", "heredoc_body", "heredoc_end", "file_redirect", "comment"}
+)
+_REDIRECTS = frozenset({"file_redirect", "heredoc_redirect", "herestring_redirect"})
+# Simple commands as the compiler counts them: `[[ ]]` and `(( ))` are tests, assignments
+# alone are commands without a program.
+_SIMPLE = frozenset(
+    {
+        "command",
+        "declaration_command",
+        "unset_command",
+        "test_command",
+        "variable_assignment",
+        "variable_assignments",
+    }
+)
 
 
 @dataclass(frozen=True)
 class Word:
-    text: str  # bashlex's word: quotes removed, expansions kept as written
+    text: str  # the word with quotes removed and expansions kept as written
     params: tuple[str, ...]  # names of the $parameters it expands
     opaque: bool  # holds an expansion whose value the compiler cannot know ($(...), ...)
     unquoted: bool = False  # an expansion outside quotes: it may become 0..n words
@@ -72,149 +120,276 @@ class Unit:
 @dataclass(frozen=True)
 class ParsedBlock:
     units: tuple[Unit, ...]
-    error: str = ""  # why bashlex could not parse it ("" when it could)
+    error: str = ""  # why the parser could not read it ("" when it could)
     error_line: int = 0  # 0-based line in the block
 
 
 @lru_cache(maxsize=8192)
 def parse_block(content: str) -> ParsedBlock:
-    """Cached: bashlex takes about 10 ms a block, and runbooks repeat their blocks."""
-    import bashlex
-
-    try:
-        trees = bashlex.parse(content) if _has_commands(content) else []
-    except Exception as exc:  # bashlex raises ParsingError, NotImplementedError, ...
-        position = getattr(exc, "position", None)
-        line = content.count("\n", 0, position) if isinstance(position, int) else 0
-        message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        return ParsedBlock((_opaque_unit(content),), message, line)
-    return ParsedBlock(tuple(_unit(tree, content) for tree in trees))
-
-
-def _has_commands(content: str) -> bool:
-    """Whether anything but blank and comment lines is there (bashlex rejects those)."""
-    return any(line.strip() and not line.lstrip().startswith("#") for line in content.split("\n"))
+    """Cached: runbooks repeat their blocks."""
+    source = Source(content)
+    root = parse(source)
+    problem = first_problem(root, source.data)
+    if problem is not None:
+        message, offset = problem
+        body = content.rstrip("\n")
+        unit = Unit(0, len(body), 0, "compound", (), (), (), len(body))
+        return ParsedBlock((unit,), message, source.row(offset))
+    return ParsedBlock(tuple(_unit(group, source) for group in _groups(root, source)))
 
 
-def _opaque_unit(content: str) -> Unit:
-    body = content.rstrip("\n")
-    return Unit(0, len(body), 0, "compound", (), (), (), len(body))
+# ---- units ----
 
 
-def _unit(tree: Any, content: str) -> Unit:
-    start, end = tree.pos[0], _end(tree)
-    kind, stages, run_node = "compound", (), tree
-    if tree.kind == "list" and _trailing_semicolon(tree):
-        tree = tree.parts[0]
-    if tree.kind == "command":
-        assignment = _literal_assignment(tree)
+def _groups(root: Node, source: Source) -> Iterator[list[Node]]:
+    """The top-level commands as bash's parser reads them: statements joined by `;` or `&`
+    on one line are one list; the separators are kept in the group."""
+    group: list[Node] = []
+    for child in root.children:
+        if child.type == "comment":
+            continue
+        if not child.is_named:  # `;` or `&` (not one _parse wrote)
+            if group and source.original[child.start_byte : child.end_byte] == child.type.encode():
+                group.append(child)
+            continue
+        if group and not _joined(group[-1], child, source):
+            yield group
+            group = []
+        group.append(child)
+    if group:
+        yield group
+
+
+def _joined(previous: Node, statement: Node, source: Source) -> bool:
+    """Whether `statement` goes on the list `previous` ends: a `;` or `&` between them,
+    and no newline."""
+    between = source.original[previous.end_byte : statement.start_byte]
+    return not previous.is_named and b"\n" not in between
+
+
+def _unit(group: list[Node], source: Source) -> Unit:
+    first, last = group[0], group[-1]
+    start, end = source.pos(first.start_byte), source.pos(last.end_byte)
+    row = source.row(first.start_byte)
+    refs = tuple(ref for node in group for ref in _refs(node, source))
+    if len(group) > 2 or (len(group) == 2 and last.type != ";"):
+        return Unit(start, end, row, "compound", (), _commands(group, source), refs, end)
+    # One statement, maybe with a `;` after it: the text to run keeps the `;`, the text
+    # shown stops before it.
+    statement = first
+    shown_end = source.pos(statement.end_byte)
+    commands = _commands([statement], source)
+    pipelines, operators = _and_or(statement)
+    if len(pipelines) == 1 and _plain(pipelines[0]):
+        stages = pipelines[0]
+        assignment = _literal_assignment(statement, source)
         if assignment is not None:
-            return _make(tree, content, "assign", (), tree, assignment)
-        kind, stages, run_node = "run", (_tool(tree, content),), tree
-    elif tree.kind == "pipeline" and not any(p.kind == "reservedword" for p in tree.parts):
-        kind, stages, run_node = "run", _stages(tree, content), tree  # (`! a | b` stays compound)
-    elif tree.kind == "list" and _tolerated(tree):
-        left = tree.parts[0]
-        kind, run_node = "tolerated", left
-        stages = _stages(left, content) if left.kind == "pipeline" else (_tool(left, content),)
-    if run_node is not tree:
-        start, end = run_node.pos[0], _end(run_node)
-    return _make(tree, content, kind, stages, run_node, None, start, end)
+            return Unit(start, shown_end, row, "assign", (), commands, refs, shown_end, assignment)
+        tools = tuple(_stage_tool(n, source) for n in stages)
+        return Unit(start, end, row, "run", tools, commands, refs, shown_end)
+    if operators == ["||"] and _tolerator(pipelines[1], source) and _plain(pipelines[0]):
+        stages = pipelines[0]
+        before = pipelines[1][0].start_byte
+        # the pipeline ends at the `||` (its last redirection may sit outside its last stage)
+        operator = source.original.rfind(b"||", stages[-1].start_byte, before)
+        left_end = source.pos(len(source.original[:operator].rstrip(b" \t\n\\")))
+        tools = tuple(_stage_tool(n, source) for n in stages)
+        kept = _commands([statement], source, before)
+        return Unit(start, left_end, row, "tolerated", tools, kept, refs, end)
+    # `a && b;` is shown with its `;` (as bashlex, the parser before, did)
+    shown = end if len(pipelines) > 1 else shown_end
+    return Unit(start, end, row, "compound", (), commands, refs, shown)
 
 
-def _make(
-    tree: Any,
-    content: str,
-    kind: str,
-    stages: tuple[str, ...],
-    run_node: Any,
-    assignment: tuple[str, str] | None,
-    start: int | None = None,
-    end: int | None = None,
-) -> Unit:
-    start = tree.pos[0] if start is None else start
-    end = _end(tree) if end is None else end
-    commands = tuple(_command(node, content) for node in _walk(run_node) if node.kind == "command")
-    return Unit(
-        start,
-        end,
-        content.count("\n", 0, start),
-        kind,
-        stages,
-        commands,
-        tuple(_refs(tree)),
-        _end(tree),
-        assignment,
+# tree-sitter-bash nests a statement's pipelines and lists in ways bash does not: it
+# reads `a | b | c || true` as `a | (b | c || true)` and `a 2>&1 | b >f | c` as
+# `((a 2>&1 | b) >f) | c`, hangs a redirection after a list or pipeline on all of it
+# (its issue #345) and puts the rest of a here-document's line inside the redirection.
+# Bash's own grammar is flat: pipelines joined by && and ||, each a chain of commands
+# joined by |. _and_or reads that back from the commands and operators in source order.
+_CHAIN = frozenset({"|", "|&", "&&", "||"})
+
+
+def _and_or(statement: Node) -> tuple[list[list[Node]], list[str]]:
+    """The statement's pipelines, each a list of its stages, and the && and || between.
+    A pipeline negated with `!` is an empty list: its statuses cannot be read."""
+    pipelines: list[list[Node]] = [[]]
+    operators: list[str] = []
+    negated = [False]
+    for item in _sequence(statement):
+        if item in ("&&", "||"):
+            pipelines.append([])
+            operators.append(item)
+            negated.append(False)
+        elif item == "!":
+            negated[-1] = True
+        elif not isinstance(item, str):
+            pipelines[-1].append(item)
+    return [[] if n else p for p, n in zip(pipelines, negated, strict=True)], operators
+
+
+def _sequence(node: Node) -> list[Node | str]:
+    """The commands of a statement and the operators between them, in source order."""
+    body = node.child_by_field_name("body") if node.type == "redirected_statement" else None
+    if node.type in ("pipeline", "list") or (
+        body is not None and body.type in ("pipeline", "list", "negated_command")
+    ):
+        out: list[Node | str] = []
+        for child in node.children if body is None else [body]:
+            if child.type in _CHAIN:
+                out.append(child.type)
+            elif child.is_named and child.type != "comment":
+                out += _sequence(child)
+        return out
+    if node.type == "negated_command":
+        return ["!", *(item for part in parts(node) for item in _sequence(part))]
+    out = [node]
+    for part in _after_heredoc(node):  # `cat <<EOF | kubectl apply -f -`
+        out += [part.type] if part.type in _CHAIN else _sequence(part)
+    return out
+
+
+def _plain(stages: list[Node]) -> bool:
+    """A pipeline whose stages' statuses the script can read: one simple command, or
+    several commands without `!` (`! a | b` is not one)."""
+    if len(stages) == 1:
+        return _simple(stages[0]) is not None
+    return bool(stages)
+
+
+def _tolerator(stages: list[Node], source: Source) -> bool:
+    """`true` or `:` alone: `PIPELINE || true` is the author's way to accept any status."""
+    simple = _simple(stages[0]) if len(stages) == 1 else None
+    words = [w.text for w in _argv(simple, source)] if simple is not None else []
+    return len(words) == 1 and words[0] in _TOLERATORS
+
+
+def _simple(node: Node) -> Node | None:
+    """The simple command a statement is (unwrapping its redirections), None if it is not."""
+    if node.type == "redirected_statement":
+        body = node.child_by_field_name("body")
+        return _simple(body) if body is not None else None
+    return node if node.type in _SIMPLE or _arithmetic(node) else None
+
+
+def _arithmetic(node: Node) -> bool:
+    """`(( expression ))`, a test like `[[ ]]` (tree-sitter calls it a compound statement)."""
+    return (
+        node.type == "compound_statement" and node.child_count > 0 and node.children[0].type == "(("
     )
 
 
-def _walk(node: Any) -> Iterator[Any]:
-    """Every node under `node` (itself included) in source order."""
-    yield node
-    children: list[Any] = []
-    for attr in ("parts", "list"):
-        children.extend(getattr(node, attr, None) or [])
-    for attr in ("command", "output", "heredoc"):
-        child = getattr(node, attr, None)
-        if child is not None and hasattr(child, "kind"):
-            children.append(child)
-    for child in sorted(children, key=lambda n: n.pos[0]):
-        yield from _walk(child)
+def _after_heredoc(node: Node) -> list[Node]:
+    """The rest of a here-document's first line (`| kubectl apply -f -`, `&& echo done`):
+    tree-sitter-bash puts it inside the here-document redirection."""
+    if node.type != "redirected_statement":
+        return []
+    return [
+        part
+        for redirect in node.children
+        if redirect.type == "heredoc_redirect"
+        for part in redirect.children
+        if part.type not in _HEREDOC_PARTS
+    ]
 
 
-def _end(node: Any) -> int:
-    return max(n.pos[1] for n in _walk(node))
+def _stage_tool(node: Node, source: Source) -> str:
+    simple = _simple(node)
+    return _tool(simple, source) if simple is not None else ""
 
 
-def _trailing_semicolon(node: Any) -> bool:
-    parts = node.parts
-    return len(parts) == 2 and parts[1].kind == "operator" and parts[1].op in (";", "\n")
-
-
-def _tolerated(node: Any) -> bool:
-    """`PIPELINE || true` (or `|| :`, with or without a `;` after it): the author's way
-    to accept any exit status."""
-    parts = node.parts
-    if len(parts) == 4 and parts[3].kind == "operator" and parts[3].op == ";":
-        parts = parts[:3]
-    if len(parts) != 3 or parts[1].kind != "operator" or parts[1].op != "||":
-        return False
-    left, right = parts[0], parts[2]
-    plain_left = left.kind == "command" or (
-        left.kind == "pipeline" and not any(p.kind == "reservedword" for p in left.parts)
-    )
-    words = [w.word for w in right.parts if w.kind == "word"] if right.kind == "command" else []
-    return plain_left and len(words) == 1 and words[0] in _TOLERATORS
-
-
-def _stages(pipeline: Any, content: str) -> tuple[str, ...]:
-    return tuple(
-        _tool(p, content) if p.kind == "command" else "" for p in pipeline.parts if p.kind != "pipe"
-    )
-
-
-def _literal_assignment(node: Any) -> tuple[str, str] | None:
-    parts = node.parts
-    if len(parts) != 1 or parts[0].kind != "assignment" or getattr(parts[0], "parts", None):
+def _literal_assignment(node: Node, source: Source) -> tuple[str, str] | None:
+    """(name, value) of `name=value` when the value holds no expansion."""
+    if node.type != "variable_assignment" or node.child_count < 2 or node.children[1].type != "=":
         return None
-    name, _, value = parts[0].word.partition("=")
-    return (name, value) if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name) else None
+    name, value = node.child_by_field_name("name"), node.child_by_field_name("value")
+    if name is None or name.type != "variable_name" or not _NAME.fullmatch(node_text(name)):
+        return None
+    if value is None:
+        return (node_text(name), "")
+    if any(
+        n.type in _SUBSTITUTIONS or n.type in _EXPANSIONS or n.type == "array" for n in walk(value)
+    ):
+        return None
+    return (node_text(name), _dequote(source.of(value)))
 
 
-def _word(node: Any, content: str) -> Word:
+def _commands(nodes: list[Node], source: Source, before: int = -1) -> tuple[Command, ...]:
+    """The simple commands in `nodes` (those starting before byte `before`, if given)."""
+    return tuple(
+        _command(n, source)
+        for node in nodes
+        for n in walk(node)
+        if (n.type in _SIMPLE or _arithmetic(n))
+        and (before < 0 or n.start_byte < before)
+        and not (
+            n.type == "variable_assignment"
+            and n.parent is not None
+            and n.parent.type in ("command", "declaration_command", "variable_assignments")
+        )
+    )
+
+
+def _argv(node: Node, source: Source) -> list[Word]:
+    """The words of a simple command, its program first (assignments before the program and
+    redirections left out; a test's operators and brackets are words, as in `[ a = b ]`)."""
+    if node.type == "command":
+        name = node.child_by_field_name("name")
+        nodes = [name] if name is not None else []
+        nodes += node.children_by_field_name("argument")
+        # tree-sitter-bash reads the words after a redirection (`kubectl 2>/dev/null
+        # delete pod x`) as more targets of it; bash, as arguments
+        nodes += [
+            word
+            for redirect in _file_redirects(node)
+            for word in redirect.children_by_field_name("destination")[1:]
+        ]
+        nodes.sort(key=lambda part: part.start_byte)
+    elif node.type in ("variable_assignment", "variable_assignments"):
+        nodes = []
+    else:
+        nodes = list(_flat_words(node))
+    return [_word(p, source) for p in nodes]
+
+
+def _flat_words(node: Node) -> Iterator[Node]:
+    for child in node.children:
+        if child.type in _WORD_TYPES or child.type == "variable_assignment" or not child.is_named:
+            yield child
+        elif child.type not in _REDIRECTS and child.type != "comment":
+            yield from _flat_words(child)
+
+
+def _word(node: Node, source: Source) -> Word:
+    raw = source.of(node)
+    if not node.is_named:
+        return Word(raw, (), False)
+    if not _SPECIAL.search(raw):  # most words: nothing to remove or expand
+        return Word(raw, (), False)
     params: list[str] = []
     opaque = False
-    for child in list(_walk(node))[1:]:
-        if child.kind == "parameter":
-            if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", child.value):
-                params.append(child.value)
-            else:
-                opaque = True
-        elif child.kind in ("commandsubstitution", "processsubstitution"):
+    for part in walk(node):
+        if part.type in _SUBSTITUTIONS:
             opaque = True
-    raw = content[node.pos[0] : node.pos[1]]
-    text = node.word if opaque or "$'" in raw else _dequote(raw)
-    return Word(text, tuple(params), opaque, _unquoted_expansion(raw))
+        elif part.type in _EXPANSIONS:
+            name = _param_name(part)
+            if name is None:
+                opaque = True
+            else:
+                params.append(name)
+    return Word(_dequote(raw), tuple(params), opaque, _unquoted_expansion(raw))
+
+
+def _param_name(expansion: Node) -> str | None:
+    """The parameter of `$name` or `${name}` (None for `$1`, `${x:-y}`, `${#x}`, ...)."""
+    inner = [c for c in expansion.children if c.type not in ("$", "${", "}")]
+    if (
+        len(inner) == 1
+        and inner[0].type == "variable_name"
+        and _NAME.fullmatch(node_text(inner[0]))
+    ):
+        return node_text(inner[0])
+    return None
 
 
 def _unquoted_expansion(raw: str) -> bool:
@@ -238,14 +413,34 @@ def _unquoted_expansion(raw: str) -> bool:
     return False
 
 
+_ANSI_C = {"n": "\n", "t": "\t", "r": "\r", "a": "\a", "b": "\b", "e": "\x1b", "E": "\x1b"}
+_ANSI_C |= {"f": "\f", "v": "\v", "\\": "\\", "'": "'", '"': '"', "?": "?"}
+
+
 def _dequote(raw: str) -> str:
-    r"""Quote removal as bash does it, `$...` left as written. (bashlex also drops the
-    backslash of `\(` inside double quotes, which bash keeps: grep patterns need it.)"""
+    r"""Quote removal as bash does it, `$...` expansions left as written (`$'...'` decoded,
+    `$"..."` read as `"..."`, a command substitution kept whole, its quotes included)."""
     out: list[str] = []
     i, n = 0, len(raw)
     while i < n:
         char = raw[i]
-        if char == "'":
+        if raw.startswith("$(", i) or char == "`":
+            end = _substitution_end(raw, i)
+            out.append(raw[i:end])
+            i = end
+        elif raw.startswith("$'", i):
+            i += 2
+            while i < n and raw[i] != "'":
+                if raw[i] == "\\" and i + 1 < n:
+                    out.append(_ANSI_C.get(raw[i + 1], raw[i : i + 2]))
+                    i += 2
+                else:
+                    out.append(raw[i])
+                    i += 1
+            i += 1
+        elif raw.startswith('$"', i):
+            i += 1
+        elif char == "'":
             end = raw.find("'", i + 1)
             end = n if end < 0 else end
             out.append(raw[i + 1 : end])
@@ -253,7 +448,11 @@ def _dequote(raw: str) -> str:
         elif char == '"':
             i += 1
             while i < n and raw[i] != '"':
-                if raw[i] == "\\" and i + 1 < n and raw[i + 1] in '$`"\\\n':
+                if raw.startswith("$(", i) or raw[i] == "`":
+                    end = _substitution_end(raw, i)
+                    out.append(raw[i:end])
+                    i = end
+                elif raw[i] == "\\" and i + 1 < n and raw[i + 1] in '$`"\\\n':
                     out.append("" if raw[i + 1] == "\n" else raw[i + 1])
                     i += 2
                 else:
@@ -269,13 +468,30 @@ def _dequote(raw: str) -> str:
     return "".join(out)
 
 
-def _argv(node: Any, content: str) -> list[Word]:
-    return [_word(p, content) for p in node.parts if p.kind == "word"]
-
-
-def _command_words(node: Any, content: str) -> tuple[str, list[Word]]:
-    """The program (as written) and its arguments, after any sudo/env/xargs prefix."""
-    return _split_runners(_argv(node, content))[1:]
+def _substitution_end(raw: str, start: int) -> int:
+    """The offset after the `$(...)` or `...` (backquotes) that starts at `start`."""
+    depth, quote, i, n = 0, "", start + 1, len(raw)
+    closer = "`" if raw[start] == "`" else ")"
+    while i < n:
+        char = raw[i]
+        if char == "\\":
+            i += 2
+            continue
+        if quote:
+            quote = "" if char == quote else quote
+        elif closer == "`":
+            if char == "`":
+                return i + 1
+        elif char in "'\"":
+            quote = char
+        elif char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+            if depth == 0:
+                return i + 1
+        i += 1
+    return n
 
 
 def _split_runners(words: list[Word]) -> tuple[tuple[str, ...], str, list[Word]]:
@@ -299,58 +515,101 @@ def _split_runners(words: list[Word]) -> tuple[tuple[str, ...], str, list[Word]]
     return tuple(runners), "", []
 
 
-def _tool(node: Any, content: str) -> str:
-    return _command_words(node, content)[0].rsplit("/", 1)[-1]
+def _tool(node: Node, source: Source) -> str:
+    return _split_runners(_argv(node, source))[1].rsplit("/", 1)[-1]
 
 
-def _command(node: Any, content: str) -> Command:
-    runners, program, words = _split_runners(_argv(node, content))
+def _command(node: Node, source: Source) -> Command:
+    runners, program, words = _split_runners(_argv(node, source))
+    redirects = _redirects(node, source)
     writes = tuple(
-        p.output.word
-        for p in node.parts
-        if p.kind == "redirect" and p.type in (">", ">>", ">|", "&>") and hasattr(p.output, "word")
+        target for op, _, target in redirects if op in (">", ">>", ">|", "&>") and target
     )
     tool = program.rsplit("/", 1)[-1]
-    line = content.count("\n", 0, node.pos[0])
-    return Command(tool, program, tuple(words), line, writes, _silent(node), runners)
+    return Command(
+        tool,
+        program,
+        tuple(words),
+        source.row(node.start_byte),
+        writes,
+        _silent(redirects),
+        runners,
+    )
 
 
-def _silent(node: Any) -> bool:
+def _file_redirects(node: Node) -> list[Node]:
+    """A simple command's file redirections: its own, those after it (on it, or on the
+    pipeline or list it ends: tree-sitter-bash hangs them there, issue #345) and those on
+    a here-document's line."""
+    found = [c for c in node.children if c.type in _REDIRECTS]
+    inner, outer = node, node.parent
+    while outer is not None:
+        if outer.type == "redirected_statement" and outer.child_by_field_name("body") == inner:
+            found += [c for c in outer.children if c.type in _REDIRECTS]
+        elif outer.type not in ("pipeline", "list", "negated_command") or parts(outer)[-1] != inner:
+            break
+        inner, outer = outer, outer.parent
+    return [f for r in found for f in [r, *r.children] if f.type == "file_redirect"]
+
+
+def _redirects(node: Node, source: Source) -> list[tuple[str, int | None, str]]:
+    """(operator, file descriptor, target as written) of the command's file redirections."""
+    out = []
+    for redirect in _file_redirects(node):
+        op = next((c.type for c in redirect.children if not c.is_named), "")
+        fd = redirect.child_by_field_name("descriptor")
+        target = redirect.child_by_field_name("destination")
+        out.append(
+            (
+                op,
+                int(node_text(fd)) if fd is not None and node_text(fd).isdigit() else None,
+                _word(target, source).text if target is not None else "",
+            )
+        )
+    return out
+
+
+def _silent(redirects: list[tuple[str, int | None, str]]) -> bool:
     """Whether the command's stderr is sent to /dev/null (2>/dev/null, &>/dev/null, ...)."""
     targets = {1: "", 2: ""}
-    for part in node.parts:
-        if part.kind != "redirect":
-            continue
-        output = getattr(part.output, "word", part.output)
-        fd = getattr(part, "input", None)
-        if part.type in ("&>", "&>>"):
-            targets[1] = targets[2] = str(output)
-        elif part.type in (">", ">>", ">|"):
-            targets[fd if fd in (1, 2) else 1] = str(output)
-        elif part.type == ">&" and fd == 2 and output == 1:
+    for op, fd, target in redirects:
+        if op in ("&>", "&>>"):
+            targets[1] = targets[2] = target
+        elif op in (">", ">>", ">|"):
+            targets[fd if fd in (1, 2) else 1] = target
+        elif op == ">&" and fd == 2 and target == "1":
             targets[2] = targets[1]
     return targets[2] == "/dev/null"
 
 
-def _refs(node: Any) -> Iterator[tuple[int, int, str]]:
+def _refs(node: Node, source: Source) -> Iterator[tuple[int, int, str]]:
     """Spans of parameter references: the whole word when it is just `"$name"`."""
-    for word in _walk(node):
-        if word.kind not in ("word", "assignment"):
+    for word in walk(node):
+        parent = word.parent
+        top = word.type == "variable_assignment" or (
+            word.type in _WORD_TYPES
+            and parent is not None
+            and parent.type not in _WORD_TYPES
+            and parent.type != "variable_assignment"
+        )
+        if not top:
             continue
-        inner = [c for c in _walk(word) if c.kind == "parameter"]
-        if (
-            word.kind == "word"
-            and len(inner) == 1
-            and word.word
-            in (
-                f"${inner[0].value}",
-                "${" + inner[0].value + "}",
-            )
-        ):
-            yield (word.pos[0], word.pos[1], inner[0].value)
-            continue
-        for param in inner:
-            yield (param.pos[0], param.pos[1], param.value)
+        inner = [
+            (source.pos(e.start_byte), source.pos(e.end_byte), _ref_name(e, source))
+            for e in walk(word)
+            if e.type in _EXPANSIONS
+        ]
+        if word.type != "variable_assignment" and len(inner) == 1:
+            name = inner[0][2]
+            if _dequote(source.of(word)) in (f"${name}", "${" + name + "}"):
+                yield (source.pos(word.start_byte), source.pos(word.end_byte), name)
+                continue
+        yield from inner
+
+
+def _ref_name(expansion: Node, source: Source) -> str:
+    text = source.of(expansion)
+    return text[2:-1] if text.startswith("${") else text[1:]
 
 
 _REQUIRED = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*):?\?([^}]*)\}")

@@ -14,7 +14,6 @@ from runbookc.approvals import (
 )
 from runbookc.config import Settings
 from runbookc.diagnostics import Diagnostic, Severity
-from runbookc.graph import Graph
 from runbookc.model import Document
 from runbookc.registry import rule
 
@@ -55,17 +54,15 @@ UNKNOWN_ROLE = rule(
 _BLOCK = "approvals"
 
 
-def check(graph: Graph, settings: Settings) -> Iterator[Diagnostic]:
-    policy = approval_policy(settings)
-    for doc in graph.documents:
-        block = doc.front.data.get(_BLOCK)
-        if isinstance(block, dict):
-            yield from check_document(doc, block, policy)
+def check_document(doc: Document, settings: Settings) -> Iterator[Diagnostic]:
+    """A document's approvals against the policy: they depend on nothing else, so this runs
+    where the document is compiled and its findings are cached with it."""
+    block = doc.front.data.get(_BLOCK)
+    if isinstance(block, dict):
+        yield from _check(doc, block, approval_policy(settings))
 
 
-def check_document(
-    doc: Document, block: dict[str, Any], policy: ApprovalPolicy
-) -> Iterator[Diagnostic]:
+def _check(doc: Document, block: dict[str, Any], policy: ApprovalPolicy) -> Iterator[Diagnostic]:
     state = approval_state(doc)
     front = doc.front
     for index, role in enumerate(state.required):

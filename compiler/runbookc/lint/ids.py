@@ -6,6 +6,7 @@ from collections.abc import Iterable, Iterator
 
 from runbookc.config import Settings
 from runbookc.diagnostics import Diagnostic, Severity
+from runbookc.facts import DocFacts
 from runbookc.graph import ALERT_RUNBOOK, RELATED_ALERT, RELATED_RUNBOOK, Graph, Reference
 from runbookc.lint.nearmiss import NearMiss
 from runbookc.registry import rule
@@ -24,7 +25,7 @@ UNKNOWN_RUNBOOK = rule(
 )
 
 
-def check(graph: Graph, settings: Settings) -> Iterator[Diagnostic]:
+def check(graph: Graph[DocFacts], settings: Settings) -> Iterator[Diagnostic]:
     yield from _duplicate_doc_ids(graph)
     yield from _duplicate_alerts(graph)
     near = NearMiss()
@@ -64,21 +65,19 @@ def _runbook(ref: Reference, runbook_ids: _IdIndex) -> Iterator[Diagnostic]:
         )
 
 
-def _duplicate_doc_ids(graph: Graph) -> Iterator[Diagnostic]:
+def _duplicate_doc_ids(graph: Graph[DocFacts]) -> Iterator[Diagnostic]:
     for doc_id, docs in graph.duplicate_ids().items():
         for doc in docs:
-            others = ", ".join(
-                f"{o.path}:{o.front.line_of(('doc_id',))}" for o in docs if o is not doc
-            )
+            others = ", ".join(f"{o.path}:{o.doc_id_line}" for o in docs if o is not doc)
             yield DUPLICATE_DOC_ID(
                 doc.path,
-                doc.front.line_of(("doc_id",)),
+                doc.doc_id_line,
                 f"doc_id `{doc_id}` is also used by {others}",
                 hint="every document needs its own doc_id; renumber one of them",
             )
 
 
-def _duplicate_alerts(graph: Graph) -> Iterator[Diagnostic]:
+def _duplicate_alerts(graph: Graph[DocFacts]) -> Iterator[Diagnostic]:
     for alert_id, defs in graph.duplicate_alerts().items():
         for definition in defs:
             others = ", ".join(f"{o.document.path}:{o.line}" for o in defs if o is not definition)

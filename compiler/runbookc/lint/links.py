@@ -7,9 +7,9 @@ from collections.abc import Iterator
 
 from runbookc.config import Settings
 from runbookc.diagnostics import Diagnostic, Severity
+from runbookc.facts import DocFacts
 from runbookc.graph import LINK, PATH, Graph, Reference
 from runbookc.lint.nearmiss import NearMiss
-from runbookc.model import Document
 from runbookc.registry import rule
 
 BROKEN_LINK = rule(
@@ -26,7 +26,7 @@ UNRESOLVED_PATH = rule(
 )
 
 
-def check(graph: Graph, settings: Settings) -> Iterator[Diagnostic]:
+def check(graph: Graph[DocFacts], settings: Settings) -> Iterator[Diagnostic]:
     near = NearMiss()
     for doc in graph.documents:
         for ref in graph.outgoing(doc):
@@ -37,7 +37,7 @@ def check(graph: Graph, settings: Settings) -> Iterator[Diagnostic]:
 
 
 def _link(
-    graph: Graph, doc: Document, ref: Reference, settings: Settings, near: NearMiss
+    graph: Graph[DocFacts], doc: DocFacts, ref: Reference, settings: Settings, near: NearMiss
 ) -> Iterator[Diagnostic]:
     if ref.document is None:
         path, _ = graph.link_path(doc, ref.target) or ("", None)
@@ -52,10 +52,12 @@ def _link(
         yield from _anchor(graph, doc, ref, near)
 
 
-def _anchor(graph: Graph, doc: Document, ref: Reference, near: NearMiss) -> Iterator[Diagnostic]:
+def _anchor(
+    graph: Graph[DocFacts], doc: DocFacts, ref: Reference, near: NearMiss
+) -> Iterator[Diagnostic]:
     target = ref.document
     assert target is not None and ref.anchor is not None
-    anchors = target.parsed.anchors
+    anchors = target.anchors
     if ref.anchor in anchors:
         return
     where = "this document" if target is doc else f"`{graph.source_path(target)}`"
@@ -77,7 +79,7 @@ def _anchor(graph: Graph, doc: Document, ref: Reference, near: NearMiss) -> Iter
 
 
 def _path(
-    graph: Graph, doc: Document, ref: Reference, settings: Settings, near: NearMiss
+    graph: Graph[DocFacts], doc: DocFacts, ref: Reference, settings: Settings, near: NearMiss
 ) -> Iterator[Diagnostic]:
     if ref.document is not None:
         if ref.anchor is not None:
@@ -99,7 +101,7 @@ def _path(
     )
 
 
-def _close_path(graph: Graph, path: str, near: NearMiss) -> str | None:
+def _close_path(graph: Graph[DocFacts], path: str, near: NearMiss) -> str | None:
     """A near-miss file name in the same folder, for the hint."""
     folder, _, name = path.rpartition("/")
     names = [p.rpartition("/")[2] for p in graph.paths_in(folder)]

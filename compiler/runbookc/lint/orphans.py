@@ -6,8 +6,8 @@ from collections.abc import Iterator
 
 from runbookc.config import Settings
 from runbookc.diagnostics import Diagnostic, Severity
+from runbookc.facts import DocFacts
 from runbookc.graph import Graph
-from runbookc.model import Document
 from runbookc.registry import rule
 
 ORPHAN_ALERT = rule("RB208", "orphan-alert", Severity.WARNING, "No runbook handles this alert")
@@ -21,7 +21,7 @@ ORPHAN_DOCUMENT = rule(
 _CITED_TYPES = {"rollback_plan": "rollback plan", "slo": "SLO document"}
 
 
-def check(graph: Graph, settings: Settings) -> Iterator[Diagnostic]:
+def check(graph: Graph[DocFacts], settings: Settings) -> Iterator[Diagnostic]:
     for alert_id in graph.alert_ids():
         if graph.runbooks_for_alert(alert_id):
             continue
@@ -38,13 +38,13 @@ def check(graph: Graph, settings: Settings) -> Iterator[Diagnostic]:
         if kind and not graph.referrers(doc) and not _declares_relations(graph, doc):
             yield ORPHAN_DOCUMENT(
                 doc.path,
-                doc.front.line_of(("doc_id",)),
+                doc.doc_id_line,
                 f"no document refers to this {kind}",
                 hint="link it from the runbooks it serves, or name them in `related_runbooks`",
             )
 
 
-def _declares_relations(graph: Graph, doc: Document) -> bool:
+def _declares_relations(graph: Graph[DocFacts], doc: DocFacts) -> bool:
     """Its own resolved related_runbooks/related_alerts connect it too: the site shows
     those edges from both ends."""
     return any(ref.key and ref.document is not None for ref in graph.outgoing(doc))

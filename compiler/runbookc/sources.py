@@ -1,0 +1,98 @@
+"""Reading the source files: their bytes, and their cache keys, which come from the bytes,
+or, for a file unchanged since an earlier run read it, from its stat signature."""
+
+from __future__ import annotations
+
+import os
+import stat
+import time
+from pathlib import Path
+
+from runbookc.cache import DocCache
+from runbookc.limits import MAX_FILE_BYTES
+
+# A file is known by its stat signature only once its times are this far in the past, so
+# that a change within one tick of the file system's clock cannot go unseen.
+SETTLED_NS = 2_000_000_000
+
+
+def source_keys(files: list[tuple[Path, str]], store: DocCache) -> list[str | None]:
+    """Each file's cache key: the hash of its bytes, or, when its stat signature (device,
+    inode, mode, size, mtime, ctime) is the one recorded with its key by an earlier run,
+    that key without reading the file. Any write changes the ctime, which no tool can set
+    back, and a signature is recorded only for a file whose times had settled before it
+    was read (like git's index), so a stale key cannot be taken for a current one."""
+    start = time.time_ns()
+    known = store.read_stats()
+    seen: dict[str, tuple[tuple[int, ...], str]] = {}
+    keys: list[str | None] = []
+    for path, display in files:
+        entry = known.get(display)
+        if entry is not None:
+            try:
+                if _signature(os.stat(path)) == entry[0]:
+                    keys.append(entry[1])
+                    seen[display] = entry
+                    continue
+            except OSError:
+                pass
+        data, info = read_source_stat(path)
+        key = store.key(display, data) if data is not None else None
+        keys.append(key)
+        if key is not None and info is not None and _settled(info, start):
+            seen[display] = (_signature(info), key)
+    # Other paths' signatures are kept while their files exist (a run over part of the
+    # corpus must not forget the rest).
+    stats = {d: e for d, e in known.items() if d not in seen and os.path.exists(d)}
+    stats.update(seen)
+    if stats != known:
+        store.write_stats(stats)
+    return keys
+
+
+def _settled(info: os.stat_result, start: int) -> bool:
+    # On Windows st_ctime is the creation time, which a rewrite does not change.
+    return os.name != "nt" and max(info.st_mtime_ns, info.st_ctime_ns) < start - SETTLED_NS
+
+
+def _signature(info: os.stat_result) -> tuple[int, ...]:
+    return (
+        info.st_dev,
+        info.st_ino,
+        info.st_mode,
+        info.st_size,
+        info.st_mtime_ns,
+        info.st_ctime_ns,
+    )
+
+
+# Non-blocking, so a FIFO named *.md is refused by the type check instead of hanging.
+_READ_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+
+
+def read_source(path: Path) -> bytes | None:
+    """The file's bytes, or None when it cannot be read or is over the size limit (then
+    compile_document reports it, and nothing is cached)."""
+    return read_source_stat(path)[0]
+
+
+def read_source_stat(path: Path) -> tuple[bytes | None, os.stat_result | None]:
+    """`read_source`, with the file's stat taken before reading it. Plain os calls on one
+    descriptor: pathlib's stat-then-open costs four times as much."""
+    try:
+        fd = os.open(path, _READ_FLAGS)
+    except OSError:
+        return None, None
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_FILE_BYTES:
+            return None, None
+        chunks = [os.read(fd, info.st_size + 1)]
+        while chunks[-1] and sum(map(len, chunks)) <= MAX_FILE_BYTES:  # grew since fstat
+            chunks.append(os.read(fd, MAX_FILE_BYTES + 1))
+    except OSError:
+        return None, None
+    finally:
+        os.close(fd)
+    data = b"".join(chunks)
+    return (data, info) if len(data) <= MAX_FILE_BYTES else (None, None)

@@ -1,0 +1,71 @@
+"""The parse stage's fast path (inline content parsed only where it can hold what the Body
+keeps) gives the very Body that parsing every inline token in full gives."""
+
+from __future__ import annotations
+
+import random
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import ROOT, subprocess_env
+from runbookc.load import load_bytes
+from runbookc.parse import parse_body
+
+
+def _bodies(root: Path) -> list[tuple[str, str, int]]:
+    """(name, body, body line) of every loadable Markdown file under `root`."""
+    found = []
+    for path in sorted(root.rglob("*.md")):
+        if path.is_file():
+            document, _ = load_bytes(path.read_bytes(), path.as_posix())
+            if document is not None:
+                found.append((path.as_posix(), document.body, document.body_line))
+    return found
+
+
+def _assert_same(bodies: list[tuple[str, str, int]]) -> None:
+    assert bodies
+    for name, body, line in bodies:
+        assert parse_body(body, line) == parse_body(body, line, fast=False), name
+
+
+@pytest.mark.parametrize("folder", ["runbooks", "tests/cases", "tests/golden"])
+def test_shipped_and_case_documents(folder: str) -> None:
+    _assert_same(_bodies(ROOT / folder))
+
+
+def test_generated_corpus(tmp_path: Path) -> None:
+    subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "generate.py"), str(tmp_path), "--docs", "300"],
+        check=True,
+        capture_output=True,
+        env=subprocess_env(),
+    )
+    bodies = _bodies(tmp_path)
+    assert len(bodies) == 300
+    _assert_same(bodies)
+
+
+# Pieces of Markdown that exercise every inline rule the fast path reasons about (code spans
+# of several widths, escapes, entities, emphasis, links, images, autolinks, inline HTML)
+# and the block structures they sit in (headings, setext headings, lists, quotes, fences,
+# tables, reference definitions).
+_PIECES = [
+    "a", "word ", " ", "  ", "\n", "\n\n", "`", "``", "```", "` x `", "``a`b``", "\\`", "\\",
+    "*", "**", "_", "_x_", "*x*", "&amp;", "&#96;", "&", "[", "]", "(", ")", "[t](u.md)",
+    "![i](p.png)", "[r][1]", "\n[1]: ref.md\n", "<", ">", "<b>", "</b>", "<https://x.y/z>",
+    "!", "|",
+    "\n# ", "\n## H `c`\n", "\n---\n", "\n===\n", "\n- ", "\n  - ", "\n1) ", "\n> ", "    ",
+    "\n```bash\n", "\n~~~\n", "\n| a | b |\n|---|---|\n| `c` | d |\n", "Д", "é",
+]  # fmt: skip
+
+
+def test_random_documents() -> None:
+    rng = random.Random(6)
+    bodies = [
+        (f"random #{n}", "".join(rng.choices(_PIECES, k=rng.randint(1, 60))), 1 + n % 7)
+        for n in range(3000)
+    ]
+    _assert_same(bodies)
