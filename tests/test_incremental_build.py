@@ -3,7 +3,9 @@ site a cold build of the same sources makes."""
 
 from __future__ import annotations
 
+import os
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -96,3 +98,56 @@ def test_a_page_changed_in_the_output_is_rendered_again(
     page.write_text("tampered\n", encoding="utf-8")
     assert _build(project, "build", capsys) == 1
     assert _site(project / "build") == before
+
+
+def _files(out: Path) -> dict[str, tuple[int, bytes]]:
+    return {
+        p.relative_to(out).as_posix(): (p.stat().st_ino, p.read_bytes())
+        for tree in ("docs", "site", "scripts")
+        for p in (out / tree).rglob("*")
+        if p.is_file()
+    }
+
+
+def test_a_rebuild_keeps_the_unchanged_files_instead_of_writing_them_again(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Unchanged pages, HTML files, assets and scripts are the previous build's files
+    (hard links), so swapping the new output in frees and writes only what changed."""
+    project = _project(tmp_path)
+    monkeypatch.chdir(project)
+    _build(project, "build", capsys)
+    before = _files(project / "build")
+    _edit(project)
+    _build(project, "build", capsys)
+    after = _files(project / "build")
+    kept = {name for name, (inode, _) in after.items() if before.get(name, (0,))[0] == inode}
+    unchanged = {name for name, (_, data) in after.items() if before.get(name, (0, b""))[1] == data}
+    assert kept <= unchanged
+    edited = "site/" + EDITED.removesuffix(".md") + "/index.html"
+    assert edited in after and edited not in unchanged
+    # MkDocs writes these itself (not through a page or a copy): they are new files.
+    written = {"site/404.html", "site/search/search_index.json", "site/tags.json", *STAMPED}
+    pages = {n for n in unchanged - written if n.startswith("site/") and n.endswith(".html")}
+    assert len(pages) > 40
+    assert pages <= kept
+    assert {n for n in unchanged if n.startswith(("scripts/", "site/scripts/", "docs/"))} <= kept
+    assert {n for n in unchanged if n.startswith("site/assets/")} <= kept
+
+
+def test_many_pages_are_rendered_by_worker_processes(tmp_path: Path) -> None:
+    """Enough pages go to forked workers; each page is written once, whoever renders it."""
+    from runbookc.parallel import cpu_count
+    from runbookc.render.incremental import _render_pages
+
+    def renderer(index: int) -> Callable[[], str]:
+        return lambda: f"# Page {index}\n\nrendered by {os.getpid()}\n"
+
+    renderers = {f"ops/p{i:03}.md": renderer(i) for i in range(300)}
+    _render_pages(sorted(renderers), renderers, tmp_path / "docs", tmp_path / "previous")
+    texts = {p.name: p.read_text() for p in (tmp_path / "docs" / "ops").iterdir()}
+    assert len(texts) == 300
+    assert all(texts[f"p{i:03}.md"].startswith(f"# Page {i}\n") for i in range(300))
+    writers = {text.rsplit(" ", 1)[1] for text in texts.values()}
+    if cpu_count() > 1:
+        assert str(os.getpid()) not in writers  # the parent only waited

@@ -243,3 +243,29 @@ def test_output_does_not_depend_on_the_working_directory(cli, monkeypatch, tmp_p
     out = tmp_path / "scripts"
     assert cli("extract", "ops/ai_slot_build_runbook.md", "--output", str(out)).code == 0
     assert _tree(out) == _tree(GOLDEN)
+
+
+def test_planned_scripts_come_from_the_cache_with_identical_bytes(
+    in_root, tmp_path, monkeypatch
+) -> None:
+    from runbookc import extract
+    from runbookc.cache import DocCache
+    from runbookc.config import load_settings
+    from runbookc.pipeline import lint
+
+    settings = load_settings(None)
+    documents = lint([], settings).corpus.documents
+    plans = DocCache(tmp_path / "cache", settings)
+    extract.write_scripts(documents, settings, tmp_path / "first", None, plans)
+
+    def unplanned(*args: object) -> None:
+        raise AssertionError("planned again")
+
+    monkeypatch.setattr(extract, "plan_scripts", unplanned)
+    extract.write_scripts(documents, settings, tmp_path / "second", None, plans)
+    first = _tree(tmp_path / "first")
+    assert len(first) > 10 and first == _tree(tmp_path / "second")
+    # Inode-level reuse: the second tree's files are the first one's where bytes match.
+    extract.write_scripts(documents, settings, tmp_path / "third", tmp_path / "first", plans)
+    inodes = {p.stat().st_ino for p in (tmp_path / "first").rglob("*") if p.is_file()}
+    assert {p.stat().st_ino for p in (tmp_path / "third").rglob("*") if p.is_file()} == inodes

@@ -35,7 +35,13 @@ def test_build_writes_docs_site_and_scripts(built_site: Path) -> None:
         (built_site / "site" / p.relative_to(built_site / "docs")).is_file() for p in copied
     )
     published = sorted(p.name for p in built_site.iterdir() if p.name != CACHE)
-    assert published == [".render-state.json", ".runbookc-output", "docs", "scripts", "site"]
+    assert published == [
+        ".render-state.json",
+        ".runbookc-output",
+        "docs",
+        "scripts",
+        "site",
+    ]
 
 
 def _links(page: str, text: str) -> set[str]:

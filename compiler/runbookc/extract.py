@@ -8,8 +8,10 @@ lint calls `script_findings`, the same analysis without rendering, for every doc
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
+import pickle
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -20,12 +22,14 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     import jinja2
 
+    from runbookc.cache import DocCache
+
 from runbookc.approvals import ApprovalState, approval_state, content_digest
 from runbookc.config import Settings
 from runbookc.diagnostics import Diagnostic, Severity
 from runbookc.model import CodeBlock, Document
 from runbookc.naming import script_name, valid_name
-from runbookc.publish import staging, swap
+from runbookc.publish import reuse, staging, swap
 from runbookc.registry import rule
 from runbookc.scriptconfig import (
     MUTATING,
@@ -443,6 +447,16 @@ def _symptom_coverage(
 
 
 @cache
+def _templates_digest() -> str:
+    folder = Path(__file__).resolve().parent / "templates" / "scripts"
+    digest = hashlib.sha256()
+    for path in sorted(folder.rglob("*")):
+        if path.is_file():
+            digest.update(path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+@cache
 def _templates() -> jinja2.Environment:
     import jinja2  # on first use: commands that never render skip the import
 
@@ -625,14 +639,38 @@ def _line_map(script: Script, text: str, emitted: list[_Emitted]) -> tuple[int, 
 
 
 def plan_corpus(
-    documents: list[Document], settings: Settings
+    documents: list[Document], settings: Settings, plans: DocCache | None = None
 ) -> tuple[list[Script], list[Diagnostic]]:
+    """Every document's scripts; with `plans`, a document's plan is looked up by its text
+    and the compiler's files (templates included) before it is computed. The plans not
+    found are computed in worker processes when there are enough of them."""
+    from runbookc.forkmap import fork_map
+
+    Plan = tuple[list[Script], list[Diagnostic]]
+    found: list[Plan | None] = [None] * len(documents)
+    keys: list[str] = []
+    if plans is not None:
+        # The cache's key covers the compiler's code and the settings; add the templates.
+        templates = _templates_digest()
+        for index, document in enumerate(documents):
+            keys.append(plans.key(f"{document.path}\0{templates}", document.text.encode()))
+            found[index] = plans.get(keys[index])
+    missing = [index for index, plan in enumerate(found) if plan is None]
+
+    def plan(index: int) -> Plan:
+        result = plan_scripts(documents[index], settings)
+        if plans is not None:
+            plans.put(keys[index], pickle.dumps(result))
+        return result
+
+    for index, result in zip(missing, fork_map(plan, missing), strict=True):
+        found[index] = result
     scripts: list[Script] = []
     diags: list[Diagnostic] = []
-    for document in documents:
-        found, problems = plan_scripts(document, settings)
-        scripts += found
-        diags += problems
+    for result in found:
+        assert result is not None
+        scripts += result[0]
+        diags += result[1]
     return scripts, diags
 
 
@@ -704,11 +742,17 @@ def manifest_entry(script: Script, rel: str) -> dict:
     }
 
 
-def write_scripts(documents: list[Document], settings: Settings, out_dir: Path) -> list[dict]:
+def write_scripts(
+    documents: list[Document],
+    settings: Settings,
+    out_dir: Path,
+    previous: Path | None = None,
+    plans: DocCache | None = None,
+) -> list[dict]:
     """Write every document's scripts under `out_dir` (swapped in whole); the manifest."""
-    scripts, _ = plan_corpus(documents, settings)
+    scripts, _ = plan_corpus(documents, settings, plans)
     files = render_outputs(scripts)
-    write_tree(files, out_dir)
+    write_tree(files, out_dir, previous)
     return json.loads(files["manifest.json"])
 
 
@@ -716,9 +760,10 @@ class OutputError(Exception):
     """The output dir cannot be (re)placed."""
 
 
-def write_tree(files: dict[str, str], out_dir: Path) -> None:
+def write_tree(files: dict[str, str], out_dir: Path, previous: Path | None = None) -> None:
     """Write into a staging dir beside `out_dir`, then swap it in (publish.swap rolls back
-    a half-done swap): a failure keeps the old one.
+    a half-done swap): a failure keeps the old one. A file whose bytes are those of its
+    namesake under `previous` (default: `out_dir` itself) is hard-linked from there.
 
     The whole dir is replaced, so it must be empty or a previous output (a manifest.json
     in it): `--output .` must never delete a project."""
@@ -733,10 +778,12 @@ def write_tree(files: dict[str, str], out_dir: Path) -> None:
     with staging(out_dir.parent) as stage:
         fresh = stage / out_dir.name
         for rel, text in sorted(files.items()):
-            target = fresh / rel
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(text.encode("utf-8"))
-            target.chmod(0o755 if rel.endswith(".sh") else 0o644)
+            target, data = fresh / rel, text.encode("utf-8")
+            mode = 0o755 if rel.endswith(".sh") else 0o644
+            if not reuse((previous or out_dir) / rel, target, data, mode):
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_bytes(data)
+                target.chmod(mode)
         fresh.mkdir(exist_ok=True)  # an empty corpus still gets its (empty) dir
         fresh.chmod(0o755)
         swap(stage, out_dir.parent, [out_dir.name])

@@ -3,6 +3,7 @@ previous output as it was (MkDocs' own rule: gather everything before writing an
 
 from __future__ import annotations
 
+import os
 import shutil
 import tempfile
 from collections.abc import Iterator, Sequence
@@ -67,3 +68,53 @@ def swap(stage: Path, output_dir: Path, names: Sequence[str]) -> None:
             if (retired / name).exists():
                 (retired / name).rename(output_dir / name)
         raise
+
+
+# Reusing the previous output's files. A build writes every output file into the staging
+# dir, and the swap retires the previous ones; hard-linking a file whose bytes did not
+# change means neither writing it again nor freeing its blocks when the old tree goes. Nothing
+# ever writes into an output file in place, so a link is as good as a copy.
+
+
+def reuse(previous: Path, target: Path, data: bytes, mode: int | None = None) -> bool:
+    """Hard-link `previous` as `target` (a new name) if it holds exactly `data` (and has
+    permissions `mode`); returns whether it did."""
+    try:
+        stat = previous.stat()
+        if stat.st_size != len(data) or (mode is not None and stat.st_mode & 0o7777 != mode):
+            return False
+        if previous.read_bytes() != data:
+            return False
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.link(previous, target)
+    except OSError:
+        return False
+    return True
+
+
+def reuse_file(previous: Path, source: Path, target: Path) -> bool:
+    """`reuse` for a copy of the file `source`."""
+    try:
+        if previous.stat().st_size != source.stat().st_size:
+            return False
+        return reuse(previous, target, source.read_bytes())
+    except OSError:
+        return False
+
+
+def write_atomic(path: Path, text: str) -> bool:
+    """Write a file through a temp file and a rename (a reader never sees half of it);
+    returns whether it could (a cache that cannot be written is only slower)."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, temp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+    except OSError:
+        return False
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            out.write(text)
+        os.replace(temp, path)
+    except OSError:
+        Path(temp).unlink(missing_ok=True)
+        return False
+    return True

@@ -4,8 +4,10 @@ Lints the corpus first (errors stop the build), extracts the bash blocks into sc
 renders the Markdown pages and runs `mkdocs build --strict` on them, all in a staging dir;
 only then are docs/, site/ and scripts/ swapped into the output dir. A failed build leaves
 the previous output as it was. Pages whose inputs did not change since the previous build
-are carried over instead of rendered (render/incremental.py). Exit status: 0 built, 1 lint
-errors or a failed site build.
+are carried over instead of rendered (render/incremental.py), MkDocs reuses their Markdown
+conversions and search entries (render/mkdocs_cache.py, kept under the cache dir), and
+output files whose bytes did not change are the previous build's files (hard links). Exit
+status: 0 built, 1 lint errors or a failed site build.
 """
 
 from __future__ import annotations

@@ -29,6 +29,7 @@ def run(args: argparse.Namespace) -> int:
 
     from runbookc.config import load_settings
     from runbookc.render.mkdocs_build import load_site_config
+    from runbookc.render.mkdocs_cache import PageCache, attach
     from runbookc.render.nav import build_nav
     from runbookc.render.preview import Preview
     from runbookc.render.site_build import site_settings
@@ -41,6 +42,7 @@ def run(args: argparse.Namespace) -> int:
     settings = load_settings(args.config)
     config_file, site_dir = site_settings(settings)
     preview = Preview(settings)
+    cache = PageCache()  # in memory: a rebuild converts only the pages that changed
     url = f"http://{host}:{port}/"
 
     def rebuild() -> None:
@@ -56,7 +58,9 @@ def run(args: argparse.Namespace) -> int:
             settings.language,
         )
         config.site_url = url
+        attach(config, cache)
         build(config, serve_url=url)
+        cache.prune()
 
     def stop(signum: int, frame: object) -> None:
         raise KeyboardInterrupt  # a `kill` cleans up like Ctrl-C

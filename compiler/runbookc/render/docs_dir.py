@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+from collections.abc import Callable
 from pathlib import Path
+
+from runbookc.publish import reuse_file
 
 # The hand-written parts of the site (under the project's `site/` dir) that MkDocs serves
 # from its docs dir; theme overrides are read from `site/` itself.
@@ -21,9 +25,39 @@ def write_page(docs_dir: Path, page: str, text: str) -> bool:
     return True
 
 
+def _copier(docs_dir: Path, previous: Path | None, link: bool) -> Callable[[str, str], None]:
+    """A copytree copy function: the previous docs dir's file when the bytes are the same,
+    else a hard link to the source (`link`: the scripts this build just wrote, never
+    written to in place) or a copy (the site's hand-written files, which an editor may
+    rewrite in place)."""
+
+    def copy(source: str, target: str) -> None:
+        if os.path.lexists(target):
+            os.unlink(target)  # replaced, never written through (it may be a link)
+        if previous is not None:
+            rel = Path(target).relative_to(docs_dir)
+            if reuse_file(previous / rel, Path(source), Path(target)):
+                return
+        if link:
+            try:
+                os.link(source, target)
+                return
+            except OSError:
+                pass
+        shutil.copy2(source, target)
+
+    return copy
+
+
 def write_docs_dir(
-    docs_dir: Path, pages: dict[str, str], scripts_dir: Path | None, site_dir: Path | None
+    docs_dir: Path,
+    pages: dict[str, str],
+    scripts_dir: Path | None,
+    site_dir: Path | None,
+    previous: Path | None = None,
 ) -> None:
+    """Write `pages`, the scripts and the site's own files into `docs_dir`; files the same
+    as in the `previous` docs dir are hard-linked from there."""
     for page, text in pages.items():
         write_page(docs_dir, page, text)
     if scripts_dir is not None and scripts_dir.is_dir():
@@ -32,8 +66,12 @@ def write_docs_dir(
             scripts_dir,
             docs_dir / "scripts",
             ignore=shutil.ignore_patterns("manifest.json"),
+            copy_function=_copier(docs_dir, None, link=True),
             dirs_exist_ok=True,
         )
     for name in ASSET_DIRS:
         if site_dir is not None and (site_dir / name).is_dir():
-            shutil.copytree(site_dir / name, docs_dir / name, dirs_exist_ok=True)
+            copy = _copier(docs_dir, previous, link=False)
+            shutil.copytree(
+                site_dir / name, docs_dir / name, copy_function=copy, dirs_exist_ok=True
+            )

@@ -10,9 +10,11 @@ settings and the compiler itself (its version and every file of the package).
 The digests are kept in the output dir next to docs/ (`STATE`, swapped in with it). On the
 next build, a page whose digest is unchanged and whose previous file is still the one the
 state recorded (size and mtime) is hard-linked into the staging docs dir, mtime kept, so
-MkDocs and the reader see the same file; every other page is rendered.
+MkDocs and the reader see the same file; every other page is rendered (and linked too if
+its bytes came out the same).
 
-MkDocs still builds every page. Its `build(dirty=True)` skips reading and rendering a page
+MkDocs still builds every page, reusing the conversions of unchanged pages
+(render/mkdocs_cache.py). Its `build(dirty=True)` skips reading and rendering a page
 whose source is not newer than its HTML (`_populate_page`, `_build_page`), and with them the
 plugin events that page feeds: Material's search plugin indexes a page in `on_page_context`
 (it keeps the previous index only inside one `serve` process), the tags plugin collects tags
@@ -28,15 +30,16 @@ import hashlib
 import json
 import os
 import shutil
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
 import runbookc
+from runbookc.forkmap import fork_map
 from runbookc.model import Document
+from runbookc.publish import reuse
 from runbookc.render.context import Site
-from runbookc.render.docs_dir import write_page
 from runbookc.render.pages import page_renderers
 from runbookc.render.paths import HOME, INDEXES, RULES, TAGS, rule_page
 
@@ -145,17 +148,33 @@ def render_incremental(site: Site, docs_dir: Path, output_dir: Path) -> RenderRe
     renderers = page_renderers(site)
     digests = page_digests(site)
     rendered: list[str] = []
-    state: dict[str, dict[str, object]] = {}
     for page in sorted(renderers):
-        target = docs_dir / page
         old = previous.get(page)
         fresh = not (isinstance(old, dict) and old.get("digest") == digests[page])
-        if fresh or not _carry(output_dir / "docs" / page, target, old):
-            write_page(docs_dir, page, renderers[page]())
+        if fresh or not _carry(output_dir / "docs" / page, docs_dir / page, old):
             rendered.append(page)
-        stat = target.stat()
+    _render_pages(rendered, renderers, docs_dir, output_dir / "docs")
+    state: dict[str, dict[str, object]] = {}
+    for page in sorted(renderers):
+        stat = (docs_dir / page).stat()
         state[page] = {"digest": digests[page], "size": stat.st_size, "mtime_ns": stat.st_mtime_ns}
     return RenderResult(len(renderers), rendered, state)
+
+
+def _render_pages(
+    pages: list[str], renderers: dict[str, Callable[[], str]], docs_dir: Path, previous: Path
+) -> None:
+    """Render `pages` into `docs_dir`, in worker processes when there are enough of them
+    (a page costs about what a document's lint does); a page whose bytes are those of its
+    file in the `previous` docs dir is linked from there."""
+
+    def write(page: str) -> None:
+        target, data = docs_dir / page, renderers[page]().encode("utf-8")
+        if not reuse(previous / page, target, data):
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
+
+    fork_map(write, pages)
 
 
 def write_state(stage: Path, state: dict[str, dict[str, object]]) -> None:

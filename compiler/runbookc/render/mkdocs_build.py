@@ -12,7 +12,10 @@ import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from runbookc.render.mkdocs_cache import PageCache
 
 
 class SiteBuildError(Exception):
@@ -62,15 +65,27 @@ def load_site_config(
 
 
 def run_mkdocs(
-    config_file: Path, docs_dir: Path, site_dir: Path, nav: list[Any], language: str
+    config_file: Path,
+    docs_dir: Path,
+    site_dir: Path,
+    nav: list[Any],
+    language: str,
+    cache: PageCache | None = None,
+    previous_site: Path | None = None,
 ) -> list[str]:
-    """Build the HTML site into `site_dir` with --strict; returns MkDocs' messages."""
+    """Build the HTML site into `site_dir` with --strict; returns MkDocs' messages. With a
+    `cache`, pages whose inputs it holds are not converted again, and files the same as in
+    `previous_site` are hard-linked from there (render/mkdocs_cache.py)."""
     from mkdocs.commands.build import build
     from mkdocs.exceptions import MkDocsException
+
+    from runbookc.render.mkdocs_cache import attach
 
     with _quiet_mkdocs() as collected:
         try:
             config = load_site_config(config_file, docs_dir, site_dir, nav, language, strict=True)
+            if cache is not None:
+                attach(config, cache, previous_site)
             build(config)
         except MkDocsException as exc:
             raise SiteBuildError("\n".join([*collected.messages, f"mkdocs: {exc}"])) from exc

@@ -67,23 +67,30 @@ def build_into(
 ) -> dict[str, int]:
     """Write stage/scripts, stage/docs, stage/site and the render state; returns counts for
     the summary (`rendered`: pages rendered anew, the others were carried over)."""
+    from runbookc.cache import DocCache, cache_dir
     from runbookc.extract import write_scripts
     from runbookc.render.docs_dir import write_docs_dir
     from runbookc.render.incremental import render_incremental, write_state
     from runbookc.render.mkdocs_build import run_mkdocs
+    from runbookc.render.mkdocs_cache import PageCache
     from runbookc.render.nav import build_nav
 
     started = time.perf_counter()
-    manifest = write_scripts(list(documents), settings, stage / "scripts")
+    out = settings.output_dir
+    folder = cache_dir(settings)
+    plans = DocCache(folder / "scripts", settings) if folder else None
+    manifest = write_scripts(list(documents), settings, stage / "scripts", out / "scripts", plans)
     started = timings.mark("scripts", started)
     site = make_site(settings, documents, diagnostics, manifest)
     render = render_incremental(site, stage / "docs", settings.output_dir)
     config, site_dir = site_settings(settings)
-    write_docs_dir(stage / "docs", {}, stage / "scripts", site_dir)
+    write_docs_dir(stage / "docs", {}, stage / "scripts", site_dir, out / "docs")
     nav = build_nav(site)
     started = timings.mark("render", started)
-    run_mkdocs(config, stage / "docs", stage / "site", nav, settings.language)
+    cache = PageCache(folder / "site" if folder else None)
+    run_mkdocs(config, stage / "docs", stage / "site", nav, settings.language, cache, out / "site")
     write_state(stage, render.state)  # only once MkDocs accepted the pages
+    cache.prune()
     timings.mark("mkdocs", started)
     return {
         "pages": render.pages,

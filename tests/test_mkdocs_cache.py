@@ -1,0 +1,164 @@
+"""MkDocs with runbookc's page cache builds the very site MkDocs builds without it: every
+HTML file and the search index byte for byte, and the same link and anchor failures when a
+page's link target is edited, renamed or removed while the linking page is unchanged."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+from pathlib import Path
+
+import pytest
+from conftest import ROOT
+from runbookc.render.mkdocs_build import SiteBuildError, run_mkdocs
+from runbookc.render.mkdocs_cache import PageCache
+
+STAMPED = {"sitemap.xml", "sitemap.xml.gz"}  # MkDocs writes the build date into these
+
+PAGES = {
+    "index.md": "# Home\n\nSee [the guide](guide.md#install) and [the faq](faq.md).\n",
+    "guide.md": (
+        "---\ntags: [setup]\n---\n# Guide\n\n## Install\n\nRun it:\n\n"
+        "```bash\nkubectl get pods -n demo\n```\n\n## Настройка сети\n\nText.\n"
+    ),
+    "faq.md": (
+        "# FAQ\n\n!!! note\n    Back to [home](index.md) or [guide](guide.md#настройка-сети).\n"
+    ),
+    "tags.md": "# Tags\n\n<!-- material/tags -->\n",
+}
+
+
+def _nav(docs: Path) -> list[str]:
+    return sorted(p.relative_to(docs).as_posix() for p in docs.rglob("*.md"))
+
+
+def _write(docs: Path, pages: dict[str, str]) -> None:
+    shutil.rmtree(docs, ignore_errors=True)
+    docs.mkdir(parents=True)
+    for name, text in pages.items():
+        (docs / name).write_text(text, encoding="utf-8")
+
+
+def _build(docs: Path, site: Path, cache: PageCache | None) -> dict[str, str]:
+    run_mkdocs(ROOT / "mkdocs.yml", docs, site, _nav(docs), "ru", cache)
+    return {
+        p.relative_to(site).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(site.rglob("*"))
+        if p.is_file() and p.name not in STAMPED
+    }
+
+
+def _saved(cache: PageCache) -> PageCache:
+    """What the next `runbookc build` gets: the cache as a new process reads it from disk."""
+    cache.prune()
+    return PageCache(cache.folder)
+
+
+def test_a_rebuild_from_the_cache_equals_a_cold_build(tmp_path: Path) -> None:
+    docs = tmp_path / "docs"
+    _write(docs, PAGES)
+    cache = PageCache(tmp_path / "cache")
+    first = _build(docs, tmp_path / "site", cache)
+    assert (cache.hits, cache.misses) == (0, len(PAGES))
+    cache = _saved(cache)
+    assert _build(docs, tmp_path / "again", cache) == first
+    assert (cache.hits, cache.misses) == (len(PAGES), 0)
+
+    _write(docs, {**PAGES, "faq.md": PAGES["faq.md"].replace("note", "warning")})
+    cache = _saved(cache)
+    rebuilt = _build(docs, tmp_path / "rebuilt", cache)
+    assert (cache.hits, cache.misses) == (len(PAGES) - 1, 1)
+    cold = _build(docs, tmp_path / "cold", None)
+    assert rebuilt == cold
+    assert rebuilt["faq/index.html"] != first["faq/index.html"]
+    assert "search/search_index.json" in rebuilt and "tags/index.html" in rebuilt
+
+
+def test_the_cache_keeps_only_what_the_last_build_used(tmp_path: Path) -> None:
+    docs = tmp_path / "docs"
+    _write(docs, PAGES)
+    cache = PageCache(tmp_path / "cache")
+    _build(docs, tmp_path / "site", cache)
+    _write(docs, {**PAGES, "faq.md": "# FAQ\n\nShorter.\n"})
+    cache = _saved(cache)
+    _build(docs, tmp_path / "site", cache)
+    cache.prune()
+    for kind in ("pages", "search"):
+        assert len(list((tmp_path / "cache" / kind).glob("*.json"))) == len(PAGES)
+
+
+def test_unchanged_output_files_are_linked_from_the_previous_site(tmp_path: Path) -> None:
+    docs, cache = tmp_path / "docs", PageCache(tmp_path / "cache")
+    _write(docs, PAGES)
+    run_mkdocs(ROOT / "mkdocs.yml", docs, tmp_path / "old", _nav(docs), "ru", cache)
+    _write(docs, {**PAGES, "faq.md": PAGES["faq.md"].replace("note", "warning")})
+    new, old = tmp_path / "new", tmp_path / "old"
+    run_mkdocs(ROOT / "mkdocs.yml", docs, new, _nav(docs), "ru", _saved(cache), old)
+
+    def same_inode(name: str) -> bool:
+        return (new / name).stat().st_ino == (old / name).stat().st_ino
+
+    asset = next((new / "assets" / "javascripts").glob("bundle.*.js")).relative_to(new)
+    assert same_inode("guide/index.html") and same_inode(asset.as_posix())
+    assert not same_inode("faq/index.html")
+    assert not same_inode("search/search_index.json")  # changed with the FAQ's text
+    assert _build(docs, tmp_path / "cold", None) == _build(docs, new, None)
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        pytest.param({"guide.md": None}, id="target-removed"),
+        pytest.param({"guide.md": None, "howto.md": PAGES["guide.md"]}, id="target-renamed"),
+        pytest.param(
+            {"guide.md": PAGES["guide.md"].replace("## Install", "## Setup")}, id="anchor-removed"
+        ),
+    ],
+)
+def test_a_broken_link_from_an_unchanged_page_fails_as_in_a_cold_build(
+    tmp_path: Path, change: dict[str, str | None]
+) -> None:
+    docs = tmp_path / "docs"
+    _write(docs, PAGES)
+    cache = PageCache(tmp_path / "cache")
+    _build(docs, tmp_path / "site", cache)
+    pages = {k: v for k, v in {**PAGES, **change}.items() if v is not None}
+    _write(docs, pages)
+    with pytest.raises(SiteBuildError) as cold:
+        _build(docs, tmp_path / "cold", None)
+    with pytest.raises(SiteBuildError) as cached:
+        _build(docs, tmp_path / "cached", _saved(cache))
+    assert "index.md" in str(cold.value)
+    assert str(cached.value) == str(cold.value)
+
+
+def test_an_extension_that_reads_files_turns_the_cache_off(tmp_path: Path) -> None:
+    docs = tmp_path / "docs"
+    _write(docs, {**PAGES, "guide.md": PAGES["guide.md"] + '\n--8<-- "part.txt"\n'})
+    (tmp_path / "part.txt").write_text("first\n", encoding="utf-8")
+    config = tmp_path / "mkdocs.yml"
+    snippets = f"markdown_extensions:\n  - pymdownx.snippets:\n      base_path: [{tmp_path}]\n"
+    text = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+    config.write_text(text.replace("markdown_extensions:\n", snippets), encoding="utf-8")
+    cache = PageCache(tmp_path / "cache")
+    run_mkdocs(config, docs, tmp_path / "site", _nav(docs), "ru", cache)
+    (tmp_path / "part.txt").write_text("second\n", encoding="utf-8")
+    run_mkdocs(config, docs, tmp_path / "site", _nav(docs), "ru", cache)
+    assert cache.hits == 0
+    assert "second" in (tmp_path / "site" / "guide" / "index.html").read_text(encoding="utf-8")
+
+
+def test_a_damaged_cache_entry_is_a_miss_and_is_rewritten(tmp_path: Path) -> None:
+    docs = tmp_path / "docs"
+    _write(docs, PAGES)
+    cache = PageCache(tmp_path / "cache")
+    first = _build(docs, tmp_path / "site", cache)
+    cache.prune()
+    for entry in (tmp_path / "cache").glob("*/*.json"):
+        entry.write_text('{"content": ', encoding="utf-8")
+    cache = PageCache(tmp_path / "cache")
+    assert _build(docs, tmp_path / "again", cache) == first
+    assert (cache.hits, cache.misses) == (0, len(PAGES))
+    cache = PageCache(tmp_path / "cache")
+    assert _build(docs, tmp_path / "third", cache) == first
+    assert cache.hits == len(PAGES)
