@@ -36,13 +36,39 @@ def check_output_dir(output_dir: Path, root: Path, source_dir: Path, names: Sequ
 @contextmanager
 def staging(output_dir: Path) -> Iterator[Path]:
     """A fresh dir inside `output_dir` (same file system, so the swap is renames); removed
-    on the way out, whether the build succeeded or not."""
+    on the way out, whether the build succeeded or not. Its name carries the building
+    process's id, so the next build removes what a killed one left behind."""
     output_dir.mkdir(parents=True, exist_ok=True)
-    stage = Path(tempfile.mkdtemp(prefix=".staging-", dir=output_dir))
+    _remove_orphans(output_dir)
+    stage = Path(tempfile.mkdtemp(prefix=f"{STAGING}{os.getpid()}-", dir=output_dir))
     try:
         yield stage
     finally:
         shutil.rmtree(stage, ignore_errors=True)
+
+
+STAGING = ".staging-"
+
+
+def _remove_orphans(output_dir: Path) -> None:
+    """Remove the staging dirs of builds whose process is gone (killed before its cleanup
+    ran). A live process's dir is left alone, so concurrent builds do not collide."""
+    for entry in output_dir.glob(f"{STAGING}*-*"):
+        pid = entry.name[len(STAGING) :].split("-", 1)[0]
+        if pid.isdigit() and entry.is_dir() and not entry.is_symlink() and not _alive(int(pid)):
+            shutil.rmtree(entry, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    if os.name != "posix":  # Windows' os.kill would terminate the process
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # e.g. another user's process: it exists
+        return True
+    return True
 
 
 def swap(stage: Path, output_dir: Path, names: Sequence[str]) -> None:
