@@ -263,3 +263,30 @@ def test_a_rewrite_that_keeps_size_and_mtime_is_seen(cli, corpus: Path, monkeypa
     result = cli("lint", "--format", "json")
     assert "RB107" in {d["code"] for d in result.json()["diagnostics"]}
     assert result.out == cli("lint", "--format", "json", "--no-cache").out
+
+
+@pytest.mark.parametrize("changed", ["templates/scripts/step.sh.j2", "schema/runbook.json"])
+def test_the_compiler_fingerprint_covers_templates_and_schemas(
+    tmp_path: Path, changed: str
+) -> None:
+    """Cached script plans and rendered pages are keyed by it: editing a template in a
+    development checkout must not reuse what the old template made."""
+    import shutil
+    import subprocess
+
+    package = tmp_path / "runbookc"
+    shutil.copytree(
+        ROOT / "compiler" / "runbookc", package, ignore=shutil.ignore_patterns("__pycache__")
+    )
+    probe = "from runbookc.cache import compiler_fingerprint; print(compiler_fingerprint())"
+
+    def fingerprint() -> str:
+        env = {**os.environ, "PYTHONPATH": str(tmp_path)}
+        run = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True, text=True)
+        assert run.returncode == 0, run.stderr
+        return run.stdout.strip()
+
+    before = fingerprint()
+    with (package / changed).open("a", encoding="utf-8") as stream:
+        stream.write("\n")
+    assert fingerprint() != before

@@ -43,12 +43,13 @@ PRUNE_AFTER = 100
 
 @cache
 def compiler_fingerprint() -> str:
-    """The compiler's version and the bytes of its code and schemas: a developer editing a
-    rule must never get results cached by the old rule."""
+    """The compiler's version and the bytes of every file of the package (code, schemas,
+    templates, rule docs): a development checkout changes them without a new version
+    number, and nothing cached or rendered by the old files may be taken for current."""
     digest = hashlib.sha256(f"runbookc {__version__} cache {FORMAT}".encode())
     package = Path(__file__).resolve().parent
     for path in sorted(package.rglob("*")):
-        if path.suffix in (".py", ".json") and "__pycache__" not in path.parts:
+        if path.suffix in (".py", ".json", ".j2", ".md", ".sh") and "__pycache__" not in path.parts:
             digest.update(path.relative_to(package).as_posix().encode() + b"\0")
             digest.update(path.read_bytes())
     return digest.hexdigest()
@@ -105,7 +106,7 @@ class DocCache:
 
     def put(self, key: str, blob: bytes) -> None:
         """Store a pickled entry; a cache that cannot be written is silently skipped."""
-        _write(self._path(key), blob)
+        write_atomic(self._path(key), blob)
 
     def read_pack(self) -> Pack:
         """The summaries pack; empty when missing or unreadable. Each summary stays
@@ -138,7 +139,7 @@ class DocCache:
             self.prune(set(pack.entries).union(live))
             stale = 0
         blob = pickle.dumps((_PACK_TAG, pack.entries, stale), protocol=pickle.HIGHEST_PROTOCOL)
-        _write(self._pack, blob)
+        write_atomic(self._pack, blob)
 
     def read_stats(self) -> dict[str, tuple[tuple[int, ...], str]]:
         """display path -> (stat signature, key) recorded by earlier runs with these
@@ -154,7 +155,7 @@ class DocCache:
 
     def write_stats(self, stats: dict[str, tuple[tuple[int, ...], str]]) -> None:
         blob = pickle.dumps((_STATS_TAG, self._salt, stats), protocol=pickle.HIGHEST_PROTOCOL)
-        _write(self._stats, blob)
+        write_atomic(self._stats, blob)
 
     def prune(self, keep: set[str]) -> None:
         """Delete every entry whose key is not in `keep` (memoized findings included: the
@@ -180,9 +181,10 @@ class Pack:
     stale: int = 0  # entries dropped since the cache was last pruned
 
 
-def _write(target: str, blob: bytes) -> None:
-    """Write a file atomically (a temp file renamed into place, so a concurrent reader sees
-    the old file or the new one); a cache that cannot be written is silently skipped."""
+def write_atomic(target: str | os.PathLike[str], blob: bytes) -> None:
+    """Write a cache file atomically (a temp file renamed into place, so a concurrent reader
+    sees the old file or the new one); a cache that cannot be written is only slower, so a
+    failure is silently skipped."""
     folder = os.path.dirname(target)
     try:
         os.makedirs(folder, exist_ok=True)

@@ -8,7 +8,6 @@ lint calls `script_findings`, the same analysis without rendering, for every doc
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import pickle
@@ -447,15 +446,6 @@ def _symptom_coverage(
 
 
 @cache
-def _templates_digest() -> str:
-    folder = Path(__file__).resolve().parent / "templates" / "scripts"
-    digest = hashlib.sha256()
-    for path in sorted(folder.rglob("*")):
-        if path.is_file():
-            digest.update(path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes())
-    return digest.hexdigest()
-
-
 @cache
 def _templates() -> jinja2.Environment:
     import jinja2  # on first use: commands that never render skip the import
@@ -650,10 +640,9 @@ def plan_corpus(
     found: list[Plan | None] = [None] * len(documents)
     keys: list[str] = []
     if plans is not None:
-        # The cache's key covers the compiler's code and the settings; add the templates.
-        templates = _templates_digest()
+        # The cache's key covers the compiler's files (templates included) and the settings.
         for index, document in enumerate(documents):
-            keys.append(plans.key(f"{document.path}\0{templates}", document.text.encode()))
+            keys.append(plans.key(document.path, document.text.encode()))
             found[index] = plans.get(keys[index])
     missing = [index for index, plan in enumerate(found) if plan is None]
 

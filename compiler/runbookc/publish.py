@@ -126,21 +126,3 @@ def reuse_file(previous: Path, source: Path, target: Path) -> bool:
         return reuse(previous, target, source.read_bytes())
     except OSError:
         return False
-
-
-def write_atomic(path: Path, text: str) -> bool:
-    """Write a file through a temp file and a rename (a reader never sees half of it);
-    returns whether it could (a cache that cannot be written is only slower)."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, temp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
-    except OSError:
-        return False
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as out:
-            out.write(text)
-        os.replace(temp, path)
-    except OSError:
-        Path(temp).unlink(missing_ok=True)
-        return False
-    return True

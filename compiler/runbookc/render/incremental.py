@@ -32,10 +32,9 @@ import os
 import shutil
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
 
-import runbookc
+from runbookc.cache import compiler_fingerprint
 from runbookc.forkmap import fork_map
 from runbookc.model import Document
 from runbookc.publish import reuse
@@ -56,19 +55,6 @@ def _hash(*parts: str | bytes) -> str:
     return h.hexdigest()
 
 
-@cache
-def compiler_digest() -> str:
-    """The compiler version and every file of the package (modules, templates, schemas,
-    rule docs): a page's text may depend on any of them, and a development checkout
-    changes them without a new version number."""
-    package = Path(runbookc.__file__).parent
-    parts = [runbookc.__version__]
-    for path in sorted(package.rglob("*")):
-        if path.is_file() and path.suffix in (".py", ".j2", ".json", ".md", ".sh"):
-            parts += [path.relative_to(package).as_posix(), path.read_bytes()]
-    return _hash(*parts)
-
-
 def _doc_digest(site: Site, doc: Document) -> str:
     """One document's own share of its pages' inputs: path, bytes, findings, scripts."""
     findings = [repr(d) for d in site.findings.get(doc.path, [])]
@@ -78,7 +64,7 @@ def _doc_digest(site: Site, doc: Document) -> str:
 
 def page_digests(site: Site) -> dict[str, str]:
     """Page path -> digest of everything its text is rendered from."""
-    base = _hash(compiler_digest(), site.settings.fingerprint(), site.settings.language)
+    base = _hash(compiler_fingerprint(), site.settings.fingerprint(), site.settings.language)
     own = {doc.path: _doc_digest(site, doc) for doc in site.documents}
     ids = [f"{d.doc_id}\0{site.page(d)}" for d in site.documents]
     homes = {a: site.graph.alert_doc(a) for a in site.graph.alert_ids()}

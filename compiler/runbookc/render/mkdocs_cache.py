@@ -37,7 +37,8 @@ from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 
-from runbookc.publish import reuse, reuse_file, write_atomic
+from runbookc.cache import write_atomic
+from runbookc.publish import reuse, reuse_file
 
 FORMAT = 1
 LIBRARIES = ("mkdocs", "markdown", "pymdown-extensions", "pygments", "mkdocs-material")
@@ -163,7 +164,7 @@ class PageCache:
         self.used.add((kind, key))
         self.memory[kind, key] = value
         if self.folder is not None:
-            write_atomic(self._path(kind, key), json.dumps(value, ensure_ascii=False))
+            write_atomic(self._path(kind, key), json.dumps(value, ensure_ascii=False).encode())
 
     def prune(self) -> None:
         """Forget the entries the last build did not use (its pages changed or went away)."""
