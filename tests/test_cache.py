@@ -302,3 +302,24 @@ def test_the_compiler_fingerprint_covers_templates_and_schemas(
     with (package / changed).open("a", encoding="utf-8") as stream:
         stream.write("\n")
     assert fingerprint() != before
+
+
+def test_a_cache_locked_by_another_run_is_skipped(cli, corpus: Path, monkeypatch) -> None:
+    """Another process holding the write lock costs this run its cache writes, not its
+    findings."""
+    from runbookc import blobstore
+
+    monkeypatch.setattr(blobstore, "_BUSY_SECONDS", 0.05)
+    reference = cli("lint", "--format", "json", "--no-cache")
+    cli("lint")
+    target = sorted((corpus / "runbooks").rglob("*_runbook.md"))[5]
+    target.write_text(target.read_text(encoding="utf-8") + "\nmore\n", encoding="utf-8")
+    before = _entries(corpus)
+    database = corpus / "build" / "cache" / "entries.sqlite"
+    with contextlib.closing(sqlite3.connect(database, isolation_level=None)) as other:
+        other.execute("BEGIN IMMEDIATE")  # the write lock, held until the end of the block
+        edited = cli("lint", "--format", "json")
+        other.execute("ROLLBACK")
+    assert _entries(corpus) == before  # the edited document's entry was not written
+    assert edited.out == cli("lint", "--format", "json", "--no-cache").out != reference.out
+    assert cli("lint", "--format", "json").out == edited.out
