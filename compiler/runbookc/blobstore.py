@@ -38,6 +38,10 @@ class BlobStore:
         rows = self._query("SELECT key FROM entries", ())
         return {key for (key,) in rows if key in wanted}
 
+    def count(self) -> int:
+        rows = self._query("SELECT count(*) FROM entries", ())
+        return rows[0][0] if rows else 0
+
     def get(self, key: str) -> bytes | None:
         rows = self._query("SELECT blob FROM entries WHERE key = ?", (key,))
         return rows[0][0] if rows else None

@@ -137,6 +137,12 @@ class DocCache:
         blob = pickle.dumps((_PACK_TAG, pack.entries, stale), protocol=pickle.HIGHEST_PROTOCOL)
         write_atomic(self._pack, blob)
 
+    def trim(self, live: set[str]) -> None:
+        """Prune to the `live` entries once the others outnumber a tenth of them (and at
+        least PRUNE_AFTER), for a store whose every run asks for all its live entries."""
+        if self._entries.count() > len(live) + max(PRUNE_AFTER, len(live) // 10):
+            self.prune(live)
+
     def read_stats(self) -> dict[str, tuple[tuple[int, ...], str]]:
         """display path -> (stat signature, key) recorded by earlier runs with these
         settings and this compiler; empty when missing, unreadable or recorded by others."""

@@ -633,7 +633,8 @@ def plan_corpus(
 ) -> tuple[list[Script], list[Diagnostic]]:
     """Every document's scripts; with `plans`, a document's plan is looked up by its text
     and the compiler's files (templates included) before it is computed. The plans not
-    found are computed in worker processes when there are enough of them."""
+    found are computed in worker processes when there are enough of them. `documents` is
+    the whole corpus: the plans of other documents are pruned in time."""
     from runbookc.forkmap import fork_map
 
     Plan = tuple[list[Script], list[Diagnostic]]
@@ -650,6 +651,7 @@ def plan_corpus(
         found[index] = result
     if plans is not None:
         plans.put_many([(keys[index], pickle.dumps(found[index])) for index in missing])
+        plans.trim(set(keys))
     scripts: list[Script] = []
     diags: list[Diagnostic] = []
     for result in found:
