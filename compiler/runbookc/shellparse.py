@@ -171,30 +171,33 @@ def _unit(group: list[Node], source: Source) -> Unit:
     first, last = group[0], group[-1]
     start, end = source.pos(first.start_byte), source.pos(last.end_byte)
     row = source.row(first.start_byte)
-    refs = tuple(ref for node in group for ref in _refs(node, source))
+    simples, words = _scan(group)
+    refs = tuple(ref for word in words for ref in _refs(word, source))
+    # by node: a unit looks its pipeline stages up here rather than read their words again
+    found = {node: _command(node, source) for node in simples}
+    commands = tuple(found.values())
     if len(group) > 2 or (len(group) == 2 and last.type != ";"):
-        return Unit(start, end, row, "compound", (), _commands(group, source), refs, end)
+        return Unit(start, end, row, "compound", (), commands, refs, end)
     # One statement, maybe with a `;` after it: the text to run keeps the `;`, the text
     # shown stops before it.
     statement = first
     shown_end = source.pos(statement.end_byte)
-    commands = _commands([statement], source)
     pipelines, operators = _and_or(statement)
     if len(pipelines) == 1 and _plain(pipelines[0]):
         stages = pipelines[0]
         assignment = _literal_assignment(statement, source)
         if assignment is not None:
             return Unit(start, shown_end, row, "assign", (), commands, refs, shown_end, assignment)
-        tools = tuple(_stage_tool(n, source) for n in stages)
+        tools = tuple(_stage_tool(n, found) for n in stages)
         return Unit(start, end, row, "run", tools, commands, refs, shown_end)
-    if operators == ["||"] and _tolerator(pipelines[1], source) and _plain(pipelines[0]):
+    if operators == ["||"] and _tolerator(pipelines[1], found) and _plain(pipelines[0]):
         stages = pipelines[0]
         before = pipelines[1][0].start_byte
         # the pipeline ends at the `||` (its last redirection may sit outside its last stage)
         operator = source.original.rfind(b"||", stages[-1].start_byte, before)
         left_end = source.pos(len(source.original[:operator].rstrip(b" \t\n\\")))
-        tools = tuple(_stage_tool(n, source) for n in stages)
-        kept = _commands([statement], source, before)
+        tools = tuple(_stage_tool(n, found) for n in stages)
+        kept = tuple(command for node, command in found.items() if node.start_byte < before)
         return Unit(start, left_end, row, "tolerated", tools, kept, refs, end)
     # `a && b;` is shown with its `;` (as bashlex, the parser before, did)
     shown = end if len(pipelines) > 1 else shown_end
@@ -257,11 +260,16 @@ def _plain(stages: list[Node]) -> bool:
     return bool(stages)
 
 
-def _tolerator(stages: list[Node], source: Source) -> bool:
+def _tolerator(stages: list[Node], found: dict[Node, Command]) -> bool:
     """`true` or `:` alone: `PIPELINE || true` is the author's way to accept any status."""
     simple = _simple(stages[0]) if len(stages) == 1 else None
-    words = [w.text for w in _argv(simple, source)] if simple is not None else []
-    return len(words) == 1 and words[0] in _TOLERATORS
+    command = found[simple] if simple is not None else None
+    return (
+        command is not None
+        and not command.runners
+        and not command.words
+        and command.program in _TOLERATORS
+    )
 
 
 def _simple(node: Node) -> Node | None:
@@ -269,13 +277,15 @@ def _simple(node: Node) -> Node | None:
     if node.type == "redirected_statement":
         body = node.child_by_field_name("body")
         return _simple(body) if body is not None else None
-    return node if node.type in _SIMPLE or _arithmetic(node) else None
+    return node if _is_simple(node, node.type) else None
 
 
-def _arithmetic(node: Node) -> bool:
-    """`(( expression ))`, a test like `[[ ]]` (tree-sitter calls it a compound statement)."""
-    return (
-        node.type == "compound_statement" and node.child_count > 0 and node.children[0].type == "(("
+def _is_simple(node: Node, kind: str) -> bool:
+    """Whether `node` (of type `kind`, read once by the caller: type is not free) is a
+    simple command; `(( expression ))` counts, like `[[ ]]` (tree-sitter calls it a compound
+    statement)."""
+    return kind in _SIMPLE or (
+        kind == "compound_statement" and node.child_count > 0 and node.children[0].type == "(("
     )
 
 
@@ -293,9 +303,9 @@ def _after_heredoc(node: Node) -> list[Node]:
     ]
 
 
-def _stage_tool(node: Node, source: Source) -> str:
+def _stage_tool(node: Node, found: dict[Node, Command]) -> str:
     simple = _simple(node)
-    return _tool(simple, source) if simple is not None else ""
+    return found[simple].tool if simple is not None else ""
 
 
 def _literal_assignment(node: Node, source: Source) -> tuple[str, str] | None:
@@ -314,25 +324,46 @@ def _literal_assignment(node: Node, source: Source) -> tuple[str, str] | None:
     return (node_text(name), _dequote(source.of(value)))
 
 
-def _commands(nodes: list[Node], source: Source, before: int = -1) -> tuple[Command, ...]:
-    """The simple commands in `nodes` (those starting before byte `before`, if given)."""
-    return tuple(
-        _command(n, source)
-        for node in nodes
-        for n in walk(node)
-        if (n.type in _SIMPLE or _arithmetic(n))
-        and (before < 0 or n.start_byte < before)
-        and not (
-            n.type == "variable_assignment"
-            and n.parent is not None
-            and n.parent.type in ("command", "declaration_command", "variable_assignments")
-        )
-    )
+# Where an assignment is part of a command (`X=1 cmd`, `local x=1`), not one of its own.
+_ASSIGNMENT_OWNERS = frozenset({"command", "declaration_command", "variable_assignments"})
 
 
-def _argv(node: Node, source: Source) -> list[Word]:
+def _scan(nodes: list[Node]) -> tuple[list[Node], list[Node]]:
+    """The simple commands under `nodes`, and their assignments and words that are not part
+    of a bigger word (a command's arguments, those in a `$(...)` inside a word too), both in
+    source order. One walk for both; each node's parent type rides along on the stack,
+    as reading `.parent` is not free."""
+    simples: list[Node] = []
+    words: list[Node] = []
+    for node in nodes:
+        parent = node.parent
+        stack = [(node, parent.type if parent is not None else None)]
+        while stack:
+            current, above = stack.pop()
+            kind = current.type
+            if kind == "variable_assignment":
+                words.append(current)
+                if above not in _ASSIGNMENT_OWNERS:
+                    simples.append(current)
+            elif kind in _WORD_TYPES:
+                if (
+                    above is not None
+                    and above not in _WORD_TYPES
+                    and above != "variable_assignment"
+                ):
+                    words.append(current)
+            elif _is_simple(current, kind):
+                simples.append(current)
+            children = current.children
+            if children:
+                stack += [(child, kind) for child in reversed(children)]
+    return simples, words
+
+
+def _argv(node: Node, source: Source, redirects: list[Node]) -> list[Word]:
     """The words of a simple command, its program first (assignments before the program and
-    redirections left out; a test's operators and brackets are words, as in `[ a = b ]`)."""
+    redirections left out; a test's operators and brackets are words, as in `[ a = b ]`).
+    `redirects`: the command's file redirections (see _file_redirects)."""
     if node.type == "command":
         name = node.child_by_field_name("name")
         nodes = [name] if name is not None else []
@@ -341,7 +372,7 @@ def _argv(node: Node, source: Source) -> list[Word]:
         # delete pod x`) as more targets of it; bash, as arguments
         nodes += [
             word
-            for redirect in _file_redirects(node)
+            for redirect in redirects
             for word in redirect.children_by_field_name("destination")[1:]
         ]
         nodes.sort(key=lambda part: part.start_byte)
@@ -515,13 +546,10 @@ def _split_runners(words: list[Word]) -> tuple[tuple[str, ...], str, list[Word]]
     return tuple(runners), "", []
 
 
-def _tool(node: Node, source: Source) -> str:
-    return _split_runners(_argv(node, source))[1].rsplit("/", 1)[-1]
-
-
 def _command(node: Node, source: Source) -> Command:
-    runners, program, words = _split_runners(_argv(node, source))
-    redirects = _redirects(node, source)
+    file_redirects = _file_redirects(node)
+    runners, program, words = _split_runners(_argv(node, source, file_redirects))
+    redirects = _redirects(file_redirects, source)
     writes = tuple(
         target for op, _, target in redirects if op in (">", ">>", ">|", "&>") and target
     )
@@ -552,10 +580,10 @@ def _file_redirects(node: Node) -> list[Node]:
     return [f for r in found for f in [r, *r.children] if f.type == "file_redirect"]
 
 
-def _redirects(node: Node, source: Source) -> list[tuple[str, int | None, str]]:
-    """(operator, file descriptor, target as written) of the command's file redirections."""
+def _redirects(file_redirects: list[Node], source: Source) -> list[tuple[str, int | None, str]]:
+    """(operator, file descriptor, target as written) of a command's file redirections."""
     out = []
-    for redirect in _file_redirects(node):
+    for redirect in file_redirects:
         op = next((c.type for c in redirect.children if not c.is_named), "")
         fd = redirect.child_by_field_name("descriptor")
         target = redirect.child_by_field_name("destination")
@@ -582,29 +610,22 @@ def _silent(redirects: list[tuple[str, int | None, str]]) -> bool:
     return targets[2] == "/dev/null"
 
 
-def _refs(node: Node, source: Source) -> Iterator[tuple[int, int, str]]:
-    """Spans of parameter references: the whole word when it is just `"$name"`."""
-    for word in walk(node):
-        parent = word.parent
-        top = word.type == "variable_assignment" or (
-            word.type in _WORD_TYPES
-            and parent is not None
-            and parent.type not in _WORD_TYPES
-            and parent.type != "variable_assignment"
-        )
-        if not top:
-            continue
-        inner = [
-            (source.pos(e.start_byte), source.pos(e.end_byte), _ref_name(e, source))
-            for e in walk(word)
-            if e.type in _EXPANSIONS
-        ]
-        if word.type != "variable_assignment" and len(inner) == 1:
-            name = inner[0][2]
-            if _dequote(source.of(word)) in (f"${name}", "${" + name + "}"):
-                yield (source.pos(word.start_byte), source.pos(word.end_byte), name)
-                continue
-        yield from inner
+def _refs(word: Node, source: Source) -> list[tuple[int, int, str]]:
+    """Spans of the parameter references in a word (or assignment): the whole word when it
+    is just `"$name"`."""
+    # every expansion starts with `$`: most words have none and need no walk
+    if source.original.find(b"$", word.start_byte, word.end_byte) < 0:
+        return []
+    inner = [
+        (source.pos(e.start_byte), source.pos(e.end_byte), _ref_name(e, source))
+        for e in walk(word)
+        if e.type in _EXPANSIONS
+    ]
+    if word.type != "variable_assignment" and len(inner) == 1:
+        name = inner[0][2]
+        if _dequote(source.of(word)) in (f"${name}", "${" + name + "}"):
+            return [(source.pos(word.start_byte), source.pos(word.end_byte), name)]
+    return inner
 
 
 def _ref_name(expansion: Node, source: Source) -> str:
