@@ -142,10 +142,28 @@ class ScriptSettings:
     def role(self, *headings: str) -> str:
         """The role of the first heading that has one ("" when none does)."""
         for heading in headings:
-            folded = heading.strip().casefold()
-            for role, names in self.sections:
-                if any(folded.startswith(name.casefold()) for name in names):
-                    return role
+            role = self._roles.get(heading)
+            if role is None:
+                role = self._roles[heading] = self._heading_role(heading)
+            if role:
+                return role
+        return ""
+
+    @cached_property
+    def _roles(self) -> dict[str, str]:
+        """heading -> role, filled as they are asked for: every block and every code span
+        of every document asks, and headings repeat across documents."""
+        return {}
+
+    @cached_property
+    def _folded_sections(self) -> tuple[tuple[str, tuple[str, ...]], ...]:
+        return tuple((role, tuple(n.casefold() for n in names)) for role, names in self.sections)
+
+    def _heading_role(self, heading: str) -> str:
+        folded = heading.strip().casefold()
+        for role, names in self._folded_sections:
+            if folded.startswith(names):
+                return role
         return ""
 
     @cached_property

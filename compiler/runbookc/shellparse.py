@@ -681,16 +681,22 @@ class GrepPattern:
 
     def compile(self) -> re.Pattern[str] | None:
         """A Python approximation of the grep pattern (None when it has no equivalent)."""
-        flags = re.IGNORECASE if self.ignore_case else 0
-        if self.mode == "fixed":
-            return re.compile(re.escape(self.text), flags)
-        text = self.text if self.mode == "ERE" else _bre_to_ere(self.text)
-        if "[[:" in text:
-            return None
-        try:
-            return re.compile(text, flags)
-        except re.error:
-            return None
+        return _compile_grep(self.text, self.mode, self.ignore_case)
+
+
+@lru_cache(maxsize=4096)
+def _compile_grep(pattern: str, mode: str, ignore_case: bool) -> re.Pattern[str] | None:
+    """Cached: runbooks repeat their patterns, and re's own cache is small (512)."""
+    flags = re.IGNORECASE if ignore_case else 0
+    if mode == "fixed":
+        return re.compile(re.escape(pattern), flags)
+    text = pattern if mode == "ERE" else _bre_to_ere(pattern)
+    if "[[:" in text:
+        return None
+    try:
+        return re.compile(text, flags)
+    except re.error:
+        return None
 
 
 def grep_patterns(command: Command, values: dict[str, str]) -> list[GrepPattern]:
