@@ -45,7 +45,10 @@ class Source:
         return offset if self._chars is None else self._chars[offset]
 
     def of(self, node: Node) -> str:
-        return self.text[self.pos(node.start_byte) : self.pos(node.end_byte)]
+        chars = self._chars  # pos() inlined: this runs for every word
+        if chars is None:
+            return self.text[node.start_byte : node.end_byte]
+        return self.text[chars[node.start_byte] : chars[node.end_byte]]
 
     def row(self, offset: int) -> int:
         return self.original.count(b"\n", 0, offset)

@@ -393,10 +393,8 @@ def _flat_words(node: Node) -> Iterator[Node]:
 
 def _word(node: Node, source: Source) -> Word:
     raw = source.of(node)
-    if not node.is_named:
-        return Word(raw, (), False)
-    if not _SPECIAL.search(raw):  # most words: nothing to remove or expand
-        return Word(raw, (), False)
+    if not node.is_named or not _SPECIAL.search(raw):  # most words: nothing to remove or expand
+        return _plain_word(raw)
     params: list[str] = []
     opaque = False
     for part in walk(node):
@@ -409,6 +407,13 @@ def _word(node: Node, source: Source) -> Word:
             else:
                 params.append(name)
     return Word(_dequote(raw), tuple(params), opaque, _unquoted_expansion(raw))
+
+
+@lru_cache(maxsize=8192)
+def _plain_word(text: str) -> Word:
+    """One Word per text: building a frozen dataclass costs more than reading the word, and
+    the same words come back in every block."""
+    return Word(text, (), False)
 
 
 def _param_name(expansion: Node) -> str | None:
@@ -451,6 +456,8 @@ _ANSI_C |= {"f": "\f", "v": "\v", "\\": "\\", "'": "'", '"': '"', "?": "?"}
 def _dequote(raw: str) -> str:
     r"""Quote removal as bash does it, `$...` expansions left as written (`$'...'` decoded,
     `$"..."` read as `"..."`, a command substitution kept whole, its quotes included)."""
+    if "'" not in raw and '"' not in raw and "\\" not in raw:
+        return raw  # no quotes and no escapes: nothing to remove (substitutions stay whole)
     out: list[str] = []
     i, n = 0, len(raw)
     while i < n:
