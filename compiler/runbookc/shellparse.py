@@ -398,33 +398,37 @@ def _word(node: Node, source: Source) -> Word:
     params: list[str] = []
     opaque = False
     for part in walk(node):
-        if part.type in _SUBSTITUTIONS:
+        kind = part.type
+        if kind in _SUBSTITUTIONS:
             opaque = True
-        elif part.type in _EXPANSIONS:
-            name = _param_name(part)
+        elif kind in _EXPANSIONS:
+            name = _param_name(part, source)
             if name is None:
                 opaque = True
             else:
                 params.append(name)
-    return Word(_dequote(raw), tuple(params), opaque, _unquoted_expansion(raw))
+    return _quoted_word(raw, tuple(params), opaque)
 
 
+# One Word per text (and what the tree says it expands): building a frozen dataclass, and
+# removing quotes, cost more than reading the word, and the same words come back in every
+# block.
 @lru_cache(maxsize=8192)
 def _plain_word(text: str) -> Word:
-    """One Word per text: building a frozen dataclass costs more than reading the word, and
-    the same words come back in every block."""
     return Word(text, (), False)
 
 
-def _param_name(expansion: Node) -> str | None:
+@lru_cache(maxsize=8192)
+def _quoted_word(raw: str, params: tuple[str, ...], opaque: bool) -> Word:
+    return Word(_dequote(raw), params, opaque, _unquoted_expansion(raw))
+
+
+def _param_name(expansion: Node, source: Source) -> str | None:
     """The parameter of `$name` or `${name}` (None for `$1`, `${x:-y}`, `${#x}`, ...)."""
     inner = [c for c in expansion.children if c.type not in ("$", "${", "}")]
-    if (
-        len(inner) == 1
-        and inner[0].type == "variable_name"
-        and _NAME.fullmatch(node_text(inner[0]))
-    ):
-        return node_text(inner[0])
+    if len(inner) == 1 and inner[0].type == "variable_name":
+        name = source.of(inner[0])
+        return name if _NAME.fullmatch(name) else None
     return None
 
 
@@ -453,6 +457,7 @@ _ANSI_C = {"n": "\n", "t": "\t", "r": "\r", "a": "\a", "b": "\b", "e": "\x1b", "
 _ANSI_C |= {"f": "\f", "v": "\v", "\\": "\\", "'": "'", '"': '"', "?": "?"}
 
 
+@lru_cache(maxsize=8192)  # pure, and runbooks repeat their words ("$NS")
 def _dequote(raw: str) -> str:
     r"""Quote removal as bash does it, `$...` expansions left as written (`$'...'` decoded,
     `$"..."` read as `"..."`, a command substitution kept whole, its quotes included)."""
