@@ -137,28 +137,44 @@ def first_problem(root: Node, data: bytes) -> tuple[str, int] | None:
     tree-sitter recovers from errors (ERROR and MISSING nodes) and accepts a few things
     bash does not: a reserved word as a command name, `a |` with nothing after it. A block
     it is known to misread is refused too."""
+    # has_error covers MISSING nodes too: an intact tree needs no look at each node for them
+    damaged = root.has_error
     for node in walk(root):
-        if node.type == "ERROR":
-            return _error_message(node, not data[node.end_byte :].strip())
-        if node.is_missing:
-            return _missing_message(node)
-        if node.type == "command_name" and node.start_byte == node.end_byte:
-            before = node.parent.prev_sibling if node.parent else None
-            token = before.type if before is not None else "the command"
-            return f"syntax error: unexpected end of block after `{token}`", node.start_byte
-        if node.type == "command_name" and node_text(node) in _MISPLACED and _first_word(node):
-            return _unexpected(node_text(node)), node.start_byte
-        if node.type == ";;" and node.parent is not None and node.parent.type != "case_item":
-            return _unexpected(";;"), node.start_byte
-        if node.type == "file_redirect" and _stray_word(node) is not None:
-            word = _stray_word(node)
-            return _unexpected(node_text(word)), word.start_byte
-        if _misread_backquotes(node, data):
-            return (
-                "the parser misreads this backquoted command (tree-sitter-bash issue #278); "
-                "write it as $(...)",
-                node.start_byte,
-            )
+        kind = node.type
+        if kind in _SUSPECTS or (damaged and node.is_missing):
+            problem = _problem(node, kind, data)
+            if problem is not None:
+                return problem
+    return None
+
+
+# The only node types (MISSING nodes aside) in which _problem can find one.
+_SUSPECTS = frozenset({"ERROR", "command_name", ";;", "file_redirect", "command_substitution"})
+
+
+def _problem(node: Node, kind: str, data: bytes) -> tuple[str, int] | None:
+    """What bash would refuse at `node` (of type `kind`), None when nothing."""
+    if kind == "ERROR":
+        return _error_message(node, not data[node.end_byte :].strip())
+    if node.is_missing:
+        return _missing_message(node)
+    if kind == "command_name" and node.start_byte == node.end_byte:
+        before = node.parent.prev_sibling if node.parent else None
+        token = before.type if before is not None else "the command"
+        return f"syntax error: unexpected end of block after `{token}`", node.start_byte
+    if kind == "command_name" and node_text(node) in _MISPLACED and _first_word(node):
+        return _unexpected(node_text(node)), node.start_byte
+    if kind == ";;" and node.parent is not None and node.parent.type != "case_item":
+        return _unexpected(";;"), node.start_byte
+    if kind == "file_redirect" and _stray_word(node) is not None:
+        word = _stray_word(node)
+        return _unexpected(node_text(word)), word.start_byte
+    if _misread_backquotes(node, data):
+        return (
+            "the parser misreads this backquoted command (tree-sitter-bash issue #278); "
+            "write it as $(...)",
+            node.start_byte,
+        )
     return None
 
 
@@ -250,8 +266,9 @@ def walk(node: Node) -> Iterator[Node]:
     while stack:
         node = stack.pop()
         yield node
-        if node.child_count:
-            stack.extend(reversed(node.children))
+        children = node.children
+        if children:
+            stack += children[::-1]
 
 
 def parts(node: Node) -> list[Node]:
