@@ -331,15 +331,17 @@ _ASSIGNMENT_OWNERS = frozenset({"command", "declaration_command", "variable_assi
 def _scan(nodes: list[Node]) -> tuple[list[Node], list[Node]]:
     """The simple commands under `nodes`, and their assignments and words that are not part
     of a bigger word (a command's arguments, those in a `$(...)` inside a word too), both in
-    source order. One walk for both; each node's parent type rides along on the stack,
-    as reading `.parent` is not free."""
+    source order. One walk for both; each node's parent type rides along on a stack of its
+    own (`aboves`), as reading `.parent` is not free."""
     simples: list[Node] = []
     words: list[Node] = []
     for node in nodes:
         parent = node.parent
-        stack = [(node, parent.type if parent is not None else None)]
+        stack = [node]
+        aboves = [parent.type if parent is not None else None]
         while stack:
-            current, above = stack.pop()
+            current = stack.pop()
+            above = aboves.pop()
             kind = current.type
             if kind == "variable_assignment":
                 words.append(current)
@@ -356,7 +358,8 @@ def _scan(nodes: list[Node]) -> tuple[list[Node], list[Node]]:
                 simples.append(current)
             children = current.children
             if children:
-                stack += [(child, kind) for child in reversed(children)]
+                stack += children[::-1]
+                aboves += [kind] * len(children)
     return simples, words
 
 
