@@ -128,14 +128,14 @@ class ParsedBlock:
 def parse_block(content: str) -> ParsedBlock:
     """Cached: runbooks repeat their blocks."""
     source = Source(content)
-    root = parse(source)
-    problem = first_problem(root, source.data)
+    nodes = parse(source)
+    problem = first_problem(nodes, source.data)
     if problem is not None:
         message, offset = problem
         body = content.rstrip("\n")
         unit = Unit(0, len(body), 0, "compound", (), (), (), len(body))
         return ParsedBlock((unit,), message, source.row(offset))
-    return ParsedBlock(tuple(_unit(group, source) for group in _groups(root, source)))
+    return ParsedBlock(tuple(_unit(group, source) for group in _groups(nodes[0], source)))
 
 
 # ---- units ----
