@@ -112,21 +112,24 @@ def _swallowed_newline(nodes: list[Node], data: bytes) -> int | None:
     for node in nodes:
         if node.type not in _ONE_LINE:
             continue
-        real: Node | None = None  # the last part that is not a comment
+        real = ""  # the type of the last part that is not a comment
         comment: Node | None = None  # the first of the comments since then
-        for before, after in pairwise(node.children):
-            if before.type == "comment":
+        typed = [(child, child.type) for child in node.children]  # type is not free
+        for (before, before_type), (after, after_type) in pairwise(typed):
+            if before_type == "comment":
                 comment = comment or before
             else:
-                real, comment = before, None
-            if after.type == "comment" or (real is not None and real.type in _CONTINUED):
+                real, comment = before_type, None
+            if after_type == "comment" or real in _CONTINUED:
                 continue
             if comment is not None:
                 return comment.start_byte - 1 if comment.start_byte else None
-            gap = data[before.end_byte : after.start_byte]
-            at = gap.replace(b"\\\n", b"  ").find(b"\n")
+            start, end = before.end_byte, after.start_byte
+            if data.find(b"\n", start, end) < 0:
+                continue  # most gaps: a blank
+            at = data[start:end].replace(b"\\\n", b"  ").find(b"\n")
             if at >= 0:
-                return before.end_byte + at
+                return start + at
     return None
 
 
