@@ -370,15 +370,17 @@ def _argv(node: Node, source: Source, redirects: list[Node]) -> list[Word]:
     if node.type == "command":
         name = node.child_by_field_name("name")
         nodes = [name] if name is not None else []
-        nodes += node.children_by_field_name("argument")
+        nodes += node.children_by_field_name("argument")  # in source order, after the name
         # tree-sitter-bash reads the words after a redirection (`kubectl 2>/dev/null
         # delete pod x`) as more targets of it; bash, as arguments
-        nodes += [
+        stray = [
             word
             for redirect in redirects
             for word in redirect.children_by_field_name("destination")[1:]
         ]
-        nodes.sort(key=lambda part: part.start_byte)
+        if stray:
+            nodes += stray
+            nodes.sort(key=lambda part: part.start_byte)
     elif node.type in ("variable_assignment", "variable_assignments"):
         nodes = []
     else:
@@ -587,9 +589,10 @@ def _file_redirects(node: Node) -> list[Node]:
     found = [c for c in node.children if c.type in _REDIRECTS]
     inner, outer = node, node.parent
     while outer is not None:
-        if outer.type == "redirected_statement" and outer.child_by_field_name("body") == inner:
+        kind = outer.type
+        if kind == "redirected_statement" and outer.child_by_field_name("body") == inner:
             found += [c for c in outer.children if c.type in _REDIRECTS]
-        elif outer.type not in ("pipeline", "list", "negated_command") or parts(outer)[-1] != inner:
+        elif kind not in ("pipeline", "list", "negated_command") or parts(outer)[-1] != inner:
             break
         inner, outer = outer, outer.parent
     return [f for r in found for f in [r, *r.children] if f.type == "file_redirect"]
