@@ -48,6 +48,7 @@ _WORD_TYPES = frozenset(
 # What bash expands into text the compiler cannot know.
 _SUBSTITUTIONS = frozenset({"command_substitution", "process_substitution", "arithmetic_expansion"})
 _EXPANSIONS = frozenset({"simple_expansion", "expansion"})
+_NOT_LITERAL = _SUBSTITUTIONS | _EXPANSIONS | {"array"}  # an assignment's value with these
 _HEREDOC_PARTS = frozenset(
     {"<<", "<<-", "heredoc_start", "heredoc_body", "heredoc_end", "file_redirect", "comment"}
 )
@@ -233,22 +234,25 @@ def _and_or(statement: Node) -> tuple[list[list[Node]], list[str]]:
 
 def _sequence(node: Node) -> list[Node | str]:
     """The commands of a statement and the operators between them, in source order."""
-    body = node.child_by_field_name("body") if node.type == "redirected_statement" else None
-    if node.type in ("pipeline", "list") or (
+    kind = node.type
+    body = node.child_by_field_name("body") if kind == "redirected_statement" else None
+    if kind in ("pipeline", "list") or (
         body is not None and body.type in ("pipeline", "list", "negated_command")
     ):
         out: list[Node | str] = []
         for child in node.children if body is None else [body]:
-            if child.type in _CHAIN:
-                out.append(child.type)
-            elif child.is_named and child.type != "comment":
+            child_kind = child.type
+            if child_kind in _CHAIN:
+                out.append(child_kind)
+            elif child.is_named and child_kind != "comment":
                 out += _sequence(child)
         return out
-    if node.type == "negated_command":
+    if kind == "negated_command":
         return ["!", *(item for part in parts(node) for item in _sequence(part))]
     out = [node]
-    for part in _after_heredoc(node):  # `cat <<EOF | kubectl apply -f -`
-        out += [part.type] if part.type in _CHAIN else _sequence(part)
+    if kind == "redirected_statement":
+        for part in _after_heredoc(node):  # `cat <<EOF | kubectl apply -f -`
+            out += [part.type] if part.type in _CHAIN else _sequence(part)
     return out
 
 
@@ -289,14 +293,12 @@ def _is_simple(node: Node, kind: str) -> bool:
     )
 
 
-def _after_heredoc(node: Node) -> list[Node]:
+def _after_heredoc(statement: Node) -> list[Node]:
     """The rest of a here-document's first line (`| kubectl apply -f -`, `&& echo done`):
-    tree-sitter-bash puts it inside the here-document redirection."""
-    if node.type != "redirected_statement":
-        return []
+    tree-sitter-bash puts it inside the here-document redirection of the statement."""
     return [
         part
-        for redirect in node.children
+        for redirect in statement.children
         if redirect.type == "heredoc_redirect"
         for part in redirect.children
         if part.type not in _HEREDOC_PARTS
@@ -317,9 +319,7 @@ def _literal_assignment(node: Node, source: Source) -> tuple[str, str] | None:
         return None
     if value is None:
         return (node_text(name), "")
-    if any(
-        n.type in _SUBSTITUTIONS or n.type in _EXPANSIONS or n.type == "array" for n in walk(value)
-    ):
+    if any(n.type in _NOT_LITERAL for n in walk(value)):
         return None
     return (node_text(name), _dequote(source.of(value)))
 
