@@ -661,12 +661,15 @@ def required_env(content: str) -> list[tuple[str, str]]:
     )
 
 
+_NO_FLAGS: frozenset[str] = frozenset()
+
+
 def classify(command: Command, classes: CommandClasses) -> tuple[str, str]:
     """(read-only | mutating | unknown, the rule key or tool that decided it)."""
     tool = command.tool
     if not tool:
         return "read-only", "assignment"
-    value_flags = VALUE_FLAGS.get(tool, frozenset())
+    value_flags = VALUE_FLAGS.get(tool, _NO_FLAGS)
     positional: list[str] = []
     flags: list[str] = []
     skip = False
@@ -685,9 +688,10 @@ def classify(command: Command, classes: CommandClasses) -> tuple[str, str]:
                 return MUTATING, key
     verdicts = classes.verdicts
     for depth in (2, 1, 0):
-        key = " ".join([tool, *positional[:depth]])
-        if len(positional) >= depth and key in verdicts:
-            return verdicts[key], key
+        if len(positional) >= depth:
+            key = " ".join([tool, *positional[:depth]])
+            if key in verdicts:
+                return verdicts[key], key
     return UNKNOWN, tool
 
 
