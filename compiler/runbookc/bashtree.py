@@ -45,7 +45,10 @@ class Source:
         return offset if self._chars is None else self._chars[offset]
 
     def of(self, node: Node) -> str:
-        return self.text[self.pos(node.start_byte) : self.pos(node.end_byte)]
+        chars = self._chars  # pos() inlined: this runs for every word
+        if chars is None:
+            return self.text[node.start_byte : node.end_byte]
+        return self.text[chars[node.start_byte] : chars[node.end_byte]]
 
     def row(self, offset: int) -> int:
         return self.original.count(b"\n", 0, offset)
@@ -54,32 +57,33 @@ class Source:
 _REPAIRS = 64
 
 
-def parse(source: Source) -> Node:
-    """The syntax tree, with a tree-sitter-bash 0.25 defect worked around: it lets a
-    command, a redirection or a pipeline run on past the end of its line, with no error in
-    the tree. After `a | b | head -30`, a next line `kubectl delete pod x && echo` becomes
-    arguments of `head` (tree-sitter-bash issue #347); `cmd 2>&1` takes the next line's
-    words as more targets. That newline ends the command in bash, as `;` would: parse
-    again with `;` in its place (same length, so every offset stays). Likewise a `<<<`
-    after another redirection is an error to it: read as `<` (stdin from a word)."""
+def parse(source: Source) -> list[Node]:
+    """The syntax tree's nodes in source order, the root first (a list: the checks here and
+    first_problem each read all of them), with a tree-sitter-bash 0.25 defect worked around:
+    it lets a command, a redirection or a pipeline run on past the end of its line, with no
+    error in the tree. After `a | b | head -30`, a next line `kubectl delete pod x && echo`
+    becomes arguments of `head` (tree-sitter-bash issue #347); `cmd 2>&1` takes the next
+    line's words as more targets. That newline ends the command in bash, as `;` would:
+    parse again with `;` in its place (same length, so every offset stays). Likewise a
+    `<<<` after another redirection is an error to it: read as `<` (stdin from a word)."""
     for _ in range(_REPAIRS):
-        root = parser().parse(source.data).root_node
-        cut = _swallowed_newline(root, source.data)
+        nodes = list(walk(parser().parse(source.data).root_node))
+        cut = _swallowed_newline(nodes, source.data)
         if cut is not None:
             source.data = source.data[:cut] + b";" + source.data[cut + 1 :]
             continue
-        cut = _misread_here_string(root, source.data)
+        cut = _misread_here_string(nodes, source.data)
         if cut is None:
             break
         source.data = source.data[:cut] + b"  <" + source.data[cut + 3 :]
-    return root
+    return nodes
 
 
-def _misread_here_string(root: Node, data: bytes) -> int | None:
+def _misread_here_string(nodes: list[Node], data: bytes) -> int | None:
     """The offset of a `<<<` tree-sitter-bash could not read (after another redirection)."""
-    if not root.has_error:
+    if not nodes[0].has_error:
         return None
-    for node in walk(root):
+    for node in nodes:
         if node.type == "ERROR" and data[node.start_byte : node.start_byte + 3] == b"<<<":
             return node.start_byte
     return None
@@ -102,60 +106,79 @@ _ONE_LINE = frozenset(
 )
 
 
-def _swallowed_newline(root: Node, data: bytes) -> int | None:
+def _swallowed_newline(nodes: list[Node], data: bytes) -> int | None:
     """The offset of a character that ends the statement in bash but not in the tree: a
     newline inside it, or the blank before a comment in it (a comment ends the line)."""
-    for node in walk(root):
+    for node in nodes:
         if node.type not in _ONE_LINE:
             continue
-        real: Node | None = None  # the last part that is not a comment
+        real = ""  # the type of the last part that is not a comment
         comment: Node | None = None  # the first of the comments since then
-        for before, after in pairwise(node.children):
-            if before.type == "comment":
+        typed = [(child, child.type) for child in node.children]  # type is not free
+        for (before, before_type), (after, after_type) in pairwise(typed):
+            if before_type == "comment":
                 comment = comment or before
             else:
-                real, comment = before, None
-            if after.type == "comment" or (real is not None and real.type in _CONTINUED):
+                real, comment = before_type, None
+            if after_type == "comment" or real in _CONTINUED:
                 continue
             if comment is not None:
                 return comment.start_byte - 1 if comment.start_byte else None
-            gap = data[before.end_byte : after.start_byte]
-            at = gap.replace(b"\\\n", b"  ").find(b"\n")
+            start, end = before.end_byte, after.start_byte
+            if data.find(b"\n", start, end) < 0:
+                continue  # most gaps: a blank
+            at = data[start:end].replace(b"\\\n", b"  ").find(b"\n")
             if at >= 0:
-                return before.end_byte + at
+                return start + at
     return None
 
 
 # ---- syntax errors ----
 
 
-def first_problem(root: Node, data: bytes) -> tuple[str, int] | None:
+def first_problem(nodes: list[Node], data: bytes) -> tuple[str, int] | None:
     """(message, byte offset) of the first thing bash would refuse, None when none.
     tree-sitter recovers from errors (ERROR and MISSING nodes) and accepts a few things
     bash does not: a reserved word as a command name, `a |` with nothing after it. A block
-    it is known to misread is refused too."""
-    for node in walk(root):
-        if node.type == "ERROR":
-            return _error_message(node, not data[node.end_byte :].strip())
-        if node.is_missing:
-            return _missing_message(node)
-        if node.type == "command_name" and node.start_byte == node.end_byte:
-            before = node.parent.prev_sibling if node.parent else None
-            token = before.type if before is not None else "the command"
-            return f"syntax error: unexpected end of block after `{token}`", node.start_byte
-        if node.type == "command_name" and node_text(node) in _MISPLACED and _first_word(node):
-            return _unexpected(node_text(node)), node.start_byte
-        if node.type == ";;" and node.parent is not None and node.parent.type != "case_item":
-            return _unexpected(";;"), node.start_byte
-        if node.type == "file_redirect" and _stray_word(node) is not None:
-            word = _stray_word(node)
-            return _unexpected(node_text(word)), word.start_byte
-        if _misread_backquotes(node, data):
-            return (
-                "the parser misreads this backquoted command (tree-sitter-bash issue #278); "
-                "write it as $(...)",
-                node.start_byte,
-            )
+    it is known to misread is refused too. `nodes`: the tree's, as parse gives them."""
+    # has_error covers MISSING nodes too: an intact tree needs no look at each node for them
+    damaged = nodes[0].has_error
+    for node in nodes:
+        kind = node.type
+        if kind in _SUSPECTS or (damaged and node.is_missing):
+            problem = _problem(node, kind, data)
+            if problem is not None:
+                return problem
+    return None
+
+
+# The only node types (MISSING nodes aside) in which _problem can find one.
+_SUSPECTS = frozenset({"ERROR", "command_name", ";;", "file_redirect", "command_substitution"})
+
+
+def _problem(node: Node, kind: str, data: bytes) -> tuple[str, int] | None:
+    """What bash would refuse at `node` (of type `kind`), None when nothing."""
+    if kind == "ERROR":
+        return _error_message(node, not data[node.end_byte :].strip())
+    if node.is_missing:
+        return _missing_message(node)
+    if kind == "command_name" and node.start_byte == node.end_byte:
+        before = node.parent.prev_sibling if node.parent else None
+        token = before.type if before is not None else "the command"
+        return f"syntax error: unexpected end of block after `{token}`", node.start_byte
+    if kind == "command_name" and node_text(node) in _MISPLACED and _first_word(node):
+        return _unexpected(node_text(node)), node.start_byte
+    if kind == ";;" and node.parent is not None and node.parent.type != "case_item":
+        return _unexpected(";;"), node.start_byte
+    if kind == "file_redirect" and _stray_word(node) is not None:
+        word = _stray_word(node)
+        return _unexpected(node_text(word)), word.start_byte
+    if _misread_backquotes(node, data):
+        return (
+            "the parser misreads this backquoted command (tree-sitter-bash issue #278); "
+            "write it as $(...)",
+            node.start_byte,
+        )
     return None
 
 
@@ -247,8 +270,9 @@ def walk(node: Node) -> Iterator[Node]:
     while stack:
         node = stack.pop()
         yield node
-        if node.child_count:
-            stack.extend(reversed(node.children))
+        children = node.children
+        if children:
+            stack += children[::-1]
 
 
 def parts(node: Node) -> list[Node]:

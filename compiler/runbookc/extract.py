@@ -170,6 +170,7 @@ def _analyse(document: Document, settings: Settings) -> tuple[list[Script], list
     diags: list[Diagnostic] = []
     drafts: list[Script] = []
     seen: dict[str, int] = {}
+    source = ""  # the runbook as scripts name it, found for its first script
     for block in document.parsed.code_blocks:
         if not block.closed:
             diags.append(
@@ -202,8 +203,9 @@ def _analyse(document: Document, settings: Settings) -> tuple[list[Script], list
         seen[name] = block.line
         role = config.role(block.section, block.subsection)
         parsed = parse_block(content)
+        source = source or _source(path, settings.root)
         script = _draft(
-            document, block, len(drafts) + 1, name, role, content, lines, parsed, settings
+            document, block, len(drafts) + 1, name, role, content, lines, parsed, source
         )
         found, changes = _command_findings(script, classes, config.stubs, path)
         diags += found
@@ -286,7 +288,7 @@ def _draft(
     content: str,
     lines: tuple[int, ...],
     parsed: ParsedBlock,
-    settings: Settings,
+    source: str,
 ) -> Script:
     params: list[Param] = []
     for unit in parsed.units:
@@ -305,7 +307,7 @@ def _draft(
         number=number,
         name=name,
         path=document.path,
-        source=_source(document.path, settings.root),
+        source=source,
         line=block.line,
         section=block.section,
         subsection=block.subsection,

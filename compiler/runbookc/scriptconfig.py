@@ -142,10 +142,28 @@ class ScriptSettings:
     def role(self, *headings: str) -> str:
         """The role of the first heading that has one ("" when none does)."""
         for heading in headings:
-            folded = heading.strip().casefold()
-            for role, names in self.sections:
-                if any(folded.startswith(name.casefold()) for name in names):
-                    return role
+            role = self._roles.get(heading)
+            if role is None:
+                role = self._roles[heading] = self._heading_role(heading)
+            if role:
+                return role
+        return ""
+
+    @cached_property
+    def _roles(self) -> dict[str, str]:
+        """heading -> role, filled as they are asked for: every block and every code span
+        of every document asks, and headings repeat across documents."""
+        return {}
+
+    @cached_property
+    def _folded_sections(self) -> tuple[tuple[str, tuple[str, ...]], ...]:
+        return tuple((role, tuple(n.casefold() for n in names)) for role, names in self.sections)
+
+    def _heading_role(self, heading: str) -> str:
+        folded = heading.strip().casefold()
+        for role, names in self._folded_sections:
+            if folded.startswith(names):
+                return role
         return ""
 
     @cached_property
@@ -169,13 +187,19 @@ class CommandClasses:
 
 
 _CACHE: dict[str, ScriptSettings] = {}
+# The Settings asked for last, and its answer: a run asks with one Settings object for
+# every document, and its fingerprint is a JSON dump.
+_LAST: list[tuple[Settings, ScriptSettings]] = []
 
 
 def script_settings(settings: Settings) -> ScriptSettings:
     """Parsed once per distinct settings: plan_scripts runs for every document."""
+    if _LAST and _LAST[0][0] is settings:
+        return _LAST[0][1]
     key = settings.fingerprint()
     if key not in _CACHE:
         _CACHE[key] = _parse(settings)
+    _LAST[:] = [(settings, _CACHE[key])]
     return _CACHE[key]
 
 

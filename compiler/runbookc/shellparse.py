@@ -48,6 +48,7 @@ _WORD_TYPES = frozenset(
 # What bash expands into text the compiler cannot know.
 _SUBSTITUTIONS = frozenset({"command_substitution", "process_substitution", "arithmetic_expansion"})
 _EXPANSIONS = frozenset({"simple_expansion", "expansion"})
+_NOT_LITERAL = _SUBSTITUTIONS | _EXPANSIONS | {"array"}  # an assignment's value with these
 _HEREDOC_PARTS = frozenset(
     {"<<", "<<-", "heredoc_start", "heredoc_body", "heredoc_end", "file_redirect", "comment"}
 )
@@ -128,14 +129,14 @@ class ParsedBlock:
 def parse_block(content: str) -> ParsedBlock:
     """Cached: runbooks repeat their blocks."""
     source = Source(content)
-    root = parse(source)
-    problem = first_problem(root, source.data)
+    nodes = parse(source)
+    problem = first_problem(nodes, source.data)
     if problem is not None:
         message, offset = problem
         body = content.rstrip("\n")
         unit = Unit(0, len(body), 0, "compound", (), (), (), len(body))
         return ParsedBlock((unit,), message, source.row(offset))
-    return ParsedBlock(tuple(_unit(group, source) for group in _groups(root, source)))
+    return ParsedBlock(tuple(_unit(group, source) for group in _groups(nodes[0], source)))
 
 
 # ---- units ----
@@ -171,30 +172,33 @@ def _unit(group: list[Node], source: Source) -> Unit:
     first, last = group[0], group[-1]
     start, end = source.pos(first.start_byte), source.pos(last.end_byte)
     row = source.row(first.start_byte)
-    refs = tuple(ref for node in group for ref in _refs(node, source))
+    simples, words = _scan(group)
+    refs = tuple(ref for word in words for ref in _refs(word, source))
+    # by node: a unit looks its pipeline stages up here rather than read their words again
+    found = {node: _command(node, source) for node in simples}
+    commands = tuple(found.values())
     if len(group) > 2 or (len(group) == 2 and last.type != ";"):
-        return Unit(start, end, row, "compound", (), _commands(group, source), refs, end)
+        return Unit(start, end, row, "compound", (), commands, refs, end)
     # One statement, maybe with a `;` after it: the text to run keeps the `;`, the text
     # shown stops before it.
     statement = first
     shown_end = source.pos(statement.end_byte)
-    commands = _commands([statement], source)
     pipelines, operators = _and_or(statement)
     if len(pipelines) == 1 and _plain(pipelines[0]):
         stages = pipelines[0]
         assignment = _literal_assignment(statement, source)
         if assignment is not None:
             return Unit(start, shown_end, row, "assign", (), commands, refs, shown_end, assignment)
-        tools = tuple(_stage_tool(n, source) for n in stages)
+        tools = tuple(_stage_tool(n, found) for n in stages)
         return Unit(start, end, row, "run", tools, commands, refs, shown_end)
-    if operators == ["||"] and _tolerator(pipelines[1], source) and _plain(pipelines[0]):
+    if operators == ["||"] and _tolerator(pipelines[1], found) and _plain(pipelines[0]):
         stages = pipelines[0]
         before = pipelines[1][0].start_byte
         # the pipeline ends at the `||` (its last redirection may sit outside its last stage)
         operator = source.original.rfind(b"||", stages[-1].start_byte, before)
         left_end = source.pos(len(source.original[:operator].rstrip(b" \t\n\\")))
-        tools = tuple(_stage_tool(n, source) for n in stages)
-        kept = _commands([statement], source, before)
+        tools = tuple(_stage_tool(n, found) for n in stages)
+        kept = tuple(command for node, command in found.items() if node.start_byte < before)
         return Unit(start, left_end, row, "tolerated", tools, kept, refs, end)
     # `a && b;` is shown with its `;` (as bashlex, the parser before, did)
     shown = end if len(pipelines) > 1 else shown_end
@@ -230,22 +234,25 @@ def _and_or(statement: Node) -> tuple[list[list[Node]], list[str]]:
 
 def _sequence(node: Node) -> list[Node | str]:
     """The commands of a statement and the operators between them, in source order."""
-    body = node.child_by_field_name("body") if node.type == "redirected_statement" else None
-    if node.type in ("pipeline", "list") or (
+    kind = node.type
+    body = node.child_by_field_name("body") if kind == "redirected_statement" else None
+    if kind in ("pipeline", "list") or (
         body is not None and body.type in ("pipeline", "list", "negated_command")
     ):
         out: list[Node | str] = []
         for child in node.children if body is None else [body]:
-            if child.type in _CHAIN:
-                out.append(child.type)
-            elif child.is_named and child.type != "comment":
+            child_kind = child.type
+            if child_kind in _CHAIN:
+                out.append(child_kind)
+            elif child.is_named and child_kind != "comment":
                 out += _sequence(child)
         return out
-    if node.type == "negated_command":
+    if kind == "negated_command":
         return ["!", *(item for part in parts(node) for item in _sequence(part))]
     out = [node]
-    for part in _after_heredoc(node):  # `cat <<EOF | kubectl apply -f -`
-        out += [part.type] if part.type in _CHAIN else _sequence(part)
+    if kind == "redirected_statement":
+        for part in _after_heredoc(node):  # `cat <<EOF | kubectl apply -f -`
+            out += [part.type] if part.type in _CHAIN else _sequence(part)
     return out
 
 
@@ -257,11 +264,16 @@ def _plain(stages: list[Node]) -> bool:
     return bool(stages)
 
 
-def _tolerator(stages: list[Node], source: Source) -> bool:
+def _tolerator(stages: list[Node], found: dict[Node, Command]) -> bool:
     """`true` or `:` alone: `PIPELINE || true` is the author's way to accept any status."""
     simple = _simple(stages[0]) if len(stages) == 1 else None
-    words = [w.text for w in _argv(simple, source)] if simple is not None else []
-    return len(words) == 1 and words[0] in _TOLERATORS
+    command = found[simple] if simple is not None else None
+    return (
+        command is not None
+        and not command.runners
+        and not command.words
+        and command.program in _TOLERATORS
+    )
 
 
 def _simple(node: Node) -> Node | None:
@@ -269,33 +281,33 @@ def _simple(node: Node) -> Node | None:
     if node.type == "redirected_statement":
         body = node.child_by_field_name("body")
         return _simple(body) if body is not None else None
-    return node if node.type in _SIMPLE or _arithmetic(node) else None
+    return node if _is_simple(node, node.type) else None
 
 
-def _arithmetic(node: Node) -> bool:
-    """`(( expression ))`, a test like `[[ ]]` (tree-sitter calls it a compound statement)."""
-    return (
-        node.type == "compound_statement" and node.child_count > 0 and node.children[0].type == "(("
+def _is_simple(node: Node, kind: str) -> bool:
+    """Whether `node` (of type `kind`, read once by the caller: type is not free) is a
+    simple command; `(( expression ))` counts, like `[[ ]]` (tree-sitter calls it a compound
+    statement)."""
+    return kind in _SIMPLE or (
+        kind == "compound_statement" and node.child_count > 0 and node.children[0].type == "(("
     )
 
 
-def _after_heredoc(node: Node) -> list[Node]:
+def _after_heredoc(statement: Node) -> list[Node]:
     """The rest of a here-document's first line (`| kubectl apply -f -`, `&& echo done`):
-    tree-sitter-bash puts it inside the here-document redirection."""
-    if node.type != "redirected_statement":
-        return []
+    tree-sitter-bash puts it inside the here-document redirection of the statement."""
     return [
         part
-        for redirect in node.children
+        for redirect in statement.children
         if redirect.type == "heredoc_redirect"
         for part in redirect.children
         if part.type not in _HEREDOC_PARTS
     ]
 
 
-def _stage_tool(node: Node, source: Source) -> str:
+def _stage_tool(node: Node, found: dict[Node, Command]) -> str:
     simple = _simple(node)
-    return _tool(simple, source) if simple is not None else ""
+    return found[simple].tool if simple is not None else ""
 
 
 def _literal_assignment(node: Node, source: Source) -> tuple[str, str] | None:
@@ -307,44 +319,68 @@ def _literal_assignment(node: Node, source: Source) -> tuple[str, str] | None:
         return None
     if value is None:
         return (node_text(name), "")
-    if any(
-        n.type in _SUBSTITUTIONS or n.type in _EXPANSIONS or n.type == "array" for n in walk(value)
-    ):
+    if any(n.type in _NOT_LITERAL for n in walk(value)):
         return None
     return (node_text(name), _dequote(source.of(value)))
 
 
-def _commands(nodes: list[Node], source: Source, before: int = -1) -> tuple[Command, ...]:
-    """The simple commands in `nodes` (those starting before byte `before`, if given)."""
-    return tuple(
-        _command(n, source)
-        for node in nodes
-        for n in walk(node)
-        if (n.type in _SIMPLE or _arithmetic(n))
-        and (before < 0 or n.start_byte < before)
-        and not (
-            n.type == "variable_assignment"
-            and n.parent is not None
-            and n.parent.type in ("command", "declaration_command", "variable_assignments")
-        )
-    )
+# Where an assignment is part of a command (`X=1 cmd`, `local x=1`), not one of its own.
+_ASSIGNMENT_OWNERS = frozenset({"command", "declaration_command", "variable_assignments"})
 
 
-def _argv(node: Node, source: Source) -> list[Word]:
+def _scan(nodes: list[Node]) -> tuple[list[Node], list[Node]]:
+    """The simple commands under `nodes`, and their assignments and words that are not part
+    of a bigger word (a command's arguments, those in a `$(...)` inside a word too), both in
+    source order. One walk for both; each node's parent type rides along on a stack of its
+    own (`aboves`), as reading `.parent` is not free."""
+    simples: list[Node] = []
+    words: list[Node] = []
+    for node in nodes:
+        parent = node.parent
+        stack = [node]
+        aboves = [parent.type if parent is not None else None]
+        while stack:
+            current = stack.pop()
+            above = aboves.pop()
+            kind = current.type
+            if kind == "variable_assignment":
+                words.append(current)
+                if above not in _ASSIGNMENT_OWNERS:
+                    simples.append(current)
+            elif kind in _WORD_TYPES:
+                if (
+                    above is not None
+                    and above not in _WORD_TYPES
+                    and above != "variable_assignment"
+                ):
+                    words.append(current)
+            elif _is_simple(current, kind):
+                simples.append(current)
+            children = current.children
+            if children:
+                stack += children[::-1]
+                aboves += [kind] * len(children)
+    return simples, words
+
+
+def _argv(node: Node, source: Source, redirects: list[Node]) -> list[Word]:
     """The words of a simple command, its program first (assignments before the program and
-    redirections left out; a test's operators and brackets are words, as in `[ a = b ]`)."""
+    redirections left out; a test's operators and brackets are words, as in `[ a = b ]`).
+    `redirects`: the command's file redirections (see _file_redirects)."""
     if node.type == "command":
         name = node.child_by_field_name("name")
         nodes = [name] if name is not None else []
-        nodes += node.children_by_field_name("argument")
+        nodes += node.children_by_field_name("argument")  # in source order, after the name
         # tree-sitter-bash reads the words after a redirection (`kubectl 2>/dev/null
         # delete pod x`) as more targets of it; bash, as arguments
-        nodes += [
+        stray = [
             word
-            for redirect in _file_redirects(node)
+            for redirect in redirects
             for word in redirect.children_by_field_name("destination")[1:]
         ]
-        nodes.sort(key=lambda part: part.start_byte)
+        if stray:
+            nodes += stray
+            nodes.sort(key=lambda part: part.start_byte)
     elif node.type in ("variable_assignment", "variable_assignments"):
         nodes = []
     else:
@@ -362,33 +398,42 @@ def _flat_words(node: Node) -> Iterator[Node]:
 
 def _word(node: Node, source: Source) -> Word:
     raw = source.of(node)
-    if not node.is_named:
-        return Word(raw, (), False)
-    if not _SPECIAL.search(raw):  # most words: nothing to remove or expand
-        return Word(raw, (), False)
+    if not node.is_named or not _SPECIAL.search(raw):  # most words: nothing to remove or expand
+        return _plain_word(raw)
     params: list[str] = []
     opaque = False
     for part in walk(node):
-        if part.type in _SUBSTITUTIONS:
+        kind = part.type
+        if kind in _SUBSTITUTIONS:
             opaque = True
-        elif part.type in _EXPANSIONS:
-            name = _param_name(part)
+        elif kind in _EXPANSIONS:
+            name = _param_name(part, source)
             if name is None:
                 opaque = True
             else:
                 params.append(name)
-    return Word(_dequote(raw), tuple(params), opaque, _unquoted_expansion(raw))
+    return _quoted_word(raw, tuple(params), opaque)
 
 
-def _param_name(expansion: Node) -> str | None:
+# One Word per text (and what the tree says it expands): building a frozen dataclass, and
+# removing quotes, cost more than reading the word, and the same words come back in every
+# block.
+@lru_cache(maxsize=8192)
+def _plain_word(text: str) -> Word:
+    return Word(text, (), False)
+
+
+@lru_cache(maxsize=8192)
+def _quoted_word(raw: str, params: tuple[str, ...], opaque: bool) -> Word:
+    return Word(_dequote(raw), params, opaque, _unquoted_expansion(raw))
+
+
+def _param_name(expansion: Node, source: Source) -> str | None:
     """The parameter of `$name` or `${name}` (None for `$1`, `${x:-y}`, `${#x}`, ...)."""
     inner = [c for c in expansion.children if c.type not in ("$", "${", "}")]
-    if (
-        len(inner) == 1
-        and inner[0].type == "variable_name"
-        and _NAME.fullmatch(node_text(inner[0]))
-    ):
-        return node_text(inner[0])
+    if len(inner) == 1 and inner[0].type == "variable_name":
+        name = source.of(inner[0])
+        return name if _NAME.fullmatch(name) else None
     return None
 
 
@@ -417,9 +462,12 @@ _ANSI_C = {"n": "\n", "t": "\t", "r": "\r", "a": "\a", "b": "\b", "e": "\x1b", "
 _ANSI_C |= {"f": "\f", "v": "\v", "\\": "\\", "'": "'", '"': '"', "?": "?"}
 
 
+@lru_cache(maxsize=8192)  # pure, and runbooks repeat their words ("$NS")
 def _dequote(raw: str) -> str:
     r"""Quote removal as bash does it, `$...` expansions left as written (`$'...'` decoded,
     `$"..."` read as `"..."`, a command substitution kept whole, its quotes included)."""
+    if "'" not in raw and '"' not in raw and "\\" not in raw:
+        return raw  # no quotes and no escapes: nothing to remove (substitutions stay whole)
     out: list[str] = []
     i, n = 0, len(raw)
     while i < n:
@@ -515,13 +563,10 @@ def _split_runners(words: list[Word]) -> tuple[tuple[str, ...], str, list[Word]]
     return tuple(runners), "", []
 
 
-def _tool(node: Node, source: Source) -> str:
-    return _split_runners(_argv(node, source))[1].rsplit("/", 1)[-1]
-
-
 def _command(node: Node, source: Source) -> Command:
-    runners, program, words = _split_runners(_argv(node, source))
-    redirects = _redirects(node, source)
+    file_redirects = _file_redirects(node)
+    runners, program, words = _split_runners(_argv(node, source, file_redirects))
+    redirects = _redirects(file_redirects, source)
     writes = tuple(
         target for op, _, target in redirects if op in (">", ">>", ">|", "&>") and target
     )
@@ -544,18 +589,19 @@ def _file_redirects(node: Node) -> list[Node]:
     found = [c for c in node.children if c.type in _REDIRECTS]
     inner, outer = node, node.parent
     while outer is not None:
-        if outer.type == "redirected_statement" and outer.child_by_field_name("body") == inner:
+        kind = outer.type
+        if kind == "redirected_statement" and outer.child_by_field_name("body") == inner:
             found += [c for c in outer.children if c.type in _REDIRECTS]
-        elif outer.type not in ("pipeline", "list", "negated_command") or parts(outer)[-1] != inner:
+        elif kind not in ("pipeline", "list", "negated_command") or parts(outer)[-1] != inner:
             break
         inner, outer = outer, outer.parent
     return [f for r in found for f in [r, *r.children] if f.type == "file_redirect"]
 
 
-def _redirects(node: Node, source: Source) -> list[tuple[str, int | None, str]]:
-    """(operator, file descriptor, target as written) of the command's file redirections."""
+def _redirects(file_redirects: list[Node], source: Source) -> list[tuple[str, int | None, str]]:
+    """(operator, file descriptor, target as written) of a command's file redirections."""
     out = []
-    for redirect in _file_redirects(node):
+    for redirect in file_redirects:
         op = next((c.type for c in redirect.children if not c.is_named), "")
         fd = redirect.child_by_field_name("descriptor")
         target = redirect.child_by_field_name("destination")
@@ -582,29 +628,22 @@ def _silent(redirects: list[tuple[str, int | None, str]]) -> bool:
     return targets[2] == "/dev/null"
 
 
-def _refs(node: Node, source: Source) -> Iterator[tuple[int, int, str]]:
-    """Spans of parameter references: the whole word when it is just `"$name"`."""
-    for word in walk(node):
-        parent = word.parent
-        top = word.type == "variable_assignment" or (
-            word.type in _WORD_TYPES
-            and parent is not None
-            and parent.type not in _WORD_TYPES
-            and parent.type != "variable_assignment"
-        )
-        if not top:
-            continue
-        inner = [
-            (source.pos(e.start_byte), source.pos(e.end_byte), _ref_name(e, source))
-            for e in walk(word)
-            if e.type in _EXPANSIONS
-        ]
-        if word.type != "variable_assignment" and len(inner) == 1:
-            name = inner[0][2]
-            if _dequote(source.of(word)) in (f"${name}", "${" + name + "}"):
-                yield (source.pos(word.start_byte), source.pos(word.end_byte), name)
-                continue
-        yield from inner
+def _refs(word: Node, source: Source) -> list[tuple[int, int, str]]:
+    """Spans of the parameter references in a word (or assignment): the whole word when it
+    is just `"$name"`."""
+    # every expansion starts with `$`: most words have none and need no walk
+    if source.original.find(b"$", word.start_byte, word.end_byte) < 0:
+        return []
+    inner = [
+        (source.pos(e.start_byte), source.pos(e.end_byte), _ref_name(e, source))
+        for e in walk(word)
+        if e.type in _EXPANSIONS
+    ]
+    if word.type != "variable_assignment" and len(inner) == 1:
+        name = inner[0][2]
+        if _dequote(source.of(word)) in (f"${name}", "${" + name + "}"):
+            return [(source.pos(word.start_byte), source.pos(word.end_byte), name)]
+    return inner
 
 
 def _ref_name(expansion: Node, source: Source) -> str:
@@ -622,12 +661,15 @@ def required_env(content: str) -> list[tuple[str, str]]:
     )
 
 
+_NO_FLAGS: frozenset[str] = frozenset()
+
+
 def classify(command: Command, classes: CommandClasses) -> tuple[str, str]:
     """(read-only | mutating | unknown, the rule key or tool that decided it)."""
     tool = command.tool
     if not tool:
         return "read-only", "assignment"
-    value_flags = VALUE_FLAGS.get(tool, frozenset())
+    value_flags = VALUE_FLAGS.get(tool, _NO_FLAGS)
     positional: list[str] = []
     flags: list[str] = []
     skip = False
@@ -646,9 +688,10 @@ def classify(command: Command, classes: CommandClasses) -> tuple[str, str]:
                 return MUTATING, key
     verdicts = classes.verdicts
     for depth in (2, 1, 0):
-        key = " ".join([tool, *positional[:depth]])
-        if len(positional) >= depth and key in verdicts:
-            return verdicts[key], key
+        if len(positional) >= depth:
+            key = " ".join([tool, *positional[:depth]])
+            if key in verdicts:
+                return verdicts[key], key
     return UNKNOWN, tool
 
 
@@ -660,16 +703,22 @@ class GrepPattern:
 
     def compile(self) -> re.Pattern[str] | None:
         """A Python approximation of the grep pattern (None when it has no equivalent)."""
-        flags = re.IGNORECASE if self.ignore_case else 0
-        if self.mode == "fixed":
-            return re.compile(re.escape(self.text), flags)
-        text = self.text if self.mode == "ERE" else _bre_to_ere(self.text)
-        if "[[:" in text:
-            return None
-        try:
-            return re.compile(text, flags)
-        except re.error:
-            return None
+        return _compile_grep(self.text, self.mode, self.ignore_case)
+
+
+@lru_cache(maxsize=4096)
+def _compile_grep(pattern: str, mode: str, ignore_case: bool) -> re.Pattern[str] | None:
+    """Cached: runbooks repeat their patterns, and re's own cache is small (512)."""
+    flags = re.IGNORECASE if ignore_case else 0
+    if mode == "fixed":
+        return re.compile(re.escape(pattern), flags)
+    text = pattern if mode == "ERE" else _bre_to_ere(pattern)
+    if "[[:" in text:
+        return None
+    try:
+        return re.compile(text, flags)
+    except re.error:
+        return None
 
 
 def grep_patterns(command: Command, values: dict[str, str]) -> list[GrepPattern]:
