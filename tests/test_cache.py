@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import os
 import pickle
 import re
+import sqlite3
 import sys
 from pathlib import Path
 
@@ -40,10 +42,10 @@ def _files(root: Path) -> list[Path]:
     return sorted(p for p in (root / "build" / "cache").rglob("*") if p.is_file())
 
 
-def _entries(root: Path) -> list[Path]:
-    """The cache's entries and its pack, without the stat signatures (written once the
-    files' times settle, so whether they are there depends on the test's speed)."""
-    return [p for p in _files(root) if p.name != "stats"]
+def _entries(root: Path) -> set[str]:
+    """The keys of the cache's entries (results and memoized findings)."""
+    with contextlib.closing(sqlite3.connect(root / "build" / "cache" / "entries.sqlite")) as db:
+        return {key for (key,) in db.execute("SELECT key FROM entries")}
 
 
 def _pack_entries(pack: Path) -> dict[str, tuple[str, bytes]]:
@@ -79,26 +81,38 @@ def test_cold_warm_parallel_and_uncached_runs_agree(cli, corpus: Path) -> None:
 
 def test_cache_lives_under_build_and_holds_every_document(cli, corpus: Path) -> None:
     cli("lint", "--jobs", "2")
-    entries = _entries(corpus)
-    pack = corpus / "build" / "cache" / "summaries.pack"
-    assert pack in entries
-    entries.remove(pack)
+    cache_dir = corpus / "build" / "cache"
+    names = {p.name for p in _files(corpus)}
+    assert {"entries.sqlite", "summaries.pack"} <= names
+    assert names <= {"entries.sqlite", "entries.sqlite-wal", "entries.sqlite-shm"} | {
+        "summaries.pack",
+        "stats",  # the stat signatures, written once the files' times have settled
+    }
     # one entry per document plus the memoized corpus findings
-    assert len(entries) == 92 + 1
-    assert all("build/cache/docs" in p.as_posix() for p in entries)
+    assert len(_entries(corpus)) == 92 + 1
     # and one summary per document in the pack
-    assert len(_pack_entries(pack)) == 92
+    assert len(_pack_entries(cache_dir / "summaries.pack")) == 92
     assert not [p for p in (corpus / "runbooks").rglob("*") if p.suffix != ".md" and p.is_file()]
 
 
 def test_corrupt_entries_are_misses(cli, corpus: Path) -> None:
     reference = cli("lint", "--format", "json", "--no-cache")
     cli("lint")
+    (corpus / "build" / "cache" / "summaries.pack").unlink()  # so the entries are read
+    database = corpus / "build" / "cache" / "entries.sqlite"
+    with contextlib.closing(sqlite3.connect(database)) as db, db:
+        db.execute("UPDATE entries SET blob = X'00'")
+    assert cli("lint", "--format", "json").out == reference.out
+
+
+def test_a_corrupt_cache_file_is_replaced(cli, corpus: Path) -> None:
+    reference = cli("lint", "--format", "json", "--no-cache")
+    cli("lint")
     for entry in _files(corpus):
-        entry.write_bytes(b"not a pickle")
-    again = cli("lint", "--format", "json")
-    assert again.out == reference.out
-    # the torn entries were replaced, so a third run reads good ones
+        entry.write_bytes(b"not a database, not a pickle" * 200)
+    assert cli("lint", "--format", "json").out == reference.out
+    # the file was started afresh, so a third run reads good entries
+    assert len(_entries(corpus)) == 92 + 1
     assert cli("lint", "--format", "json").out == reference.out
 
 
@@ -118,23 +132,23 @@ def test_an_edit_adds_one_entry(cli, corpus: Path) -> None:
     """The edited document's new entry, and nothing else: the corpus findings are memoized
     in one slot per set of paths, rewritten when their contents change."""
     cli("lint")
-    before = set(_entries(corpus))
+    before = _entries(corpus)
     target = sorted((corpus / "runbooks").rglob("*_runbook.md"))[5]
     target.write_text(target.read_text(encoding="utf-8") + "\nmore\n", encoding="utf-8")
     edited = cli("lint", "--format", "json")
-    assert len(set(_entries(corpus)) - before) == 1
+    assert len(_entries(corpus) - before) == 1
     assert edited.out == cli("lint", "--format", "json", "--no-cache").out
     assert cli("lint", "--format", "json").out == edited.out  # read from the rewritten slot
 
 
 def test_settings_change_the_key(cli, corpus: Path) -> None:
     cli("lint")
-    before = set(_entries(corpus))
+    before = _entries(corpus)
     pyproject = corpus / "pyproject.toml"
     pyproject.write_text(pyproject.read_text() + '\n[tool.runbookc.extra]\nx = "1"\n')
     cli("lint")
     # every document's entry is new; the memoized findings are rewritten in their slot
-    assert len(set(_entries(corpus)) - before) == 92
+    assert len(_entries(corpus) - before) == 92
 
 
 def test_no_cache_inside_the_source_dir(cli, corpus: Path) -> None:
@@ -215,16 +229,14 @@ def test_linting_some_files_keeps_the_others_summaries(cli, corpus: Path) -> Non
 def test_entries_no_document_uses_are_pruned(cli, corpus: Path, monkeypatch) -> None:
     monkeypatch.setattr(cache, "PRUNE_AFTER", 0)
     cli("lint")
-    before = set(_entries(corpus))
+    before = _entries(corpus)
     # a settings change gives every document a new key: all the old entries are garbage
     pyproject = corpus / "pyproject.toml"
     pyproject.write_text(pyproject.read_text() + '\n[tool.runbookc.extra]\nx = "1"\n')
     result = cli("lint", "--format", "json")
-    after = set(_entries(corpus))
-    pack = corpus / "build" / "cache" / "summaries.pack"
-    assert len(after) == 92 + 1 + 1  # the documents, the memoized findings, the pack
-    kept = after & before  # the pack and the findings' slot, rewritten in place
-    assert len(kept) == 2 and pack in kept
+    after = _entries(corpus)
+    assert len(after) == 92 + 1  # the documents, the memoized findings
+    assert len(after & before) == 1  # the findings' slot, rewritten in place
     assert result.out == cli("lint", "--format", "json", "--no-cache").out
     assert cli("lint", "--format", "json").out == result.out
 
@@ -290,3 +302,24 @@ def test_the_compiler_fingerprint_covers_templates_and_schemas(
     with (package / changed).open("a", encoding="utf-8") as stream:
         stream.write("\n")
     assert fingerprint() != before
+
+
+def test_a_cache_locked_by_another_run_is_skipped(cli, corpus: Path, monkeypatch) -> None:
+    """Another process holding the write lock costs this run its cache writes, not its
+    findings."""
+    from runbookc import blobstore
+
+    monkeypatch.setattr(blobstore, "_BUSY_SECONDS", 0.05)
+    reference = cli("lint", "--format", "json", "--no-cache")
+    cli("lint")
+    target = sorted((corpus / "runbooks").rglob("*_runbook.md"))[5]
+    target.write_text(target.read_text(encoding="utf-8") + "\nmore\n", encoding="utf-8")
+    before = _entries(corpus)
+    database = corpus / "build" / "cache" / "entries.sqlite"
+    with contextlib.closing(sqlite3.connect(database, isolation_level=None)) as other:
+        other.execute("BEGIN IMMEDIATE")  # the write lock, held until the end of the block
+        edited = cli("lint", "--format", "json")
+        other.execute("ROLLBACK")
+    assert _entries(corpus) == before  # the edited document's entry was not written
+    assert edited.out == cli("lint", "--format", "json", "--no-cache").out != reference.out
+    assert cli("lint", "--format", "json").out == edited.out

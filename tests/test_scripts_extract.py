@@ -269,3 +269,26 @@ def test_planned_scripts_come_from_the_cache_with_identical_bytes(
     extract.write_scripts(documents, settings, tmp_path / "third", tmp_path / "first", plans)
     inodes = {p.stat().st_ino for p in (tmp_path / "first").rglob("*") if p.is_file()}
     assert {p.stat().st_ino for p in (tmp_path / "third").rglob("*") if p.is_file()} == inodes
+
+
+def test_plans_of_older_contents_are_pruned(in_root, tmp_path, monkeypatch) -> None:
+    from dataclasses import replace
+
+    from runbookc import cache, extract
+    from runbookc.blobstore import BlobStore
+    from runbookc.config import load_settings
+    from runbookc.pipeline import lint
+
+    monkeypatch.setattr(cache, "PRUNE_AFTER", 2)
+    settings = load_settings(None)
+    documents = lint([], settings).corpus.documents
+    plans = cache.DocCache(tmp_path / "cache", settings)
+    stored = BlobStore(tmp_path / "cache" / "entries.sqlite")
+    counts = []
+    for edit in range(6):  # each edit of one document leaves its older plan behind
+        edited = replace(documents[0], text=documents[0].text + f"\nedit {edit}\n")
+        extract.plan_corpus([edited, *documents[1:]], settings, plans)
+        counts.append(stored.count())
+    live = len(documents)
+    assert counts[:3] == [live, live + 1, live + 2]  # kept while few
+    assert max(counts) <= live + 3 and counts[3] == live  # then pruned to the live ones

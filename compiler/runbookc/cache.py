@@ -2,14 +2,14 @@
 
 A DocResult is a pure function of the file's bytes, its display path, the compiler's own
 code and the settings, so the sha256 of those four is its key. Entries are pickled
-DocResults under `<output>/cache/docs/<2 hex>/<62 hex>`, written to a temp file and renamed
-into place (safe when runs overlap); an entry that cannot be read back is a miss and is
-rewritten. Deleting the cache only costs time. The cache is never written inside the source
-dir: a layout that would put it there gets no cache.
+DocResults in one SQLite table, `<output>/cache/entries.sqlite` (blobstore.BlobStore),
+written by the process that collects them, a chunk per transaction; an entry that cannot
+be read back is a miss and is rewritten. Deleting the cache only costs time. The cache is
+never written inside the source dir: a layout that would put it there gets no cache.
 
 Lint needs only a small summary of each document (corpus.DocSummary): those of the last
 runs are kept together in one pack, `<output>/cache/summaries.pack` (key -> pickled
-summary), so a run after an edit opens one file instead of one per document. A summary
+summary), so a run after an edit opens one file instead of querying every entry. A summary
 missing from the pack is made from the document's entry. Entries the current documents no
 longer use (their older contents, other settings) are pruned now and then (`write_pack`).
 
@@ -19,7 +19,6 @@ hands just as you would the sources.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import os
 import pickle
@@ -31,10 +30,11 @@ from pathlib import Path
 from typing import Any
 
 from runbookc import __version__
+from runbookc.blobstore import BlobStore
 from runbookc.config import Settings
 
 # Bumped when the entry layout changes; entries of other formats are simply never found.
-FORMAT = "1"
+FORMAT = "2"
 _PACK_TAG = f"runbookc summaries {FORMAT}"
 _STATS_TAG = f"runbookc stats {FORMAT}"
 # Pruning waits for at least this many dropped entries (and a tenth of the pack).
@@ -69,8 +69,8 @@ def cache_dir(settings: Settings) -> Path | None:
 
 class DocCache:
     def __init__(self, folder: Path, settings: Settings) -> None:
-        self.folder = folder / "docs"
-        self._root = str(self.folder)
+        self.folder = folder
+        self._entries = BlobStore(folder / "entries.sqlite")
         self._pack = str(folder / "summaries.pack")
         self._stats = str(folder / "stats")
         self._salt = hashlib.sha256(
@@ -79,34 +79,30 @@ class DocCache:
             )
         ).digest()
 
+    @property
+    def salt(self) -> bytes:
+        """What every key is salted with: the compiler, the project root and the settings."""
+        return self._salt
+
     def key(self, display: str, data: bytes) -> str:
-        digest = hashlib.sha256(self._salt)
-        digest.update(display.encode("utf-8", "surrogateescape") + b"\0")
-        digest.update(data)
-        return digest.hexdigest()
+        return content_key(self._salt, display, data)
 
-    def _path(self, key: str) -> str:
-        # Plain strings: pathlib costs more than the lookup itself, 10,000 times a run.
-        return os.path.join(self._root, key[:2], key[2:])
-
-    def has(self, key: str) -> bool:
-        return os.path.isfile(self._path(key))
+    def known(self, keys: Iterable[str]) -> set[str]:
+        """The keys among `keys` that have an entry."""
+        return self._entries.known(keys)
 
     def get(self, key: str) -> Any | None:
         """The unpickled entry, or None when missing or unreadable."""
-        try:
-            with open(self._path(key), "rb") as stream:
-                blob = stream.read()
-        except OSError:
-            return None
-        try:
-            return pickle.loads(blob)
-        except Exception:  # a torn or foreign file is a miss, never a failure
-            return None
+        return _unpickle(self._entries.get(key))
 
-    def put(self, key: str, blob: bytes) -> None:
-        """Store a pickled entry; a cache that cannot be written is silently skipped."""
-        write_atomic(self._path(key), blob)
+    def get_many(self, keys: list[str]) -> dict[str, Any]:
+        """key -> unpickled entry, for the keys with a readable entry."""
+        found = {key: _unpickle(blob) for key, blob in self._entries.get_many(keys).items()}
+        return {key: value for key, value in found.items() if value is not None}
+
+    def put_many(self, entries: list[tuple[str, bytes]]) -> None:
+        """Store pickled entries; a cache that cannot be written is silently skipped."""
+        self._entries.put_many(entries)
 
     def read_pack(self) -> Pack:
         """The summaries pack; empty when missing or unreadable. Each summary stays
@@ -141,6 +137,12 @@ class DocCache:
         blob = pickle.dumps((_PACK_TAG, pack.entries, stale), protocol=pickle.HIGHEST_PROTOCOL)
         write_atomic(self._pack, blob)
 
+    def trim(self, live: set[str]) -> None:
+        """Prune to the `live` entries once the others outnumber a tenth of them (and at
+        least PRUNE_AFTER), for a store whose every run asks for all its live entries."""
+        if self._entries.count() > len(live) + max(PRUNE_AFTER, len(live) // 10):
+            self.prune(live)
+
     def read_stats(self) -> dict[str, tuple[tuple[int, ...], str]]:
         """display path -> (stat signature, key) recorded by earlier runs with these
         settings and this compiler; empty when missing, unreadable or recorded by others."""
@@ -160,25 +162,30 @@ class DocCache:
     def prune(self, keep: set[str]) -> None:
         """Delete every entry whose key is not in `keep` (memoized findings included: the
         current ones are written after). A run reading one meanwhile finds it gone: a miss."""
-        try:
-            folders = [e for e in os.scandir(self._root) if e.is_dir() and len(e.name) == 2]
-        except OSError:
-            return
-        for folder in folders:
-            try:
-                names = [e.name for e in os.scandir(folder.path) if not e.name.startswith(".")]
-            except OSError:
-                continue
-            for name in names:
-                if folder.name + name not in keep:
-                    with contextlib.suppress(OSError):
-                        os.unlink(os.path.join(folder.path, name))
+        self._entries.keep_only(keep)
 
 
 @dataclass
 class Pack:
     entries: dict[str, tuple[str, bytes]]  # key -> (display path, pickled DocSummary)
     stale: int = 0  # entries dropped since the cache was last pruned
+
+
+def content_key(salt: bytes, display: str, data: bytes) -> str:
+    """The cache key of a file's bytes (a function, so workers need only the salt)."""
+    digest = hashlib.sha256(salt)
+    digest.update(display.encode("utf-8", "surrogateescape") + b"\0")
+    digest.update(data)
+    return digest.hexdigest()
+
+
+def _unpickle(blob: bytes | None) -> Any | None:
+    if blob is None:
+        return None
+    try:
+        return pickle.loads(blob)
+    except Exception:  # a torn or foreign entry is a miss, never a failure
+        return None
 
 
 def write_atomic(target: str | os.PathLike[str], blob: bytes) -> None:

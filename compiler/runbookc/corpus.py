@@ -132,23 +132,40 @@ class _Files:
 
     def results(self) -> list[DocResult]:
         if self._results is None:
-            store = self.store
-            self._compile(
-                i
-                for i, key in enumerate(self.keys)
-                if key is None or not store or not store.has(key)
-            )
+            stored = self._stored_results()
+            self._compile(i for i in range(len(self.files)) if i not in stored)
             with bulk_allocation():
-                self._results = [self._result(i) for i in range(len(self.files))]
+                self._results = [
+                    stored[i] if i in stored else self._fresh[i].result
+                    for i in range(len(self.files))
+                ]
         return self._results
+
+    def _stored_results(self) -> dict[int, DocResult]:
+        """index -> the cached result of each file not compiled in this run that has one."""
+        if self.store is None:
+            return {}
+        wanted = {
+            key: index
+            for index, key in enumerate(self.keys)
+            if key is not None and index not in self._fresh
+        }
+        found: dict[int, DocResult] = {}
+        for key, hit in self.store.get_many(list(wanted)).items():
+            index = wanted[key]
+            if isinstance(hit, DocResult) and hit.path == self.files[index][1]:
+                found[index] = hit
+        return found
 
     def summaries(self) -> list[DocSummary]:
         if self._summaries is None:
             pack, store = self.pack.entries, self.store
+            unpacked = [key for key in self.keys if key is not None and key not in pack]
+            stored = store.known(unpacked) if store is not None and unpacked else set()
             self._compile(
                 i
                 for i, key in enumerate(self.keys)
-                if key is None or (key not in pack and not (store and store.has(key)))
+                if key is None or (key not in pack and key not in stored)
             )
             with bulk_allocation():
                 self._summaries = [self._summary(i) for i in range(len(self.files))]
@@ -279,7 +296,8 @@ class Corpus:
         if isinstance(hit, tuple) and len(hit) == 3 and hit[:2] == (name, key):
             return hit[2]
         value = compute()
-        store.put(slot, pickle.dumps((name, key, value), protocol=pickle.HIGHEST_PROTOCOL))
+        blob = pickle.dumps((name, key, value), protocol=pickle.HIGHEST_PROTOCOL)
+        store.put_many([(slot, blob)])
         return value
 
 

@@ -633,7 +633,8 @@ def plan_corpus(
 ) -> tuple[list[Script], list[Diagnostic]]:
     """Every document's scripts; with `plans`, a document's plan is looked up by its text
     and the compiler's files (templates included) before it is computed. The plans not
-    found are computed in worker processes when there are enough of them."""
+    found are computed in worker processes when there are enough of them. `documents` is
+    the whole corpus: the plans of other documents are pruned in time."""
     from runbookc.forkmap import fork_map
 
     Plan = tuple[list[Script], list[Diagnostic]]
@@ -641,19 +642,16 @@ def plan_corpus(
     keys: list[str] = []
     if plans is not None:
         # The cache's key covers the compiler's files (templates included) and the settings.
-        for index, document in enumerate(documents):
-            keys.append(plans.key(document.path, document.text.encode()))
-            found[index] = plans.get(keys[index])
+        keys = [plans.key(document.path, document.text.encode()) for document in documents]
+        stored = plans.get_many(keys)
+        found = [stored.get(key) for key in keys]
     missing = [index for index, plan in enumerate(found) if plan is None]
-
-    def plan(index: int) -> Plan:
-        result = plan_scripts(documents[index], settings)
-        if plans is not None:
-            plans.put(keys[index], pickle.dumps(result))
-        return result
-
-    for index, result in zip(missing, fork_map(plan, missing), strict=True):
+    computed = fork_map(lambda index: plan_scripts(documents[index], settings), missing)
+    for index, result in zip(missing, computed, strict=True):
         found[index] = result
+    if plans is not None:
+        plans.put_many([(keys[index], pickle.dumps(found[index])) for index in missing])
+        plans.trim(set(keys))
     scripts: list[Script] = []
     diags: list[Diagnostic] = []
     for result in found:

@@ -1,8 +1,9 @@
 """Running the per-document stage over many files: in this process for a few, across
 worker processes for many.
 
-Each worker compiles chunks of files, summarizes them (corpus.DocSummary), writes their
-cache entries itself and sends back the same pickled bytes, so a result is pickled once.
+Each worker compiles chunks of files, summarizes them (corpus.DocSummary) and sends both
+back pickled; the parent stores the pickled results in the cache as each chunk arrives
+(one transaction a chunk, while the workers go on), so a result is pickled once.
 Workers are forked after the parent has built the Markdown parser and the schema
 validators, so they start warm (with `spawn` each worker builds its own once). Results
 come back in input order, so the output never depends on the number of workers.
@@ -15,7 +16,7 @@ import os
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-from runbookc.cache import DocCache
+from runbookc.cache import DocCache, content_key
 from runbookc.config import Settings
 from runbookc.corpus import Compiled, bulk_allocation, compile_document, summarize
 from runbookc.sources import read_source
@@ -25,7 +26,8 @@ from runbookc.sources import read_source
 MIN_DOCS_PER_WORKER = 40
 MAX_CHUNK = 64
 
-_worker: tuple[Settings, DocCache | None] | None = None
+# The worker's settings and cache-key salt (None without a cache).
+_worker: tuple[Settings, bytes | None] | None = None
 
 
 def cpu_count() -> int:
@@ -53,8 +55,11 @@ def _compile_many(
     files: list[tuple[Path, str]], settings: Settings, store: DocCache | None, jobs: int
 ) -> list[Compiled]:
     workers = worker_count(jobs, len(files))
+    salt = store.salt if store is not None else None
     if workers <= 1:
-        return [_compile(path, display, settings, store) for path, display in files]
+        compiled = [_compile(path, display, settings, salt) for path, display in files]
+        _store(store, compiled)
+        return [c for c, _ in compiled]
     _warm_up()
     size = max(1, min(MAX_CHUNK, len(files) // (workers * 8)))
     chunks = [
@@ -65,11 +70,21 @@ def _compile_many(
     context = multiprocessing.get_context("fork" if "fork" in methods else None)
     results: list[Compiled] = []
     with ProcessPoolExecutor(
-        workers, mp_context=context, initializer=_init_worker, initargs=(settings, store)
+        workers,
+        mp_context=context,
+        initializer=_init_worker,
+        initargs=(settings, salt),
     ) as pool:
         for blobs in pool.map(_compile_chunk, chunks):
-            results.extend(Compiled(*pair) for pair in blobs)
+            chunk = [(Compiled(result, summary), key) for result, summary, key in blobs]
+            _store(store, chunk)
+            results.extend(c for c, _ in chunk)
     return results
+
+
+def _store(store: DocCache | None, compiled: list[tuple[Compiled, str | None]]) -> None:
+    if store is not None:
+        store.put_many([(key, c.result_blob()) for c, key in compiled if key is not None])
 
 
 def _warm_up() -> None:
@@ -86,30 +101,29 @@ def _warm_up() -> None:
         validator_for(doc_type)
 
 
-def _init_worker(settings: Settings, store: DocCache | None) -> None:
+def _init_worker(settings: Settings, salt: bytes | None) -> None:
     global _worker
-    _worker = (settings, store)
+    _worker = (settings, salt)
 
 
-def _compile_chunk(chunk: list[tuple[str, str]]) -> list[tuple[bytes, bytes]]:
-    """The chunk's results and summaries, pickled: the parent unpickles only what it uses
-    (lint, the summaries)."""
+def _compile_chunk(chunk: list[tuple[str, str]]) -> list[tuple[bytes, bytes, str | None]]:
+    """The chunk's results and summaries, pickled (the parent unpickles only what it uses:
+    lint, the summaries), with their cache keys."""
     assert _worker is not None, "worker not initialised"
-    settings, store = _worker
     blobs = []
     for path, display in chunk:
-        compiled = _compile(Path(path), display, settings, store)
-        blobs.append((compiled.result_blob(), compiled.summary_blob()))
+        compiled, key = _compile(Path(path), display, *_worker)
+        blobs.append((compiled.result_blob(), compiled.summary_blob(), key))
     return blobs
 
 
-def _compile(path: Path, display: str, settings: Settings, store: DocCache | None) -> Compiled:
-    """Compile one file, summarize it and cache the result; the key is taken from the very
-    bytes that were compiled, so a file edited meanwhile can never be cached under its old
-    content."""
+def _compile(
+    path: Path, display: str, settings: Settings, salt: bytes | None
+) -> tuple[Compiled, str | None]:
+    """Compile one file and summarize it, with the cache key of the very bytes that were
+    compiled (None when unreadable or uncached), so a file edited meanwhile can never be
+    cached under its old content."""
     data = read_source(path)
     result = compile_document(path, display, settings, data)
-    compiled = Compiled(result, summarize(result, settings))
-    if store is not None and data is not None:
-        store.put(store.key(display, data), compiled.result_blob())
-    return compiled
+    key = content_key(salt, display, data) if salt is not None and data is not None else None
+    return Compiled(result, summarize(result, settings)), key
