@@ -6,11 +6,14 @@ from __future__ import annotations
 
 import hashlib
 import shutil
+import sqlite3
+from contextlib import closing
 from pathlib import Path
 from typing import Any
 
 import pytest
 from conftest import ROOT
+from runbookc.blobstore import BlobStore
 from runbookc.render.mkdocs_build import SiteBuildError, run_mkdocs
 from runbookc.render.mkdocs_cache import PageCache
 
@@ -84,8 +87,14 @@ def test_the_cache_keeps_only_what_the_last_build_used(tmp_path: Path) -> None:
     cache = _saved(cache)
     _build(docs, tmp_path / "site", cache)
     cache.prune()
-    for kind in ("pages", "search"):
-        assert len(list((tmp_path / "cache" / kind).glob("*.json"))) == len(PAGES)
+    assert sorted(k.split("/")[0] for k in _keys(tmp_path / "cache")) == sorted(
+        ["html", "pages", "search"] * len(PAGES)
+    )
+
+
+def _keys(folder: Path) -> list[str]:
+    with closing(sqlite3.connect(folder / "entries.sqlite")) as db:
+        return [key for (key,) in db.execute("SELECT key FROM entries")]
 
 
 def test_unchanged_output_files_are_linked_from_the_previous_site(tmp_path: Path) -> None:
@@ -155,12 +164,12 @@ def test_a_damaged_cache_entry_is_a_miss_and_is_rewritten(tmp_path: Path) -> Non
     cache = PageCache(tmp_path / "cache")
     first = _build(docs, tmp_path / "site", cache)
     cache.prune()
-    for entry in (tmp_path / "cache").glob("*/*.json"):
-        entry.write_text('{"content": ', encoding="utf-8")
+    keys = _keys(tmp_path / "cache")
+    BlobStore(tmp_path / "cache" / "entries.sqlite").put_many([(k, b'{"content": ') for k in keys])
     cache = PageCache(tmp_path / "cache")
     assert _build(docs, tmp_path / "again", cache) == first
     assert (cache.hits, cache.misses) == (0, len(PAGES))
-    cache = PageCache(tmp_path / "cache")
+    cache = _saved(cache)
     assert _build(docs, tmp_path / "third", cache) == first
     assert cache.hits == len(PAGES)
 

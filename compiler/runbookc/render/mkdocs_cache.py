@@ -22,8 +22,8 @@ Everything else runs as usual: every plugin event for every page, the full searc
 tags and MkDocs' anchor checks (against the restored anchors). A build whose Markdown
 extensions include one that reads other files (snippets) or whose settings cannot be
 written down stably (a function defined at run time) converts every page; one with a
-plugin or hook the HTML key does not know renders every page's template. Entries are one
-JSON file each under the cache folder; only the entries the last build used are kept.
+plugin or hook the HTML key does not know renders every page's template. Entries are kept
+in one SQLite file under the cache folder; only the entries the last build used are kept.
 """
 
 from __future__ import annotations
@@ -41,7 +41,7 @@ from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 
-from runbookc.cache import write_atomic
+from runbookc.blobstore import BlobStore
 from runbookc.publish import reuse, reuse_file
 from runbookc.render.mkdocs_keys import (
     Unstable,
@@ -98,49 +98,59 @@ def _recording() -> Iterator[_Record]:
 
 
 class PageCache:
-    """Entries by kind ("pages", "search") and key, kept in memory and, given a `folder`, one
-    JSON file per entry there: an unchanged page's entry is never written again."""
+    """Entries by kind ("pages", "search", "html") and key, kept in memory and, given a
+    `folder`, in one SQLite file there (blobstore.BlobStore): a cold build's thousands of
+    entries go in one transaction instead of as many new files. `save` writes the entries
+    made since (a failed build's too: each is a pure function of its key), `prune` also
+    forgets the ones the last build did not use."""
 
     def __init__(self, folder: Path | None = None) -> None:
         self.folder = folder
+        self.blobs = BlobStore(folder / "entries.sqlite") if folder is not None else None
         self.memory: dict[tuple[str, str], Any] = {}
+        self.fresh: dict[tuple[str, str], Any] = {}  # put since the last save
         self.used: set[tuple[str, str]] = set()
         self.hits = 0  # page conversions reused
         self.misses = 0
         self.html_hits = 0  # page HTML reused
         self.html_misses = 0
 
-    def _path(self, kind: str, key: str) -> Path:
-        assert self.folder is not None
-        return self.folder / kind / f"{key}.json"
-
     def get(self, kind: str, key: str) -> Any | None:
-        """The entry, or None when there is none (or its file cannot be read back)."""
+        """The entry, or None when there is none (or it cannot be read back)."""
         self.used.add((kind, key))
         if (kind, key) in self.memory:
             return self.memory[kind, key]
-        if self.folder is None:
+        blob = self.blobs.get(f"{kind}/{key}") if self.blobs is not None else None
+        if blob is None:
             return None
         try:
-            value = json.loads(self._path(kind, key).read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+            value = json.loads(blob)
+        except ValueError:
             return None
         self.memory[kind, key] = value
         return value
 
     def put(self, kind: str, key: str, value: Any) -> None:
         self.used.add((kind, key))
-        self.memory[kind, key] = value
-        if self.folder is not None:
-            write_atomic(self._path(kind, key), json.dumps(value, ensure_ascii=False).encode())
+        self.memory[kind, key] = self.fresh[kind, key] = value
+
+    def save(self) -> None:
+        if self.blobs is not None and self.fresh:
+            self.blobs.put_many(
+                [
+                    (f"{kind}/{key}", json.dumps(value, ensure_ascii=False).encode())
+                    for (kind, key), value in self.fresh.items()
+                ]
+            )
+        self.fresh = {}
 
     def prune(self) -> None:
-        """Forget the entries the last build did not use (its pages changed or went away)."""
+        """Save, then forget the entries the last build did not use (its pages changed or
+        went away)."""
+        self.save()
         self.memory = {k: v for k, v in self.memory.items() if k in self.used}
-        if self.folder is not None:
-            for path in self.folder.glob("*/*.json"):
-                if (path.parent.name, path.stem) not in self.used:
-                    path.unlink(missing_ok=True)
+        if self.blobs is not None:
+            self.blobs.keep_only({f"{kind}/{key}" for kind, key in self.used})
         self.used = set()
 
 
