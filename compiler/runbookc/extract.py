@@ -457,6 +457,7 @@ def _templates() -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         autoescape=False,
+        auto_reload=False,  # package files: no stat of the template for every script
     )
     env.filters["sq"] = shell_quote
     return env
