@@ -82,7 +82,8 @@ for n in (10, 20, 40, 80, 160, 320):
     print(n, *figures)
 """
 
-# `runbookc build` ends with "... in 12.3s (lint 1.0s, scripts 0.5s, render 0.4s, mkdocs 10.4s)"
+# `runbookc build` ends with "... in 12.3s (lint 1.0s, scripts 0.5s, render 0.4s, mkdocs 10.4s,
+# publish 0.3s)"
 BUILD_STEPS = re.compile(r" in [0-9.]+s \(([^)]*)\)\s*$")
 BUILD_STEP = re.compile(r"(\w+) ([0-9.]+)s")
 

@@ -6,10 +6,14 @@ from __future__ import annotations
 
 import hashlib
 import shutil
+import sqlite3
+from contextlib import closing
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import ROOT
+from runbookc.blobstore import BlobStore
 from runbookc.render.mkdocs_build import SiteBuildError, run_mkdocs
 from runbookc.render.mkdocs_cache import PageCache
 
@@ -83,8 +87,14 @@ def test_the_cache_keeps_only_what_the_last_build_used(tmp_path: Path) -> None:
     cache = _saved(cache)
     _build(docs, tmp_path / "site", cache)
     cache.prune()
-    for kind in ("pages", "search"):
-        assert len(list((tmp_path / "cache" / kind).glob("*.json"))) == len(PAGES)
+    assert sorted(k.split("/")[0] for k in _keys(tmp_path / "cache")) == sorted(
+        ["html", "pages", "search"] * len(PAGES)
+    )
+
+
+def _keys(folder: Path) -> list[str]:
+    with closing(sqlite3.connect(folder / "entries.sqlite")) as db:
+        return [key for (key,) in db.execute("SELECT key FROM entries")]
 
 
 def test_unchanged_output_files_are_linked_from_the_previous_site(tmp_path: Path) -> None:
@@ -154,11 +164,106 @@ def test_a_damaged_cache_entry_is_a_miss_and_is_rewritten(tmp_path: Path) -> Non
     cache = PageCache(tmp_path / "cache")
     first = _build(docs, tmp_path / "site", cache)
     cache.prune()
-    for entry in (tmp_path / "cache").glob("*/*.json"):
-        entry.write_text('{"content": ', encoding="utf-8")
+    keys = _keys(tmp_path / "cache")
+    BlobStore(tmp_path / "cache" / "entries.sqlite").put_many([(k, b'{"content": ') for k in keys])
     cache = PageCache(tmp_path / "cache")
     assert _build(docs, tmp_path / "again", cache) == first
     assert (cache.hits, cache.misses) == (0, len(PAGES))
-    cache = PageCache(tmp_path / "cache")
+    cache = _saved(cache)
     assert _build(docs, tmp_path / "third", cache) == first
     assert cache.hits == len(PAGES)
+
+
+# -- page HTML: a page's template output is reused from the previous site when nothing its
+# template reads changed; every case below must still give the cold build's bytes.
+
+NAV = ["index.md", {"Guide": "guide.md"}, "faq.md", "tags.md"]
+
+
+def _site(site: Path) -> dict[str, str]:
+    return {
+        p.relative_to(site).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(site.rglob("*"))
+        if p.is_file() and p.name not in STAMPED
+    }
+
+
+def _rebuild(
+    tmp_path: Path, pages: dict[str, str], nav: list[Any], config: Path = ROOT / "mkdocs.yml"
+) -> tuple[dict[str, str], dict[str, str], PageCache]:
+    """Build PAGES with NAV, then `pages` with `nav` from that build's cache and site; returns
+    (the cached rebuild, a cold build of the same input, the rebuild's cache)."""
+    docs, cache = tmp_path / "docs", PageCache(tmp_path / "cache")
+    _write(docs, PAGES)
+    run_mkdocs(config, docs, tmp_path / "first", NAV, "ru", cache)
+    _write(docs, pages)
+    cache = _saved(cache)
+    run_mkdocs(config, docs, tmp_path / "cached", nav, "ru", cache, tmp_path / "first")
+    run_mkdocs(config, docs, tmp_path / "cold", nav, "ru", None)
+    return _site(tmp_path / "cached"), _site(tmp_path / "cold"), cache
+
+
+def _edit(page: str, old: str, new: str) -> dict[str, str]:
+    assert old in PAGES[page]
+    return {**PAGES, page: PAGES[page].replace(old, new)}
+
+
+@pytest.mark.parametrize(
+    ("pages", "nav", "reused"),
+    [
+        pytest.param(PAGES, NAV, len(PAGES), id="unchanged"),
+        pytest.param(_edit("faq.md", "note", "warning"), NAV, len(PAGES) - 1, id="one-body"),
+        pytest.param(_edit("faq.md", "# FAQ", "# Вопросы"), NAV, 0, id="title-in-nav"),
+        # guide.md's nav entry names its title: its heading shows on its own page only
+        pytest.param(_edit("guide.md", "# Guide", "# Руководство"), NAV, 3, id="heading"),
+        pytest.param(_edit("guide.md", "[setup]", "[setup, сеть]"), NAV, 0, id="tag-added"),
+        pytest.param(_edit("guide.md", "[setup]", "[install]"), NAV, 0, id="tag-renamed"),
+        pytest.param(PAGES, [*NAV[:1], {"Руководство": "guide.md"}, *NAV[2:]], 0, id="nav-label"),
+        pytest.param(PAGES, [NAV[0], NAV[2], NAV[1], NAV[3]], 0, id="nav-order"),
+        pytest.param(PAGES, [NAV[0], {"Docs": NAV[1:3]}, NAV[3]], 0, id="nav-section"),
+    ],
+)
+def test_a_rebuild_reusing_page_html_equals_a_cold_build(
+    tmp_path: Path, pages: dict[str, str], nav: list[Any], reused: int
+) -> None:
+    cached, cold, cache = _rebuild(tmp_path, pages, nav)
+    assert cached == cold
+    assert {"search/search_index.json", "tags/index.html", "tags.json"} <= cold.keys()
+    assert (cache.html_hits, cache.html_misses) == (reused, len(PAGES) - reused)
+
+
+def test_a_page_whose_previous_file_changed_is_rendered_again(tmp_path: Path) -> None:
+    docs, cache = tmp_path / "docs", PageCache(tmp_path / "cache")
+    _write(docs, PAGES)
+    first = _build(docs, tmp_path / "first", cache)
+    html = tmp_path / "first" / "faq" / "index.html"
+    html.write_text(html.read_text(encoding="utf-8").replace("FAQ", "QQQ"), encoding="utf-8")
+    cache = _saved(cache)
+    run_mkdocs(
+        ROOT / "mkdocs.yml", docs, tmp_path / "again", _nav(docs), "ru", cache, html.parents[1]
+    )
+    assert _site(tmp_path / "again") == first
+    assert (cache.html_hits, cache.html_misses) == (len(PAGES) - 1, 1)
+
+
+def test_a_plugin_the_key_does_not_know_turns_the_html_cache_off(tmp_path: Path) -> None:
+    """A hook adds a value from a file outside the docs to every page: no page is reused."""
+    (tmp_path / "hook.py").write_text(
+        "from pathlib import Path\n"
+        "def on_page_context(context, page, config, nav):\n"
+        f"    page.content += Path({str(tmp_path / 'note.txt')!r}).read_text()\n"
+        "    return context\n",
+        encoding="utf-8",
+    )
+    config = tmp_path / "mkdocs.yml"
+    text = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+    config.write_text(f"{text}\nhooks:\n  - {tmp_path / 'hook.py'}\n", encoding="utf-8")
+    (tmp_path / "note.txt").write_text("<p>first note</p>", encoding="utf-8")
+    docs, cache = tmp_path / "docs", PageCache(tmp_path / "cache")
+    _write(docs, PAGES)
+    run_mkdocs(config, docs, tmp_path / "first", NAV, "ru", cache)
+    (tmp_path / "note.txt").write_text("<p>second note</p>", encoding="utf-8")
+    cache = _saved(cache)
+    run_mkdocs(config, docs, tmp_path / "again", NAV, "ru", cache, tmp_path / "first")
+    assert cache.html_hits == 0
+    assert "second note" in (tmp_path / "again" / "faq" / "index.html").read_text(encoding="utf-8")

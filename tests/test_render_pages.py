@@ -244,7 +244,7 @@ def test_shipped_nav_is_flat_per_type(monkeypatch) -> None:
 
 
 def test_lists_are_rewritten_the_way_python_markdown_reads_them() -> None:
-    from runbookc.html_safety import blocks
+    from runbookc.parse import parse_body
     from runbookc.render.body import list_fixes
 
     body = (
@@ -260,7 +260,7 @@ def test_lists_are_rewritten_the_way_python_markdown_reads_them() -> None:
         "\n"
         "> - quoted\n"  # 10: left alone
     )
-    assert list_fixes(body, blocks(body)) == {
+    assert list_fixes(body, parse_body(body, 1).list_shape) == {
         1: (2, "\n1."),
         2: (3, "    "),
         3: (2, "2."),

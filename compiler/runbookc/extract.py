@@ -28,7 +28,7 @@ from runbookc.config import Settings
 from runbookc.diagnostics import Diagnostic, Severity
 from runbookc.model import CodeBlock, Document
 from runbookc.naming import script_name, valid_name
-from runbookc.publish import reuse, staging, swap
+from runbookc.publish import reuse, staging, swap, write_new
 from runbookc.registry import rule
 from runbookc.scriptconfig import (
     MUTATING,
@@ -459,6 +459,7 @@ def _templates() -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         autoescape=False,
+        auto_reload=False,  # package files: no stat of the template for every script
     )
     env.filters["sq"] = shell_quote
     return env
@@ -648,11 +649,17 @@ def plan_corpus(
         stored = plans.get_many(keys)
         found = [stored.get(key) for key in keys]
     missing = [index for index, plan in enumerate(found) if plan is None]
-    computed = fork_map(lambda index: plan_scripts(documents[index], settings), missing)
-    for index, result in zip(missing, computed, strict=True):
-        found[index] = result
+
+    def plan(index: int) -> bytes:
+        # Pickled once, by the worker: the parent stores these very bytes in the cache.
+        result = plan_scripts(documents[index], settings)
+        return pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
+
+    blobs = fork_map(plan, missing)
+    for index, blob in zip(missing, blobs, strict=True):
+        found[index] = pickle.loads(blob)
     if plans is not None:
-        plans.put_many([(keys[index], pickle.dumps(found[index])) for index in missing])
+        plans.put_many([(keys[index], blob) for index, blob in zip(missing, blobs, strict=True)])
         plans.trim(set(keys))
     scripts: list[Script] = []
     diags: list[Diagnostic] = []
@@ -766,13 +773,13 @@ def write_tree(files: dict[str, str], out_dir: Path, previous: Path | None = Non
         )
     with staging(out_dir.parent) as stage:
         fresh = stage / out_dir.name
+        new: list[tuple[Path, bytes, int]] = []
         for rel, text in sorted(files.items()):
             target, data = fresh / rel, text.encode("utf-8")
             mode = 0o755 if rel.endswith(".sh") else 0o644
             if not reuse((previous or out_dir) / rel, target, data, mode):
-                target.parent.mkdir(parents=True, exist_ok=True)
-                target.write_bytes(data)
-                target.chmod(mode)
+                new.append((target, data, mode))
+        write_new(new)
         fresh.mkdir(exist_ok=True)  # an empty corpus still gets its (empty) dir
         fresh.chmod(0o755)
         swap(stage, out_dir.parent, [out_dir.name])

@@ -84,6 +84,10 @@ class Body:
     html: tuple[Html, ...] = ()
     # Body-relative [start, end) line ranges of every fenced and indented code block.
     code_lines: tuple[tuple[int, int], ...] = ()
+    # The block tokens that shape lists (parse.LIST_SHAPE), as (type, start, end, markup)
+    # with body-relative lines (-1 for closing tokens): the site rewrites list indents from
+    # them without parsing the body again.
+    list_shape: tuple[tuple[str, int, int, str], ...] = ()
 
     @property
     def anchors(self) -> frozenset[str]:

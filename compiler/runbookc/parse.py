@@ -53,7 +53,26 @@ def parse_body(body: str, body_line: int, *, fast: bool = True) -> Body:
         code_spans=tuple(walker.spans),
         html=tuple(walker.html),
         code_lines=tuple(walker.code_lines),
+        list_shape=list_shape(state.tokens),
     )
+
+
+LIST_SHAPE = frozenset(
+    {
+        *("paragraph_open", "list_item_open", "fence", "code_block"),
+        *("bullet_list_open", "bullet_list_close", "ordered_list_open", "ordered_list_close"),
+    }
+)
+
+
+def list_shape(tokens: list[Token]) -> tuple[tuple[str, int, int, str], ...]:
+    """The tokens of LIST_SHAPE among block `tokens`, as Body.list_shape keeps them."""
+    shape = []
+    for token in tokens:
+        if token.type in LIST_SHAPE:
+            start, end = token.map or (-1, -1)
+            shape.append((token.type, start, end, token.markup))
+    return tuple(shape)
 
 
 # Characters at which some commonmark inline rule (other than `text`) may act. Inline content

@@ -126,3 +126,36 @@ def reuse_file(previous: Path, source: Path, target: Path) -> bool:
         return reuse(previous, target, source.read_bytes())
     except OSError:
         return False
+
+
+# Creating a file costs about 0.8 ms of kernel time on the machines this was measured on
+# (a new inode; its bytes and a hard link cost next to nothing), so thousands of new files
+# are spread over threads: the system calls release the GIL.
+FILES_PER_THREAD = 200
+
+
+def write_new(files: Sequence[tuple[Path, bytes, int]]) -> None:
+    """Write each (path, bytes, permissions) as a new file, creating its dir as needed."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from runbookc.parallel import cpu_count
+
+    for folder in sorted({path.parent for path, _, _ in files}):
+        folder.mkdir(parents=True, exist_ok=True)
+    threads = max(1, min(cpu_count(), len(files) // FILES_PER_THREAD))
+    if threads == 1:
+        _write_all(files)
+        return
+    with ThreadPoolExecutor(threads) as pool:
+        for _ in pool.map(_write_all, [files[i::threads] for i in range(threads)]):
+            pass  # re-raises a thread's error here
+
+
+def _write_all(files: Sequence[tuple[Path, bytes, int]]) -> None:
+    for path, data, mode in files:
+        with open(path, "wb") as out:
+            out.write(data)
+            if hasattr(os, "fchmod"):
+                os.fchmod(out.fileno(), mode)
+        if not hasattr(os, "fchmod"):
+            os.chmod(path, mode)

@@ -5,7 +5,8 @@ renders the Markdown pages and runs `mkdocs build --strict` on them, all in a st
 only then are docs/, site/ and scripts/ swapped into the output dir. A failed build leaves
 the previous output as it was. Pages whose inputs did not change since the previous build
 are carried over instead of rendered (render/incremental.py), MkDocs reuses their Markdown
-conversions and search entries (render/mkdocs_cache.py, kept under the cache dir), and
+conversions, search entries and final HTML (render/mkdocs_cache.py, kept under the cache
+dir), and
 output files whose bytes did not change are the previous build's files (hard links). Exit
 status: 0 built, 1 lint errors or a failed site build.
 """
@@ -65,7 +66,9 @@ def run(args: argparse.Namespace) -> int:
                 stage, settings, result.corpus.documents, result.diagnostics, timings
             )
             (stage / OUTPUTS[-1]).write_text("written by runbookc build\n", encoding="utf-8")
+            started = time.perf_counter()
             swap(stage, out, OUTPUTS)
+        timings.mark("publish", started)  # the swap and removing the previous output
     except (SiteBuildError, PageCollision, OSError) as exc:
         print(f"runbookc: build failed (the previous output is kept):\n{exc}", file=sys.stderr)
         return 1

@@ -15,11 +15,10 @@ what the author wrote and heading anchors match the linter's.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-from markdown_it.token import Token
-
-from runbookc.html_safety import blocks, code_lines, find_unsafe, mask_code, neutralise
+from runbookc.html_safety import find_unsafe, mask_code, neutralise
 from runbookc.model import Document
 from runbookc.render.context import Site
 from runbookc.render.paths import href
@@ -39,15 +38,14 @@ class RenderedBody:
 
 def render_body(site: Site, doc: Document, page: str) -> RenderedBody:
     body = doc.body
-    tokens = blocks(body)
-    masked = mask_code(body, code_lines(tokens))
+    masked = mask_code(body, doc.parsed.code_lines)  # the parse stage's lines: no new parse
     unsafe = find_unsafe(body, masked=masked)
     safe = neutralise(body, unsafe)
     # Further edits are placed on the original body; shift them past the escapes before them.
     shifts = sorted((u.start, u.growth) for u in unsafe)
     starts = _line_starts(body)
     links = [(m.start(), m.end()) for m in _LINK.finditer(masked)]
-    lists = list_fixes(body, tokens)
+    lists = list_fixes(body, doc.parsed.list_shape)
     edits = [*_code_span_links(site, doc, page, body, starts, links)]
     edits += _issue_links(site, masked, links)
     edits += _script_links(site, doc, page, body, starts, lists)
@@ -142,9 +140,10 @@ def _script_links(
     return edits
 
 
-def list_fixes(body: str, tokens: list[Token]) -> dict[int, tuple[int, str]]:
+def list_fixes(body: str, shape: Sequence[tuple[str, int, int, str]]) -> dict[int, tuple[int, str]]:
     """Lists as Python-Markdown reads them: body line index -> (length of the line's start
-    to replace, its replacement), for the lines that change.
+    to replace, its replacement), for the lines that change. `shape` is the body's
+    Body.list_shape (the block tokens that shape its lists).
 
     An item at nesting depth d starts at 4*d; its indented continuation lines at 4*d + 4;
     a code block in an item moves as a whole, keeping its own indentation inside; an
@@ -157,25 +156,23 @@ def list_fixes(body: str, tokens: list[Token]) -> dict[int, tuple[int, str]]:
     interrupts: set[int] = set()
     paragraph_ends: set[int] = set()
     depth = -1
-    for token in tokens:
-        if token.type == "paragraph_open" and token.map:
-            paragraph_ends.add(token.map[1])
-        if token.type in ("bullet_list_open", "ordered_list_open"):
+    for kind, first, end, markup in shape:
+        if kind == "paragraph_open":
+            paragraph_ends.add(end)
+        elif kind in ("bullet_list_open", "ordered_list_open"):
             depth += 1
-            if depth == 0 and token.map and token.map[0] in paragraph_ends:
-                interrupts.add(token.map[0])  # CommonMark lets a list interrupt a paragraph
-        elif token.type in ("bullet_list_close", "ordered_list_close"):
+            if depth == 0 and first in paragraph_ends:
+                interrupts.add(first)  # CommonMark lets a list interrupt a paragraph
+        elif kind in ("bullet_list_close", "ordered_list_close"):
             depth -= 1
-        elif token.type == "list_item_open" and token.map:
-            first, end = token.map
+        elif kind == "list_item_open":
             widths[first] = 4 * depth
-            if token.markup == ")":
+            if markup == ")":
                 markers.add(first)
             for index in range(first + 1, end):
                 if lines[index].startswith(" ") and lines[index].strip():
                     widths[index] = 4 * depth + 4
-        elif token.type in ("fence", "code_block") and token.map and depth >= 0:
-            first, end = token.map
+        elif kind in ("fence", "code_block") and depth >= 0:
             delta = widths.get(first, _indent(lines[first])) - _indent(lines[first])
             for index in range(first, end):
                 if lines[index].strip():

@@ -10,14 +10,20 @@ are pure functions of inputs that can be named, so a small plugin of ours memois
   extensions and their settings, the link validation settings, the log level and the
   versions of the libraries involved;
 - the search plugin's entries for a page are keyed by the page's HTML, URL, title, table of
-  contents, front matter and the search settings.
+  contents, front matter and the search settings;
+- a page's final HTML (mkdocs-material's template: on 1,000 generated pages, most of a
+  rebuild once the first two are reused, the navigation alone over half) is keyed by
+  everything the template reads (render/mkdocs_keys.py: the page's own content, and a
+  site-wide key of the whole nav, every page's title, URL and front matter, the settings,
+  theme and plugins). The entry is the size and digest of the bytes; the bytes are the
+  previous site's file, so a hit needs that file and reads it back.
 
-Everything else runs as usual: every plugin event for every page, every page's template,
-the full search index, tags and MkDocs' anchor checks (against the restored anchors). A
-build whose Markdown extensions include one that reads other files (snippets) or whose
-settings cannot be written down stably (a function defined at run time) caches nothing.
-Entries live in one JSON file the caller loads before and saves after a successful build;
-only the entries the build used are saved.
+Everything else runs as usual: every plugin event for every page, the full search index,
+tags and MkDocs' anchor checks (against the restored anchors). A build whose Markdown
+extensions include one that reads other files (snippets) or whose settings cannot be
+written down stably (a function defined at run time) converts every page; one with a
+plugin or hook the HTML key does not know renders every page's template. Entries are kept
+in one SQLite file under the cache folder; only the entries the last build used are kept.
 """
 
 from __future__ import annotations
@@ -25,11 +31,9 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import types
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from functools import cache, partial
-from importlib import metadata
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -37,11 +41,19 @@ from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 
-from runbookc.cache import write_atomic
+from runbookc.blobstore import BlobStore
 from runbookc.publish import reuse, reuse_file
+from runbookc.render.mkdocs_keys import (
+    Unstable,
+    digest,
+    meta_text,
+    page_key,
+    site_key,
+    stable,
+    toc_tokens,
+    versions,
+)
 
-FORMAT = 1
-LIBRARIES = ("mkdocs", "markdown", "pymdown-extensions", "pygments", "mkdocs-material")
 # Extensions whose output is a function of the page's text and their settings only.
 PURE_PREFIXES = ("markdown.extensions.", "pymdownx.", "material.extensions.")
 BUILTIN = {
@@ -52,56 +64,10 @@ BUILTIN = {
 READS_FILES = {"pymdownx.snippets", "pymdownx.b64"}
 
 
-class Unstable(Exception):
-    """A setting whose value has no stable text (so it cannot be part of a key)."""
-
-
-def _stable(value: Any) -> Any:
-    """`value` as JSON-able data that is the same in every process, or Unstable."""
-    if value is None or isinstance(value, bool | int | float | str):
-        return value
-    if isinstance(value, Mapping):
-        return [[str(k), _stable(v)] for k, v in sorted(value.items(), key=lambda kv: str(kv[0]))]
-    if isinstance(value, list | tuple | set | frozenset):
-        items = [_stable(v) for v in value]
-        return sorted(items, key=json.dumps) if isinstance(value, set | frozenset) else items
-    if isinstance(value, partial):
-        return ["partial", _stable(value.func), _stable(value.args), _stable(value.keywords)]
-    if isinstance(value, types.FunctionType):
-        cells = [c.cell_contents for c in value.__closure__ or ()]
-        name = [value.__module__, value.__qualname__]
-        return ["function", name, _stable(value.__defaults__), _stable(cells)]
-    if isinstance(value, types.BuiltinFunctionType):
-        return ["builtin", value.__module__, value.__qualname__]
-    raise Unstable(repr(value))
-
-
-def _digest(*parts: Any) -> str:
-    return hashlib.sha256(json.dumps(parts, ensure_ascii=False).encode("utf-8")).hexdigest()
-
-
-@cache
-def _versions() -> list[str]:
-    found = []
-    for name in LIBRARIES:
-        try:
-            found.append(f"{name} {metadata.version(name)}")
-        except metadata.PackageNotFoundError:
-            found.append(f"{name} -")
-    return found
-
-
 def _pure(extension: Any) -> bool:
     if not isinstance(extension, str) or extension in READS_FILES:
         return False
     return extension in BUILTIN or extension.startswith(PURE_PREFIXES)
-
-
-def _toc_tokens(items: Any) -> list[dict[str, Any]]:
-    return [
-        {"level": a.level, "id": a.id, "name": a.title, "children": _toc_tokens(a.children)}
-        for a in items
-    ]
 
 
 class _Record(logging.Handler):
@@ -132,47 +98,59 @@ def _recording() -> Iterator[_Record]:
 
 
 class PageCache:
-    """Entries by kind ("pages", "search") and key, kept in memory and, given a `folder`, one
-    JSON file per entry there: an unchanged page's entry is never written again."""
+    """Entries by kind ("pages", "search", "html") and key, kept in memory and, given a
+    `folder`, in one SQLite file there (blobstore.BlobStore): a cold build's thousands of
+    entries go in one transaction instead of as many new files. `save` writes the entries
+    made since (a failed build's too: each is a pure function of its key), `prune` also
+    forgets the ones the last build did not use."""
 
     def __init__(self, folder: Path | None = None) -> None:
         self.folder = folder
+        self.blobs = BlobStore(folder / "entries.sqlite") if folder is not None else None
         self.memory: dict[tuple[str, str], Any] = {}
+        self.fresh: dict[tuple[str, str], Any] = {}  # put since the last save
         self.used: set[tuple[str, str]] = set()
-        self.hits = 0
+        self.hits = 0  # page conversions reused
         self.misses = 0
-
-    def _path(self, kind: str, key: str) -> Path:
-        assert self.folder is not None
-        return self.folder / kind / f"{key}.json"
+        self.html_hits = 0  # page HTML reused
+        self.html_misses = 0
 
     def get(self, kind: str, key: str) -> Any | None:
-        """The entry, or None when there is none (or its file cannot be read back)."""
+        """The entry, or None when there is none (or it cannot be read back)."""
         self.used.add((kind, key))
         if (kind, key) in self.memory:
             return self.memory[kind, key]
-        if self.folder is None:
+        blob = self.blobs.get(f"{kind}/{key}") if self.blobs is not None else None
+        if blob is None:
             return None
         try:
-            value = json.loads(self._path(kind, key).read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+            value = json.loads(blob)
+        except ValueError:
             return None
         self.memory[kind, key] = value
         return value
 
     def put(self, kind: str, key: str, value: Any) -> None:
         self.used.add((kind, key))
-        self.memory[kind, key] = value
-        if self.folder is not None:
-            write_atomic(self._path(kind, key), json.dumps(value, ensure_ascii=False).encode())
+        self.memory[kind, key] = self.fresh[kind, key] = value
+
+    def save(self) -> None:
+        if self.blobs is not None and self.fresh:
+            self.blobs.put_many(
+                [
+                    (f"{kind}/{key}", json.dumps(value, ensure_ascii=False).encode())
+                    for (kind, key), value in self.fresh.items()
+                ]
+            )
+        self.fresh = {}
 
     def prune(self) -> None:
-        """Forget the entries the last build did not use (its pages changed or went away)."""
+        """Save, then forget the entries the last build did not use (its pages changed or
+        went away)."""
+        self.save()
         self.memory = {k: v for k, v in self.memory.items() if k in self.used}
-        if self.folder is not None:
-            for path in self.folder.glob("*/*.json"):
-                if (path.parent.name, path.stem) not in self.used:
-                    path.unlink(missing_ok=True)
+        if self.blobs is not None:
+            self.blobs.keep_only({f"{kind}/{key}" for kind, key in self.used})
         self.used = set()
 
 
@@ -184,6 +162,10 @@ class CachePlugin(BasePlugin):  # type: ignore[type-arg]
         self.store = store
         self.previous_site = previous_site
         self.render_base: str | None = None  # None: this build's renders are not cached
+        self.html_base: str | None = None  # None: this build's page HTML is not cached
+        self.html_base_known = False  # html_base is computed once every page has its title
+        # (context, page, key) from on_page_context, for the template render that follows
+        self.pending: tuple[Any, Page, str] | None = None
 
     @event_priority(-100)  # after every other plugin added its files
     def on_files(self, files: Any, *, config: Any) -> Any:
@@ -204,12 +186,12 @@ class CachePlugin(BasePlugin):  # type: ignore[type-arg]
         if not all(_pure(e) for e in extensions):
             return None
         try:
-            settings = _stable([extensions, config["mdx_configs"], config["validation"]])
+            settings = stable([extensions, config["mdx_configs"], config["validation"]])
         except Unstable:
             return None
         listing = [[f.src_uri, f.url, str(f.inclusion)] for f in files]
         level = logging.getLogger("mkdocs").getEffectiveLevel()
-        return _digest(_versions(), settings, config["use_directory_urls"], level, listing)
+        return digest(versions(), settings, config["use_directory_urls"], level, listing)
 
     def on_env(self, env: Any, *, config: Any, files: Any) -> Any:
         """Templates do not change during a build: skip jinja's check of each template file
@@ -222,7 +204,64 @@ class CachePlugin(BasePlugin):  # type: ignore[type-arg]
             folder = self.store.folder / "jinja"
             folder.mkdir(parents=True, exist_ok=True)
             env.bytecode_cache = FileSystemBytecodeCache(str(folder))
+        env.template_class = self._template_class(env.template_class)
+        if env.cache is not None:
+            env.cache.clear()  # templates loaded before this event are loaded again
         return env
+
+    def _template_class(self, base: type[Any]) -> type[Any]:
+        """A jinja Template class whose rendering of the page context that on_page_context
+        keyed goes through the page HTML cache; every other rendering is jinja's own."""
+        plugin = self
+
+        class CachedTemplate(base):  # type: ignore[misc, valid-type]
+            def render(self, *args: Any, **kwargs: Any) -> str:
+                pending = plugin.pending
+                if pending is None or kwargs or len(args) != 1 or args[0] is not pending[0]:
+                    return base.render(self, *args, **kwargs)  # type: ignore[no-any-return]
+                plugin.pending = None
+                _, page, key = pending
+                return plugin._page_html(page, key, lambda: base.render(self, *args))
+
+        return CachedTemplate
+
+    @event_priority(-100)  # the context as every other plugin left it
+    def on_page_context(self, context: Any, *, page: Page, config: Any, nav: Any) -> Any:
+        self.pending = None
+        if not self.html_base_known:
+            self.html_base_known = True
+            try:
+                self.html_base = site_key(config, nav, context["pages"])
+            except Unstable:
+                self.html_base = None
+        if self.html_base is None or page.file.inclusion.is_excluded():
+            return context
+        template = page.meta.get("template", "main.html")
+        try:
+            key = page_key(self.html_base, context, page, template)
+        except Unstable:
+            key = None
+        if key is not None:
+            self.pending = (context, page, key)
+        return context
+
+    def _page_html(self, page: Page, key: str, render: Callable[[], str]) -> str:
+        """The page's HTML: the previous site's file when the entry under `key` describes
+        its bytes, else `render()` (and the entry is written for the next build)."""
+        entry = self.store.get("html", key)
+        if entry is not None and self.previous_site is not None:
+            previous = self.previous_site / page.file.dest_uri
+            try:
+                data = previous.read_bytes()
+            except OSError:
+                data = None
+            if data is not None and entry == _html_entry(data):
+                self.store.html_hits += 1
+                return data.decode("utf-8")
+        self.store.html_misses += 1
+        output = render()
+        self.store.put("html", key, _html_entry(output.encode("utf-8", "xmlcharrefreplace")))
+        return output
 
     def on_pre_page(self, page: Page, *, config: Any, files: Any) -> Page:
         if self.render_base is not None:
@@ -231,7 +270,7 @@ class CachePlugin(BasePlugin):  # type: ignore[type-arg]
 
     def _render(self, page: Page, config: Any, files: Any) -> None:
         file = page.file
-        key = _digest(self.render_base, file.src_uri, file.url, page.markdown)
+        key = digest(self.render_base, file.src_uri, file.url, page.markdown)
         entry = self.store.get("pages", key)
         if entry is None:
             self.store.misses += 1
@@ -240,7 +279,7 @@ class CachePlugin(BasePlugin):  # type: ignore[type-arg]
             links = page.links_to_anchors or {}
             entry = {
                 "content": page.content,
-                "toc": _toc_tokens(page.toc),
+                "toc": toc_tokens(page.toc),
                 "title": page._title_from_render,
                 "anchors": sorted(page.present_anchor_ids or ()),
                 "links": {target.src_uri: anchors for target, anchors in links.items()},
@@ -270,17 +309,17 @@ class CachePlugin(BasePlugin):  # type: ignore[type-arg]
         from material.plugins.search import plugin as search_module
 
         try:
-            settings = _stable(index.config)
+            settings = stable(index.config)
         except Unstable:
             return
-        base = _digest(_versions(), settings, search_module.jieba is not None)
+        base = digest(versions(), settings, search_module.jieba is not None)
         index.add_entry_from_context = self._memo_search(index, add, base)
 
     def _memo_search(self, index: Any, add: Callable[[Page], None], base: str) -> Any:
         def add_entry(page: Page) -> None:
-            meta = json.dumps(page.meta, sort_keys=True, default=str, ensure_ascii=False)
-            toc = _toc_tokens(page.toc)
-            key = _digest(base, page.url, page.title, meta, toc, page.content)
+            meta = meta_text(page.meta)
+            toc = toc_tokens(page.toc)
+            key = digest(base, page.url, page.title, meta, toc, page.content)
             entries = self.store.get("search", key)
             if entries is None:
                 before = len(index.entries)
@@ -310,6 +349,12 @@ class CachePlugin(BasePlugin):  # type: ignore[type-arg]
         source, target = Path(file.abs_src_path), Path(file.abs_dest_path)
         if not reuse_file(previous, source, target):
             type(file).copy_file(file, dirty)
+
+
+def _html_entry(data: bytes) -> dict[str, Any]:
+    """What the page HTML cache keeps of a page: the size and digest of its file's bytes
+    (the bytes themselves are the previous site's file)."""
+    return {"size": len(data), "sha256": hashlib.sha256(data).hexdigest()}
 
 
 def attach(config: Any, store: PageCache, previous_site: Path | None = None) -> None:

@@ -40,6 +40,7 @@ def environment() -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        auto_reload=False,  # package files: no stat of the template on every page
     )
     env.filters.update(md.FILTERS)
     return env

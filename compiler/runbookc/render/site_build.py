@@ -88,7 +88,12 @@ def build_into(
     nav = build_nav(site)
     started = timings.mark("render", started)
     cache = PageCache(folder / "site" if folder else None)
-    run_mkdocs(config, stage / "docs", stage / "site", nav, settings.language, cache, out / "site")
+    try:
+        run_mkdocs(
+            config, stage / "docs", stage / "site", nav, settings.language, cache, out / "site"
+        )
+    finally:
+        cache.save()  # what a failed build converted still serves the next one
     write_state(stage, render.state)  # only once MkDocs accepted the pages
     cache.prune()
     timings.mark("mkdocs", started)
