@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import posixpath
 from collections.abc import Iterator
+from urllib.parse import unquote, urlsplit
 
 from runbookc.config import Settings
 from runbookc.diagnostics import Diagnostic, Severity
@@ -25,15 +26,51 @@ UNRESOLVED_PATH = rule(
     "Repo path in a code span resolves to no document of the corpus",
 )
 
+ABSOLUTE_LINK = rule(
+    "RB210",
+    "absolute-link",
+    Severity.ERROR,
+    "Link to a Markdown file by an absolute path, which the site leaves unconverted",
+)
+
 
 def check(graph: Graph[DocFacts], settings: Settings) -> Iterator[Diagnostic]:
     near = NearMiss()
     for doc in graph.documents:
+        # Absolute hrefs resolve to no document, so they are not among its references.
+        for kind, target, line, column, _ in doc.refs:
+            if kind == LINK:
+                yield from _absolute(graph, doc, target, line, column)
         for ref in graph.outgoing(doc):
             if ref.kind == LINK:
                 yield from _link(graph, doc, ref, settings, near)
             elif ref.kind == PATH:
                 yield from _path(graph, doc, ref, settings, near)
+
+
+def _absolute(
+    graph: Graph[DocFacts], doc: DocFacts, target: str, line: int, column: int
+) -> Iterator[Diagnostic]:
+    """`/ops/x.md`: MkDocs converts relative links to pages only, so on the site this one
+    asks for a .md file that is not served (and breaks anyway under a sub-path)."""
+    if not target.startswith("/") or target.startswith("//"):
+        return
+    parts = urlsplit(target)
+    path = unquote(parts.path).lstrip("/")
+    if not path.endswith(".md"):
+        return
+    relative = posixpath.relpath(path, posixpath.dirname(graph.source_path(doc)) or ".")
+    fragment = f"#{parts.fragment}" if parts.fragment else ""
+    known = graph.by_path(path) is not None
+    yield ABSOLUTE_LINK(
+        doc.path,
+        line,
+        f"link to `{target}` by an absolute path: the site leaves it as written, so it "
+        "points at a .md file that is not served",
+        column=column,
+        hint=f"write it relative to this file: `{relative}{fragment}`"
+        + ("" if known else f" (`{path}` is not a document of the corpus either)"),
+    )
 
 
 def _link(
