@@ -74,7 +74,7 @@ class DocCache:
         self._pack = str(folder / "summaries.pack")
         self._stats = str(folder / "stats")
         self._salt = hashlib.sha256(
-            f"{compiler_fingerprint()}\0{settings.root}\0{settings.fingerprint()}".encode(
+            f"{compiler_fingerprint()}\0{settings.root}\0{settings.fingerprint}".encode(
                 "utf-8", "surrogateescape"
             )
         ).digest()
@@ -93,11 +93,11 @@ class DocCache:
 
     def get(self, key: str) -> Any | None:
         """The unpickled entry, or None when missing or unreadable."""
-        return _unpickle(self._entries.get(key))
+        return unpickle(self._entries.get(key))
 
     def get_many(self, keys: list[str]) -> dict[str, Any]:
         """key -> unpickled entry, for the keys with a readable entry."""
-        found = {key: _unpickle(blob) for key, blob in self._entries.get_many(keys).items()}
+        found = {key: unpickle(blob) for key, blob in self._entries.get_many(keys).items()}
         return {key: value for key, value in found.items() if value is not None}
 
     def put_many(self, entries: list[tuple[str, bytes]]) -> None:
@@ -179,7 +179,8 @@ def content_key(salt: bytes, display: str, data: bytes) -> str:
     return digest.hexdigest()
 
 
-def _unpickle(blob: bytes | None) -> Any | None:
+def unpickle(blob: bytes | None) -> Any | None:
+    """The unpickled value, or None for no blob or one that cannot be read back."""
     if blob is None:
         return None
     try:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import tomllib
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -38,8 +39,10 @@ class Settings:
             raise ConfigError(f"[tool.runbookc.{name}] must be a table")
         return value
 
+    @cached_property
     def fingerprint(self) -> str:
-        """A stable text of every setting, for cache keys."""
+        """A stable text of every setting, for cache keys (made once: every document's
+        script analysis asks for it)."""
         import json
 
         return json.dumps(self.raw, sort_keys=True, default=str)

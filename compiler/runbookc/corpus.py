@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
-from runbookc.cache import DocCache, Pack, cache_dir
+from runbookc.cache import DocCache, Pack, cache_dir, unpickle
 from runbookc.config import Settings
 from runbookc.diagnostics import Diagnostic
 from runbookc.errors import UsageError as UsageError
@@ -195,10 +195,7 @@ class _Files:
         key, display = self.keys[index], self.files[index][1]
         packed = self.pack.entries.get(key) if key is not None else None
         if packed is not None and packed[0] == display:
-            try:
-                found = pickle.loads(packed[1])
-            except Exception:  # a torn or foreign entry is a miss, never a failure
-                found = None
+            found = unpickle(packed[1])  # a torn or foreign entry is a miss
             if isinstance(found, DocSummary) and found.path == display:
                 return found
         result = self._result(index)

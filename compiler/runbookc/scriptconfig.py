@@ -187,19 +187,13 @@ class CommandClasses:
 
 
 _CACHE: dict[str, ScriptSettings] = {}
-# The Settings asked for last, and its answer: a run asks with one Settings object for
-# every document, and its fingerprint is a JSON dump.
-_LAST: list[tuple[Settings, ScriptSettings]] = []
 
 
 def script_settings(settings: Settings) -> ScriptSettings:
     """Parsed once per distinct settings: plan_scripts runs for every document."""
-    if _LAST and _LAST[0][0] is settings:
-        return _LAST[0][1]
-    key = settings.fingerprint()
+    key = settings.fingerprint
     if key not in _CACHE:
         _CACHE[key] = _parse(settings)
-    _LAST[:] = [(settings, _CACHE[key])]
     return _CACHE[key]
 
 

@@ -64,7 +64,7 @@ def _doc_digest(site: Site, doc: Document) -> str:
 
 def page_digests(site: Site) -> dict[str, str]:
     """Page path -> digest of everything its text is rendered from."""
-    base = _hash(compiler_fingerprint(), site.settings.fingerprint(), site.settings.language)
+    base = _hash(compiler_fingerprint(), site.settings.fingerprint, site.settings.language)
     own = {doc.path: _doc_digest(site, doc) for doc in site.documents}
     ids = [f"{d.doc_id}\0{site.page(d)}" for d in site.documents]
     homes = {a: site.graph.alert_doc(a) for a in site.graph.alert_ids()}
