@@ -128,10 +128,10 @@ class DocCache:
         """Store the pack. When the entries it has dropped since the last pruning (older
         contents of its documents, other settings' or compiler versions') outnumber a tenth
         of it, the document entries that neither it nor this run (`live`) uses are deleted
-        first: the cache stays a few times the corpus, at the cost of one walk of the cache
-        folder every so many edits, never on a run that changed nothing."""
+        first: the cache stays a few times the corpus, at the cost of one delete over the
+        entries table every so many edits, never on a run that changed nothing."""
         stale = pack.stale
-        if stale > max(PRUNE_AFTER, len(pack.entries) // 10):
+        if _worth_pruning(stale, len(pack.entries)):
             self.prune(set(pack.entries).union(live))
             stale = 0
         blob = pickle.dumps((_PACK_TAG, pack.entries, stale), protocol=pickle.HIGHEST_PROTOCOL)
@@ -140,7 +140,7 @@ class DocCache:
     def trim(self, live: set[str]) -> None:
         """Prune to the `live` entries once the others outnumber a tenth of them (and at
         least PRUNE_AFTER), for a store whose every run asks for all its live entries."""
-        if self._entries.count() > len(live) + max(PRUNE_AFTER, len(live) // 10):
+        if _worth_pruning(self._entries.count() - len(live), len(live)):
             self.prune(live)
 
     def read_stats(self) -> dict[str, tuple[tuple[int, ...], str]]:
@@ -169,6 +169,12 @@ class DocCache:
 class Pack:
     entries: dict[str, tuple[str, bytes]]  # key -> (display path, pickled DocSummary)
     stale: int = 0  # entries dropped since the cache was last pruned
+
+
+def _worth_pruning(stale: int, live: int) -> bool:
+    """Whether `stale` entries are enough to prune for: a tenth of the `live` ones, and at
+    least PRUNE_AFTER (so a small corpus is not pruned on every edit)."""
+    return stale > max(PRUNE_AFTER, live // 10)
 
 
 def content_key(salt: bytes, display: str, data: bytes) -> str:
