@@ -199,13 +199,11 @@ def _split(lines: list[str], display: str) -> _Split | Diagnostic:
 def _parse_front_matter(split: _Split, display: str) -> tuple[FrontMatter | None, list[Diagnostic]]:
     try:
         try:
-            problems = _screen_events(split, display, _FastLoader)
-            node = None if problems else yaml.compose(split.source, Loader=_FastLoader)
+            problems, events = _screened_events(split, display, _FastLoader)
         except yaml.YAMLError:
             if _FastLoader is _Loader:
                 raise
-            problems = _screen_events(split, display, _Loader)
-            node = None if problems else yaml.compose(split.source, Loader=_Loader)
+            problems, events = _screened_events(split, display, _Loader)
         if problems:
             return None, problems
     except yaml.MarkedYAMLError as exc:
@@ -221,9 +219,11 @@ def _parse_front_matter(split: _Split, display: str) -> tuple[FrontMatter | None
                 hint="remove the control character",
             )
         ]
-    if not isinstance(node, yaml.MappingNode):
-        kind = "empty" if node is None else f"a {_node_kind(node)}"
-        line = 1 if node is None else split.position(node.start_mark.index)[0]
+    # events: stream start, then (when the stream holds a document) document start, root.
+    root = events[2] if isinstance(events[1], yaml.DocumentStartEvent) else None
+    if not isinstance(root, yaml.MappingStartEvent):
+        kind = "empty" if root is None else f"a {_event_kind(root)}"
+        line = 1 if root is None else split.position(root.start_mark.index)[0]
         return None, [
             NOT_MAPPING(
                 display,
@@ -232,14 +232,33 @@ def _parse_front_matter(split: _Split, display: str) -> tuple[FrontMatter | None
                 hint="write `key: value` lines, starting with doc_id and type",
             )
         ]
-    builder = _Builder(split, display)
-    data = builder.value(node, ())
+    builder = _Builder(split, display, events, start=2)
+    data = builder.value(())
     # A duplicate key keeps its first value, so the rest of the file is still validated and
     # every problem is reported at once; any other problem leaves no trustworthy value.
     if any(d.code != DUPLICATE_KEY.code for d in builder.diags):
         return None, builder.diags
     front = FrontMatter(data, builder.key_lines, start_line=1, end_line=split.close_line)
     return front, builder.diags
+
+
+def _screened_events(
+    split: _Split, display: str, loader: type
+) -> tuple[list[Diagnostic], list[yaml.Event]]:
+    """The YAML is parsed once, into events, screened as they come; when they pass, the
+    value is built from them (as `yaml.compose` would, without parsing again). A stream of
+    several documents is refused as `yaml.compose` refuses it, after the screening."""
+    problems, events = _screen_events(split, display, loader)
+    if not problems:
+        starts = [e for e in events if isinstance(e, yaml.DocumentStartEvent)]
+        if len(starts) > 1:
+            raise yaml.composer.ComposerError(
+                "expected a single document in the stream",
+                events[2].start_mark,
+                "but found another document",
+                starts[1].start_mark,
+            )
+    return problems, events
 
 
 def _syntax_error(exc: yaml.MarkedYAMLError, split: _Split, display: str) -> Diagnostic:
@@ -256,13 +275,18 @@ def _syntax_error(exc: yaml.MarkedYAMLError, split: _Split, display: str) -> Dia
     return YAML_SYNTAX(display, line, message, column=column)
 
 
-def _screen_events(split: _Split, display: str, loader: type) -> list[Diagnostic]:
+def _screen_events(
+    split: _Split, display: str, loader: type
+) -> tuple[list[Diagnostic], list[yaml.Event]]:
     """Reject anchors, aliases, foreign tags and deep nesting from the event stream, before
-    any node is composed: an alias bomb is a few events here and is never expanded."""
+    any value is built: an alias bomb is a few events here and is never expanded, and
+    parsing stops at the first level too deep. Returns the problems and the events read."""
+    events: list[yaml.Event] = []
     diags: list[Diagnostic] = []
     aliases: dict[str, tuple[yaml.Event, int]] = {}  # anchor -> (first alias, uses)
     depth = 0
     for event in yaml.parse(split.source, Loader=loader):
+        events.append(event)
         if isinstance(event, yaml.AliasEvent):
             first, uses = aliases.get(event.anchor, (event, 0))
             aliases[event.anchor] = (first, uses + 1)
@@ -296,7 +320,7 @@ def _screen_events(split: _Split, display: str, loader: type) -> list[Diagnostic
             if depth > MAX_YAML_DEPTH:
                 line, column = split.position(event.start_mark.index)
                 message = f"front matter nests deeper than {MAX_YAML_DEPTH} levels"
-                return [TOO_LARGE(display, line, message, column=column)]
+                return [TOO_LARGE(display, line, message, column=column)], events
         elif isinstance(event, yaml.CollectionEndEvent):
             depth -= 1
     for name, (first, uses) in aliases.items():
@@ -311,82 +335,136 @@ def _screen_events(split: _Split, display: str, loader: type) -> list[Diagnostic
                 hint="write the value out in full",
             )
         )
-    return sorted(diags, key=Diagnostic.sort_key)
+    return sorted(diags, key=Diagnostic.sort_key), events
 
 
 class _Builder:
-    """Builds the front matter value from composed nodes, recording the file line of every
-    key and list item, and reporting duplicate keys, non-string keys and misused tags."""
+    """Builds the front matter value from the screened events of its document, as
+    `yaml.compose` and then the loader's constructor would, recording the file line of
+    every key and list item, and reporting duplicate keys, non-string keys and misused
+    tags. Screening bounds the nesting depth and leaves no anchor or alias."""
 
-    def __init__(self, split: _Split, display: str) -> None:
+    def __init__(self, split: _Split, display: str, events: list[yaml.Event], start: int) -> None:
         self.split = split
         self.display = display
         self.key_lines: dict[KeyPath, int] = {}
         self.diags: list[Diagnostic] = []
-        self._scalars = _Loader("")
+        self._events = events
+        self._next = start  # index of the next event to read
+        self._loader = _Loader("")
 
-    def value(self, node: yaml.Node, path: KeyPath) -> Any:
-        if isinstance(node, yaml.MappingNode) and node.tag == _YAML + "map":
-            return self._mapping(node, path)
-        if isinstance(node, yaml.SequenceNode) and node.tag == _YAML + "seq":
-            items = []
-            for index, item in enumerate(node.value):
-                self.key_lines[(*path, index)] = self._where(item)[0]
-                items.append(self.value(item, (*path, index)))
-            return items
-        if isinstance(node, yaml.ScalarNode) and node.tag in _SCALAR_TAGS:
-            return self._scalar(node)
+    def value(self, path: KeyPath) -> Any:
+        """The value of the node whose first event is next; reads up to its last event."""
+        event = self._take()
+        if isinstance(event, yaml.ScalarEvent):
+            tag = self._tag(event, yaml.ScalarNode)
+            if tag in _SCALAR_TAGS:
+                return self._scalar(event, tag)
+        elif isinstance(event, yaml.MappingStartEvent):
+            tag = self._tag(event, yaml.MappingNode)
+            if tag == _YAML + "map":
+                return self._mapping(path)
+        else:
+            tag = self._tag(event, yaml.SequenceNode)
+            if tag == _YAML + "seq":
+                return self._sequence(path)
+        self._skip(event)
         self._report(
-            TAG, node, f"YAML tag `{_short_tag(node.tag)}` does not fit a {_node_kind(node)}"
+            TAG, event, f"YAML tag `{_short_tag(tag)}` does not fit a {_event_kind(event)}"
         )
         return None
 
-    def _mapping(self, node: yaml.MappingNode, path: KeyPath) -> dict[str, Any]:
+    def _mapping(self, path: KeyPath) -> dict[str, Any]:
         result: dict[str, Any] = {}
-        for key_node, value_node in node.value:
-            line, _ = self._where(key_node)
-            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag != _YAML + "str":
-                self._report(NOT_MAPPING, key_node, *_bad_key(key_node))
+        while not isinstance(self._events[self._next], yaml.MappingEndEvent):
+            key_event = self._take()
+            line, _ = self._where(key_event)
+            key_tag = (
+                self._tag(key_event, yaml.ScalarNode)
+                if isinstance(key_event, yaml.ScalarEvent)
+                else None
+            )
+            if key_tag != _YAML + "str":
+                self._skip(key_event)
+                self._skip(self._take())  # its value
+                self._report(NOT_MAPPING, key_event, *_bad_key(key_event, key_tag))
                 continue
-            key = key_node.value
+            key = key_event.value
             key_path = (*path, key)
             if key_path in self.key_lines:
+                self._skip(self._take())
                 self._report(
                     DUPLICATE_KEY,
-                    key_node,
+                    key_event,
                     f"duplicate key `{'.'.join(map(str, key_path))}`",
                     f"first defined at line {self.key_lines[key_path]}; keep one of them",
                 )
                 continue
             self.key_lines[key_path] = line
-            result[key] = self.value(value_node, key_path)
+            result[key] = self.value(key_path)
+        self._next += 1
         return result
 
-    def _scalar(self, node: yaml.ScalarNode) -> Any:
-        kind = node.tag.removeprefix(_YAML)
-        if kind == "int" and len(node.value) > MAX_INT_DIGITS:
-            self._report(TOO_LARGE, node, f"number has {len(node.value)} digits")
+    def _sequence(self, path: KeyPath) -> list[Any]:
+        items: list[Any] = []
+        while not isinstance(self._events[self._next], yaml.SequenceEndEvent):
+            item_path = (*path, len(items))
+            self.key_lines[item_path] = self._where(self._events[self._next])[0]
+            items.append(self.value(item_path))
+        self._next += 1
+        return items
+
+    def _scalar(self, event: yaml.ScalarEvent, tag: str) -> Any:
+        kind = tag.removeprefix(_YAML)
+        if kind == "int" and len(event.value) > MAX_INT_DIGITS:
+            self._report(TOO_LARGE, event, f"number has {len(event.value)} digits")
             return None
+        if kind == "str":
+            return event.value  # what the loader's str constructor returns
+        node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)
         try:
-            return self._scalars.construct_object(node)
+            return self._loader.construct_object(node)
         except (ValueError, KeyError, yaml.YAMLError):
-            self._report(TAG, node, f"`{node.value[:40]}` is not a valid {kind}")
+            self._report(TAG, event, f"`{event.value[:40]}` is not a valid {kind}")
             return None
 
-    def _where(self, node: yaml.Node) -> tuple[int, int]:
-        return self.split.position(node.start_mark.index)
+    def _tag(self, event: Any, kind: type[yaml.Node]) -> str:
+        """The tag of the node that `event` (a scalar or a collection start) begins, as
+        the composer resolves it: a missing or `!` tag is implicit."""
+        if event.tag is not None and event.tag != "!":
+            return str(event.tag)
+        value = event.value if kind is yaml.ScalarNode else None
+        return str(self._loader.resolve(kind, value, event.implicit))
 
-    def _report(self, rule: Any, node: yaml.Node, message: str, hint: str | None = None) -> None:
-        line, column = self._where(node)
+    def _take(self) -> yaml.Event:
+        event = self._events[self._next]
+        self._next += 1
+        return event
+
+    def _skip(self, event: yaml.Event) -> None:
+        """Read past the rest of the node that `event` starts (nothing more for a scalar)."""
+        depth = 1 if isinstance(event, yaml.CollectionStartEvent) else 0
+        while depth:
+            event = self._take()
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+
+    def _where(self, event: yaml.Event) -> tuple[int, int]:
+        return self.split.position(event.start_mark.index)
+
+    def _report(self, rule: Any, event: yaml.Event, message: str, hint: str | None = None) -> None:
+        line, column = self._where(event)
         self.diags.append(rule(self.display, line, message, column=column, hint=hint))
 
 
-def _bad_key(node: yaml.Node) -> tuple[str, str]:
-    if isinstance(node, yaml.ScalarNode):
-        kind = node.tag.removeprefix(_YAML)
+def _bad_key(event: yaml.Event, tag: str | None) -> tuple[str, str]:
+    if isinstance(event, yaml.ScalarEvent) and tag is not None:
+        kind = tag.removeprefix(_YAML)
         return (
-            f"key `{node.value}` is read as {kind}, not a string",
-            f'quote it: "{node.value}"',
+            f"key `{event.value}` is read as {kind}, not a string",
+            f'quote it: "{event.value}"',
         )
     return "keys must be plain strings", "use a plain word as the key"
 
@@ -412,5 +490,7 @@ def _short_tag(tag: str) -> str:
     return "!!" + tag.removeprefix(_YAML) if tag.startswith(_YAML) else tag
 
 
-def _node_kind(node: Any) -> str:
-    return {yaml.SequenceNode: "list", yaml.MappingNode: "mapping"}.get(type(node), "scalar")
+def _event_kind(event: yaml.Event) -> str:
+    """What the node that `event` starts is."""
+    kinds = {yaml.SequenceStartEvent: "list", yaml.MappingStartEvent: "mapping"}
+    return kinds.get(type(event), "scalar")
