@@ -41,7 +41,10 @@ def parse_body(body: str, body_line: int, *, fast: bool = True) -> Body:
     """
     md = markdown()
     state = StateCore(body, md, {})
-    normalize(state)
+    if "\r" in body or "\0" in body:
+        # Otherwise normalize would change nothing, at the cost of a regex match per line
+        # (it rewrites every "\n" as "\n"): loaded bodies have LF endings and no NUL.
+        normalize(state)
     block(state)  # the core chain minus `inline`: inline tokens are parsed on demand
     lines = body.split("\n")
     walker = _Walker(lines, body_line, _Inline(md, state.env, fast))
@@ -53,26 +56,17 @@ def parse_body(body: str, body_line: int, *, fast: bool = True) -> Body:
         code_spans=tuple(walker.spans),
         html=tuple(walker.html),
         code_lines=tuple(walker.code_lines),
-        list_shape=list_shape(state.tokens),
+        list_shape=tuple(walker.list_shape),
     )
 
 
+# The block tokens Body.list_shape keeps, as (type, start, end, markup).
 LIST_SHAPE = frozenset(
     {
         *("paragraph_open", "list_item_open", "fence", "code_block"),
         *("bullet_list_open", "bullet_list_close", "ordered_list_open", "ordered_list_close"),
     }
 )
-
-
-def list_shape(tokens: list[Token]) -> tuple[tuple[str, int, int, str], ...]:
-    """The tokens of LIST_SHAPE among block `tokens`, as Body.list_shape keeps them."""
-    shape = []
-    for token in tokens:
-        if token.type in LIST_SHAPE:
-            start, end = token.map or (-1, -1)
-            shape.append((token.type, start, end, token.markup))
-    return tuple(shape)
 
 
 # Characters at which some commonmark inline rule (other than `text`) may act. Inline content
@@ -167,6 +161,7 @@ class _Walker:
         self.spans: list[CodeSpan] = []
         self.html: list[Html] = []
         self.code_lines: list[tuple[int, int]] = []
+        self.list_shape: list[tuple[str, int, int, str]] = []
         self.section = ""
         self.subsection = ""
         self.last_paragraph: Token | None = None  # the inline token of the last paragraph
@@ -175,17 +170,21 @@ class _Walker:
 
     def walk(self, tokens: list[Token]) -> None:
         for index, token in enumerate(tokens):
-            if token.type in ("fence", "code_block") and token.map:
-                self.code_lines.append((token.map[0], token.map[1]))
-            if token.type == "heading_open":
-                self._heading(token, tokens[index + 1])
-            elif token.type == "inline":
+            kind = token.type  # one attribute read per token: ~150 tokens a document
+            if kind in LIST_SHAPE:
+                start, end = token.map or (-1, -1)
+                self.list_shape.append((kind, start, end, token.markup))
+                if kind in ("fence", "code_block") and token.map:
+                    self.code_lines.append((start, end))
+            if kind == "inline":
                 if tokens[index - 1].type == "paragraph_open":
                     self.last_paragraph = token
                 self._inline(token)
-            elif token.type == "fence":
+            elif kind == "heading_open":
+                self._heading(token, tokens[index + 1])
+            elif kind == "fence":
                 self._fence(token)
-            elif token.type == "html_block":
+            elif kind == "html_block":
                 self.html.append(Html(token.content, self.offset + _start(token), inline=False))
 
     def _heading(self, token: Token, inline: Token) -> None:
