@@ -12,7 +12,7 @@ from __future__ import annotations
 import stat
 from bisect import bisect_right
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cache, cached_property
 from itertools import accumulate
 from pathlib import Path
 from typing import Any
@@ -338,6 +338,13 @@ def _screen_events(
     return sorted(diags, key=Diagnostic.sort_key), events
 
 
+@cache
+def _scalar_loader() -> _Loader:
+    """One loader for every document, only to resolve implicit tags and construct scalars:
+    neither keeps state (no path resolvers; constructors are called directly)."""
+    return _Loader("")
+
+
 class _Builder:
     """Builds the front matter value from the screened events of its document, as
     `yaml.compose` and then the loader's constructor would, recording the file line of
@@ -351,7 +358,7 @@ class _Builder:
         self.diags: list[Diagnostic] = []
         self._events = events
         self._next = start  # index of the next event to read
-        self._loader = _Loader("")
+        self._loader = _scalar_loader()
 
     def value(self, path: KeyPath) -> Any:
         """The value of the node whose first event is next; reads up to its last event."""
@@ -423,7 +430,8 @@ class _Builder:
             return event.value  # what the loader's str constructor returns
         node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)
         try:
-            return self._loader.construct_object(node)
+            # The tag's constructor, as construct_object would call it, without its memo.
+            return _Loader.yaml_constructors[tag](self._loader, node)
         except (ValueError, KeyError, yaml.YAMLError):
             self._report(TAG, event, f"`{event.value[:40]}` is not a valid {kind}")
             return None

@@ -92,13 +92,13 @@ def _warm_up() -> None:
     from runbookc.bashtree import parser
     from runbookc.model import DOC_TYPES
     from runbookc.parse import markdown, slugify
-    from runbookc.validate import validator_for
+    from runbookc.validate import quick_check_for
 
     markdown()
     slugify()
     parser()
     for doc_type in DOC_TYPES:
-        validator_for(doc_type)
+        quick_check_for(doc_type)  # and the validator it is compiled from
 
 
 def _init_worker(settings: Settings, salt: bytes | None) -> None:
