@@ -432,7 +432,7 @@ class _Builder:
         try:
             # The tag's constructor, as construct_object would call it, without its memo.
             return _Loader.yaml_constructors[tag](self._loader, node)
-        except (ValueError, KeyError, yaml.YAMLError):
+        except (ValueError, KeyError, IndexError, yaml.YAMLError):  # IndexError: `!!int ""`
             self._report(TAG, event, f"`{event.value[:40]}` is not a valid {kind}")
             return None
 
