@@ -31,8 +31,7 @@ MAX_CHUNK = 64
 # The worker's settings and the salts of the result and plan caches (None: not wanted).
 _worker: tuple[Settings, bytes | None, bytes | None] | None = None
 
-# A compiled file as a worker sends it: its result and summary, pickled, and the cache
-# entries (key, pickle) of its result and of its scripts' plan, when cached.
+# A cache entry: key and pickle.
 Entry = tuple[str, bytes]
 
 
@@ -94,10 +93,7 @@ def _compile_many(
         initargs=(settings, *salts),
     ) as pool:
         for blobs in pool.map(_compile_chunk, chunks):
-            chunk = [
-                (Compiled(result, summary), None if key is None else (key, result), plan)
-                for result, summary, key, plan in blobs
-            ]
+            chunk = [(Compiled(result, summary), key, plan) for result, summary, key, plan in blobs]
             _store(store, plans, chunk)
             results.extend(c for c, _, _ in chunk)
     return results
@@ -106,10 +102,11 @@ def _compile_many(
 def _store(
     store: DocCache | None,
     plans: DocCache | None,
-    compiled: list[tuple[Compiled, Entry | None, Entry | None]],
+    compiled: list[tuple[Compiled, str | None, Entry | None]],
 ) -> None:
+    """Cache each (compiled file, its key, its plan entry) in one transaction a store."""
     if store is not None:
-        store.put_many([entry for _, entry, _ in compiled if entry is not None])
+        store.put_many([(key, c.result_blob()) for c, key, _ in compiled if key is not None])
     if plans is not None:
         plans.put_many([plan for _, _, plan in compiled if plan is not None])
 
@@ -144,15 +141,14 @@ def _compile_chunk(
     assert _worker is not None, "worker not initialised"
     blobs = []
     for path, display in chunk:
-        compiled, entry, plan = _compile(Path(path), display, *_worker)
-        key = entry[0] if entry is not None else None
+        compiled, key, plan = _compile(Path(path), display, *_worker)
         blobs.append((compiled.result_blob(), compiled.summary_blob(), key, plan))
     return blobs
 
 
 def _compile(
     path: Path, display: str, settings: Settings, salt: bytes | None, plan_salt: bytes | None
-) -> tuple[Compiled, Entry | None, Entry | None]:
+) -> tuple[Compiled, str | None, Entry | None]:
     """Compile one file and summarize it, with the cache key of the very bytes that were
     compiled (None when unreadable or uncached), so a file edited meanwhile can never be
     cached under its old content; with `plan_salt`, also its plan's cache entry."""
@@ -162,9 +158,8 @@ def _compile(
     result, plan = compile_and_plan(path, display, settings, data, plan=plan_salt is not None)
     compiled = Compiled(result, summarize(result, settings))
     key = content_key(salt, display, data) if salt is not None and data is not None else None
-    entry = (key, compiled.result_blob()) if key is not None else None
     planned = None
     if plan is not None and plan_salt is not None and result.document is not None:
         blob = pickle.dumps(plan, protocol=pickle.HIGHEST_PROTOCOL)
         planned = (plan_key(plan_salt, result.document), blob)
-    return compiled, entry, planned
+    return compiled, key, planned
