@@ -70,3 +70,17 @@ def test_module_entry_point_delivers_the_whole_report_and_the_exit_status(tmp_pa
         report = json.loads(done.stdout)  # complete JSON: nothing was left in the buffer
         assert report["summary"]["documents"] >= 1
         assert report["summary"]["errors"] == status
+
+
+def test_a_profiled_run_still_saves_its_profile(tmp_path) -> None:
+    """The fast exit is skipped while a profiler (or tracer) watches: it saves at exit."""
+    profile = tmp_path / "lint.prof"
+    done = subprocess.run(
+        [sys.executable, "-m", "cProfile", "-o", str(profile), "-m", "runbookc", "--version"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=subprocess_env(),
+    )
+    assert done.returncode == 0, done.stderr
+    assert profile.is_file() and profile.stat().st_size > 0
