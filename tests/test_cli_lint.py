@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 
@@ -48,3 +49,38 @@ def test_a_folder_without_documents_is_a_usage_error(cli, in_root, tmp_path) -> 
     result = cli("lint", str(tmp_path))
     assert result.code == 2
     assert f"no documents (*.md) found in {tmp_path}" in result.err
+
+
+def test_module_entry_point_delivers_the_whole_report_and_the_exit_status(tmp_path) -> None:
+    """`python -m runbookc` leaves without the interpreter's teardown (cli.main): the
+    buffered report must still arrive whole, and the status must be the command's."""
+    broken = tmp_path / "broken.md"
+    broken.write_text("---\ndoc_id: [unclosed\n---\n# Title\n", encoding="utf-8")
+    env = subprocess_env()
+    env.pop("PYTHONUNBUFFERED", None)  # buffered, as in most shells and CI runners
+    for target, status in (("runbooks", 0), (str(broken), 1)):
+        done = subprocess.run(
+            [sys.executable, "-m", "runbookc", "lint", target, "--format", "json"],
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+            env=env,
+        )
+        assert done.returncode == status, done.stderr
+        report = json.loads(done.stdout)  # complete JSON: nothing was left in the buffer
+        assert report["summary"]["documents"] >= 1
+        assert report["summary"]["errors"] == status
+
+
+def test_a_profiled_run_still_saves_its_profile(tmp_path) -> None:
+    """The fast exit is skipped while a profiler (or tracer) watches: it saves at exit."""
+    profile = tmp_path / "lint.prof"
+    done = subprocess.run(
+        [sys.executable, "-m", "cProfile", "-o", str(profile), "-m", "runbookc", "--version"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=subprocess_env(),
+    )
+    assert done.returncode == 0, done.stderr
+    assert profile.is_file() and profile.stat().st_size > 0

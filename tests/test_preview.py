@@ -60,3 +60,24 @@ def test_a_removed_source_removes_its_page(preview: Preview) -> None:
     assert "registry_mirror_degraded_runbook" not in (
         preview.docs_dir / "runbooks/index.md"
     ).read_text(encoding="utf-8")
+
+
+def test_an_edit_plans_the_scripts_of_that_document_only(
+    preview: Preview, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from runbookc import extract
+
+    preview.sync()
+    planned: list[str] = []
+    plan = extract.plan_scripts
+
+    def counted(document, settings):
+        planned.append(document.path)
+        return plan(document, settings)
+
+    monkeypatch.setattr(extract, "plan_scripts", counted)
+    source = preview.settings.source_dir / RUNBOOK
+    source.write_text(source.read_text(encoding="utf-8") + "\nEdited.\n", encoding="utf-8")
+    preview.sync()
+    assert planned == [f"runbooks/{RUNBOOK}"]
+    assert (preview.root / "scripts" / "manifest.json").is_file()

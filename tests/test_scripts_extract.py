@@ -292,3 +292,58 @@ def test_plans_of_older_contents_are_pruned(in_root, tmp_path, monkeypatch) -> N
     live = len(documents)
     assert counts[:3] == [live, live + 1, live + 2]  # kept while few
     assert max(counts) <= live + 3 and counts[3] == live  # then pruned to the live ones
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_build_lint_leaves_every_plan_in_the_store(in_root, tmp_path, monkeypatch, jobs) -> None:
+    """`build` lints with the plan store: each document compiled (in this process or in
+    workers) leaves its scripts' plan, so the scripts step plans nothing again."""
+    from dataclasses import replace
+
+    from runbookc import extract
+    from runbookc.config import load_settings
+    from runbookc.pipeline import lint
+
+    settings = replace(load_settings(None), output=str(tmp_path / "out"))  # a cold cache
+    expected = [
+        extract.plan_scripts(document, settings)
+        for document in lint([], settings, use_cache=False).corpus.documents
+    ]
+    plans = extract.plan_store(settings)
+    documents = lint([], settings, jobs=jobs, plans=plans).corpus.documents
+
+    def unplanned(*args: object) -> None:
+        raise AssertionError("planned again")
+
+    monkeypatch.setattr(extract, "plan_scripts", unplanned)
+    scripts, diagnostics = extract.plan_corpus(documents, settings, plans)
+    assert scripts == [s for plan in expected for s in plan[0]] and len(scripts) > 10
+    assert diagnostics == [d for plan in expected for d in plan[1]]
+
+
+def test_extract_and_test_reuse_the_plans_of_the_source_dir(in_root, tmp_path, monkeypatch) -> None:
+    """`runbookc extract` and `runbookc test` (scriptrun.gather) keep plans in the store
+    when they cover the whole source dir; a run on some files neither reads nor prunes it."""
+    from dataclasses import replace
+
+    from runbookc import cache, extract
+    from runbookc.blobstore import BlobStore
+    from runbookc.config import load_settings
+    from runbookc.scriptrun import gather
+
+    monkeypatch.setattr(cache, "PRUNE_AFTER", 1)  # so a subset run with the store would prune
+    settings = replace(load_settings(None), output=str(tmp_path / "out"))  # a cold cache
+    first = gather([], settings).scripts
+    store = extract.plan_store(settings)
+    assert store is not None
+    stored = BlobStore(store.folder / "entries.sqlite")
+    assert stored.count() >= 6
+
+    def unplanned(*args: object) -> None:
+        raise AssertionError("planned again")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(extract, "plan_scripts", unplanned)
+        assert gather([], settings).scripts == first
+    gather(["runbooks/ops/ai_slot_build_runbook.md"], settings)
+    assert stored.count() >= 6

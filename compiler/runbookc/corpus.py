@@ -20,6 +20,7 @@ from runbookc.model import Document
 from runbookc.sources import source_keys
 
 if TYPE_CHECKING:
+    from runbookc.extract import Plan
     from runbookc.facts import DocFacts
     from runbookc.policy import Suppressions
 
@@ -113,12 +114,14 @@ class _Files:
         settings: Settings,
         store: DocCache | None,
         jobs: int,
+        plans: DocCache | None,
     ) -> None:
         self.files = files
         self.keys = keys
         self.settings = settings
         self.store = store
         self.jobs = jobs
+        self.plans = plans
         self._fresh: dict[int, Compiled] = {}
         self._pack: Pack | None = None
         self._results: list[DocResult] | None = None
@@ -176,7 +179,9 @@ class _Files:
         from runbookc.parallel import compile_many
 
         wanted = [i for i in indices if i not in self._fresh]
-        fresh = compile_many([self.files[i] for i in wanted], self.settings, self.store, self.jobs)
+        fresh = compile_many(
+            [self.files[i] for i in wanted], self.settings, self.store, self.jobs, self.plans
+        )
         self._fresh.update(zip(wanted, fresh, strict=True))
 
     def _result(self, index: int) -> DocResult:
@@ -395,7 +400,16 @@ def compile_document(
     """Load, parse and validate one file (`data`: its bytes when already read), and check
     its scripts statically (not rendered): everything about one document that does not need
     the others, so it runs in the workers and is cached."""
-    from runbookc.extract import script_findings
+    return compile_and_plan(path, display, settings, data, plan=False)[0]
+
+
+def compile_and_plan(
+    path: Path, display: str, settings: Settings, data: bytes | None, *, plan: bool
+) -> tuple[DocResult, Plan | None]:
+    """`compile_document`, and with `plan` the document's rendered scripts as well
+    (extract.plan_scripts): a build needs them, and the script analysis lint does anyway
+    is most of their cost."""
+    from runbookc.extract import plan_scripts, script_findings
     from runbookc.html_safety import check as check_html
     from runbookc.load import load_bytes, load_file
     from runbookc.parse import parse_body
@@ -403,21 +417,28 @@ def compile_document(
 
     document, diags = load_file(path, display) if data is None else load_bytes(data, display)
     if document is None:
-        return DocResult(display, None, tuple(diags))
+        return DocResult(display, None, tuple(diags)), None
     document = replace(document, parsed=parse_body(document.body, document.body_line))
     diags += validate(document)
     diags += check_html(document)
-    diags += script_findings(document, settings)
-    return DocResult(display, document, tuple(diags))
+    scripts = plan_scripts(document, settings) if plan else None
+    diags += scripts[1] if scripts is not None else script_findings(document, settings)
+    return DocResult(display, document, tuple(diags)), scripts
 
 
 def compile_corpus(
-    files: list[tuple[Path, str]], settings: Settings, *, jobs: int = 0, use_cache: bool = True
+    files: list[tuple[Path, str]],
+    settings: Settings,
+    *,
+    jobs: int = 0,
+    use_cache: bool = True,
+    plans: DocCache | None = None,
 ) -> Corpus:
     """The corpus of the files, in the order given. Every file's cache key is found now;
     results are compiled (across `jobs` processes; 0 = one per CPU when the corpus is big
-    enough to pay for them) or read back from the cache when first needed."""
+    enough to pay for them) or read back from the cache when first needed. With `plans`
+    (extract.plan_store), each document compiled also leaves its scripts' plan there."""
     folder = cache_dir(settings) if use_cache else None
     store = DocCache(folder, settings) if folder is not None else None
     keys = source_keys(files, store) if store is not None else [None] * len(files)
-    return Corpus(_Files(files, keys, settings, store, jobs))
+    return Corpus(_Files(files, keys, settings, store, jobs, plans))

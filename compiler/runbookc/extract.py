@@ -2,7 +2,8 @@
 script and the manifest.
 
 `plan_scripts` is pure (one document in, Script values and RB4xx diagnostics out);
-lint calls `script_findings`, the same analysis without rendering, for every document;
+lint calls `script_findings`, the same analysis without rendering, for every document
+(a build's lint calls `plan_scripts` instead and keeps the plans, corpus.compile_and_plan);
 `write_scripts` swaps the rendered output in.
 """
 
@@ -143,7 +144,26 @@ class Script:
         return self.lines[block_line] if 0 <= block_line < len(self.lines) else self.line
 
 
-def plan_scripts(document: Document, settings: Settings) -> tuple[list[Script], list[Diagnostic]]:
+# A document's scripts and the static diagnostics about them.
+Plan = tuple[list[Script], list[Diagnostic]]
+
+
+def plan_store(settings: Settings) -> DocCache | None:
+    """The cache of plans (None when the cache is off): `build` fills it while linting."""
+    from runbookc.cache import DocCache, cache_dir
+
+    folder = cache_dir(settings)
+    return DocCache(folder / "scripts", settings) if folder is not None else None
+
+
+def plan_key(salt: bytes, document: Document) -> str:
+    """A document's key in the plan store (the salt covers the compiler and settings)."""
+    from runbookc.cache import content_key
+
+    return content_key(salt, document.path, document.text.encode())
+
+
+def plan_scripts(document: Document, settings: Settings) -> Plan:
     """The scripts of one document, rendered, and the static diagnostics about them. No I/O.
 
     A document whose doc_id cannot name a folder gets none (the schema reports the id)."""
@@ -448,8 +468,7 @@ def _symptom_coverage(
 
 
 @cache
-@cache
-def _templates() -> jinja2.Environment:
+def script_templates() -> jinja2.Environment:
     import jinja2  # on first use: commands that never render skip the import
 
     env = jinja2.Environment(
@@ -542,7 +561,7 @@ def _render(script: Script, document: Document, state: ApprovalState, digest: st
     approval, banner = approval_lines(document, state)
     emitted = _emitted(script)
     text = (
-        _templates()
+        script_templates()
         .get_template("step.sh.j2")
         .render(
             s=script,
@@ -640,12 +659,11 @@ def plan_corpus(
     the whole corpus: the plans of other documents are pruned in time."""
     from runbookc.forkmap import fork_map
 
-    Plan = tuple[list[Script], list[Diagnostic]]
     found: list[Plan | None] = [None] * len(documents)
     keys: list[str] = []
     if plans is not None:
         # The cache's key covers the compiler's files (templates included) and the settings.
-        keys = [plans.key(document.path, document.text.encode()) for document in documents]
+        keys = [plan_key(plans.salt, document) for document in documents]
         stored = plans.get_many(keys)
         found = [stored.get(key) for key in keys]
     missing = [index for index, plan in enumerate(found) if plan is None]
@@ -674,7 +692,7 @@ def entry_script(doc_id: str, scripts: list[Script]) -> str:
     first = scripts[0]
     usage, listing = _entry_help(doc_id, scripts)
     return (
-        _templates()
+        script_templates()
         .get_template("run.sh.j2")
         .render(
             doc_id=doc_id,

@@ -3,7 +3,8 @@ worker processes for many.
 
 Each worker compiles chunks of files, summarizes them (corpus.DocSummary) and sends both
 back pickled; the parent stores the pickled results in the cache as each chunk arrives
-(one transaction a chunk, while the workers go on), so a result is pickled once.
+(one transaction a chunk, while the workers go on), so a result is pickled once. For a
+build, the workers also plan each document's scripts into the plan store the same way.
 Workers are forked after the parent has built the Markdown parser and the schema
 validators, so they start warm (with `spawn` each worker builds its own once). Results
 come back in input order, so the output never depends on the number of workers.
@@ -13,12 +14,13 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import pickle
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from runbookc.cache import DocCache, content_key
 from runbookc.config import Settings
-from runbookc.corpus import Compiled, bulk_allocation, compile_document, summarize
+from runbookc.corpus import Compiled, bulk_allocation, compile_and_plan, summarize
 from runbookc.sources import read_source
 
 # A worker pays for itself from about this many documents on (bench/run.py --only
@@ -26,8 +28,11 @@ from runbookc.sources import read_source
 MIN_DOCS_PER_WORKER = 40
 MAX_CHUNK = 64
 
-# The worker's settings and cache-key salt (None without a cache).
-_worker: tuple[Settings, bytes | None] | None = None
+# The worker's settings and the salts of the result and plan caches (None: not wanted).
+_worker: tuple[Settings, bytes | None, bytes | None] | None = None
+
+# A cache entry: key and pickle.
+Entry = tuple[str, bytes]
 
 
 def cpu_count() -> int:
@@ -45,22 +50,34 @@ def worker_count(jobs: int, documents: int) -> int:
 
 
 def compile_many(
-    files: list[tuple[Path, str]], settings: Settings, store: DocCache | None, jobs: int
+    files: list[tuple[Path, str]],
+    settings: Settings,
+    store: DocCache | None,
+    jobs: int,
+    plans: DocCache | None = None,
 ) -> list[Compiled]:
+    """Compile `files`; their results go into `store`, their plans into `plans`."""
     with bulk_allocation():
-        return _compile_many(files, settings, store, jobs)
+        return _compile_many(files, settings, store, jobs, plans)
 
 
 def _compile_many(
-    files: list[tuple[Path, str]], settings: Settings, store: DocCache | None, jobs: int
+    files: list[tuple[Path, str]],
+    settings: Settings,
+    store: DocCache | None,
+    jobs: int,
+    plans: DocCache | None,
 ) -> list[Compiled]:
     workers = worker_count(jobs, len(files))
-    salt = store.salt if store is not None else None
+    salts = (
+        store.salt if store is not None else None,
+        plans.salt if plans is not None else None,
+    )
     if workers <= 1:
-        compiled = [_compile(path, display, settings, salt) for path, display in files]
-        _store(store, compiled)
-        return [c for c, _ in compiled]
-    _warm_up()
+        compiled = [_compile(path, display, settings, *salts) for path, display in files]
+        _store(store, plans, compiled)
+        return [c for c, _, _ in compiled]
+    _warm_up(plans is not None)
     size = max(1, min(MAX_CHUNK, len(files) // (workers * 8)))
     chunks = [
         [(str(path), display) for path, display in files[i : i + size]]
@@ -73,23 +90,31 @@ def _compile_many(
         workers,
         mp_context=context,
         initializer=_init_worker,
-        initargs=(settings, salt),
+        initargs=(settings, *salts),
     ) as pool:
         for blobs in pool.map(_compile_chunk, chunks):
-            chunk = [(Compiled(result, summary), key) for result, summary, key in blobs]
-            _store(store, chunk)
-            results.extend(c for c, _ in chunk)
+            chunk = [(Compiled(result, summary), key, plan) for result, summary, key, plan in blobs]
+            _store(store, plans, chunk)
+            results.extend(c for c, _, _ in chunk)
     return results
 
 
-def _store(store: DocCache | None, compiled: list[tuple[Compiled, str | None]]) -> None:
+def _store(
+    store: DocCache | None,
+    plans: DocCache | None,
+    compiled: list[tuple[Compiled, str | None, Entry | None]],
+) -> None:
+    """Cache each (compiled file, its key, its plan entry) in one transaction a store."""
     if store is not None:
-        store.put_many([(key, c.result_blob()) for c, key in compiled if key is not None])
+        store.put_many([(key, c.result_blob()) for c, key, _ in compiled if key is not None])
+    if plans is not None:
+        plans.put_many([plan for _, _, plan in compiled if plan is not None])
 
 
-def _warm_up() -> None:
+def _warm_up(planning: bool) -> None:
     """Build what every document needs once, before the workers fork."""
     from runbookc.bashtree import parser
+    from runbookc.extract import script_templates
     from runbookc.model import DOC_TYPES
     from runbookc.parse import markdown, slugify
     from runbookc.validate import quick_check_for
@@ -99,31 +124,42 @@ def _warm_up() -> None:
     parser()
     for doc_type in DOC_TYPES:
         quick_check_for(doc_type)  # and the validator it is compiled from
+    if planning:
+        script_templates()
 
 
-def _init_worker(settings: Settings, salt: bytes | None) -> None:
+def _init_worker(settings: Settings, salt: bytes | None, plan_salt: bytes | None) -> None:
     global _worker
-    _worker = (settings, salt)
+    _worker = (settings, salt, plan_salt)
 
 
-def _compile_chunk(chunk: list[tuple[str, str]]) -> list[tuple[bytes, bytes, str | None]]:
+def _compile_chunk(
+    chunk: list[tuple[str, str]],
+) -> list[tuple[bytes, bytes, str | None, Entry | None]]:
     """The chunk's results and summaries, pickled (the parent unpickles only what it uses:
-    lint, the summaries), with their cache keys."""
+    lint, the summaries), with their cache keys and plan entries."""
     assert _worker is not None, "worker not initialised"
     blobs = []
     for path, display in chunk:
-        compiled, key = _compile(Path(path), display, *_worker)
-        blobs.append((compiled.result_blob(), compiled.summary_blob(), key))
+        compiled, key, plan = _compile(Path(path), display, *_worker)
+        blobs.append((compiled.result_blob(), compiled.summary_blob(), key, plan))
     return blobs
 
 
 def _compile(
-    path: Path, display: str, settings: Settings, salt: bytes | None
-) -> tuple[Compiled, str | None]:
+    path: Path, display: str, settings: Settings, salt: bytes | None, plan_salt: bytes | None
+) -> tuple[Compiled, str | None, Entry | None]:
     """Compile one file and summarize it, with the cache key of the very bytes that were
     compiled (None when unreadable or uncached), so a file edited meanwhile can never be
-    cached under its old content."""
+    cached under its old content; with `plan_salt`, also its plan's cache entry."""
+    from runbookc.extract import plan_key
+
     data = read_source(path)
-    result = compile_document(path, display, settings, data)
+    result, plan = compile_and_plan(path, display, settings, data, plan=plan_salt is not None)
+    compiled = Compiled(result, summarize(result, settings))
     key = content_key(salt, display, data) if salt is not None and data is not None else None
-    return Compiled(result, summarize(result, settings)), key
+    planned = None
+    if plan is not None and plan_salt is not None and result.document is not None:
+        blob = pickle.dumps(plan, protocol=pickle.HIGHEST_PROTOCOL)
+        planned = (plan_key(plan_salt, result.document), blob)
+    return compiled, key, planned

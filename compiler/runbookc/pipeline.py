@@ -6,6 +6,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from runbookc.cache import DocCache
 from runbookc.config import Settings
 from runbookc.corpus import Corpus, bulk_allocation, compile_corpus, discover, discover_targets
 from runbookc.diagnostics import Diagnostic, Severity
@@ -32,10 +33,12 @@ def lint(
     strict: bool = False,
     jobs: int = 0,
     use_cache: bool = True,
+    plans: DocCache | None = None,
 ) -> LintResult:
     """Lint `targets` (default: the source dir). When they are some files of the source
     dir (a pre-commit hook passes the changed ones), the rest of it is compiled too, so
-    references resolve against the whole corpus; findings are reported for the targets."""
+    references resolve against the whole corpus; findings are reported for the targets.
+    With `plans`, the documents compiled also leave their scripts' plans there (build)."""
     from runbookc.approvals import approval_policy
     from runbookc.policy import Policy
 
@@ -47,7 +50,9 @@ def lint(
     files = discover_targets(targets, settings.source_dir, cwd)
     # Without targets the corpus is the whole source dir: there is no context to add.
     context_files = _context(files, settings, cwd) if targets else []
-    whole = compile_corpus(files + context_files, settings, jobs=jobs, use_cache=use_cache)
+    whole = compile_corpus(
+        files + context_files, settings, jobs=jobs, use_cache=use_cache, plans=plans
+    )
     corpus, context = whole.split(len(files))
     # With nothing changed, the findings come from the cache and no document is even
     # compiled or read back; `collect` must therefore depend on the documents and settings

@@ -9,7 +9,7 @@ from pathlib import Path
 from runbookc.config import Settings
 from runbookc.corpus import Corpus, compile_corpus, discover_targets
 from runbookc.diagnostics import Diagnostic, Severity
-from runbookc.extract import Script, plan_corpus, symptom_lines
+from runbookc.extract import Script, plan_corpus, plan_store, symptom_lines
 from runbookc.model import Document
 from runbookc.registry import rule
 from runbookc.report import Summary, render
@@ -33,10 +33,13 @@ class Gathered:
 
 def gather(targets: list[str], settings: Settings) -> Gathered:
     files = discover_targets(targets, settings.source_dir, Path.cwd())
-    corpus = compile_corpus(files, settings)
+    # The plan store is for the whole source dir (plan_corpus prunes the plans of
+    # documents it was not given), so a run on some files plans without it.
+    plans = plan_store(settings) if not targets else None
+    corpus = compile_corpus(files, settings, plans=plans)
     documents = corpus.documents
     # compile_document already ran the static checks (corpus.diagnostics holds them)
-    scripts, _ = plan_corpus(documents, settings)
+    scripts, _ = plan_corpus(documents, settings, plans)
     found = _shared_doc_ids(documents)
     role = script_settings(settings).role
     symptoms = {d.doc_id: [text for text, _, _ in symptom_lines(d, role)] for d in documents}

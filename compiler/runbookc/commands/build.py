@@ -35,6 +35,7 @@ def run(args: argparse.Namespace) -> int:
     from dataclasses import replace
 
     from runbookc.config import load_settings
+    from runbookc.extract import plan_store
     from runbookc.pipeline import lint
     from runbookc.publish import UnsafeOutput, check_output_dir, staging, swap
     from runbookc.render.mkdocs_build import SiteBuildError
@@ -51,7 +52,9 @@ def run(args: argparse.Namespace) -> int:
         return 2
     timings = Timings()
     started = time.perf_counter()
-    result = lint([], settings, strict=args.strict)
+    # Lint plans the scripts of every document it compiles: their analysis is shared.
+    plans = plan_store(settings)
+    result = lint([], settings, strict=args.strict, plans=plans)
     timings.mark("lint", started)
     if result.diagnostics or args.format != "text":
         sys.stdout.write(result.report(args.format))
@@ -63,7 +66,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         with staging(out) as stage:
             counts = build_into(
-                stage, settings, result.corpus.documents, result.diagnostics, timings
+                stage, settings, result.corpus.documents, result.diagnostics, timings, plans
             )
             (stage / OUTPUTS[-1]).write_text("written by runbookc build\n", encoding="utf-8")
             started = time.perf_counter()

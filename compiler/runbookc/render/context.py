@@ -49,6 +49,7 @@ class Site:
     home_text: str = ""
     _pages: dict[str, str] = field(default_factory=dict)
     _related: dict[str, dict[str, list[Document]]] = field(default_factory=dict)
+    _approvals: dict[str, ApprovalState] = field(default_factory=dict)
 
     @cached_property
     def words(self) -> dict[str, str]:
@@ -69,7 +70,10 @@ class Site:
         return groups
 
     def approval(self, doc: Document) -> ApprovalState:
-        return approval_state(doc)
+        """The document's approval state (its page, its index row and the home page ask)."""
+        if doc.path not in self._approvals:
+            self._approvals[doc.path] = approval_state(doc)
+        return self._approvals[doc.path]
 
     @cached_property
     def scripts(self) -> dict[tuple[str, int], ScriptRef]:

@@ -11,22 +11,30 @@ import json
 import re
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]|])")
-_SPACE = re.compile(r"\s+")
 
 
 def text(value: object) -> str:
     """Inline Markdown that shows `value` literally."""
-    return _MD_SPECIAL.sub(r"\\\1", html.escape(str(value), quote=False))
+    escaped = html.escape(str(value), quote=False)
+    # Most values hold nothing to escape; `sub` would still expand its template per call.
+    return _MD_SPECIAL.sub(r"\\\1", escaped) if _MD_SPECIAL.search(escaped) else escaped
+
+
+def one_line(value: object) -> str:
+    """`value` with each run of whitespace made one space, trimmed."""
+    return " ".join(str(value).split())
 
 
 def cell(value: object) -> str:
     """Like `text`, on one line (a table cell)."""
-    return text(_SPACE.sub(" ", str(value)).strip())
+    return text(one_line(value))
 
 
 def code(value: object) -> str:
     """An inline code span holding `value` on one line."""
-    content = _SPACE.sub(" ", str(value)).strip()
+    content = one_line(value)
+    if "`" not in content:
+        return f"`{content}`"
     runs = [len(m) for m in re.findall(r"`+", content)]
     fence = "`" * (max(runs, default=0) + 1)
     pad = " " if content.startswith("`") or content.endswith("`") else ""
@@ -40,7 +48,7 @@ def meta(value: object) -> str:
 
 def quoted(value: object) -> str:
     """An admonition title: inside double quotes, shown as text."""
-    return '"' + html.escape(_SPACE.sub(" ", str(value)).strip(), quote=True) + '"'
+    return '"' + html.escape(one_line(value), quote=True) + '"'
 
 
 FILTERS = {"md": text, "cell": cell, "code": code, "meta": meta, "quoted": quoted}

@@ -7,7 +7,6 @@ Generated pages take a few reserved names next to them.
 
 from __future__ import annotations
 
-import posixpath
 from urllib.parse import quote
 
 HOME = "index.md"
@@ -46,9 +45,18 @@ def rule_page(code: str) -> str:
 
 def href(from_page: str, to_page: str, anchor: str = "") -> str:
     """A relative Markdown link target from one page (or file) to another."""
-    if to_page == from_page:
-        target = ""
-    else:
-        target = posixpath.relpath(to_page, posixpath.dirname(from_page) or ".")
+    target = "" if to_page == from_page else _relative(to_page, from_page)
     target = quote(target, safe="/._-~")
     return f"{target}#{anchor}" if anchor else target or "#"
+
+
+def _relative(to_page: str, from_page: str) -> str:
+    """posixpath.relpath(to_page, dirname(from_page)) for docs-dir paths, which are relative
+    and normalised (no `.`, `..` or doubled slashes): a page links to a dozen others, and
+    relpath makes both absolute first (a fifth of rendering a page)."""
+    *folder, _ = from_page.split("/")
+    parts = to_page.split("/")
+    common = 0
+    while common < min(len(folder), len(parts) - 1) and folder[common] == parts[common]:
+        common += 1
+    return "/".join([".."] * (len(folder) - common) + parts[common:])

@@ -64,14 +64,17 @@ class Preview:
         return {display: _digest(path) for path, display in files if path.is_file()}
 
     def _compile(self) -> Site:
-        from runbookc.extract import write_scripts
+        from runbookc.extract import plan_store, write_scripts
         from runbookc.pipeline import lint
         from runbookc.render.site_build import make_site
 
-        result = lint([], self.settings)
+        # As in `build`: documents compiled anew leave their scripts' plans, the rest are
+        # read back, so an edit re-plans one document's scripts, not the corpus'.
+        plans = plan_store(self.settings)
+        result = lint([], self.settings, plans=plans)
         shutil.rmtree(self.root / "scripts", ignore_errors=True)
         documents: list[Document] = result.corpus.documents
-        manifest = write_scripts(documents, self.settings, self.root / "scripts")
+        manifest = write_scripts(documents, self.settings, self.root / "scripts", None, plans)
         return make_site(self.settings, documents, result.diagnostics, manifest)
 
     def sync(self) -> set[str]:

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from runbookc.cache import DocCache
 from runbookc.config import Settings
 from runbookc.diagnostics import Diagnostic
 from runbookc.model import Document
@@ -64,10 +65,12 @@ def build_into(
     documents: Sequence[Document],
     diagnostics: Sequence[Diagnostic],
     timings: Timings,
+    plans: DocCache | None,
 ) -> dict[str, int]:
     """Write stage/scripts, stage/docs, stage/site and the render state; returns counts for
-    the summary (`rendered`: pages rendered anew, the others were carried over)."""
-    from runbookc.cache import DocCache, cache_dir
+    the summary (`rendered`: pages rendered anew, the others were carried over). `plans`:
+    the store of script plans (extract.plan_store)."""
+    from runbookc.cache import cache_dir
     from runbookc.extract import write_scripts
     from runbookc.render.docs_dir import write_docs_dir
     from runbookc.render.incremental import render_incremental, write_state
@@ -78,7 +81,6 @@ def build_into(
     started = time.perf_counter()
     out = settings.output_dir
     folder = cache_dir(settings)
-    plans = DocCache(folder / "scripts", settings) if folder else None
     manifest = write_scripts(list(documents), settings, stage / "scripts", out / "scripts", plans)
     started = timings.mark("scripts", started)
     site = make_site(settings, documents, diagnostics, manifest)
