@@ -3,8 +3,8 @@
 python-frontmatter and a plain `yaml.safe_load` hide the problems authors most need to see
 (an unterminated block becomes `{}`, duplicate keys silently keep the last, aliases expand
 without bound, `2026-02-30` is a bare ValueError). So the front matter is split here, its
-YAML events are screened before anything is composed, the value is built node by node, and
-every problem is a diagnostic at the file line where it is.
+YAML is parsed once into events that are screened before any value is built, the value is
+built from those events node by node, and every problem is a diagnostic at its file line.
 """
 
 from __future__ import annotations
