@@ -632,18 +632,18 @@ def _help(script: Script) -> str:
 
 def _line_map(script: Script, text: str, emitted: list[_Emitted]) -> tuple[int, ...]:
     """File line of each script line: the block's own lines map to the runbook, the
-    generated ones to 0."""
-    result: list[int] = []
-    pending: list[int] = []
-    index = 0
-    for line in text.split("\n"):
-        if pending:
-            result.append(pending.pop(0))
-            continue
-        result.append(0)
-        if index < len(emitted) and line == f"rb_at {index}":
-            pending = [script.file_line(k) for k in emitted[index].lines]
-            index += 1
+    generated ones to 0. The lines of unit i follow the template's `rb_at i` line."""
+    lines = text.split("\n")
+    result = [0] * len(lines)
+    at = 0  # where the next marker is looked for: past the previous unit's lines
+    for index, unit in enumerate(emitted):
+        try:
+            at = lines.index(f"rb_at {index}", at) + 1  # a C-speed scan, not a loop
+        except ValueError:
+            break
+        mapped = [script.file_line(k) for k in unit.lines][: len(lines) - at]
+        result[at : at + len(mapped)] = mapped
+        at += len(mapped)
     return tuple(result)
 
 
