@@ -34,9 +34,7 @@ class BlobStore:
 
     def known(self, keys: Iterable[str]) -> set[str]:
         """The keys among `keys` that have an entry."""
-        wanted = set(keys)
-        rows = self._query("SELECT key FROM entries", ())
-        return {key for (key,) in rows if key in wanted}
+        return {key for (key,) in self._select("SELECT key", list(keys))}
 
     def count(self) -> int:
         rows = self._query("SELECT count(*) FROM entries", ())
@@ -47,14 +45,16 @@ class BlobStore:
         return rows[0][0] if rows else None
 
     def get_many(self, keys: list[str]) -> dict[str, bytes]:
-        found: dict[str, bytes] = {}
+        return dict(self._select("SELECT key, blob", keys))
+
+    def _select(self, columns: str, keys: list[str]) -> list[tuple]:
+        """`columns` of the rows whose key is among `keys`, a batch of keys per query."""
+        rows: list[tuple] = []
         for start in range(0, len(keys), _BATCH):
             batch = keys[start : start + _BATCH]
             marks = ",".join("?" * len(batch))
-            found.update(
-                self._query(f"SELECT key, blob FROM entries WHERE key IN ({marks})", batch)
-            )
-        return found
+            rows += self._query(f"{columns} FROM entries WHERE key IN ({marks})", batch)
+        return rows
 
     def put_many(self, entries: list[tuple[str, bytes]]) -> None:
         """Store the entries in one transaction (all or none)."""
