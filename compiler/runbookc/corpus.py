@@ -59,6 +59,11 @@ def summarize(result: DocResult, settings: Settings) -> DocSummary:
     return DocSummary(result.path, doc_facts(document, settings), result.diagnostics, findings)
 
 
+def _own_result(hit: object, display: str) -> DocResult | None:
+    """A cache entry read back, if it is the result of the file shown as `display`."""
+    return hit if isinstance(hit, DocResult) and hit.path == display else None
+
+
 class Compiled:
     """A freshly compiled file: its result and summary, as objects (compiled in this
     process) or as the pickles a worker sent; each is unpickled or pickled at most once."""
@@ -155,9 +160,9 @@ class _Files:
         }
         found: dict[int, DocResult] = {}
         for key, hit in self.store.get_many(list(wanted)).items():
-            index = wanted[key]
-            if isinstance(hit, DocResult) and hit.path == self.files[index][1]:
-                found[index] = hit
+            result = _own_result(hit, self.files[wanted[key]][1])
+            if result is not None:
+                found[wanted[key]] = result
         return found
 
     def summaries(self) -> list[DocSummary]:
@@ -189,8 +194,9 @@ class _Files:
             return self._fresh[index].result
         key, display = self.keys[index], self.files[index][1]
         hit = self.store.get(key) if self.store is not None and key is not None else None
-        if isinstance(hit, DocResult) and hit.path == display:
-            return hit
+        result = _own_result(hit, display)
+        if result is not None:
+            return result
         self._compile([index])  # the entry is gone or torn since it was found
         return self._fresh[index].result
 
