@@ -136,21 +136,17 @@ def _unique_items(argument: Any, schema: dict[str, Any], conforms: Conforms) -> 
     return check
 
 
-def _length(bound: str) -> Callable[[Any, dict[str, Any], Conforms], Check]:
+def _size(kind: type, bound: str) -> Callable[[Any, dict[str, Any], Conforms], Check]:
+    """minLength/maxLength (kind str) and minItems (kind list): a bound on len()."""
+
     def make(argument: Any, schema: dict[str, Any], conforms: Conforms) -> Check:
         if type(argument) is not int:
-            raise Unsupported(bound)
+            raise Unsupported(f"{bound} size of {kind.__name__}")
         if bound == "min":
-            return lambda value: type(value) is not str or len(value) >= argument
-        return lambda value: type(value) is not str or len(value) <= argument
+            return lambda value: type(value) is not kind or len(value) >= argument
+        return lambda value: type(value) is not kind or len(value) <= argument
 
     return make
-
-
-def _min_items(argument: Any, schema: dict[str, Any], conforms: Conforms) -> Check:
-    if type(argument) is not int:
-        raise Unsupported("minItems")
-    return lambda value: type(value) is not list or len(value) >= argument
 
 
 def _pattern(argument: Any, schema: dict[str, Any], conforms: Conforms) -> Check:
@@ -190,9 +186,9 @@ _KEYWORDS: dict[str, Callable[[Any, dict[str, Any], Conforms], Check]] = {
     "required": _required,
     "items": _items,
     "uniqueItems": _unique_items,
-    "minItems": _min_items,
-    "minLength": _length("min"),
-    "maxLength": _length("max"),
+    "minItems": _size(list, "min"),
+    "minLength": _size(str, "min"),
+    "maxLength": _size(str, "max"),
     "pattern": _pattern,
     "format": _format,
     "enum": _enum,
