@@ -229,7 +229,9 @@ def _analyse(document: Document, settings: Settings) -> tuple[list[Script], list
         )
         found, changes = _command_findings(script, classes, config.stubs, path)
         diags += found
-        drafts.append(replace(script, mutating=bool(changes), changes=changes))
+        if changes:  # a draft is read-only until its commands say otherwise
+            script = replace(script, mutating=True, changes=changes)
+        drafts.append(script)
     diags += _symptom_coverage(document, drafts, config.role)
     return drafts, diags
 

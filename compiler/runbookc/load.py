@@ -136,10 +136,10 @@ def load_bytes(data: bytes, display: str) -> tuple[Document | None, list[Diagnos
         ]
     text = _normalise(raw)
     lines = text.split("\n")
-    for number, content in enumerate(lines, start=1):
-        if len(content) > MAX_LINE_CHARS:
-            message = f"line is {len(content)} characters, the limit is {MAX_LINE_CHARS}"
-            return None, [*diags, TOO_LARGE(display, number, message)]
+    if max(map(len, lines)) > MAX_LINE_CHARS:  # the loop only when some line is too long
+        number, content = next((n, c) for n, c in enumerate(lines, 1) if len(c) > MAX_LINE_CHARS)
+        message = f"line is {len(content)} characters, the limit is {MAX_LINE_CHARS}"
+        return None, [*diags, TOO_LARGE(display, number, message)]
     split = _split(lines, display)
     if isinstance(split, Diagnostic):
         return None, [*diags, split]
