@@ -56,7 +56,9 @@ _PIECES = [
     "a", "word ", " ", "  ", "\n", "\n\n", "`", "``", "```", "` x `", "``a`b``", "\\`", "\\",
     "*", "**", "_", "_x_", "*x*", "&amp;", "&#96;", "&", "[", "]", "(", ")", "[t](u.md)",
     "![i](p.png)", "[r][1]", "\n[1]: ref.md\n", "<", ">", "<b>", "</b>", "<https://x.y/z>",
-    "!", "|",
+    "!", "|", "\t", " \n", "  \n ", "\t\n\t", "` `", "`\n`", "``\n x ``",
+    "[a_b](c_d.md)", "[](x.md)", "[t](u.md#a-b)", "[Д](д.md)", "[t](u%20v.md)", "[x](javascript:y)",
+    "[x](a(b).md)", "[*e*](f.md)", "[a](<b.md>)", "[a](b.md \"t\")", "[a]( b.md )", "[ a ](b.md)", "](", "[",
     "\n# ", "\n## H `c`\n", "\n---\n", "\n===\n", "\n- ", "\n  - ", "\n1) ", "\n> ", "    ",
     "\n```bash\n", "\n~~~\n", "\n| a | b |\n|---|---|\n| `c` | d |\n", "Д", "é",
 ]  # fmt: skip
@@ -69,3 +71,22 @@ def test_random_documents() -> None:
         for n in range(3000)
     ]
     _assert_same(bodies)
+
+
+@pytest.mark.parametrize(
+    "paragraph",
+    [
+        "run `a`  \nthen \n  `b` \t\nlast:",
+        "a `b`\nmiddle   \n\t last `c`:",
+        "`` x ` y ``\n   `  `  \n` z`",
+        "unpaired ``` run `\n  end `a`",
+        "`multi\nline  span` and `\nx\n`",
+    ],
+)
+def test_step_titles_with_code_spans_and_line_breaks(paragraph: str) -> None:
+    """A step's title (the paragraph before its block) takes the fast path for code spans
+    and line breaks; each line break's spaces are dropped as markdown-it drops them."""
+    body = f"{paragraph}\n\n```bash\necho\n```\n"
+    fast = parse_body(body, 1)
+    assert fast.code_blocks[0].title  # the case has a title to compare
+    assert fast == parse_body(body, 1, fast=False)

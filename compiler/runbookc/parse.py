@@ -4,8 +4,8 @@ each with its file line (markdown-it-py's `Token.map` plus the body's offset).""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
-from functools import cache, partial
+from collections.abc import Callable, Iterator
+from functools import cache, lru_cache, partial
 from urllib.parse import unquote
 
 from markdown_it import MarkdownIt
@@ -28,6 +28,7 @@ def slugify() -> Callable[[str, str], str]:
     return make(case="lower")
 
 
+@lru_cache(maxsize=4096)  # pure, and runbooks repeat their section headings
 def slug(text: str) -> str:
     return slugify()(text, "-")
 
@@ -76,6 +77,8 @@ _MARKUP = re.compile(r"[`*_\[\]!<&\\\n]")
 # only code spans and line breaks, which _code_spans finds the way the `backticks` and
 # `newline` rules do (emphasis and entities only ever make text).
 _LINK_OR_ESCAPE = re.compile(r"[\[<\\]")
+# Without these, code spans and line breaks are all the markup there is.
+_MARKUP_BUT_SPANS = re.compile(r"[*_\[\]!<&\\]")
 
 
 class _Inline:
@@ -97,41 +100,130 @@ class _Inline:
     def elements(self, token: Token) -> list[Token]:
         """The children that can matter to links, code spans and HTML, in source order."""
         content = token.content
-        if not self.fast or token.children or _LINK_OR_ESCAPE.search(content):
+        if not self.fast or token.children:
             return self.children(token)
+        if _LINK_OR_ESCAPE.search(content):
+            simple = _simple_links(content, self.md)
+            return self.children(token) if simple is None else simple
         return _code_spans(content) if "`" in content else []
 
     def plain_text(self, token: Token) -> str:
-        if self.fast and not token.children and not _MARKUP.search(token.content):
-            return token.content.strip()
+        content = token.content
+        if self.fast and not token.children:
+            if not _MARKUP.search(content):
+                return content.strip()
+            if not _MARKUP_BUT_SPANS.search(content):
+                return _spans_plain_text(content)
         return _plain_text(self.children(token))
 
 
+# An inline link whose label is plain text and whose destination has nothing to unescape,
+# decode, balance or stop at: `[label](dest)`, as markdown-it's `link` rule reads it.
+_SIMPLE_LINK = re.compile(r"\[([^\[\]\n`*_!<&\\]*)\]\(([^\x00-\x20\x7f()<>\[\]\\`&]*)\)")
+
+
+def _simple_links(src: str, md: MarkdownIt) -> list[Token] | None:
+    """Links, code spans and line breaks of inline content whose every `[` opens a simple
+    link (None otherwise: no escape, no HTML or autolink, no reference link, no code span
+    across a link; the full parser decides those). An image `![alt](src)` is read as a
+    link: the walker keeps the same target and text of both."""
+    if "\\" in src or "<" in src:
+        return None
+    links = list(_SIMPLE_LINK.finditer(src))
+    if not links or src.count("[") != len(links) or src.count("]") != len(links):
+        return None
+    spans = list(_spans(src)) if "`" in src else []
+    if any(s < link.end() and link.start() < e for s, e, _ in spans for link in links):
+        return None
+    pieces: list[tuple[int, int, list[Token]]] = []
+    for link in links:
+        href = md.normalizeLink(link[2])
+        if not md.validateLink(href):
+            return None
+        label = link[1]
+        text = [Token("text", "", 0, content=label)] if label else []
+        opening = Token("link_open", "a", 1, attrs={"href": href})
+        pieces.append((link.start(), link.end(), [opening, *text, Token("link_close", "a", -1)]))
+    for start, end, ticks in spans:
+        pieces.append((start, end, [_code_span(src, start, end, ticks)]))
+    found: list[Token] = []
+    pos = 0
+    for start, end, tokens in sorted(pieces, key=lambda piece: piece[0]):
+        found += [_BREAK] * src.count("\n", pos, start)
+        found += tokens
+        pos = end
+    found += [_BREAK] * src.count("\n", pos)
+    return found
+
+
 def _code_spans(src: str) -> list[Token]:
-    """Code spans and line breaks of inline content holding neither links nor escapes:
-    backtick runs pair with the next run of the same length, an unpaired run is text, and
-    every newline outside a code span is a break (markdown-it's `backticks`, `newline`)."""
+    """Code spans and line breaks of inline content holding neither links nor escapes,
+    every newline outside a code span being a break (markdown-it's `newline`)."""
+    found: list[Token] = []
+    pos = 0
+    for start, end, ticks in _spans(src):
+        found += [_BREAK] * src.count("\n", pos, start)
+        found.append(_code_span(src, start, end, ticks))
+        pos = end
+    found += [_BREAK] * src.count("\n", pos)
+    return found
+
+
+def _spans_plain_text(src: str) -> str:
+    """The plain text of inline content whose only markup is code spans and line breaks."""
+    parts = []
+    pos = 0
+    for start, end, ticks in _spans(src):
+        parts += (_broken_lines(src[pos:start]), _span_content(src, start, end, ticks))
+        pos = end
+    parts.append(_broken_lines(src[pos:]))
+    return "".join(parts).strip()
+
+
+def _broken_lines(text: str) -> str:
+    """Text outside code spans as markdown-it's `newline` rule leaves it: the spaces before
+    a line break dropped, the break a space, the blanks after it skipped."""
+    if "\n" not in text:
+        return text
+    first, *rest = text.split("\n")
+    return " ".join(
+        [
+            first.rstrip(" "),
+            *(line.lstrip(" \t").rstrip(" ") for line in rest[:-1]),
+            rest[-1].lstrip(" \t"),
+        ]
+    )
+
+
+def _spans(src: str) -> Iterator[tuple[int, int, int]]:
+    """(start, end, backticks) of each code span, as markdown-it's `backticks` rule finds
+    them: a backtick run pairs with the next run of the same length; an unpaired run is
+    text."""
     runs = _backtick_runs(src)
     last = {ticks: start for start, ticks in runs}  # where the last run of each length starts
-    found: list[Token] = []
-    pos = index = 0
+    index = 0
     while index < len(runs):
         start, ticks = runs[index]
-        end = start + ticks
         index += 1
-        if last[ticks] < end:
+        if last[ticks] < start + ticks:
             continue  # no run of this length follows: this one is literal text
         close = index  # a run of this length follows: the first one closes the span
         while runs[close][1] != ticks:
             close += 1
-        found += [_BREAK] * src.count("\n", pos, start)
-        content = src[end : runs[close][0]].replace("\n", " ")
-        if content.startswith(" ") and content.endswith(" ") and content.strip(" "):
-            content = content[1:-1]
-        found.append(Token("code_inline", "code", 0, markup=src[start:end], content=content))
-        pos, index = runs[close][0] + ticks, close + 1
-    found += [_BREAK] * src.count("\n", pos)
-    return found
+        yield start, runs[close][0] + ticks, ticks
+        index = close + 1
+
+
+def _code_span(src: str, start: int, end: int, ticks: int) -> Token:
+    markup, content = src[start : start + ticks], _span_content(src, start, end, ticks)
+    return Token("code_inline", "code", 0, markup=markup, content=content)
+
+
+def _span_content(src: str, start: int, end: int, ticks: int) -> str:
+    content = src[start + ticks : end - ticks].replace("\n", " ")
+    if content.startswith(" ") and content.endswith(" ") and content.strip(" "):
+        return content[1:-1]
+    return content
 
 
 _BREAK = Token("softbreak", "br", 0)
@@ -288,7 +380,7 @@ class _Scanner:
 
     def code_span(self, ticks: int) -> tuple[int, int]:
         """(body line, column) of a code span opened by `ticks` backticks; moves past it."""
-        run = partial(_pattern, re.compile(rf"(?<![`\\])`{{{ticks}}}(?!`)"))
+        run = partial(_pattern, _span_delimiter(ticks))
         opening = self._find(run)
         if opening is None:
             return self.line, 1
@@ -336,6 +428,12 @@ class _Scanner:
                 return line, found
             line, col = line + 1, 0
         return None
+
+
+@lru_cache(maxsize=64)
+def _span_delimiter(ticks: int) -> re.Pattern[str]:
+    """A run of exactly `ticks` backticks, not escaped."""
+    return re.compile(rf"(?<![`\\])`{{{ticks}}}(?!`)")
 
 
 # A search in one line from a column: (start, end) of what it is after, or None.
