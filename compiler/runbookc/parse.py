@@ -4,7 +4,7 @@ each with its file line (markdown-it-py's `Token.map` plus the body's offset).""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from functools import cache, lru_cache, partial
 from urllib.parse import unquote
 
@@ -135,7 +135,7 @@ def _simple_links(src: str, md: MarkdownIt) -> list[Token] | None:
     spans = list(_spans(src)) if "`" in src else []
     if any(s < link.end() and link.start() < e for s, e, _ in spans for link in links):
         return None
-    pieces: list[tuple[int, int, list[Token]]] = []
+    pieces = _code_span_pieces(src, spans)
     for link in links:
         href = md.normalizeLink(link[2])
         if not md.validateLink(href):
@@ -144,26 +144,30 @@ def _simple_links(src: str, md: MarkdownIt) -> list[Token] | None:
         text = [Token("text", "", 0, content=label)] if label else []
         opening = Token("link_open", "a", 1, attrs={"href": href})
         pieces.append((link.start(), link.end(), [opening, *text, Token("link_close", "a", -1)]))
-    for start, end, ticks in spans:
-        pieces.append((start, end, [_code_span(src, start, end, ticks)]))
+    return _with_breaks(src, pieces)
+
+
+def _code_spans(src: str) -> list[Token]:
+    """Code spans and line breaks of inline content holding neither links nor escapes."""
+    return _with_breaks(src, _code_span_pieces(src, _spans(src)))
+
+
+# A piece of inline content: its start and end offsets, and the tokens it makes.
+Piece = tuple[int, int, list[Token]]
+
+
+def _code_span_pieces(src: str, spans: Iterable[tuple[int, int, int]]) -> list[Piece]:
+    return [(start, end, [_code_span(src, start, end, ticks)]) for start, end, ticks in spans]
+
+
+def _with_breaks(src: str, pieces: list[Piece]) -> list[Token]:
+    """The pieces' tokens in source order, with a break for every newline outside them
+    (markdown-it's `newline`)."""
     found: list[Token] = []
     pos = 0
     for start, end, tokens in sorted(pieces, key=lambda piece: piece[0]):
         found += [_BREAK] * src.count("\n", pos, start)
         found += tokens
-        pos = end
-    found += [_BREAK] * src.count("\n", pos)
-    return found
-
-
-def _code_spans(src: str) -> list[Token]:
-    """Code spans and line breaks of inline content holding neither links nor escapes,
-    every newline outside a code span being a break (markdown-it's `newline`)."""
-    found: list[Token] = []
-    pos = 0
-    for start, end, ticks in _spans(src):
-        found += [_BREAK] * src.count("\n", pos, start)
-        found.append(_code_span(src, start, end, ticks))
         pos = end
     found += [_BREAK] * src.count("\n", pos)
     return found
