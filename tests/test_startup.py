@@ -1,5 +1,6 @@
-"""`runbookc --version` and argument parsing stay cheap: building the parser imports every
-command module, so none of them may import a stage or a heavy library at module level.
+"""`runbookc --version` and argument parsing stay cheap: the parser for one command's argv
+builds that command only (none for `--version`), and the full parser imports every command
+module, so none of them may import a stage or a heavy library at module level.
 (Speed itself is measured by bench/run.py; this checks which modules get imported.)"""
 
 from __future__ import annotations
@@ -8,7 +9,9 @@ import json
 import subprocess
 import sys
 
+import pytest
 from conftest import ROOT, subprocess_env
+from runbookc.cli import COMMANDS, build_parser
 
 HEAVY = (
     "yaml",
@@ -28,22 +31,45 @@ HEAVY = (
     "runbookc.pipeline",
 )
 
-PROBE = """
-import json, sys
-from runbookc.cli import build_parser
-build_parser()
-print(json.dumps(sorted(sys.modules)))
-"""
-
 
 def test_building_the_parser_imports_nothing_heavy() -> None:
+    loaded = _loaded_after("from runbookc.cli import build_parser", "build_parser()")
+    assert sorted(name for name in HEAVY if name in loaded) == []
+
+
+def _loaded_after(*lines: str) -> set[str]:
+    """The modules a fresh interpreter holds after running `lines`."""
+    probe = "\n".join([*lines, "import json, sys", "print(json.dumps(sorted(sys.modules)))"])
     done = subprocess.run(
-        [sys.executable, "-c", PROBE],
+        [sys.executable, "-c", probe],
         capture_output=True,
         text=True,
         cwd=ROOT,
         check=True,
         env=subprocess_env(),
     )
-    loaded = set(json.loads(done.stdout))
-    assert sorted(name for name in HEAVY if name in loaded) == []
+    return set(json.loads(done.stdout.splitlines()[-1]))
+
+
+def test_version_builds_no_command_and_a_command_only_itself() -> None:
+    version = _loaded_after("from runbookc.cli import run", "run(['--version'])")
+    assert not {name for name in version if name.startswith("runbookc.commands.")}
+    rules = _loaded_after("from runbookc.cli import run", "run(['rules', '--format', 'json'])")
+    assert {name for name in rules if name.startswith("runbookc.commands.")} == {
+        "runbookc.commands.rules"
+    }
+
+
+@pytest.mark.parametrize("name", COMMANDS)
+def test_a_command_parsed_alone_has_every_option(
+    name: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The parser built for one command's argv gives that command the help (so the options)
+    of the parser built with every command."""
+    helps = []
+    for parser in (build_parser([name, "--help"]), build_parser()):
+        with pytest.raises(SystemExit):
+            parser.parse_args([name, "--help"])
+        helps.append(capsys.readouterr().out)
+    assert "--config" in helps[0]
+    assert helps[0] == helps[1]

@@ -53,7 +53,9 @@ class _Parser(argparse.ArgumentParser):
         self.exit(EXIT_USAGE, f"runbookc: error: {message}\n")
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
+    """The command line's parser; given the `argv` it is to parse, only the commands that
+    needs (see _needed): importing and building them all is a third of startup."""
     parser = _Parser(
         prog="runbookc",
         description="Compile SRE runbooks: lint, extract scripts, test them, render the site.",
@@ -61,7 +63,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action=_Version, nargs=0, help="print the version and exit")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     sub.required = True
-    for name in COMMANDS:
+    for name in _needed(argv):
         module = importlib.import_module(f"runbookc.commands.{name}")
         command = sub.add_parser(
             name, help=module.__doc__.strip().splitlines()[0], description=module.__doc__
@@ -76,11 +78,26 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _needed(argv: list[str] | None) -> tuple[str, ...]:
+    """The commands a parser for `argv` must know: the one named there (the first word not
+    an option, as the top level takes no option values), none for a lone `--version`, and
+    all of them for help, a missing or unknown command (usage lists them)."""
+    if argv is None:
+        return COMMANDS
+    named = next((word for word in argv if not word.startswith("-")), None)
+    if named in COMMANDS:
+        return (named,)
+    if named is None and "--version" in argv and not {"-h", "--help"} & set(argv):
+        return ()
+    return COMMANDS
+
+
 def run(argv: list[str] | None = None) -> int:
     from runbookc.errors import ConfigError, UsageError
 
     try:
-        args = build_parser().parse_args(argv)
+        argv = sys.argv[1:] if argv is None else argv
+        args = build_parser(argv).parse_args(argv)
     except SystemExit as exc:
         return int(exc.code or 0)
     try:
