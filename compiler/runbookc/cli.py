@@ -54,8 +54,8 @@ class _Parser(argparse.ArgumentParser):
 
 
 def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
-    """The command line's parser; given the `argv` it is to parse, only the commands that
-    needs (see _needed): importing and building them all is a third of startup."""
+    """The command line's parser; given the `argv` it is to parse, only with the commands
+    that argv needs (see _needed): importing and building all of them is a third of startup."""
     parser = _Parser(
         prog="runbookc",
         description="Compile SRE runbooks: lint, extract scripts, test them, render the site.",
