@@ -144,7 +144,7 @@ def _simple_links(src: str, md: MarkdownIt) -> list[Token] | None:
         text = [Token("text", "", 0, content=label)] if label else []
         opening = Token("link_open", "a", 1, attrs={"href": href})
         pieces.append((link.start(), link.end(), [opening, *text, Token("link_close", "a", -1)]))
-    return _with_breaks(src, pieces)
+    return _with_breaks(src, sorted(pieces, key=lambda piece: piece[0]))
 
 
 def _code_spans(src: str) -> list[Token]:
@@ -161,11 +161,11 @@ def _code_span_pieces(src: str, spans: Iterable[tuple[int, int, int]]) -> list[P
 
 
 def _with_breaks(src: str, pieces: list[Piece]) -> list[Token]:
-    """The pieces' tokens in source order, with a break for every newline outside them
-    (markdown-it's `newline`)."""
+    """The tokens of the pieces (in source order), with a break for every newline outside
+    them (markdown-it's `newline`)."""
     found: list[Token] = []
     pos = 0
-    for start, end, tokens in sorted(pieces, key=lambda piece: piece[0]):
+    for start, end, tokens in pieces:
         found += [_BREAK] * src.count("\n", pos, start)
         found += tokens
         pos = end
