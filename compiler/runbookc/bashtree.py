@@ -57,34 +57,61 @@ class Source:
 _REPAIRS = 64
 
 
-def parse(source: Source) -> list[Node]:
-    """The syntax tree's nodes in source order, the root first (a list: the checks here and
-    first_problem each read all of them), with a tree-sitter-bash 0.25 defect worked around:
-    it lets a command, a redirection or a pipeline run on past the end of its line, with no
-    error in the tree. After `a | b | head -30`, a next line `kubectl delete pod x && echo`
-    becomes arguments of `head` (tree-sitter-bash issue #347); `cmd 2>&1` takes the next
-    line's words as more targets. That newline ends the command in bash, as `;` would:
-    parse again with `;` in its place (same length, so every offset stays). Likewise a
-    `<<<` after another redirection is an error to it: read as `<` (stdin from a word)."""
+class Tree:
+    """A block's syntax tree in source order, the root first, with each node's type and its
+    parent's type read once (neither read is free, and every check here reads them): the
+    subtree of `nodes[i]` is `nodes[i : i + nodes[i].descendant_count]`."""
+
+    __slots__ = ("aboves", "kinds", "nodes")
+
+    def __init__(self, root: Node) -> None:
+        nodes: list[Node] = []
+        kinds: list[str] = []
+        aboves: list[str | None] = []
+        stack: list[Node] = [root]
+        above: list[str | None] = [None]
+        while stack:
+            node = stack.pop()
+            kind = node.type
+            nodes.append(node)
+            kinds.append(kind)
+            aboves.append(above.pop())
+            children = node.children
+            if children:
+                stack += children[::-1]
+                above += [kind] * len(children)
+        self.nodes = nodes
+        self.kinds = kinds
+        self.aboves = aboves
+
+
+def parse(source: Source) -> Tree:
+    """The syntax tree, with a tree-sitter-bash 0.25 defect worked around: it lets a
+    command, a redirection or a pipeline run on past the end of its line, with no error in
+    the tree. After `a | b | head -30`, a next line `kubectl delete pod x && echo` becomes
+    arguments of `head` (tree-sitter-bash issue #347); `cmd 2>&1` takes the next line's
+    words as more targets. That newline ends the command in bash, as `;` would: parse again
+    with `;` in its place (same length, so every offset stays). Likewise a `<<<` after
+    another redirection is an error to it: read as `<` (stdin from a word)."""
     for _ in range(_REPAIRS):
-        nodes = list(walk(parser().parse(source.data).root_node))
-        cut = _swallowed_newline(nodes, source.data)
+        tree = Tree(parser().parse(source.data).root_node)
+        cut = _swallowed_newline(tree, source.data)
         if cut is not None:
             source.data = source.data[:cut] + b";" + source.data[cut + 1 :]
             continue
-        cut = _misread_here_string(nodes, source.data)
+        cut = _misread_here_string(tree, source.data)
         if cut is None:
             break
         source.data = source.data[:cut] + b"  <" + source.data[cut + 3 :]
-    return nodes
+    return tree
 
 
-def _misread_here_string(nodes: list[Node], data: bytes) -> int | None:
+def _misread_here_string(tree: Tree, data: bytes) -> int | None:
     """The offset of a `<<<` tree-sitter-bash could not read (after another redirection)."""
-    if not nodes[0].has_error:
+    if not tree.nodes[0].has_error:
         return None
-    for node in nodes:
-        if node.type == "ERROR" and data[node.start_byte : node.start_byte + 3] == b"<<<":
+    for node, kind in zip(tree.nodes, tree.kinds, strict=True):
+        if kind == "ERROR" and data[node.start_byte : node.start_byte + 3] == b"<<<":
             return node.start_byte
     return None
 
@@ -106,11 +133,11 @@ _ONE_LINE = frozenset(
 )
 
 
-def _swallowed_newline(nodes: list[Node], data: bytes) -> int | None:
+def _swallowed_newline(tree: Tree, data: bytes) -> int | None:
     """The offset of a character that ends the statement in bash but not in the tree: a
     newline inside it, or the blank before a comment in it (a comment ends the line)."""
-    for node in nodes:
-        if node.type not in _ONE_LINE:
+    for node, kind in zip(tree.nodes, tree.kinds, strict=True):
+        if kind not in _ONE_LINE:
             continue
         real = ""  # the type of the last part that is not a comment
         comment: Node | None = None  # the first of the comments since then
@@ -136,15 +163,14 @@ def _swallowed_newline(nodes: list[Node], data: bytes) -> int | None:
 # ---- syntax errors ----
 
 
-def first_problem(nodes: list[Node], data: bytes) -> tuple[str, int] | None:
+def first_problem(tree: Tree, data: bytes) -> tuple[str, int] | None:
     """(message, byte offset) of the first thing bash would refuse, None when none.
     tree-sitter recovers from errors (ERROR and MISSING nodes) and accepts a few things
     bash does not: a reserved word as a command name, `a |` with nothing after it. A block
-    it is known to misread is refused too. `nodes`: the tree's, as parse gives them."""
+    it is known to misread is refused too. `tree`: as parse gives it."""
     # has_error covers MISSING nodes too: an intact tree needs no look at each node for them
-    damaged = nodes[0].has_error
-    for node in nodes:
-        kind = node.type
+    damaged = tree.nodes[0].has_error
+    for node, kind in zip(tree.nodes, tree.kinds, strict=True):
         if kind in _SUSPECTS or (damaged and node.is_missing):
             problem = _problem(node, kind, data)
             if problem is not None:

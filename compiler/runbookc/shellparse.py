@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from runbookc.bashtree import Source, first_problem, node_text, parse, parts, walk
+from runbookc.bashtree import Source, Tree, first_problem, node_text, parse, parts, walk
 from runbookc.scriptconfig import MUTATING, UNKNOWN, VALUE_FLAGS, CommandClasses
 
 if TYPE_CHECKING:
@@ -129,36 +129,45 @@ class ParsedBlock:
 def parse_block(content: str) -> ParsedBlock:
     """Cached: runbooks repeat their blocks."""
     source = Source(content)
-    nodes = parse(source)
-    problem = first_problem(nodes, source.data)
+    tree = parse(source)
+    problem = first_problem(tree, source.data)
     if problem is not None:
         message, offset = problem
         body = content.rstrip("\n")
         unit = Unit(0, len(body), 0, "compound", (), (), (), len(body))
         return ParsedBlock((unit,), message, source.row(offset))
-    return ParsedBlock(tuple(_unit(group, source) for group in _groups(nodes[0], source)))
+    units = (_unit(group, span, tree, source) for group, span in _groups(tree, source))
+    return ParsedBlock(tuple(units))
 
 
 # ---- units ----
 
 
-def _groups(root: Node, source: Source) -> Iterator[list[Node]]:
+def _groups(tree: Tree, source: Source) -> Iterator[tuple[list[Node], range]]:
     """The top-level commands as bash's parser reads them: statements joined by `;` or `&`
-    on one line are one list; the separators are kept in the group."""
+    on one line are one list; the separators are kept in the group. Each comes with the
+    indices in `tree.nodes` of its nodes (their subtrees follow each other there)."""
     group: list[Node] = []
-    for child in root.children:
-        if child.type == "comment":
+    start = end = index = 1  # the root's children, and their subtrees, follow it in tree.nodes
+    for child in tree.nodes[0].children:
+        at, index = index, index + child.descendant_count
+        kind = tree.kinds[at]
+        if kind == "comment":
             continue
         if not child.is_named:  # `;` or `&` (not one _parse wrote)
-            if group and source.original[child.start_byte : child.end_byte] == child.type.encode():
+            if group and source.original[child.start_byte : child.end_byte] == kind.encode():
                 group.append(child)
+                end = index
             continue
         if group and not _joined(group[-1], child, source):
-            yield group
+            yield group, range(start, end)
             group = []
+        if not group:
+            start = at
         group.append(child)
+        end = index
     if group:
-        yield group
+        yield group, range(start, end)
 
 
 def _joined(previous: Node, statement: Node, source: Source) -> bool:
@@ -168,12 +177,12 @@ def _joined(previous: Node, statement: Node, source: Source) -> bool:
     return not previous.is_named and b"\n" not in between
 
 
-def _unit(group: list[Node], source: Source) -> Unit:
+def _unit(group: list[Node], span: range, tree: Tree, source: Source) -> Unit:
     first, last = group[0], group[-1]
     start, end = source.pos(first.start_byte), source.pos(last.end_byte)
     row = source.row(first.start_byte)
-    simples, words = _scan(group)
-    refs = tuple(ref for word in words for ref in _refs(word, source))
+    simples, words = _scan(tree, span)
+    refs = tuple(ref for word in words for ref in _refs(word, tree, source))
     # by node: a unit looks its pipeline stages up here rather than read their words again
     found = {node: _command(node, source) for node in simples}
     commands = tuple(found.values())
@@ -328,38 +337,25 @@ def _literal_assignment(node: Node, source: Source) -> tuple[str, str] | None:
 _ASSIGNMENT_OWNERS = frozenset({"command", "declaration_command", "variable_assignments"})
 
 
-def _scan(nodes: list[Node]) -> tuple[list[Node], list[Node]]:
-    """The simple commands under `nodes`, and their assignments and words that are not part
-    of a bigger word (a command's arguments, those in a `$(...)` inside a word too), both in
-    source order. One walk for both; each node's parent type rides along on a stack of its
-    own (`aboves`), as reading `.parent` is not free."""
+def _scan(tree: Tree, span: range) -> tuple[list[Node], list[int]]:
+    """The simple commands among the nodes in `span`, and the tree indices of their
+    assignments and of the words that are not part of a bigger word (a command's arguments,
+    those in a `$(...)` inside a word too), both in source order."""
+    nodes, kinds, aboves = tree.nodes, tree.kinds, tree.aboves
     simples: list[Node] = []
-    words: list[Node] = []
-    for node in nodes:
-        parent = node.parent
-        stack = [node]
-        aboves = [parent.type if parent is not None else None]
-        while stack:
-            current = stack.pop()
-            above = aboves.pop()
-            kind = current.type
-            if kind == "variable_assignment":
-                words.append(current)
-                if above not in _ASSIGNMENT_OWNERS:
-                    simples.append(current)
-            elif kind in _WORD_TYPES:
-                if (
-                    above is not None
-                    and above not in _WORD_TYPES
-                    and above != "variable_assignment"
-                ):
-                    words.append(current)
-            elif _is_simple(current, kind):
-                simples.append(current)
-            children = current.children
-            if children:
-                stack += children[::-1]
-                aboves += [kind] * len(children)
+    words: list[int] = []
+    for index in span:
+        kind = kinds[index]
+        if kind == "variable_assignment":
+            words.append(index)
+            if aboves[index] not in _ASSIGNMENT_OWNERS:
+                simples.append(nodes[index])
+        elif kind in _WORD_TYPES:
+            above = aboves[index]
+            if above is not None and above not in _WORD_TYPES and above != "variable_assignment":
+                words.append(index)
+        elif _is_simple(nodes[index], kind):
+            simples.append(nodes[index])
     return simples, words
 
 
@@ -628,18 +624,21 @@ def _silent(redirects: list[tuple[str, int | None, str]]) -> bool:
     return targets[2] == "/dev/null"
 
 
-def _refs(word: Node, source: Source) -> list[tuple[int, int, str]]:
-    """Spans of the parameter references in a word (or assignment): the whole word when it
-    is just `"$name"`."""
-    # every expansion starts with `$`: most words have none and need no walk
+def _refs(index: int, tree: Tree, source: Source) -> list[tuple[int, int, str]]:
+    """Spans of the parameter references in the word (or assignment) at `index` of the
+    tree: the whole word when it is just `"$name"`."""
+    word = tree.nodes[index]
+    # every expansion starts with `$`: most words have none and need no look inside
     if source.original.find(b"$", word.start_byte, word.end_byte) < 0:
         return []
+    nodes, kinds = tree.nodes, tree.kinds
     inner = [
         (source.pos(e.start_byte), source.pos(e.end_byte), _ref_name(e, source))
-        for e in walk(word)
-        if e.type in _EXPANSIONS
+        for at in range(index, index + word.descendant_count)
+        if kinds[at] in _EXPANSIONS
+        for e in (nodes[at],)
     ]
-    if word.type != "variable_assignment" and len(inner) == 1:
+    if kinds[index] != "variable_assignment" and len(inner) == 1:
         name = inner[0][2]
         if _dequote(source.of(word)) in (f"${name}", "${" + name + "}"):
             return [(source.pos(word.start_byte), source.pos(word.end_byte), name)]
