@@ -123,7 +123,7 @@ def _warm_up(planning: bool) -> None:
     slugify()
     parser()
     for doc_type in DOC_TYPES:
-        quick_check_for(doc_type)  # and the validator it is compiled from
+        quick_check_for(doc_type)
     if planning:
         script_templates()
 

@@ -7,16 +7,17 @@ jsonschema would report no error, and False when it finds a problem or meets a v
 does not model exactly (a float where an integer is expected, a list of mixed items to
 check for duplicates): the caller then asks jsonschema, whose errors make the diagnostics.
 So the findings are jsonschema's whatever this test answers; only their cost changes.
+Nor does it need jsonschema itself: a run whose documents all pass never imports it.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from datetime import date
 from typing import Any
 
 Check = Callable[[Any], bool]
-Conforms = Callable[[Any, str], bool]  # jsonschema's FormatChecker.conforms
 
 # Keywords that never make an instance invalid.
 _ANNOTATIONS = frozenset(
@@ -40,16 +41,16 @@ class Unsupported(Exception):
     """The schema uses a keyword or value this module does not model."""
 
 
-def compile_check(schema: Any, conforms: Conforms) -> Check | None:
+def compile_check(schema: Any) -> Check | None:
     """The quick test for `schema`, or None when it uses anything not modelled here (the
     caller then always runs jsonschema)."""
     try:
-        return _compile(schema, conforms)
+        return _compile(schema)
     except Unsupported:
         return None
 
 
-def _compile(schema: Any, conforms: Conforms) -> Check:
+def _compile(schema: Any) -> Check:
     if schema is True:
         return lambda value: True
     if not isinstance(schema, dict):
@@ -61,7 +62,7 @@ def _compile(schema: Any, conforms: Conforms) -> Check:
         make = _KEYWORDS.get(keyword)
         if make is None:
             raise Unsupported(keyword)
-        checks.append(make(argument, schema, conforms))
+        checks.append(make(argument, schema))
     return _all(checks)
 
 
@@ -71,7 +72,7 @@ def _all(checks: list[Check]) -> Check:
     return lambda value: all(one(value) for one in checks)
 
 
-def _type(argument: Any, schema: dict[str, Any], conforms: Conforms) -> Check:
+def _type(argument: Any, schema: dict[str, Any]) -> Check:
     names = [argument] if isinstance(argument, str) else argument
     if not isinstance(names, list) or not all(name in _TYPES for name in names):
         raise Unsupported(f"type {argument!r}")
@@ -81,21 +82,21 @@ def _type(argument: Any, schema: dict[str, Any], conforms: Conforms) -> Check:
     return lambda value: any(test(value) for test in tests)
 
 
-def _properties(argument: Any, schema: dict[str, Any], conforms: Conforms) -> Check:
+def _properties(argument: Any, schema: dict[str, Any]) -> Check:
     if not isinstance(argument, dict):
         raise Unsupported("properties")
-    subchecks = [(key, _compile(sub, conforms)) for key, sub in argument.items()]
+    subchecks = [(key, _compile(sub)) for key, sub in argument.items()]
 
     return lambda value: (
         type(value) is not dict or all(sub(value[key]) for key, sub in subchecks if key in value)
     )
 
 
-def _additional_properties(argument: Any, schema: dict[str, Any], conforms: Conforms) -> Check:
+def _additional_properties(argument: Any, schema: dict[str, Any]) -> Check:
     if "patternProperties" in schema:
         raise Unsupported("patternProperties")
     known = frozenset(schema.get("properties", ()))
-    extra = _compile(argument, conforms) if argument is not False else None
+    extra = _compile(argument) if argument is not False else None
 
     def check(value: Any) -> bool:
         if type(value) is not dict:
@@ -108,19 +109,19 @@ def _additional_properties(argument: Any, schema: dict[str, Any], conforms: Conf
     return check
 
 
-def _required(argument: Any, schema: dict[str, Any], conforms: Conforms) -> Check:
+def _required(argument: Any, schema: dict[str, Any]) -> Check:
     keys = list(argument)
     return lambda value: type(value) is not dict or all(key in value for key in keys)
 
 
-def _items(argument: Any, schema: dict[str, Any], conforms: Conforms) -> Check:
+def _items(argument: Any, schema: dict[str, Any]) -> Check:
     if "prefixItems" in schema:
         raise Unsupported("prefixItems")
-    sub = _compile(argument, conforms)
+    sub = _compile(argument)
     return lambda value: type(value) is not list or all(sub(item) for item in value)
 
 
-def _unique_items(argument: Any, schema: dict[str, Any], conforms: Conforms) -> Check:
+def _unique_items(argument: Any, schema: dict[str, Any]) -> Check:
     if not argument:
         return lambda value: True
 
@@ -136,10 +137,10 @@ def _unique_items(argument: Any, schema: dict[str, Any], conforms: Conforms) -> 
     return check
 
 
-def _size(kind: type, bound: str) -> Callable[[Any, dict[str, Any], Conforms], Check]:
+def _size(kind: type, bound: str) -> Callable[[Any, dict[str, Any]], Check]:
     """minLength/maxLength (kind str) and minItems (kind list): a bound on len()."""
 
-    def make(argument: Any, schema: dict[str, Any], conforms: Conforms) -> Check:
+    def make(argument: Any, schema: dict[str, Any]) -> Check:
         if type(argument) is not int:
             raise Unsupported(f"{bound} size of {kind.__name__}")
         if bound == "min":
@@ -149,16 +150,39 @@ def _size(kind: type, bound: str) -> Callable[[Any, dict[str, Any], Conforms], C
     return make
 
 
-def _pattern(argument: Any, schema: dict[str, Any], conforms: Conforms) -> Check:
+def _pattern(argument: Any, schema: dict[str, Any]) -> Check:
     pattern = re.compile(argument)  # jsonschema: re.search(pattern, value)
     return lambda value: type(value) is not str or pattern.search(value) is not None
 
 
-def _format(argument: Any, schema: dict[str, Any], conforms: Conforms) -> Check:
-    return lambda value: conforms(value, argument)
+def _format(argument: Any, schema: dict[str, Any]) -> Check:
+    known = _FORMATS.get(argument)
+    if known is None:
+        raise Unsupported(f"format {argument!r}")
+    return known
 
 
-def _enum(argument: Any, schema: dict[str, Any], conforms: Conforms) -> Check:
+# jsonschema's FormatChecker on "date": a string must be YYYY-MM-DD in ASCII digits and a
+# real date (`date.fromisoformat`); any other type conforms.
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
+
+
+def _is_date(value: Any) -> bool:
+    if not isinstance(value, str):
+        return True
+    if _DATE.fullmatch(value) is None:
+        return False
+    try:
+        date.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
+
+
+_FORMATS: dict[str, Check] = {"date": _is_date}
+
+
+def _enum(argument: Any, schema: dict[str, Any]) -> Check:
     if not isinstance(argument, list) or not all(isinstance(v, _SCALARS) for v in argument):
         raise Unsupported("enum")
     options = [(type(option), option) for option in argument]
@@ -166,12 +190,12 @@ def _enum(argument: Any, schema: dict[str, Any], conforms: Conforms) -> Check:
     return lambda value: any(type(value) is kind and value == v for kind, v in options)
 
 
-def _const(argument: Any, schema: dict[str, Any], conforms: Conforms) -> Check:
-    return _enum([argument], schema, conforms)
+def _const(argument: Any, schema: dict[str, Any]) -> Check:
+    return _enum([argument], schema)
 
 
-def _bound(compare: Callable[[Any, Any], bool]) -> Callable[[Any, dict[str, Any], Conforms], Check]:
-    def make(argument: Any, schema: dict[str, Any], conforms: Conforms) -> Check:
+def _bound(compare: Callable[[Any, Any], bool]) -> Callable[[Any, dict[str, Any]], Check]:
+    def make(argument: Any, schema: dict[str, Any]) -> Check:
         if type(argument) not in (int, float):
             raise Unsupported("numeric bound")
         return lambda value: type(value) not in (int, float) or compare(value, argument)
@@ -179,7 +203,7 @@ def _bound(compare: Callable[[Any, Any], bool]) -> Callable[[Any, dict[str, Any]
     return make
 
 
-_KEYWORDS: dict[str, Callable[[Any, dict[str, Any], Conforms], Check]] = {
+_KEYWORDS: dict[str, Callable[[Any, dict[str, Any]], Check]] = {
     "type": _type,
     "properties": _properties,
     "additionalProperties": _additional_properties,
