@@ -260,6 +260,34 @@ def test_settled_unchanged_files_are_not_read_again(cli, corpus: Path, monkeypat
     assert set(read) == {target.name}
 
 
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_a_cold_run_reads_each_file_once(cli, corpus: Path, monkeypatch, jobs: str) -> None:
+    """With nothing in the cache no key can hit: the keys come from the compile, which
+    reads every file anyway, not from a pass over all of them before it. The stat
+    signatures it records spare the next run reading any (all files count as settled)."""
+    from runbookc import parallel
+
+    monkeypatch.setattr(sources, "SETTLED_NS", 0)
+    read: list[str] = []
+    original = sources.read_source_stat
+
+    def counting(path):
+        read.append(Path(path).name)
+        return original(path)
+
+    monkeypatch.setattr(parallel, "read_source_stat", counting)
+    reference = cli("lint", "--format", "json", "--no-cache")
+    read.clear()
+    monkeypatch.setattr(sources, "read_source_stat", counting)
+    cold = cli("lint", "--format", "json", "--jobs", jobs)
+    assert cold.out == reference.out
+    if jobs == "1":  # the workers' reads happen in other processes
+        assert sorted(read) == sorted(p.name for p in (corpus / "runbooks").rglob("*.md"))
+    read.clear()
+    assert cli("lint", "--format", "json", "--jobs", jobs).out == reference.out
+    assert read == []
+
+
 def test_a_rewrite_that_keeps_size_and_mtime_is_seen(cli, corpus: Path, monkeypatch) -> None:
     """The ctime, which a tool cannot set back, gives the rewrite away."""
     monkeypatch.setattr(sources, "SETTLED_NS", 0)

@@ -36,6 +36,10 @@ class BlobStore:
         """The keys among `keys` that have an entry."""
         return {key for (key,) in self._select("SELECT key", list(keys))}
 
+    def is_empty(self) -> bool:
+        """Whether there is no entry (no file, or an empty or unreadable one)."""
+        return not self._query("SELECT 1 FROM entries LIMIT 1", ())
+
     def count(self) -> int:
         rows = self._query("SELECT count(*) FROM entries", ())
         return rows[0][0] if rows else 0

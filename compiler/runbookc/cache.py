@@ -87,6 +87,10 @@ class DocCache:
     def key(self, display: str, data: bytes) -> str:
         return content_key(self._salt, display, data)
 
+    def is_empty(self) -> bool:
+        """Whether no key can hit: no entry and no summaries pack."""
+        return self._entries.is_empty() and not os.path.exists(self._pack)
+
     def known(self, keys: Iterable[str]) -> set[str]:
         """The keys among `keys` that have an entry."""
         return self._entries.known(keys)

@@ -6,9 +6,11 @@ import gc
 import hashlib
 import os
 import pickle
+import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
@@ -17,7 +19,7 @@ from runbookc.config import Settings
 from runbookc.diagnostics import Diagnostic
 from runbookc.errors import UsageError as UsageError
 from runbookc.model import Document
-from runbookc.sources import source_keys
+from runbookc.sources import StatEntry, record_stats, source_keys
 
 if TYPE_CHECKING:
     from runbookc.extract import Plan
@@ -110,19 +112,25 @@ class _Pickle:
 class _Files:
     """The files of a corpus (and of its parts) with their cache keys. Nothing is compiled
     or read back from the cache before it is asked for: a run whose findings are memoized
-    needs neither, and lint needs only the summaries, not the documents."""
+    needs neither, and lint needs only the summaries, not the documents.
+
+    `keys` None: the cache is empty, so no key can hit and reading every file for its key
+    first would only delay the workers; the keys (and stat signatures) then come from
+    the compile, which reads every file anyway, the first time they are asked for."""
 
     def __init__(
         self,
         files: list[tuple[Path, str]],
-        keys: list[str | None],
+        keys: list[str | None] | None,
         settings: Settings,
         store: DocCache | None,
         jobs: int,
         plans: DocCache | None,
+        start: int,
     ) -> None:
         self.files = files
-        self.keys = keys
+        self._keys = keys
+        self.start = start  # when the run began (time.time_ns())
         self.settings = settings
         self.store = store
         self.jobs = jobs
@@ -131,6 +139,13 @@ class _Files:
         self._pack: Pack | None = None
         self._results: list[DocResult] | None = None
         self._summaries: list[DocSummary] | None = None
+
+    @property
+    def keys(self) -> list[str | None]:
+        if self._keys is None:
+            self._compile(range(len(self.files)))
+        assert self._keys is not None
+        return self._keys
 
     @property
     def pack(self) -> Pack:
@@ -168,7 +183,11 @@ class _Files:
     def summaries(self) -> list[DocSummary]:
         if self._summaries is None:
             pack, store = self.pack.entries, self.store
-            unpacked = [key for key in self.keys if key is not None and key not in pack]
+            unpacked = [
+                key
+                for index, key in enumerate(self.keys)
+                if key is not None and key not in pack and index not in self._fresh
+            ]
             stored = store.known(unpacked) if store is not None and unpacked else set()
             self._compile(
                 i
@@ -184,10 +203,18 @@ class _Files:
         from runbookc.parallel import compile_many
 
         wanted = [i for i in indices if i not in self._fresh]
-        fresh = compile_many(
-            [self.files[i] for i in wanted], self.settings, self.store, self.jobs, self.plans
-        )
-        self._fresh.update(zip(wanted, fresh, strict=True))
+        files = [self.files[i] for i in wanted]
+        fresh = compile_many(files, self.settings, self.store, self.jobs, self.plans, self.start)
+        self._fresh.update((i, f.compiled) for i, f in zip(wanted, fresh, strict=True))
+        if self._keys is None:  # every file was compiled: their keys are known now
+            self._keys = [f.key for f in fresh]
+            assert self.store is not None and len(fresh) == len(self.files)
+            seen: dict[str, StatEntry] = {
+                display: f.stat
+                for (_, display), f in zip(files, fresh, strict=True)
+                if f.stat is not None
+            }
+            record_stats(self.store, seen)
 
     def _result(self, index: int) -> DocResult:
         if index in self._fresh:
@@ -243,11 +270,14 @@ class Corpus:
         self._start = start
         self._stop = len(files.files) if stop is None else stop
         self.size = self._stop - self._start
-        keys = files.keys[self._start : self._stop]
-        shown = [display for _, display in files.files[self._start : self._stop]]
-        # Which documents (by path), and their contents (every cache key, when all have one).
-        self.scope = _digest(shown)
-        self.key = None if None in keys else _digest(map(str, keys), shown)
+        self._shown = [display for _, display in files.files[self._start : self._stop]]
+        self.scope = _digest(self._shown)  # which documents (by path)
+
+    @cached_property
+    def key(self) -> str | None:
+        """The documents' contents: a digest of every cache key, when all have one."""
+        keys = self._files.keys[self._start : self._stop]
+        return None if None in keys else _digest(map(str, keys), self._shown)
 
     def split(self, count: int) -> tuple[Corpus, Corpus]:
         """The first `count` documents and the rest, sharing what either has compiled or
@@ -444,7 +474,10 @@ def compile_corpus(
     results are compiled (across `jobs` processes; 0 = one per CPU when the corpus is big
     enough to pay for them) or read back from the cache when first needed. With `plans`
     (extract.plan_store), each document compiled also leaves its scripts' plan there."""
+    start = time.time_ns()
     folder = cache_dir(settings) if use_cache else None
     store = DocCache(folder, settings) if folder is not None else None
-    keys = source_keys(files, store) if store is not None else [None] * len(files)
-    return Corpus(_Files(files, keys, settings, store, jobs, plans))
+    keys: list[str | None] | None = [None] * len(files)
+    if store is not None:
+        keys = None if store.is_empty() else source_keys(files, store)
+    return Corpus(_Files(files, keys, settings, store, jobs, plans, start))

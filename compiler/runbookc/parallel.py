@@ -2,8 +2,10 @@
 worker processes for many.
 
 Each worker compiles chunks of files, summarizes them (corpus.DocSummary) and sends both
-back pickled; the parent stores the pickled results in the cache as each chunk arrives
-(one transaction a chunk, while the workers go on), so a result is pickled once. For a
+back pickled, with the cache key of the bytes it read and, for a file whose times have
+settled, its stat signature; the parent stores the pickled results in the cache as each
+chunk arrives (one transaction a chunk, while the workers go on), so a result is pickled
+once. For a
 build, the workers also plan each document's scripts into the plan store the same way.
 Workers are forked after the parent has built the Markdown parser and the schema
 validators, so they start warm (with `spawn` each worker builds its own once). Results
@@ -15,24 +17,35 @@ from __future__ import annotations
 import multiprocessing
 import os
 import pickle
+import time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
+from typing import NamedTuple
 
 from runbookc.cache import DocCache, content_key
 from runbookc.config import Settings
 from runbookc.corpus import Compiled, bulk_allocation, compile_and_plan, summarize
-from runbookc.sources import read_source
+from runbookc.sources import StatEntry, read_source_stat, stat_entry
 
 # A worker pays for itself from about this many documents on (bench/run.py --only
 # crossover measures it: a fork costs a few ms, a document about 3 ms).
 MIN_DOCS_PER_WORKER = 40
 MAX_CHUNK = 64
 
-# The worker's settings and the salts of the result and plan caches (None: not wanted).
-_worker: tuple[Settings, bytes | None, bytes | None] | None = None
+# The worker's settings, the salts of the result and plan caches (None: not wanted) and
+# when the run began (time.time_ns(): files changed since then are not settled).
+_worker: tuple[Settings, bytes | None, bytes | None, int] | None = None
 
 # A cache entry: key and pickle.
 Entry = tuple[str, bytes]
+
+
+class Fresh(NamedTuple):
+    """A file compiled in this run."""
+
+    compiled: Compiled
+    key: str | None  # the cache key of the very bytes compiled (None: unreadable, uncached)
+    stat: StatEntry | None  # what to record of the file (None: its times had not settled)
 
 
 def cpu_count() -> int:
@@ -55,10 +68,12 @@ def compile_many(
     store: DocCache | None,
     jobs: int,
     plans: DocCache | None = None,
-) -> list[Compiled]:
-    """Compile `files`; their results go into `store`, their plans into `plans`."""
+    start: int | None = None,
+) -> list[Fresh]:
+    """Compile `files`; their results go into `store`, their plans into `plans`. `start`:
+    when the run began (time.time_ns(), now when not given)."""
     with bulk_allocation():
-        return _compile_many(files, settings, store, jobs, plans)
+        return _compile_many(files, settings, store, jobs, plans, start or time.time_ns())
 
 
 def _compile_many(
@@ -67,16 +82,17 @@ def _compile_many(
     store: DocCache | None,
     jobs: int,
     plans: DocCache | None,
-) -> list[Compiled]:
+    start: int,
+) -> list[Fresh]:
     workers = worker_count(jobs, len(files))
     salts = (
         store.salt if store is not None else None,
         plans.salt if plans is not None else None,
     )
     if workers <= 1:
-        compiled = [_compile(path, display, settings, *salts) for path, display in files]
+        compiled = [_compile(path, display, settings, *salts, start) for path, display in files]
         _store(store, plans, compiled)
-        return [c for c, _, _ in compiled]
+        return [fresh for fresh, _ in compiled]
     _warm_up(plans is not None)
     size = max(1, min(MAX_CHUNK, len(files) // (workers * 8)))
     chunks = [
@@ -85,30 +101,33 @@ def _compile_many(
     ]
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else None)
-    results: list[Compiled] = []
+    results: list[Fresh] = []
     with ProcessPoolExecutor(
         workers,
         mp_context=context,
         initializer=_init_worker,
-        initargs=(settings, *salts),
+        initargs=(settings, *salts, start),
     ) as pool:
         for blobs in pool.map(_compile_chunk, chunks):
-            chunk = [(Compiled(result, summary), key, plan) for result, summary, key, plan in blobs]
+            chunk = [
+                (Fresh(Compiled(result, summary), key, stat), plan)
+                for result, summary, key, stat, plan in blobs
+            ]
             _store(store, plans, chunk)
-            results.extend(c for c, _, _ in chunk)
+            results.extend(fresh for fresh, _ in chunk)
     return results
 
 
 def _store(
-    store: DocCache | None,
-    plans: DocCache | None,
-    compiled: list[tuple[Compiled, str | None, Entry | None]],
+    store: DocCache | None, plans: DocCache | None, compiled: list[tuple[Fresh, Entry | None]]
 ) -> None:
-    """Cache each (compiled file, its key, its plan entry) in one transaction a store."""
+    """Cache each compiled file and its plan entry, in one transaction a store."""
     if store is not None:
-        store.put_many([(key, c.result_blob()) for c, key, _ in compiled if key is not None])
+        store.put_many(
+            [(f.key, f.compiled.result_blob()) for f, _ in compiled if f.key is not None]
+        )
     if plans is not None:
-        plans.put_many([plan for _, _, plan in compiled if plan is not None])
+        plans.put_many([plan for _, plan in compiled if plan is not None])
 
 
 def _warm_up(planning: bool) -> None:
@@ -128,33 +147,41 @@ def _warm_up(planning: bool) -> None:
         script_templates()
 
 
-def _init_worker(settings: Settings, salt: bytes | None, plan_salt: bytes | None) -> None:
+def _init_worker(
+    settings: Settings, salt: bytes | None, plan_salt: bytes | None, start: int
+) -> None:
     global _worker
-    _worker = (settings, salt, plan_salt)
+    _worker = (settings, salt, plan_salt, start)
 
 
 def _compile_chunk(
     chunk: list[tuple[str, str]],
-) -> list[tuple[bytes, bytes, str | None, Entry | None]]:
+) -> list[tuple[bytes, bytes, str | None, StatEntry | None, Entry | None]]:
     """The chunk's results and summaries, pickled (the parent unpickles only what it uses:
-    lint, the summaries), with their cache keys and plan entries."""
+    lint, the summaries), with their cache keys, stat entries and plan entries."""
     assert _worker is not None, "worker not initialised"
     blobs = []
     for path, display in chunk:
-        compiled, key, plan = _compile(Path(path), display, *_worker)
-        blobs.append((compiled.result_blob(), compiled.summary_blob(), key, plan))
+        fresh, plan = _compile(Path(path), display, *_worker)
+        compiled = fresh.compiled
+        blobs.append((compiled.result_blob(), compiled.summary_blob(), fresh.key, fresh.stat, plan))
     return blobs
 
 
 def _compile(
-    path: Path, display: str, settings: Settings, salt: bytes | None, plan_salt: bytes | None
-) -> tuple[Compiled, str | None, Entry | None]:
+    path: Path,
+    display: str,
+    settings: Settings,
+    salt: bytes | None,
+    plan_salt: bytes | None,
+    start: int,
+) -> tuple[Fresh, Entry | None]:
     """Compile one file and summarize it, with the cache key of the very bytes that were
     compiled (None when unreadable or uncached), so a file edited meanwhile can never be
     cached under its old content; with `plan_salt`, also its plan's cache entry."""
     from runbookc.extract import plan_key
 
-    data = read_source(path)
+    data, info = read_source_stat(path)
     result, plan = compile_and_plan(path, display, settings, data, plan=plan_salt is not None)
     compiled = Compiled(result, summarize(result, settings))
     key = content_key(salt, display, data) if salt is not None and data is not None else None
@@ -162,4 +189,4 @@ def _compile(
     if plan is not None and plan_salt is not None and result.document is not None:
         blob = pickle.dumps(plan, protocol=pickle.HIGHEST_PROTOCOL)
         planned = (plan_key(plan_salt, result.document), blob)
-    return compiled, key, planned
+    return Fresh(compiled, key, stat_entry(info, key, start)), planned

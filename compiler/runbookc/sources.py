@@ -16,6 +16,10 @@ from runbookc.limits import MAX_FILE_BYTES
 SETTLED_NS = 2_000_000_000
 
 
+# What a run records of a file it read: its stat signature and the key of its bytes.
+StatEntry = tuple[tuple[int, ...], str]
+
+
 def source_keys(files: list[tuple[Path, str]], store: DocCache) -> list[str | None]:
     """Each file's cache key: the hash of its bytes, or, when its stat signature (device,
     inode, mode, size, mtime, ctime) is the one recorded with its key by an earlier run,
@@ -24,7 +28,7 @@ def source_keys(files: list[tuple[Path, str]], store: DocCache) -> list[str | No
     was read (like git's index), so a stale key cannot be taken for a current one."""
     start = time.time_ns()
     known = store.read_stats()
-    seen: dict[str, tuple[tuple[int, ...], str]] = {}
+    seen: dict[str, StatEntry] = {}
     keys: list[str | None] = []
     for path, display in files:
         entry = known.get(display)
@@ -39,15 +43,33 @@ def source_keys(files: list[tuple[Path, str]], store: DocCache) -> list[str | No
         data, info = read_source_stat(path)
         key = store.key(display, data) if data is not None else None
         keys.append(key)
-        if key is not None and info is not None and _settled(info, start):
-            seen[display] = (_signature(info), key)
-    # Other paths' signatures are kept while their files exist (a run over part of the
-    # corpus must not forget the rest).
+        recorded = stat_entry(info, key, start)
+        if recorded is not None:
+            seen[display] = recorded
+    record_stats(store, seen, known)
+    return keys
+
+
+def stat_entry(info: os.stat_result | None, key: str | None, start: int) -> StatEntry | None:
+    """What to record of a file read with stat `info` and bytes of `key` by a run that
+    began at `start` (time.time_ns()): None unless both are known and its times had
+    settled by then."""
+    if info is None or key is None or not _settled(info, start):
+        return None
+    return _signature(info), key
+
+
+def record_stats(
+    store: DocCache, seen: dict[str, StatEntry], known: dict[str, StatEntry] | None = None
+) -> None:
+    """Record the entries `seen` by this run. Other paths' entries (`known`, as read at the
+    start) are kept while their files exist: a run over part of the corpus must not forget
+    the rest."""
+    known = known or {}
     stats = {d: e for d, e in known.items() if d not in seen and os.path.exists(d)}
     stats.update(seen)
     if stats != known:
         store.write_stats(stats)
-    return keys
 
 
 def _settled(info: os.stat_result, start: int) -> bool:
@@ -70,15 +92,11 @@ def _signature(info: os.stat_result) -> tuple[int, ...]:
 _READ_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
 
 
-def read_source(path: Path) -> bytes | None:
-    """The file's bytes, or None when it cannot be read or is over the size limit (then
-    compile_document reports it, and nothing is cached)."""
-    return read_source_stat(path)[0]
-
-
 def read_source_stat(path: Path) -> tuple[bytes | None, os.stat_result | None]:
-    """`read_source`, with the file's stat taken before reading it. Plain os calls on one
-    descriptor: pathlib's stat-then-open costs four times as much."""
+    """The file's bytes, or None when it cannot be read or is over the size limit (then
+    compile_document reports it, and nothing is cached), with its stat taken before
+    reading it. Plain os calls on one descriptor: pathlib's stat-then-open costs four
+    times as much."""
     try:
         fd = os.open(path, _READ_FLAGS)
     except OSError:
