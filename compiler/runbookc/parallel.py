@@ -3,13 +3,13 @@ worker processes for many.
 
 Each worker compiles chunks of files, summarizes them (corpus.DocSummary) and sends both
 back pickled, with the cache key of the bytes it read and, for a file whose times have
-settled, its stat signature; the parent stores the pickled results in the cache as each
+settled, its stat signature. The parent stores the pickled results in the cache as each
 chunk arrives (one transaction a chunk, while the workers go on), so a result is pickled
-once. For a
-build, the workers also plan each document's scripts into the plan store the same way.
-Workers are forked after the parent has built the Markdown parser and the schema
-validators, so they start warm (with `spawn` each worker builds its own once). Results
-come back in input order, so the output never depends on the number of workers.
+once. For a build, the workers also plan each document's scripts into the plan store the
+same way. Workers are forked after the parent has built the Markdown parser, the bash
+parser and the schema checks, so they start warm (with `spawn` each worker builds its
+own once). Results come back in input order, so the output never depends on the number
+of workers.
 """
 
 from __future__ import annotations
