@@ -82,3 +82,5 @@ def test_quick_benchmark_prints_a_well_formed_table(tmp_path: Path) -> None:
     assert any(name.startswith("`runbookc build`") for name in figures)
     seconds = r"\d+(\.\d+)? (ms|s)"
     assert re.fullmatch(rf"{seconds} \(cpu {seconds}\)", figures["cold `runbookc lint`"])
+    cold = next(line.split(" | ") for line in body if line.startswith("| cold "))
+    assert re.fullmatch(r"floor .*, run before each cold run \(pair ratios \d+\.\d\dx\)", cold[2])
