@@ -241,9 +241,8 @@ def test_entries_no_document_uses_are_pruned(cli, corpus: Path, monkeypatch) -> 
     assert cli("lint", "--format", "json").out == result.out
 
 
-def test_settled_unchanged_files_are_not_read_again(cli, corpus: Path, monkeypatch) -> None:
-    monkeypatch.setattr(sources, "SETTLED_NS", 0)  # every file counts as settled
-    reference = cli("lint", "--format", "json")
+def _count_reads(monkeypatch, *modules) -> list[str]:
+    """The names of the files that `modules` read (with read_source_stat) from now on."""
     read: list[str] = []
     original = sources.read_source_stat
 
@@ -251,7 +250,15 @@ def test_settled_unchanged_files_are_not_read_again(cli, corpus: Path, monkeypat
         read.append(Path(path).name)
         return original(path)
 
-    monkeypatch.setattr(sources, "read_source_stat", counting)
+    for module in modules:
+        monkeypatch.setattr(module, "read_source_stat", counting)
+    return read
+
+
+def test_settled_unchanged_files_are_not_read_again(cli, corpus: Path, monkeypatch) -> None:
+    monkeypatch.setattr(sources, "SETTLED_NS", 0)  # every file counts as settled
+    reference = cli("lint", "--format", "json")
+    read = _count_reads(monkeypatch, sources)
     assert cli("lint", "--format", "json").out == reference.out
     assert read == []
     target = sorted((corpus / "runbooks").rglob("*_runbook.md"))[5]
@@ -268,17 +275,8 @@ def test_a_cold_run_reads_each_file_once(cli, corpus: Path, monkeypatch, jobs: s
     from runbookc import parallel
 
     monkeypatch.setattr(sources, "SETTLED_NS", 0)
-    read: list[str] = []
-    original = sources.read_source_stat
-
-    def counting(path):
-        read.append(Path(path).name)
-        return original(path)
-
-    monkeypatch.setattr(parallel, "read_source_stat", counting)
     reference = cli("lint", "--format", "json", "--no-cache")
-    read.clear()
-    monkeypatch.setattr(sources, "read_source_stat", counting)
+    read = _count_reads(monkeypatch, sources, parallel)
     cold = cli("lint", "--format", "json", "--jobs", jobs)
     assert cold.out == reference.out
     if jobs == "1":  # the workers' reads happen in other processes
