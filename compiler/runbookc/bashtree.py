@@ -59,8 +59,8 @@ _REPAIRS = 64
 
 class Tree:
     """A block's syntax tree in source order, the root first, with each node's type and its
-    parent's type read once (neither read is free, and every check here reads them): the
-    subtree of `nodes[i]` is `nodes[i : i + nodes[i].descendant_count]`."""
+    parent's type read once (neither read is free, and every check here reads them). A
+    node's subtree is the run of nodes from it on, `descendant_count` long (`subtree`)."""
 
     __slots__ = ("aboves", "kinds", "nodes")
 
@@ -83,6 +83,10 @@ class Tree:
         self.nodes = nodes
         self.kinds = kinds
         self.aboves = aboves
+
+    def subtree(self, index: int) -> range:
+        """The indices of the node at `index` and of every node under it."""
+        return range(index, index + self.nodes[index].descendant_count)
 
 
 def parse(source: Source) -> Tree:

@@ -631,14 +631,11 @@ def _refs(index: int, tree: Tree, source: Source) -> list[tuple[int, int, str]]:
     # every expansion starts with `$`: most words have none and need no look inside
     if source.original.find(b"$", word.start_byte, word.end_byte) < 0:
         return []
-    nodes, kinds = tree.nodes, tree.kinds
+    expansions = [tree.nodes[at] for at in tree.subtree(index) if tree.kinds[at] in _EXPANSIONS]
     inner = [
-        (source.pos(e.start_byte), source.pos(e.end_byte), _ref_name(e, source))
-        for at in range(index, index + word.descendant_count)
-        if kinds[at] in _EXPANSIONS
-        for e in (nodes[at],)
+        (source.pos(e.start_byte), source.pos(e.end_byte), _ref_name(e, source)) for e in expansions
     ]
-    if kinds[index] != "variable_assignment" and len(inner) == 1:
+    if tree.kinds[index] != "variable_assignment" and len(inner) == 1:
         name = inner[0][2]
         if _dequote(source.of(word)) in (f"${name}", "${" + name + "}"):
             return [(source.pos(word.start_byte), source.pos(word.end_byte), name)]
