@@ -189,3 +189,25 @@ def test_a_doc_id_that_cannot_name_a_folder_gets_no_scripts(tmp_path, doc_id) ->
     copy = tmp_path / "seed.md"
     copy.write_text(text, "utf-8")
     assert _plan(copy) == ([], [])
+
+
+def test_scripts_name_their_runbook_relative_to_the_project_root(tmp_path, monkeypatch) -> None:
+    """Under the root: the path from it; in a sibling folder whose name starts with the
+    root's (root/../rootx), or anywhere else: the path as given."""
+    root = tmp_path / "proj"
+    sibling = tmp_path / "projx"
+    for folder in (root / "runbooks", sibling):
+        folder.mkdir(parents=True)
+    (root / "pyproject.toml").write_text("[tool.runbookc]\n", "utf-8")
+    settings = load_settings(str(root / "pyproject.toml"))
+    monkeypatch.chdir(tmp_path)
+    for path, source in (
+        ("proj/runbooks/seed.md", "runbooks/seed.md"),
+        ("projx/seed.md", "projx/seed.md"),
+    ):
+        (tmp_path / path).write_bytes(SEED.read_bytes())
+        document = compile_document(Path(path), path, settings).document
+        assert document is not None
+        scripts, _ = plan_scripts(document, settings)
+        assert {s.source for s in scripts} == {source}
+        assert f"From {source}:" in scripts[0].text

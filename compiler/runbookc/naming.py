@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 # A fixed Russian -> Latin table (close to the ICAO passport system, ъ and ь dropped).
 # Changing it renames every generated script, so it is data, not a library's choice.
@@ -20,6 +21,7 @@ def transliterate(text: str) -> str:
     return text.lower().translate(_RU)
 
 
+@lru_cache(maxsize=4096)  # pure, and runbooks repeat their step titles
 def script_name(text: str) -> str:
     """`Проверить общий статус runtime:` -> `proverit-obshchii-status-runtime`.
 
