@@ -103,3 +103,34 @@ def test_block_rule_debug_calls_are_muted_and_other_messages_are_not(
         parse_body("# T\n\n- item\n\n```bash\nls\n```\n\n> quote\n", 1)
         logging.getLogger("markdown_it.rules_block.list").warning("still heard")
     assert [record.getMessage() for record in caplog.records] == ["still heard"]
+
+
+_EVERY_BLOCK = (
+    "# T\n\n- [ ] item [link][ref]\n- [x] done ![img](a.png)\n\n1. one\n2. two\n\n"
+    "> [!NOTE]\n> quote\n\n[ref]: https://example.com\n\n```bash\nls\n```\n\n| a | b |\n|---|---|\n"
+)
+
+
+def test_option_lookups_find_their_key(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each option markdown-it-py's rules look up is given (a missing one costs a KeyError
+    per list item), and given its default: the tokens are those of the plain preset."""
+    from markdown_it import MarkdownIt
+    from markdown_it.utils import OptionsDict
+    from runbookc.parse import markdown
+
+    missed: list[str] = []
+    lookup = OptionsDict.__getitem__
+
+    def recording(self: OptionsDict, key: str) -> object:
+        try:
+            return lookup(self, key)
+        except KeyError:
+            missed.append(key)
+            raise
+
+    monkeypatch.setattr(OptionsDict, "__getitem__", recording)
+    tokens = markdown().parse(_EVERY_BLOCK)
+    assert missed == []
+    plain = MarkdownIt("commonmark").enable("table").parse(_EVERY_BLOCK)
+    assert [t.as_dict() for t in tokens] == [t.as_dict() for t in plain]
+    assert missed  # the plain preset does miss: the check above can fail
