@@ -1,4 +1,4 @@
-"""Time `extract.script_findings` alone: the per-document script analysis (tree-sitter-bash
+"""Time `scriptdraft.script_findings` alone: the per-document script analysis (tree-sitter-bash
 parse, units, commands, classification) that `runbookc lint` runs in its workers.
 
 Usage: PYTHONPATH=compiler python bench/findings.py CORPUS [--repeat N]
@@ -23,10 +23,10 @@ from pathlib import Path
 
 from runbookc.bashtree import parser
 from runbookc.config import Settings, load_settings
-from runbookc.extract import script_findings
 from runbookc.load import load_bytes
 from runbookc.model import Document
 from runbookc.parse import parse_body
+from runbookc.scriptdraft import script_findings
 
 # Set before the runs fork; each run reads its copy.
 _corpus: tuple[list[Document], Settings] | None = None

@@ -11,9 +11,10 @@ import pytest
 from conftest import ROOT, SEED
 from runbookc.config import load_settings
 from runbookc.corpus import compile_document
-from runbookc.extract import Script, plan_scripts, symptom_lines
+from runbookc.extract import plan_scripts
 from runbookc.sandbox import SCENARIOS, Sandbox, blockers, check, expectations, parse_calls
 from runbookc.scriptconfig import script_settings
+from runbookc.scriptdraft import Script, symptom_lines
 from scriptcases import SCRIPT_CASES, case, case_id
 
 SETTINGS = load_settings(str(ROOT / "pyproject.toml"))
@@ -154,7 +155,7 @@ def test_a_tool_that_is_not_stubbed_blocks_the_run(tmp_path) -> None:
 
 
 def test_diagnose_runs_read_only_diagnostic_steps_and_saves_their_output(box, tmp_path) -> None:
-    from runbookc.extract import entry_script
+    from runbookc.scriptrender import entry_script
 
     for script in SEED_SCRIPTS:
         (box.work / script.file_name).write_text(script.text, "utf-8")

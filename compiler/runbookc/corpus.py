@@ -445,10 +445,11 @@ def compile_and_plan(
     """`compile_document`, and with `plan` the document's rendered scripts as well
     (extract.plan_scripts): a build needs them, and the script analysis lint does anyway
     is most of their cost."""
-    from runbookc.extract import plan_scripts, script_findings
+    from runbookc.extract import plan_scripts
     from runbookc.html_safety import check as check_html
     from runbookc.load import load_bytes, load_file
     from runbookc.parse import parse_body
+    from runbookc.scriptdraft import script_findings
     from runbookc.validate import validate
 
     document, diags = load_file(path, display) if data is None else load_bytes(data, display)

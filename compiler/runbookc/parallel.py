@@ -133,9 +133,9 @@ def _store(
 def _warm_up(planning: bool) -> None:
     """Build what every document needs once, before the workers fork."""
     from runbookc.bashtree import parser
-    from runbookc.extract import script_templates
     from runbookc.model import DOC_TYPES
     from runbookc.parse import markdown, slugify
+    from runbookc.scriptrender import script_templates
     from runbookc.validate import quick_check_for
 
     markdown()

@@ -22,7 +22,7 @@ RULE_MODULES = (
     "runbookc.lint.orphans",
     "runbookc.lint.approvals",
     "runbookc.policy",
-    "runbookc.extract",
+    "runbookc.scriptdraft",
     "runbookc.shellcheck",
     "runbookc.sandbox",
     "runbookc.scriptrun",

@@ -16,9 +16,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from runbookc.diagnostics import Diagnostic, Severity
-from runbookc.extract import Script, grep_regexes
 from runbookc.registry import rule
 from runbookc.scriptconfig import BASH_BUILTINS, NO_MATCH_TOOLS, ScriptSettings
+from runbookc.scriptdraft import Script, grep_regexes
 from runbookc.shellparse import Command, required_env
 
 SANDBOX_RESULT = rule(

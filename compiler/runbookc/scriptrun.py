@@ -9,11 +9,12 @@ from pathlib import Path
 from runbookc.config import Settings
 from runbookc.corpus import Corpus, compile_corpus, discover_targets
 from runbookc.diagnostics import Diagnostic, Severity
-from runbookc.extract import Script, plan_corpus, plan_store, symptom_lines
+from runbookc.extract import plan_corpus, plan_store
 from runbookc.model import Document
 from runbookc.registry import rule
 from runbookc.report import Summary, render
 from runbookc.scriptconfig import script_settings
+from runbookc.scriptdraft import Script, symptom_lines
 
 SHARED_SCRIPT_DIR = rule(
     "RB416",
