@@ -27,6 +27,8 @@ FRAGMENTS = [
     "\"Quoted Key\": 1\n'Single': 2\n? Explicit\n: 3",
     'é: ü\nключ: значение\nemoji: "\\U0001F600"',
     "%YAML 1.1\n--- {a: 1, b: [2]}",
+    # one text plain and quoted: tags are resolved once per (text, implicit) and reused
+    "a: 1\nb: '1'\nc: \"1\"\nd: 1\ne: true\nf: 'true'\ng: [1, '1', true]",
 ]
 
 

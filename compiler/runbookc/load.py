@@ -12,7 +12,7 @@ from __future__ import annotations
 import stat
 from bisect import bisect_right
 from dataclasses import dataclass
-from functools import cache, cached_property
+from functools import cache, cached_property, lru_cache
 from itertools import accumulate
 from pathlib import Path
 from typing import Any
@@ -345,6 +345,12 @@ def _scalar_loader() -> _Loader:
     return _Loader("")
 
 
+@lru_cache(maxsize=4096)  # pure, and front matter repeats its keys and values
+def _implicit_tag(kind: type[yaml.Node], value: str | None, implicit: tuple[bool, bool]) -> str:
+    """The tag the loader resolves a node without one to (by its regexes, for a scalar)."""
+    return str(_scalar_loader().resolve(kind, value, implicit))
+
+
 class _Builder:
     """Builds the front matter value from the screened events of its document, as
     `yaml.compose` and then the loader's constructor would, recording the file line of
@@ -442,7 +448,7 @@ class _Builder:
         if event.tag is not None and event.tag != "!":
             return str(event.tag)
         value = event.value if kind is yaml.ScalarNode else None
-        return str(self._loader.resolve(kind, value, event.implicit))
+        return _implicit_tag(kind, value, event.implicit)
 
     def _take(self) -> yaml.Event:
         event = self._events[self._next]
