@@ -32,6 +32,7 @@ from runbookc.facts import (
     doc_facts,
 )
 from runbookc.model import Document, KeyPath
+from runbookc.relpaths import relative_under
 
 N = TypeVar("N")  # the graph's nodes: Documents for the site, DocFacts for the linter
 _UNSEEN: Any = object()
@@ -289,11 +290,10 @@ class Graph(Generic[N]):
     def _relative(self, display: str) -> str:
         if display.startswith(self._shown_root) and _plain(display):
             return display[len(self._shown_root) :]  # the common case, without abspath
-        absolute = os.path.abspath(display)
-        root = self._source_root.rstrip(os.sep) + os.sep
-        if not absolute.startswith(root):
+        relative = relative_under(display, self._source_root)
+        if relative is None:
             return posixpath.normpath(display.replace(os.sep, "/"))
-        return absolute[len(root) :].replace(os.sep, "/")
+        return relative
 
     def _unique(self, docs: Iterable[N]) -> list[N]:
         seen: dict[str, N] = {}

@@ -5,7 +5,6 @@ renders the drafts (scriptrender)."""
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -16,6 +15,7 @@ from runbookc.diagnostics import Diagnostic, Severity
 from runbookc.model import CodeBlock, Document
 from runbookc.naming import script_name, valid_name
 from runbookc.registry import rule
+from runbookc.relpaths import relative_under
 from runbookc.scriptconfig import MUTATING, UNKNOWN, CommandClasses, script_settings
 from runbookc.shellparse import ParsedBlock, classify, grep_patterns, parse_block
 
@@ -290,11 +290,8 @@ def _draft(
 def _source(path: str, root: Path) -> str:
     """The runbook path as written in scripts: relative to the project root when it is
     under it, so the bytes do not depend on the working directory."""
-    absolute = os.path.abspath(path)
-    base = os.path.join(root, "")  # a trailing separator: /srv/ab is not under /srv/a
-    if absolute.startswith(base):  # strings: three pathlib Paths were 1% of a compile
-        return absolute[len(base) :].replace(os.sep, "/")
-    return Path(path).as_posix()
+    relative = relative_under(path, str(root))
+    return relative if relative is not None else Path(path).as_posix()
 
 
 def _command_findings(
