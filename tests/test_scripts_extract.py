@@ -44,7 +44,9 @@ def _tree(folder: Path) -> dict[str, bytes]:
 
 def test_seed_gives_six_steps_an_entry_script_and_a_manifest(seed_out) -> None:
     files = sorted(_tree(seed_out))
-    assert files == [f"{SEED_ID}/{name}" for name in [*SEED_STEPS, "run.sh"]] + ["manifest.json"]
+    assert files == [".runbookc-scripts"] + [
+        f"{SEED_ID}/{name}" for name in [*SEED_STEPS, "run.sh"]
+    ] + ["manifest.json"]
     manifest = json.loads((seed_out / "manifest.json").read_text("utf-8"))
     assert [m["script"] for m in manifest] == [f"{SEED_ID}/{n}" for n in SEED_STEPS]
     assert [m["line"] for m in manifest] == [52, 59, 67, 77, 85, 106]
@@ -82,7 +84,7 @@ def test_crlf_source_gives_lf_scripts(cli, in_root, tmp_path) -> None:
     out = tmp_path / "out"
     assert cli("extract", str(crlf), "--output", str(out)).code == 0
     scripts = _tree(out)
-    assert len(scripts) == 8
+    assert len(scripts) == 9  # six steps, run.sh, the manifest, the marker
     assert not any(b"\r" in data for data in scripts.values())
     lf_out = tmp_path / "lf"
     lf = tmp_path / "lf.md"
@@ -204,14 +206,50 @@ def test_entry_script_lists_the_steps(seed_out) -> None:
     assert missing.returncode == 2 and "no step 'nope'" in missing.stderr
 
 
-def test_output_that_is_not_a_previous_output_is_never_replaced(cli, in_root, tmp_path) -> None:
+@pytest.mark.parametrize(
+    "files",
+    [
+        {"notes.txt": "keep me"},
+        # a browser extension, a PWA, webpack output: a manifest.json is not our mark
+        {"manifest.json": '{"manifest_version": 3}', "background.js": "//"},
+        {"manifest.json": "[]"},  # even one that looks like ours
+    ],
+    ids=["project", "extension", "bare-manifest"],
+)
+def test_output_that_is_not_a_previous_output_is_never_replaced(
+    cli, in_root, tmp_path, files
+) -> None:
     precious = tmp_path / "project"
     precious.mkdir()
-    (precious / "notes.txt").write_text("keep me", "utf-8")
+    for name, text in files.items():
+        (precious / name).write_text(text, "utf-8")
+    before = _tree(precious)
     result = cli("extract", str(SEED.relative_to(ROOT)), "--output", str(precious))
-    assert result.code == 1
-    assert "refusing to replace" in result.err
-    assert sorted(p.name for p in precious.iterdir()) == ["notes.txt"]
+    assert result.code == 2
+    assert f"refusing to replace {precious}" in result.err
+    assert "holds no .runbookc-scripts" in result.err
+    assert _tree(precious) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["project"]  # no staging left
+
+
+def test_a_file_is_never_replaced_by_the_output(cli, in_root, tmp_path) -> None:
+    target = tmp_path / "scripts"
+    target.write_text("a file", "utf-8")
+    result = cli("extract", str(SEED.relative_to(ROOT)), "--output", str(target))
+    assert result.code == 2
+    assert "it is not a folder" in result.err
+    assert target.read_text("utf-8") == "a file"
+
+
+def test_only_a_folder_with_our_marker_is_replaced(cli, in_root, tmp_path) -> None:
+    out = tmp_path / "scripts"
+    assert cli("extract", str(SEED.relative_to(ROOT)), "--output", str(out)).code == 0
+    assert (out / ".runbookc-scripts").is_file()
+    (out / "stale.txt").write_text("from an earlier run", "utf-8")
+    assert cli("extract", str(SEED.relative_to(ROOT)), "--output", str(out)).code == 0
+    assert not (out / "stale.txt").exists()  # the whole folder was ours: replaced
+    (out / ".runbookc-scripts").unlink()
+    assert cli("extract", str(SEED.relative_to(ROOT)), "--output", str(out)).code == 2
 
 
 def test_two_documents_with_one_doc_id_stop_the_extract(cli, in_root, tmp_path) -> None:

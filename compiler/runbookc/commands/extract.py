@@ -1,9 +1,12 @@
 """Extract runbook shell blocks into step scripts, entry scripts and a manifest.
 
 Writes <output>/<doc_id>/<NN>-<name>.sh, <output>/<doc_id>/run.sh and
-<output>/manifest.json (default output: the build dir's `scripts`). Nothing is written
-when a document has errors: the previous output stays as it was.
-Exit status: 0 written, 1 errors (nothing written), 2 on a usage problem.
+<output>/manifest.json (default output: the build dir's `scripts`), and the marker
+(extract.MARKER) that lets a later extract replace the folder: a folder that holds
+anything else and no marker is refused. Nothing is written when a document has errors:
+the previous output stays as it was.
+Exit status: 0 written, 1 errors (nothing written), 2 on a usage problem (the output
+folder included).
 """
 
 from __future__ import annotations
@@ -24,20 +27,27 @@ def run(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from runbookc.config import load_settings
+    from runbookc.extract import OutputError, check_output, render_outputs, write_tree
     from runbookc.scriptrun import gather, report
 
     settings = load_settings(args.config)
+    out_dir = Path(args.output) if args.output else settings.output_dir / "scripts"
+    try:
+        check_output(out_dir)  # before any work: a usage problem
+    except OutputError as exc:
+        print(f"runbookc: error: {exc}", file=sys.stderr)
+        return 2
     gathered = gather(args.paths, settings)
     if report(gathered, gathered.diagnostics, settings, args.format, args.strict):
         print("runbookc: errors found; nothing was written", file=sys.stderr)
         return 1
-    from runbookc.extract import OutputError, render_outputs, write_tree
-
-    out_dir = Path(args.output) if args.output else settings.output_dir / "scripts"
     files = render_outputs(gathered.scripts)
     try:
         write_tree(files, out_dir)
-    except (OutputError, OSError) as exc:
+    except OutputError as exc:  # it changed since the check
+        print(f"runbookc: error: {exc}", file=sys.stderr)
+        return 2
+    except OSError as exc:
         print(f"runbookc: error: {exc}", file=sys.stderr)
         return 1
     steps = sum(1 for name in files if name.endswith(".sh") and not name.endswith("/run.sh"))
