@@ -56,10 +56,33 @@ UNCLASSIFIED = rule(
     Severity.WARNING,
     "A command is neither known read-only nor known mutating",
 )
+RESERVED_NAME = rule(
+    "RB417",
+    "reserved-name",
+    Severity.ERROR,
+    "A block assigns a variable named like the generated script's own (rb_...)",
+)
 
 SHELL_LANGS = frozenset({"bash", "sh", "shell", "zsh"})
 CONSOLE_LANGS = frozenset({"console", "shell-session"})
 RESERVED_PARAMS = frozenset({"help", "dry-run", "yes", "h", "y"})
+# Every name the generated script defines starts with this (any case: a parameter's option
+# and environment names fold case, so `RB_YES` would be read from RUNBOOK_RB_YES too).
+SCRIPT_PREFIX = "rb_"
+# Names bash gives a meaning to: a parameter set at the top of the script (and from
+# --option or RUNBOOK_<NAME>) must not change how the shell itself runs. A block that
+# assigns one keeps the assignment where it wrote it; it just is not a parameter.
+_SHELL_WORDS = (
+    "_ CDPATH COLUMNS DIRSTACK EMACS ENV EPOCHREALTIME EPOCHSECONDS EUID EXECIGNORE "
+    "FCEDIT FIGNORE FUNCNAME FUNCNEST GLOBIGNORE GLOBSORT GROUPS HISTCMD HISTCONTROL "
+    "HISTFILE HISTFILESIZE HISTIGNORE HISTSIZE HISTTIMEFORMAT HOME HOSTFILE HOSTNAME "
+    "HOSTTYPE IFS IGNOREEOF INPUTRC INSIDE_EMACS LANG LINENO LINES MACHTYPE MAIL "
+    "MAILCHECK MAILPATH MAPFILE OLDPWD OPTARG OPTERR OPTIND OSTYPE PATH PIPESTATUS "
+    "POSIXLY_CORRECT PPID PROMPT_COMMAND PROMPT_DIRTRIM PS0 PS1 PS2 PS3 PS4 PWD RANDOM "
+    "REPLY SECONDS SHELL SHELLOPTS SHLVL SRANDOM TIMEFORMAT TMOUT TMPDIR UID"
+)
+SHELL_NAMES = frozenset(_SHELL_WORDS.split())
+_ASSIGNED = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)(?:\[[^\]]*\])?\+?=")
 SAFE_DOC_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$")
 SAFE_VALUE = re.compile(r"^[A-Za-z0-9._/:@%+,=~-]+$")
 _NAME_ATTR = re.compile(r"\{[^}]*\bname\s*=\s*\"?([^\s\"}]*)\"?[^}]*\}")
@@ -261,7 +284,8 @@ def _draft(
         var, value = unit.assignment
         param = Param(var, value)
         if (
-            SAFE_VALUE.match(value)
+            not _reserved_param(var)
+            and SAFE_VALUE.match(value)
             and not value.startswith("-")
             and param.flag not in (RESERVED_PARAMS | {p.flag for p in params})
         ):
@@ -284,6 +308,18 @@ def _draft(
         content=content,
         lines=lines,
         parsed=parsed,
+    )
+
+
+def script_owned(name: str) -> bool:
+    return name.lower().startswith(SCRIPT_PREFIX)
+
+
+def _reserved_param(name: str) -> bool:
+    return (
+        script_owned(name)
+        or name in SHELL_NAMES
+        or name.startswith(("BASH", "COMP_", "LC_", "READLINE_"))
     )
 
 
@@ -312,6 +348,17 @@ def _command_findings(
             )
         )
     for unit in parsed.units:
+        assigned = _ASSIGNED.match(script.content, unit.start)
+        if assigned and script_owned(assigned.group(1)):
+            diags.append(
+                RESERVED_NAME(
+                    path,
+                    script.file_line(unit.line),
+                    f"`{assigned.group(1)}`: names starting with `{SCRIPT_PREFIX}` (in any case) "
+                    "belong to the generated script (its options, confirmation and checks)",
+                    hint="rename the variable",
+                )
+            )
         for command in unit.commands:
             verdict, key = classify(command, classes)
             line = script.file_line(command.line)
