@@ -100,7 +100,7 @@ def test_parameters_reach_the_commands(box) -> None:
 
 def test_checks_catch_a_script_that_swallows_failures(box) -> None:
     script = SEED_SCRIPTS[0]
-    broken = replace(script, text=script.text.replace('rb_check "${PIPESTATUS[@]}"', ":"))
+    broken = replace(script, text=script.text.replace('rb_check 0 "${PIPESTATUS[@]}"', ":"))
     result = box.run(broken, "fail")
     found = check(broken, result, expectations(script, CONFIG, SEED_SYMPTOMS)["fail"])
     assert [d.code for d in found] == ["RB412", "RB412"]  # exit 0, and no "step failed"
@@ -108,7 +108,8 @@ def test_checks_catch_a_script_that_swallows_failures(box) -> None:
 
 def test_checks_catch_a_naive_pipefail_wrapper(box) -> None:
     script = SEED_SCRIPTS[1]
-    naive = replace(script, text=script.text.replace("rb_i=0\n", "rb_i=0\nset -euo pipefail\n"))
+    text = script.text.replace("\nrb_at() {", "\nset -euo pipefail\nrb_at() {")
+    naive = replace(script, text=text)
     result = box.run(naive, "empty")
     found = check(naive, result, expectations(script, CONFIG, SEED_SYMPTOMS)["empty"])
     assert result.code == 1

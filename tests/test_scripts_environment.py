@@ -1,0 +1,242 @@
+"""Generated scripts against what they cannot trust: parameter names a runbook chooses, the
+environment they are started in (exported shell options, BASH_ENV, functions) and the path
+they are started by (a symlink to run.sh).
+
+Every run here executes the script directly (its `#!` line), with a recording stub
+`kubectl` first on PATH and only a few real tools after it: never the real kubectl.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from conftest import ROOT
+from runbookc.config import load_settings
+from runbookc.corpus import compile_document
+from runbookc.extract import plan_scripts
+from runbookc.scriptdraft import Script
+from scriptcases import front_matter
+
+SETTINGS = load_settings(str(ROOT / "pyproject.toml"))
+REAL_TOOLS = ("bash", "grep", "readlink", "date", "tee", "mkdir")
+# Records its argv and prints nothing, so a grep after it finds nothing. Started with -p,
+# the stub reads no BASH_ENV itself: a trap file that runs can only have run in a script.
+STUB = '#!{bash} -p\nprintf "%s\\n" "${{0##*/}} $*" >>"$STUB_CALLS"\n'
+
+
+class Bench:
+    """A temp dir with stubs and real tools on PATH, and the runbook of each test."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        bash = shutil.which("bash")
+        assert bash is not None
+        stubs, real = root / "stubs", root / "real"
+        stubs.mkdir()
+        real.mkdir()
+        (stubs / "kubectl").write_text(STUB.format(bash=bash), "utf-8")
+        (stubs / "kubectl").chmod(0o755)
+        for tool in REAL_TOOLS:
+            found = shutil.which(tool)
+            assert found is not None, tool
+            (real / tool).symlink_to(found)
+        self.path = f"{stubs}:{real}"
+        assert shutil.which("kubectl", path=self.path) == str(stubs / "kubectl")
+        self.calls = root / "calls.txt"
+
+    def runbook(self, body: str) -> Path:
+        path = self.root / "rb.md"
+        path.write_text(front_matter() + "\n" + body, "utf-8")
+        return path
+
+    def scripts(self, body: str) -> list[Script]:
+        """The runbook's rendered scripts, whatever their diagnostics say."""
+        document = compile_document(self.runbook(body), "rb.md", SETTINGS).document
+        assert document is not None
+        return plan_scripts(document, SETTINGS)[0]
+
+    def write(self, script: Script) -> Path:
+        target = self.root / script.file_name
+        target.write_text(script.text, "utf-8")
+        target.chmod(0o755)
+        return target
+
+    def run(
+        self, *argv: str | Path, env: dict[str, str] | None = None, cwd: Path | None = None
+    ) -> subprocess.CompletedProcess[str]:
+        base = {
+            "PATH": self.path,
+            "HOME": str(self.root),
+            "LC_ALL": "C.UTF-8",
+            "STUB_CALLS": str(self.calls),
+        }
+        return subprocess.run(
+            [str(a) for a in argv],
+            cwd=cwd or self.root,
+            env={**base, **(env or {})},
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+
+    def called(self) -> list[str]:
+        return self.calls.read_text("utf-8").splitlines() if self.calls.exists() else []
+
+
+@pytest.fixture
+def bench(tmp_path) -> Bench:
+    return Bench(tmp_path)
+
+
+DELETE = '## Mitigation\n1) Delete the pod:\n\n```bash\nrb_yes="1"\nkubectl delete pod x\n```\n'
+
+
+@pytest.mark.parametrize(
+    "env",
+    [{}, {"RUNBOOK_RB_YES": "1"}, {"rb_yes": "1"}, {"RB_YES": "1"}, {"rb_dry_run": "1"}],
+    ids=["runbook", "RUNBOOK_RB_YES", "rb_yes", "RB_YES", "rb_dry_run"],
+)
+def test_a_runbook_cannot_switch_off_confirmation(bench, env) -> None:
+    (script,) = bench.scripts(DELETE)
+    assert script.mutating and script.params == ()
+    done = bench.run(bench.write(script), env=env)
+    assert done.returncode == 3, done.stderr
+    assert "there is no terminal to confirm on: run it with --yes" in done.stderr
+    assert bench.called() == []
+
+
+def test_a_variable_named_like_the_scripts_own_is_an_error_at_its_line(bench, cli) -> None:
+    path = bench.runbook(DELETE)
+    line = path.read_text("utf-8").split("\n").index('rb_yes="1"') + 1
+    result = cli("lint", str(path), "--format", "json")
+    assert result.code == 1
+    found = [(d["code"], d["line"]) for d in result.json()["diagnostics"]]
+    assert ("RB417", line) in found
+
+
+def test_the_runbooks_commands_cannot_change_the_scripts_own_state(bench) -> None:
+    (script,) = bench.scripts(
+        "## Diagnosis\n1) Look:\n\n```bash\nkubectl get pods\nrb_show=()\nkubectl get jobs\n```\n"
+    )
+    done = bench.run(bench.write(script))
+    assert done.returncode == 1
+    assert "rb_show: readonly variable" in done.stderr
+    line = (bench.root / "rb.md").read_text("utf-8").split("\n").index("rb_show=()") + 1
+    assert f"step failed: the command exited with status 1 (rb.md:{line})" in done.stderr
+    assert bench.called() == ["kubectl get pods"]
+
+
+@pytest.mark.parametrize("name", ["shown"])  # rb_param's own local was once `shown`
+def test_a_parameter_named_like_a_local_of_the_script_is_set(bench, name) -> None:
+    (script,) = bench.scripts(
+        f'## Diagnosis\n1) Look:\n\n```bash\n{name}="a"\nkubectl get pod "${name}"\n```\n'
+    )
+    assert [p.name for p in script.params] == [name]
+    done = bench.run(bench.write(script), f"--{name}", "b")
+    assert done.returncode == 0, done.stderr
+    assert bench.called() == ["kubectl get pod b"]
+
+
+def test_names_of_the_script_and_of_bash_are_never_parameters(bench) -> None:
+    names = ["rb_x", "RB_X", "Rb_x", "IFS", "PATH", "BASH_ENV", "LC_ALL", "SHELLOPTS", "ns"]
+    block = "".join(f'{name}="v"\n' for name in names) + 'kubectl get pod -n "$ns"\n'
+    (script,) = bench.scripts(f"## Diagnosis\n1) Look:\n\n```bash\n{block}```\n")
+    assert [p.name for p in script.params] == ["ns"]
+
+
+NO_MATCH = (
+    "## Diagnosis\n1) Look for crashes:\n\n```bash\n"
+    'kubectl get pods -A | grep -E "CrashLoopBackOff"\n```\n'
+)
+
+
+def _no_match_step(bench: Bench) -> tuple[Path, Path]:
+    """The no-matches runbook extracted with the CLI: (its step script, its run.sh)."""
+    out = bench.root / "out"
+    assert _extract(bench.runbook(NO_MATCH), out) == 0
+    (folder,) = [p for p in out.iterdir() if p.is_dir()]
+    (step,) = folder.glob("01-*.sh")
+    return step, folder / "run.sh"
+
+
+def _extract(runbook: Path, out: Path) -> int:
+    from runbookc.cli import run
+
+    return run(["extract", str(runbook), "--output", str(out)])
+
+
+@pytest.mark.parametrize(
+    "how", ["direct", "bash-script", "run.sh-step", "run.sh-diagnose"], ids=str
+)
+def test_exported_shell_options_do_not_reach_the_script(bench, how) -> None:
+    step, entry = _no_match_step(bench)
+    argv: list[str | Path] = {
+        "direct": [step],
+        "bash-script": [shutil.which("bash") or "bash", step],
+        "run.sh-step": [entry, "1"],
+        "run.sh-diagnose": [entry, "--diagnose", "--out", bench.root / "incident"],
+    }[how]
+    env = {"SHELLOPTS": "errexit:nounset:pipefail", "BASHOPTS": "failglob:nullglob"}
+    done = bench.run(*argv, env=env)
+    assert done.returncode == 0, done.stderr
+    assert "rb.md:" in done.stdout + done.stderr and "no matches (" in done.stdout + done.stderr
+    assert bench.called() == ["kubectl get pods -A"]
+
+
+@pytest.mark.parametrize("how", ["direct", "run.sh-step", "run.sh-diagnose"], ids=str)
+def test_bash_env_and_exported_functions_do_not_reach_the_script(bench, how) -> None:
+    step, entry = _no_match_step(bench)
+    marker = bench.root / "trap-ran"
+    trap = bench.root / "trap.sh"
+    trap.write_text(f"echo sourced >>'{marker}'\n", "utf-8")
+    argv: list[str | Path] = {
+        "direct": [step],
+        "run.sh-step": [entry, "1"],
+        "run.sh-diagnose": [entry, "--diagnose", "--out", bench.root / "incident"],
+    }[how]
+    env = {
+        "BASH_ENV": str(trap),
+        "ENV": str(trap),
+        "BASH_FUNC_kubectl%%": f"() {{ echo function >>'{marker}'; }}",
+    }
+    done = bench.run(*argv, env=env)
+    assert done.returncode == 0, done.stderr
+    assert not marker.exists()
+    assert bench.called() == ["kubectl get pods -A"]  # the stub, not the exported function
+
+
+TWO_STEPS = (
+    "## Diagnosis\n1) Pods:\n\n```bash\nkubectl get pods\n```\n\n"
+    "2) Jobs:\n\n```bash\nkubectl get jobs\n```\n"
+)
+
+
+@pytest.mark.parametrize("link", ["absolute", "relative", "chain"])
+def test_run_sh_through_a_symlink_runs_its_own_steps(bench, link) -> None:
+    out = bench.root / "out"
+    assert _extract(bench.runbook(TWO_STEPS), out) == 0
+    (folder,) = [p for p in out.iterdir() if p.is_dir()]
+    steps = sorted(p.name for p in folder.glob("0*.sh"))
+    elsewhere = bench.root / "bin"
+    elsewhere.mkdir()
+    decoy_ran = bench.root / "decoy-ran"
+    for name in steps:  # decoys next to the link, named like the real steps
+        (elsewhere / name).write_text(f"echo decoy >>'{decoy_ran}'\n", "utf-8")
+    entry = elsewhere / "run.sh"
+    if link == "absolute":
+        entry.symlink_to(folder / "run.sh")
+    elif link == "relative":
+        entry.symlink_to(os.path.relpath(folder / "run.sh", elsewhere))
+    else:  # bin/run.sh -> bin/hop -> ../out/<doc>/run.sh
+        (elsewhere / "hop").symlink_to(os.path.relpath(folder / "run.sh", elsewhere))
+        entry.symlink_to("hop")
+    assert bench.run(entry, "2").returncode == 0
+    done = bench.run("bin/run.sh", "--diagnose", "--out", "incident")  # a relative path
+    assert done.returncode == 0, done.stderr
+    assert not decoy_ran.exists()
+    assert bench.called() == ["kubectl get jobs", "kubectl get pods", "kubectl get jobs"]
