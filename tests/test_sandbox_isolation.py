@@ -247,3 +247,22 @@ def test_run_sandbox_never_falls_back_to_path_alone(tmp_path, monkeypatch) -> No
     monkeypatch.setenv("PATH", str(_bin_without_bwrap(tmp_path)))
     with pytest.raises(IsolationUnavailable):
         run_sandbox([script], CONFIG, {})
+
+
+def test_a_real_tool_under_a_hidden_folder_still_runs(sandboxed, tmp_path, monkeypatch) -> None:
+    """/tmp is empty inside, but an allowed real tool found there (through a link) is shown."""
+    from dataclasses import replace
+
+    tools = tmp_path / "tools"
+    tools.mkdir()
+    (tools / "greet-1.0").write_text("#!/bin/sh\necho hello from greet\n", "utf-8")
+    (tools / "greet-1.0").chmod(0o755)
+    on_path = tmp_path / "bin"
+    on_path.mkdir()
+    (on_path / "greet").symlink_to(tools / "greet-1.0")
+    monkeypatch.setenv("PATH", f"{on_path}{os.pathsep}{os.environ['PATH']}")
+    config = replace(CONFIG, real_tools=(*CONFIG.real_tools, "greet"))
+    script = _script(tmp_path, "greet")
+    result = Sandbox(tmp_path / "box", config, []).run(script, "empty")
+    assert result.code == 0, result.stderr
+    assert "hello from greet" in result.stdout

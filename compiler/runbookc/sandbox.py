@@ -188,8 +188,9 @@ class Sandbox:
         for tool in config.real_tools:
             found = shutil.which(tool)
             if found and tool not in config.stubs:
-                (self.real / tool).symlink_to(found)
-                needed.add(os.path.realpath(found))
+                target = os.path.realpath(found)  # shown inside even under a hidden folder
+                (self.real / tool).symlink_to(target)
+                needed.add(target)
         self.symptoms = root / "symptoms.txt"
         self.symptoms.write_text("".join(f"{s}\n" for s in symptoms), "utf-8")
         self.path = f"{self.stubs}:{self.real}"
