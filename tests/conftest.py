@@ -1,4 +1,7 @@
-"""Shared fixtures: the repository root and an in-process CLI runner."""
+"""Shared fixtures: the repository root, an in-process CLI runner, and the sandbox gate.
+
+Tests that run blocks need bubblewrap: without a working `bwrap` they skip, unless
+RUNBOOKC_REQUIRE_SANDBOX=1 (set by .ci/run), where that is a failure."""
 
 from __future__ import annotations
 
@@ -10,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from runbookc.cli import run
+from runbookc.isolation import IsolationUnavailable, bwrap_binary
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "runbooks" / "ops" / "ai_slot_build_runbook.md"
@@ -22,6 +26,21 @@ def subprocess_env() -> dict[str, str]:
         filter(None, [str(ROOT / "compiler"), env.get("PYTHONPATH")])
     )
     return env
+
+
+def require_sandbox() -> None:
+    """Skip the calling test where bwrap cannot isolate runs (fail if CI requires it)."""
+    try:
+        bwrap_binary()
+    except IsolationUnavailable as exc:
+        if os.environ.get("RUNBOOKC_REQUIRE_SANDBOX") == "1":
+            pytest.fail(f"{exc} (RUNBOOKC_REQUIRE_SANDBOX=1)", pytrace=False)
+        pytest.skip(str(exc))
+
+
+@pytest.fixture
+def sandboxed() -> None:
+    require_sandbox()
 
 
 @dataclass

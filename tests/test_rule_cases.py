@@ -16,7 +16,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
+from conftest import ROOT, require_sandbox
 from runbookc import scriptrun
 from runbookc.config import Settings, load_settings
 from runbookc.pipeline import lint
@@ -61,6 +61,8 @@ def test_rule_case(case: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     code = case.parent.name
     monkeypatch.chdir(case)
     tested = code in TEST_CODES
+    if tested:
+        require_sandbox()
     got = script_test_findings(case) if tested else lint_findings(case)
     if case.name == "fail":
         expected = (case / "expected.txt").read_text(encoding="utf-8").split()

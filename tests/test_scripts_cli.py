@@ -15,7 +15,9 @@ from scriptcases import SCRIPT_CASES, case_id, front_matter
 SETTINGS = load_settings(str(ROOT / "pyproject.toml"))
 
 
-def test_runbookc_test_on_the_seed_is_clean_but_warns_about_or_true(cli, in_root) -> None:
+def test_runbookc_test_on_the_seed_is_clean_but_warns_about_or_true(
+    cli, in_root, sandboxed
+) -> None:
     result = cli("test", str(SEED.relative_to(ROOT)), "--format", "json")
     assert result.code == 0, result.out
     report = result.json()
@@ -35,7 +37,7 @@ def test_strict_turns_the_warnings_into_errors_and_extract_writes_nothing(
     assert not (tmp_path / "o").exists()
 
 
-def test_runbookc_test_on_the_shipped_corpus(cli, in_root) -> None:
+def test_runbookc_test_on_the_shipped_corpus(cli, in_root, sandboxed) -> None:
     result = cli("test", "runbooks", "--format", "json")
     assert result.code == 0, result.out
     found = {(d["code"], d["path"], d["line"]) for d in result.json()["diagnostics"]}
@@ -45,7 +47,9 @@ def test_runbookc_test_on_the_shipped_corpus(cli, in_root) -> None:
     }
 
 
-def test_a_block_that_writes_outside_its_directory_is_not_sandboxed(cli, tmp_path) -> None:
+def test_a_block_that_writes_outside_its_directory_is_not_sandboxed(
+    cli, tmp_path, sandboxed
+) -> None:
     path = _doc(tmp_path, 'ns="x"\nkubectl -n "$ns" get deploy -o yaml > "/tmp/snap.yaml"\n')
     fence = path.read_text("utf-8").split("\n").index("```bash") + 1
     result = cli("test", str(path), "--format", "json")

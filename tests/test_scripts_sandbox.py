@@ -1,5 +1,6 @@
-"""Sandbox runs of the generated scripts with stub commands first on PATH (never a real
-kubectl): the three scenarios on the shipped corpus, and proof the checks can fail."""
+"""Sandbox runs of the generated scripts inside bubblewrap with stub commands first on
+PATH (never a real kubectl): the three scenarios on the shipped corpus, and proof the
+checks can fail. Every run goes through `Sandbox.command`, the isolated command line."""
 
 from __future__ import annotations
 
@@ -33,7 +34,7 @@ SEED_SCRIPTS, SEED_SYMPTOMS = _plan(SEED)
 
 
 @pytest.fixture
-def box(tmp_path) -> Sandbox:
+def box(tmp_path, sandboxed) -> Sandbox:
     return Sandbox(tmp_path, CONFIG, SEED_SYMPTOMS)
 
 
@@ -123,7 +124,7 @@ def test_checks_catch_different_commands(box) -> None:
     assert [d.code for d in found] == ["RB413"]
 
 
-def test_mutating_step_refuses_without_a_terminal_and_without_yes(tmp_path) -> None:
+def test_mutating_step_refuses_without_a_terminal_and_without_yes(sandboxed, tmp_path) -> None:
     scripts, symptoms = _plan(ROOT / "runbooks" / "ops" / "registry_mirror_degraded_runbook.md")
     restart = scripts[3]
     assert restart.mutating and restart.changes == ("kubectl rollout restart",)
@@ -161,17 +162,10 @@ def test_diagnose_runs_read_only_diagnostic_steps_and_saves_their_output(box, tm
     for script in SEED_SCRIPTS:
         (box.work / script.file_name).write_text(script.text, "utf-8")
     (box.work / "run.sh").write_text(entry_script(SEED_SCRIPTS[0].doc_id, SEED_SCRIPTS), "utf-8")
-    calls = tmp_path / "calls.txt"
+    calls = box.root / "calls.txt"  # the sandbox can write its own folder only
     done = subprocess.run(
-        [box.bash, str(box.work / "run.sh"), "--diagnose", "--out", "incident"],
-        cwd=box.work,
-        env={
-            "PATH": box.path,
-            "HOME": str(tmp_path),
-            "RB_SANDBOX_CALLS": str(calls),
-            "RB_SANDBOX_SCENARIO": "symptoms",
-            "RB_SANDBOX_SYMPTOMS": str(tmp_path / "symptoms.txt"),
-        },
+        box.command([box.bash, str(box.work / "run.sh"), "--diagnose", "--out", "incident"]),
+        env=box.env(SEED_SCRIPTS[0], "symptoms", calls),
         capture_output=True,
         text=True,
         stdin=subprocess.DEVNULL,
@@ -195,7 +189,7 @@ def test_call_records_survive_odd_arguments() -> None:
 
 
 @pytest.mark.parametrize("case", SCRIPT_CASES, ids=[case_id(c) for c in SCRIPT_CASES])
-def test_case_scripts_behave_in_the_sandbox(case: Path) -> None:
+def test_case_scripts_behave_in_the_sandbox(case: Path, sandboxed) -> None:
     from runbookc.sandbox import run_sandbox
 
     scripts, symptoms = _plan(case)
@@ -218,17 +212,11 @@ def _run_on_a_terminal(box: Sandbox, script: Script, answer: bytes) -> tuple[int
     try:
         os.write(primary, answer)
         done = subprocess.run(
-            [box.bash, str(target)],
+            box.command([box.bash, str(target)]),
             stdin=secondary,
             capture_output=True,
             text=True,
-            cwd=box.work,
-            env={
-                "PATH": box.path,
-                "RB_SANDBOX_CALLS": str(calls),
-                "RB_SANDBOX_SCENARIO": "empty",
-                "RB_SANDBOX_SYMPTOMS": str(box.root / "symptoms.txt"),
-            },
+            env=box.env(script, "empty", calls),
             check=False,
             timeout=60,
         )
@@ -239,7 +227,7 @@ def _run_on_a_terminal(box: Sandbox, script: Script, answer: bytes) -> tuple[int
 
 
 @pytest.mark.parametrize(("answer", "code", "ran"), [(b"yes\n", 0, True), (b"y\n", 3, False)])
-def test_mutating_step_asks_on_a_terminal(tmp_path, answer, code, ran) -> None:
+def test_mutating_step_asks_on_a_terminal(sandboxed, tmp_path, answer, code, ran) -> None:
     scripts, symptoms = _plan(ROOT / "runbooks" / "ops" / "registry_mirror_degraded_runbook.md")
     box = Sandbox(tmp_path, CONFIG, symptoms)
     status, stderr, calls = _run_on_a_terminal(box, scripts[3], answer)
@@ -260,7 +248,7 @@ def _corpus_scripts() -> list[tuple[Script, list[str]]]:
 
 
 @pytest.mark.parametrize("scenario", ["empty", "symptoms"])
-def test_scripts_run_exactly_what_their_blocks_run(tmp_path, scenario) -> None:
+def test_scripts_run_exactly_what_their_blocks_run(sandboxed, tmp_path, scenario) -> None:
     """The block pasted into bash and its script, side by side with the same stubs."""
     compared = 0
     for index, (script, symptoms) in enumerate(_corpus_scripts()):
@@ -271,8 +259,7 @@ def test_scripts_run_exactly_what_their_blocks_run(tmp_path, scenario) -> None:
         calls = box.root / "block-calls.txt"
         calls.write_bytes(b"")
         subprocess.run(
-            [box.bash, str(block)],
-            cwd=box.work,
+            box.command([box.bash, str(block)]),
             env=box.env(script, scenario, calls),
             capture_output=True,
             stdin=subprocess.DEVNULL,

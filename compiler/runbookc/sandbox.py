@@ -1,5 +1,7 @@
-"""Run a generated script where it cannot touch anything: a temp dir, a PATH of stub
-commands that record their argv, and links to the few real tools a block may use.
+"""Run a generated script where it cannot touch anything: inside kernel isolation
+(isolation.py: read-only host, no network, the stubs mounted over every host copy of
+their tools), in a temp dir, with a PATH of stub commands that record their argv and
+links to the few real tools a block may use.
 
 Three scenarios: the stubbed tools print nothing ("empty"), print the runbook's symptom
 lines ("symptoms"), or fail with exit 1 and a message on stderr ("fail"). `expectations`
@@ -8,6 +10,8 @@ says what each scenario must give for a script; `check` compares and makes diagn
 
 from __future__ import annotations
 
+import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -16,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from runbookc.diagnostics import Diagnostic, Severity
+from runbookc.isolation import bwrap_binary, host_copies, isolated
 from runbookc.registry import rule
 from runbookc.scriptconfig import BASH_BUILTINS, NO_MATCH_TOOLS, ScriptSettings
 from runbookc.scriptdraft import Script, grep_regexes
@@ -40,7 +45,8 @@ SANDBOX_SKIPPED = rule(
     "RB415",
     "sandbox-skipped",
     Severity.WARNING,
-    "A block writes outside its working directory, so the sandbox does not run it",
+    "A block writes outside its working directory or runs commands the compiler cannot see, "
+    "so the sandbox does not run it",
 )
 
 SCENARIOS = ("empty", "symptoms", "fail")
@@ -49,6 +55,11 @@ TIMEOUT = 120  # seconds: a safety net against a hanging block, not a speed asse
 
 
 _SAFE_WRITES = frozenset({"/dev/null", "/dev/stdout", "/dev/stderr"})
+# Commands that run other commands the block does not show: a sourced file's, or an awk
+# program's (`system()`, `print | "cmd"`, `"cmd" | getline`, `|&`).
+_SOURCES = frozenset({".", "source"})
+_AWKS = frozenset({"awk", "gawk", "mawk", "nawk"})
+_AWK_RUNS = re.compile(r"\bsystem\s*\(|\|\s*getline|\|&|\bprintf?\b[^;{}|]*\|(?!\|)")
 
 _STUB = """#!{bash}
 # A sandbox stub: records its argv, then acts out the scenario.
@@ -107,6 +118,17 @@ def blockers(script: Script, config: ScriptSettings) -> list[Diagnostic]:
                             hint="add it to [tool.runbookc.scripts] stub (or real_tools)",
                         )
                     )
+            hidden = _hidden_commands(command)
+            if hidden:
+                found.append(
+                    SANDBOX_SKIPPED(
+                        script.path,
+                        line,
+                        f"{hidden}: the compiler cannot see its commands; "
+                        "the sandbox does not run this script",
+                        hint="write the commands into the block itself",
+                    )
+                )
             for target in command.writes:
                 if target.startswith("/") and target not in _SAFE_WRITES:
                     found.append(
@@ -130,10 +152,24 @@ def blockers(script: Script, config: ScriptSettings) -> list[Diagnostic]:
     return found
 
 
+def _hidden_commands(command: Command) -> str:
+    """Why `command` runs commands the block does not show ("" when it does not)."""
+    if command.tool in _SOURCES:
+        return f"`{command.tool}` runs the commands of a file"
+    if command.tool in _AWKS:
+        if any(w.text == "-f" or w.text.startswith("--file") for w in command.words):
+            return f"`{command.tool} -f` runs a program from a file"
+        if any(_AWK_RUNS.search(w.text) for w in command.words):
+            return f"this `{command.tool}` program runs commands"
+    return ""
+
+
 class Sandbox:
-    """A folder with stubs first on PATH and links to the allowed real tools only."""
+    """A folder with stubs first on PATH and links to the allowed real tools only, run
+    inside kernel isolation with the stubs mounted over every host copy of their tools."""
 
     def __init__(self, root: Path, config: ScriptSettings, symptoms: Iterable[str]) -> None:
+        self.bwrap = bwrap_binary()  # raises IsolationUnavailable: never run without it
         self.root = root
         self.stubs = root / "stubs"
         self.real = root / "real"
@@ -148,15 +184,33 @@ class Sandbox:
             stub = self.stubs / tool
             stub.write_text(_STUB.format(bash=bash), encoding="utf-8")
             stub.chmod(0o755)
+        needed = {os.path.realpath(bash)}  # what the sandbox runs for real, stubs excluded
         for tool in config.real_tools:
             found = shutil.which(tool)
             if found and tool not in config.stubs:
-                (self.real / tool).symlink_to(found)
-        (root / "symptoms.txt").write_text("".join(f"{s}\n" for s in symptoms), "utf-8")
+                target = os.path.realpath(found)  # shown inside even under a hidden folder
+                (self.real / tool).symlink_to(target)
+                needed.add(target)
+        self.symptoms = root / "symptoms.txt"
+        self.symptoms.write_text("".join(f"{s}\n" for s in symptoms), "utf-8")
         self.path = f"{self.stubs}:{self.real}"
         for tool in config.stubs:  # fail loudly rather than ever reach a real kubectl
             if shutil.which(tool, path=self.path) != str(self.stubs / tool):
                 raise RuntimeError(f"sandbox PATH does not resolve {tool} to its stub")
+        self.needed = tuple(sorted(needed))
+        self.mounts = _stub_mounts(self.stubs, config.stubs, self.needed)
+
+    def command(self, argv: Iterable[str]) -> list[str]:
+        """The command line running `argv` isolated in the work dir: only the sandbox
+        folder is writable (its stubs, links and symptoms are not)."""
+        return isolated(
+            self.bwrap,
+            argv,
+            writable=[str(self.root)],
+            read_only=[str(self.stubs), str(self.real), str(self.symptoms), *self.needed],
+            mounts=self.mounts,
+            chdir=str(self.work),
+        )
 
     def env(self, script: Script, scenario: str, calls: Path) -> dict[str, str]:
         """The whole environment of a sandboxed run: nothing leaks in from ours."""
@@ -167,7 +221,7 @@ class Sandbox:
             "LC_ALL": "C.UTF-8",
             "RB_SANDBOX_CALLS": str(calls),
             "RB_SANDBOX_SCENARIO": scenario,
-            "RB_SANDBOX_SYMPTOMS": str(self.root / "symptoms.txt"),
+            "RB_SANDBOX_SYMPTOMS": str(self.symptoms),
         }
         for name, _ in required_env(script.content):
             env[name] = "1"  # a value the block demands with ${NAME:?...}
@@ -180,8 +234,7 @@ class Sandbox:
         calls.write_bytes(b"")
         env = self.env(script, scenario, calls)
         done = subprocess.run(
-            [self.bash, str(target), *args],
-            cwd=self.work,
+            self.command([self.bash, str(target), *args]),
             env=env,
             stdin=subprocess.DEVNULL,
             capture_output=True,
@@ -195,6 +248,21 @@ class Sandbox:
             done.stderr.decode("utf-8", "replace"),
             tuple(parse_calls(calls.read_bytes())),
         )
+
+
+def _stub_mounts(
+    stubs: Path, tools: Iterable[str], needed: tuple[str, ...]
+) -> tuple[tuple[str, str], ...]:
+    """(stub, host copy) for every host copy of every stubbed tool, found along the PATH
+    `runbookc` itself was given (a trap or a tool there is replaced too)."""
+    search = os.environ.get("PATH", "")
+    mounts = []
+    for tool in sorted(tools):
+        for copy in host_copies(tool, search):
+            if copy in needed:  # e.g. a multi-call binary that is also bash or a real tool
+                raise RuntimeError(f"stubbing {tool} would replace {copy}, which the sandbox runs")
+            mounts.append((str(stubs / tool), copy))
+    return tuple(mounts)
 
 
 def parse_calls(data: bytes) -> list[tuple[str, ...]]:
@@ -357,8 +425,12 @@ def run_sandbox(
     symptoms: dict[str, list[str]],
     jobs: int | None = None,
 ) -> list[Diagnostic]:
-    """Run every script in every scenario, in parallel, each in its own sandbox."""
+    """Run every script in every scenario, in parallel, each in its own sandbox. Raises
+    IsolationUnavailable (before running anything) where bwrap cannot isolate them."""
     from concurrent.futures import ThreadPoolExecutor
+
+    if scripts:
+        bwrap_binary()
 
     def one(script: Script) -> list[Diagnostic]:
         blocked = blockers(script, config)

@@ -65,9 +65,12 @@ def _shared_doc_ids(documents: list[Document]) -> list[Diagnostic]:
     return found
 
 
-def findings(gathered: Gathered, settings: Settings, jobs: int | None = None) -> list[Diagnostic]:
+def findings(
+    gathered: Gathered, settings: Settings, jobs: int | None = None, sandbox: bool = True
+) -> list[Diagnostic]:
     """What `runbookc test` finds: the gathered findings plus those of bash -n, ShellCheck
-    and the sandbox runs (before the policy)."""
+    and (unless `sandbox` is false) the sandbox runs, before the policy. The sandbox raises
+    IsolationUnavailable where bwrap cannot isolate the runs."""
     import tempfile
 
     from runbookc.sandbox import run_sandbox
@@ -75,7 +78,9 @@ def findings(gathered: Gathered, settings: Settings, jobs: int | None = None) ->
 
     with tempfile.TemporaryDirectory(prefix="runbookc-test-") as tmp:
         found = check_scripts(gathered.scripts, Path(tmp), jobs)
-    found += run_sandbox(gathered.scripts, script_settings(settings), gathered.symptoms, jobs)
+    if sandbox:
+        config = script_settings(settings)
+        found += run_sandbox(gathered.scripts, config, gathered.symptoms, jobs)
     return gathered.diagnostics + found
 
 

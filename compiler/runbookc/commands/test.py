@@ -1,14 +1,17 @@
 """Test the extracted scripts: bash -n, ShellCheck and sandbox runs with stub commands.
 
-Every script runs in a temp dir with stubs (kubectl, git, ...) first on PATH in three
+Every script runs inside bubblewrap (read-only host, no network, the stubs mounted over
+every host copy of kubectl, git, ...) in a temp dir with the stubs first on PATH, in three
 scenarios: the tools print nothing, print the runbook's symptom lines, or fail. Findings
 are mapped back to the runbook lines. Writes nothing outside temp dirs.
-Exit status: 0 without errors, 1 with errors, 2 on a usage problem.
+Exit status: 0 without errors, 1 with errors, 2 on a usage problem or without a working
+bwrap (the blocks are never run without isolation; --no-sandbox runs the static checks).
 """
 
 from __future__ import annotations
 
 import argparse
+import sys
 
 from runbookc.commands.options import add_paths_argument, add_report_options, positive_int
 
@@ -23,14 +26,31 @@ def register(parser: argparse.ArgumentParser) -> None:
         metavar="N",
         help="parallel runs (default: one per CPU)",
     )
+    parser.add_argument(
+        "--no-sandbox",
+        dest="sandbox",
+        action="store_false",
+        help="run bash -n and ShellCheck only, not the blocks (no bubblewrap needed)",
+    )
     add_report_options(parser)
 
 
 def run(args: argparse.Namespace) -> int:
     from runbookc.config import load_settings
+    from runbookc.isolation import IsolationUnavailable, bwrap_binary
     from runbookc.scriptrun import findings, gather, report
 
+    if args.sandbox:
+        try:
+            bwrap_binary()
+        except IsolationUnavailable as exc:
+            print(
+                f"runbookc: error: refusing to run the blocks without isolation: {exc}\n"
+                "runbookc: `runbookc test --no-sandbox` runs bash -n and ShellCheck alone",
+                file=sys.stderr,
+            )
+            return 2
     settings = load_settings(args.config)
     gathered = gather(args.paths, settings)
-    found = findings(gathered, settings, args.jobs)
+    found = findings(gathered, settings, args.jobs, sandbox=args.sandbox)
     return 1 if report(gathered, found, settings, args.format, args.strict) else 0
