@@ -2,8 +2,9 @@
 environment they are started in (exported shell options, BASH_ENV, functions) and the path
 they are started by (a symlink to run.sh).
 
-Every run here executes the script directly (its `#!` line), with a recording stub
-`kubectl` first on PATH and only a few real tools after it: never the real kubectl.
+Every run here executes the script directly (its `#!` line) inside bubblewrap, with a
+recording stub `kubectl` first on PATH and mounted over every host copy of kubectl, and only
+a few real tools after it: never the real kubectl.
 """
 
 from __future__ import annotations
@@ -14,10 +15,11 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
+from conftest import ROOT, require_sandbox
 from runbookc.config import load_settings
 from runbookc.corpus import compile_document
 from runbookc.extract import plan_scripts
+from runbookc.isolation import bwrap_binary, host_copies, isolated
 from runbookc.scriptdraft import Script
 from scriptcases import front_matter
 
@@ -74,9 +76,17 @@ class Bench:
             "LC_ALL": "C.UTF-8",
             "STUB_CALLS": str(self.calls),
         }
-        return subprocess.run(
+        stub = str(self.root / "stubs" / "kubectl")
+        command = isolated(
+            bwrap_binary(),
             [str(a) for a in argv],
-            cwd=cwd or self.root,
+            writable=[str(self.root)],
+            read_only=[],
+            mounts=[(stub, copy) for copy in host_copies("kubectl", os.environ["PATH"])],
+            chdir=str(cwd or self.root),
+        )
+        return subprocess.run(
+            command,
             env={**base, **(env or {})},
             stdin=subprocess.DEVNULL,
             capture_output=True,
@@ -90,6 +100,7 @@ class Bench:
 
 @pytest.fixture
 def bench(tmp_path) -> Bench:
+    require_sandbox()
     return Bench(tmp_path)
 
 
