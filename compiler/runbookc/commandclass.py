@@ -221,6 +221,10 @@ def _flag(
         return _values(text, whole, [], following)
     found: list[tuple[str, FlagRule | None, tuple[Word, ...]]] = []
     for at in range(1, len(text)):
+        if text[at].isdigit():  # `grep -c5`: a number among bundled flags
+            if not text[at - 1].isdigit():
+                found.append(("-#", _lookup(rules, path, "-#"), ()))
+            continue
         flag = "-" + text[at]
         rule = _lookup(rules, path, flag)
         rest = text[at + 1 :]
