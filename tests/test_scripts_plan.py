@@ -7,12 +7,13 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT, SEED
+from runbookc.commandclass import classify
 from runbookc.config import load_settings
 from runbookc.corpus import compile_document
 from runbookc.extract import plan_scripts
 from runbookc.naming import script_name
-from runbookc.scriptconfig import MUTATING, READ_ONLY, UNKNOWN
-from runbookc.shellparse import classify, parse_block
+from runbookc.shellparse import parse_block
+from runbookc.toolclasses import MUTATING, READ_ONLY, UNKNOWN
 from scriptcases import case
 
 SETTINGS = load_settings(str(ROOT / "pyproject.toml"))

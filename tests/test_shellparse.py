@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import pytest
 from conftest import ROOT
+from runbookc.commandclass import classify
 from runbookc.config import load_settings
-from runbookc.scriptconfig import MUTATING, READ_ONLY, script_settings
-from runbookc.shellparse import classify, parse_block
+from runbookc.scriptconfig import script_settings
+from runbookc.shellparse import parse_block
+from runbookc.toolclasses import MUTATING, READ_ONLY
 
 CLASSES = script_settings(load_settings(str(ROOT / "pyproject.toml"))).command_classes
 

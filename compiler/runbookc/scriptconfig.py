@@ -2,9 +2,9 @@
 
 `[tool.runbookc.sections]` maps a role to heading names (a heading whose text starts with
 one of them, case-insensitively, has that role); a role given there replaces its defaults.
-`[tool.runbookc.scripts]` adds `read_only` / `mutating` command patterns ("tool",
-"tool verb", "tool verb sub" or "tool -flag"), the tools the sandbox `stub`s, and the
-`real_tools` a sandboxed script may run for real.
+`[tool.runbookc.scripts]` adds `read_only` / `mutating` command patterns (the syntax of
+toolclasses.py: "tool", "tool verb", "tool -flag", "tool -flag *", "tool verb ..."), the
+tools the sandbox `stub`s, and the `real_tools` a sandboxed script may run for real.
 """
 
 from __future__ import annotations
@@ -14,8 +14,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from runbookc.config import ConfigError, Settings
-
-READ_ONLY, MUTATING, UNKNOWN = "read-only", "mutating", "unknown"
+from runbookc.toolclasses import DEFAULT_CLASSES, MUTATING, READ_ONLY
 
 
 def _words(text: str) -> list[str]:
@@ -28,80 +27,6 @@ DEFAULT_SECTIONS: dict[str, tuple[str, ...]] = {
     "mitigation": ("Митигирование", "Mitigation", "Восстановление", "Recovery"),
     "verification": ("Проверка результата", "Verification"),
     "rollback": ("План отката", "Шаги отката", "Rollback"),
-}
-
-_KUBECTL_READ = _words(
-    "get describe logs top explain api-resources api-versions version cluster-info events diff wait"
-)
-_KUBECTL_WRITE = _words(
-    "apply create delete replace patch edit scale autoscale set annotate label taint "
-    "drain cordon uncordon expose run exec cp debug attach port-forward proxy"
-)
-_UTILITIES = _words(
-    "grep egrep fgrep sed awk cat head tail sort uniq wc cut tr jq yq date echo printf "
-    "true false test [ sleep column tee ls basename dirname printenv whoami hostname id "
-    "uname mkdir mktemp dig nslookup ping base64 sha256sum xargs find : cd pwd export [[ (("
-)
-
-DEFAULT_CLASSES: dict[str, str] = {
-    **dict.fromkeys(_UTILITIES, READ_ONLY),
-    "sed -i": MUTATING,
-    "find -delete": MUTATING,
-    "find -exec": MUTATING,
-    **{f"kubectl {verb}": READ_ONLY for verb in _KUBECTL_READ},
-    **{f"kubectl {verb}": MUTATING for verb in _KUBECTL_WRITE},
-    **{f"kubectl rollout {sub}": READ_ONLY for sub in ("status", "history")},
-    **{f"kubectl rollout {sub}": MUTATING for sub in ("undo", "restart", "pause", "resume")},
-    **{f"kubectl auth {sub}": READ_ONLY for sub in ("can-i", "whoami")},
-    **{
-        f"kubectl config {sub}": READ_ONLY
-        for sub in ("view", "get-contexts", "current-context", "get-clusters")
-    },
-    **{
-        f"git {verb}": READ_ONLY
-        for verb in _words("status log show diff rev-parse ls-remote fetch describe blame")
-    },
-    **{
-        f"git {verb}": MUTATING
-        for verb in _words(
-            "push commit checkout switch reset merge rebase tag cherry-pick revert clean stash "
-            "pull branch"
-        )
-    },
-    **{
-        f"helm {verb}": READ_ONLY
-        for verb in _words("list ls status get history show template lint search version env")
-    },
-    **{
-        f"helm {verb}": MUTATING
-        for verb in _words("install upgrade uninstall delete rollback repo plugin")
-    },
-    **{
-        f"docker {verb}": READ_ONLY
-        for verb in _words("ps images logs inspect version info stats top")
-    },
-    "curl": READ_ONLY,
-    "wget": READ_ONLY,
-    **{
-        f"curl {flag}": MUTATING
-        for flag in _words(
-            "-X --request -d --data --data-raw --data-binary --data-urlencode -F --form -T "
-            "--upload-file"
-        )
-    },
-}
-
-# Global flags that take the next word as their value, so it is not the verb.
-VALUE_FLAGS: dict[str, frozenset[str]] = {
-    "kubectl": frozenset(
-        _words(
-            "-n --namespace --context --cluster --user --kubeconfig -s --server --token --as "
-            "--as-group --request-timeout -l --selector -o --output -c --container"
-        )
-    ),
-    "git": frozenset(["-C", "-c", "--git-dir", "--work-tree"]),
-    "helm": frozenset(["-n", "--namespace", "--kube-context", "--kubeconfig"]),
-    "docker": frozenset(["-H", "--host", "--context", "--config"]),
 }
 
 DEFAULT_STUBS = _words(
@@ -168,22 +93,85 @@ class ScriptSettings:
 
     @cached_property
     def command_classes(self) -> CommandClasses:
-        verdicts = dict(self.classes)
-        flags: dict[str, list[tuple[str, str]]] = {}
-        for key, verdict in self.classes:  # sorted: the first matching flag rule decides
-            tool, _, rest = key.partition(" ")
-            if verdict == MUTATING and rest.startswith("-"):
-                flags.setdefault(tool, []).append((rest, key))
-        return CommandClasses(verdicts, {tool: tuple(rules) for tool, rules in flags.items()})
+        return index_classes(self.classes)
+
+
+Verdict = tuple[str, str]  # (read-only | mutating | unknown, the pattern or word that decided)
+
+
+@dataclass(frozen=True)
+class FlagRule:
+    """What the patterns say about one flag of a tool (in one subcommand or tool-wide)."""
+
+    arity: int  # value words it takes (0: none)
+    attached: Verdict | None  # of a value given only as `--flag=VALUE` / `-fVALUE` ("=*")
+    verdict: Verdict | None  # whatever its value (None: only the `values` listed)
+    values: dict[str, Verdict]  # a value -> its verdict ("curl -X GET")
+
+
+@dataclass(frozen=True)
+class ToolRules:
+    paths: dict[tuple[str, ...], Verdict]  # subcommand path (() the tool alone) -> verdict
+    steps: frozenset[tuple[str, ...]]  # every path and every prefix of one
+    free: frozenset[tuple[str, ...]]  # paths after which any word is understood ("...")
+    flags: dict[tuple[tuple[str, ...], str], FlagRule]  # (path, flag) -> rule
 
 
 @dataclass(frozen=True)
 class CommandClasses:
-    """The command-class rules, indexed the way `shellparse.classify` looks them up (it
-    runs for every command of every block)."""
+    """The command-class patterns, indexed by tool the way `commandclass.classify` reads
+    them (it runs for every command of every block)."""
 
-    verdicts: dict[str, str]  # "tool", "tool sub [sub]" or "tool -flag" -> verdict
-    mutating_flags: dict[str, tuple[tuple[str, str], ...]]  # tool -> ((flag, rule key), ...)
+    tools: dict[str, ToolRules]
+
+
+def index_classes(classes: tuple[tuple[str, str], ...]) -> CommandClasses:
+    paths: dict[str, dict[tuple[str, ...], Verdict]] = {}
+    free: dict[str, set[tuple[str, ...]]] = {}
+    flags: dict[str, dict[tuple[tuple[str, ...], str], list[tuple[list[str], Verdict]]]] = {}
+    for key, verdict in classes:
+        tool, *words = key.split()
+        at = next((i for i, w in enumerate(words) if w.startswith("-")), len(words))
+        path = tuple(words[:at])
+        if path[-1:] == ("...",):
+            path = path[:-1]
+            free.setdefault(tool, set()).add(path)
+        if at == len(words):
+            paths.setdefault(tool, {})[path] = (verdict, key)
+        else:
+            found = flags.setdefault(tool, {}).setdefault((path, words[at]), [])
+            found.append((words[at + 1 :], (verdict, key)))
+            paths.setdefault(tool, {})
+    return CommandClasses(
+        {
+            tool: _tool_rules(known, free.get(tool, set()), flags.get(tool, {}))
+            for tool, known in paths.items()
+        }
+    )
+
+
+def _tool_rules(
+    paths: dict[tuple[str, ...], Verdict],
+    free: set[tuple[str, ...]],
+    flags: dict[tuple[tuple[str, ...], str], list[tuple[list[str], Verdict]]],
+) -> ToolRules:
+    steps = {path[:i] for path in [*paths, *free] for i in range(len(path) + 1)}
+    rules: dict[tuple[tuple[str, ...], str], FlagRule] = {}
+    for (path, flag), patterns in flags.items():
+        name, eq, _ = flag.partition("=")
+        rule = rules.get((path, name), FlagRule(0, None, None, {}))
+        for values, verdict in patterns:
+            if eq:  # "--color=*"
+                rule = FlagRule(rule.arity, verdict, rule.verdict, rule.values)
+            elif not values or all(v == "*" for v in values):
+                arity = max(rule.arity, len(values))
+                rule = FlagRule(arity, rule.attached, verdict, rule.values)
+            else:
+                arity = max(rule.arity, len(values))
+                rule = FlagRule(arity, rule.attached, rule.verdict, rule.values)
+                rule.values[" ".join(values)] = verdict
+        rules[(path, name)] = rule
+    return ToolRules(paths, frozenset(steps), frozenset(free), rules)
 
 
 _CACHE: dict[str, ScriptSettings] = {}
@@ -207,7 +195,13 @@ def _parse(settings: Settings) -> ScriptSettings:
     classes = dict(DEFAULT_CLASSES)
     for key, verdict in (("read_only", READ_ONLY), ("mutating", MUTATING)):
         for pattern in _strings(table, key):
-            classes[" ".join(pattern.split())] = verdict
+            words = pattern.split()
+            if not words or words[0].startswith("-") or "..." in words[:-1]:
+                raise ConfigError(
+                    f"[tool.runbookc.scripts] {key}: {pattern!r} is not a command pattern "
+                    '("tool", "tool verb", "tool -flag", "tool -flag *", "tool verb ...")'
+                )
+            classes[" ".join(words)] = verdict
     stubs = frozenset(_tools(table, "stub")) or frozenset(DEFAULT_STUBS)
     real = tuple(_tools(table, "real_tools")) or tuple(DEFAULT_REAL_TOOLS)
     return ScriptSettings(tuple(sections.items()), tuple(sorted(classes.items())), stubs, real)

@@ -10,14 +10,16 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from runbookc.commandclass import classify
 from runbookc.config import Settings
 from runbookc.diagnostics import Diagnostic, Severity
 from runbookc.model import CodeBlock, Document
 from runbookc.naming import script_name, valid_name
 from runbookc.registry import rule
 from runbookc.relpaths import relative_under
-from runbookc.scriptconfig import MUTATING, UNKNOWN, CommandClasses, script_settings
-from runbookc.shellparse import ParsedBlock, classify, grep_patterns, parse_block
+from runbookc.scriptconfig import CommandClasses, script_settings
+from runbookc.shellparse import ParsedBlock, grep_patterns, parse_block
+from runbookc.toolclasses import MUTATING, UNKNOWN
 
 UNCLOSED_FENCE = rule("RB401", "unclosed-fence", Severity.ERROR, "A code fence is never closed")
 DUPLICATE_NAME = rule(
@@ -347,6 +349,7 @@ def _command_findings(
                 "asks for confirmation",
             )
         )
+    params = frozenset(p.name for p in script.params)
     for unit in parsed.units:
         assigned = _ASSIGNED.match(script.content, unit.start)
         if assigned and script_owned(assigned.group(1)):
@@ -360,7 +363,7 @@ def _command_findings(
                 )
             )
         for command in unit.commands:
-            verdict, key = classify(command, classes)
+            verdict, key = classify(command, classes, params)
             line = script.file_line(command.line)
             if verdict == MUTATING:
                 changes.append(key)
@@ -381,8 +384,9 @@ def _command_findings(
                     UNCLASSIFIED(
                         path,
                         line,
-                        f"cannot tell whether `{command.label}` changes the system; the step "
-                        "asks for confirmation and `run.sh --diagnose` skips it",
+                        f"cannot tell whether `{command.label}` changes the system (`{key}` is "
+                        "not known to only read); the step asks for confirmation and "
+                        "`run.sh --diagnose` skips it",
                         hint="list it in [tool.runbookc.scripts] read_only or mutating",
                     )
                 )

@@ -11,7 +11,6 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from runbookc.bashtree import Source, Tree, first_problem, node_text, parse, parts, walk
-from runbookc.scriptconfig import MUTATING, UNKNOWN, VALUE_FLAGS, CommandClasses
 
 if TYPE_CHECKING:
     from tree_sitter import Node
@@ -97,6 +96,8 @@ class Command:
     writes: tuple[str, ...]  # targets of its output redirections, as written
     silent: bool = False  # its stderr goes to /dev/null: a failure leaves no message
     runners: tuple[str, ...] = ()  # programs that run it, as written: sudo, env, xargs...
+    argv: tuple[Word, ...] = ()  # every word, from the first runner (or the program) on
+    env: tuple[str, ...] = ()  # names of the variables assigned before it (`LANG=C sort`)
 
     @property
     def label(self) -> str:
@@ -561,10 +562,15 @@ def _split_runners(words: list[Word]) -> tuple[tuple[str, ...], str, list[Word]]
 
 def _command(node: Node, source: Source) -> Command:
     file_redirects = _file_redirects(node)
-    runners, program, words = _split_runners(_argv(node, source, file_redirects))
+    argv = _argv(node, source, file_redirects)
+    runners, program, words = _split_runners(argv)
     redirects = _redirects(file_redirects, source)
-    writes = tuple(
-        target for op, _, target in redirects if op in (">", ">>", ">|", "&>") and target
+    writes = tuple(target for op, _, target in redirects if _writes(op, target))
+    env = tuple(
+        node_text(name)
+        for child in node.children
+        if child.type == "variable_assignment"
+        and (name := child.child_by_field_name("name")) is not None
     )
     tool = program.rsplit("/", 1)[-1]
     return Command(
@@ -575,7 +581,17 @@ def _command(node: Node, source: Source) -> Command:
         writes,
         _silent(redirects),
         runners,
+        tuple(argv) if node.type != "variable_assignment" else (),
+        env if node.type == "command" else (),
     )
+
+
+def _writes(op: str, target: str) -> bool:
+    """Whether a redirection opens a file for writing (`>&2` and `>&-` do not: they copy
+    or close a descriptor)."""
+    if op == ">&":
+        return bool(target) and not target.isdigit() and target != "-"
+    return op in (">", ">>", ">|", "&>", "&>>") and bool(target)
 
 
 def _file_redirects(node: Node) -> list[Node]:
@@ -655,40 +671,6 @@ def required_env(content: str) -> list[tuple[str, str]]:
     return list(
         dict.fromkeys((m.group(1), m.group(2).strip()) for m in _REQUIRED.finditer(content))
     )
-
-
-_NO_FLAGS: frozenset[str] = frozenset()
-
-
-def classify(command: Command, classes: CommandClasses) -> tuple[str, str]:
-    """(read-only | mutating | unknown, the rule key or tool that decided it)."""
-    tool = command.tool
-    if not tool:
-        return "read-only", "assignment"
-    value_flags = VALUE_FLAGS.get(tool, _NO_FLAGS)
-    positional: list[str] = []
-    flags: list[str] = []
-    skip = False
-    for word in command.words:
-        if skip:
-            skip = False
-        elif word.text.startswith("-"):
-            flags.append(word.text.split("=", 1)[0])
-            skip = word.text in value_flags
-        else:
-            positional.append(word.text)
-    flag_rules = classes.mutating_flags.get(tool, ())
-    for flag in flags:
-        for wanted, key in flag_rules:
-            if flag == wanted or (len(wanted) == 2 and flag.startswith(wanted)):
-                return MUTATING, key
-    verdicts = classes.verdicts
-    for depth in (2, 1, 0):
-        if len(positional) >= depth:
-            key = " ".join([tool, *positional[:depth]])
-            if key in verdicts:
-                return verdicts[key], key
-    return UNKNOWN, tool
 
 
 @dataclass(frozen=True)
