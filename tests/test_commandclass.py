@@ -4,15 +4,17 @@ without a terminal, on recording stubs, leaving every step that is not read-only
 
 from __future__ import annotations
 
+import os
 import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
+from conftest import ROOT, require_sandbox
 from runbookc.commandclass import classify
 from runbookc.config import ConfigError, load_settings
 from runbookc.corpus import compile_document
 from runbookc.extract import plan_scripts
+from runbookc.isolation import bwrap_binary, host_copies, isolated
 from runbookc.scriptconfig import script_settings
 from runbookc.scriptrender import entry_script
 from runbookc.shellparse import parse_block
@@ -223,6 +225,7 @@ def _diagnostics_runbook(tmp_path: Path, lines: list[str]) -> Path:
 
 
 def test_diagnose_runs_only_the_read_only_steps_and_steps_refuse_without_yes(tmp_path) -> None:
+    require_sandbox()
     changing = [line for line, _ in CHANGING if "$" not in line]
     reading = [
         "kubectl get pods -n x -o wide",
@@ -256,10 +259,20 @@ def test_diagnose_runs_only_the_read_only_steps_and_steps_refuse_without_yes(tmp
     env = {"PATH": str(stubs), "HOME": str(tmp_path), "RB_CALLS": str(calls)}
     (tmp_path / "incident").mkdir()
 
+    # Inside bubblewrap as well: the host is read-only, there is no network, and the stub
+    # covers every host copy of kubectl, whatever a block's words reach.
+    mounts = [(str(stubs / "kubectl"), c) for c in host_copies("kubectl", os.environ["PATH"])]
+
     def run(*argv: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
-            [bash, *argv],
-            cwd=tmp_path,
+            isolated(
+                bwrap_binary(),
+                [bash, *argv],
+                writable=[str(tmp_path)],
+                read_only=[],
+                mounts=mounts,
+                chdir=str(tmp_path),
+            ),
             env=env,
             capture_output=True,
             text=True,
