@@ -77,26 +77,45 @@ def verify(signer: Signer, principal: str, message: bytes, signature: str, at: s
 
 @lru_cache(maxsize=65536)
 def _verify(signer: Signer, principal: str, message: bytes, signature: str, day: str) -> bool:
-    with tempfile.TemporaryDirectory(prefix="runbookc-sig-") as folder:
-        allowed = Path(folder, "allowed_signers")
-        allowed.write_bytes(signer.allowed_signers)
-        sig = Path(folder, "approval.sig")
-        sig.write_text(_armor(signature), encoding="ascii")
-        command = [signer.ssh_keygen, "-Y", "verify", "-f", str(allowed), "-I", principal]
-        command += ["-n", NAMESPACE, "-s", str(sig), f"-Overify-time={day}"]
-        try:
-            done = subprocess.run(
-                command,
-                input=message,
-                capture_output=True,
-                timeout=_TIMEOUT,
-                env=_VERIFY_ENV,
-                cwd=folder,
-                check=False,
-            )
-        except (OSError, subprocess.TimeoutExpired):
-            return False
+    # The signature goes through a pipe (it is small: the schema caps it) and the message
+    # through stdin; the allowed_signers copy is written once per process.
+    read, write = os.pipe()
+    try:
+        os.write(write, _armor(signature).encode("ascii"))
+        os.close(write)
+        write = -1
+        command = [signer.ssh_keygen, "-Y", "verify", "-f", _allowed_file(signer)]
+        command += ["-I", principal, "-n", NAMESPACE, "-s", f"/dev/fd/{read}"]
+        command += [f"-Overify-time={day}"]
+        done = subprocess.run(
+            command,
+            input=message,
+            capture_output=True,
+            timeout=_TIMEOUT,
+            env=_VERIFY_ENV,
+            pass_fds=(read,),
+            check=False,
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+    finally:
+        os.close(read)
+        if write >= 0:
+            os.close(write)
     return done.returncode == 0
+
+
+@lru_cache(maxsize=4)
+def _allowed_file(signer: Signer) -> str:
+    """A private copy of the allowed_signers bytes, removed when the process exits."""
+    folder = tempfile.TemporaryDirectory(prefix="runbookc-signers-")
+    _FOLDERS.append(folder)  # kept alive (and so not deleted) until exit
+    path = Path(folder.name, "allowed_signers")
+    path.write_bytes(signer.allowed_signers)
+    return str(path)
+
+
+_FOLDERS: list[tempfile.TemporaryDirectory[str]] = []
 
 
 def _armor(body: str) -> str:
