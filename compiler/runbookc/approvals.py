@@ -234,7 +234,7 @@ def _signing(table: dict[str, Any], root: Path, where: str) -> tuple[Signer | No
         raise ConfigError(f"{where} allowed_signers: cannot read {name}: {exc.strerror}") from None
     ssh_keygen = find_ssh_keygen()
     if ssh_keygen is None:
-        raise ConfigError(f'{where}: signing = "ssh" needs ssh-keygen (OpenSSH 8.2 or later)')
+        raise ConfigError(f'{where}: signing = "ssh" needs ssh-keygen (OpenSSH): not found')
     return Signer(ssh_keygen, allowed), name
 
 
