@@ -34,9 +34,11 @@ class Approval:
     by: str
     at: str  # YYYY-MM-DD
     digest: str
+    signature: str = ""  # signed mode: the base64 body of the SSH signature
 
     def as_dict(self) -> dict[str, str]:
-        return {"role": self.role, "by": self.by, "at": self.at, "digest": self.digest}
+        entry = {"role": self.role, "by": self.by, "at": self.at, "digest": self.digest}
+        return entry | ({"signature": self.signature} if self.signature else {})
 
 
 def record(data: bytes, document: Document, approval: Approval, complete: bool) -> bytes:
@@ -127,12 +129,15 @@ def _entry_lines(approval: Approval, dash: str, inner: str, eol: str) -> list[st
     role = approval.role
     if not (_PLAIN_ROLE.fullmatch(role) and role.lower() not in _YAML_WORDS):
         role = json.dumps(role, ensure_ascii=False)
-    return [
+    lines = [
         f"{dash}- role: {role}{eol}",
         f"{inner}by: {json.dumps(approval.by, ensure_ascii=False)}{eol}",
         f"{inner}at: {approval.at}{eol}",
         f"{inner}digest: {json.dumps(approval.digest)}{eol}",
     ]
+    if approval.signature:
+        lines.append(f"{inner}signature: {json.dumps(approval.signature)}{eol}")
+    return lines
 
 
 def _apply(lines: list[str], edits: dict[int, list[str]]) -> list[str]:

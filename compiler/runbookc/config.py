@@ -41,11 +41,31 @@ class Settings:
 
     @cached_property
     def fingerprint(self) -> str:
-        """A stable text of every setting, for cache keys (made once: every document's
-        script analysis asks for it)."""
+        """A stable text of every setting and of the files settings name, for cache keys
+        (made once: every document's script analysis asks for it)."""
         import json
 
-        return json.dumps(self.raw, sort_keys=True, default=str)
+        files = {".".join(key): _file_digest(self.root, self.raw, key) for key in _FILE_SETTINGS}
+        return json.dumps([self.raw, files], sort_keys=True, default=str)
+
+
+# Settings whose value names a repository file that results depend on (the approvals'
+# allowed signers): the file's digest joins the fingerprint, so cached results follow it.
+_FILE_SETTINGS = (("approvals", "allowed_signers"),)
+
+
+def _file_digest(root: Path, raw: dict[str, Any], key: tuple[str, str]) -> str:
+    import hashlib
+
+    table = raw.get(key[0])
+    name = table.get(key[1]) if isinstance(table, dict) else None
+    if not isinstance(name, str):
+        return ""
+    path = root / name
+    try:  # a regular file only: never wait on a FIFO or read a device
+        return hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else ""
+    except (OSError, ValueError):  # the approvals policy reports it
+        return ""
 
 
 def find_pyproject(start: Path) -> Path | None:

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from runbookc.cache import DocCache
 
-from runbookc.approvals import approval_state, content_digest
+from runbookc.approvals import approval_policy, approval_state, content_digest
 from runbookc.config import Settings
 from runbookc.diagnostics import Diagnostic
 from runbookc.model import Document
@@ -50,7 +50,7 @@ def plan_scripts(document: Document, settings: Settings) -> Plan:
     drafts, diags = draft_scripts(document, settings)
     if not drafts:
         return [], diags
-    state = approval_state(document)
+    state = approval_state(document, approval_policy(settings))
     digest = content_digest(document)
     return [render_step(s, document, state, digest) for s in drafts], diags
 

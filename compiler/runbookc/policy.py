@@ -34,7 +34,7 @@ BAD_SUPPRESSION = rule(
 )
 
 # Approval findings a document may not silence about itself.
-UNSUPPRESSIBLE = frozenset({"RB301", "RB302", "RB303", "RB304", "RB305", "RB306"})
+UNSUPPRESSIBLE = frozenset({"RB301", "RB302", "RB303", "RB304", "RB305", "RB306", "RB308", "RB309"})
 
 _DIRECTIVE = re.compile(r"runbookc:\s*(disable-file|disable)\s*=\s*([A-Za-z0-9_,\s]+?)\s*(?:-->|$)")
 _CODE = re.compile(r"^RB\d{3}$")

@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 from functools import cache
 from typing import TYPE_CHECKING
 
-from runbookc.approvals import ApprovalState
+from runbookc.approvals import ApprovalState, Proof
 from runbookc.model import Document
 from runbookc.scriptconfig import NO_MATCH_TOOLS
 from runbookc.scriptdraft import Script, line_at
@@ -60,7 +60,11 @@ def approval_lines(document: Document, state: ApprovalState) -> tuple[str, list[
     if state.status == "none":
         return "none (the document has no approvals block)", []
     if state.status == "approved":
-        by = ", ".join(f"{a.role} {a.by} on {a.at}" for a in state.approvers if a.current)
+        by = ", ".join(
+            f"{a.role} {a.by} on {a.at}{'' if a.proof is Proof.SIGNED else ', unsigned claim'}"
+            for a in state.approvers
+            if a.counts
+        )
         return f"approved (request {request}; by {by or 'nobody'})", []
     missing = ", ".join(state.missing) or "none"
     what = (

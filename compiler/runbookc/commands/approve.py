@@ -2,17 +2,23 @@
 
 Edits only the front matter lines of `approvals` (the role's entry in `approved_by`, and
 `status` once every required role is approved); every other byte stays as it was. When
-the document changes later, `runbookc lint` reports the approval as stale.
+the document changes later, `runbookc lint` reports the approval as stale. In signed mode
+(`[tool.runbookc.approvals] signing = "ssh"`) the entry also holds the approver's SSH
+signature, made with `--key` and checked against allowed_signers before anything is written.
 
 Refuses (exit 1, with diagnostics) when the file has errors, the role is not required by
-the document, or the person may not approve as that role. Exit 2 on a usage problem.
+the document, the person may not approve as that role, or the key cannot sign as them.
+Exit 2 on a usage problem (a name, role or date the schema would reject, a missing key),
+checked before anything is read or written.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from datetime import date
+from pathlib import Path
 
 
 def _day(text: str) -> str:
@@ -29,38 +35,83 @@ def register(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--date", type=_day, metavar="YYYY-MM-DD", help="approval date (default: today, UTC)"
     )
+    parser.add_argument(
+        "-k",
+        "--key",
+        type=Path,
+        metavar="PATH",
+        help="signed mode: the SSH key to sign with (a private key, or a public key whose "
+        "private half an ssh-agent holds)",
+    )
+
+
+def _check_arguments(args: argparse.Namespace, signed: bool) -> None:
+    """The role and name as the schema would judge the entry, and the key the mode needs:
+    a usage error before anything is read or written."""
+    from runbookc.corpus import UsageError
+    from runbookc.validate import schema_text
+
+    approvals = json.loads(schema_text("runbook"))["properties"]["approvals"]
+    fields = approvals["properties"]["approved_by"]["items"]["properties"]
+    for option, name in (("--role", "role"), ("--by", "by")):
+        problem = _schema_problem(fields[name], getattr(args, name))
+        if problem:
+            raise UsageError(f"{option} {getattr(args, name)!r}: {problem}")
+    if signed and args.key is None:
+        raise UsageError("signed approvals ([tool.runbookc.approvals] signing) need --key PATH")
+    if not signed and args.key is not None:
+        raise UsageError("--key: approvals are not signed here ([tool.runbookc.approvals] signing)")
+    if signed and not args.key.is_file():
+        raise UsageError(f"--key {str(args.key)!r}: no such file")
+
+
+def _schema_problem(schema: dict[str, object], value: str) -> str:
+    from jsonschema import Draft202012Validator
+
+    errors = sorted(Draft202012Validator(schema).iter_errors(value), key=lambda e: e.validator)
+    if not errors:
+        return ""
+    error = errors[0]
+    if error.validator == "minLength":
+        return "must not be empty"
+    if error.validator == "maxLength":
+        return f"is longer than {error.validator_value} characters"
+    return str(schema.get("description") or error.message)
 
 
 def run(args: argparse.Namespace) -> int:
     import os
     import tempfile
     from datetime import UTC, datetime
-    from pathlib import Path
 
     from runbookc.approval_record import Approval, RecordError, record
+    from runbookc.approval_signing import SigningError, approval_message, sign, verify
     from runbookc.approvals import approval_policy, approval_state
     from runbookc.config import load_settings
     from runbookc.corpus import UsageError
     from runbookc.diagnostics import Diagnostic, Severity
     from runbookc.lint.approvals import (
+        BAD_SIGNATURE,
         NO_APPROVER,
         NOT_ALLOWED,
         PENDING,
         ROLE_NOT_REQUIRED,
         STALE,
         UNKNOWN_ROLE,
+        UNSIGNED,
     )
     from runbookc.pipeline import lint
     from runbookc.report import Summary, render
 
     settings = load_settings(args.config)
     policy = approval_policy(settings)
+    _check_arguments(args, policy.signer is not None)
     path = Path(args.file)
     if not path.is_file():
         raise UsageError(f"{args.file}: no such file")
     result = lint([args.file], settings)
     # the findings an approval resolves do not block it
-    resolved = {PENDING.code, NO_APPROVER.code, STALE.code}
+    resolved = {PENDING.code, NO_APPROVER.code, STALE.code, UNSIGNED.code, BAD_SIGNATURE.code}
     blocking = [
         d for d in result.diagnostics if d.severity is Severity.ERROR and d.code not in resolved
     ]
@@ -77,7 +128,7 @@ def run(args: argparse.Namespace) -> int:
     block = doc.front.data.get("approvals")
     if not isinstance(block, dict):
         raise UsageError(f"{args.file}: no `approvals` block; add approvals.required first")
-    state = approval_state(doc)
+    state = approval_state(doc, policy)
     where = doc.front.line_of(("approvals", "required"))
     if not policy.knows(args.role):
         return refuse(
@@ -92,7 +143,21 @@ def run(args: argparse.Namespace) -> int:
         message = f"{args.by} may not approve as {args.role} (allowed: {allowed})"
         return refuse([NOT_ALLOWED(doc.path, where, message)], "approver not allowed")
     day = args.date or datetime.now(UTC).date().isoformat()
-    approval = Approval(args.role, args.by, day, state.digest)
+    signature = ""
+    if policy.signer is not None:
+        message = approval_message(doc.doc_id, args.role, args.by, day, state.digest)
+        try:
+            signature = sign(policy.signer.ssh_keygen, args.key, message)
+        except SigningError as exc:
+            print(f"runbookc: approve: cannot sign with {args.key}: {exc}", file=sys.stderr)
+            return 1
+        if not verify(policy.signer, args.by, message, signature, day):
+            message = (
+                f"the key {args.key} is not listed for {args.by} in {policy.allowed_signers} "
+                f"(or not valid on {day}), so lint would not accept this approval"
+            )
+            return refuse([BAD_SIGNATURE(doc.path, where, message)], "signature not accepted")
+    approval = Approval(args.role, args.by, day, state.digest, signature)
     complete = not (set(state.missing) - {args.role})
     data = path.read_bytes()
     try:
@@ -118,6 +183,10 @@ def run(args: argparse.Namespace) -> int:
         raise
     still = ", ".join(sorted(set(state.missing) - {args.role}))
     status = "approved" if complete else f"pending ({still})"
-    print(f"{doc.path}: recorded {args.role} approval by {args.by} on {day} ({state.digest})")
+    signed = "signed" if signature else "unsigned"
+    print(
+        f"{doc.path}: recorded {args.role} approval by {args.by} on {day} "
+        f"({state.digest}, {signed})"
+    )
     print(f"{doc.path}: approvals.status: {status}")
     return 0

@@ -9,6 +9,7 @@ from runbookc.approvals import (
     ApprovalPolicy,
     ApprovalState,
     Approver,
+    Proof,
     approval_policy,
     approval_state,
 )
@@ -50,6 +51,18 @@ STALE = rule(
 UNKNOWN_ROLE = rule(
     "RB306", "unknown-role", Severity.ERROR, "An approval role the policy does not define"
 )
+UNSIGNED = rule(
+    "RB308",
+    "unsigned-approval",
+    Severity.ERROR,
+    "Signed mode: an approval without a signature is a claim by name and does not count",
+)
+BAD_SIGNATURE = rule(
+    "RB309",
+    "bad-approval-signature",
+    Severity.ERROR,
+    "Signed mode: an approval's signature does not verify against the allowed signers",
+)
 
 _BLOCK = "approvals"
 
@@ -63,7 +76,7 @@ def check_document(doc: Document, settings: Settings) -> Iterator[Diagnostic]:
 
 
 def _check(doc: Document, block: dict[str, Any], policy: ApprovalPolicy) -> Iterator[Diagnostic]:
-    state = approval_state(doc)
+    state = approval_state(doc, policy)
     front = doc.front
     for index, role in enumerate(state.required):
         if not policy.knows(role):
@@ -126,6 +139,25 @@ def _entry(
             f"now {_short(state.digest)})",
             hint=f"review the change, then `runbookc approve {doc.path} "
             f"--role {approver.role} --by NAME`",
+        )
+    elif approver.proof is Proof.UNSIGNED:
+        yield UNSIGNED(
+            doc.path,
+            front.line_of(key),
+            f"{approver.role} approval by {approver.by} ({approver.at}) has no signature: "
+            "it is a claim by name and does not count",
+            hint=f"{approver.by} runs `runbookc approve {doc.path} --role {approver.role} "
+            f"--by {approver.by} --key ~/.ssh/KEY`",
+        )
+    elif approver.proof is Proof.FORGED:
+        yield BAD_SIGNATURE(
+            doc.path,
+            front.line_of((*key, "signature")),
+            f"{approver.role} approval by {approver.by} ({approver.at}): the signature does not "
+            f"verify for {approver.by} against {policy.allowed_signers} (not their key, "
+            "not this content, or the key was not valid on that date); it does not count",
+            hint="the approval was edited after signing or made with another key: "
+            "approve again with a key listed for the name",
         )
 
 

@@ -13,7 +13,7 @@ from functools import cached_property
 from pathlib import PurePosixPath
 from typing import Any
 
-from runbookc.approvals import ApprovalState, approval_state
+from runbookc.approvals import ApprovalState, approval_states
 from runbookc.config import Settings
 from runbookc.diagnostics import Diagnostic, Severity
 from runbookc.model import DOC_TYPES, Document
@@ -72,7 +72,7 @@ class Site:
     def approval(self, doc: Document) -> ApprovalState:
         """The document's approval state (its page, its index row and the home page ask)."""
         if doc.path not in self._approvals:
-            self._approvals[doc.path] = approval_state(doc)
+            self._approvals.update(approval_states(self.documents, self.settings))
         return self._approvals[doc.path]
 
     @cached_property

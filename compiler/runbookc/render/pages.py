@@ -127,10 +127,10 @@ def approval_text(site: Site, state: ApprovalState) -> str:
     if state.required:
         parts.append(f"{words['required']}: {md.cell(', '.join(state.required))}")
     if state.approvers:
-        who = ", ".join(
-            f"{md.cell(a.by)} ({md.cell(a.role)}, {md.cell(a.at)}"
-            + ("" if a.current else f", {words['approval_stale']}")
-            + ")"
+        # who vouches for each: a signature, or (unsigned mode) only the name in the file
+        who = "; ".join(
+            words[f"proof_{a.proof}"].format(by=md.cell(a.by))
+            + f", {md.cell(a.role)}, {md.cell(a.at)}"
             for a in state.approvers
         )
         parts.append(f"{words['approved_by']}: {who}")

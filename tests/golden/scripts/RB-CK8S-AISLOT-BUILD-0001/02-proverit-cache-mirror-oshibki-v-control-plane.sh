@@ -8,7 +8,7 @@
 # step:      Проверить cache/mirror ошибки в control-plane:
 # role:      diagnostics
 # mutating:  no
-# digest:    sha256:dbc91af6650a90928294362da560cd2affabf5b95c897dbe06b8abaf03f3650f
+# digest:    sha256:e825ca49bc431eb40e8929a691f12184e318a8792857e0b7935c1e66dbaf4eb3
 # approval:  pending (request issue-205-ai-repair; missing: Owner)
 #
 # The runbook's commands run as written, one at a time. After each one the script looks
