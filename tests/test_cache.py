@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import contextlib
 import importlib.util
+import json
 import os
-import pickle
 import re
 import sqlite3
 import sys
@@ -48,9 +48,8 @@ def _entries(root: Path) -> set[str]:
         return {key for (key,) in db.execute("SELECT key FROM entries")}
 
 
-def _pack_entries(pack: Path) -> dict[str, tuple[str, bytes]]:
-    _tag, entries, _stale = pickle.loads(pack.read_bytes())
-    return entries
+def _pack_entries(pack: Path) -> dict[str, list]:
+    return json.loads(pack.read_bytes())["entries"]
 
 
 def test_cold_warm_parallel_and_uncached_runs_agree(cli, corpus: Path) -> None:

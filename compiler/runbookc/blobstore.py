@@ -5,10 +5,13 @@ renaming a file is about 0.8 ms of system time, the whole per-document stage abo
 A SQLite table takes a chunk of entries in one transaction instead.
 
 It is a cache: any error is a miss or a skipped write, never a failure. A file SQLite
-finds malformed is deleted and started afresh. Each process opens its own connection (a
-connection must not cross a fork). Write-ahead logging lets a run read while another
-writes; `synchronous=OFF` skips fsync, so an OS crash may tear the file, which the next run
-then finds malformed and replaces.
+finds malformed is deleted and started afresh. The file and its companions (-wal, -shm)
+are only opened when each is a regular file or absent (a FIFO would hang the run), and
+the schema SQLite reads is not trusted to run functions. A file another run is writing
+is waited for briefly, once: after that this process goes on without storing. Each
+process opens its own connection (a connection must not cross a fork). Write-ahead
+logging lets a run read while another writes; `synchronous=OFF` skips fsync, so an OS
+crash may tear the file, which the next run then finds malformed and replaces.
 """
 
 from __future__ import annotations
@@ -16,14 +19,16 @@ from __future__ import annotations
 import contextlib
 import os
 import sqlite3
+import stat
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
 _SCHEMA = "CREATE TABLE IF NOT EXISTS entries (key TEXT PRIMARY KEY, blob BLOB NOT NULL)"
 # SQLite binds at most this many parameters per statement in old builds.
 _BATCH = 500
-# How long a write waits for another run's write to finish before it is skipped.
-_BUSY_SECONDS = 10.0
+# How long a statement waits for another run's lock before the store is given up on.
+_BUSY_SECONDS = 0.1
+_COMPANIONS = ("", "-wal", "-shm", "-journal")
 
 
 class BlobStore:
@@ -31,6 +36,7 @@ class BlobStore:
         self.path = path
         self._connection: sqlite3.Connection | None = None
         self._pid = 0
+        self._off = False  # locked by another run or unusable: this process goes without
 
     def known(self, keys: Iterable[str]) -> set[str]:
         """The keys among `keys` that have an entry."""
@@ -87,6 +93,8 @@ class BlobStore:
                         db.execute("VACUUM")
 
     def _query(self, sql: str, parameters: Iterable[object]) -> list[tuple]:
+        if self._off:
+            return []
         try:
             db = self._open(create=False)
             return [] if db is None else db.execute(sql, tuple(parameters)).fetchall()
@@ -95,6 +103,8 @@ class BlobStore:
             return []
 
     def _write(self, change: Callable[[sqlite3.Connection], object]) -> bool:
+        if self._off:
+            return False
         try:
             db = self._open(create=True)
             if db is None:
@@ -109,28 +119,49 @@ class BlobStore:
     def _open(self, *, create: bool) -> sqlite3.Connection | None:
         if self._connection is not None and self._pid == os.getpid():
             return self._connection
-        if not create and not self.path.is_file():
+        if not _regular_or_absent(self.path) or (not create and not self.path.is_file()):
             return None
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         except OSError:
             return None
         db = sqlite3.connect(self.path, timeout=_BUSY_SECONDS)
-        db.execute("PRAGMA journal_mode=WAL")
-        db.execute("PRAGMA synchronous=OFF")
-        db.execute(_SCHEMA)
+        try:
+            db.execute("PRAGMA trusted_schema=OFF")
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA synchronous=OFF")
+            db.execute(_SCHEMA)
+        except sqlite3.Error:
+            db.close()
+            raise
         self._connection, self._pid = db, os.getpid()
         return db
 
     def _recover(self, exc: sqlite3.DatabaseError) -> None:
-        """A locked or unwritable file is left alone (this run just goes without); a
+        """A locked or unwritable file is left alone (this process goes on without it); a
         malformed one is deleted, so the next write starts a fresh one."""
         if isinstance(exc, sqlite3.OperationalError):
+            self._off = True
             return
         if self._connection is not None and self._pid == os.getpid():
             with contextlib.suppress(sqlite3.Error):
                 self._connection.close()
         self._connection = None
-        for suffix in ("", "-wal", "-shm"):
+        for suffix in _COMPANIONS:
             with contextlib.suppress(OSError):
                 os.unlink(f"{self.path}{suffix}")
+
+
+def _regular_or_absent(path: Path) -> bool:
+    """Whether the SQLite file and each companion file is a regular file or absent (not a
+    FIFO, device, folder or symlink, whatever a restored cache put there)."""
+    for suffix in _COMPANIONS:
+        try:
+            info = os.lstat(f"{path}{suffix}")
+        except FileNotFoundError:
+            continue
+        except OSError:
+            return False
+        if not stat.S_ISREG(info.st_mode):
+            return False
+    return True

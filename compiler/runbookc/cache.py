@@ -1,27 +1,34 @@
 """Content-addressed cache of per-document results.
 
 A DocResult is a pure function of the file's bytes, its display path, the compiler's own
-code and the settings, so the sha256 of those four is its key. Entries are pickled
-DocResults in one SQLite table, `<output>/cache/entries.sqlite` (blobstore.BlobStore),
-written by the process that collects them, a chunk per transaction; an entry that cannot
-be read back is a miss and is rewritten. Deleting the cache only costs time. The cache is
+code and the settings, so the sha256 of those four is its key. Entries are DocResults as
+plain data (codec: JSON, read back strictly against the model's types) in one SQLite
+table, `<output>/cache/entries.sqlite` (blobstore.BlobStore), written by the process that
+collects them, a chunk per transaction. Every entry holds the cache format and its own
+key; an entry that does not parse, has another shape, format or key is a miss and is
+rewritten. Deleting the cache only costs time. The cache is
 never written inside the source dir: a layout that would put it there gets no cache.
 
 Lint needs only a small summary of each document (corpus.DocSummary): those of the last
-runs are kept together in one pack, `<output>/cache/summaries.pack` (key -> pickled
-summary), so a run after an edit opens one file instead of querying every entry. A summary
-missing from the pack is made from the document's entry. Entries the current documents no
-longer use (their older contents, other settings) are pruned now and then (`write_pack`).
+runs are kept together in one pack, `<output>/cache/summaries.pack` (JSON: key ->
+display path and summary), so a run after an edit opens one file instead of querying
+every entry. A summary missing from the pack is made from the document's entry. Entries
+the current documents no longer use (their older contents, other settings) are pruned now
+and then (`write_pack`).
 
-Entries are trusted like the checkout they live in (pickle); keep build/ out of untrusted
-hands just as you would the sources.
+A cache restored from elsewhere (CI's shared cache) is untrusted input: nothing in it is
+ever run (no pickle, no marshal), a file of it that is not a regular file is not opened
+(a FIFO would hang the run), and a cache folder that cannot be used (a symlink loop, a
+file) means a run without the cache.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import os
-import pickle
+import stat
+import sys
 import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -29,12 +36,14 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from runbookc import __version__
+from runbookc import __version__, codec
 from runbookc.blobstore import BlobStore
 from runbookc.config import Settings
+from runbookc.regular_file import read_regular
 
-# Bumped when the entry layout changes; entries of other formats are simply never found.
-FORMAT = "2"
+# Bumped when the entry layout changes; entries of other formats are misses.
+FORMAT = "3"
+_ENTRY_TAG = f"runbookc entry {FORMAT}"
 _PACK_TAG = f"runbookc summaries {FORMAT}"
 _STATS_TAG = f"runbookc stats {FORMAT}"
 # Pruning waits for at least this many dropped entries (and a tenth of the pack).
@@ -60,11 +69,33 @@ def cache_dir(settings: Settings) -> Path | None:
     None when it would sit inside the source dir."""
     configured = settings.table("cache").get("dir")
     folder = settings.root / configured if isinstance(configured, str) else None
-    folder = (folder or settings.output_dir / "cache").resolve()
-    source = settings.source_dir.resolve()
+    folder = folder or settings.output_dir / "cache"
+    problem = unusable_dir(folder)
+    if problem is not None:
+        _note_once(f"runbookc: {folder}: {problem}; running without the cache")
+        return None
+    folder = Path(os.path.realpath(folder))
+    source = Path(os.path.realpath(settings.source_dir))
     if folder == source or source in folder.parents:
         return None
     return folder
+
+
+def unusable_dir(folder: Path) -> str | None:
+    """Why `folder` cannot hold a cache (a symlink loop, a file, ...), None when it can
+    (a missing folder is made when the first entry is written)."""
+    try:
+        info = os.stat(folder)
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        return exc.strerror or str(exc)
+    return None if stat.S_ISDIR(info.st_mode) else "not a directory"
+
+
+@cache
+def _note_once(message: str) -> None:
+    print(message, file=sys.stderr)
 
 
 class DocCache:
@@ -95,36 +126,39 @@ class DocCache:
         """The keys among `keys` that have an entry."""
         return self._entries.known(keys)
 
-    def get(self, key: str) -> Any | None:
-        """The unpickled entry, or None when missing or unreadable."""
-        return unpickle(self._entries.get(key))
+    def get(self, key: str, kind: Any, names: dict[str, Any] | None = None) -> Any | None:
+        """The entry under `key`, read back as a `kind` (codec), or None when it is missing
+        or is not a `kind` stored under this key in this format."""
+        return read_entry(key, self._entries.get(key), kind, names)
 
-    def get_many(self, keys: list[str]) -> dict[str, Any]:
-        """key -> unpickled entry, for the keys with a readable entry."""
-        found = {key: unpickle(blob) for key, blob in self._entries.get_many(keys).items()}
+    def get_many(
+        self, keys: list[str], kind: Any, names: dict[str, Any] | None = None
+    ) -> dict[str, Any]:
+        """key -> entry (as `get`), for the keys with a valid entry."""
+        found = {
+            key: read_entry(key, blob, kind, names)
+            for key, blob in self._entries.get_many(keys).items()
+        }
         return {key: value for key, value in found.items() if value is not None}
 
     def put_many(self, entries: list[tuple[str, bytes]]) -> None:
-        """Store pickled entries; a cache that cannot be written is silently skipped."""
+        """Store entries made by `entry_blob`; a cache that cannot be written is skipped."""
         self._entries.put_many(entries)
 
     def read_pack(self) -> Pack:
-        """The summaries pack; empty when missing or unreadable. Each summary stays
-        pickled until it is needed."""
-        try:
-            with open(self._pack, "rb") as stream:
-                tag, entries, stale = pickle.loads(stream.read())
-        except Exception:  # missing, torn or foreign: start afresh
+        """The summaries pack; empty when missing or not a pack of this format. Each
+        summary stays plain data until it is needed (corpus reads it back as a
+        DocSummary, and takes one that does not fit for a miss)."""
+        found = _read_json(self._pack)
+        if not isinstance(found, dict) or found.get("format") != _PACK_TAG:
             return Pack({})
-        if tag != _PACK_TAG or not isinstance(entries, dict) or not isinstance(stale, int):
+        entries, stale = found.get("entries"), found.get("stale")
+        if not isinstance(entries, dict) or type(stale) is not int:
             return Pack({})
         valid = {
-            key: entry
+            key: (entry[0], entry[1])
             for key, entry in entries.items()
-            if isinstance(entry, tuple)
-            and len(entry) == 2
-            and isinstance(entry[0], str)
-            and isinstance(entry[1], bytes)
+            if type(entry) is list and len(entry) == 2 and type(entry[0]) is str
         }
         return Pack(valid, stale)
 
@@ -138,8 +172,8 @@ class DocCache:
         if _worth_pruning(stale, len(pack.entries)):
             self.prune(set(pack.entries).union(live))
             stale = 0
-        blob = pickle.dumps((_PACK_TAG, pack.entries, stale), protocol=pickle.HIGHEST_PROTOCOL)
-        write_atomic(self._pack, blob)
+        found = {"format": _PACK_TAG, "stale": stale, "entries": pack.entries}
+        write_atomic(self._pack, json.dumps(found, ensure_ascii=False).encode())
 
     def trim(self, live: set[str]) -> None:
         """Prune to the `live` entries once the others outnumber a tenth of them (and at
@@ -150,18 +184,21 @@ class DocCache:
     def read_stats(self) -> dict[str, tuple[tuple[int, ...], str]]:
         """display path -> (stat signature, key) recorded by earlier runs with these
         settings and this compiler; empty when missing, unreadable or recorded by others."""
+        found = _read_json(self._stats)
+        if (
+            not isinstance(found, dict)
+            or found.get("format") != _STATS_TAG
+            or found.get("salt") != self._salt.hex()
+        ):
+            return {}
         try:
-            with open(self._stats, "rb") as stream:
-                tag, salt, stats = pickle.loads(stream.read())
-        except Exception:  # missing, torn or foreign: start afresh
+            return codec.decoder(_Stats)(found.get("stats"))  # type: ignore[no-any-return]
+        except codec.CodecError:
             return {}
-        if tag != _STATS_TAG or salt != self._salt or not isinstance(stats, dict):
-            return {}
-        return stats
 
     def write_stats(self, stats: dict[str, tuple[tuple[int, ...], str]]) -> None:
-        blob = pickle.dumps((_STATS_TAG, self._salt, stats), protocol=pickle.HIGHEST_PROTOCOL)
-        write_atomic(self._stats, blob)
+        found = {"format": _STATS_TAG, "salt": self._salt.hex(), "stats": stats}
+        write_atomic(self._stats, json.dumps(found, ensure_ascii=False).encode())
 
     def prune(self, keep: set[str]) -> None:
         """Delete every entry whose key is not in `keep` (memoized findings included: the
@@ -169,9 +206,12 @@ class DocCache:
         self._entries.keep_only(keep)
 
 
+_Stats = dict[str, tuple[tuple[int, ...], str]]
+
+
 @dataclass
 class Pack:
-    entries: dict[str, tuple[str, bytes]]  # key -> (display path, pickled DocSummary)
+    entries: dict[str, tuple[str, Any]]  # key -> (display path, DocSummary as plain data)
     stale: int = 0  # entries dropped since the cache was last pruned
 
 
@@ -189,13 +229,46 @@ def content_key(salt: bytes, display: str, data: bytes) -> str:
     return digest.hexdigest()
 
 
-def unpickle(blob: bytes | None) -> Any | None:
-    """The unpickled value, or None for no blob or one that cannot be read back."""
+def entry_blob(key: str, kind: Any, value: Any, names: dict[str, Any] | None = None) -> bytes:
+    """The stored form of `value` (a `kind`) under `key`: JSON of the format, the key and
+    the value's plain data. CodecError when `value` is not a `kind`."""
+    plain = codec.encoder(kind, codec.frozen(names))(value)
+    return json.dumps([_ENTRY_TAG, key, plain], ensure_ascii=False).encode()
+
+
+def read_entry(
+    key: str, blob: bytes | None, kind: Any, names: dict[str, Any] | None = None
+) -> Any | None:
+    """The `kind` that `blob` holds when it is an entry of this format stored under `key`;
+    None for anything else (a miss, never a failure)."""
     if blob is None:
         return None
     try:
-        return pickle.loads(blob)
-    except Exception:  # a torn or foreign entry is a miss, never a failure
+        found = json.loads(blob)
+    except (ValueError, TypeError, RecursionError):
+        return None
+    if type(found) is not list or len(found) != 3 or found[:2] != [_ENTRY_TAG, key]:
+        return None
+    return plain_value(found[2], kind, names)
+
+
+def plain_value(plain: Any, kind: Any, names: dict[str, Any] | None = None) -> Any | None:
+    """`plain` read back as a `kind`, or None when it does not fit."""
+    try:
+        return codec.decoder(kind, codec.frozen(names))(plain)
+    except (codec.CodecError, RecursionError):
+        return None
+
+
+def _read_json(path: str) -> Any:
+    """The JSON in the regular file `path` (not followed if a symlink); None when it is
+    missing, not a regular file or not JSON."""
+    data, _ = read_regular(path, follow=False)
+    if data is None:
+        return None
+    try:
+        return json.loads(data)
+    except (ValueError, RecursionError):
         return None
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import hashlib
 import os
@@ -12,9 +13,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from runbookc.cache import DocCache, Pack, cache_dir, unpickle
+from runbookc import codec
+from runbookc.cache import DocCache, Pack, cache_dir, entry_blob, plain_value
 from runbookc.config import Settings
 from runbookc.diagnostics import Diagnostic
 from runbookc.errors import UsageError as UsageError
@@ -61,18 +63,52 @@ def summarize(result: DocResult, settings: Settings) -> DocSummary:
     return DocSummary(result.path, doc_facts(document, settings), result.diagnostics, findings)
 
 
-def _own_result(hit: object, display: str) -> DocResult | None:
+def _names() -> dict[str, object]:
+    """The names DocSummary's type hints refer to that this module imports only for type
+    checking (codec resolves the hints)."""
+    from runbookc.facts import DocFacts
+
+    return {"DocFacts": DocFacts}
+
+
+def result_entry(key: str, result: DocResult) -> bytes | None:
+    """The cache entry of a result (None when it cannot be written as plain data)."""
+    try:
+        return entry_blob(key, DocResult, result)
+    except codec.CodecError:
+        return None
+
+
+def plain_summary(summary: DocSummary) -> object | None:
+    """A summary as the pack keeps it (None when it cannot be written as plain data)."""
+    try:
+        return codec.encoder(DocSummary, codec.frozen(_names()))(summary)
+    except codec.CodecError:
+        return None
+
+
+def _own_result(hit: DocResult | None, display: str) -> DocResult | None:
     """A cache entry read back, if it is the result of the file shown as `display`."""
-    return hit if isinstance(hit, DocResult) and hit.path == display else None
+    return hit if hit is not None and hit.path == display else None
 
 
 class Compiled:
     """A freshly compiled file: its result and summary, as objects (compiled in this
-    process) or as the pickles a worker sent; each is unpickled or pickled at most once."""
+    process) or as the pickles a worker sent (in memory only, never from disk; each is
+    unpickled at most once), with what the cache keeps of them: the result's entry and
+    the summary as plain data (None when not wanted or not writable)."""
 
-    def __init__(self, result: DocResult | bytes, summary: DocSummary | bytes) -> None:
+    def __init__(
+        self,
+        result: DocResult | bytes,
+        summary: DocSummary | bytes,
+        entry: bytes | None = None,
+        plain: object | None = None,
+    ) -> None:
         self._result = _Pickle(result)
         self._summary = _Pickle(summary)
+        self.entry = entry
+        self.plain = plain
 
     @property
     def result(self) -> DocResult:
@@ -90,7 +126,8 @@ class Compiled:
 
 
 class _Pickle:
-    """A value and its pickle, each made from the other when first needed."""
+    """A value and its pickle (for a worker to send it to the parent: pickles never go to
+    or come from disk), each made from the other when first needed."""
 
     def __init__(self, given: object) -> None:
         self._blob = given if isinstance(given, bytes) else None
@@ -174,7 +211,7 @@ class _Files:
             if key is not None and index not in self._fresh
         }
         found: dict[int, DocResult] = {}
-        for key, hit in self.store.get_many(list(wanted)).items():
+        for key, hit in self.store.get_many(list(wanted), DocResult).items():
             result = _own_result(hit, self.files[wanted[key]][1])
             if result is not None:
                 found[wanted[key]] = result
@@ -220,7 +257,8 @@ class _Files:
         if index in self._fresh:
             return self._fresh[index].result
         key, display = self.keys[index], self.files[index][1]
-        hit = self.store.get(key) if self.store is not None and key is not None else None
+        store = self.store
+        hit = store.get(key, DocResult) if store is not None and key is not None else None
         result = _own_result(hit, display)
         if result is not None:
             return result
@@ -233,8 +271,8 @@ class _Files:
         key, display = self.keys[index], self.files[index][1]
         packed = self.pack.entries.get(key) if key is not None else None
         if packed is not None and packed[0] == display:
-            found = unpickle(packed[1])  # a torn or foreign entry is a miss
-            if isinstance(found, DocSummary) and found.path == display:
+            found = plain_value(packed[1], DocSummary, _names())  # a foreign entry: a miss
+            if found is not None and found.path == display:
                 return found
         result = self._result(index)
         if index not in self._fresh:
@@ -255,7 +293,14 @@ class _Files:
             if key is not None:
                 compiled = self._fresh.get(index)
                 display = self.files[index][1]
-                merged[key] = (display, compiled.summary_blob()) if compiled else pack[key]
+                if compiled is None:
+                    merged[key] = pack[key]
+                    continue
+                plain = compiled.plain
+                if plain is None:
+                    plain = compiled.plain = plain_summary(compiled.summary)
+                if plain is not None:
+                    merged[key] = (display, plain)
         dropped = sum(1 for key in pack if key not in merged)
         live = (key for key in self.keys if key is not None)
         self.store.write_pack(Pack(merged, self.pack.stale + dropped), live)
@@ -316,12 +361,13 @@ class Corpus:
         """What each document silences, by path (only those that silence something)."""
         return {f.path: f.suppressions for f in self.facts if f.suppressions is not None}
 
-    def memoized(self, name: str, compute: Callable[[], T], *others: Corpus) -> T:
-        """`compute()`, cached under the keys of this corpus and `others`: it must be a pure
-        function of their documents and the settings (all in the keys), never of other
-        files. Without a cache it is simply computed. The value is stored in one slot per
-        name and set of paths, overwritten when their contents change: an edit leaves no
-        stale copy of the corpus findings behind."""
+    def memoized(self, name: str, kind: Any, compute: Callable[[], T], *others: Corpus) -> T:
+        """`compute()`, a `kind` (codec: stored as plain data), cached under the keys of
+        this corpus and `others`: it must be a pure function of their documents and the
+        settings (all in the keys), never of other files. Without a cache it is simply
+        computed. The value is stored in one slot per name and set of paths, overwritten
+        when their contents change: an edit leaves no stale copy of the corpus findings
+        behind."""
         corpora = [self, *others]
         store = self._files.store
         if store is None or any(c.key is None for c in corpora):
@@ -330,12 +376,13 @@ class Corpus:
         head = [name, os.getcwd()]
         slot = _digest(head, [c.scope for c in corpora])
         key = _digest(head, [str(c.key) for c in corpora])
-        hit = store.get(slot)
-        if isinstance(hit, tuple) and len(hit) == 3 and hit[:2] == (name, key):
-            return hit[2]
+        memo = tuple[str, str, kind]  # type: ignore[valid-type]
+        hit = store.get(slot, memo)
+        if hit is not None and hit[:2] == (name, key):
+            return hit[2]  # type: ignore[no-any-return]
         value = compute()
-        blob = pickle.dumps((name, key, value), protocol=pickle.HIGHEST_PROTOCOL)
-        store.put_many([(slot, blob)])
+        with contextlib.suppress(codec.CodecError):  # not plain data: computed every time
+            store.put_many([(slot, entry_blob(slot, memo, (name, key, value)))])
         return value
 
 

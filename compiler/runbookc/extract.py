@@ -9,7 +9,6 @@ document text (`plan_store`); `write_scripts` swaps the rendered output in.
 from __future__ import annotations
 
 import json
-import pickle
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -43,6 +42,19 @@ def plan_key(salt: bytes, document: Document) -> str:
     return content_key(salt, document.path, document.text.encode())
 
 
+def plan_entry(salt: bytes, document: Document, plan: Plan) -> tuple[str, bytes] | None:
+    """A document's plan as a plan store entry (key, stored form); None when it cannot be
+    written as plain data."""
+    from runbookc.cache import entry_blob
+    from runbookc.codec import CodecError
+
+    key = plan_key(salt, document)
+    try:
+        return key, entry_blob(key, Plan, plan)
+    except CodecError:
+        return None
+
+
 def plan_scripts(document: Document, settings: Settings) -> Plan:
     """The scripts of one document, rendered, and the static diagnostics about them. No I/O.
 
@@ -69,20 +81,22 @@ def plan_corpus(
     if plans is not None:
         # The cache's key covers the compiler's files (templates included) and the settings.
         keys = [plan_key(plans.salt, document) for document in documents]
-        stored = plans.get_many(keys)
+        stored = plans.get_many(keys, Plan)
         found = [stored.get(key) for key in keys]
     missing = [index for index, plan in enumerate(found) if plan is None]
+    salt = plans.salt if plans is not None else None
 
-    def plan(index: int) -> bytes:
-        # Pickled once, by the worker: the parent stores these very bytes in the cache.
+    def plan(index: int) -> tuple[Plan, tuple[str, bytes] | None]:
+        # The cache entry is made by the worker: the parent stores these very bytes.
         result = plan_scripts(documents[index], settings)
-        return pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
+        entry = plan_entry(salt, documents[index], result) if salt is not None else None
+        return result, entry
 
-    blobs = fork_map(plan, missing)
-    for index, blob in zip(missing, blobs, strict=True):
-        found[index] = pickle.loads(blob)
+    planned = fork_map(plan, missing)
+    for index, (result, _) in zip(missing, planned, strict=True):
+        found[index] = result
     if plans is not None:
-        plans.put_many([(keys[index], blob) for index, blob in zip(missing, blobs, strict=True)])
+        plans.put_many([entry for _, entry in planned if entry is not None])
         plans.trim(set(keys))
     scripts: list[Script] = []
     diags: list[Diagnostic] = []

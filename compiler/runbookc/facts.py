@@ -4,8 +4,8 @@ Its ids, the alerts it defines, the references it writes (front matter ids with 
 positions, Markdown links, code-span paths, in file order), its heading anchors and its
 suppressions: a small record of plain tuples next to a Document's text, body and parsed
 blocks. It is made where the document is compiled and cached beside it, so a lint run
-after one edit reads 10,000 of these (fast to unpickle: no nested objects) instead of
-unpickling 10,000 documents.
+after one edit reads 10,000 of these (fast to read back: few nested objects) instead of
+10,000 documents.
 """
 
 from __future__ import annotations

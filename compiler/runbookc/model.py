@@ -1,7 +1,8 @@
 """The document model: what the per-document stages produce, all frozen values.
 
-The parent process holds one Document per file of the corpus (unpickled from the workers
-or the cache), so these are slotted and keep no second copy of the text."""
+The parent process holds one Document per file of the corpus (unpickled from the workers,
+or read back from the cache's plain data by codec), so these are slotted and keep no
+second copy of the text."""
 
 from __future__ import annotations
 
@@ -18,7 +19,8 @@ T = TypeVar("T", bound=type)
 def _pickled_by_fields(cls: T) -> T:
     """Pickle as a call with the field values: a slotted frozen dataclass otherwise
     unpickles through a Python loop over its fields, two to three times slower (the
-    parent unpickles every document of the corpus)."""
+    parent unpickles every document the workers send it). Pickles only cross the pipe
+    from the workers, never the disk: the cache holds plain data (codec)."""
     values = attrgetter(*(f.name for f in fields(cls)))
     cls.__reduce__ = lambda self: (cls, values(self))
     return cls

@@ -2,21 +2,21 @@
 worker processes for many.
 
 Each worker compiles chunks of files, summarizes them (corpus.DocSummary) and sends both
-back pickled, with the cache key of the bytes it read and, for a file whose times have
-settled, its stat signature. The parent stores the pickled results in the cache as each
-chunk arrives (one transaction a chunk, while the workers go on), so a result is pickled
-once. For a build, the workers also plan each document's scripts into the plan store the
-same way. Workers are forked after the parent has built the Markdown parser, the bash
-parser and the schema checks, so they start warm (with `spawn` each worker builds its
-own once). Results come back in input order, so the output never depends on the number
-of workers.
+back pickled (pickles only cross the pipe to the parent, never the disk), with the cache
+key of the bytes it read, the result's cache entry and the summary as plain data (codec:
+encoded in the workers, in parallel) and, for a file whose times have settled, its stat
+signature. The parent stores the entries in the cache as each chunk arrives (one
+transaction a chunk, while the workers go on). For a build, the workers also plan each
+document's scripts into the plan store the same way. Workers are forked after the parent
+has built the Markdown parser, the bash parser and the schema checks, so they start warm
+(with `spawn` each worker builds its own once). Results come back in input order, so
+the output never depends on the number of workers.
 """
 
 from __future__ import annotations
 
 import multiprocessing
 import os
-import pickle
 import time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
@@ -24,7 +24,14 @@ from typing import NamedTuple
 
 from runbookc.cache import DocCache, content_key
 from runbookc.config import Settings
-from runbookc.corpus import Compiled, bulk_allocation, compile_and_plan, summarize
+from runbookc.corpus import (
+    Compiled,
+    bulk_allocation,
+    compile_and_plan,
+    plain_summary,
+    result_entry,
+    summarize,
+)
 from runbookc.sources import StatEntry, read_source_stat, stat_entry
 
 # A worker pays for itself from about this many documents on (bench/run.py --only
@@ -36,7 +43,7 @@ MAX_CHUNK = 64
 # when the run began (time.time_ns(): files changed since then are not settled).
 _worker: tuple[Settings, bytes | None, bytes | None, int] | None = None
 
-# A cache entry: key and pickle.
+# A cache entry: key and stored form (cache.entry_blob).
 Entry = tuple[str, bytes]
 
 
@@ -110,8 +117,8 @@ def _compile_many(
     ) as pool:
         for blobs in pool.map(_compile_chunk, chunks):
             chunk = [
-                (Fresh(Compiled(result, summary), key, stat), plan)
-                for result, summary, key, stat, plan in blobs
+                (Fresh(Compiled(result, summary, entry, plain), key, stat), plan)
+                for result, summary, entry, plain, key, stat, plan in blobs
             ]
             _store(store, plans, chunk)
             results.extend(fresh for fresh, _ in chunk)
@@ -124,7 +131,11 @@ def _store(
     """Cache each compiled file and its plan entry, in one transaction a store."""
     if store is not None:
         store.put_many(
-            [(f.key, f.compiled.result_blob()) for f, _ in compiled if f.key is not None]
+            [
+                (f.key, f.compiled.entry)
+                for f, _ in compiled
+                if f.key is not None and f.compiled.entry is not None
+            ]
         )
     if plans is not None:
         plans.put_many([plan for _, plan in compiled if plan is not None])
@@ -154,17 +165,26 @@ def _init_worker(
     _worker = (settings, salt, plan_salt, start)
 
 
-def _compile_chunk(
-    chunk: list[tuple[str, str]],
-) -> list[tuple[bytes, bytes, str | None, StatEntry | None, Entry | None]]:
+def _compile_chunk(chunk: list[tuple[str, str]]) -> list[tuple[object, ...]]:
     """The chunk's results and summaries, pickled (the parent unpickles only what it uses:
-    lint, the summaries), with their cache keys, stat entries and plan entries."""
+    lint, the summaries), with their cache entries, plain summaries, cache keys, stat
+    entries and plan entries."""
     assert _worker is not None, "worker not initialised"
-    blobs = []
+    blobs: list[tuple[object, ...]] = []
     for path, display in chunk:
         fresh, plan = _compile(Path(path), display, *_worker)
         compiled = fresh.compiled
-        blobs.append((compiled.result_blob(), compiled.summary_blob(), fresh.key, fresh.stat, plan))
+        blobs.append(
+            (
+                compiled.result_blob(),
+                compiled.summary_blob(),
+                compiled.entry,
+                compiled.plain,
+                fresh.key,
+                fresh.stat,
+                plan,
+            )
+        )
     return blobs
 
 
@@ -179,14 +199,17 @@ def _compile(
     """Compile one file and summarize it, with the cache key of the very bytes that were
     compiled (None when unreadable or uncached), so a file edited meanwhile can never be
     cached under its old content; with `plan_salt`, also its plan's cache entry."""
-    from runbookc.extract import plan_key
+    from runbookc.extract import plan_entry
 
     data, info = read_source_stat(path)
     result, plan = compile_and_plan(path, display, settings, data, plan=plan_salt is not None)
-    compiled = Compiled(result, summarize(result, settings))
+    summary = summarize(result, settings)
     key = content_key(salt, display, data) if salt is not None and data is not None else None
+    if key is None:
+        compiled = Compiled(result, summary)
+    else:
+        compiled = Compiled(result, summary, result_entry(key, result), plain_summary(summary))
     planned = None
     if plan is not None and plan_salt is not None and result.document is not None:
-        blob = pickle.dumps(plan, protocol=pickle.HIGHEST_PROTOCOL)
-        planned = (plan_key(plan_salt, result.document), blob)
+        planned = plan_entry(plan_salt, result.document, plan)
     return Fresh(compiled, key, stat_entry(info, key, start)), planned

@@ -57,7 +57,9 @@ def lint(
     # With nothing changed, the findings come from the cache and no document is even
     # compiled or read back; `collect` must therefore depend on the documents and settings
     # only.
-    diagnostics = corpus.memoized("lint", lambda: collect(corpus, settings, context), context)
+    diagnostics = corpus.memoized(
+        "lint", list[Diagnostic], lambda: collect(corpus, settings, context), context
+    )
     if strict:
         diagnostics = [
             d.with_severity(Severity.ERROR) if d.severity is Severity.WARNING else d

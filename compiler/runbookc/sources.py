@@ -4,12 +4,12 @@ or, for a file unchanged since an earlier run read it, from its stat signature."
 from __future__ import annotations
 
 import os
-import stat
 import time
 from pathlib import Path
 
 from runbookc.cache import DocCache
 from runbookc.limits import MAX_FILE_BYTES
+from runbookc.regular_file import read_regular
 
 # A file is known by its stat signature only once its times are this far in the past, so
 # that a change within one tick of the file system's clock cannot go unseen.
@@ -88,29 +88,8 @@ def _signature(info: os.stat_result) -> tuple[int, ...]:
     )
 
 
-# Non-blocking, so a FIFO named *.md is refused by the type check instead of hanging.
-_READ_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
-
-
 def read_source_stat(path: Path) -> tuple[bytes | None, os.stat_result | None]:
-    """The file's bytes, or None when it cannot be read or is over the size limit (then
-    compile_document reports it, and nothing is cached), with its stat taken before
-    reading it. Plain os calls on one descriptor: pathlib's stat-then-open costs four
-    times as much."""
-    try:
-        fd = os.open(path, _READ_FLAGS)
-    except OSError:
-        return None, None
-    try:
-        info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_FILE_BYTES:
-            return None, None
-        chunks = [os.read(fd, info.st_size + 1)]
-        while chunks[-1] and sum(map(len, chunks)) <= MAX_FILE_BYTES:  # grew since fstat
-            chunks.append(os.read(fd, MAX_FILE_BYTES + 1))
-    except OSError:
-        return None, None
-    finally:
-        os.close(fd)
-    data = b"".join(chunks)
-    return (data, info) if len(data) <= MAX_FILE_BYTES else (None, None)
+    """The file's bytes, or None when it cannot be read, is not a regular file or is over
+    the size limit (then compile_document reports it, and nothing is cached), with its stat
+    taken before reading it."""
+    return read_regular(path, MAX_FILE_BYTES)

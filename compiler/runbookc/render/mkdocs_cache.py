@@ -24,15 +24,19 @@ extensions include one that reads other files (snippets) or whose settings canno
 written down stably (a function defined at run time) converts every page; one with a
 plugin or hook the HTML key does not know renders every page's template. Entries are kept
 in one SQLite file under the cache folder; only the entries the last build used are kept.
+They are plain data (cache.entry_blob: JSON with the format and their key), read back
+strictly against their kind's type (a restored cache is untrusted input: an entry of
+another shape is a miss). Jinja's compiled templates are not kept on disk (they would be
+code loaded from the cache).
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
 import logging
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -42,6 +46,8 @@ from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 
 from runbookc.blobstore import BlobStore
+from runbookc.cache import entry_blob, read_entry
+from runbookc.codec import CodecError
 from runbookc.publish import reuse, reuse_file
 from runbookc.render.mkdocs_keys import (
     Unstable,
@@ -70,18 +76,64 @@ def _pure(extension: Any) -> bool:
     return extension in BUILTIN or extension.startswith(PURE_PREFIXES)
 
 
+@dataclass(frozen=True)
+class _Toc:
+    """A table of contents item, as mkdocs_keys.toc_tokens writes it."""
+
+    level: int
+    id: str
+    name: str
+    children: list[_Toc]
+
+
+@dataclass(frozen=True)
+class _Rendered:
+    """What a page's Markdown conversion leaves on the page, and the log lines it emits."""
+
+    content: str | None
+    toc: list[_Toc]
+    title: str | None
+    anchors: list[str]
+    links: dict[str, dict[str, str]]  # page path -> its anchors linked to (as MkDocs keeps)
+    log: list[tuple[str, int, str]]  # logger, level, message
+
+
+@dataclass(frozen=True)
+class _Html:
+    """What the page HTML cache keeps of a page: the size and digest of its file's bytes
+    (the bytes themselves are the previous site's file)."""
+
+    size: int
+    sha256: str
+
+
+# The type of each kind of entry.
+KINDS: dict[str, Any] = {"pages": _Rendered, "search": list[dict[str, Any]], "html": _Html}
+
+
+def _toc(tokens: list[dict[str, Any]]) -> list[_Toc]:
+    return [_Toc(t["level"], t["id"], t["name"], _toc(t["children"])) for t in tokens]
+
+
+def _toc_tokens(items: list[_Toc]) -> list[dict[str, Any]]:
+    return [
+        {"level": t.level, "id": t.id, "name": t.name, "children": _toc_tokens(t.children)}
+        for t in items
+    ]
+
+
 class _Record(logging.Handler):
     """The log lines one page's conversion emits, to be emitted again when it is reused."""
 
     def __init__(self) -> None:
         super().__init__(logging.DEBUG)
-        self.lines: list[list[Any]] = []
+        self.lines: list[tuple[str, int, str]] = []
         self._seen: set[int] = set()
 
     def emit(self, record: logging.LogRecord) -> None:
         if id(record) not in self._seen:  # seen once per logger it propagates through
             self._seen.add(id(record))
-            self.lines.append([record.name, record.levelno, record.getMessage()])
+            self.lines.append((record.name, record.levelno, record.getMessage()))
 
 
 @contextmanager
@@ -120,14 +172,11 @@ class PageCache:
         self.used.add((kind, key))
         if (kind, key) in self.memory:
             return self.memory[kind, key]
-        blob = self.blobs.get(f"{kind}/{key}") if self.blobs is not None else None
-        if blob is None:
-            return None
-        try:
-            value = json.loads(blob)
-        except ValueError:
-            return None
-        self.memory[kind, key] = value
+        name = f"{kind}/{key}"
+        blob = self.blobs.get(name) if self.blobs is not None else None
+        value = read_entry(name, blob, KINDS[kind])
+        if value is not None:
+            self.memory[kind, key] = value
         return value
 
     def put(self, kind: str, key: str, value: Any) -> None:
@@ -136,12 +185,13 @@ class PageCache:
 
     def save(self) -> None:
         if self.blobs is not None and self.fresh:
-            self.blobs.put_many(
-                [
-                    (f"{kind}/{key}", json.dumps(value, ensure_ascii=False).encode())
-                    for (kind, key), value in self.fresh.items()
-                ]
-            )
+            entries = []
+            for (kind, key), value in self.fresh.items():
+                with suppress(CodecError):  # not plain data (another search plugin): not kept
+                    entries.append(
+                        (f"{kind}/{key}", entry_blob(f"{kind}/{key}", KINDS[kind], value))
+                    )
+            self.blobs.put_many(entries)
         self.fresh = {}
 
     def prune(self) -> None:
@@ -195,15 +245,9 @@ class CachePlugin(BasePlugin):  # type: ignore[type-arg]
 
     def on_env(self, env: Any, *, config: Any, files: Any) -> Any:
         """Templates do not change during a build: skip jinja's check of each template file
-        on every include (thousands per page), and keep their compiled code (jinja's own
-        cache, keyed by the template's source) for the next build."""
-        from jinja2 import FileSystemBytecodeCache
-
+        on every include (thousands per page). Their compiled code is not kept for the next
+        build: jinja's bytecode cache loads code from disk."""
         env.auto_reload = False
-        if self.store.folder is not None:
-            folder = self.store.folder / "jinja"
-            folder.mkdir(parents=True, exist_ok=True)
-            env.bytecode_cache = FileSystemBytecodeCache(str(folder))
         env.template_class = self._template_class(env.template_class)
         if env.cache is not None:
             env.cache.clear()  # templates loaded before this event are loaded again
@@ -277,26 +321,27 @@ class CachePlugin(BasePlugin):  # type: ignore[type-arg]
             with _recording() as recorded:
                 Page.render(page, config, files)
             links = page.links_to_anchors or {}
-            entry = {
-                "content": page.content,
-                "toc": toc_tokens(page.toc),
-                "title": page._title_from_render,
-                "anchors": sorted(page.present_anchor_ids or ()),
-                "links": {target.src_uri: anchors for target, anchors in links.items()},
-                "log": recorded.lines,
-            }
+            entry = _Rendered(
+                content=page.content,
+                toc=_toc(toc_tokens(page.toc)),
+                title=page._title_from_render,
+                anchors=sorted(page.present_anchor_ids or ()),
+                links={target.src_uri: dict(anchors) for target, anchors in links.items()},
+                log=recorded.lines,
+            )
             self.store.put("pages", key, entry)
             return
         self.store.hits += 1
-        for name, level, message in entry["log"]:
+        for name, level, message in entry.log:
             logging.getLogger(name).log(level, message)
-        page.content = entry["content"]
-        page.toc = get_toc(entry["toc"])
-        page._title_from_render = entry["title"]
-        page.present_anchor_ids = set(entry["anchors"])
+        page.content = entry.content
+        page.toc = get_toc(_toc_tokens(entry.toc))
+        page._title_from_render = entry.title
+        page.present_anchor_ids = set(entry.anchors)
         if logging.getLogger("mkdocs.structure.pages").getEffectiveLevel() > logging.DEBUG:
+            targets = {src: files.get_file_from_path(src) for src in entry.links}
             page.links_to_anchors = {
-                files.get_file_from_path(src): anchors for src, anchors in entry["links"].items()
+                target: entry.links[src] for src, target in targets.items() if target is not None
             }
 
     def _wrap_search(self, config: Any) -> None:
@@ -351,10 +396,8 @@ class CachePlugin(BasePlugin):  # type: ignore[type-arg]
             type(file).copy_file(file, dirty)
 
 
-def _html_entry(data: bytes) -> dict[str, Any]:
-    """What the page HTML cache keeps of a page: the size and digest of its file's bytes
-    (the bytes themselves are the previous site's file)."""
-    return {"size": len(data), "sha256": hashlib.sha256(data).hexdigest()}
+def _html_entry(data: bytes) -> _Html:
+    return _Html(len(data), hashlib.sha256(data).hexdigest())
 
 
 def attach(config: Any, store: PageCache, previous_site: Path | None = None) -> None:
