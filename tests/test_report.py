@@ -27,7 +27,7 @@ UPDATE = os.environ.get("RUNBOOKC_UPDATE_GOLDEN") == "1"
 
 
 def _shared_report(fmt: str) -> str:
-    files = discover(["tests/golden/report"], ROOT)
+    files = discover(["tests/golden/report"], ROOT).files
     corpus = compile_corpus(files, Settings(root=ROOT))
     return render(fmt, corpus.diagnostics, Summary.of(len(corpus.results), corpus.diagnostics))
 
