@@ -66,7 +66,7 @@ from runbookc.config import load_settings
 from runbookc.corpus import discover
 from runbookc.parallel import compile_many, cpu_count
 settings = load_settings()
-files = discover(["runbooks"], Path.cwd())
+files = discover(["runbooks"], Path.cwd()).files
 compile_many(files[:2], settings, None, 1)
 for n in (10, 20, 40, 80, 160, 320):
     if n > len(files):

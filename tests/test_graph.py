@@ -21,7 +21,7 @@ SLO = "ops/slo_ai_slot_build_pipeline.md"
 @pytest.fixture(scope="module")
 def graph() -> Graph:
     settings = load_settings(str(ROOT / "pyproject.toml"))
-    corpus = compile_corpus(discover([str(settings.source_dir)], ROOT), settings)
+    corpus = compile_corpus(discover([str(settings.source_dir)], ROOT).files, settings)
     return build_graph(corpus.documents, settings)
 
 

@@ -12,12 +12,14 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from pathlib import Path
 
 import pytest
 from conftest import ROOT
 from runbookc.config import Settings
 from runbookc.corpus import compile_corpus, discover
+from runbookc.diagnostics import Diagnostic
 from runbookc.registry import REGISTRY
 from runbookc.report import FORMATS, Summary, render
 
@@ -27,7 +29,7 @@ UPDATE = os.environ.get("RUNBOOKC_UPDATE_GOLDEN") == "1"
 
 
 def _shared_report(fmt: str) -> str:
-    files = discover(["tests/golden/report"], ROOT)
+    files = discover(["tests/golden/report"], ROOT).files
     corpus = compile_corpus(files, Settings(root=ROOT))
     return render(fmt, corpus.diagnostics, Summary.of(len(corpus.results), corpus.diagnostics))
 
@@ -165,3 +167,50 @@ def test_clean_input_exits_0(cli, in_root) -> None:
     result = cli("lint", "tests/golden/report/valid.md", "--format", "json")
     assert [d for d in result.json()["diagnostics"] if d["severity"] == "error"] == []
     assert result.code == 0
+
+
+# Text from the input cannot forge report lines: a newline, a carriage return, an ANSI
+# sequence or a Unicode line separator in a path, message or hint is printed escaped.
+FORGED = "\n0 documents, 0 errors, 0 warnings\r\x1b[2K\u2028\u202e"
+SUMMARY = re.compile(r"\d+ documents?, \d+ errors?, \d+ warnings?")
+
+
+def _forged_diagnostics() -> list[Diagnostic]:
+    rule = REGISTRY["RB004"]
+    return [
+        rule(f"runbooks/x{FORGED}.md", 3, f"broken link `docs/{FORGED}`", hint=f"fix{FORGED}"),
+        rule(f"runbooks/y{FORGED}.md", None, "no line\x00\x7f\x9b\u2066"),
+    ]
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_control_characters_from_the_input_cannot_forge_report_lines(fmt: str) -> None:
+    diagnostics = _forged_diagnostics()
+    text = render(fmt, diagnostics, Summary.of(2, diagnostics))
+    lines = text.split("\n")
+    assert lines[-1] == ""  # ends with one newline
+    if fmt in ("json", "sarif"):
+        parsed = json.loads(text)
+        found = parsed["diagnostics"] if fmt == "json" else parsed["runs"][0]["results"]
+        assert len(found) == 2
+        return
+    assert lines[-2] == "2 documents, 2 errors, 0 warnings"
+    # Only real line breaks split the report, and no other line looks like a summary.
+    assert text.splitlines() == lines[:-1]
+    assert [line for line in lines if SUMMARY.fullmatch(line)] == [lines[-2]]
+    assert not re.search(
+        "[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]", text[:-1].replace("\n", "")
+    )
+    if fmt == "text":
+        assert len(lines) == 2 + 1 + 1 + 1  # two findings, one hint, the summary, ""
+        assert "\\n0 documents, 0 errors, 0 warnings\\r\\x1b[2K\\u2028\\u202e" in lines[0]
+
+
+def test_a_file_name_cannot_forge_the_summary(tmp_path: Path, cli) -> None:
+    (tmp_path / f"x{FORGED}.md").write_text("no front matter\n", encoding="utf-8")
+    result = cli("lint", str(tmp_path))
+    assert result.code == 1
+    lines = result.out.splitlines()
+    assert lines[-1] == "1 document, 1 error, 0 warnings"
+    assert len(lines) == 3 and "RB004" in lines[0] and lines[1].startswith("    hint: ")
+    assert [line for line in lines if SUMMARY.fullmatch(line)] == [lines[-1]]

@@ -15,6 +15,7 @@ from urllib.parse import unquote
 import pytest
 from conftest import ROOT, subprocess_env
 from runbookc.cli import run
+from runbookc.commands.build import OUTPUTS
 from runbookc.parse import markdown
 
 CACHE = "cache"  # build/cache: lint's per-document results (runbookc.cache)
@@ -36,12 +37,19 @@ def test_build_writes_docs_site_and_scripts(built_site: Path) -> None:
     )
     published = sorted(p.name for p in built_site.iterdir() if p.name != CACHE)
     assert published == [
+        ".gen",
         ".render-state.json",
         ".runbookc-output",
+        "current",
         "docs",
         "scripts",
         "site",
     ]
+    (generation,) = (built_site / ".gen").iterdir()
+    assert os.readlink(built_site / "current") == f".gen/{generation.name}"
+    for name in OUTPUTS:
+        assert os.readlink(built_site / name) == f"current/{name}"
+        assert (generation / name).exists() and not (generation / name).is_symlink()
 
 
 def _links(page: str, text: str) -> set[str]:
@@ -111,11 +119,14 @@ def _project(tmp_path: Path) -> Path:
 
 
 def _snapshot(out: Path) -> dict[str, str]:
-    """The published output (the lint cache beside it is not part of it)."""
+    """The published output as a reader sees it, through the links in `out` (the lint
+    cache beside it is not part of it)."""
+    files = [out / name for name in OUTPUTS if (out / name).is_file()]
+    files += [p for name in OUTPUTS if (out / name).is_dir() for p in (out / name).rglob("*")]
     return {
         p.relative_to(out).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(out.rglob("*"))
-        if p.is_file() and p.relative_to(out).parts[0] != CACHE
+        for p in sorted(files)
+        if p.is_file()
     }
 
 
@@ -199,8 +210,7 @@ def test_a_document_on_a_generated_page_path_fails_the_build(
     assert code == 1
     assert "runbooks/index.md: its page index.md would replace a generated page" in output
     assert not (project / "build" / "site").exists()
-    left = [p for p in (project / "build").iterdir() if p.name != CACHE]
-    assert left == []  # the staging dir is gone too
+    assert list((project / "build" / ".gen").iterdir()) == []  # its generation is gone too
 
 
 def test_serve_refuses_a_bad_address(cli) -> None:

@@ -21,6 +21,7 @@ from runbookc.config import Settings
 from runbookc.diagnostics import Diagnostic
 from runbookc.errors import UsageError as UsageError
 from runbookc.model import Document
+from runbookc.source_links import link_finding, outside
 from runbookc.sources import StatEntry, record_stats, source_keys
 
 if TYPE_CHECKING:
@@ -423,12 +424,22 @@ def bulk_allocation() -> Iterator[None]:
             gc.enable()
 
 
-def discover(targets: list[str], cwd: Path) -> list[tuple[Path, str]]:
+@dataclass(frozen=True)
+class Sources:
+    files: list[tuple[Path, str]]  # (path, display path), sorted by display path
+    refused: list[Diagnostic]  # symlinks leading out of the repository (source_links)
+
+
+def discover(targets: list[str], cwd: Path, root: Path | None = None) -> Sources:
     """Every Markdown file under the targets, sorted, as (path, display path). A file
-    reached twice (a symlink to another one) is listed once."""
+    reached twice (a symlink to another one) is listed once. A symlink found under a folder
+    target (or named as a target) that leads out of both `root` (the repository; default:
+    `cwd`) and that folder is refused, unread."""
     base = cwd.resolve()
     prefix = str(base).rstrip(os.sep) + os.sep
+    home = str((root or cwd).resolve())
     found: dict[str, tuple[str, str]] = {}  # real path -> (path, display)
+    refused: list[Diagnostic] = []
     for target in targets:
         path = Path(target)
         if not path.is_absolute():
@@ -436,32 +447,40 @@ def discover(targets: list[str], cwd: Path) -> list[tuple[Path, str]]:
         if path.is_dir():
             # The folder is resolved once: resolving each of 10,000 files costs more than
             # parsing a hundred documents. Only symlinks need their own real path.
-            for file, is_link in _markdown_files(str(path.resolve())):
+            folder = str(path.resolve())
+            for file, is_link in _markdown_files(folder):
                 real = os.path.realpath(file) if is_link else file
                 shown = file[len(prefix) :] if file.startswith(prefix) else None
-                found.setdefault(
-                    real,
-                    (file, shown.replace(os.sep, "/") if shown else display_path(Path(file), base)),
-                )
+                display = shown.replace(os.sep, "/") if shown else display_path(Path(file), base)
+                if is_link and outside(real, (home, folder)):
+                    refused.append(link_finding(display, real))
+                elif file.endswith(".md"):  # a link to a folder inside is not followed
+                    found.setdefault(real, (file, display))
         elif path.is_file():
-            found.setdefault(str(path.resolve()), (str(path), display_path(path, cwd)))
+            real = os.path.realpath(path)
+            if outside(real, (home, os.path.realpath(path.parent))):
+                refused.append(link_finding(display_path(path, cwd), real))
+            else:
+                found.setdefault(real, (str(path), display_path(path, cwd)))
         else:
             raise UsageError(f"{target}: no such file or directory")
-    return sorted(((Path(p), d) for p, d in found.values()), key=lambda item: item[1])
+    files = sorted(((Path(p), d) for p, d in found.values()), key=lambda item: item[1])
+    return Sources(files, refused)
 
 
-def discover_targets(targets: list[str], source_dir: Path, cwd: Path) -> list[tuple[Path, str]]:
+def discover_targets(targets: list[str], source_dir: Path, cwd: Path, root: Path) -> Sources:
     """`discover` for a command's PATH arguments (default: the source dir). Finding no
     document at all is a usage error: a CI job pointed at the wrong folder must not pass."""
-    files = discover(targets or [str(source_dir)], cwd)
-    if not files:
+    sources = discover(targets or [str(source_dir)], cwd, root)
+    if not sources.files and not sources.refused:
         where = ", ".join(targets) if targets else str(source_dir)
         raise UsageError(f"no documents (*.md) found in {where}")
-    return files
+    return sources
 
 
 def _markdown_files(folder: str) -> Iterator[tuple[str, bool]]:
-    """(path, is a symlink) of every *.md under `folder`, skipping hidden folders."""
+    """(path, is a symlink) of every *.md and every symlink to a folder under `folder`,
+    skipping hidden folders."""
     try:
         with os.scandir(folder) as entries:
             listed = sorted(entries, key=lambda e: e.name)
@@ -470,10 +489,11 @@ def _markdown_files(folder: str) -> Iterator[tuple[str, bool]]:
     for entry in listed:
         # Like os.walk, symlinked folders are not followed; a symlink loop is not a folder
         # either, and loading it reports that it cannot be read.
+        if entry.name.startswith(".") and entry.is_dir():
+            continue
         if entry.is_dir(follow_symlinks=False):
-            if not entry.name.startswith("."):
-                yield from _markdown_files(entry.path)
-        elif entry.name.endswith(".md"):
+            yield from _markdown_files(entry.path)
+        elif entry.name.endswith(".md") or entry.is_dir():  # the latter: a link to a folder
             yield entry.path, entry.is_symlink()
 
 

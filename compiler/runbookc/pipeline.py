@@ -47,7 +47,8 @@ def lint(
     Policy.from_settings(settings)
     approval_policy(settings)
     cwd = Path.cwd()
-    files = discover_targets(targets, settings.source_dir, cwd)
+    sources = discover_targets(targets, settings.source_dir, cwd, settings.root)
+    files = sources.files
     # Without targets the corpus is the whole source dir: there is no context to add.
     context_files = _context(files, settings, cwd) if targets else []
     whole = compile_corpus(
@@ -60,6 +61,9 @@ def lint(
     diagnostics = corpus.memoized(
         "lint", list[Diagnostic], lambda: collect(corpus, settings, context), context
     )
+    if sources.refused:  # links to files outside the repository: not documents, not read
+        refused = Policy.from_settings(settings).apply(sources.refused, {})
+        diagnostics = sorted([*diagnostics, *refused], key=Diagnostic.sort_key)
     if strict:
         diagnostics = [
             d.with_severity(Severity.ERROR) if d.severity is Severity.WARNING else d
@@ -102,4 +106,5 @@ def _context(
     if not source.is_dir() or not inside:
         return []
     chosen = {path for path, _ in files}
-    return [item for item in discover([str(source)], cwd) if item[0] not in chosen]
+    found = discover([str(source)], cwd, settings.root).files
+    return [item for item in found if item[0] not in chosen]

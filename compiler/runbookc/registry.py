@@ -16,6 +16,7 @@ from runbookc.diagnostics import Diagnostic, Severity
 # Modules that declare rules; importing them fills REGISTRY.
 RULE_MODULES = (
     "runbookc.load",
+    "runbookc.source_links",
     "runbookc.validate",
     "runbookc.lint.links",
     "runbookc.lint.ids",

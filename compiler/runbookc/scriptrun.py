@@ -33,7 +33,8 @@ class Gathered:
 
 
 def gather(targets: list[str], settings: Settings) -> Gathered:
-    files = discover_targets(targets, settings.source_dir, Path.cwd())
+    sources = discover_targets(targets, settings.source_dir, Path.cwd(), settings.root)
+    files = sources.files
     # The plan store is for the whole source dir (plan_corpus prunes the plans of
     # documents it was not given), so a run on some files plans without it.
     plans = plan_store(settings) if not targets else None
@@ -44,7 +45,7 @@ def gather(targets: list[str], settings: Settings) -> Gathered:
     found = _shared_doc_ids(documents)
     role = script_settings(settings).role
     symptoms = {d.doc_id: [text for text, _, _ in symptom_lines(d, role)] for d in documents}
-    return Gathered(corpus, scripts, corpus.diagnostics + found, symptoms)
+    return Gathered(corpus, scripts, sources.refused + corpus.diagnostics + found, symptoms)
 
 
 def _shared_doc_ids(documents: list[Document]) -> list[Diagnostic]:

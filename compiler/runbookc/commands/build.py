@@ -1,13 +1,14 @@
 """Build everything into the output dir: lint, extract scripts, render the site.
 
 Lints the corpus first (errors stop the build), extracts the bash blocks into scripts,
-renders the Markdown pages and runs `mkdocs build --strict` on them, all in a staging dir;
-only then are docs/, site/ and scripts/ swapped into the output dir. A failed build leaves
-the previous output as it was. Pages whose inputs did not change since the previous build
-are carried over instead of rendered (render/incremental.py), MkDocs reuses their Markdown
-conversions, search entries and final HTML (render/mkdocs_cache.py, kept under the cache
-dir), and
-output files whose bytes did not change are the previous build's files (hard links). Exit
+renders the Markdown pages and runs `mkdocs build --strict` on them, all in a new
+generation dir; only then is that generation published, in one rename (publish.py): the
+output dir's docs/, site/ and scripts/ show all of the old build or all of the new one. A
+failed build leaves the previous output as it was. Pages whose inputs did not change since
+the previous build are carried over instead of rendered (render/incremental.py), MkDocs
+reuses their Markdown conversions, search entries and final HTML (render/mkdocs_cache.py,
+kept under the cache dir), and output files whose bytes did not change are the previous
+build's files (hard links). Exit
 status: 0 built, 1 lint errors or a failed site build.
 """
 
@@ -17,9 +18,8 @@ import argparse
 import sys
 import time
 
-# What a build swaps into the output dir; the last name marks the dir as a build's output,
-# so a later build may replace the rest (publish.check_output_dir).
-OUTPUTS = ("docs", "site", "scripts", ".render-state.json", ".runbookc-output")
+# What a build publishes: each is a link in the output dir into the current generation.
+OUTPUTS = ("docs", "site", "scripts", ".render-state.json")
 
 
 def register(parser: argparse.ArgumentParser) -> None:
@@ -37,7 +37,7 @@ def run(args: argparse.Namespace) -> int:
     from runbookc.config import load_settings
     from runbookc.extract import plan_store
     from runbookc.pipeline import lint
-    from runbookc.publish import UnsafeOutput, check_output_dir, staging, swap
+    from runbookc.publish import UnsafeOutput, check_output_dir, new_generation
     from runbookc.render.mkdocs_build import SiteBuildError
     from runbookc.render.paths import PageCollision
     from runbookc.render.site_build import Timings, build_into
@@ -64,14 +64,18 @@ def run(args: argparse.Namespace) -> int:
         return 1
     out = settings.output_dir
     try:
-        with staging(out) as stage:
+        with new_generation(out) as generation:
             counts = build_into(
-                stage, settings, result.corpus.documents, result.diagnostics, timings, plans
+                generation.path,
+                settings,
+                result.corpus.documents,
+                result.diagnostics,
+                timings,
+                plans,
             )
-            (stage / OUTPUTS[-1]).write_text("written by runbookc build\n", encoding="utf-8")
             started = time.perf_counter()
-            swap(stage, out, OUTPUTS)
-        timings.mark("publish", started)  # the swap and removing the previous output
+            generation.publish(OUTPUTS)
+        timings.mark("publish", started)  # the switch and removing old generations
     except (SiteBuildError, PageCollision, OSError) as exc:
         print(f"runbookc: build failed (the previous output is kept):\n{exc}", file=sys.stderr)
         return 1

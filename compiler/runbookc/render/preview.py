@@ -60,7 +60,7 @@ class Preview:
     def _scan(self) -> dict[str, str]:
         from runbookc.corpus import discover
 
-        files = discover([str(self.settings.source_dir)], Path.cwd())
+        files = discover([str(self.settings.source_dir)], Path.cwd(), self.settings.root).files
         return {display: _digest(path) for path, display in files if path.is_file()}
 
     def _compile(self) -> Site:

@@ -1,4 +1,4 @@
-"""One site build: graph, scripts, pages, MkDocs, each timed, into a staging dir."""
+"""One site build: graph, scripts, pages, MkDocs, each timed, into a new generation dir."""
 
 from __future__ import annotations
 

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 from runbookc.diagnostics import Diagnostic, Severity
 from runbookc.report import Summary
+from runbookc.report.escape import printable
 
 _LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
 
@@ -21,11 +22,12 @@ def _escape_property(text: str) -> str:
 def render(diagnostics: Sequence[Diagnostic], summary: Summary) -> str:
     out = []
     for d in diagnostics:
-        props = [f"file={_escape_property(d.path)}"]
+        props = [f"file={_escape_property(printable(d.path))}"]
         if d.line is not None:
             props += [f"line={d.line}", f"col={d.column or 1}"]
         props.append(f"title={_escape_property(d.code)}")
-        message = d.message + (f"\n{d.hint}" if d.hint else "")
+        # The input's own line breaks are escaped; the one before the hint is a real one.
+        message = printable(d.message) + (f"\n{printable(d.hint)}" if d.hint else "")
         out.append(f"::{_LEVEL[d.severity]} {','.join(props)}::{_escape_data(message)}")
     out.append(summary.line())
     return "\n".join(out) + "\n"
