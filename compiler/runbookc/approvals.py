@@ -30,20 +30,10 @@ _UNSIGNED_KEYS = frozenset({"approvals", "updated_at", "lint"})
 def content_digest(document: Document) -> str:
     """sha256 over the front matter (less _UNSIGNED_KEYS, plus approvals.required; canonical
     JSON) and the body."""
-    return _digest(document, with_required=True)
-
-
-def legacy_digest(document: Document) -> str:
-    """The digest approvals recorded before it covered approvals.required: it still counts
-    in unsigned mode (where anyone can recompute a digest anyway), never in signed mode."""
-    return _digest(document, with_required=False)
-
-
-def _digest(document: Document, *, with_required: bool) -> str:
     data = document.front.data
     signed = {k: v for k, v in data.items() if k not in _UNSIGNED_KEYS}
     block = data.get("approvals")
-    if with_required and isinstance(block, dict):
+    if isinstance(block, dict):
         signed["approvals"] = {"required": block.get("required")}
     canonical = json.dumps(signed, sort_keys=True, ensure_ascii=False, default=str)
     payload = canonical + "\n" + document.body
@@ -96,10 +86,9 @@ def approval_state(document: Document, policy: ApprovalPolicy) -> ApprovalState:
     if not isinstance(block, dict):
         return ApprovalState("none", "", (), (), ())
     digest = content_digest(document)
-    accepted = {digest} if policy.signer else {digest, legacy_digest(document)}
     required = tuple(str(r) for r in _list(block.get("required")))
     approvers = tuple(
-        _approver(document, entry, entry.get("digest") in accepted, policy)
+        _approver(document, entry, entry.get("digest") == digest, policy)
         for entry in _list(block.get("approved_by"))
         if isinstance(entry, dict)
     )
