@@ -5,13 +5,21 @@ search entries hold only allow-listed markup."""
 from __future__ import annotations
 
 import json
+import shutil
 import sqlite3
 from contextlib import closing
+from dataclasses import replace
 from pathlib import Path
 
 import markdown
+from conftest import ROOT
+from mkdocs.commands.build import build
+from runbookc.config import load_settings
 from runbookc.render import sanitise
+from runbookc.render.mkdocs_build import load_site_config
 from runbookc.render.mkdocs_cache import PageCache
+from runbookc.render.nav import build_nav
+from runbookc.render.preview import Preview
 from xss_payloads import PAGES, PAYLOADS, build_site, unsafe_markup
 
 SCRIPTED = '<img src=x onerror="alert(99)"><script>alert(98)</script>'
@@ -122,3 +130,33 @@ def test_a_tampered_search_entry_is_not_used(tmp_path: Path) -> None:
     assert cache.hits == len(PAGES)
     index = (warm / "search" / "search_index.json").read_text(encoding="utf-8")
     assert index == (cold / "search" / "search_index.json").read_text(encoding="utf-8")
+
+
+def test_front_matter_payloads_stay_text_on_a_served_page(tmp_path: Path, monkeypatch) -> None:
+    """Title (nav, <title>, header, h1), tags and metadata cells of a document with lint
+    errors, rendered by `serve`'s Preview and built with the config `serve` loads."""
+    shutil.copytree(ROOT / "runbooks", tmp_path / "runbooks")
+    shutil.copy(ROOT / "pyproject.toml", tmp_path / "pyproject.toml")
+    monkeypatch.chdir(tmp_path)
+    source = tmp_path / "runbooks" / "ops" / "ai_slot_build_runbook.md"
+    payload = '"<img src=x onerror=alert(1)>"'
+    text = source.read_text(encoding="utf-8").replace("owner_role: SRE", f"owner_role: {payload}")
+    text = text.replace(
+        'title: "AI Slot', f'tags: [{payload}]\ntitle: "<script>alert(2)</script>AI'
+    )
+    source.write_text(text, encoding="utf-8")
+    preview = Preview(replace(load_settings(), output=str(tmp_path / "out")))
+    try:
+        preview.sync()
+        assert preview.site is not None
+        config = load_site_config(
+            ROOT / "mkdocs.yml", preview.docs_dir, preview.site_dir, build_nav(preview.site), "ru"
+        )
+        build(config)
+        page = (preview.site_dir / "ops" / "ai_slot_build_runbook" / "index.html").read_text()
+    finally:
+        preview.close()
+    assert "&lt;script&gt;alert(2)" in page  # shown as text
+    assert "<script>alert(2)" not in page
+    assert "<img src=x onerror" not in page and '<img src="x"' not in page
+    assert unsafe_markup(page) == []
