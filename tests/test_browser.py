@@ -12,12 +12,14 @@ import http.server
 import os
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import quote
 
 import pytest
 from conftest import ROOT
 from runbookc.render.labels import labels
+from xss_payloads import build_site
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = ROOT / "test-artifacts"
@@ -38,9 +40,9 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
-@pytest.fixture(scope="module")
-def base_url(built_site: Path) -> Iterator[str]:
-    handler = functools.partial(_QuietHandler, directory=str(built_site / "site"))
+@contextmanager
+def _serve(directory: Path) -> Iterator[str]:
+    handler = functools.partial(_QuietHandler, directory=str(directory))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -50,6 +52,12 @@ def base_url(built_site: Path) -> Iterator[str]:
         server.shutdown()
         server.server_close()
         thread.join()
+
+
+@pytest.fixture(scope="module")
+def base_url(built_site: Path) -> Iterator[str]:
+    with _serve(built_site / "site") as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
@@ -133,3 +141,56 @@ def test_script_download_link_returns_the_script(
     on_disk = built_site / "scripts" / "RB-CK8S-AISLOT-BUILD-0001" / name
     assert response.text() == on_disk.read_text(encoding="utf-8")
     assert "kubectl" in response.text()
+
+
+def test_payload_page_runs_no_script_and_loads_nothing_from_elsewhere(
+    browser_page, tmp_path: Path
+) -> None:
+    """Issue 15's payloads, built the way `runbookc build` runs MkDocs: loading the page,
+    hovering and clicking everything in it and searching for it fire no dialog, and no
+    request leaves the site's origin (a <base> or <meta refresh> would send some)."""
+    page = browser_page
+    dialogs: list[str] = []
+    foreign: list[str] = []
+    with _serve(build_site(tmp_path)) as url:
+
+        def route(request: object) -> None:
+            target = request.request.url  # type: ignore[attr-defined]
+            if target.startswith((url, "data:")):
+                request.continue_()  # type: ignore[attr-defined]
+            else:
+                foreign.append(target)
+                request.abort()  # type: ignore[attr-defined]
+
+        def dialog(prompt: object) -> None:
+            dialogs.append(prompt.message)  # type: ignore[attr-defined]
+            prompt.dismiss()  # type: ignore[attr-defined]
+
+        page.on("dialog", dialog)
+        page.route("**/*", route)
+        try:
+            page.goto(url + "payloads/")
+            page.wait_for_load_state("networkidle")
+            page.evaluate(
+                """() => { for (const el of document.querySelectorAll('article *')) {
+                    for (const type of ['mouseover', 'mouseenter', 'focus', 'toggle'])
+                        el.dispatchEvent(new Event(type));
+                } }"""
+            )
+            links = page.locator("article a")
+            for index in range(links.count()):
+                href = links.nth(index).get_attribute("href") or ""
+                if not href.startswith(("http", "mailto:")):  # off-site links only leave
+                    links.nth(index).click(no_wait_after=True)
+            assert (dialogs, foreign) == ([], [])
+            assert page.url.startswith(url)  # no redirect
+            page.goto(url + "payloads/")
+            search = page.locator("input.md-search__input")
+            search.click()
+            search.press_sequentially("payloads")
+            page.locator(".md-search-result__item").first.wait_for(state="visible")
+            page.wait_for_load_state("networkidle")
+        finally:
+            page.unroute("**/*")
+            page.remove_listener("dialog", dialog)
+    assert (dialogs, foreign) == ([], [])

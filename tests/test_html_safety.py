@@ -1,7 +1,8 @@
-"""RB501-RB503: unsafe raw HTML is reported where it is and escaped on the page.
+"""RB501-RB504: unsafe raw HTML is reported where it is and escaped on the page.
 
 Each file in cases/html_safety/ is a document body whose first line names the codes it must
-produce (`<!-- expect: RB501 RB502 -->`); adding a file adds a case.
+produce (`<!-- expect: RB501 RB502 -->`), each optionally with the line of the file it must be
+reported at (`RB502:3`); adding a file adds a case.
 """
 
 from __future__ import annotations
@@ -21,9 +22,11 @@ from runbookc.registry import all_rules
 
 CASES = sorted((Path(__file__).parent / "cases" / "html_safety").glob("*.md"))
 FRONT = "---\ndoc_id: RB-TEST-0001\ntype: runbook\ntitle: Test\n---\n"
+FRONT_LINES = FRONT.count("\n")
 
 # What a browser would run: a script element, an on* attribute, a script URL in an attribute.
 TAG = re.compile(r"<([a-zA-Z][\w-]*)([^<>]*)>")
+ACTIVE = ("script", "iframe", "object", "embed", "base", "meta", "link")
 HANDLER = re.compile(r"\son\w+\s*=", re.IGNORECASE)
 SCRIPT_URL = re.compile(r"=\s*[\"']?\s*(javascript|vbscript|data:text/html)", re.IGNORECASE)
 
@@ -32,7 +35,7 @@ def runs_script(html: str) -> list[str]:
     return [
         tag.group(0)
         for tag in TAG.finditer(html)
-        if tag.group(1).lower() in ("script", "iframe", "object", "embed")
+        if tag.group(1).lower() in ACTIVE
         or HANDLER.search(tag.group(2))
         or SCRIPT_URL.search(tag.group(2))
     ]
@@ -50,6 +53,7 @@ def document(body: str, front: str = FRONT) -> Document:
 
 
 def expected(case: Path) -> list[str]:
+    """The codes the case must produce, each as `CODE` or `CODE:LINE`."""
     first = case.read_text(encoding="utf-8").splitlines()[0]
     match = re.fullmatch(r"<!-- expect:(.*)-->", first)
     assert match, f"{case.name}: first line must be <!-- expect: CODES -->"
@@ -58,8 +62,11 @@ def expected(case: Path) -> list[str]:
 
 @pytest.mark.parametrize("case", CASES, ids=[c.stem for c in CASES])
 def test_case_codes(case: Path) -> None:
-    doc = document(case.read_text(encoding="utf-8"))
-    assert sorted(d.code for d in check(doc)) == sorted(expected(case))
+    found = check(document(case.read_text(encoding="utf-8")))
+    want = expected(case)
+    assert sorted(d.code for d in found) == sorted(e.split(":")[0] for e in want)
+    if all(":" in e for e in want):  # every finding at its line
+        assert sorted(f"{d.code}:{d.line - FRONT_LINES}" for d in found) == sorted(want)
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.stem for c in CASES])
@@ -106,6 +113,8 @@ PIECES = [
     *("&Tab;", "&amp;", "&&", "2>&1", "\x01", "\x0e", "\x1b", "\x7f", "\t", "\u212a", "\u0130"),
     *("<", "</", "<b>", "</b>", "<script>", "<img src=x onerror=f()>", "<a href='", "'>", "< 1"),
     *("https://example.com/", "ops/x.md", "#anchor", "alert(1)", "word", "Текст"),
+    *("{: ", "{", "}", " onerror=", "ONLOAD=", "href=", '"', "'", "\\`", "\\", "> ", "- ", "1. "),
+    *('<div title="`"', ' data-x="`">', "=x", ".cls", "#id"),
 ]
 
 
@@ -124,5 +133,5 @@ def test_prefilter_never_skips_a_finding() -> None:
 
 def test_rules_are_registered_with_docs() -> None:
     rules = {r.code: r for r in all_rules()}
-    for code in ("RB501", "RB502", "RB503"):
+    for code in ("RB501", "RB502", "RB503", "RB504"):
         assert rules[code].docs().startswith(f"# {code} {rules[code].name}\n")

@@ -134,3 +134,33 @@ def test_rules_command_lists_every_rule(cli) -> None:
     page = cli("rules", "rb305")
     assert page.out.startswith("# RB305 stale-approval\n") and "## Fix" in page.out
     assert cli("rules", "RB999").code == 2
+
+
+# A schema (RB1xx) and an HTML safety (RB5xx) finding, each with every way a file could
+# try to silence it.
+IGNORE = ("approvals:\n", "lint:\n  ignore: [{code}]\napprovals:\n")
+DISABLE_FILE = ("## Steps\n", "## Steps\n<!-- runbookc: disable-file={code} -->\n")
+SILENCING = [
+    ("RB101", "related_issues: 1.5", IGNORE),
+    ("RB101", "related_issues: 1.5  # runbookc: disable={code}", None),
+    ("RB101", "related_issues: 1.5", DISABLE_FILE),
+    ("RB502", "<b onclick=x()>b</b>", IGNORE),
+    ("RB502", "<!-- runbookc: disable={code} -->\n<b onclick=x()>b</b>", None),
+    ("RB502", "<b onclick=x()>b</b>", DISABLE_FILE),
+]
+
+
+@pytest.mark.parametrize(("code", "bad", "silencer"), SILENCING)
+def test_schema_and_html_findings_cannot_be_silenced_by_the_file(
+    cli, project, code: str, bad: str, silencer: tuple[str, str] | None
+) -> None:
+    bad = bad.format(code=code)
+    if code == "RB101":
+        edit("ops/a.md", "owner_role: SRE\n", f"owner_role: SRE\n{bad}\n")
+    else:
+        edit("ops/a.md", "See [the other", f"{bad}\n\nSee [the other")
+    if silencer is not None:
+        edit("ops/a.md", silencer[0], silencer[1].format(code=code))
+    codes = [found for _, _, found, _ in findings(cli)]
+    assert code in codes
+    assert "RB307" in codes

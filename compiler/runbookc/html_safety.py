@@ -1,8 +1,13 @@
-"""Raw HTML safety: script tags, event-handler attributes and script URLs in a document.
+"""Raw HTML safety: script tags, event-handler attributes, script URLs and tags that move the
+page elsewhere, in a document.
 
-One scanner serves the linter (RB501-RB503) and the site renderer, which escapes exactly the
-spots the linter reports, so a page never passes such HTML to a reader. Code (fenced and
-indented blocks, code spans) is masked first: `<script>` inside backticks is just text.
+One scanner serves the linter (RB501-RB504) and the site renderer, which escapes exactly the
+spots the linter reports. It is the early, line-accurate warning; the wall is the allow-list
+sanitiser every page's HTML passes (render/sanitise.py). Code (fenced and indented blocks,
+code spans) is masked first: `<script>` inside backticks is just text. A backslash-escaped
+backtick opens no code span, nor does a backtick inside a tag's attribute value, as in
+Python-Markdown. Attribute lists (`{: onerror=... }`, attr_list) and link reference
+definitions inside block quotes and list items are scanned too.
 """
 
 from __future__ import annotations
@@ -40,17 +45,39 @@ SCRIPT_URL = rule(
     "Link or HTML attribute with a javascript:, vbscript: or data:text/html URL",
 )
 
+PAGE_TAG = rule(
+    "RB504",
+    "html-page-tag",
+    Severity.ERROR,
+    "Raw HTML <base>, <meta> or <link> tag, which reroutes the page's URLs or the reader",
+)
+
 _ACTIVE_TAGS = frozenset({"script", "iframe", "object", "embed", "frame", "frameset"})
+_PAGE_TAGS = frozenset({"base", "meta", "link"})
+# attr_list: `{: key=value ... }` or `{ ... }` after an element, as Python-Markdown reads it.
+_ATTR_LIST = re.compile(r"\{:?[ ]*([^}\n ][^}\n]*)\}")
+_ATTR_LIST_ITEM = re.compile(r"([^ =}]+)=(\"[^\"\n]*\"|'[^'\n]*'|[^ =}]+)")
 _SCRIPT_SCHEMES = ("javascript:", "vbscript:", "data:text/html")
 _TAG = re.compile(r"<(/?)([A-Za-z][\w:-]*)((?:\"[^\"]*\"|'[^']*'|[^'\"<>])*)>?")
 _ATTR = re.compile(r"([^\s\"'>/=]+)(?:\s*=\s*(\"[^\"]*\"|'[^']*'|[^\s\"'=<>`]+))?")
 _LINK_TARGET = re.compile(r"\]\(\s*<?([^\s)>]*)")
-_DEFINITION = re.compile(r"^ {0,3}\[[^\]]+\]:\s*<?(\S*)", re.MULTILINE)
-_CODE_SPAN = re.compile(r"(`+)(?:.|\n)+?(?<!`)\1(?!`)")
+# A definition may sit in block quotes and list items (`> [r]: url`, `- [r]: url`).
+_DEFINITION = re.compile(
+    r"^(?:[ \t]*(?:>|[-*+](?=[ \t])|\d{1,9}[.)](?=[ \t])))*[ \t]*\[[^\]]+\]:\s*<?(\S*)",
+    re.MULTILINE,
+)
+# Left to right, as the Markdown parsers read: a backslash escape, a tag (a backtick in its
+# quoted attribute value is the value's), or a code span (group 1: its backticks).
+_INLINE = re.compile(
+    r"\\[\s\S]"
+    r"|</?[A-Za-z][\w:-]*(?:\"[^\"]*\"|'[^']*'|[^'\"<>`])*>"
+    r"|(`+)[\s\S]+?(?<!`)\1(?!`)"
+)
 # may_be_unsafe: the characters some finding needs (one fast class scan: most bodies hold
 # none), then what it needs right after them; control characters are those script_url drops.
 _SUSPECT_CHAR = re.compile(r"[<&\x00-\x08\x0b-\x1f\x7f]")
 _SUSPECT = re.compile(r"</?[A-Za-z]|&[#A-Za-z]|[\x00-\x08\x0b-\x1f\x7f]")
+_ATTR_LIST_HANDLER = re.compile(r"[{: ]on[^ =}]*=", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -60,7 +87,8 @@ class Unsafe:
     rule: Rule
     start: int
     end: int
-    kind: str  # "tag"/"end" (escape its `<`), "link" (its `(`), "definition" (its `[`)
+    kind: str  # "tag"/"end" (escape its `<`), "link" (its `(`), "definition" (its `[`),
+    # "attrs" (an attribute list's `{`)
     message: str
 
     @property
@@ -90,9 +118,13 @@ def may_be_unsafe(body: str) -> bool:
     the URL is its own decoded text, and it starts with `script:` or `data:` (after
     `java`/`vb`) in ASCII letters of either case: no other character lowers to one of
     those letters (U+212A lowers to `k`, U+0130 to `i` and a combining dot). Hence the
-    body holds a tag start, such an `&`, a control character, `script:` or `data:`.
+    body holds a tag start, such an `&`, a control character, `script:` or `data:`. An
+    attribute list's finding is an event handler, `on...=` after `{`, `:` or a space (its
+    keys are separated by spaces), or a script URL as above.
     """
     if _SUSPECT_CHAR.search(body) and _SUSPECT.search(body):
+        return True
+    if _ATTR_LIST_HANDLER.search(body):
         return True
     lowered = body.lower()
     return "script:" in lowered or "data:" in lowered
@@ -115,6 +147,7 @@ def find_unsafe(text: str, *, markdown: bool = True, masked: str | None = None) 
                         f"link to a script URL `{_clip(match.group(1))}`",
                     )
                 )
+        found += _attr_lists(scan)
         for match in _DEFINITION.finditer(scan):
             if script_url(match.group(1)):
                 start = match.start() + match.group(0).index("[")
@@ -130,14 +163,33 @@ def find_unsafe(text: str, *, markdown: bool = True, masked: str | None = None) 
     return sorted(found, key=lambda u: (u.start, u.rule.code))
 
 
+def _attr_lists(scan: str) -> list[Unsafe]:
+    """`{: onerror=... }` and `{: href="javascript:..." }`: attr_list sets any attribute."""
+    found: list[Unsafe] = []
+    for match in _ATTR_LIST.finditer(scan):
+        for item in _ATTR_LIST_ITEM.finditer(match.group(1)):
+            key, value = item.group(1).lower(), item.group(2).strip("\"'")
+            if key.startswith("on"):
+                message = f"attribute list sets event handler `{key}`"
+                found.append(Unsafe(EVENT_HANDLER, match.start(), match.end(), "attrs", message))
+            elif script_url(value):
+                message = f"attribute list sets `{key}` to a script URL `{_clip(value)}`"
+                found.append(Unsafe(SCRIPT_URL, match.start(), match.end(), "attrs", message))
+            else:
+                continue
+            break  # one finding an attribute list: escaping its `{` disarms all of it
+    return found
+
+
 def _tags(scan: str) -> list[Unsafe]:
     found: list[Unsafe] = []
     flagged_open: list[tuple[str, int]] = []
     for match in _TAG.finditer(scan):
         closing, name, attrs = match.group(1), match.group(2).lower(), match.group(3)
-        if name in _ACTIVE_TAGS:
+        if name in _ACTIVE_TAGS or name in _PAGE_TAGS:
+            kind = SCRIPT_TAG if name in _ACTIVE_TAGS else PAGE_TAG
             found.append(
-                Unsafe(SCRIPT_TAG, match.start(), match.end(), "tag", f"raw HTML <{closing}{name}>")
+                Unsafe(kind, match.start(), match.end(), "tag", f"raw HTML <{closing}{name}>")
             )
             continue
         if closing:
@@ -201,11 +253,14 @@ def mask_code(text: str, ranges: Sequence[tuple[int, int]] | None = None) -> str
         for index in range(start, min(end, len(lines))):
             lines[index] = " " * len(lines[index])
     masked = "\n".join(lines)
-    return _CODE_SPAN.sub(_blank, masked)
+    return _INLINE.sub(_blank_span, masked) if "`" in masked else masked
 
 
-def _blank(match: re.Match[str]) -> str:
-    """The match with every character but newlines turned into a space."""
+def _blank_span(match: re.Match[str]) -> str:
+    """A code span with every character but newlines turned into a space; an escape or a
+    tag as it is."""
+    if match.group(1) is None:
+        return match.group(0)
     return "\n".join(" " * len(line) for line in match.group(0).split("\n"))
 
 
@@ -220,7 +275,8 @@ def neutralise(text: str, found: list[Unsafe]) -> str:
 def _escape(item: Unsafe, rest: str) -> str:
     if item.kind in ("tag", "end"):
         return "&lt;" + rest[1:]
-    # A link's "(" or a definition's "[" is backslash-escaped: the text shows as written.
+    # A link's "(", a definition's "[" or an attribute list's "{" is backslash-escaped: the
+    # text shows as written.
     return "\\" + rest
 
 
@@ -246,7 +302,7 @@ def _body_findings(document: Document, body: str) -> list[Diagnostic]:
                 document.body_line + index,
                 item.message,
                 column=item.start - starts[index] + 1,
-                hint="remove it: pages do not run scripts from runbooks",
+                hint="remove it: pages do not run scripts or load pages from runbooks",
             )
         )
     return diags

@@ -10,8 +10,10 @@ front matter opt-out, applied to the diagnostics of every stage.
     # runbookc: disable=RB204              the same in front matter (a YAML comment)
     lint: {ignore: [RB209]}                front matter: the whole file
 
-Approval findings gate the very file they are written in, so a file cannot silence them
-(only the reviewed settings can); an attempt is itself reported.
+A file cannot silence the findings that guard against it (only the reviewed settings can;
+an attempt is itself reported): approvals (RB301-RB306) gate the very file they are written
+in, the schema findings (RB1xx) keep what the renderer reads well-typed, and the HTML safety
+findings (RB5xx) protect the site's readers.
 """
 
 from __future__ import annotations
@@ -33,8 +35,14 @@ BAD_SUPPRESSION = rule(
     "A suppression names an unknown code or one a file may not silence",
 )
 
-# Approval findings a document may not silence about itself.
-UNSUPPRESSIBLE = frozenset({"RB301", "RB302", "RB303", "RB304", "RB305", "RB306", "RB308", "RB309"})
+APPROVAL_CODES = frozenset({"RB301", "RB302", "RB303", "RB304", "RB305", "RB306", "RB308", "RB309"})
+GUARD_PREFIXES = ("RB1", "RB5")  # schema, HTML safety
+
+
+def unsuppressible(code: str) -> bool:
+    """Whether a document may not silence `code` about itself."""
+    return code in APPROVAL_CODES or code.startswith(GUARD_PREFIXES)
+
 
 _DIRECTIVE = re.compile(r"runbookc:\s*(disable-file|disable)\s*=\s*([A-Za-z0-9_,\s]+?)\s*(?:-->|$)")
 _CODE = re.compile(r"^RB\d{3}$")
@@ -79,7 +87,7 @@ class Policy:
             if d.code in self.ignore:
                 continue
             found = suppressions.get(d.path)
-            if found is not None and d.code not in UNSUPPRESSIBLE and found.silences(d):
+            if found is not None and not unsuppressible(d.code) and found.silences(d):
                 continue
             kept.append(d.with_severity(self.severity[d.code]) if d.code in self.severity else d)
         for path, found in suppressions.items():
@@ -146,12 +154,13 @@ class Suppressions:
                     f"suppression names unknown rule code `{code}`",
                     hint="see `runbookc rules` for the codes",
                 )
-            elif code in UNSUPPRESSIBLE:
+            elif unsuppressible(code):
+                fix = "approve the document" if code in APPROVAL_CODES else "fix what it reports"
                 yield BAD_SUPPRESSION(
                     path,
                     line,
-                    f"{code} cannot be silenced in the file it gates",
-                    hint="approve the document, or change the rule in [tool.runbookc]",
+                    f"{code} cannot be silenced in the file it is about",
+                    hint=f"{fix}, or change the rule in [tool.runbookc]",
                 )
 
 

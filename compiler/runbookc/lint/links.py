@@ -34,13 +34,23 @@ ABSOLUTE_LINK = rule(
 )
 
 
+LOCAL_FILE = rule(
+    "RB211",
+    "local-file-link",
+    Severity.ERROR,
+    "Link or image to a local file that is not a document, which the site does not publish",
+)
+
+
 def check(graph: Graph[DocFacts], settings: Settings) -> Iterator[Diagnostic]:
     near = NearMiss()
     for doc in graph.documents:
-        # Absolute hrefs resolve to no document, so they are not among its references.
+        # Absolute hrefs and other files resolve to no document, so they are not among its
+        # references.
         for kind, target, line, column, _ in doc.refs:
             if kind == LINK:
                 yield from _absolute(graph, doc, target, line, column)
+                yield from _local_file(doc, target, line, column)
         for ref in graph.outgoing(doc):
             if ref.kind == LINK:
                 yield from _link(graph, doc, ref, settings, near)
@@ -70,6 +80,28 @@ def _absolute(
         column=column,
         hint=f"write it relative to this file: `{relative}{fragment}`"
         + ("" if known else f" (`{path}` is not a document of the corpus either)"),
+    )
+
+
+def _local_file(doc: DocFacts, target: str, line: int, column: int) -> Iterator[Diagnostic]:
+    """`diagram.svg`, `../files/`: the site's pages are the corpus's documents only (the
+    build copies no other source file), so MkDocs finds no such file and the build fails."""
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not parts.path or target.startswith("/"):
+        return
+    path = unquote(parts.path)
+    if path.endswith(".md"):
+        return
+    svg = " An SVG can run script, so the site never publishes one as it is." * (
+        path.lower().endswith((".svg", ".svgz"))
+    )
+    yield LOCAL_FILE(
+        doc.path,
+        line,
+        f"link to `{target}`: the site publishes the corpus's documents only, so this "
+        f"file would be missing and the build fails.{svg}",
+        column=column,
+        hint="link to where the file is published (an https:// URL), or describe it in text",
     )
 
 

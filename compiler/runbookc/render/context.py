@@ -7,7 +7,7 @@ Everything here is read-only lookups over the compiled corpus; the templates get
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import PurePosixPath
@@ -144,7 +144,7 @@ class Site:
 
     def alerts_of(self, doc: Document) -> list[str]:
         """Alert ids a runbook handles (front matter and the alert docs' `runbooks:`)."""
-        ids = {str(a) for a in doc.front.data.get("related_alerts") or []}
+        ids = {str(a) for a in listed(doc.front.data, "related_alerts")}
         if doc.doc_type == "runbook":
             ids |= self._handled.get(doc.path, set())
         return sorted(ids)
@@ -165,6 +165,14 @@ class Site:
             if other.path != doc.path:
                 groups.setdefault(other.doc_type, []).append(other)
         return groups
+
+
+def listed(data: Mapping[str, Any], key: str) -> list[Any]:
+    """A front matter list as the pages read it: [] when the key holds anything else. The
+    pages render from documents with schema errors too (`serve` shows lint errors on them),
+    so they must not trust a value's type."""
+    value = data.get(key)
+    return value if isinstance(value, list) else []
 
 
 def unique(docs: Iterable[Document | None]) -> list[Document]:

@@ -53,6 +53,8 @@ def load_site_config(
 ) -> Any:
     from mkdocs.config import load_config
 
+    from runbookc.render.mkdocs_sanitise import attach
+
     config = load_config(
         str(config_file), docs_dir=str(docs_dir), site_dir=str(site_dir), nav=nav, **extra
     )
@@ -61,6 +63,7 @@ def load_site_config(
     if search is not None:
         # Search in the site's language and in English (commands, ids and logs are English).
         search.config.lang = list(dict.fromkeys([language.split("-")[0], "en"]))
+    attach(config)  # every page's content passes the HTML sanitiser
     return config
 
 

@@ -49,6 +49,7 @@ from runbookc.blobstore import BlobStore
 from runbookc.cache import entry_blob, read_entry
 from runbookc.codec import CodecError
 from runbookc.publish import reuse, reuse_file
+from runbookc.render import sanitise
 from runbookc.render.mkdocs_keys import (
     Unstable,
     digest,
@@ -366,7 +367,7 @@ class CachePlugin(BasePlugin):  # type: ignore[type-arg]
             toc = toc_tokens(page.toc)
             key = digest(base, page.url, page.title, meta, toc, page.content)
             entries = self.store.get("search", key)
-            if entries is None:
+            if not _plain_search(entries, page):
                 before = len(index.entries)
                 add(page)
                 self.store.put("search", key, index.entries[before:])
@@ -396,7 +397,45 @@ class CachePlugin(BasePlugin):  # type: ignore[type-arg]
             type(file).copy_file(file, dirty)
 
 
+_SEARCH_KEYS = {"location", "title", "text", "tags", "boost"}
+
+
+def _plain_search(entries: Any, page: Page) -> bool:
+    """Whether cached search entries could be what Material's indexer made of `page`: the
+    search results show their title, text and tags as HTML, so an entry from the cache
+    (an untrusted folder) is used only when each is what the sanitiser would leave of it
+    and its location is on the page; any other entry counts as a miss."""
+    if not isinstance(entries, list):
+        return False
+    for entry in entries:
+        if not isinstance(entry, dict) or not entry.keys() <= _SEARCH_KEYS:
+            return False
+        location, title, text = entry.get("location"), entry.get("title"), entry.get("text")
+        if not (isinstance(location, str) and isinstance(title, str) and isinstance(text, str)):
+            return False
+        if location != page.url and not location.startswith(page.url + "#"):
+            return False
+        if not (_kept(sanitise.search_text, title) and _kept(sanitise.search_text, text)):
+            return False
+        tags = entry.get("tags", [])
+        if not isinstance(tags, list) or any(
+            not isinstance(tag, str) or not _kept(sanitise.text, tag) for tag in tags
+        ):
+            return False
+        if not isinstance(entry.get("boost", 0), int | float):
+            return False
+    return True
+
+
+def _kept(clean: Callable[[str], str], value: str) -> bool:
+    """Whether `clean` leaves `value` as it is (it writes U+00A0 as `&nbsp;`, Material's
+    indexer as the character)."""
+    return clean(value) == value.replace("\xa0", "&nbsp;")
+
+
 def _html_entry(data: bytes) -> _Html:
+    """What the page HTML cache keeps of a page: the size and digest of its file's bytes
+    (the bytes themselves are the previous site's file)."""
     return _Html(len(data), hashlib.sha256(data).hexdigest())
 
 

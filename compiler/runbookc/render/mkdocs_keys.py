@@ -41,6 +41,7 @@ HTML_PLUGINS = {
     "material.plugins.tags.plugin.TagsPlugin",
     "mkdocs.contrib.search.SearchPlugin",
     "runbookc.render.mkdocs_cache.CachePlugin",
+    "runbookc.render.mkdocs_sanitise.SanitisePlugin",
 }
 # Config entries no page template reads: where this build reads and writes, and the two
 # entries keyed on their own (below).

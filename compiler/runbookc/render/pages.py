@@ -19,7 +19,7 @@ from runbookc.model import DOC_TYPES, Document
 from runbookc.registry import Rule
 from runbookc.render import markdown as md
 from runbookc.render.body import render_body
-from runbookc.render.context import Site
+from runbookc.render.context import Site, listed
 from runbookc.render.paths import HOME, INDEXES, RULES, TAGS, href, rule_page
 
 # Label keys for a group of documents of each type.
@@ -104,7 +104,7 @@ def doc_tags(site: Site, doc: Document) -> list[str]:
         f"{words['tag_status']}: {doc.front.data.get('status', '')}",
         f"{words['tag_owner']}: {doc.front.data.get('owner_role', '')}",
     ]
-    tags += [str(t) for t in doc.front.data.get("tags") or []]
+    tags += [str(t) for t in listed(doc.front.data, "tags")]
     return list(dict.fromkeys(tags))
 
 
@@ -161,8 +161,8 @@ def meta_rows(site: Site, doc: Document, page: str, state: ApprovalState) -> lis
             refs = "<br>".join(doc_ref(site, page, other) for other in related[doc_type])
             rows.append((words[PLURAL[doc_type]], refs))
     issues = [
-        f"[#{n}]({site.issue_url(n)})" if site.issue_url(n) else f"#{n}"
-        for n in doc.front.data.get("related_issues") or []
+        f"[#{n}]({site.issue_url(n)})" if site.issue_url(n) and type(n) is int else f"#{md.cell(n)}"
+        for n in listed(doc.front.data, "related_issues")
     ]
     if issues:
         rows.append((words["issues"], ", ".join(issues)))
@@ -208,7 +208,7 @@ def alert_views(site: Site, doc: Document, page: str) -> list[dict[str, Any]]:
     """The alerts an alert doc defines, with an anchor each and the runbooks handling them."""
     own_anchors = doc.parsed.anchors
     views = []
-    for alert in doc.front.data.get("alerts") or []:
+    for alert in listed(doc.front.data, "alerts"):
         if not isinstance(alert, dict):
             continue
         alert_id = str(alert.get("id", ""))
@@ -235,7 +235,7 @@ def alert_views(site: Site, doc: Document, page: str) -> list[dict[str, Any]]:
 def objective_rows(doc: Document) -> list[dict[str, str]]:
     return [
         {k: str(o.get(k, "")) for k in ("name", "sli", "target", "window")}
-        for o in doc.front.data.get("objectives") or []
+        for o in listed(doc.front.data, "objectives")
         if isinstance(o, dict)
     ]
 
