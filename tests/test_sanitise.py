@@ -88,19 +88,20 @@ def _tamper(folder: Path, kind: str) -> int:
     with closing(sqlite3.connect(folder / "entries.sqlite")) as db:
         rows = db.execute("SELECT key, blob FROM entries WHERE key LIKE ?", (f"{kind}/%",))
         for key, blob in rows.fetchall():
-            entry = json.loads(blob)
-            if kind == "pages":
-                entry["content"] += SCRIPTED
-                entry["title"] = SCRIPTED
-                for token in entry["toc"]:
-                    token["name"] = SCRIPTED
+            stored = json.loads(blob)  # [format, key, value] (cache.entry_blob)
+            entry = stored[2]
+            if kind == "pages":  # _Rendered as an array: content, toc, title, ...
+                entry[0] += SCRIPTED
+                entry[2] = SCRIPTED
+                for token in entry[1]:  # _Toc: level, id, name, children
+                    token[2] = SCRIPTED
             else:
                 for item in entry:
                     item["title"] += SCRIPTED
                     item["text"] += SCRIPTED
                     item["location"] = "javascript:alert(97)"
             db.execute(
-                "UPDATE entries SET blob = ? WHERE key = ?", (json.dumps(entry).encode(), key)
+                "UPDATE entries SET blob = ? WHERE key = ?", (json.dumps(stored).encode(), key)
             )
             changed += 1
         db.commit()
