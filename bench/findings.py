@@ -21,12 +21,12 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import replace
 from pathlib import Path
 
-from runbookc.bashtree import parser
 from runbookc.config import Settings, load_settings
-from runbookc.load import load_bytes
 from runbookc.model import Document
-from runbookc.parse import parse_body
-from runbookc.scriptdraft import script_findings
+from runbookc.pipeline.load import load_bytes
+from runbookc.pipeline.parse import parse_body
+from runbookc.scripts.bashtree import parser
+from runbookc.scripts.draft import script_findings
 
 # Set before the runs fork; each run reads its copy.
 _corpus: tuple[list[Document], Settings] | None = None

@@ -24,9 +24,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "compiler"))
 
-from runbookc.approvals import content_digest
-from runbookc.load import load_bytes
-from runbookc.parse import slug
+from runbookc.approvals.state import content_digest
+from runbookc.pipeline.load import load_bytes
+from runbookc.pipeline.parse import slug
 
 GROUP = 4  # runbook, alert doc, rollback plan, SLO doc
 GROUPS_PER_AREA = 50

@@ -11,9 +11,9 @@ import argparse
 import time
 from collections.abc import Callable
 
-from runbookc import load
-from runbookc.load import load_bytes
-from runbookc.parse import parse_body
+from runbookc.pipeline import load
+from runbookc.pipeline.load import load_bytes
+from runbookc.pipeline.parse import parse_body
 
 HEAD = """---
 doc_id: RP-BENCH-LOAD-0001

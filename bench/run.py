@@ -63,8 +63,8 @@ CROSSOVER_SCRIPT = """
 import statistics, sys, time
 from pathlib import Path
 from runbookc.config import load_settings
-from runbookc.corpus import discover
-from runbookc.parallel import compile_many, cpu_count
+from runbookc.engine.corpus import discover
+from runbookc.engine.parallel import compile_many, cpu_count
 settings = load_settings()
 files = discover(["runbooks"], Path.cwd()).files
 compile_many(files[:2], settings, None, 1)
@@ -292,7 +292,7 @@ class Bench:
         return [str(local)]
 
     def shellcheck(self, sample: int) -> Row:
-        from runbookc.parallel import cpu_count
+        from runbookc.engine.parallel import cpu_count
 
         shellcheck = shutil.which("shellcheck") or str(Path(sys.executable).parent / "shellcheck")
         name = (
@@ -404,7 +404,7 @@ class Bench:
         detail = ", ".join(
             f"{n}: {float(one):.0f}/{float(many):.0f} ms" for n, one, many in figures
         )
-        from runbookc.parallel import MIN_DOCS_PER_WORKER, cpu_count
+        from runbookc.engine.parallel import MIN_DOCS_PER_WORKER, cpu_count
 
         return Row(
             "crossover: docs where workers beat 1 process (1 proc/all procs)",
@@ -423,8 +423,8 @@ class Bench:
 
 def extract_scripts(corpus: Path, out: Path, limit: int) -> list[Path]:
     """The corpus's bash blocks as script files, at most `limit`, in path order."""
-    from runbookc.load import load_file
-    from runbookc.parse import parse_body
+    from runbookc.pipeline.load import load_file
+    from runbookc.pipeline.parse import parse_body
 
     scripts: list[Path] = []
     for path in sorted((corpus / "runbooks").rglob("*.md")):
@@ -517,7 +517,7 @@ def main(argv: list[str] | None = None) -> int:
                 results += bench.extra
                 bench.extra = []
                 print(f"{name}: {results[-1].figure}", file=sys.stderr, flush=True)
-        from runbookc.parallel import cpu_count
+        from runbookc.engine.parallel import cpu_count
 
         load = f"{before_load:.1f} -> {os.getloadavg()[0]:.1f}"
         corpus_text = f"{len(paths)} documents ({size:.1f} MB)" if paths else "no shared corpus"

@@ -16,12 +16,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 from runbookc.config import load_settings
-from runbookc.extract import plan_corpus
-from runbookc.sandbox import run_sandbox
-from runbookc.scriptconfig import script_settings
-from runbookc.scriptrun import gather
-from runbookc.shellcheck import check_scripts
-from runbookc.shellparse import parse_block
+from runbookc.scripts.extract import plan_corpus
+from runbookc.scripts.run import gather
+from runbookc.scripts.sandbox import run_sandbox
+from runbookc.scripts.settings import script_settings
+from runbookc.scripts.shellcheck import check_scripts
+from runbookc.scripts.shellparse import parse_block
 
 
 def best(

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 from runbookc.cli import run
-from runbookc.isolation import IsolationUnavailable, bwrap_binary
+from runbookc.scripts.isolation import IsolationUnavailable, bwrap_binary
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "runbooks" / "ops" / "ai_slot_build_runbook.md"

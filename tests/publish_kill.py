@@ -19,7 +19,7 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
-from runbookc.publish import Generation
+from runbookc.engine.publish import Generation
 
 STEPS = ("mkdir", "rename", "replace", "rmdir", "symlink", "unlink")
 

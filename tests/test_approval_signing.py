@@ -99,8 +99,8 @@ def set_field(project: Path, name: str, value: str) -> None:
 
 
 def digest_now(project: Path) -> str:
-    from runbookc.approvals import content_digest
-    from runbookc.load import load_bytes
+    from runbookc.approvals.state import content_digest
+    from runbookc.pipeline.load import load_bytes
 
     document, _ = load_bytes((project / PATH).read_bytes(), PATH)
     assert document is not None
@@ -145,7 +145,7 @@ def test_a_key_not_listed_for_the_name_is_refused(cli, project: Path) -> None:
 
 
 def test_forgeries_are_reported_and_do_not_count(cli, project: Path) -> None:
-    from runbookc.approval_signing import approval_message, sign
+    from runbookc.approvals.signing import approval_message, sign
 
     assert approve(cli, "--key", str(project / "keys" / "petrov")).code == 0
     good = (project / PATH).read_text()
@@ -194,11 +194,11 @@ def test_required_roles_are_part_of_the_digest(cli, project: Path) -> None:
 
 def test_unsigned_mode_labels_approvals_as_claims(cli, project: Path) -> None:
     from runbookc.config import load_settings
-    from runbookc.extract import plan_scripts
-    from runbookc.graph import build_graph
-    from runbookc.pipeline import lint
+    from runbookc.pipeline.corpus import lint
+    from runbookc.pipeline.graph import build_graph
     from runbookc.render.context import Site
     from runbookc.render.pages import approval_text
+    from runbookc.scripts.extract import plan_scripts
 
     unsigned(project)
     assert approve(cli).code == 0
@@ -214,11 +214,11 @@ def test_unsigned_mode_labels_approvals_as_claims(cli, project: Path) -> None:
 
 def test_signed_mode_pages_and_scripts_follow_the_signature(cli, project: Path) -> None:
     from runbookc.config import load_settings
-    from runbookc.extract import plan_scripts
-    from runbookc.graph import build_graph
-    from runbookc.pipeline import lint
+    from runbookc.pipeline.corpus import lint
+    from runbookc.pipeline.graph import build_graph
     from runbookc.render.context import Site
     from runbookc.render.pages import approval_text
+    from runbookc.scripts.extract import plan_scripts
 
     assert approve(cli, "--key", str(project / "keys" / "petrov")).code == 0
     settings = load_settings()

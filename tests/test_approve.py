@@ -211,8 +211,8 @@ LAYOUTS = {
 
 @pytest.mark.parametrize("name", sorted(LAYOUTS))
 def test_record_edits_only_the_approval_lines(name: str) -> None:
-    from runbookc.approval_record import Approval, record
-    from runbookc.load import load_bytes
+    from runbookc.approvals.record import Approval, record
+    from runbookc.pipeline.load import load_bytes
 
     before, expected = LAYOUTS[name]
     document, diags = load_bytes(before.encode(), "x.md")

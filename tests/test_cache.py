@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT
-from runbookc import cache, sources
+from runbookc.engine import cache, sources
 
 BROKEN = "---\ndoc_id: RB-BROKEN-0001\ntype: runbook\ntitle: [unclosed\n---\n# x\n"
 NO_TYPE = "---\ndoc_id: RB-NOTYPE-0001\ntitle: t\n---\n# x\n"
@@ -271,7 +271,7 @@ def test_a_cold_run_reads_each_file_once(cli, corpus: Path, monkeypatch, jobs: s
     """With nothing in the cache no key can hit: the keys come from the compile, which
     reads every file anyway, not from a pass over all of them before it. The stat
     signatures it records spare the next run reading any (all files count as settled)."""
-    from runbookc import parallel
+    from runbookc.engine import parallel
 
     monkeypatch.setattr(sources, "SETTLED_NS", 0)
     reference = cli("lint", "--format", "json", "--no-cache")
@@ -315,7 +315,7 @@ def test_the_compiler_fingerprint_covers_templates_and_schemas(
     shutil.copytree(
         ROOT / "compiler" / "runbookc", package, ignore=shutil.ignore_patterns("__pycache__")
     )
-    probe = "from runbookc.cache import compiler_fingerprint; print(compiler_fingerprint())"
+    probe = "from runbookc.engine.cache import compiler_fingerprint; print(compiler_fingerprint())"
 
     def fingerprint() -> str:
         env = {**os.environ, "PYTHONPATH": str(tmp_path)}
@@ -332,7 +332,7 @@ def test_the_compiler_fingerprint_covers_templates_and_schemas(
 def test_a_cache_locked_by_another_run_is_skipped(cli, corpus: Path, monkeypatch) -> None:
     """Another process holding the write lock costs this run its cache writes, not its
     findings."""
-    from runbookc import blobstore
+    from runbookc.engine import blobstore
 
     monkeypatch.setattr(blobstore, "_BUSY_SECONDS", 0.05)
     reference = cli("lint", "--format", "json", "--no-cache")

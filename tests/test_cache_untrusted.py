@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 from conftest import subprocess_env
-from runbookc.blobstore import BlobStore
+from runbookc.engine.blobstore import BlobStore
 from test_cache import corpus as corpus  # the fixture
 from test_incremental_build import _site
 from test_site_build import _project

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT
-from runbookc.registry import all_rules
+from runbookc.lint.registry import all_rules
 
 CASES = ROOT / "tests" / "cases"
 NAME = re.compile(r"^(?P<code>RB\d{3})-[a-z0-9-]+\.L(?P<lines>[\d+-]+)\.md$")

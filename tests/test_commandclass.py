@@ -10,15 +10,15 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT, require_sandbox
-from runbookc.commandclass import classify
 from runbookc.config import ConfigError, load_settings
-from runbookc.corpus import compile_document
-from runbookc.extract import plan_scripts
-from runbookc.isolation import bwrap_binary, host_copies, isolated
-from runbookc.scriptconfig import script_settings
-from runbookc.scriptrender import entry_script
-from runbookc.shellparse import parse_block
-from runbookc.toolclasses import MUTATING, READ_ONLY, UNKNOWN
+from runbookc.engine.corpus import compile_document
+from runbookc.scripts.commandclass import classify
+from runbookc.scripts.extract import plan_scripts
+from runbookc.scripts.isolation import bwrap_binary, host_copies, isolated
+from runbookc.scripts.render import entry_script
+from runbookc.scripts.settings import script_settings
+from runbookc.scripts.shellparse import parse_block
+from runbookc.scripts.toolclasses import MUTATING, READ_ONLY, UNKNOWN
 from scriptcases import front_matter
 
 SETTINGS = load_settings(str(ROOT / "pyproject.toml"))

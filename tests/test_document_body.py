@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from runbookc.load import load_bytes
+from runbookc.pipeline.load import load_bytes
 
 FRONT = "---\ndoc_id: X\n"
 

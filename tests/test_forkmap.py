@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import os
 
-from runbookc.forkmap import fork_map
-from runbookc.parallel import cpu_count
+from runbookc.engine.forkmap import fork_map
+from runbookc.engine.parallel import cpu_count
 
 
 def test_a_long_list_is_mapped_in_workers_in_input_order() -> None:

@@ -7,8 +7,8 @@ from urllib.parse import quote
 import pytest
 from conftest import ROOT
 from runbookc.config import load_settings
-from runbookc.corpus import compile_corpus, discover
-from runbookc.graph import LINK, PATH, Graph, build_graph
+from runbookc.engine.corpus import compile_corpus, discover
+from runbookc.pipeline.graph import LINK, PATH, Graph, build_graph
 
 SEED = "ops/ai_slot_build_runbook.md"
 MIRROR = "ops/registry_mirror_degraded_runbook.md"

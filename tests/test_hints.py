@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from conftest import ROOT
 from runbookc.config import Settings
-from runbookc.pipeline import lint
+from runbookc.pipeline.corpus import lint
 
 CASES = ROOT / "tests" / "cases" / "rules"
 

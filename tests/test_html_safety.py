@@ -14,11 +14,11 @@ from pathlib import Path
 
 import markdown
 import pytest
-from runbookc.html_safety import check, find_unsafe, may_be_unsafe, neutralise
-from runbookc.load import load_bytes
+from runbookc.lint.registry import all_rules
 from runbookc.model import Document
-from runbookc.parse import parse_body
-from runbookc.registry import all_rules
+from runbookc.pipeline.html_safety import check, find_unsafe, may_be_unsafe, neutralise
+from runbookc.pipeline.load import load_bytes
+from runbookc.pipeline.parse import parse_body
 
 CASES = sorted((Path(__file__).parent / "cases" / "html_safety").glob("*.md"))
 FRONT = "---\ndoc_id: RB-TEST-0001\ntype: runbook\ntitle: Test\n---\n"

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from runbookc.cli import run
 from runbookc.config import load_settings
-from runbookc.graph import build_graph
-from runbookc.pipeline import lint
+from runbookc.pipeline.corpus import lint
+from runbookc.pipeline.graph import build_graph
 from runbookc.render.paths import HOME, INDEXES
 from test_site_build import _project, _snapshot
 
@@ -137,8 +137,8 @@ def test_a_rebuild_keeps_the_unchanged_files_instead_of_writing_them_again(
 
 def test_many_pages_are_rendered_by_worker_processes(tmp_path: Path) -> None:
     """Enough pages go to forked workers; each page is written once, whoever renders it."""
-    from runbookc.parallel import cpu_count
-    from runbookc.render.incremental import _render_pages
+    from runbookc.engine.incremental import _render_pages
+    from runbookc.engine.parallel import cpu_count
 
     def renderer(index: int) -> Callable[[], str]:
         return lambda: f"# Page {index}\n\nrendered by {os.getpid()}\n"

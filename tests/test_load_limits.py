@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT
-from runbookc import load
-from runbookc.load import load_bytes, load_file
+from runbookc.pipeline import load
+from runbookc.pipeline.load import load_bytes, load_file
 
 VALID = (ROOT / "tests" / "cases" / "positive" / "rollback_plan.md").read_text("utf-8")
 
@@ -186,7 +186,7 @@ def test_bom_crlf_and_comments_keep_file_lines() -> None:
     assert (document.front.start_line, document.front.end_line, document.body_line) == (1, 10, 11)
     assert "\r" not in document.text and not document.text.startswith("\ufeff")
 
-    from runbookc.parse import parse_body
+    from runbookc.pipeline.parse import parse_body
 
     body = parse_body(document.body, document.body_line)
     assert [h.line for h in body.headings] == [12]

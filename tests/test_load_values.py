@@ -7,8 +7,8 @@ from __future__ import annotations
 import pytest
 import yaml
 from conftest import ROOT
-from runbookc import load
-from runbookc.load import load_bytes
+from runbookc.pipeline import load
+from runbookc.pipeline.load import load_bytes
 
 SOURCES = [
     *sorted((ROOT / "runbooks").rglob("*.md")),

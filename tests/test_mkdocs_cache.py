@@ -13,9 +13,9 @@ from typing import Any
 
 import pytest
 from conftest import ROOT
-from runbookc.blobstore import BlobStore
+from runbookc.engine.blobstore import BlobStore
+from runbookc.engine.mkdocs_cache import PageCache
 from runbookc.render.mkdocs_build import SiteBuildError, run_mkdocs
-from runbookc.render.mkdocs_cache import PageCache
 
 STAMPED = {"sitemap.xml", "sitemap.xml.gz"}  # MkDocs writes the build date into these
 

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT, subprocess_env
-from runbookc.load import load_bytes
-from runbookc.parse import parse_body
+from runbookc.pipeline.load import load_bytes
+from runbookc.pipeline.parse import parse_body
 
 
 def _bodies(root: Path) -> list[tuple[str, str, int]]:
@@ -116,7 +116,7 @@ def test_option_lookups_find_their_key(monkeypatch: pytest.MonkeyPatch) -> None:
     per list item), and given its default: the tokens are those of the plain preset."""
     from markdown_it import MarkdownIt
     from markdown_it.utils import OptionsDict
-    from runbookc.parse import markdown
+    from runbookc.pipeline.parse import markdown
 
     missed: list[str] = []
     lookup = OptionsDict.__getitem__

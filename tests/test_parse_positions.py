@@ -3,7 +3,7 @@ the links and spans after it (markdown-it leaves no softbreak inside them)."""
 
 from __future__ import annotations
 
-from runbookc.parse import parse_body
+from runbookc.pipeline.parse import parse_body
 
 BODY_LINE = 10  # the body's first line is file line 10
 

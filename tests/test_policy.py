@@ -111,7 +111,10 @@ def test_settings_can_change_approval_findings(cli, project) -> None:
         ("[tool.runbookc.approvals]\nroles = [1]", "roles must be a list"),
         ("[tool.runbookc.approvals]\napprover = {}", "unknown key 'approver'"),
         ('[tool.runbookc.approvals]\nroles = ["Owner"]\napprovers = {SRE = ["x"]}', "'SRE'"),
-        ('[tool.runbookc.approvals]\ngate = ["playbook"]', "'playbook' is not a document type"),
+        (
+            '[tool.runbookc.approvals]\ngate = ["playbook"]',
+            "'playbook' is not a document type",
+        ),
     ],
 )
 def test_bad_settings_are_usage_errors(cli, project, setting: str, message: str) -> None:

@@ -65,7 +65,7 @@ def test_a_removed_source_removes_its_page(preview: Preview) -> None:
 def test_an_edit_plans_the_scripts_of_that_document_only(
     preview: Preview, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from runbookc import extract
+    from runbookc.scripts import extract
 
     preview.sync()
     planned: list[str] = []

@@ -15,7 +15,8 @@ import pytest
 from conftest import subprocess_env
 from publish_kill import Killed, stop_at
 from runbookc.cli import run
-from runbookc.publish import (
+from runbookc.engine.incremental import load_state
+from runbookc.engine.publish import (
     FILES_PER_THREAD,
     GENERATIONS,
     MARKER,
@@ -24,7 +25,6 @@ from runbookc.publish import (
     staging,
     write_new,
 )
-from runbookc.render.incremental import load_state
 from test_site_build import _project, _snapshot
 
 

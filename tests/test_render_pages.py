@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from conftest import ROOT
 from runbookc.config import load_settings
-from runbookc.graph import build_graph
-from runbookc.pipeline import lint
-from runbookc.registry import all_rules
+from runbookc.lint.registry import all_rules
+from runbookc.pipeline.corpus import lint
+from runbookc.pipeline.graph import build_graph
 from runbookc.render.context import Site
 from runbookc.render.labels import labels
 from runbookc.render.pages import render_pages
@@ -244,7 +244,7 @@ def test_shipped_nav_is_flat_per_type(monkeypatch) -> None:
 
 
 def test_lists_are_rewritten_the_way_python_markdown_reads_them() -> None:
-    from runbookc.parse import parse_body
+    from runbookc.pipeline.parse import parse_body
     from runbookc.render.body import list_fixes
 
     body = (

@@ -18,9 +18,9 @@ from pathlib import Path
 import pytest
 from conftest import ROOT
 from runbookc.config import Settings
-from runbookc.corpus import compile_corpus, discover
 from runbookc.diagnostics import Diagnostic
-from runbookc.registry import REGISTRY
+from runbookc.engine.corpus import compile_corpus, discover
+from runbookc.lint.registry import REGISTRY
 from runbookc.report import FORMATS, Summary, render
 
 GOLDEN = ROOT / "tests" / "golden"

@@ -18,10 +18,10 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT, require_sandbox
-from runbookc import scriptrun
 from runbookc.config import Settings, load_settings
-from runbookc.pipeline import lint
-from runbookc.registry import all_rules
+from runbookc.lint.registry import all_rules
+from runbookc.pipeline.corpus import lint
+from runbookc.scripts import run as scriptrun
 
 ALL_CASES = ROOT / "tests" / "cases"
 CASES = ALL_CASES / "rules"

@@ -7,8 +7,8 @@ import tomllib
 
 import pytest
 from conftest import ROOT
-from runbookc.parse import parse_body
-from runbookc.registry import all_rules
+from runbookc.lint.registry import all_rules
+from runbookc.pipeline.parse import parse_body
 
 SECTIONS = ["Problem", "Example", "Fix", "Why"]
 RULEDOCS = ROOT / "compiler" / "runbookc" / "ruledocs"
@@ -40,7 +40,7 @@ def test_package_data_ships_ruledocs_and_schemas() -> None:
 
 
 def test_too_large_page_states_the_real_limits() -> None:
-    from runbookc import load
+    from runbookc.pipeline import load
 
     text = load.TOO_LARGE.docs()
     assert f"{load.MAX_FILE_BYTES // (1024 * 1024)} MiB" in text

@@ -17,12 +17,12 @@ from pathlib import Path
 import pytest
 from conftest import ROOT
 from runbookc.config import load_settings
-from runbookc.corpus import compile_document
-from runbookc.extract import plan_scripts
-from runbookc.isolation import host_copies
-from runbookc.sandbox import Sandbox, blockers
-from runbookc.scriptconfig import script_settings
-from runbookc.scriptdraft import Script
+from runbookc.engine.corpus import compile_document
+from runbookc.scripts.draft import Script
+from runbookc.scripts.extract import plan_scripts
+from runbookc.scripts.isolation import host_copies
+from runbookc.scripts.sandbox import Sandbox, blockers
+from runbookc.scripts.settings import script_settings
 from scriptcases import front_matter
 
 SETTINGS = load_settings(str(ROOT / "pyproject.toml"))
@@ -121,8 +121,8 @@ def test_hidden_commands_are_a_finding_and_not_run(cli, sandboxed, trap, tmp_pat
 
 
 def test_awk_that_runs_no_commands_is_still_run() -> None:
-    from runbookc.sandbox import _hidden_commands
-    from runbookc.shellparse import parse_block
+    from runbookc.scripts.sandbox import _hidden_commands
+    from runbookc.scripts.shellparse import parse_block
 
     block = "kubectl get pods | awk '/a|b/ && $1 != \"x\" || NR == 1 {print $1; n++}'\n"
     commands = [c for u in parse_block(block).units for c in u.commands]
@@ -240,8 +240,8 @@ def test_no_sandbox_runs_the_static_checks_without_bwrap(
 
 
 def test_run_sandbox_never_falls_back_to_path_alone(tmp_path, monkeypatch) -> None:
-    from runbookc.isolation import IsolationUnavailable
-    from runbookc.sandbox import run_sandbox
+    from runbookc.scripts.isolation import IsolationUnavailable
+    from runbookc.scripts.sandbox import run_sandbox
 
     script = _script(tmp_path, "kubectl get pods")
     monkeypatch.setenv("PATH", str(_bin_without_bwrap(tmp_path)))

@@ -15,9 +15,9 @@ import markdown
 from conftest import ROOT
 from mkdocs.commands.build import build
 from runbookc.config import load_settings
+from runbookc.engine.mkdocs_cache import PageCache
 from runbookc.render import sanitise
 from runbookc.render.mkdocs_build import load_site_config
-from runbookc.render.mkdocs_cache import PageCache
 from runbookc.render.nav import build_nav
 from runbookc.render.preview import Preview
 from xss_payloads import PAGES, PAYLOADS, build_site, unsafe_markup

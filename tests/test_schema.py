@@ -9,8 +9,8 @@ import re
 import pytest
 from conftest import ROOT, SEED
 from jsonschema import Draft202012Validator, FormatChecker
-from runbookc.load import load_file
 from runbookc.model import DOC_TYPES
+from runbookc.pipeline.load import load_file
 
 SCHEMA_DIR = ROOT / "compiler" / "runbookc" / "schema"
 SHARED_KEYS = (

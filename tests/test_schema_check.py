@@ -1,4 +1,4 @@
-"""The quick schema check (runbookc.schema_check) never passes what jsonschema rejects.
+"""The quick schema check (runbookc.pipeline.schema_check) never passes what jsonschema rejects.
 
 Valid front matter of every type (the positive cases and the shipped runbooks) is mutated at
 random paths, with values near each keyword's edge; whenever the quick check passes one,
@@ -16,10 +16,10 @@ from typing import Any
 
 import pytest
 from conftest import ROOT, subprocess_env
-from runbookc.load import load_file
 from runbookc.model import DOC_TYPES
-from runbookc.schema_check import compile_check
-from runbookc.validate import quick_check_for, validator_for
+from runbookc.pipeline.load import load_file
+from runbookc.pipeline.schema_check import compile_check
+from runbookc.pipeline.validate import quick_check_for, validator_for
 
 SOURCES = sorted((ROOT / "tests" / "cases" / "positive").glob("*.md"))
 SOURCES += sorted((ROOT / "runbooks").rglob("*.md"))
@@ -163,8 +163,8 @@ def test_a_valid_runbook_is_validated_without_importing_jsonschema() -> None:
     more than validating a thousand of them."""
     script = (
         "import sys\n"
-        "from runbookc.load import load_file\n"
-        "from runbookc.validate import validate\n"
+        "from runbookc.pipeline.load import load_file\n"
+        "from runbookc.pipeline.validate import validate\n"
         "from pathlib import Path\n"
         "document, _ = load_file(Path(sys.argv[1]), 'seed.md')\n"
         "assert validate(document) == [], validate(document)\n"

@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, SEED
 from runbookc.config import load_settings
-from runbookc.corpus import compile_document
-from runbookc.extract import plan_scripts
-from runbookc.shellcheck import check_scripts, shellcheck_binary
+from runbookc.engine.corpus import compile_document
+from runbookc.scripts.extract import plan_scripts
+from runbookc.scripts.shellcheck import check_scripts, shellcheck_binary
 from scriptcases import SCRIPT_CASES, case_id, front_matter
 
 SETTINGS = load_settings(str(ROOT / "pyproject.toml"))

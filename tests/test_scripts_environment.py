@@ -17,10 +17,10 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, require_sandbox
 from runbookc.config import load_settings
-from runbookc.corpus import compile_document
-from runbookc.extract import plan_scripts
-from runbookc.isolation import bwrap_binary, host_copies, isolated
-from runbookc.scriptdraft import Script
+from runbookc.engine.corpus import compile_document
+from runbookc.scripts.draft import Script
+from runbookc.scripts.extract import plan_scripts
+from runbookc.scripts.isolation import bwrap_binary, host_copies, isolated
 from scriptcases import front_matter
 
 SETTINGS = load_settings(str(ROOT / "pyproject.toml"))

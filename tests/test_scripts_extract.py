@@ -286,10 +286,10 @@ def test_output_does_not_depend_on_the_working_directory(cli, monkeypatch, tmp_p
 def test_planned_scripts_come_from_the_cache_with_identical_bytes(
     in_root, tmp_path, monkeypatch
 ) -> None:
-    from runbookc import extract
-    from runbookc.cache import DocCache
     from runbookc.config import load_settings
-    from runbookc.pipeline import lint
+    from runbookc.engine.cache import DocCache
+    from runbookc.pipeline.corpus import lint
+    from runbookc.scripts import extract
 
     settings = load_settings(None)
     documents = lint([], settings).corpus.documents
@@ -312,10 +312,11 @@ def test_planned_scripts_come_from_the_cache_with_identical_bytes(
 def test_plans_of_older_contents_are_pruned(in_root, tmp_path, monkeypatch) -> None:
     from dataclasses import replace
 
-    from runbookc import cache, extract
-    from runbookc.blobstore import BlobStore
     from runbookc.config import load_settings
-    from runbookc.pipeline import lint
+    from runbookc.engine import cache
+    from runbookc.engine.blobstore import BlobStore
+    from runbookc.pipeline.corpus import lint
+    from runbookc.scripts import extract
 
     monkeypatch.setattr(cache, "PRUNE_AFTER", 2)
     settings = load_settings(None)
@@ -338,9 +339,9 @@ def test_a_build_lint_leaves_every_plan_in_the_store(in_root, tmp_path, monkeypa
     workers) leaves its scripts' plan, so the scripts step plans nothing again."""
     from dataclasses import replace
 
-    from runbookc import extract
     from runbookc.config import load_settings
-    from runbookc.pipeline import lint
+    from runbookc.pipeline.corpus import lint
+    from runbookc.scripts import extract
 
     settings = replace(load_settings(None), output=str(tmp_path / "out"))  # a cold cache
     expected = [
@@ -364,10 +365,11 @@ def test_extract_and_test_reuse_the_plans_of_the_source_dir(in_root, tmp_path, m
     when they cover the whole source dir; a run on some files neither reads nor prunes it."""
     from dataclasses import replace
 
-    from runbookc import cache, extract
-    from runbookc.blobstore import BlobStore
     from runbookc.config import load_settings
-    from runbookc.scriptrun import gather
+    from runbookc.engine import cache
+    from runbookc.engine.blobstore import BlobStore
+    from runbookc.scripts import extract
+    from runbookc.scripts.run import gather
 
     monkeypatch.setattr(cache, "PRUNE_AFTER", 1)  # so a subset run with the store would prune
     settings = replace(load_settings(None), output=str(tmp_path / "out"))  # a cold cache

@@ -7,13 +7,13 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT, SEED
-from runbookc.commandclass import classify
 from runbookc.config import load_settings
-from runbookc.corpus import compile_document
-from runbookc.extract import plan_scripts
-from runbookc.naming import script_name
-from runbookc.shellparse import parse_block
-from runbookc.toolclasses import MUTATING, READ_ONLY, UNKNOWN
+from runbookc.engine.corpus import compile_document
+from runbookc.scripts.commandclass import classify
+from runbookc.scripts.extract import plan_scripts
+from runbookc.scripts.naming import script_name
+from runbookc.scripts.shellparse import parse_block
+from runbookc.scripts.toolclasses import MUTATING, READ_ONLY, UNKNOWN
 from scriptcases import case
 
 SETTINGS = load_settings(str(ROOT / "pyproject.toml"))
@@ -125,7 +125,7 @@ def test_names_are_stable_ascii(title: str, name: str) -> None:
     ],
 )
 def test_classification(line: str, verdict: str) -> None:
-    from runbookc.scriptconfig import script_settings
+    from runbookc.scripts.settings import script_settings
 
     (unit,) = parse_block(line + "\n").units
     assert classify(unit.commands[0], script_settings(SETTINGS).command_classes)[0] == verdict

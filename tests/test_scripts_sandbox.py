@@ -11,11 +11,11 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, SEED
 from runbookc.config import load_settings
-from runbookc.corpus import compile_document
-from runbookc.extract import plan_scripts
-from runbookc.sandbox import SCENARIOS, Sandbox, blockers, check, expectations, parse_calls
-from runbookc.scriptconfig import script_settings
-from runbookc.scriptdraft import Script, symptom_lines
+from runbookc.engine.corpus import compile_document
+from runbookc.scripts.draft import Script, symptom_lines
+from runbookc.scripts.extract import plan_scripts
+from runbookc.scripts.sandbox import SCENARIOS, Sandbox, blockers, check, expectations, parse_calls
+from runbookc.scripts.settings import script_settings
 from scriptcases import SCRIPT_CASES, case, case_id
 
 SETTINGS = load_settings(str(ROOT / "pyproject.toml"))
@@ -157,7 +157,7 @@ def test_a_tool_that_is_not_stubbed_blocks_the_run(tmp_path) -> None:
 
 
 def test_diagnose_runs_read_only_diagnostic_steps_and_saves_their_output(box, tmp_path) -> None:
-    from runbookc.scriptrender import entry_script
+    from runbookc.scripts.render import entry_script
 
     for script in SEED_SCRIPTS:
         (box.work / script.file_name).write_text(script.text, "utf-8")
@@ -190,7 +190,7 @@ def test_call_records_survive_odd_arguments() -> None:
 
 @pytest.mark.parametrize("case", SCRIPT_CASES, ids=[case_id(c) for c in SCRIPT_CASES])
 def test_case_scripts_behave_in_the_sandbox(case: Path, sandboxed) -> None:
-    from runbookc.sandbox import run_sandbox
+    from runbookc.scripts.sandbox import run_sandbox
 
     scripts, symptoms = _plan(case)
     found = run_sandbox(scripts, CONFIG, {s.doc_id: symptoms for s in scripts})
@@ -202,7 +202,7 @@ def _run_on_a_terminal(box: Sandbox, script: Script, answer: bytes) -> tuple[int
     import os
     import pty
 
-    from runbookc.sandbox import parse_calls
+    from runbookc.scripts.sandbox import parse_calls
 
     target = box.work / script.file_name
     target.write_text(script.text, "utf-8")
@@ -278,7 +278,7 @@ def test_programs_that_run_others_must_be_allowed_too() -> None:
 
 
 def test_an_unquoted_unknown_expansion_matches_any_number_of_words() -> None:
-    from runbookc.sandbox import ANY_REST, _argv_match
+    from runbookc.scripts.sandbox import ANY_REST, _argv_match
 
     want = ("kubectl", "describe", ANY_REST)
     assert _argv_match(("kubectl", "describe"), want)

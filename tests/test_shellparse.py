@@ -6,11 +6,11 @@ from __future__ import annotations
 
 import pytest
 from conftest import ROOT
-from runbookc.commandclass import classify
 from runbookc.config import load_settings
-from runbookc.scriptconfig import script_settings
-from runbookc.shellparse import parse_block
-from runbookc.toolclasses import MUTATING, READ_ONLY
+from runbookc.scripts.commandclass import classify
+from runbookc.scripts.settings import script_settings
+from runbookc.scripts.shellparse import parse_block
+from runbookc.scripts.toolclasses import MUTATING, READ_ONLY
 
 CLASSES = script_settings(load_settings(str(ROOT / "pyproject.toml"))).command_classes
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import random
 import subprocess
 
-from runbookc.shellparse import parse_block
+from runbookc.scripts.shellparse import parse_block
 
 SEED = 20261127
 COMMANDS = [

@@ -16,9 +16,9 @@ import pytest
 from conftest import ROOT, subprocess_env
 from runbookc.cli import run
 from runbookc.commands.build import OUTPUTS
-from runbookc.parse import markdown
+from runbookc.pipeline.parse import markdown
 
-CACHE = "cache"  # build/cache: lint's per-document results (runbookc.cache)
+CACHE = "cache"  # build/cache: lint's per-document results (runbookc.engine.cache)
 
 GOLDEN = Path(__file__).parent / "golden" / "site"
 GOLDEN_PAGES = ("ops/ai_slot_build_runbook.md", "ops/alerts_ai_slot_build_pipeline.md")

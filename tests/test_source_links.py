@@ -136,8 +136,8 @@ def test_build_publishes_nothing_from_outside_and_the_inside_link(project: Path,
 
 
 def test_runbookc_test_refuses_the_link_too(project: Path, capsys) -> None:
-    from runbookc import scriptrun
     from runbookc.config import load_settings
+    from runbookc.scripts import run as scriptrun
 
     gathered = scriptrun.gather([], load_settings(str(project / "pyproject.toml")))
     assert [(d.code, d.path) for d in gathered.diagnostics if d.code == "RB013"] == [

@@ -24,11 +24,11 @@ HEAVY = (
     "pymdownx",
     "shutil",
     "typing",
-    "runbookc.corpus",
-    "runbookc.load",
-    "runbookc.parse",
-    "runbookc.validate",
-    "runbookc.pipeline",
+    "runbookc.engine.corpus",
+    "runbookc.pipeline.load",
+    "runbookc.pipeline.parse",
+    "runbookc.pipeline.validate",
+    "runbookc.pipeline.corpus",
 )
 
 

@@ -9,8 +9,8 @@ from pathlib import Path
 from typing import Any
 
 from conftest import ROOT
+from runbookc.engine.mkdocs_cache import PageCache
 from runbookc.render.mkdocs_build import run_mkdocs
-from runbookc.render.mkdocs_cache import PageCache
 
 # One payload a line (or block), each able to run script or reach another origin when the
 # HTML Markdown makes of it reaches the page unchanged. The numbers tell which one fired.

@@ -48,8 +48,8 @@ def register(parser: argparse.ArgumentParser) -> None:
 def _check_arguments(args: argparse.Namespace, signed: bool) -> None:
     """The role and name as the schema would judge the entry, and the key the mode needs:
     a usage error before anything is read or written."""
-    from runbookc.corpus import UsageError
-    from runbookc.validate import schema_text
+    from runbookc.engine.corpus import UsageError
+    from runbookc.pipeline.validate import schema_text
 
     approvals = json.loads(schema_text("runbook"))["properties"]["approvals"]
     fields = approvals["properties"]["approved_by"]["items"]["properties"]
@@ -58,9 +58,13 @@ def _check_arguments(args: argparse.Namespace, signed: bool) -> None:
         if problem:
             raise UsageError(f"{option} {getattr(args, name)!r}: {problem}")
     if signed and args.key is None:
-        raise UsageError("signed approvals ([tool.runbookc.approvals] signing) need --key PATH")
+        raise UsageError(
+            "signed approvals ([tool.runbookc.approvals] signing) need --key PATH"
+        )
     if not signed and args.key is not None:
-        raise UsageError("--key: approvals are not signed here ([tool.runbookc.approvals] signing)")
+        raise UsageError(
+            "--key: approvals are not signed here ([tool.runbookc.approvals] signing)"
+        )
     if signed and not args.key.is_file():
         raise UsageError(f"--key {str(args.key)!r}: no such file")
 
@@ -84,12 +88,12 @@ def run(args: argparse.Namespace) -> int:
     import tempfile
     from datetime import UTC, datetime
 
-    from runbookc.approval_record import Approval, RecordError, record
-    from runbookc.approval_signing import SigningError, approval_message, sign, verify
-    from runbookc.approvals import approval_policy, approval_state
+    from runbookc.approvals.record import Approval, RecordError, record
+    from runbookc.approvals.signing import SigningError, approval_message, sign, verify
+    from runbookc.approvals.state import approval_policy, approval_state
     from runbookc.config import load_settings
-    from runbookc.corpus import UsageError
     from runbookc.diagnostics import Diagnostic, Severity
+    from runbookc.engine.corpus import UsageError
     from runbookc.lint.approvals import (
         BAD_SIGNATURE,
         NO_APPROVER,
@@ -100,7 +104,7 @@ def run(args: argparse.Namespace) -> int:
         UNKNOWN_ROLE,
         UNSIGNED,
     )
-    from runbookc.pipeline import lint
+    from runbookc.pipeline.corpus import lint
     from runbookc.report import Summary, render
 
     settings = load_settings(args.config)

@@ -35,12 +35,12 @@ def run(args: argparse.Namespace) -> int:
     from dataclasses import replace
 
     from runbookc.config import load_settings
-    from runbookc.extract import plan_store
-    from runbookc.pipeline import lint
-    from runbookc.publish import UnsafeOutput, check_output_dir, new_generation
+    from runbookc.engine.publish import UnsafeOutput, check_output_dir, new_generation
+    from runbookc.pipeline.corpus import lint
     from runbookc.render.mkdocs_build import SiteBuildError
     from runbookc.render.paths import PageCollision
     from runbookc.render.site_build import Timings, build_into
+    from runbookc.scripts.extract import plan_store
 
     settings = load_settings(args.config)
     if args.output:

@@ -27,8 +27,8 @@ def run(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from runbookc.config import load_settings
-    from runbookc.extract import OutputError, check_output, render_outputs, write_tree
-    from runbookc.scriptrun import gather, report
+    from runbookc.scripts.extract import OutputError, check_output, render_outputs, write_tree
+    from runbookc.scripts.run import gather, report
 
     settings = load_settings(args.config)
     out_dir = Path(args.output) if args.output else settings.output_dir / "scripts"

@@ -25,7 +25,7 @@ def register(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from runbookc.config import load_settings
-    from runbookc.pipeline import lint
+    from runbookc.pipeline.corpus import lint
 
     settings = load_settings(args.config)
     result = lint(

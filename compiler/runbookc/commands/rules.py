@@ -18,8 +18,8 @@ def register(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     import json
 
-    from runbookc.corpus import UsageError
-    from runbookc.registry import REGISTRY, all_rules
+    from runbookc.engine.corpus import UsageError
+    from runbookc.lint.registry import REGISTRY, all_rules
 
     rules = all_rules()
     if args.code:

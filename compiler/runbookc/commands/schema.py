@@ -17,8 +17,8 @@ def register(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from runbookc.corpus import UsageError
-    from runbookc.validate import schema_text
+    from runbookc.engine.corpus import UsageError
+    from runbookc.pipeline.validate import schema_text
 
     if args.list:
         sys.stdout.write("".join(f"{name}\n" for name in DOC_TYPES))

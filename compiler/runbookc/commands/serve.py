@@ -28,8 +28,8 @@ def run(args: argparse.Namespace) -> int:
     from mkdocs.livereload import LiveReloadServer
 
     from runbookc.config import load_settings
+    from runbookc.engine.mkdocs_cache import PageCache, attach
     from runbookc.render.mkdocs_build import load_site_config
-    from runbookc.render.mkdocs_cache import PageCache, attach
     from runbookc.render.nav import build_nav
     from runbookc.render.preview import Preview
     from runbookc.render.site_build import site_settings

@@ -37,8 +37,8 @@ def register(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from runbookc.config import load_settings
-    from runbookc.isolation import IsolationUnavailable, bwrap_binary
-    from runbookc.scriptrun import findings, gather, report
+    from runbookc.scripts.isolation import IsolationUnavailable, bwrap_binary
+    from runbookc.scripts.run import findings, gather, report
 
     if args.sandbox:
         try:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from runbookc.approvals import (
+from runbookc.approvals.state import (
     ApprovalPolicy,
     ApprovalState,
     Approver,
@@ -15,8 +15,8 @@ from runbookc.approvals import (
 )
 from runbookc.config import Settings
 from runbookc.diagnostics import Diagnostic, Severity
+from runbookc.lint.registry import rule
 from runbookc.model import Document
-from runbookc.registry import rule
 
 PENDING = rule(
     "RB301",

@@ -6,10 +6,10 @@ from collections.abc import Iterable, Iterator
 
 from runbookc.config import Settings
 from runbookc.diagnostics import Diagnostic, Severity
-from runbookc.facts import DocFacts
-from runbookc.graph import ALERT_RUNBOOK, RELATED_ALERT, RELATED_RUNBOOK, Graph, Reference
 from runbookc.lint.nearmiss import NearMiss
-from runbookc.registry import rule
+from runbookc.lint.registry import rule
+from runbookc.pipeline.facts import DocFacts
+from runbookc.pipeline.graph import ALERT_RUNBOOK, RELATED_ALERT, RELATED_RUNBOOK, Graph, Reference
 
 UNKNOWN_ALERT = rule(
     "RB204", "unknown-alert", Severity.ERROR, "related_alerts names an alert no alert doc defines"

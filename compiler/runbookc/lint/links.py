@@ -8,10 +8,10 @@ from urllib.parse import unquote, urlsplit
 
 from runbookc.config import Settings
 from runbookc.diagnostics import Diagnostic, Severity
-from runbookc.facts import DocFacts
-from runbookc.graph import LINK, PATH, Graph, Reference
 from runbookc.lint.nearmiss import NearMiss
-from runbookc.registry import rule
+from runbookc.lint.registry import rule
+from runbookc.pipeline.facts import DocFacts
+from runbookc.pipeline.graph import LINK, PATH, Graph, Reference
 
 BROKEN_LINK = rule(
     "RB201", "broken-link", Severity.ERROR, "Link to a document that is not in the corpus"

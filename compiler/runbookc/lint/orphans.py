@@ -6,9 +6,9 @@ from collections.abc import Iterator
 
 from runbookc.config import Settings
 from runbookc.diagnostics import Diagnostic, Severity
-from runbookc.facts import DocFacts
-from runbookc.graph import Graph
-from runbookc.registry import rule
+from runbookc.lint.registry import rule
+from runbookc.pipeline.facts import DocFacts
+from runbookc.pipeline.graph import Graph
 
 ORPHAN_ALERT = rule("RB208", "orphan-alert", Severity.WARNING, "No runbook handles this alert")
 ORPHAN_DOCUMENT = rule(

@@ -18,8 +18,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from runbookc.html_safety import find_unsafe, mask_code, neutralise
 from runbookc.model import Document
+from runbookc.pipeline.html_safety import find_unsafe, mask_code, neutralise
 from runbookc.render.context import Site
 from runbookc.render.paths import href
 

@@ -13,12 +13,12 @@ from functools import cached_property
 from pathlib import PurePosixPath
 from typing import Any
 
-from runbookc.approvals import ApprovalState, approval_states
+from runbookc.approvals.state import ApprovalState, approval_states
 from runbookc.config import Settings
 from runbookc.diagnostics import Diagnostic, Severity
+from runbookc.lint.registry import Rule
 from runbookc.model import DOC_TYPES, Document
-from runbookc.parse import slug
-from runbookc.registry import Rule
+from runbookc.pipeline.parse import slug
 from runbookc.render.labels import labels
 from runbookc.render.paths import document_page, href
 
@@ -42,7 +42,7 @@ class Site:
 
     settings: Settings
     documents: Sequence[Document]
-    graph: Any  # runbookc.graph.Graph
+    graph: Any  # runbookc.pipeline.graph.Graph
     manifest: Sequence[dict[str, Any]] = ()
     diagnostics: Sequence[Diagnostic] = ()
     rules: Sequence[Rule] = ()

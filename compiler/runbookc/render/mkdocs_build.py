@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from runbookc.render.mkdocs_cache import PageCache
+    from runbookc.engine.mkdocs_cache import PageCache
 
 
 class SiteBuildError(Exception):
@@ -82,7 +82,7 @@ def run_mkdocs(
     from mkdocs.commands.build import build
     from mkdocs.exceptions import MkDocsException
 
-    from runbookc.render.mkdocs_cache import attach
+    from runbookc.engine.mkdocs_cache import attach
 
     with _quiet_mkdocs() as collected:
         try:

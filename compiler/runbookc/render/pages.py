@@ -14,9 +14,9 @@ from typing import Any
 
 import jinja2
 
-from runbookc.approvals import ApprovalState
+from runbookc.approvals.state import ApprovalState
+from runbookc.lint.registry import Rule
 from runbookc.model import DOC_TYPES, Document
-from runbookc.registry import Rule
 from runbookc.render import markdown as md
 from runbookc.render.body import render_body
 from runbookc.render.context import Site, listed

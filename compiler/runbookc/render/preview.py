@@ -58,15 +58,15 @@ class Preview:
         shutil.rmtree(self.root, ignore_errors=True)
 
     def _scan(self) -> dict[str, str]:
-        from runbookc.corpus import discover
+        from runbookc.engine.corpus import discover
 
         files = discover([str(self.settings.source_dir)], Path.cwd(), self.settings.root).files
         return {display: _digest(path) for path, display in files if path.is_file()}
 
     def _compile(self) -> Site:
-        from runbookc.extract import plan_store, write_scripts
-        from runbookc.pipeline import lint
+        from runbookc.pipeline.corpus import lint
         from runbookc.render.site_build import make_site
+        from runbookc.scripts.extract import plan_store, write_scripts
 
         # As in `build`: documents compiled anew leave their scripts' plans, the rest are
         # read back, so an edit re-plans one document's scripts, not the corpus'.

@@ -8,9 +8,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from runbookc.cache import DocCache
 from runbookc.config import Settings
 from runbookc.diagnostics import Diagnostic
+from runbookc.engine.cache import DocCache
 from runbookc.model import Document
 from runbookc.render.context import Site
 
@@ -43,8 +43,8 @@ def make_site(
     diagnostics: Sequence[Diagnostic],
     manifest: Sequence[dict[str, Any]],
 ) -> Site:
-    from runbookc.graph import build_graph
-    from runbookc.registry import all_rules
+    from runbookc.lint.registry import all_rules
+    from runbookc.pipeline.graph import build_graph
 
     _, site_dir = site_settings(settings)
     home = site_dir / "home.md"
@@ -70,13 +70,13 @@ def build_into(
     """Write stage/scripts, stage/docs, stage/site and the render state; returns counts for
     the summary (`rendered`: pages rendered anew, the others were carried over). `plans`:
     the store of script plans (extract.plan_store)."""
-    from runbookc.cache import cache_dir
-    from runbookc.extract import write_scripts
+    from runbookc.engine.cache import cache_dir
+    from runbookc.engine.incremental import render_incremental, write_state
+    from runbookc.engine.mkdocs_cache import PageCache
     from runbookc.render.docs_dir import write_docs_dir
-    from runbookc.render.incremental import render_incremental, write_state
     from runbookc.render.mkdocs_build import run_mkdocs
-    from runbookc.render.mkdocs_cache import PageCache
     from runbookc.render.nav import build_nav
+    from runbookc.scripts.extract import write_scripts
 
     started = time.perf_counter()
     out = settings.output_dir

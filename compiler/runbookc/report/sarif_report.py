@@ -11,7 +11,7 @@ from urllib.parse import quote
 
 from runbookc import __version__
 from runbookc.diagnostics import Diagnostic, Severity
-from runbookc.registry import REGISTRY, all_rules
+from runbookc.lint.registry import REGISTRY, all_rules
 from runbookc.report import Summary
 
 _LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}

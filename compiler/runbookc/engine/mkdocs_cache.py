@@ -1,0 +1,445 @@
+"""Reusing MkDocs' per-page work across builds, without changing a byte of the site.
+
+Profiled on 361 generated pages, converting Markdown to HTML is about 60% of `mkdocs
+build` and Material's search plugin parsing that HTML again for its index about 18%. Both
+are pure functions of inputs that can be named, so a small plugin of ours memoises them:
+
+- `Page.render` (Markdown -> HTML, table of contents, anchors, links to other pages'
+  anchors, and the log lines it emits) is keyed by the page's Markdown as the plugins left
+  it, the page's own path and URL, every file's path, URL and inclusion, the Markdown
+  extensions and their settings, the link validation settings, the log level and the
+  versions of the libraries involved;
+- the search plugin's entries for a page are keyed by the page's HTML, URL, title, table of
+  contents, front matter and the search settings;
+- a page's final HTML (mkdocs-material's template: on 1,000 generated pages, most of a
+  rebuild once the first two are reused, the navigation alone over half) is keyed by
+  everything the template reads (render/mkdocs_keys.py: the page's own content, and a
+  site-wide key of the whole nav, every page's title, URL and front matter, the settings,
+  theme and plugins). The entry is the size and digest of the bytes; the bytes are the
+  previous site's file, so a hit needs that file and reads it back.
+
+Everything else runs as usual: every plugin event for every page, the full search index,
+tags and MkDocs' anchor checks (against the restored anchors). A build whose Markdown
+extensions include one that reads other files (snippets) or whose settings cannot be
+written down stably (a function defined at run time) converts every page; one with a
+plugin or hook the HTML key does not know renders every page's template. Entries are kept
+in one SQLite file under the cache folder; only the entries the last build used are kept.
+They are plain data (cache.entry_blob: JSON with the format and their key), read back
+strictly against their kind's type (a restored cache is untrusted input: an entry of
+another shape is a miss). Jinja's compiled templates are not kept on disk (they would be
+code loaded from the cache).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.structure.pages import Page
+from mkdocs.structure.toc import get_toc
+
+from runbookc.engine.blobstore import BlobStore
+from runbookc.engine.cache import entry_blob, read_entry
+from runbookc.engine.codec import CodecError
+from runbookc.engine.mkdocs_keys import (
+    Unstable,
+    digest,
+    meta_text,
+    page_key,
+    site_key,
+    stable,
+    toc_tokens,
+    versions,
+)
+from runbookc.engine.publish import reuse, reuse_file
+from runbookc.render import sanitise
+
+# Extensions whose output is a function of the page's text and their settings only.
+PURE_PREFIXES = ("markdown.extensions.", "pymdownx.", "material.extensions.")
+BUILTIN = {
+    *("abbr", "admonition", "attr_list", "def_list", "extra", "fenced_code", "footnotes"),
+    *("legacy_attrs", "legacy_em", "md_in_html", "meta", "nl2br", "sane_lists", "smarty"),
+    *("tables", "toc", "wikilinks", "codehilite"),
+}
+READS_FILES = {"pymdownx.snippets", "pymdownx.b64"}
+
+
+def _pure(extension: Any) -> bool:
+    if not isinstance(extension, str) or extension in READS_FILES:
+        return False
+    return extension in BUILTIN or extension.startswith(PURE_PREFIXES)
+
+
+@dataclass(frozen=True)
+class _Toc:
+    """A table of contents item, as mkdocs_keys.toc_tokens writes it."""
+
+    level: int
+    id: str
+    name: str
+    children: list[_Toc]
+
+
+@dataclass(frozen=True)
+class _Rendered:
+    """What a page's Markdown conversion leaves on the page, and the log lines it emits."""
+
+    content: str | None
+    toc: list[_Toc]
+    title: str | None
+    anchors: list[str]
+    links: dict[str, dict[str, str]]  # page path -> its anchors linked to (as MkDocs keeps)
+    log: list[tuple[str, int, str]]  # logger, level, message
+
+
+@dataclass(frozen=True)
+class _Html:
+    """What the page HTML cache keeps of a page: the size and digest of its file's bytes
+    (the bytes themselves are the previous site's file)."""
+
+    size: int
+    sha256: str
+
+
+# The type of each kind of entry.
+KINDS: dict[str, Any] = {"pages": _Rendered, "search": list[dict[str, Any]], "html": _Html}
+
+
+def _toc(tokens: list[dict[str, Any]]) -> list[_Toc]:
+    return [_Toc(t["level"], t["id"], t["name"], _toc(t["children"])) for t in tokens]
+
+
+def _toc_tokens(items: list[_Toc]) -> list[dict[str, Any]]:
+    return [
+        {"level": t.level, "id": t.id, "name": t.name, "children": _toc_tokens(t.children)}
+        for t in items
+    ]
+
+
+class _Record(logging.Handler):
+    """The log lines one page's conversion emits, to be emitted again when it is reused."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.lines: list[tuple[str, int, str]] = []
+        self._seen: set[int] = set()
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if id(record) not in self._seen:  # seen once per logger it propagates through
+            self._seen.add(id(record))
+            self.lines.append((record.name, record.levelno, record.getMessage()))
+
+
+@contextmanager
+def _recording() -> Iterator[_Record]:
+    handler = _Record()
+    loggers = [logging.getLogger(), logging.getLogger("mkdocs")]
+    for logger in loggers:
+        logger.addHandler(handler)
+    try:
+        yield handler
+    finally:
+        for logger in loggers:
+            logger.removeHandler(handler)
+
+
+class PageCache:
+    """Entries by kind ("pages", "search", "html") and key, kept in memory and, given a
+    `folder`, in one SQLite file there (blobstore.BlobStore): a cold build's thousands of
+    entries go in one transaction instead of as many new files. `save` writes the entries
+    made since (a failed build's too: each is a pure function of its key), `prune` also
+    forgets the ones the last build did not use."""
+
+    def __init__(self, folder: Path | None = None) -> None:
+        self.folder = folder
+        self.blobs = BlobStore(folder / "entries.sqlite") if folder is not None else None
+        self.memory: dict[tuple[str, str], Any] = {}
+        self.fresh: dict[tuple[str, str], Any] = {}  # put since the last save
+        self.used: set[tuple[str, str]] = set()
+        self.hits = 0  # page conversions reused
+        self.misses = 0
+        self.html_hits = 0  # page HTML reused
+        self.html_misses = 0
+
+    def get(self, kind: str, key: str) -> Any | None:
+        """The entry, or None when there is none (or it cannot be read back)."""
+        self.used.add((kind, key))
+        if (kind, key) in self.memory:
+            return self.memory[kind, key]
+        name = f"{kind}/{key}"
+        blob = self.blobs.get(name) if self.blobs is not None else None
+        value = read_entry(name, blob, KINDS[kind])
+        if value is not None:
+            self.memory[kind, key] = value
+        return value
+
+    def put(self, kind: str, key: str, value: Any) -> None:
+        self.used.add((kind, key))
+        self.memory[kind, key] = self.fresh[kind, key] = value
+
+    def save(self) -> None:
+        if self.blobs is not None and self.fresh:
+            entries = []
+            for (kind, key), value in self.fresh.items():
+                with suppress(CodecError):  # not plain data (another search plugin): not kept
+                    entries.append(
+                        (f"{kind}/{key}", entry_blob(f"{kind}/{key}", KINDS[kind], value))
+                    )
+            self.blobs.put_many(entries)
+        self.fresh = {}
+
+    def prune(self) -> None:
+        """Save, then forget the entries the last build did not use (its pages changed or
+        went away)."""
+        self.save()
+        self.memory = {k: v for k, v in self.memory.items() if k in self.used}
+        if self.blobs is not None:
+            self.blobs.keep_only({f"{kind}/{key}" for kind, key in self.used})
+        self.used = set()
+
+
+class CachePlugin(BasePlugin):  # type: ignore[type-arg]
+    """Registered by runbookc for one build (see `attach`); not a user-facing plugin."""
+
+    def __init__(self, store: PageCache, previous_site: Path | None) -> None:
+        super().__init__()
+        self.store = store
+        self.previous_site = previous_site
+        self.render_base: str | None = None  # None: this build's renders are not cached
+        self.html_base: str | None = None  # None: this build's page HTML is not cached
+        self.html_base_known = False  # html_base is computed once every page has its title
+        # (context, page, key) from on_page_context, for the template render that follows
+        self.pending: tuple[Any, Page, str] | None = None
+
+    @event_priority(-100)  # after every other plugin added its files
+    def on_files(self, files: Any, *, config: Any) -> Any:
+        if self.previous_site is not None:
+            for file in files:
+                if not file.is_documentation_page() and file.abs_src_path is not None:
+                    file.copy_file = partial(self._copy_file, file)
+        return files
+
+    @event_priority(-100)  # after every other plugin changed the files and the config
+    def on_nav(self, nav: Any, *, config: Any, files: Any) -> Any:
+        self.render_base = self._render_base(config, files)
+        self._wrap_search(config)
+        return nav
+
+    def _render_base(self, config: Any, files: Any) -> str | None:
+        extensions = config["markdown_extensions"]
+        if not all(_pure(e) for e in extensions):
+            return None
+        try:
+            settings = stable([extensions, config["mdx_configs"], config["validation"]])
+        except Unstable:
+            return None
+        listing = [[f.src_uri, f.url, str(f.inclusion)] for f in files]
+        level = logging.getLogger("mkdocs").getEffectiveLevel()
+        return digest(versions(), settings, config["use_directory_urls"], level, listing)
+
+    def on_env(self, env: Any, *, config: Any, files: Any) -> Any:
+        """Templates do not change during a build: skip jinja's check of each template file
+        on every include (thousands per page). Their compiled code is not kept for the next
+        build: jinja's bytecode cache loads code from disk."""
+        env.auto_reload = False
+        env.template_class = self._template_class(env.template_class)
+        if env.cache is not None:
+            env.cache.clear()  # templates loaded before this event are loaded again
+        return env
+
+    def _template_class(self, base: type[Any]) -> type[Any]:
+        """A jinja Template class whose rendering of the page context that on_page_context
+        keyed goes through the page HTML cache; every other rendering is jinja's own."""
+        plugin = self
+
+        class CachedTemplate(base):  # type: ignore[misc, valid-type]
+            def render(self, *args: Any, **kwargs: Any) -> str:
+                pending = plugin.pending
+                if pending is None or kwargs or len(args) != 1 or args[0] is not pending[0]:
+                    return base.render(self, *args, **kwargs)  # type: ignore[no-any-return]
+                plugin.pending = None
+                _, page, key = pending
+                return plugin._page_html(page, key, lambda: base.render(self, *args))
+
+        return CachedTemplate
+
+    @event_priority(-100)  # the context as every other plugin left it
+    def on_page_context(self, context: Any, *, page: Page, config: Any, nav: Any) -> Any:
+        self.pending = None
+        if not self.html_base_known:
+            self.html_base_known = True
+            try:
+                self.html_base = site_key(config, nav, context["pages"])
+            except Unstable:
+                self.html_base = None
+        if self.html_base is None or page.file.inclusion.is_excluded():
+            return context
+        template = page.meta.get("template", "main.html")
+        try:
+            key = page_key(self.html_base, context, page, template)
+        except Unstable:
+            key = None
+        if key is not None:
+            self.pending = (context, page, key)
+        return context
+
+    def _page_html(self, page: Page, key: str, render: Callable[[], str]) -> str:
+        """The page's HTML: the previous site's file when the entry under `key` describes
+        its bytes, else `render()` (and the entry is written for the next build)."""
+        entry = self.store.get("html", key)
+        if entry is not None and self.previous_site is not None:
+            previous = self.previous_site / page.file.dest_uri
+            try:
+                data = previous.read_bytes()
+            except OSError:
+                data = None
+            if data is not None and entry == _html_entry(data):
+                self.store.html_hits += 1
+                return data.decode("utf-8")
+        self.store.html_misses += 1
+        output = render()
+        self.store.put("html", key, _html_entry(output.encode("utf-8", "xmlcharrefreplace")))
+        return output
+
+    def on_pre_page(self, page: Page, *, config: Any, files: Any) -> Page:
+        if self.render_base is not None:
+            page.render = partial(self._render, page)  # type: ignore[method-assign]
+        return page
+
+    def _render(self, page: Page, config: Any, files: Any) -> None:
+        file = page.file
+        key = digest(self.render_base, file.src_uri, file.url, page.markdown)
+        entry = self.store.get("pages", key)
+        if entry is None:
+            self.store.misses += 1
+            with _recording() as recorded:
+                Page.render(page, config, files)
+            links = page.links_to_anchors or {}
+            entry = _Rendered(
+                content=page.content,
+                toc=_toc(toc_tokens(page.toc)),
+                title=page._title_from_render,
+                anchors=sorted(page.present_anchor_ids or ()),
+                links={target.src_uri: dict(anchors) for target, anchors in links.items()},
+                log=recorded.lines,
+            )
+            self.store.put("pages", key, entry)
+            return
+        self.store.hits += 1
+        for name, level, message in entry.log:
+            logging.getLogger(name).log(level, message)
+        page.content = entry.content
+        page.toc = get_toc(_toc_tokens(entry.toc))
+        page._title_from_render = entry.title
+        page.present_anchor_ids = set(entry.anchors)
+        if logging.getLogger("mkdocs.structure.pages").getEffectiveLevel() > logging.DEBUG:
+            targets = {src: files.get_file_from_path(src) for src in entry.links}
+            page.links_to_anchors = {
+                target: entry.links[src] for src, target in targets.items() if target is not None
+            }
+
+    def _wrap_search(self, config: Any) -> None:
+        """Memoise Material's search plugin's per-page indexing, if it is the one in use."""
+        plugin = config.plugins.get("material/search")
+        index = getattr(plugin, "search_index", None)
+        add = getattr(index, "add_entry_from_context", None)
+        if index is None or add is None or not isinstance(getattr(index, "entries", None), list):
+            return
+        from material.plugins.search import plugin as search_module
+
+        try:
+            settings = stable(index.config)
+        except Unstable:
+            return
+        base = digest(versions(), settings, search_module.jieba is not None)
+        index.add_entry_from_context = self._memo_search(index, add, base)
+
+    def _memo_search(self, index: Any, add: Callable[[Page], None], base: str) -> Any:
+        def add_entry(page: Page) -> None:
+            meta = meta_text(page.meta)
+            toc = toc_tokens(page.toc)
+            key = digest(base, page.url, page.title, meta, toc, page.content)
+            entries = self.store.get("search", key)
+            if not _plain_search(entries, page):
+                before = len(index.entries)
+                add(page)
+                self.store.put("search", key, index.entries[before:])
+            else:
+                index.entries.extend(entries)
+
+        return add_entry
+
+    # -- output: a file the previous build wrote with the same bytes is linked, not written.
+    # Retiring the previous site then frees only what changed (on this machine's disks,
+    # deleting 100 MB of old pages took longer than building them).
+
+    @event_priority(-100)  # the page as every other plugin left it
+    def on_post_page(self, output: str, *, page: Page, config: Any) -> str:
+        if self.previous_site is None:
+            return output
+        data = output.encode("utf-8", errors="xmlcharrefreplace")  # as MkDocs writes it
+        previous = self.previous_site / page.file.dest_uri
+        if reuse(previous, Path(page.file.abs_dest_path), data):
+            return ""  # MkDocs writes no file for an empty page: the link is the page
+        return output
+
+    def _copy_file(self, file: Any, dirty: bool = False) -> None:
+        previous = self.previous_site / file.dest_uri  # type: ignore[operator]
+        source, target = Path(file.abs_src_path), Path(file.abs_dest_path)
+        if not reuse_file(previous, source, target):
+            type(file).copy_file(file, dirty)
+
+
+_SEARCH_KEYS = {"location", "title", "text", "tags", "boost"}
+
+
+def _plain_search(entries: Any, page: Page) -> bool:
+    """Whether cached search entries could be what Material's indexer made of `page`: the
+    search results show their title, text and tags as HTML, so an entry from the cache
+    (an untrusted folder) is used only when each is what the sanitiser would leave of it
+    and its location is on the page; any other entry counts as a miss."""
+    if not isinstance(entries, list):
+        return False
+    for entry in entries:
+        if not isinstance(entry, dict) or not entry.keys() <= _SEARCH_KEYS:
+            return False
+        location, title, text = entry.get("location"), entry.get("title"), entry.get("text")
+        if not (isinstance(location, str) and isinstance(title, str) and isinstance(text, str)):
+            return False
+        if location != page.url and not location.startswith(page.url + "#"):
+            return False
+        if not (_kept(sanitise.search_text, title) and _kept(sanitise.search_text, text)):
+            return False
+        tags = entry.get("tags", [])
+        if not isinstance(tags, list) or any(
+            not isinstance(tag, str) or not _kept(sanitise.text, tag) for tag in tags
+        ):
+            return False
+        if not isinstance(entry.get("boost", 0), int | float):
+            return False
+    return True
+
+
+def _kept(clean: Callable[[str], str], value: str) -> bool:
+    """Whether `clean` leaves `value` as it is (it writes U+00A0 as `&nbsp;`, Material's
+    indexer as the character)."""
+    return clean(value) == value.replace("\xa0", "&nbsp;")
+
+
+def _html_entry(data: bytes) -> _Html:
+    """What the page HTML cache keeps of a page: the size and digest of its file's bytes
+    (the bytes themselves are the previous site's file)."""
+    return _Html(len(data), hashlib.sha256(data).hexdigest())
+
+
+def attach(config: Any, store: PageCache, previous_site: Path | None = None) -> None:
+    """Register the cache on a loaded MkDocs config, after the plugins it names; with
+    `previous_site`, unchanged output files are hard-linked from there."""
+    config.plugins["runbookc/page-cache"] = CachePlugin(store, previous_site)

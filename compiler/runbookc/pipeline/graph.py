@@ -1,0 +1,350 @@
+"""Index stage: all documents -> the corpus graph.
+
+Documents by doc_id and by path, alert ids to the alert doc that defines them, and every
+reference a document writes (front matter ids, Markdown links, code-span paths) as a
+`Reference` with its file line and what it resolves to. Reverse edges come from the same
+references, so the site and the linter see one graph. It is built from each document's
+facts (facts.DocFacts): the site's graph has the Documents as nodes (`build_graph`), the
+linter's the facts themselves, read from the cache without the documents (`facts_graph`).
+Building it is linear in the corpus: every lookup is a dict, nothing scans the documents
+per reference.
+"""
+
+from __future__ import annotations
+
+import os
+import posixpath
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+from urllib.parse import unquote, urlsplit
+
+from runbookc.config import ConfigError, Settings
+from runbookc.model import Document, KeyPath
+
+# The reference kinds are the graph's vocabulary; facts writes them down.
+from runbookc.pipeline.facts import (
+    ALERT_RUNBOOK,
+    LINK,
+    PATH,
+    RELATED_ALERT,
+    RELATED_RUNBOOK,
+    DocFacts,
+    doc_facts,
+)
+from runbookc.relpaths import relative_under
+
+N = TypeVar("N")  # the graph's nodes: Documents for the site, DocFacts for the linter
+_UNSEEN: Any = object()
+
+
+# Compared and hashed by identity: one per place written. Not frozen (treat it as read-only):
+# a frozen dataclass's __init__ costs several times as much, for every reference of the
+# corpus on every lint run.
+@dataclass(eq=False, slots=True)
+class Reference(Generic[N]):
+    """One reference as written: where (line, column), what, and what it resolves to."""
+
+    source: N
+    kind: str
+    target: str  # as written (a link's href is percent-encoded)
+    line: int
+    column: int
+    document: N | None  # the document it points to, None when unresolved
+    anchor: str | None = None  # the decoded `#anchor`, None when there is none
+    key: KeyPath = ()  # the front matter key it is written at, () in the body
+
+
+@dataclass(frozen=True)
+class AlertDef(Generic[N]):
+    alert_id: str
+    document: N
+    index: int  # position in the alert doc's `alerts` list
+    entry: dict[str, Any]
+    line: int  # file line of the entry's id
+
+
+class Graph(Generic[N]):
+    """The corpus graph over `documents`, built from their facts (`facts[i]` is
+    `documents[i]`'s) by `build_graph` or `facts_graph`; treat it as read-only."""
+
+    def __init__(
+        self, documents: Sequence[N], facts: Sequence[DocFacts], settings: Settings
+    ) -> None:
+        self.documents: list[N] = list(documents)
+        self.settings = settings
+        self._facts = list(facts)
+        self._source_root = os.path.abspath(settings.source_dir)
+        self._shown_root = _shown_root(self._source_root)
+        self._prefixes = sorted(settings.paths, key=len, reverse=True)
+        self._prefix_tuple = tuple(self._prefixes)
+        self._slots: dict[int, int] = {}  # id(doc) -> its index in documents
+        self._paths: list[str] = []  # index -> source path
+        self._by_path: dict[str, N] = {}
+        self._by_id: dict[str, N] = {}
+        self._id_owners: dict[str, list[N]] = {}
+        self._alerts: dict[str, AlertDef[N]] = {}
+        self._alert_defs: dict[str, list[AlertDef[N]]] = {}
+        self._issues: dict[int, list[N]] = {}
+        self._alert_runbooks: dict[str, list[N]] = {}
+        self._folders: dict[str, list[str]] = {}
+        self._outgoing: dict[str, list[Reference[N]]] = {}
+        self._incoming: dict[str, list[Reference[N]]] = {}
+        self._link_paths: dict[tuple[str, str], tuple[str, str | None] | None] = {}
+        self._index()
+        self._link()
+
+    # -- documents ---------------------------------------------------------------
+
+    def document(self, doc_id: str) -> N | None:
+        return self._by_id.get(doc_id)
+
+    def by_path(self, path: str) -> N | None:
+        """The document at `path`, relative to the source dir, posix separators."""
+        return self._by_path.get(posixpath.normpath(path))
+
+    def source_path(self, doc: N) -> str:
+        """`doc`'s path relative to the source dir (its display path when outside it)."""
+        slot = self._slots.get(id(doc))
+        return self._paths[slot] if slot is not None else self._relative(doc.path)  # type: ignore[attr-defined]
+
+    def facts(self, doc: N) -> DocFacts:
+        """What the graph knows of `doc`, one of its documents."""
+        return self._facts[self._slots[id(doc)]]
+
+    def duplicate_ids(self) -> dict[str, list[N]]:
+        """doc_ids that more than one document claims, with every claimant in path order."""
+        return {k: docs for k, docs in self._id_owners.items() if len(docs) > 1}
+
+    # -- alerts ------------------------------------------------------------------
+
+    def alert_doc(self, alert_id: str) -> N | None:
+        found = self._alerts.get(alert_id)
+        return found.document if found else None
+
+    def alert(self, alert_id: str) -> dict[str, Any] | None:
+        found = self._alerts.get(alert_id)
+        return found.entry if found else None
+
+    def alert_ids(self) -> list[str]:
+        return sorted(self._alerts)
+
+    def alert_definitions(self, alert_id: str) -> list[AlertDef[N]]:
+        """Every definition of `alert_id` (more than one is an error the linter reports)."""
+        return list(self._alert_defs.get(alert_id, ()))
+
+    def duplicate_alerts(self) -> dict[str, list[AlertDef[N]]]:
+        return {k: defs for k, defs in self._alert_defs.items() if len(defs) > 1}
+
+    def runbooks_for_alert(self, alert_id: str) -> list[N]:
+        """Runbooks listing `alert_id` in related_alerts, plus those its entry names."""
+        return self._unique(self._alert_runbooks.get(alert_id, ()))
+
+    # -- references --------------------------------------------------------------
+
+    def resolve(self, doc: N, target: str, kind: str | None = None) -> tuple[N | None, str | None]:
+        """A Markdown link target (relative path, optional #anchor, percent-encoded) or a
+        code-span repo path (through settings.paths) -> (document, decoded anchor).
+        `kind` LINK or PATH picks one reading; by default a target starting with a mapped
+        prefix is a repo path (and only that), anything else a link."""
+        if kind != LINK and (kind == PATH or self.path_prefix(target) is not None):
+            mapped = self.map_path(target)
+            if mapped is None:
+                return None, None
+            return self._by_path.get(mapped[0]), mapped[1]
+        local = self.link_path(doc, target)
+        if local is None:
+            return None, None
+        path, anchor = local
+        return (doc if path == "" else self._by_path.get(path)), anchor
+
+    def map_path(self, text: str) -> tuple[str, str | None] | None:
+        """A repo-relative path through [tool.runbookc.paths]: (source path, anchor), or None
+        when no configured prefix matches. The longest matching prefix wins; nothing else
+        is tried, so a path resolves only the way the settings say."""
+        prefix = self.path_prefix(text)
+        if prefix is None:
+            return None
+        rest, _, anchor = text.strip()[len(prefix) :].partition("#")
+        joined = posixpath.join(self.settings.paths[prefix], rest)
+        return posixpath.normpath(joined), (anchor or None)
+
+    def path_prefix(self, text: str) -> str | None:
+        """The [tool.runbookc.paths] prefix `text` starts with (the longest), if any."""
+        text = text.strip()
+        if not text.startswith(self._prefix_tuple):  # one C call for the common miss
+            return None
+        return next(p for p in self._prefixes if text.startswith(p))
+
+    def paths_in(self, folder: str) -> list[str]:
+        """Source paths of the documents directly in `folder` ("" for the top)."""
+        return list(self._folders.get(folder, ()))
+
+    def link_path(self, doc: N, target: str) -> tuple[str, str | None] | None:
+        """A link's href -> (source path, decoded anchor); path "" means the same document.
+        None for links that are not corpus-relative (a URL scheme, `//host`, an absolute
+        path, a query) or that do not point at Markdown."""
+        return _link_path(posixpath.dirname(self.source_path(doc)), target)
+
+    def outgoing(self, doc: N) -> list[Reference[N]]:
+        """Every reference `doc` writes, resolved or not, in file order."""
+        return list(self._outgoing.get(self.source_path(doc), ()))
+
+    def references(self, doc: N) -> list[N]:
+        """Documents `doc` refers to (outgoing edges), deduplicated, sorted by path."""
+        return self._unique(
+            r.document for r in self._outgoing.get(self.source_path(doc), ()) if r.document
+        )
+
+    def referrers(self, doc: N, doc_type: str | None = None) -> list[N]:
+        """Documents that refer to `doc` (reverse edges), deduplicated, sorted by path;
+        only those of `doc_type` when given."""
+        return self._unique(
+            r.source
+            for r in self._incoming.get(self.source_path(doc), ())
+            if doc_type is None or self.facts(r.source).doc_type == doc_type
+        )
+
+    def issues(self) -> dict[int, list[N]]:
+        """Issue number -> documents listing it in related_issues, sorted by path."""
+        return {n: self._unique(docs) for n, docs in sorted(self._issues.items())}
+
+    def issue_url(self, number: int) -> str | None:
+        """The issue's URL from the `issue_url` template, None when none is configured."""
+        template = self.settings.issue_url
+        return template.replace("{id}", str(number)) if template else None
+
+    # -- building ----------------------------------------------------------------
+
+    def _index(self) -> None:
+        for slot, (doc, facts) in enumerate(zip(self.documents, self._facts, strict=True)):
+            self._slots[id(doc)] = slot
+            path = self._relative(facts.path)
+            self._paths.append(path)
+            self._by_path.setdefault(path, doc)
+            self._folders.setdefault(posixpath.dirname(path), []).append(path)
+            doc_id = facts.doc_id
+            if doc_id:
+                self._id_owners.setdefault(doc_id, []).append(doc)
+                self._by_id.setdefault(doc_id, doc)
+            for number in facts.issues:
+                self._issues.setdefault(number, []).append(doc)
+            for index, alert_id, line, entry in facts.alerts:
+                definition = AlertDef(alert_id, doc, index, entry, line)
+                self._alert_defs.setdefault(alert_id, []).append(definition)
+                self._alerts.setdefault(alert_id, definition)
+
+    def _link(self) -> None:
+        paths, slots, incoming = self._paths, self._slots, self._incoming
+        for slot, (doc, facts) in enumerate(zip(self.documents, self._facts, strict=True)):
+            refs = self._resolve_refs(slot, doc, facts)
+            self._outgoing[paths[slot]] = refs
+            for ref in refs:
+                target = ref.document
+                if target is None:
+                    continue
+                if target is not doc:
+                    incoming.setdefault(paths[slots[id(target)]], []).append(ref)
+                if ref.kind in (RELATED_ALERT, ALERT_RUNBOOK):
+                    self._note_handler(ref, facts)
+
+    def _note_handler(self, ref: Reference[N], source: DocFacts) -> None:
+        """Record which runbooks handle which alert, from either side of the edge."""
+        if ref.kind == RELATED_ALERT and source.doc_type == "runbook":
+            self._alert_runbooks.setdefault(ref.target, []).append(ref.source)
+        elif ref.kind == ALERT_RUNBOOK and self.facts(ref.document).doc_type == "runbook":
+            alert_id = next((a[1] for a in source.alerts if a[0] == ref.key[1]), None)
+            if alert_id is not None and self._alerts[alert_id].document is ref.source:
+                self._alert_runbooks.setdefault(alert_id, []).append(ref.document)
+
+    def _resolve_refs(self, slot: int, doc: N, facts: DocFacts) -> list[Reference[N]]:
+        """`doc`'s references resolved, in file order (facts.refs is sorted)."""
+        base = posixpath.dirname(self._paths[slot])
+        links, by_path = self._link_paths, self._by_path
+        refs: list[Reference[N]] = []
+        for kind, target, line, column, key in facts.refs:
+            anchor = None
+            if kind == RELATED_ALERT:
+                found = self._alerts.get(target)
+                document = found.document if found else None
+            elif kind in (RELATED_RUNBOOK, ALERT_RUNBOOK):
+                document = self._by_id.get(target)
+            elif kind == LINK:
+                # Documents of one folder link to the same places: resolve each href once.
+                local = links.get((base, target), _UNSEEN)
+                if local is _UNSEEN:
+                    local = links[base, target] = _link_path(base, target)
+                if local is None:
+                    continue
+                path, anchor = local
+                document = doc if path == "" else by_path.get(path)
+            else:
+                mapped = self.map_path(target)
+                if mapped is None:
+                    continue
+                path, anchor = mapped
+                document = by_path.get(path)
+            refs.append(Reference(doc, kind, target, line, column, document, anchor, key))
+        return refs
+
+    def _relative(self, display: str) -> str:
+        if display.startswith(self._shown_root) and _plain(display):
+            return display[len(self._shown_root) :]  # the common case, without abspath
+        relative = relative_under(display, self._source_root)
+        if relative is None:
+            return posixpath.normpath(display.replace(os.sep, "/"))
+        return relative
+
+    def _unique(self, docs: Iterable[N]) -> list[N]:
+        seen: dict[str, N] = {}
+        for doc in docs:
+            seen.setdefault(self.source_path(doc), doc)
+        return [seen[path] for path in sorted(seen)]
+
+
+def build_graph(documents: Sequence[Document], settings: Settings) -> Graph[Document]:
+    """The graph of `documents`; a malformed `issue_url` template is a ConfigError."""
+    _check_settings(settings)
+    return Graph(documents, [doc_facts(doc, settings) for doc in documents], settings)
+
+
+def facts_graph(facts: Sequence[DocFacts], settings: Settings) -> Graph[DocFacts]:
+    """The graph whose nodes are the documents' facts (what the linter needs)."""
+    _check_settings(settings)
+    return Graph(facts, facts, settings)
+
+
+def _check_settings(settings: Settings) -> None:
+    if settings.issue_url and "{id}" not in settings.issue_url:
+        raise ConfigError(
+            f"tool.runbookc.issue_url {settings.issue_url!r} must contain {{id}}, "
+            "e.g. https://github.com/OWNER/REPO/issues/{id}"
+        )
+
+
+def _shown_root(source_root: str) -> str:
+    """The source dir as display paths under it start ("runbooks/"), when it is under the
+    working directory on a posix system; "\0" (matching nothing) otherwise."""
+    cwd = os.getcwd()
+    if os.sep != "/" or not source_root.startswith(cwd.rstrip("/") + "/"):
+        return "\0"
+    return source_root[len(cwd.rstrip("/")) + 1 :].rstrip("/") + "/"
+
+
+def _plain(display: str) -> bool:
+    """Whether a relative path has no `.`/`..` segment or doubled slash to normalise."""
+    return not display.startswith("/") and "/." not in "/" + display and "//" not in display
+
+
+def _link_path(base: str, target: str) -> tuple[str, str | None] | None:
+    """`Graph.link_path` for a document in the source folder `base`."""
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or parts.query or target.startswith("/"):
+        return None
+    anchor = unquote(parts.fragment) if parts.fragment else None
+    if not parts.path:
+        return ("", anchor) if target.startswith("#") else None
+    path = unquote(parts.path)
+    if not path.endswith(".md"):
+        return None
+    return posixpath.normpath(posixpath.join(base, path)), anchor

@@ -1,0 +1,457 @@
+"""A runbook's shell blocks -> Script drafts (what each step runs, its parameters, whether
+it changes the system; not yet rendered) and the RB4xx diagnostics about them. Pure: one
+document in, values out. Lint needs only the diagnostics (`script_findings`); extract
+renders the drafts (scriptrender)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from runbookc.config import Settings
+from runbookc.diagnostics import Diagnostic, Severity
+from runbookc.lint.registry import rule
+from runbookc.model import CodeBlock, Document
+from runbookc.relpaths import relative_under
+from runbookc.scripts.commandclass import classify
+from runbookc.scripts.naming import script_name, valid_name
+from runbookc.scripts.settings import CommandClasses, script_settings
+from runbookc.scripts.shellparse import ParsedBlock, grep_patterns, parse_block
+from runbookc.scripts.toolclasses import MUTATING, UNKNOWN
+
+UNCLOSED_FENCE = rule("RB401", "unclosed-fence", Severity.ERROR, "A code fence is never closed")
+DUPLICATE_NAME = rule(
+    "RB402", "duplicate-script-name", Severity.ERROR, "Two steps of a runbook get the same name"
+)
+MUTATING_DIAGNOSTIC = rule(
+    "RB403",
+    "mutating-diagnostic",
+    Severity.ERROR,
+    "A diagnostics step runs a command that changes the system",
+)
+HIDDEN_FAILURE = rule(
+    "RB404",
+    "or-true-hides-failure",
+    Severity.WARNING,
+    "`2>/dev/null ... || true` hides a failing tool",
+)
+UNCOVERED_SYMPTOM = rule(
+    "RB405",
+    "uncovered-symptom",
+    Severity.WARNING,
+    "A symptom signature is not caught by any diagnostic step's grep",
+)
+CONSOLE_BLOCK = rule(
+    "RB406", "console-block", Severity.INFO, "A console block: only its `$ ` lines are kept"
+)
+INVALID_NAME = rule(
+    "RB407", "invalid-script-name", Severity.ERROR, "A step name is not a usable file name"
+)
+UNPARSED_BLOCK = rule(
+    "RB408", "unparsed-shell", Severity.WARNING, "The shell parser cannot read a block"
+)
+UNCLASSIFIED = rule(
+    "RB409",
+    "unclassified-command",
+    Severity.WARNING,
+    "A command is neither known read-only nor known mutating",
+)
+RESERVED_NAME = rule(
+    "RB417",
+    "reserved-name",
+    Severity.ERROR,
+    "A block assigns a variable named like the generated script's own (rb_...)",
+)
+
+SHELL_LANGS = frozenset({"bash", "sh", "shell", "zsh"})
+CONSOLE_LANGS = frozenset({"console", "shell-session"})
+RESERVED_PARAMS = frozenset({"help", "dry-run", "yes", "h", "y"})
+# Every name the generated script defines starts with this (any case: a parameter's option
+# and environment names fold case, so `RB_YES` would be read from RUNBOOK_RB_YES too).
+SCRIPT_PREFIX = "rb_"
+# Names bash gives a meaning to: a parameter set at the top of the script (and from
+# --option or RUNBOOK_<NAME>) must not change how the shell itself runs. A block that
+# assigns one keeps the assignment where it wrote it; it just is not a parameter.
+_SHELL_WORDS = (
+    "_ CDPATH COLUMNS DIRSTACK EMACS ENV EPOCHREALTIME EPOCHSECONDS EUID EXECIGNORE "
+    "FCEDIT FIGNORE FUNCNAME FUNCNEST GLOBIGNORE GLOBSORT GROUPS HISTCMD HISTCONTROL "
+    "HISTFILE HISTFILESIZE HISTIGNORE HISTSIZE HISTTIMEFORMAT HOME HOSTFILE HOSTNAME "
+    "HOSTTYPE IFS IGNOREEOF INPUTRC INSIDE_EMACS LANG LINENO LINES MACHTYPE MAIL "
+    "MAILCHECK MAILPATH MAPFILE OLDPWD OPTARG OPTERR OPTIND OSTYPE PATH PIPESTATUS "
+    "POSIXLY_CORRECT PPID PROMPT_COMMAND PROMPT_DIRTRIM PS0 PS1 PS2 PS3 PS4 PWD RANDOM "
+    "REPLY SECONDS SHELL SHELLOPTS SHLVL SRANDOM TIMEFORMAT TMOUT TMPDIR UID"
+)
+SHELL_NAMES = frozenset(_SHELL_WORDS.split())
+_ASSIGNED = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)(?:\[[^\]]*\])?\+?=")
+SAFE_DOC_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$")
+SAFE_VALUE = re.compile(r"^[A-Za-z0-9._/:@%+,=~-]+$")
+_NAME_ATTR = re.compile(r"\{[^}]*\bname\s*=\s*\"?([^\s\"}]*)\"?[^}]*\}")
+
+
+@dataclass(frozen=True)
+class Param:
+    name: str  # the shell variable
+    default: str
+
+    @property
+    def flag(self) -> str:
+        return self.name.lower().replace("_", "-")
+
+    @property
+    def env(self) -> str:
+        return "RUNBOOK_" + self.name.upper()
+
+
+@dataclass(frozen=True)
+class Script:
+    """One step: a shell block of a runbook, what the compiler knows about it, and the
+    rendered script."""
+
+    doc_id: str
+    number: int
+    name: str
+    path: str  # the runbook as diagnostics name it (Document.path)
+    source: str  # the runbook as scripts name it: relative to the project root
+    line: int  # file line of the opening fence
+    section: str
+    subsection: str
+    title: str
+    intro: str  # the runbook text before the block
+    role: str  # diagnostics | mitigation | verification | rollback | symptoms | ""
+    mutating: bool
+    changes: tuple[str, ...]  # the commands that make it mutating, e.g. "kubectl rollout undo"
+    params: tuple[Param, ...]
+    content: str  # the block's commands (a console block's `$ ` lines without the prompt)
+    lines: tuple[int, ...]  # file line of each line of `content`
+    parsed: ParsedBlock
+    text: str = ""  # the rendered script
+    line_map: tuple[int, ...] = ()  # file line of each script line (0: generated code)
+
+    @property
+    def file_name(self) -> str:
+        return f"{self.number:02d}-{self.name}.sh"
+
+    @property
+    def values(self) -> dict[str, str]:
+        return {p.name: p.default for p in self.params}
+
+    def file_line(self, block_line: int) -> int:
+        return self.lines[block_line] if 0 <= block_line < len(self.lines) else self.line
+
+
+def script_findings(document: Document, settings: Settings) -> list[Diagnostic]:
+    """The static diagnostics of `extract.plan_scripts` alone: lint needs no rendered script."""
+    return draft_scripts(document, settings)[1]
+
+
+def draft_scripts(document: Document, settings: Settings) -> tuple[list[Script], list[Diagnostic]]:
+    """The document's scripts before rendering (`text` empty) and their diagnostics. A
+    document whose doc_id cannot name a folder gets none (the schema reports the id)."""
+    if not SAFE_DOC_ID.match(document.doc_id):
+        return [], []
+    config = script_settings(settings)
+    classes = config.command_classes
+    path = document.path
+    diags: list[Diagnostic] = []
+    drafts: list[Script] = []
+    seen: dict[str, int] = {}
+    source = ""  # the runbook as scripts name it, found for its first script
+    for block in document.parsed.code_blocks:
+        if not block.closed:
+            diags.append(
+                UNCLOSED_FENCE(
+                    path,
+                    block.line,
+                    f"the ``{block.info or 'code'}`` fence opened here is never closed; "
+                    "it swallows the rest of the file",
+                    hint="close it with a line of the same fence characters",
+                )
+            )
+            continue
+        taken = _commands(block, path, diags)
+        if taken is None:
+            continue
+        content, lines = taken
+        name = _name(block, path, diags)
+        if name is None:
+            continue
+        if name in seen:
+            diags.append(
+                DUPLICATE_NAME(
+                    path,
+                    block.line,
+                    f"step name '{name}' is already used by the block at line {seen[name]}",
+                    hint="name the block in its info string: ```bash {name=other-name}",
+                )
+            )
+            continue
+        seen[name] = block.line
+        role = config.role(block.section, block.subsection)
+        parsed = parse_block(content)
+        source = source or _source(path, settings.root)
+        script = _draft(
+            document, block, len(drafts) + 1, name, role, content, lines, parsed, source
+        )
+        found, changes = _command_findings(script, classes, config.stubs, path)
+        diags += found
+        if changes:  # a draft is read-only until its commands say otherwise
+            script = replace(script, mutating=True, changes=changes)
+        drafts.append(script)
+    diags += _symptom_coverage(document, drafts, config.role)
+    return drafts, diags
+
+
+def _commands(
+    block: CodeBlock, path: str, diags: list[Diagnostic]
+) -> tuple[str, tuple[int, ...]] | None:
+    """The block's shell text and the file line of each of its lines (None: not a script)."""
+    raw = block.content.split("\n")
+    if raw and raw[-1] == "":
+        raw.pop()
+    first = block.line + 1
+    if block.lang in SHELL_LANGS:
+        return "\n".join(raw) + "\n", tuple(range(first, first + len(raw)))
+    if block.lang not in CONSOLE_LANGS:
+        return None
+    kept: list[str] = []
+    lines: list[int] = []
+    continued = False
+    for index, text in enumerate(raw):
+        if continued or text.startswith("$ "):
+            kept.append(text if continued else text[2:])
+            lines.append(first + index)
+            continued = text.endswith("\\")
+    if not kept:
+        diags.append(
+            CONSOLE_BLOCK(path, block.line, "console block without `$ ` prompts: no script made")
+        )
+        return None
+    diags.append(
+        CONSOLE_BLOCK(
+            path,
+            block.line,
+            f"console block: {len(kept)} command line(s) taken from its `$ ` prompts, "
+            "output lines dropped",
+            hint="write the commands as a ```bash block to make this explicit",
+        )
+    )
+    return "\n".join(kept) + "\n", tuple(lines)
+
+
+def _name(block: CodeBlock, path: str, diags: list[Diagnostic]) -> str | None:
+    match = _NAME_ATTR.search(block.info)
+    if match:
+        name = match.group(1)
+        if not valid_name(name):
+            diags.append(
+                INVALID_NAME(
+                    path,
+                    block.line,
+                    f"step name '{name}' must be lower-case ASCII letters, digits and hyphens",
+                )
+            )
+            return None
+        return name
+    for text in (_title(block), block.section):
+        name = script_name(text)
+        if name:
+            return name
+    return "step"
+
+
+def _title(block: CodeBlock) -> str:
+    """The paragraph that introduces the block ("...:"), else its step heading."""
+    if block.title.endswith(":") or not block.subsection:
+        return block.title or block.subsection or block.section
+    return block.subsection
+
+
+def _draft(
+    document: Document,
+    block: CodeBlock,
+    number: int,
+    name: str,
+    role: str,
+    content: str,
+    lines: tuple[int, ...],
+    parsed: ParsedBlock,
+    source: str,
+) -> Script:
+    params: list[Param] = []
+    for unit in parsed.units:
+        if unit.kind != "assign" or unit.assignment is None:
+            break
+        var, value = unit.assignment
+        param = Param(var, value)
+        if (
+            not _reserved_param(var)
+            and SAFE_VALUE.match(value)
+            and not value.startswith("-")
+            and param.flag not in (RESERVED_PARAMS | {p.flag for p in params})
+        ):
+            params.append(param)
+    return Script(
+        doc_id=document.doc_id,
+        number=number,
+        name=name,
+        path=document.path,
+        source=source,
+        line=block.line,
+        section=block.section,
+        subsection=block.subsection,
+        title=_title(block),
+        intro=block.intro,
+        role=role,
+        mutating=False,
+        changes=(),
+        params=tuple(params),
+        content=content,
+        lines=lines,
+        parsed=parsed,
+    )
+
+
+def script_owned(name: str) -> bool:
+    return name.lower().startswith(SCRIPT_PREFIX)
+
+
+def _reserved_param(name: str) -> bool:
+    return (
+        script_owned(name)
+        or name in SHELL_NAMES
+        or name.startswith(("BASH", "COMP_", "LC_", "READLINE_"))
+    )
+
+
+def _source(path: str, root: Path) -> str:
+    """The runbook path as written in scripts: relative to the project root when it is
+    under it, so the bytes do not depend on the working directory."""
+    relative = relative_under(path, str(root))
+    return relative if relative is not None else Path(path).as_posix()
+
+
+def _command_findings(
+    script: Script, classes: CommandClasses, stubs: frozenset[str], path: str
+) -> tuple[list[Diagnostic], tuple[str, ...]]:
+    """Diagnostics about the block's commands, and the commands that change the system."""
+    diags: list[Diagnostic] = []
+    parsed = script.parsed
+    changes: list[str] = []
+    if parsed.error:
+        changes.append("a block the parser cannot read")
+        diags.append(
+            UNPARSED_BLOCK(
+                path,
+                script.file_line(parsed.error_line),
+                f"bash parser: {parsed.error}; the script runs the block as one unit and "
+                "asks for confirmation",
+            )
+        )
+    params = frozenset(p.name for p in script.params)
+    for unit in parsed.units:
+        assigned = _ASSIGNED.match(script.content, unit.start)
+        if assigned and script_owned(assigned.group(1)):
+            diags.append(
+                RESERVED_NAME(
+                    path,
+                    script.file_line(unit.line),
+                    f"`{assigned.group(1)}`: names starting with `{SCRIPT_PREFIX}` (in any case) "
+                    "belong to the generated script (its options, confirmation and checks)",
+                    hint="rename the variable",
+                )
+            )
+        for command in unit.commands:
+            verdict, key = classify(command, classes, params)
+            line = script.file_line(command.line)
+            if verdict == MUTATING:
+                changes.append(key)
+                if script.role == "diagnostics":
+                    diags.append(
+                        MUTATING_DIAGNOSTIC(
+                            path,
+                            line,
+                            f"`{key}` changes the system, but this block is under the "
+                            f"diagnostics section '{script.section}'",
+                            hint="move it to the mitigation section, or declare it read-only "
+                            "in [tool.runbookc.scripts] read_only",
+                        )
+                    )
+            elif verdict == UNKNOWN:
+                changes.append(command.label)
+                diags.append(
+                    UNCLASSIFIED(
+                        path,
+                        line,
+                        f"cannot tell whether `{command.label}` changes the system (`{key}` is "
+                        "not known to only read); the step asks for confirmation and "
+                        "`run.sh --diagnose` skips it",
+                        hint="list it in [tool.runbookc.scripts] read_only or mutating",
+                    )
+                )
+        if unit.kind == "tolerated":
+            hidden = sorted({c.tool for c in unit.commands if c.tool in stubs and c.silent})
+            if hidden:
+                content = script.content
+                operator = content.find("||", unit.end)
+                diags.append(
+                    HIDDEN_FAILURE(
+                        path,
+                        script.file_line(line_at(content, operator)),
+                        f"`|| true` hides a failing {', '.join(hidden)}: with its stderr sent "
+                        "to /dev/null the step prints nothing and succeeds even when it "
+                        "cannot reach the system",
+                        column=operator - content.rfind("\n", 0, operator),
+                        hint="drop `|| true` and `2>/dev/null`: the generated script treats "
+                        "grep's 'no matches' as success and reports real failures",
+                    )
+                )
+    return diags, tuple(dict.fromkeys(changes))
+
+
+def line_at(content: str, offset: int) -> int:
+    return content.count("\n", 0, offset)
+
+
+def grep_regexes(script: Script) -> list[re.Pattern[str]]:
+    """The script's grep patterns, compiled as Python approximations (ERE, BRE, fixed)."""
+    values = script.values
+    found: list[re.Pattern[str]] = []
+    for unit in script.parsed.units:
+        for command in unit.commands:
+            for pattern in grep_patterns(command, values):
+                compiled = pattern.compile()
+                if compiled is not None:
+                    found.append(compiled)
+    return found
+
+
+def symptom_lines(document: Document, role_of: Callable[[str], str]) -> list[tuple[str, int, int]]:
+    """The error signatures a runbook lists under its symptoms: (text, line, column)."""
+    return [
+        (span.text, span.line, span.column)
+        for span in document.parsed.code_spans
+        if role_of(span.section) == "symptoms" and span.text.strip()
+    ]
+
+
+def _symptom_coverage(
+    document: Document, scripts: list[Script], role_of: Callable[[str], str]
+) -> list[Diagnostic]:
+    """Every symptom must be caught by the grep of some diagnostics step."""
+    symptoms = symptom_lines(document, role_of)
+    if not symptoms:
+        return []
+    patterns = [p for s in scripts if s.role == "diagnostics" for p in grep_regexes(s)]
+    return [
+        UNCOVERED_SYMPTOM(
+            document.path,
+            line,
+            f"symptom `{text}` is not matched by the grep of any diagnostics step",
+            column=column,
+            hint="add it to a diagnostics step's grep -E pattern",
+        )
+        for text, line, column in symptoms
+        if not any(p.search(text) for p in patterns)
+    ]

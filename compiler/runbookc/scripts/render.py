@@ -1,0 +1,241 @@
+"""Script drafts -> the text of each step script (templates/scripts/step.sh.j2) with the
+file line of each of its lines, and a runbook's entry script, run.sh."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from functools import cache
+from typing import TYPE_CHECKING
+
+from runbookc.approvals.state import ApprovalState, Proof
+from runbookc.model import Document
+from runbookc.scripts.draft import Script, line_at
+from runbookc.scripts.settings import NO_MATCH_TOOLS
+from runbookc.scripts.shellparse import Unit, required_env
+
+if TYPE_CHECKING:
+    import jinja2
+
+
+@cache
+def script_templates() -> jinja2.Environment:
+    import jinja2  # on first use: commands that never render skip the import
+
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("runbookc", "templates/scripts"),
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        autoescape=False,
+        auto_reload=False,  # package files: no stat of the template for every script
+    )
+    env.filters["sq"] = shell_quote
+    return env
+
+
+def shell_quote(text: str) -> str:
+    return "'" + text.replace("'", "'\\''") + "'"
+
+
+def _display(script: Script, unit: Unit) -> str:
+    """A shell expression printing the unit with its parameters filled in."""
+    names = {p.name for p in script.params}
+    parts: list[str] = []
+    cursor = unit.start
+    for start, end, name in sorted(unit.refs):
+        if name not in names or start < cursor:
+            continue
+        parts.append(shell_quote(script.content[cursor:start]))
+        parts.append(f'"${name}"')
+        cursor = end
+    parts.append(shell_quote(script.content[cursor : unit.shown_end]))
+    return "".join(p for p in parts if p != "''") or "''"
+
+
+def approval_lines(document: Document, state: ApprovalState) -> tuple[str, list[str]]:
+    """The header's approval line and the banner (empty when approved or not required)."""
+    request = state.request_id or "none"
+    if state.status == "none":
+        return "none (the document has no approvals block)", []
+    if state.status == "approved":
+        by = ", ".join(
+            f"{a.role} {a.by} on {a.at}{'' if a.proof is Proof.SIGNED else ', unsigned claim'}"
+            for a in state.approvers
+            if a.counts
+        )
+        return f"approved (request {request}; by {by or 'nobody'})", []
+    missing = ", ".join(state.missing) or "none"
+    what = (
+        "has a STALE approval" if state.status == "stale" else f"is NOT APPROVED ({state.status})"
+    )
+    return f"{state.status} (request {request}; missing: {missing})", [
+        f"!! WARNING: runbook {document.doc_id} {what}.",
+        f"!! Approval request: {request}; approval missing from: {missing}.",
+        "!! Check with the incident lead before you rely on this script.",
+    ]
+
+
+@dataclass(frozen=True)
+class _Emitted:
+    """A unit as the script runs it: its comments, its text, and their block lines."""
+
+    unit: Unit
+    text: str
+    lines: tuple[int, ...]  # 0-based block line of each line of `text`
+
+
+def _emitted(script: Script) -> list[_Emitted]:
+    """The units to run (parameters left out), each with the block's comments before it
+    and a comment at the end of its line kept, so the script reads like the runbook."""
+    content = script.content
+    block_lines = content.split("\n")
+    out: list[_Emitted] = []
+    previous_last = -1
+    for unit in script.parsed.units:
+        first = unit.line
+        last = line_at(content, unit.shown_end)
+        lead = [
+            k for k in range(previous_last + 1, first) if block_lines[k].lstrip().startswith("#")
+        ]
+        previous_last = last
+        if unit.kind == "assign" and _is_param(script, unit):
+            continue
+        body = content[unit.start : unit.end]
+        rest = block_lines[last][unit.shown_end - (content.rfind("\n", 0, unit.shown_end) + 1) :]
+        if rest.strip().startswith("#"):
+            body += "  " + rest.strip()
+        text = "\n".join([*(block_lines[k] for k in lead), body])
+        lines = (*lead, *range(first, last + 1))
+        out.append(_Emitted(unit, text, lines))
+    return out
+
+
+def render_step(script: Script, document: Document, state: ApprovalState, digest: str) -> Script:
+    approval, banner = approval_lines(document, state)
+    emitted = _emitted(script)
+    text = (
+        script_templates()
+        .get_template("step.sh.j2")
+        .render(
+            s=script,
+            digest=digest,
+            approval=approval,
+            banner=banner,
+            units=[
+                {
+                    "text": e.text,
+                    "line": script.file_line(e.unit.line),
+                    "display": _display(script, e.unit),
+                    "tools": " ".join(t or "-" for t in e.unit.stages) or "-",
+                    "mode": {"tolerated": "tolerate", "compound": "status"}.get(
+                        e.unit.kind, "check"
+                    ),
+                }
+                for e in emitted
+            ],
+            params_comment=[
+                f"{u.assignment[0]}={u.assignment[1]}"
+                for u in script.parsed.units
+                if u.kind == "assign" and u.assignment and _is_param(script, u)
+            ],
+            help=_help(script),
+            no_match_tools=" | ".join(sorted(NO_MATCH_TOOLS)),
+        )
+    )
+    return replace(script, text=text, line_map=_line_map(script, text, emitted))
+
+
+def _is_param(script: Script, unit: Unit) -> bool:
+    return unit.assignment is not None and any(
+        p.name == unit.assignment[0] and p.default == unit.assignment[1] for p in script.params
+    )
+
+
+def _help(script: Script) -> str:
+    usage = " ".join(
+        [f"Usage: {script.file_name} [--dry-run] [--yes]"]
+        + [f"[--{p.flag} VALUE]" for p in script.params]
+    )
+    out = [usage, "", f"Step {script.number} of {script.doc_id}: {script.title}"]
+    out.append(f"From {script.source}:{script.line} ({script.section or 'no section'}).")
+    intro = script.intro.strip()
+    if intro and re.sub(r"^(\d+[.)]|[-*+])\s+", "", intro) != script.title:
+        out += ["", intro]
+    if script.params:
+        out += ["", "Parameters (option, then environment variable, then default):"]
+        for p in script.params:
+            out.append(f"  --{p.flag} VALUE  ${p.env}  default: {p.default}")
+    required = required_env(script.content)
+    if required:
+        out += ["", "Required in the environment (the step stops without it):"]
+        out += [f"  {name}  {message}".rstrip() for name, message in required]
+    out += [
+        "",
+        "Options:",
+        "  --dry-run   print the commands with the parameters filled in; run nothing",
+        "  -y, --yes   do not ask before commands that change the system",
+        "  -h, --help  show this help",
+        "",
+        "Changes the system: " + (", ".join(script.changes) if script.mutating else "no"),
+        "Exit status: 0 done (a grep that finds nothing is done: 'no matches'),",
+        "1 a command failed, 2 bad arguments, 3 not confirmed.",
+    ]
+    return "\n".join(out)
+
+
+def _line_map(script: Script, text: str, emitted: list[_Emitted]) -> tuple[int, ...]:
+    """File line of each script line: the block's own lines map to the runbook, the
+    generated ones to 0. The lines of unit i follow the template's `rb_at i` line."""
+    lines = text.split("\n")
+    result = [0] * len(lines)
+    at = 0  # where the next marker is looked for: past the previous unit's lines
+    for index, unit in enumerate(emitted):
+        try:
+            at = lines.index(f"rb_at {index}", at) + 1  # a C-speed scan, not a loop
+        except ValueError:
+            break
+        mapped = [script.file_line(k) for k in unit.lines][: len(lines) - at]
+        result[at : at + len(mapped)] = mapped
+        at += len(mapped)
+    return tuple(result)
+
+
+def entry_script(doc_id: str, scripts: list[Script]) -> str:
+    first = scripts[0]
+    usage, listing = _entry_help(doc_id, scripts)
+    return (
+        script_templates()
+        .get_template("run.sh.j2")
+        .render(
+            doc_id=doc_id,
+            source=first.source,
+            scripts=scripts,
+            diagnose=[s for s in scripts if s.role == "diagnostics" and not s.mutating],
+            usage=usage,
+            listing=listing,
+        )
+    )
+
+
+def _entry_help(doc_id: str, scripts: list[Script]) -> tuple[str, str]:
+    """run.sh's usage text and its list of steps."""
+    width = max(len(s.file_name) for s in scripts)
+    steps = [
+        f"  {s.file_name:<{width}}  {s.role or '-':<12} "
+        f"{'mutating' if s.mutating else 'read-only':<9}  {s.title}"
+        for s in scripts
+    ]
+    envs = sorted({p.env for s in scripts for p in s.params})
+    out = [
+        "Usage: run.sh [--list]                list the steps",
+        "       run.sh --diagnose [--out DIR]  run every read-only diagnostics step in order",
+        "                                      and save each one's output under DIR",
+        f"                                      (default: ./incident-{doc_id}-<UTC time>)",
+        "       run.sh STEP [OPTIONS]          run one step (number or name) with its options",
+    ]
+    if envs:
+        out += ["", "Parameters for --diagnose come from the environment: " + ", ".join(envs)]
+    listing = [f"Steps of {doc_id} ({scripts[0].source}):", *steps]
+    return "\n".join(out), "\n".join(listing)

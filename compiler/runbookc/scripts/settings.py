@@ -1,0 +1,223 @@
+"""Settings of the script stages: section roles, command classes, sandbox tools.
+
+`[tool.runbookc.sections]` maps a role to heading names (a heading whose text starts with
+one of them, case-insensitively, has that role); a role given there replaces its defaults.
+`[tool.runbookc.scripts]` adds `read_only` / `mutating` command patterns (the syntax of
+toolclasses.py: "tool", "tool verb", "tool -flag", "tool -flag *", "tool verb ..."), the
+tools the sandbox `stub`s, and the `real_tools` a sandboxed script may run for real.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cached_property
+
+from runbookc.config import ConfigError, Settings
+from runbookc.scripts.toolclasses import DEFAULT_CLASSES, MUTATING, READ_ONLY
+
+
+def _words(text: str) -> list[str]:
+    return text.split()
+
+
+DEFAULT_SECTIONS: dict[str, tuple[str, ...]] = {
+    "symptoms": ("Симптомы", "Symptoms"),
+    "diagnostics": ("Диагностика", "Diagnosis", "Diagnostics"),
+    "mitigation": ("Митигирование", "Mitigation", "Восстановление", "Recovery"),
+    "verification": ("Проверка результата", "Verification"),
+    "rollback": ("План отката", "Шаги отката", "Rollback"),
+}
+
+DEFAULT_STUBS = _words(
+    "kubectl git helm curl wget docker psql mysql redis-cli aws gcloud az ssh scp oc "
+    "argocd vault nc"
+)
+
+DEFAULT_REAL_TOOLS = _words(
+    "env grep egrep fgrep sed awk cat head tail sort uniq wc cut tr date mkdir "
+    "mktemp tee ls basename dirname sleep true false test printf echo xargs column jq "
+    "base64 sha256sum"
+)
+
+# What bash runs itself: always there, in the sandbox too.
+BASH_BUILTINS = frozenset(
+    _words(
+        ": . [ alias bg bind break builtin caller cd command compgen complete continue "
+        "declare dirs disown echo enable eval exec exit export false fc fg getopts hash help "
+        "history jobs kill let local logout mapfile popd printf pushd pwd read readarray "
+        "readonly return set shift shopt source suspend test times trap true type typeset "
+        "ulimit umask unalias unset wait"
+        # keywords the parser reports as commands: `[[ ]]`, `(( ))`, `time cmd`
+        " [[ (( time"
+    )
+)
+
+# Tools whose exit status 1 means "nothing matched", not a failure.
+NO_MATCH_TOOLS = frozenset({"grep", "egrep", "fgrep", "rg"})
+
+
+@dataclass(frozen=True)
+class ScriptSettings:
+    sections: tuple[tuple[str, tuple[str, ...]], ...]
+    classes: tuple[tuple[str, str], ...]
+    stubs: frozenset[str]
+    real_tools: tuple[str, ...]
+
+    def role(self, *headings: str) -> str:
+        """The role of the first heading that has one ("" when none does)."""
+        for heading in headings:
+            role = self._roles.get(heading)
+            if role is None:
+                role = self._roles[heading] = self._heading_role(heading)
+            if role:
+                return role
+        return ""
+
+    @cached_property
+    def _roles(self) -> dict[str, str]:
+        """heading -> role, filled as they are asked for: every block and every code span
+        of every document asks, and headings repeat across documents."""
+        return {}
+
+    @cached_property
+    def _folded_sections(self) -> tuple[tuple[str, tuple[str, ...]], ...]:
+        return tuple((role, tuple(n.casefold() for n in names)) for role, names in self.sections)
+
+    def _heading_role(self, heading: str) -> str:
+        folded = heading.strip().casefold()
+        for role, names in self._folded_sections:
+            if folded.startswith(names):
+                return role
+        return ""
+
+    @cached_property
+    def command_classes(self) -> CommandClasses:
+        return index_classes(self.classes)
+
+
+Verdict = tuple[str, str]  # (read-only | mutating | unknown, the pattern or word that decided)
+
+
+@dataclass(frozen=True)
+class FlagRule:
+    """What the patterns say about one flag of a tool (in one subcommand or tool-wide)."""
+
+    arity: int  # value words it takes (0: none)
+    attached: Verdict | None  # of a value given only as `--flag=VALUE` / `-fVALUE` ("=*")
+    verdict: Verdict | None  # whatever its value (None: only the `values` listed)
+    values: dict[str, Verdict]  # a value -> its verdict ("curl -X GET")
+
+
+@dataclass(frozen=True)
+class ToolRules:
+    paths: dict[tuple[str, ...], Verdict]  # subcommand path (() the tool alone) -> verdict
+    steps: frozenset[tuple[str, ...]]  # every path and every prefix of one
+    free: frozenset[tuple[str, ...]]  # paths after which any word is understood ("...")
+    flags: dict[tuple[tuple[str, ...], str], FlagRule]  # (path, flag) -> rule
+
+
+@dataclass(frozen=True)
+class CommandClasses:
+    """The command-class patterns, indexed by tool the way `commandclass.classify` reads
+    them (it runs for every command of every block)."""
+
+    tools: dict[str, ToolRules]
+
+
+def index_classes(classes: tuple[tuple[str, str], ...]) -> CommandClasses:
+    paths: dict[str, dict[tuple[str, ...], Verdict]] = {}
+    free: dict[str, set[tuple[str, ...]]] = {}
+    flags: dict[str, dict[tuple[tuple[str, ...], str], list[tuple[list[str], Verdict]]]] = {}
+    for key, verdict in classes:
+        tool, *words = key.split()
+        at = next((i for i, w in enumerate(words) if w.startswith("-")), len(words))
+        path = tuple(words[:at])
+        if path[-1:] == ("...",):
+            path = path[:-1]
+            free.setdefault(tool, set()).add(path)
+        if at == len(words):
+            paths.setdefault(tool, {})[path] = (verdict, key)
+        else:
+            found = flags.setdefault(tool, {}).setdefault((path, words[at]), [])
+            found.append((words[at + 1 :], (verdict, key)))
+            paths.setdefault(tool, {})
+    return CommandClasses(
+        {
+            tool: _tool_rules(known, free.get(tool, set()), flags.get(tool, {}))
+            for tool, known in paths.items()
+        }
+    )
+
+
+def _tool_rules(
+    paths: dict[tuple[str, ...], Verdict],
+    free: set[tuple[str, ...]],
+    flags: dict[tuple[tuple[str, ...], str], list[tuple[list[str], Verdict]]],
+) -> ToolRules:
+    steps = {path[:i] for path in [*paths, *free] for i in range(len(path) + 1)}
+    rules: dict[tuple[tuple[str, ...], str], FlagRule] = {}
+    for (path, flag), patterns in flags.items():
+        name, eq, _ = flag.partition("=")
+        rule = rules.get((path, name), FlagRule(0, None, None, {}))
+        for values, verdict in patterns:
+            if eq:  # "--color=*"
+                rule = FlagRule(rule.arity, verdict, rule.verdict, rule.values)
+            elif not values or all(v == "*" for v in values):
+                arity = max(rule.arity, len(values))
+                rule = FlagRule(arity, rule.attached, verdict, rule.values)
+            else:
+                arity = max(rule.arity, len(values))
+                rule = FlagRule(arity, rule.attached, rule.verdict, rule.values)
+                rule.values[" ".join(values)] = verdict
+        rules[(path, name)] = rule
+    return ToolRules(paths, frozenset(steps), frozenset(free), rules)
+
+
+_CACHE: dict[str, ScriptSettings] = {}
+
+
+def script_settings(settings: Settings) -> ScriptSettings:
+    """Parsed once per distinct settings: plan_scripts runs for every document."""
+    key = settings.fingerprint
+    if key not in _CACHE:
+        _CACHE[key] = _parse(settings)
+    return _CACHE[key]
+
+
+def _parse(settings: Settings) -> ScriptSettings:
+    sections = dict(DEFAULT_SECTIONS)
+    for role, names in settings.table("sections").items():
+        if not (isinstance(names, list) and all(isinstance(n, str) for n in names)):
+            raise ConfigError(f"[tool.runbookc.sections] {role} must be a list of headings")
+        sections[role] = tuple(names)
+    table = settings.table("scripts")
+    classes = dict(DEFAULT_CLASSES)
+    for key, verdict in (("read_only", READ_ONLY), ("mutating", MUTATING)):
+        for pattern in _strings(table, key):
+            words = pattern.split()
+            if not words or words[0].startswith("-") or "..." in words[:-1]:
+                raise ConfigError(
+                    f"[tool.runbookc.scripts] {key}: {pattern!r} is not a command pattern "
+                    '("tool", "tool verb", "tool -flag", "tool -flag *", "tool verb ...")'
+                )
+            classes[" ".join(words)] = verdict
+    stubs = frozenset(_tools(table, "stub")) or frozenset(DEFAULT_STUBS)
+    real = tuple(_tools(table, "real_tools")) or tuple(DEFAULT_REAL_TOOLS)
+    return ScriptSettings(tuple(sections.items()), tuple(sorted(classes.items())), stubs, real)
+
+
+def _tools(table: dict, key: str) -> list[str]:
+    """Program names: they become file names in the sandbox's PATH dirs."""
+    names = _strings(table, key)
+    for name in names:
+        if not re.fullmatch(r"[A-Za-z0-9_][A-Za-z0-9._+-]*", name):
+            raise ConfigError(f"[tool.runbookc.scripts] {key}: {name!r} is not a program name")
+    return names
+
+
+def _strings(table: dict, key: str) -> list[str]:
+    value = table.get(key, [])
+    if not (isinstance(value, list) and all(isinstance(v, str) for v in value)):
+        raise ConfigError(f"[tool.runbookc.scripts] {key} must be a list of strings")
+    return value
