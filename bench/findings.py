@@ -1,4 +1,4 @@
-"""Time `scriptdraft.script_findings` alone: the per-document script analysis (tree-sitter-bash
+"""Time `scripts.draft.script_findings` alone: the per-document script analysis (tree-sitter-bash
 parse, units, commands, classification) that `runbookc lint` runs in its workers.
 
 Usage: PYTHONPATH=compiler python bench/findings.py CORPUS [--repeat N]
