@@ -4,8 +4,9 @@ around, and the first syntax error bash would report, in words and with its plac
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Iterator
-from functools import cache
+from functools import cache, cached_property
 from itertools import pairwise
 from typing import TYPE_CHECKING
 
@@ -50,8 +51,21 @@ class Source:
             return self.text[node.start_byte : node.end_byte]
         return self.text[chars[node.start_byte] : chars[node.end_byte]]
 
+    @cached_property
+    def _newlines(self) -> list[int]:
+        """The offset of every newline of the original bytes, ascending (built once: a
+        count from the start for every command made a big block quadratic)."""
+        data = self.original
+        found: list[int] = []
+        at = data.find(b"\n")
+        while at >= 0:
+            found.append(at)
+            at = data.find(b"\n", at + 1)
+        return found
+
     def row(self, offset: int) -> int:
-        return self.original.count(b"\n", 0, offset)
+        """The 0-based line of a byte offset: the newlines before it."""
+        return bisect_left(self._newlines, offset)
 
 
 _REPAIRS = 64
