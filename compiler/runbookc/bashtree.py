@@ -4,11 +4,12 @@ around, and the first syntax error bash would report, in words and with its plac
 
 from __future__ import annotations
 
-from bisect import bisect_left
 from collections.abc import Iterator
-from functools import cache, cached_property
+from functools import cache
 from itertools import pairwise
 from typing import TYPE_CHECKING
+
+from runbookc.lineindex import LineIndex
 
 if TYPE_CHECKING:
     from tree_sitter import Node, Parser
@@ -37,6 +38,7 @@ class Source:
     def __init__(self, text: str) -> None:
         self.text = text
         self.original = self.data = text.encode()
+        self.rows = LineIndex(self.original)
         self._chars: list[int] | None = None
         if len(self.data) != len(text):
             self._chars = [i for i, c in enumerate(text) for _ in range(len(c.encode()))]
@@ -51,21 +53,9 @@ class Source:
             return self.text[node.start_byte : node.end_byte]
         return self.text[chars[node.start_byte] : chars[node.end_byte]]
 
-    @cached_property
-    def _newlines(self) -> list[int]:
-        """The offset of every newline of the original bytes, ascending (built once: a
-        count from the start for every command made a big block quadratic)."""
-        data = self.original
-        found: list[int] = []
-        at = data.find(b"\n")
-        while at >= 0:
-            found.append(at)
-            at = data.find(b"\n", at + 1)
-        return found
-
     def row(self, offset: int) -> int:
-        """The 0-based line of a byte offset: the newlines before it."""
-        return bisect_left(self._newlines, offset)
+        """The 0-based line of a byte offset."""
+        return self.rows.line(offset)
 
 
 _REPAIRS = 64

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from runbookc.config import Settings
 from runbookc.diagnostics import Diagnostic, Severity
+from runbookc.lineindex import LineIndex
 from runbookc.model import CodeBlock, Document
 from runbookc.naming import script_name, valid_name
 from runbookc.registry import rule
@@ -301,6 +302,7 @@ def _command_findings(
     diags: list[Diagnostic] = []
     parsed = script.parsed
     changes: list[str] = []
+    rows = LineIndex(script.content)
     if parsed.error:
         changes.append("a block the parser cannot read")
         diags.append(
@@ -347,7 +349,7 @@ def _command_findings(
                 diags.append(
                     HIDDEN_FAILURE(
                         path,
-                        script.file_line(line_at(content, operator)),
+                        script.file_line(rows.line(operator)),
                         f"`|| true` hides a failing {', '.join(hidden)}: with its stderr sent "
                         "to /dev/null the step prints nothing and succeeds even when it "
                         "cannot reach the system",
@@ -357,10 +359,6 @@ def _command_findings(
                     )
                 )
     return diags, tuple(dict.fromkeys(changes))
-
-
-def line_at(content: str, offset: int) -> int:
-    return content.count("\n", 0, offset)
 
 
 def grep_regexes(script: Script) -> list[re.Pattern[str]]:

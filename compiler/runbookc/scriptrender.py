@@ -9,9 +9,10 @@ from functools import cache
 from typing import TYPE_CHECKING
 
 from runbookc.approvals import ApprovalState
+from runbookc.lineindex import LineIndex
 from runbookc.model import Document
 from runbookc.scriptconfig import NO_MATCH_TOOLS
-from runbookc.scriptdraft import Script, line_at
+from runbookc.scriptdraft import Script
 from runbookc.shellparse import Unit, required_env
 
 if TYPE_CHECKING:
@@ -87,11 +88,12 @@ def _emitted(script: Script) -> list[_Emitted]:
     and a comment at the end of its line kept, so the script reads like the runbook."""
     content = script.content
     block_lines = content.split("\n")
+    rows = LineIndex(content)
     out: list[_Emitted] = []
     previous_last = -1
     for unit in script.parsed.units:
         first = unit.line
-        last = line_at(content, unit.shown_end)
+        last = rows.line(unit.shown_end)
         lead = [
             k for k in range(previous_last + 1, first) if block_lines[k].lstrip().startswith("#")
         ]
