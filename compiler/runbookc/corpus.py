@@ -447,15 +447,18 @@ def compile_and_plan(
     is most of their cost."""
     from runbookc.extract import plan_scripts
     from runbookc.html_safety import check as check_html
-    from runbookc.load import load_bytes, load_file
-    from runbookc.parse import parse_body
+    from runbookc.load import TOO_LARGE, load_bytes, load_file
+    from runbookc.parse import BodyTooLarge, parse_body
     from runbookc.scriptdraft import script_findings
     from runbookc.validate import validate
 
     document, diags = load_file(path, display) if data is None else load_bytes(data, display)
     if document is None:
         return DocResult(display, None, tuple(diags)), None
-    document = replace(document, parsed=parse_body(document.body, document.body_line))
+    try:
+        document = replace(document, parsed=parse_body(document.body, document.body_line))
+    except BodyTooLarge as exc:
+        return DocResult(display, None, (*diags, TOO_LARGE(display, exc.line, exc.message))), None
     diags += validate(document)
     diags += check_html(document)
     scripts = plan_scripts(document, settings) if plan else None
