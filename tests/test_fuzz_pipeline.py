@@ -4,8 +4,9 @@ with values of every YAML type (and tags, anchors, a missing end); bodies mix he
 bash fences, links, code spans, HTML, tables, attribute lists and reference definitions.
 Nothing may raise: lint and extract exit 0 or 1, and the pages and scripts render.
 
-Deterministic (derandomize) and bounded by its example count; RUNBOOKC_FUZZ_EXAMPLES=2000
-searches longer, with random examples (each run new ones). Rendering the pages is checked here; the
+Deterministic (derandomize, and one explicit example holding every odd piece) and bounded
+by its example count; RUNBOOKC_FUZZ_EXAMPLES=2000 searches longer, with random examples
+(each run new ones). Rendering the pages is checked here; the
 MkDocs build is not (it refuses a corpus with lint errors, which nearly every one has).
 """
 
@@ -20,7 +21,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from hypothesis import HealthCheck, event, given, settings
+from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
 from runbookc.cli import run
 from runbookc.config import load_settings
@@ -31,7 +32,7 @@ from runbookc.render.pages import render_pages
 from runbookc.render.site_build import make_site
 
 SEARCH = os.environ.get("RUNBOOKC_FUZZ_EXAMPLES")
-EXAMPLES = int(SEARCH or "40")
+EXAMPLES = int(SEARCH or "60")
 
 PYPROJECT = """\
 [tool.runbookc]
@@ -298,7 +299,6 @@ SHELL = [
     "x=$(kubectl get pod -o name)",
     "# comment",
     "echo é\t\x0b",
-    "\x00",
     "kubectl <pod-name> logs",
 ]
 HTML = [
@@ -365,7 +365,9 @@ def document(draw: st.DrawFn) -> bytes:
     text = draw(front_matter()) + "\n" + "\n\n".join(body)
     data = text.encode()
     mangle = draw(st.integers(0, 12))
-    if mangle == 10:
+    if mangle == 9:
+        data += b"\0"
+    elif mangle == 10:
         data = data.replace(b"\n", b"\r\n")
     elif mangle == 11:
         data = b"\xef\xbb\xbf" + data
@@ -375,6 +377,18 @@ def document(draw: st.DrawFn) -> bytes:
 
 
 corpora = st.lists(document(), min_size=1, max_size=3)
+
+
+def every_hostile_piece() -> bytes:
+    """One runbook with each of the odd pieces above (run every time: random examples
+    meet only some of them)."""
+    body = [f"[link]({target})" for target in LINK_TARGETS]
+    body += [f"[ref{n}]: {target}" for n, target in enumerate(LINK_TARGETS) if target]
+    body += [f"`{span}`" for span in SPANS] + HTML + ATTRS
+    body += ["## Diagnosis", *(_fence(SHELL, info, True, "```") for info in INFOS)]
+    front = yaml.dump(_valid("runbook", 1), Dumper=_Plain, allow_unicode=True, sort_keys=False)
+    return ("---\n" + front + "---\n\n" + "\n\n".join(body) + "\n").encode()
+
 
 # ---- the pipeline -----------------------------------------------------------------------
 
@@ -416,6 +430,7 @@ def workdir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
 @given(corpus=corpora)
+@example(corpus=[every_hostile_piece()])
 def test_random_corpus_goes_through_every_stage(workdir: Path, corpus: list[bytes]) -> None:
     root = workdir / str(next(_counter))
     (root / "runbooks" / "ops" / "sub").mkdir(parents=True)
