@@ -60,7 +60,10 @@ scalars = st.one_of(
     st.sampled_from(["", " ", "-", "~", "null", "1e9", "0x1F", "2026-13-45", "ü" * 300]),
     st.sampled_from(IDS + ALERT_IDS + TYPES),
 )
-values = st.recursive(
+# A value of the wrong type where the schema wants another: what breaks code most often.
+WRONG_TYPES = [None, True, False, 0, 1, -1, 1.5, float("nan"), "", "x", [], {}, [None], [{}]]
+WRONG_TYPES += [{"a": 1}, [[1]], 10**30, datetime.date(2026, 1, 1)]
+values = st.sampled_from(WRONG_TYPES) | st.recursive(
     scalars,
     lambda inner: st.one_of(
         st.lists(inner, max_size=4),
@@ -206,7 +209,7 @@ class _Plain(yaml.SafeDumper):
 @st.composite
 def front_matter(draw: st.DrawFn) -> str:
     mapping = _valid(draw(st.sampled_from(TYPES)), draw(st.sampled_from([1, 1, 2])))
-    for key in draw(st.lists(st.sampled_from(sorted(front_keys)), unique=True, max_size=4)):
+    for key in draw(st.lists(st.sampled_from(sorted(front_keys)), unique=True, max_size=6)):
         mapping[key] = draw(front_keys[key])
     for key in draw(st.lists(st.sampled_from(sorted(mapping)), unique=True, max_size=2)):
         del mapping[key]
@@ -379,6 +382,20 @@ def document(draw: st.DrawFn) -> bytes:
 corpora = st.lists(document(), min_size=1, max_size=3)
 
 
+ALERT_RUNBOOKS_TRUE = b"""---
+doc_id: ALD-TEST-0001
+type: alert
+title: A title
+status: active
+owner_role: SRE
+created_at: 2026-02-20
+updated_at: 2026-02-20
+alerts:
+- {id: ALT-TEST-0001, severity: critical, summary: s, condition: c, threshold: t, runbooks: true}
+---
+"""
+
+
 def every_hostile_piece() -> bytes:
     """One runbook with each of the odd pieces above (run every time: random examples
     meet only some of them)."""
@@ -431,6 +448,7 @@ def workdir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 )
 @given(corpus=corpora)
 @example(corpus=[every_hostile_piece()])
+@example(corpus=[ALERT_RUNBOOKS_TRUE])  # found by this test: rendering raised TypeError
 def test_random_corpus_goes_through_every_stage(workdir: Path, corpus: list[bytes]) -> None:
     root = workdir / str(next(_counter))
     (root / "runbooks" / "ops" / "sub").mkdir(parents=True)

@@ -213,8 +213,10 @@ def alert_views(site: Site, doc: Document, page: str) -> list[dict[str, Any]]:
             continue
         alert_id = str(alert.get("id", ""))
         anchor = site.alert_anchor(alert_id)
+        named = alert.get("runbooks")
+        listed = named if isinstance(named, list) else []  # any YAML value: lint reports it
         handlers = site.handlers(alert_id) or [
-            d for d in (site.graph.document(str(r)) for r in alert.get("runbooks") or []) if d
+            d for d in (site.graph.document(str(r)) for r in listed) if d
         ]
         views.append(
             {
