@@ -396,6 +396,20 @@ alerts:
 """
 
 
+OBJECTIVES_TRUE = b"""---
+doc_id: SLO-TEST-0001
+type: slo
+title: A title
+status: active
+owner_role: SRE
+created_at: 2026-02-20
+updated_at: 2026-02-20
+service: build
+objectives: true
+---
+"""
+
+
 def every_hostile_piece() -> bytes:
     """One runbook with each of the odd pieces above (run every time: random examples
     meet only some of them)."""
@@ -449,6 +463,7 @@ def workdir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @given(corpus=corpora)
 @example(corpus=[every_hostile_piece()])
 @example(corpus=[ALERT_RUNBOOKS_TRUE])  # found by this test: rendering raised TypeError
+@example(corpus=[OBJECTIVES_TRUE])  # likewise
 def test_random_corpus_goes_through_every_stage(workdir: Path, corpus: list[bytes]) -> None:
     root = workdir / str(next(_counter))
     (root / "runbooks" / "ops" / "sub").mkdir(parents=True)

@@ -213,10 +213,8 @@ def alert_views(site: Site, doc: Document, page: str) -> list[dict[str, Any]]:
             continue
         alert_id = str(alert.get("id", ""))
         anchor = site.alert_anchor(alert_id)
-        named = alert.get("runbooks")
-        listed = named if isinstance(named, list) else []  # any YAML value: lint reports it
         handlers = site.handlers(alert_id) or [
-            d for d in (site.graph.document(str(r)) for r in listed) if d
+            d for d in (site.graph.document(str(r)) for r in _listed(alert.get("runbooks"))) if d
         ]
         views.append(
             {
@@ -237,9 +235,15 @@ def alert_views(site: Site, doc: Document, page: str) -> list[dict[str, Any]]:
 def objective_rows(doc: Document) -> list[dict[str, str]]:
     return [
         {k: str(o.get(k, "")) for k in ("name", "sli", "target", "window")}
-        for o in doc.front.data.get("objectives") or []
+        for o in _listed(doc.front.data.get("objectives"))
         if isinstance(o, dict)
     ]
+
+
+def _listed(value: Any) -> list[Any]:
+    """A front matter value the schema wants as a list; here any YAML value (lint reports
+    its type): a page shows the items of a list only."""
+    return value if isinstance(value, list) else []
 
 
 # --- indexes, home, rules ------------------------------------------------------------------
