@@ -112,7 +112,7 @@ def parse_body(body: str, body_line: int, *, fast: bool = True) -> Body:
     walker = _Walker(lines, body_line, _Inline(md, state.env, fast))
     walker.walk(state.tokens)
     if len(walker.headings) > MAX_HEADINGS:
-        message = f"the body has more than {MAX_HEADINGS:,} headings; this is one more"
+        message = f"heading number {MAX_HEADINGS + 1:,}: the limit is {MAX_HEADINGS:,} a body"
         raise BodyTooLarge(message, walker.headings[MAX_HEADINGS].line)
     return Body(
         headings=tuple(walker.headings),
