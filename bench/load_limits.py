@@ -1,19 +1,24 @@
-"""Time the loader (and the body parser) on hostile inputs, in process.
+"""Time the per-document stages (load, parse, validate, the scripts' static checks) on
+hostile inputs, in process, and the peak memory of a forked process doing it once.
 
 Usage: PYTHONPATH=compiler python bench/load_limits.py [--repeat N]
 
-Prints the best of N wall-clock times per input. Not a test: numbers depend on the machine.
+Prints the best of N wall-clock times per input, each in a fresh forked process, with
+its peak RSS (the parent's pages it touched included). Not a test: numbers depend on the machine.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import time
-from collections.abc import Callable
+from pathlib import Path
 
+from runbookc.config import Settings
+from runbookc.engine.corpus import compile_document
 from runbookc.pipeline import load
-from runbookc.pipeline.load import load_bytes
-from runbookc.pipeline.parse import parse_body
+
+SETTINGS = Settings(root=Path.cwd())
 
 HEAD = """---
 doc_id: RP-BENCH-LOAD-0001
@@ -50,33 +55,54 @@ def inputs() -> dict[str, bytes]:
         ).encode(),
         "body 2 MB of prose": body(("Check the pods, then the logs.\n\n" * 70_000)[:limit]),
         "body 200 KB of [": body("\n".join(["[" * 19_000] * 10)),
+        "1 MB bash block": body(bash_block(1024 * 1024)),
+        "2 MB table of 1-character cells": body(table(limit)),
+        "20,000 identical headings": body("## Same\n\ntext\n\n" * 20_000),
     }
 
 
+def bash_block(size: int) -> str:
+    lines = (f'kubectl -n ns get pods -l app=x{n} | grep -E "a|b"\n' for n in range(size))
+    text = "".join(next(lines) for _ in range(size // 50))  # distinct: nothing cached
+    return "## Diagnosis\n\n```bash\n" + text + "```\n"
+
+
+def table(size: int) -> str:
+    row = "|" + "x|" * 40 + "\n"
+    return ("|" + "-|" * 40 + "\n").join([row, row * (size // len(row) - 3)])
+
+
 def run(data: bytes) -> int:
-    document, diags = load_bytes(data, "bench.md")
-    if document is not None:
-        parse_body(document.body, document.body_line)
-    return len(diags)
+    return len(compile_document(Path("bench.md"), "bench.md", SETTINGS, data).diagnostics)
 
 
-def best(fn: Callable[[], object], repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
+def measure(data: bytes) -> tuple[float, int]:
+    """(seconds, peak RSS in KB) of a forked child that runs the stages on `data` once:
+    each run starts with the parent's empty caches (the stages memoize parsed blocks)."""
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:
         start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return min(times)
+        run(data)
+        os.write(write, repr(time.perf_counter() - start).encode())
+        os._exit(0)
+    os.close(write)
+    with os.fdopen(read) as pipe:
+        seconds = float(pipe.read())
+    return seconds, os.wait4(pid, 0)[2].ru_maxrss
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args()
+    run(body("# Warm-up\n\n```bash\nls\n```\n"))  # imports, parsers: not in the figures
     for name, data in inputs().items():
-        seconds = best(lambda data=data: run(data), args.repeat)
-        size = len(data) / 1e6
-        print(f"{name:32} {size:7.2f} MB {seconds * 1000:9.1f} ms  {run(data)} diagnostics")
+        seconds, peak = min(measure(data) for _ in range(args.repeat))
+        print(
+            f"{name:32} {len(data) / 1e6:7.2f} MB {seconds * 1000:9.1f} ms "
+            f"{peak / 1024:7.0f} MB RSS  {run(data)} diagnostics"
+        )
 
 
 if __name__ == "__main__":

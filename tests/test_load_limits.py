@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT
-from runbookc.pipeline import load
+from runbookc.pipeline import load, parse
 from runbookc.pipeline.load import load_bytes, load_file
 
 VALID = (ROOT / "tests" / "cases" / "positive" / "rollback_plan.md").read_text("utf-8")
@@ -84,6 +84,33 @@ def test_front_matter_over_its_size_limit(tmp_path, cli) -> None:
     code, report = _lint(cli, big)
     assert code == 1
     assert _codes(report) == [("RB011", 1)]
+
+
+def test_table_of_too_many_cells_stops_the_parser_at_its_limit(tmp_path, cli) -> None:
+    # Each row makes 2 + 3 * 4 tokens: past MAX_BLOCK_TOKENS the parser stops, where a
+    # 2 MB table of one-character cells used to take 1 GB of memory.
+    rows = parse.MAX_BLOCK_TOKENS // 14 + 10
+    table = "|a|b|c|d|\n|-|-|-|-|\n" + "|x|x|x|x|\n" * rows
+    big = tmp_path / "table.md"
+    big.write_text(VALID + "\n" + table, encoding="utf-8")
+    code, report = _lint(cli, big)
+    assert code == 1
+    [(found, line)] = [(c, n) for c, n in _codes(report) if c.startswith("RB0")]
+    table_line = VALID.count("\n") + 2
+    assert found == "RB011"
+    assert table_line + rows - 10 < line < table_line + rows  # the row the limit falls in
+    assert "block tokens" in report["diagnostics"][0]["message"]
+
+
+@pytest.mark.parametrize("extra", [parse.MAX_HEADINGS - 1, parse.MAX_HEADINGS])
+def test_headings_over_their_limit(tmp_path, cli, extra) -> None:
+    # The site's search indexes a page's headings in time growing with their square.
+    many = tmp_path / "headings.md"  # VALID has one heading, its title
+    many.write_text(VALID + "".join("\n## Same\n" for _ in range(extra)), encoding="utf-8")
+    _, report = _lint(cli, many)
+    found = [(c, n) for c, n in _codes(report) if c.startswith("RB0")]
+    last = VALID.count("\n") + 2 * extra  # the line of the last heading
+    assert found == ([] if extra < parse.MAX_HEADINGS else [("RB011", last)])
 
 
 def test_broken_symlink_is_unreadable_not_a_traceback(tmp_path, cli) -> None:

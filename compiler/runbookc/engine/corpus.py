@@ -513,8 +513,8 @@ def compile_and_plan(
     (extract.plan_scripts): a build needs them, and the script analysis lint does anyway
     is most of their cost."""
     from runbookc.pipeline.html_safety import check as check_html
-    from runbookc.pipeline.load import load_bytes, load_file
-    from runbookc.pipeline.parse import parse_body
+    from runbookc.pipeline.load import TOO_LARGE, load_bytes, load_file
+    from runbookc.pipeline.parse import BodyTooLarge, parse_body
     from runbookc.pipeline.validate import validate
     from runbookc.scripts.draft import script_findings
     from runbookc.scripts.extract import plan_scripts
@@ -522,7 +522,10 @@ def compile_and_plan(
     document, diags = load_file(path, display) if data is None else load_bytes(data, display)
     if document is None:
         return DocResult(display, None, tuple(diags)), None
-    document = replace(document, parsed=parse_body(document.body, document.body_line))
+    try:
+        document = replace(document, parsed=parse_body(document.body, document.body_line))
+    except BodyTooLarge as exc:
+        return DocResult(display, None, (*diags, TOO_LARGE(display, exc.line, exc.message))), None
     diags += validate(document)
     diags += check_html(document)
     scripts = plan_scripts(document, settings) if plan else None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import posixpath
 from collections.abc import Iterator
+from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from runbookc.config import Settings
@@ -180,6 +181,16 @@ def _close_path(graph: Graph[DocFacts], path: str, near: NearMiss) -> str | None
 
 def _missing(settings: Settings, path: str) -> str:
     """Why a path is not a document: a file that failed to load has its own findings."""
-    if (settings.source_dir / path).is_file():
+    if path == ".." or path.startswith(("../", "/")):
+        return "is outside the source dir"
+    if _is_file(settings.source_dir / path):
         return "exists but could not be loaded as a document (see its own findings)"
     return "is not in the corpus"
+
+
+def _is_file(path: Path) -> bool:
+    """Whether the file exists; a name the system refuses (too long, too deep) is none."""
+    try:
+        return path.is_file()
+    except OSError:
+        return False

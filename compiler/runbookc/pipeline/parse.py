@@ -57,8 +57,44 @@ def slug(text: str) -> str:
     return slugify()(text, "-")
 
 
+# A real runbook makes a few hundred block tokens and has a few dozen headings.
+# Each token costs about 330 bytes: a 2 MB table of one-character cells makes 3 million
+# tokens, 1 GB of memory. The site's search indexes each heading of a page by a walk over
+# all of the page's headings: 20,000 headings took 15 s of `mkdocs build`.
+MAX_BLOCK_TOKENS = 100_000
+MAX_HEADINGS = 1_000
+
+
+class BodyTooLarge(Exception):
+    """The body is past one of the limits above; `line` is the file line where it was."""
+
+    def __init__(self, message: str, line: int) -> None:
+        super().__init__(message)
+        self.message = message
+        self.line = line
+
+
+class _BoundedTokens(list[Token]):
+    """The block parser's token list, refusing to grow past MAX_BLOCK_TOKENS (the parser
+    adds every token with `append`), so memory stays bounded while it parses."""
+
+    def __init__(self, body_line: int) -> None:
+        super().__init__()
+        self.body_line = body_line
+
+    def append(self, token: Token) -> None:
+        if len(self) >= MAX_BLOCK_TOKENS:
+            start = next((t.map[0] for t in reversed(self) if t.map), 0)
+            message = (
+                f"the body makes more than {MAX_BLOCK_TOKENS:,} Markdown block tokens by this "
+                "line (a paragraph, heading, list item or table cell makes about three)"
+            )
+            raise BodyTooLarge(message, self.body_line + start)
+        super().append(token)
+
+
 def parse_body(body: str, body_line: int, *, fast: bool = True) -> Body:
-    """`body_line` is the file line of the body's first line.
+    """`body_line` is the file line of the body's first line. BodyTooLarge past the limits.
 
     The block structure is always parsed in full; inline content only where it can hold
     what the Body keeps. `fast=False` parses every inline token in full: the reference
@@ -66,6 +102,7 @@ def parse_body(body: str, body_line: int, *, fast: bool = True) -> Body:
     """
     md = markdown()
     state = StateCore(body, md, {})
+    state.tokens = _BoundedTokens(body_line)
     if "\r" in body or "\0" in body:
         # Otherwise normalize would change nothing, at the cost of a regex match per line
         # (it rewrites every "\n" as "\n"): loaded bodies have LF endings and no NUL.
@@ -74,6 +111,9 @@ def parse_body(body: str, body_line: int, *, fast: bool = True) -> Body:
     lines = body.split("\n")
     walker = _Walker(lines, body_line, _Inline(md, state.env, fast))
     walker.walk(state.tokens)
+    if len(walker.headings) > MAX_HEADINGS:
+        message = f"heading number {MAX_HEADINGS + 1:,}: the limit is {MAX_HEADINGS:,} a body"
+        raise BodyTooLarge(message, walker.headings[MAX_HEADINGS].line)
     return Body(
         headings=tuple(walker.headings),
         code_blocks=tuple(walker.blocks),

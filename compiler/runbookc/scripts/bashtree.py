@@ -9,6 +9,8 @@ from functools import cache
 from itertools import pairwise
 from typing import TYPE_CHECKING
 
+from runbookc.scripts.lineindex import LineIndex
+
 if TYPE_CHECKING:
     from tree_sitter import Node, Parser
 
@@ -36,6 +38,7 @@ class Source:
     def __init__(self, text: str) -> None:
         self.text = text
         self.original = self.data = text.encode()
+        self.rows = LineIndex(self.original)
         self._chars: list[int] | None = None
         if len(self.data) != len(text):
             self._chars = [i for i, c in enumerate(text) for _ in range(len(c.encode()))]
@@ -51,7 +54,8 @@ class Source:
         return self.text[chars[node.start_byte] : chars[node.end_byte]]
 
     def row(self, offset: int) -> int:
-        return self.original.count(b"\n", 0, offset)
+        """The 0-based line of a byte offset."""
+        return self.rows.line(offset)
 
 
 _REPAIRS = 64

@@ -16,6 +16,7 @@ from runbookc.lint.registry import rule
 from runbookc.model import CodeBlock, Document
 from runbookc.relpaths import relative_under
 from runbookc.scripts.commandclass import classify
+from runbookc.scripts.lineindex import LineIndex
 from runbookc.scripts.naming import script_name, valid_name
 from runbookc.scripts.settings import CommandClasses, script_settings
 from runbookc.scripts.shellparse import ParsedBlock, grep_patterns, parse_block
@@ -339,6 +340,7 @@ def _command_findings(
     diags: list[Diagnostic] = []
     parsed = script.parsed
     changes: list[str] = []
+    rows = LineIndex(script.content)
     if parsed.error:
         changes.append("a block the parser cannot read")
         diags.append(
@@ -398,7 +400,7 @@ def _command_findings(
                 diags.append(
                     HIDDEN_FAILURE(
                         path,
-                        script.file_line(line_at(content, operator)),
+                        script.file_line(rows.line(operator)),
                         f"`|| true` hides a failing {', '.join(hidden)}: with its stderr sent "
                         "to /dev/null the step prints nothing and succeeds even when it "
                         "cannot reach the system",
@@ -408,10 +410,6 @@ def _command_findings(
                     )
                 )
     return diags, tuple(dict.fromkeys(changes))
-
-
-def line_at(content: str, offset: int) -> int:
-    return content.count("\n", 0, offset)
 
 
 def grep_regexes(script: Script) -> list[re.Pattern[str]]:

@@ -10,7 +10,8 @@ from typing import TYPE_CHECKING
 
 from runbookc.approvals.state import ApprovalState, Proof
 from runbookc.model import Document
-from runbookc.scripts.draft import Script, line_at
+from runbookc.scripts.draft import Script
+from runbookc.scripts.lineindex import LineIndex
 from runbookc.scripts.settings import NO_MATCH_TOOLS
 from runbookc.scripts.shellparse import Unit, required_env
 
@@ -91,11 +92,12 @@ def _emitted(script: Script) -> list[_Emitted]:
     and a comment at the end of its line kept, so the script reads like the runbook."""
     content = script.content
     block_lines = content.split("\n")
+    rows = LineIndex(content)
     out: list[_Emitted] = []
     previous_last = -1
     for unit in script.parsed.units:
         first = unit.line
-        last = line_at(content, unit.shown_end)
+        last = rows.line(unit.shown_end)
         lead = [
             k for k in range(previous_last + 1, first) if block_lines[k].lstrip().startswith("#")
         ]

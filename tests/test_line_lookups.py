@@ -1,0 +1,98 @@
+"""The line of an offset, looked up for every command of a block: once the lookups counted
+newlines from the block's start each time, and a 1 MB block took 15 s to lint. These
+tests add up how much of the text the lookups read (no timing)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from conftest import ROOT
+from runbookc.approvals.state import approval_policy, approval_state
+from runbookc.config import load_settings
+from runbookc.engine.corpus import compile_document
+from runbookc.scripts.bashtree import Source
+from runbookc.scripts.draft import _command_findings, draft_scripts
+from runbookc.scripts.extract import content_digest
+from runbookc.scripts.lineindex import LineIndex
+from runbookc.scripts.render import render_step
+from runbookc.scripts.settings import script_settings
+from scriptcases import front_matter
+
+SETTINGS = load_settings(str(ROOT / "pyproject.toml"))
+LINES = 3000
+
+
+class _Read:
+    """How many characters or bytes `count` and `find` have read, since `reset`."""
+
+    total = 0
+
+    @classmethod
+    def reset(cls) -> None:
+        _Read.total = 0
+
+    def count(self, sub, start=0, end=None):  # type: ignore[no-untyped-def]
+        end = len(self) if end is None else end
+        _Read.total += max(0, end - start)
+        return super().count(sub, start, end)  # type: ignore[misc]
+
+    def find(self, sub, start=0, end=None):  # type: ignore[no-untyped-def]
+        found = super().find(sub, start, end)  # type: ignore[misc]
+        _Read.total += (len(self) if found < 0 else found + len(sub)) - start
+        return found
+
+
+class _ReadBytes(_Read, bytes):
+    pass
+
+
+class _ReadStr(_Read, str):
+    def encode(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        return _ReadBytes(super().encode(*args, **kwargs))
+
+
+def test_line_index_of_text_and_bytes() -> None:
+    text = "a\nbé\n\ncd"
+    assert [LineIndex(text).line(n) for n in range(8)] == [0, 0, 1, 1, 1, 2, 3, 3]
+    data = text.encode()  # é is two bytes
+    assert [LineIndex(data).line(n) for n in range(9)] == [0, 0, 1, 1, 1, 1, 2, 3, 3]
+    assert LineIndex("").line(0) == 0
+
+
+def test_block_rows_read_the_block_about_once() -> None:
+    text = _ReadStr("".join(f"kubectl get pod p{n} | grep -c é\n" for n in range(LINES)))
+    source = Source(text)
+    starts = [0] + [at + 1 for at, byte in enumerate(source.original) if byte == 0x0A]
+    _Read.reset()
+    assert [source.row(start) for start in starts] == list(range(LINES + 1))
+    assert _Read.total <= 2 * len(source.original)
+
+
+def _big_script(tmp_path):  # type: ignore[no-untyped-def]
+    # Each line is a unit that hides a failure (RB404), so each is looked up.
+    block = "".join(f"kubectl get pod p{n} 2>/dev/null || true\n" for n in range(LINES))
+    path = tmp_path / "rb.md"
+    path.write_text(front_matter() + "\n## Diagnosis\n1) Look:\n\n```bash\n" + block + "```\n")
+    document = compile_document(path, "rb.md", SETTINGS).document
+    [script], _ = draft_scripts(document, SETTINGS)
+    fence = path.read_text("utf-8").split("\n").index("```bash") + 1
+    return document, replace(script, content=_ReadStr(script.content)), fence
+
+
+def test_hidden_failure_lines_read_the_block_about_once(tmp_path) -> None:
+    _, script, fence = _big_script(tmp_path)
+    config = script_settings(SETTINGS)
+    _Read.reset()
+    found, _ = _command_findings(script, config.command_classes, config.stubs, "rb.md")
+    assert [d.line for d in found if d.code == "RB404"] == [fence + 1 + n for n in range(LINES)]
+    assert _Read.total <= 2 * len(script.content)
+
+
+def test_rendered_step_reads_the_block_about_once(tmp_path) -> None:
+    document, script, fence = _big_script(tmp_path)
+    policy = approval_policy(SETTINGS)
+    state, digest = approval_state(document, policy), content_digest(document)
+    _Read.reset()
+    rendered = render_step(script, document, state, digest)
+    assert _Read.total <= 2 * len(script.content)
+    assert f"{fence + LINES}" in rendered.text  # the last unit names its runbook line
