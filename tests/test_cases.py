@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT
-from runbookc.lint.registry import all_rules
+from runbookc.lint.catalog import RULES
 
 CASES = ROOT / "tests" / "cases"
 NAME = re.compile(r"^(?P<code>RB\d{3})-[a-z0-9-]+\.L(?P<lines>[\d+-]+)\.md$")
@@ -34,7 +34,7 @@ def test_bad_input_gets_its_code_at_its_lines(case: Path, cli, in_root) -> None:
     match = NAME.match(case.name)
     assert match, f"{case.name}: name must be CODE-slug.Llines.md (see tests/cases/README.md)"
     code, lines = match["code"], _expected_lines(match["lines"])
-    rule = next(r for r in all_rules() if r.code == code)
+    rule = next(r for r in RULES if r.code == code)
     relative = case.relative_to(ROOT).as_posix()
     strict = ("--strict",) if rule.severity != "error" else ()
 
@@ -70,7 +70,7 @@ def test_every_load_and_schema_code_has_a_case() -> None:
     # Made at test time: unreadable files (tests/test_load_limits.py), links out of the
     # repository (tests/test_source_links.py).
     generated = {"RB012", "RB013"}
-    codes = {r.code for r in all_rules() if r.code.startswith(CORE_PREFIXES)}
+    codes = {r.code for r in RULES if r.code.startswith(CORE_PREFIXES)}
     assert codes - covered - generated == set()
 
 

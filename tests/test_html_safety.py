@@ -14,7 +14,7 @@ from pathlib import Path
 
 import markdown
 import pytest
-from runbookc.lint.registry import all_rules
+from runbookc.lint.catalog import RULES
 from runbookc.model import Document
 from runbookc.pipeline.html_safety import check, find_unsafe, may_be_unsafe, neutralise
 from runbookc.pipeline.load import load_bytes
@@ -132,6 +132,6 @@ def test_prefilter_never_skips_a_finding() -> None:
 
 
 def test_rules_are_registered_with_docs() -> None:
-    rules = {r.code: r for r in all_rules()}
+    rules = {r.code: r for r in RULES}
     for code in ("RB501", "RB502", "RB503", "RB504"):
         assert rules[code].docs().startswith(f"# {code} {rules[code].name}\n")

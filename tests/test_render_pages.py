@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from conftest import ROOT
 from runbookc.config import load_settings
-from runbookc.lint.registry import all_rules
+from runbookc.lint.catalog import RULES
 from runbookc.pipeline.corpus import lint
 from runbookc.pipeline.graph import build_graph
 from runbookc.render.context import Site
@@ -43,9 +43,7 @@ def make_site(monkeypatch: pytest.MonkeyPatch, source: Path | None = None) -> Si
         for doc in docs
         for n, block in enumerate((b for b in doc.parsed.code_blocks if b.lang == "bash"), 1)
     ]
-    return Site(
-        settings, docs, build_graph(docs, settings), manifest, result.diagnostics, all_rules()
-    )
+    return Site(settings, docs, build_graph(docs, settings), manifest, result.diagnostics, RULES)
 
 
 @pytest.fixture

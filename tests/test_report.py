@@ -20,7 +20,7 @@ from conftest import ROOT
 from runbookc.config import Settings
 from runbookc.diagnostics import Diagnostic
 from runbookc.engine.corpus import compile_corpus, discover
-from runbookc.lint.registry import REGISTRY
+from runbookc.lint.catalog import BY_CODE
 from runbookc.report import FORMATS, Summary, render
 
 GOLDEN = ROOT / "tests" / "golden"
@@ -82,7 +82,7 @@ def test_sarif_has_the_required_structure() -> None:
     rule_ids = [rule["id"] for rule in driver["rules"]]
     assert len(rule_ids) == len(set(rule_ids))
     for rule in driver["rules"]:
-        assert rule["shortDescription"]["text"] == REGISTRY[rule["id"]].summary
+        assert rule["shortDescription"]["text"] == BY_CODE[rule["id"]].summary
         assert rule["defaultConfiguration"]["level"] in {"error", "warning", "note"}
     assert run["results"]
     for result in run["results"]:
@@ -176,7 +176,7 @@ SUMMARY = re.compile(r"\d+ documents?, \d+ errors?, \d+ warnings?")
 
 
 def _forged_diagnostics() -> list[Diagnostic]:
-    rule = REGISTRY["RB004"]
+    rule = BY_CODE["RB004"]
     return [
         rule(f"runbooks/x{FORGED}.md", 3, f"broken link `docs/{FORGED}`", hint=f"fix{FORGED}"),
         rule(f"runbooks/y{FORGED}.md", None, "no line\x00\x7f\x9b\u2066"),

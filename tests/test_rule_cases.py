@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, require_sandbox
 from runbookc.config import Settings, load_settings
-from runbookc.lint.registry import all_rules
+from runbookc.lint.catalog import RULES
 from runbookc.pipeline.corpus import lint
 from runbookc.scripts import run as scriptrun
 
@@ -98,7 +98,7 @@ def _examples(code: str) -> tuple[list[Path], list[Path]]:
     ] if passing.is_dir() else []
 
 
-@pytest.mark.parametrize("rule", all_rules(), ids=lambda r: r.code)
+@pytest.mark.parametrize("rule", RULES, ids=lambda r: r.code)
 def test_every_rule_has_a_failing_and_a_passing_case_and_a_docs_page(rule) -> None:
     failing, passing = _examples(rule.code)
     if rule.code in NO_CASE_FILE:

@@ -7,14 +7,14 @@ import tomllib
 
 import pytest
 from conftest import ROOT
-from runbookc.lint.registry import all_rules
+from runbookc.lint.catalog import RULES
 from runbookc.pipeline.parse import parse_body
 
 SECTIONS = ["Problem", "Example", "Fix", "Why"]
 RULEDOCS = ROOT / "compiler" / "runbookc" / "ruledocs"
 
 
-@pytest.mark.parametrize("rule", all_rules(), ids=lambda r: r.code)
+@pytest.mark.parametrize("rule", RULES, ids=lambda r: r.code)
 def test_rule_has_a_docs_page_with_every_section(rule) -> None:
     text = rule.docs()
     assert text, f"missing compiler/runbookc/ruledocs/{rule.code}.md"
@@ -29,7 +29,7 @@ def test_rule_has_a_docs_page_with_every_section(rule) -> None:
 
 
 def test_no_docs_page_without_a_rule() -> None:
-    codes = {rule.code for rule in all_rules()}
+    codes = {rule.code for rule in RULES}
     assert {page.stem for page in RULEDOCS.glob("*.md")} <= codes
 
 

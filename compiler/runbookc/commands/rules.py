@@ -18,12 +18,11 @@ def register(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     import json
 
-    from runbookc.engine.corpus import UsageError
-    from runbookc.lint.registry import REGISTRY, all_rules
+    from runbookc.errors import UsageError
+    from runbookc.lint.catalog import BY_CODE, RULES
 
-    rules = all_rules()
     if args.code:
-        rule = REGISTRY.get(args.code.upper())
+        rule = BY_CODE.get(args.code.upper())
         if rule is None:
             raise UsageError(f"unknown rule code {args.code!r}")
         sys.stdout.write(rule.docs() or f"# {rule.code} {rule.name}\n\n{rule.summary}\n")
@@ -31,11 +30,11 @@ def run(args: argparse.Namespace) -> int:
     if args.format == "json":
         rows = [
             {"code": r.code, "name": r.name, "severity": r.severity.value, "summary": r.summary}
-            for r in rules
+            for r in RULES
         ]
         sys.stdout.write(json.dumps(rows, indent=2) + "\n")
         return 0
-    name_width = max(len(r.name) for r in rules)
-    for r in rules:
+    name_width = max(len(r.name) for r in RULES)
+    for r in RULES:
         sys.stdout.write(f"{r.code}  {r.severity.value:<7}  {r.name:<{name_width}}  {r.summary}\n")
     return 0

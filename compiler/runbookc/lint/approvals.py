@@ -14,55 +14,18 @@ from runbookc.approvals.state import (
     approval_state,
 )
 from runbookc.config import Settings
-from runbookc.diagnostics import Diagnostic, Severity
-from runbookc.lint.registry import rule
+from runbookc.diagnostics import Diagnostic
+from runbookc.lint.catalog import (
+    BAD_SIGNATURE,
+    NO_APPROVER,
+    NOT_ALLOWED,
+    PENDING,
+    ROLE_NOT_REQUIRED,
+    STALE,
+    UNKNOWN_ROLE,
+    UNSIGNED,
+)
 from runbookc.model import Document
-
-PENDING = rule(
-    "RB301",
-    "approval-pending",
-    Severity.WARNING,
-    "An active document's required approvals are not all given",
-)
-NO_APPROVER = rule(
-    "RB302",
-    "approved-without-approver",
-    Severity.ERROR,
-    "Status is approved but a required role has no recorded approval",
-)
-ROLE_NOT_REQUIRED = rule(
-    "RB303",
-    "approver-role-not-required",
-    Severity.ERROR,
-    "An approval is recorded for a role the document does not require",
-)
-NOT_ALLOWED = rule(
-    "RB304",
-    "approver-not-allowed",
-    Severity.ERROR,
-    "The approver is not allowed to approve as that role",
-)
-STALE = rule(
-    "RB305",
-    "stale-approval",
-    Severity.ERROR,
-    "An approval was given for different content than the document has now",
-)
-UNKNOWN_ROLE = rule(
-    "RB306", "unknown-role", Severity.ERROR, "An approval role the policy does not define"
-)
-UNSIGNED = rule(
-    "RB308",
-    "unsigned-approval",
-    Severity.ERROR,
-    "Signed mode: an approval without a signature is a claim by name and does not count",
-)
-BAD_SIGNATURE = rule(
-    "RB309",
-    "bad-approval-signature",
-    Severity.ERROR,
-    "Signed mode: an approval's signature does not verify against the allowed signers",
-)
 
 _BLOCK = "approvals"
 

@@ -1,40 +1,36 @@
 """Corpus rules: each module checks one family of rules over the graph.
 
-A check module declares its rules with `registry.rule(...)` and has
-`check(graph, settings) -> Iterable[Diagnostic]`; list it in CHECK_MODULES (and in
-registry.RULE_MODULES, so the rule docs and `runbookc rules` see its codes). A family
-whose findings depend on one document alone has `check_document(document, settings)`
-instead and is listed in DOCUMENT_CHECK_MODULES: it runs where the document is compiled
+A family's module imports its rules from the catalog (lint/catalog.py) and has
+`check(graph, settings) -> Iterable[Diagnostic]`; add that function to GRAPH_CHECKS. A
+family whose findings depend on one document alone has `check_document(document,
+settings)` instead and goes in DOCUMENT_CHECKS: it runs where the document is compiled
 (in the workers) and its findings are cached with the document's summary.
 """
 
 from __future__ import annotations
 
-import importlib
+from collections.abc import Callable, Iterable
 
 from runbookc.config import Settings
 from runbookc.diagnostics import Diagnostic
+from runbookc.lint import approvals, ids, links, orphans
 from runbookc.model import Document
 from runbookc.pipeline.facts import DocFacts
 from runbookc.pipeline.graph import Graph
 
-CHECK_MODULES = (
-    "runbookc.lint.links",
-    "runbookc.lint.ids",
-    "runbookc.lint.orphans",
+GRAPH_CHECKS: tuple[Callable[[Graph[DocFacts], Settings], Iterable[Diagnostic]], ...] = (
+    links.check,
+    ids.check,
+    orphans.check,
 )
-DOCUMENT_CHECK_MODULES = ("runbookc.lint.approvals",)
+DOCUMENT_CHECKS: tuple[Callable[[Document, Settings], Iterable[Diagnostic]], ...] = (
+    approvals.check_document,
+)
 
 
 def run_checks(graph: Graph[DocFacts], settings: Settings) -> list[Diagnostic]:
-    diagnostics: list[Diagnostic] = []
-    for name in CHECK_MODULES:
-        diagnostics += importlib.import_module(name).check(graph, settings)
-    return diagnostics
+    return [d for check in GRAPH_CHECKS for d in check(graph, settings)]
 
 
 def run_document_checks(document: Document, settings: Settings) -> list[Diagnostic]:
-    diagnostics: list[Diagnostic] = []
-    for name in DOCUMENT_CHECK_MODULES:
-        diagnostics += importlib.import_module(name).check_document(document, settings)
-    return diagnostics
+    return [d for check in DOCUMENT_CHECKS for d in check(document, settings)]

@@ -5,24 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 
 from runbookc.config import Settings
-from runbookc.diagnostics import Diagnostic, Severity
+from runbookc.diagnostics import Diagnostic
+from runbookc.lint.catalog import DUPLICATE_ALERT, DUPLICATE_DOC_ID, UNKNOWN_ALERT, UNKNOWN_RUNBOOK
 from runbookc.lint.nearmiss import NearMiss
-from runbookc.lint.registry import rule
 from runbookc.pipeline.facts import DocFacts
 from runbookc.pipeline.graph import ALERT_RUNBOOK, RELATED_ALERT, RELATED_RUNBOOK, Graph, Reference
-
-UNKNOWN_ALERT = rule(
-    "RB204", "unknown-alert", Severity.ERROR, "related_alerts names an alert no alert doc defines"
-)
-DUPLICATE_ALERT = rule(
-    "RB205", "duplicate-alert-id", Severity.ERROR, "An alert id is defined more than once"
-)
-DUPLICATE_DOC_ID = rule(
-    "RB206", "duplicate-doc-id", Severity.ERROR, "Two documents have the same doc_id"
-)
-UNKNOWN_RUNBOOK = rule(
-    "RB207", "unknown-runbook", Severity.ERROR, "A runbook id that names no runbook of the corpus"
-)
 
 
 def check(graph: Graph[DocFacts], settings: Settings) -> Iterator[Diagnostic]:

@@ -8,39 +8,17 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from runbookc.config import Settings
-from runbookc.diagnostics import Diagnostic, Severity
+from runbookc.diagnostics import Diagnostic
+from runbookc.lint.catalog import (
+    ABSOLUTE_LINK,
+    BROKEN_ANCHOR,
+    BROKEN_LINK,
+    LOCAL_FILE,
+    UNRESOLVED_PATH,
+)
 from runbookc.lint.nearmiss import NearMiss
-from runbookc.lint.registry import rule
 from runbookc.pipeline.facts import DocFacts
 from runbookc.pipeline.graph import LINK, PATH, Graph, Reference
-
-BROKEN_LINK = rule(
-    "RB201", "broken-link", Severity.ERROR, "Link to a document that is not in the corpus"
-)
-BROKEN_ANCHOR = rule(
-    "RB202", "broken-anchor", Severity.ERROR, "Link anchor matches no heading of its document"
-)
-UNRESOLVED_PATH = rule(
-    "RB203",
-    "unresolved-path",
-    Severity.ERROR,
-    "Repo path in a code span resolves to no document of the corpus",
-)
-
-ABSOLUTE_LINK = rule(
-    "RB210",
-    "absolute-link",
-    Severity.ERROR,
-    "Link to a Markdown file by an absolute path, which the site leaves unconverted",
-)
-
-
-LOCAL_FILE = rule(
-    "RB211",
-    "local-file-link",
-    Severity.ERROR,
-    "Link or image to a local file that is not a document, which the site does not publish",
-)
 
 
 def check(graph: Graph[DocFacts], settings: Settings) -> Iterator[Diagnostic]:

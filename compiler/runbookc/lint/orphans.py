@@ -5,18 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from runbookc.config import Settings
-from runbookc.diagnostics import Diagnostic, Severity
-from runbookc.lint.registry import rule
+from runbookc.diagnostics import Diagnostic
+from runbookc.lint.catalog import ORPHAN_ALERT, ORPHAN_DOCUMENT
 from runbookc.pipeline.facts import DocFacts
 from runbookc.pipeline.graph import Graph
-
-ORPHAN_ALERT = rule("RB208", "orphan-alert", Severity.WARNING, "No runbook handles this alert")
-ORPHAN_DOCUMENT = rule(
-    "RB209",
-    "orphan-document",
-    Severity.WARNING,
-    "No other document refers to this rollback plan or SLO",
-)
 
 _CITED_TYPES = {"rollback_plan": "rollback plan", "slo": "SLO document"}
 

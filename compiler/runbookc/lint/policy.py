@@ -21,21 +21,14 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from functools import cache
 
 from runbookc.config import ConfigError, Settings
 from runbookc.diagnostics import Diagnostic, Severity
-from runbookc.lint.registry import all_rules, rule
+from runbookc.lint.catalog import BAD_SUPPRESSION, BY_CODE, RULES, Family
 from runbookc.model import Document
 
-BAD_SUPPRESSION = rule(
-    "RB307",
-    "bad-suppression",
-    Severity.WARNING,
-    "A suppression names an unknown code or one a file may not silence",
-)
-
-APPROVAL_CODES = frozenset({"RB301", "RB302", "RB303", "RB304", "RB305", "RB306", "RB308", "RB309"})
+# The approval findings (lint/approvals.py): RB301-RB306, RB308, RB309.
+APPROVAL_CODES = frozenset(r.code for r in RULES if r.family is Family.APPROVALS)
 GUARD_PREFIXES = ("RB1", "RB5")  # schema, HTML safety
 
 
@@ -96,7 +89,7 @@ class Policy:
 
 
 def _known(code: object, key: str) -> None:
-    if not isinstance(code, str) or code not in _codes():
+    if not isinstance(code, str) or code not in BY_CODE:
         raise ConfigError(f"tool.runbookc.{key}: unknown rule code {code!r} (see `runbookc rules`)")
 
 
@@ -147,7 +140,7 @@ class Suppressions:
 
     def problems(self, path: str) -> Iterable[Diagnostic]:
         for code, line in self.written:
-            if not _CODE.match(code) or code not in _codes():
+            if not _CODE.match(code) or code not in BY_CODE:
                 yield BAD_SUPPRESSION(
                     path,
                     line,
@@ -162,13 +155,6 @@ class Suppressions:
                     f"{code} cannot be silenced in the file it is about",
                     hint=f"{fix}, or change the rule in [tool.runbookc]",
                 )
-
-
-@cache
-def _codes() -> frozenset[str]:
-    """Every rule code. Loading them imports every stage, so a run that names no code (in
-    settings or suppressions) never asks: a no-op lint needs none of those stages."""
-    return frozenset(r.code for r in all_rules())
 
 
 def _list(table: object, key: str) -> list[object]:

@@ -22,35 +22,9 @@ from typing import Any
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from runbookc.diagnostics import Diagnostic, Severity
-from runbookc.lint.registry import Rule, rule
+from runbookc.diagnostics import Diagnostic
+from runbookc.lint.catalog import EVENT_HANDLER, PAGE_TAG, SCRIPT_TAG, SCRIPT_URL, Rule
 from runbookc.model import Document, KeyPath
-
-SCRIPT_TAG = rule(
-    "RB501",
-    "html-script-tag",
-    Severity.ERROR,
-    "Raw HTML <script>, <iframe>, <object> or <embed> tag",
-)
-EVENT_HANDLER = rule(
-    "RB502",
-    "html-event-handler",
-    Severity.ERROR,
-    "Raw HTML tag with an event-handler attribute (on...=)",
-)
-SCRIPT_URL = rule(
-    "RB503",
-    "script-url",
-    Severity.ERROR,
-    "Link or HTML attribute with a javascript:, vbscript: or data:text/html URL",
-)
-
-PAGE_TAG = rule(
-    "RB504",
-    "html-page-tag",
-    Severity.ERROR,
-    "Raw HTML <base>, <meta> or <link> tag, which reroutes the page's URLs or the reader",
-)
 
 _ACTIVE_TAGS = frozenset({"script", "iframe", "object", "embed", "frame", "frameset"})
 _PAGE_TAGS = frozenset({"base", "meta", "link"})

@@ -19,9 +19,22 @@ from typing import Any
 
 import yaml
 
-from runbookc.diagnostics import Diagnostic, Severity
+from runbookc.diagnostics import Diagnostic
 from runbookc.limits import MAX_FILE_BYTES as MAX_FILE_BYTES
-from runbookc.lint.registry import rule
+from runbookc.lint.catalog import (
+    ALIAS,
+    BOM,
+    DUPLICATE_KEY,
+    NO_FRONT_MATTER,
+    NOT_MAPPING,
+    NOT_UTF8,
+    NUL_BYTE,
+    TAG,
+    TOO_LARGE,
+    UNREADABLE,
+    UNTERMINATED,
+    YAML_SYNTAX,
+)
 from runbookc.model import Document, FrontMatter, KeyPath
 
 MAX_LINE_CHARS = 20_000
@@ -29,23 +42,6 @@ MAX_FRONT_MATTER_LINES = 1_000
 MAX_FRONT_MATTER_CHARS = 64 * 1024  # the seed's is 400; pure-Python YAML takes ~1.5 s a MB
 MAX_YAML_DEPTH = 16
 MAX_INT_DIGITS = 100  # Python refuses int("1" * 4301); nothing in front matter is that long
-
-NOT_UTF8 = rule("RB001", "not-utf8", Severity.ERROR, "File is not valid UTF-8")
-NUL_BYTE = rule("RB002", "nul-byte", Severity.ERROR, "File contains a NUL byte")
-BOM = rule("RB003", "bom", Severity.WARNING, "File starts with a UTF-8 byte order mark")
-NO_FRONT_MATTER = rule("RB004", "no-front-matter", Severity.ERROR, "File has no front matter")
-UNTERMINATED = rule(
-    "RB005", "unterminated-front-matter", Severity.ERROR, "Front matter is never closed"
-)
-NOT_MAPPING = rule(
-    "RB006", "front-matter-not-mapping", Severity.ERROR, "Front matter is not a mapping"
-)
-YAML_SYNTAX = rule("RB007", "yaml-syntax", Severity.ERROR, "Front matter is not valid YAML")
-DUPLICATE_KEY = rule("RB008", "duplicate-key", Severity.ERROR, "A key appears twice")
-ALIAS = rule("RB009", "yaml-alias", Severity.ERROR, "YAML anchors and aliases are not allowed")
-TAG = rule("RB010", "yaml-tag", Severity.ERROR, "YAML tag is non-standard or does not fit")
-TOO_LARGE = rule("RB011", "too-large", Severity.ERROR, "File, line or front matter too large")
-UNREADABLE = rule("RB012", "unreadable", Severity.ERROR, "File cannot be read")
 
 _BOM = b"\xef\xbb\xbf"
 _YAML = "tag:yaml.org,2002:"

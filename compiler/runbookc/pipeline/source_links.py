@@ -12,10 +12,8 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 
-from runbookc.diagnostics import Diagnostic, Severity
-from runbookc.lint.registry import rule
-
-LINK_OUTSIDE = rule("RB013", "link-outside", Severity.ERROR, "Symlink leads out of the repository")
+from runbookc.diagnostics import Diagnostic
+from runbookc.lint.catalog import LINK_OUTSIDE
 
 
 def outside(real: str, bounds: Sequence[str]) -> bool:

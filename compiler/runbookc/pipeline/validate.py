@@ -9,18 +9,18 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-from runbookc.diagnostics import Diagnostic, Severity
-from runbookc.lint.registry import rule
+from runbookc.diagnostics import Diagnostic
+from runbookc.lint.catalog import (
+    BAD_DATE,
+    BAD_DOC_ID,
+    BAD_TYPE,
+    DATE_ORDER,
+    MISSING_KEY,
+    SCHEMA,
+    UNKNOWN_KEY,
+)
 from runbookc.model import DOC_TYPES, Document, KeyPath
 from runbookc.pipeline.schema_check import Check, compile_check
-
-SCHEMA = rule("RB101", "schema", Severity.ERROR, "Front matter value does not match the schema")
-UNKNOWN_KEY = rule("RB102", "unknown-key", Severity.ERROR, "Front matter key is not allowed")
-MISSING_KEY = rule("RB103", "missing-key", Severity.ERROR, "Required front matter key is missing")
-BAD_DATE = rule("RB104", "invalid-date", Severity.ERROR, "Date is not a real YYYY-MM-DD date")
-DATE_ORDER = rule("RB105", "date-order", Severity.ERROR, "updated_at is before created_at")
-BAD_DOC_ID = rule("RB106", "invalid-doc-id", Severity.ERROR, "doc_id has the wrong shape")
-BAD_TYPE = rule("RB107", "invalid-type", Severity.ERROR, "Document type is missing or unknown")
 
 
 def schema_text(doc_type: str) -> str:

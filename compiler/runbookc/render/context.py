@@ -16,7 +16,7 @@ from typing import Any
 from runbookc.approvals.state import ApprovalState, approval_states
 from runbookc.config import Settings
 from runbookc.diagnostics import Diagnostic, Severity
-from runbookc.lint.registry import Rule
+from runbookc.lint.catalog import Rule
 from runbookc.model import DOC_TYPES, Document
 from runbookc.pipeline.parse import slug
 from runbookc.render.labels import labels

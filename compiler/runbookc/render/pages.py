@@ -15,7 +15,7 @@ from typing import Any
 import jinja2
 
 from runbookc.approvals.state import ApprovalState
-from runbookc.lint.registry import Rule
+from runbookc.lint.catalog import Rule
 from runbookc.model import DOC_TYPES, Document
 from runbookc.render import markdown as md
 from runbookc.render.body import render_body

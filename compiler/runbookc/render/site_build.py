@@ -43,7 +43,7 @@ def make_site(
     diagnostics: Sequence[Diagnostic],
     manifest: Sequence[dict[str, Any]],
 ) -> Site:
-    from runbookc.lint.registry import all_rules
+    from runbookc.lint.catalog import RULES
     from runbookc.pipeline.graph import build_graph
 
     _, site_dir = site_settings(settings)
@@ -54,7 +54,7 @@ def make_site(
         graph=build_graph(list(documents), settings),
         manifest=list(manifest),
         diagnostics=list(diagnostics),
-        rules=all_rules(),
+        rules=RULES,
         home_text=home.read_text(encoding="utf-8") if home.is_file() else "",
     )
 

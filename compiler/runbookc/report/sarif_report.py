@@ -1,4 +1,4 @@
-"""SARIF 2.1.0 for code scanning: one run, rules from the registry, one result a finding.
+"""SARIF 2.1.0 for code scanning: one run, rules from the catalog, one result a finding.
 
 Paths are relative URI references (percent-encoded), resolved by code scanning against the
 repository root."""
@@ -11,7 +11,7 @@ from urllib.parse import quote
 
 from runbookc import __version__
 from runbookc.diagnostics import Diagnostic, Severity
-from runbookc.lint.registry import REGISTRY, all_rules
+from runbookc.lint.catalog import BY_CODE
 from runbookc.report import Summary
 
 _LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
@@ -19,15 +19,14 @@ SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 
 
 def render(diagnostics: Sequence[Diagnostic], summary: Summary) -> str:
-    all_rules()
     codes = sorted({d.code for d in diagnostics})
     rules = [
         {
             "id": code,
-            "name": REGISTRY[code].name if code in REGISTRY else code,
-            "shortDescription": {"text": REGISTRY[code].summary if code in REGISTRY else code},
+            "name": BY_CODE[code].name if code in BY_CODE else code,
+            "shortDescription": {"text": BY_CODE[code].summary if code in BY_CODE else code},
             "defaultConfiguration": {
-                "level": _LEVEL[REGISTRY[code].severity] if code in REGISTRY else "warning"
+                "level": _LEVEL[BY_CODE[code].severity] if code in BY_CODE else "warning"
             },
         }
         for code in codes

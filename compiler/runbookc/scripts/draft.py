@@ -11,8 +11,19 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from runbookc.config import Settings
-from runbookc.diagnostics import Diagnostic, Severity
-from runbookc.lint.registry import rule
+from runbookc.diagnostics import Diagnostic
+from runbookc.lint.catalog import (
+    CONSOLE_BLOCK,
+    DUPLICATE_NAME,
+    HIDDEN_FAILURE,
+    INVALID_NAME,
+    MUTATING_DIAGNOSTIC,
+    RESERVED_NAME,
+    UNCLASSIFIED,
+    UNCLOSED_FENCE,
+    UNCOVERED_SYMPTOM,
+    UNPARSED_BLOCK,
+)
 from runbookc.model import CodeBlock, Document
 from runbookc.relpaths import relative_under
 from runbookc.scripts.commandclass import classify
@@ -21,50 +32,6 @@ from runbookc.scripts.naming import script_name, valid_name
 from runbookc.scripts.settings import CommandClasses, script_settings
 from runbookc.scripts.shellparse import ParsedBlock, grep_patterns, parse_block
 from runbookc.scripts.toolclasses import MUTATING, UNKNOWN
-
-UNCLOSED_FENCE = rule("RB401", "unclosed-fence", Severity.ERROR, "A code fence is never closed")
-DUPLICATE_NAME = rule(
-    "RB402", "duplicate-script-name", Severity.ERROR, "Two steps of a runbook get the same name"
-)
-MUTATING_DIAGNOSTIC = rule(
-    "RB403",
-    "mutating-diagnostic",
-    Severity.ERROR,
-    "A diagnostics step runs a command that changes the system",
-)
-HIDDEN_FAILURE = rule(
-    "RB404",
-    "or-true-hides-failure",
-    Severity.WARNING,
-    "`2>/dev/null ... || true` hides a failing tool",
-)
-UNCOVERED_SYMPTOM = rule(
-    "RB405",
-    "uncovered-symptom",
-    Severity.WARNING,
-    "A symptom signature is not caught by any diagnostic step's grep",
-)
-CONSOLE_BLOCK = rule(
-    "RB406", "console-block", Severity.INFO, "A console block: only its `$ ` lines are kept"
-)
-INVALID_NAME = rule(
-    "RB407", "invalid-script-name", Severity.ERROR, "A step name is not a usable file name"
-)
-UNPARSED_BLOCK = rule(
-    "RB408", "unparsed-shell", Severity.WARNING, "The shell parser cannot read a block"
-)
-UNCLASSIFIED = rule(
-    "RB409",
-    "unclassified-command",
-    Severity.WARNING,
-    "A command is neither known read-only nor known mutating",
-)
-RESERVED_NAME = rule(
-    "RB417",
-    "reserved-name",
-    Severity.ERROR,
-    "A block assigns a variable named like the generated script's own (rb_...)",
-)
 
 SHELL_LANGS = frozenset({"bash", "sh", "shell", "zsh"})
 CONSOLE_LANGS = frozenset({"console", "shell-session"})

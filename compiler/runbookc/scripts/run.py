@@ -9,19 +9,12 @@ from pathlib import Path
 from runbookc.config import Settings
 from runbookc.diagnostics import Diagnostic, Severity
 from runbookc.engine.corpus import Corpus, compile_corpus, discover_targets
-from runbookc.lint.registry import rule
+from runbookc.lint.catalog import SHARED_SCRIPT_DIR
 from runbookc.model import Document
 from runbookc.report import Summary, render
 from runbookc.scripts.draft import Script, symptom_lines
 from runbookc.scripts.extract import plan_corpus, plan_store
 from runbookc.scripts.settings import script_settings
-
-SHARED_SCRIPT_DIR = rule(
-    "RB416",
-    "shared-script-dir",
-    Severity.ERROR,
-    "Two documents with one doc_id would write scripts into one folder",
-)
 
 
 @dataclass

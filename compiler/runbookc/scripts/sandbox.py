@@ -19,35 +19,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from runbookc.diagnostics import Diagnostic, Severity
-from runbookc.lint.registry import rule
+from runbookc.diagnostics import Diagnostic
+from runbookc.lint.catalog import SANDBOX_CALLS, SANDBOX_RESULT, SANDBOX_SKIPPED, SANDBOX_TOOL
 from runbookc.scripts.draft import Script, grep_regexes
 from runbookc.scripts.isolation import bwrap_binary, host_copies, isolated
 from runbookc.scripts.settings import BASH_BUILTINS, NO_MATCH_TOOLS, ScriptSettings
 from runbookc.scripts.shellparse import Command, required_env
-
-SANDBOX_RESULT = rule(
-    "RB412", "sandbox-result", Severity.ERROR, "A script misbehaves in the sandbox"
-)
-SANDBOX_CALLS = rule(
-    "RB413",
-    "sandbox-commands",
-    Severity.ERROR,
-    "The commands a script ran in the sandbox differ from its block",
-)
-SANDBOX_TOOL = rule(
-    "RB414",
-    "sandbox-missing-tool",
-    Severity.ERROR,
-    "A block calls a command the sandbox neither stubs nor allows",
-)
-SANDBOX_SKIPPED = rule(
-    "RB415",
-    "sandbox-skipped",
-    Severity.WARNING,
-    "A block writes outside its working directory or runs commands the compiler cannot see, "
-    "so the sandbox does not run it",
-)
 
 SCENARIOS = ("empty", "symptoms", "fail")
 ANY_REST = "\0..."  # in an expected argv: any words from here on (argv cannot hold NUL)

@@ -14,11 +14,8 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from runbookc.diagnostics import Diagnostic, Severity
-from runbookc.lint.registry import rule
+from runbookc.lint.catalog import BASH_SYNTAX, SHELLCHECK
 from runbookc.scripts.draft import Script
-
-BASH_SYNTAX = rule("RB410", "bash-syntax", Severity.ERROR, "A generated script fails `bash -n`")
-SHELLCHECK = rule("RB411", "shellcheck", Severity.WARNING, "ShellCheck finds a problem in a step")
 
 _LEVELS = {
     "error": Severity.ERROR,
