@@ -58,13 +58,9 @@ def _check_arguments(args: argparse.Namespace, signed: bool) -> None:
         if problem:
             raise UsageError(f"{option} {getattr(args, name)!r}: {problem}")
     if signed and args.key is None:
-        raise UsageError(
-            "signed approvals ([tool.runbookc.approvals] signing) need --key PATH"
-        )
+        raise UsageError("signed approvals ([tool.runbookc.approvals] signing) need --key PATH")
     if not signed and args.key is not None:
-        raise UsageError(
-            "--key: approvals are not signed here ([tool.runbookc.approvals] signing)"
-        )
+        raise UsageError("--key: approvals are not signed here ([tool.runbookc.approvals] signing)")
     if signed and not args.key.is_file():
         raise UsageError(f"--key {str(args.key)!r}: no such file")
 
