@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 RELATED_ALERTS = "related_alerts"  # ids of alerts (an alert doc defines them)
 RELATED_RUNBOOKS = "related_runbooks"  # doc_ids of runbooks
 ALERTS = "alerts"  # the alerts the document defines, each with the runbooks handling it
+OBJECTIVES = "objectives"  # a panel: an SLO doc's objectives, as a table on its page
 RUNBOOK = "runbook"  # the type of document related_runbooks and an alert's runbooks name
 
 
@@ -90,7 +91,7 @@ TYPES: dict[str, DocType] = {
         columns=(*_DOC_COLUMNS, "runbooks", "updated"),
         words={"en": Words("SLO doc", "SLO docs"), "ru": Words("SLO", "SLO")},
         references=(RELATED_ALERTS, RELATED_RUNBOOKS),
-        panels=("objectives",),
+        panels=(OBJECTIVES,),
         orphan="SLO document",
     ),
     "rollback_plan": DocType(

@@ -103,7 +103,7 @@ def document_page(site: Site, doc: Document) -> str:
         banner=banner(site, state),
         findings=findings(site, doc, page),
         alerts=alert_views(site, doc, page) if doctypes.ALERTS in panels else [],
-        objectives=objective_rows(doc) if "objectives" in panels else [],
+        objectives=objective_rows(doc) if doctypes.OBJECTIVES in panels else [],
         scripts=[
             {**vars(s), "href": href(page, s.file), "section": s.section or s.title}
             for s in site.scripts_of(doc)
