@@ -13,7 +13,7 @@ from runbookc.cli import run
 from runbookc.config import load_settings
 from runbookc.pipeline.corpus import lint
 from runbookc.pipeline.graph import build_graph
-from runbookc.render.paths import HOME, INDEXES
+from runbookc.render.paths import HOME, indexes
 from test_site_build import _project, _snapshot
 
 # MkDocs stamps the build date into the sitemap; nothing else in the output carries a time.
@@ -53,7 +53,7 @@ def _affected(project: Path) -> set[str]:
     graph = build_graph(docs, settings)
     (doc,) = [d for d in docs if graph.source_path(d) == EDITED]
     others = {graph.source_path(d) for d in [*graph.references(doc), *graph.referrers(doc)]}
-    return {EDITED, *others, HOME, *INDEXES.values()}
+    return {EDITED, *others, HOME, *indexes()}
 
 
 def test_rebuild_after_an_edit_equals_a_cold_build(

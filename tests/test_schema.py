@@ -9,7 +9,7 @@ import re
 import pytest
 from conftest import ROOT, SEED
 from jsonschema import Draft202012Validator, FormatChecker
-from runbookc.model import DOC_TYPES
+from runbookc.doctypes import names
 from runbookc.pipeline.load import load_file
 
 SCHEMA_DIR = ROOT / "compiler" / "runbookc" / "schema"
@@ -34,10 +34,10 @@ def _printed_schema(cli, doc_type: str) -> dict:
 
 
 def test_one_schema_file_per_type() -> None:
-    assert sorted(p.stem for p in SCHEMA_DIR.glob("*.json")) == sorted(DOC_TYPES)
+    assert sorted(p.stem for p in SCHEMA_DIR.glob("*.json")) == sorted(names())
 
 
-@pytest.mark.parametrize("doc_type", DOC_TYPES)
+@pytest.mark.parametrize("doc_type", names())
 def test_printed_schema_is_valid_draft_2020_12(doc_type: str, cli) -> None:
     schema = _printed_schema(cli, doc_type)
     Draft202012Validator.check_schema(schema)
@@ -46,7 +46,7 @@ def test_printed_schema_is_valid_draft_2020_12(doc_type: str, cli) -> None:
     assert schema["additionalProperties"] is False
 
 
-@pytest.mark.parametrize("doc_type", DOC_TYPES)
+@pytest.mark.parametrize("doc_type", names())
 def test_doc_id_pattern_is_strict(doc_type: str, cli) -> None:
     pattern = _printed_schema(cli, doc_type)["properties"]["doc_id"]["pattern"]
     prefix = PREFIXES[doc_type]
@@ -65,7 +65,7 @@ def test_doc_id_pattern_is_strict(doc_type: str, cli) -> None:
 
 
 def test_common_keys_are_the_same_in_every_schema(cli) -> None:
-    schemas = {t: _printed_schema(cli, t) for t in DOC_TYPES}
+    schemas = {t: _printed_schema(cli, t) for t in names()}
     reference = schemas["runbook"]["properties"]
     for doc_type, schema in schemas.items():
         for key in SHARED_KEYS:
@@ -81,7 +81,7 @@ def _patterns(node: object) -> list[str]:
     return []
 
 
-@pytest.mark.parametrize("doc_type", DOC_TYPES)
+@pytest.mark.parametrize("doc_type", names())
 def test_no_pattern_lets_a_trailing_newline_through(doc_type: str, cli) -> None:
     # Python's `$` also matches before a final newline; each pattern forbids one.
     patterns = _patterns(_printed_schema(cli, doc_type))
@@ -132,7 +132,7 @@ def test_runbook_schema_accepts_the_seed_front_matter_exactly(cli) -> None:
 
 def test_schema_list_and_missing_type(cli) -> None:
     listed = cli("schema", "--list")
-    assert (listed.code, listed.out.split()) == (0, list(DOC_TYPES))
+    assert (listed.code, listed.out.split()) == (0, list(names()))
     missing = cli("schema")
     assert missing.code == 2
     assert "give a document type" in missing.err

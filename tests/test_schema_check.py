@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 from conftest import ROOT, subprocess_env
-from runbookc.model import DOC_TYPES
+from runbookc.doctypes import names
 from runbookc.pipeline.load import load_file
 from runbookc.pipeline.schema_check import compile_check
 from runbookc.pipeline.validate import quick_check_for, validator_for
@@ -78,14 +78,14 @@ def _valid_front_matters() -> list[tuple[str, dict[str, Any]]]:
     return found
 
 
-@pytest.mark.parametrize("doc_type", DOC_TYPES)
+@pytest.mark.parametrize("doc_type", names())
 def test_every_shipped_schema_has_a_quick_check(doc_type: str) -> None:
     assert quick_check_for(doc_type) is not None
 
 
 def test_valid_documents_pass_the_quick_check() -> None:
     valid = _valid_front_matters()
-    assert {doc_type for doc_type, _ in valid} == set(DOC_TYPES)
+    assert {doc_type for doc_type, _ in valid} == set(names())
     for doc_type, data in valid:
         assert list(validator_for(doc_type).iter_errors(data)) == []
         assert quick_check_for(doc_type)(data)

@@ -10,8 +10,6 @@ from dataclasses import dataclass, field, fields
 from operator import attrgetter
 from typing import Any, TypeVar
 
-from runbookc.names import DOC_TYPES as DOC_TYPES
-
 KeyPath = tuple[str | int, ...]
 T = TypeVar("T", bound=type)
 

@@ -1,5 +1,5 @@
 """Names the command line offers as choices. Kept apart from the modules that use them
-(model, report) so that building the argument parser imports nothing heavy."""
+(report) so that building the argument parser imports nothing heavy. The document types
+are runbookc.doctypes."""
 
-DOC_TYPES = ("runbook", "alert", "slo", "rollback_plan")
 FORMATS = ("text", "json", "github", "sarif")

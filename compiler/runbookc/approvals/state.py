@@ -17,9 +17,10 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
+from runbookc import doctypes
 from runbookc.approvals.signing import Signer, approval_message, find_ssh_keygen, verify
 from runbookc.config import ConfigError, Settings
-from runbookc.model import DOC_TYPES, Document
+from runbookc.model import Document
 
 # Front matter keys that may change without invalidating an approval: the approval record
 # itself, the edit date, and per-file lint settings. Of `approvals`, `required` is covered:
@@ -146,7 +147,7 @@ class ApprovalPolicy:
 
     roles: tuple[str, ...] = ()  # empty: any role name is accepted
     approvers: dict[str, tuple[str, ...]] = field(default_factory=dict)  # unlisted: anyone
-    gate: tuple[str, ...] = ("runbook",)
+    gate: tuple[str, ...] = field(default_factory=doctypes.gated)
     signer: Signer | None = None  # signed mode: how signatures are checked
     allowed_signers: str = ""  # signed mode: the file as the settings name it
 
@@ -191,10 +192,11 @@ def _read_policy(settings: Settings) -> ApprovalPolicy:
     for role in approvers:
         if roles and role not in roles:
             raise ConfigError(f"{where} approvers: role {role!r} is not one of roles {list(roles)}")
-    gate = _names(table.get("gate", ["runbook"]), f"{where} gate")
+    gate = _names(table.get("gate", list(doctypes.gated())), f"{where} gate")
     for doc_type in gate:
-        if doc_type not in DOC_TYPES:
-            raise ConfigError(f"{where} gate: {doc_type!r} is not a document type {DOC_TYPES}")
+        if doctypes.get(doc_type) is None:
+            known = doctypes.names()
+            raise ConfigError(f"{where} gate: {doc_type!r} is not a document type {known}")
     signer, allowed = _signing(table, settings.root, where)
     return ApprovalPolicy(roles, approvers, gate, signer, allowed)
 

@@ -8,11 +8,11 @@ from __future__ import annotations
 import argparse
 import sys
 
-from runbookc.names import DOC_TYPES
+from runbookc import doctypes
 
 
 def register(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("type", nargs="?", choices=DOC_TYPES, help="document type")
+    parser.add_argument("type", nargs="?", choices=doctypes.names(), help="document type")
     parser.add_argument("--list", action="store_true", help="print the document types")
 
 
@@ -21,9 +21,9 @@ def run(args: argparse.Namespace) -> int:
     from runbookc.pipeline.validate import schema_text
 
     if args.list:
-        sys.stdout.write("".join(f"{name}\n" for name in DOC_TYPES))
+        sys.stdout.write("".join(f"{name}\n" for name in doctypes.names()))
         return 0
     if args.type is None:
-        raise UsageError(f"schema: give a document type ({', '.join(DOC_TYPES)}) or --list")
+        raise UsageError(f"schema: give a document type ({', '.join(doctypes.names())}) or --list")
     sys.stdout.write(schema_text(args.type))
     return 0

@@ -40,7 +40,7 @@ from runbookc.engine.publish import reuse
 from runbookc.model import Document
 from runbookc.render.context import Site
 from runbookc.render.pages import page_renderers
-from runbookc.render.paths import HOME, INDEXES, RULES, TAGS, rule_page
+from runbookc.render.paths import HOME, RULES, TAGS, indexes, rule_page
 
 STATE = ".render-state.json"
 STATE_FORMAT = 1
@@ -72,7 +72,7 @@ def page_digests(site: Site) -> dict[str, str]:
     index = _hash(*ids, "\0", *alerts)
     rules = _hash(base, *(f"{r.code}\0{r.name}\0{r.severity}\0{r.summary}" for r in site.rules))
     corpus = _hash(rules, index, site.home_text, *own.values())
-    digests = {HOME: corpus, TAGS: base, RULES: rules, **dict.fromkeys(INDEXES.values(), corpus)}
+    digests = {HOME: corpus, TAGS: base, RULES: rules, **dict.fromkeys(indexes(), corpus)}
     for rule in site.rules:
         digests[rule_page(rule.code)] = _hash(rules, rule.code, rule.docs())
     for doc in site.documents:

@@ -143,7 +143,7 @@ def _store(
 
 def _warm_up(planning: bool) -> None:
     """Build what every document needs once, before the workers fork."""
-    from runbookc.model import DOC_TYPES
+    from runbookc import doctypes
     from runbookc.pipeline.parse import markdown, slugify
     from runbookc.pipeline.validate import quick_check_for
     from runbookc.scripts.bashtree import parser
@@ -152,7 +152,7 @@ def _warm_up(planning: bool) -> None:
     markdown()
     slugify()
     parser()
-    for doc_type in DOC_TYPES:
+    for doc_type in doctypes.names():
         quick_check_for(doc_type)
     if planning:
         script_templates()

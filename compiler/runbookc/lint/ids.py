@@ -6,6 +6,7 @@ from collections.abc import Iterable, Iterator
 
 from runbookc.config import Settings
 from runbookc.diagnostics import Diagnostic
+from runbookc.doctypes import RUNBOOK
 from runbookc.lint.catalog import DUPLICATE_ALERT, DUPLICATE_DOC_ID, UNKNOWN_ALERT, UNKNOWN_RUNBOOK
 from runbookc.lint.nearmiss import NearMiss
 from runbookc.pipeline.facts import DocFacts
@@ -16,8 +17,8 @@ def check(graph: Graph[DocFacts], settings: Settings) -> Iterator[Diagnostic]:
     yield from _duplicate_doc_ids(graph)
     yield from _duplicate_alerts(graph)
     near = NearMiss()
-    runbooks = (d.doc_id for d in graph.documents if d.doc_type == "runbook")
-    runbook_ids = _IdIndex("runbook", runbooks, near)
+    runbooks = (d.doc_id for d in graph.documents if d.doc_type == RUNBOOK)
+    runbook_ids = _IdIndex(RUNBOOK, runbooks, near)
     alert_ids = _IdIndex("alert", graph.alert_ids(), near)
     for doc in graph.documents:
         for ref in graph.outgoing(doc):
@@ -43,7 +44,7 @@ def _runbook(ref: Reference, runbook_ids: _IdIndex) -> Iterator[Diagnostic]:
             column=ref.column,
             hint=runbook_ids.did_you_mean(ref.target),
         )
-    elif ref.document.doc_type != "runbook":
+    elif ref.document.doc_type != RUNBOOK:
         yield UNKNOWN_RUNBOOK(
             ref.source.path,
             ref.line,

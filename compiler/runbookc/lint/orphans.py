@@ -1,16 +1,16 @@
-"""Documents nothing leads to: an alert no runbook handles, a plan or SLO no one cites."""
+"""Documents nothing leads to: an alert no runbook handles, a document of a type that must
+be cited (doctypes: `orphan`, e.g. a rollback plan or SLO) that no one cites."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
+from runbookc import doctypes
 from runbookc.config import Settings
 from runbookc.diagnostics import Diagnostic
 from runbookc.lint.catalog import ORPHAN_ALERT, ORPHAN_DOCUMENT
 from runbookc.pipeline.facts import DocFacts
 from runbookc.pipeline.graph import Graph
-
-_CITED_TYPES = {"rollback_plan": "rollback plan", "slo": "SLO document"}
 
 
 def check(graph: Graph[DocFacts], settings: Settings) -> Iterator[Diagnostic]:
@@ -26,7 +26,8 @@ def check(graph: Graph[DocFacts], settings: Settings) -> Iterator[Diagnostic]:
             "a runbook's `related_alerts`",
         )
     for doc in graph.documents:
-        kind = _CITED_TYPES.get(doc.doc_type)
+        descriptor = doctypes.get(doc.doc_type)
+        kind = descriptor.orphan if descriptor else ""
         if kind and not graph.referrers(doc) and not _declares_relations(graph, doc):
             yield ORPHAN_DOCUMENT(
                 doc.path,

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from runbookc import doctypes
 from runbookc.config import Settings
 from runbookc.lint.policy import Suppressions
 from runbookc.model import Document, KeyPath
@@ -88,7 +89,7 @@ def doc_facts(document: Document, settings: Settings) -> DocFacts:
     front = document.front
     data = front.data
     lines = document.text.split("\n", front.end_line)
-    is_alert = document.doc_type == "alert"
+    carried = _references(document.doc_type)
     alerts: list[AlertEntry] = []
     refs: list[RawRef] = []
 
@@ -97,11 +98,13 @@ def doc_facts(document: Document, settings: Settings) -> DocFacts:
         text = lines[line - 1] if 0 < line <= len(lines) else ""
         return (kind, value, line, text.find(value) + 1 or 1, key)  # column 1 when not found
 
-    for index, alert_id in _strings(data.get("related_alerts")):
-        refs.append(front_ref(RELATED_ALERT, alert_id, ("related_alerts", index)))
-    for index, doc_id in _strings(data.get("related_runbooks")):
-        refs.append(front_ref(RELATED_RUNBOOK, doc_id, ("related_runbooks", index)))
-    if is_alert:
+    if doctypes.RELATED_ALERTS in carried:
+        for index, alert_id in _strings(data.get("related_alerts")):
+            refs.append(front_ref(RELATED_ALERT, alert_id, ("related_alerts", index)))
+    if doctypes.RELATED_RUNBOOKS in carried:
+        for index, doc_id in _strings(data.get("related_runbooks")):
+            refs.append(front_ref(RELATED_RUNBOOK, doc_id, ("related_runbooks", index)))
+    if doctypes.ALERTS in carried:
         for a, entry in enumerate(_list(data.get("alerts"))):
             if not isinstance(entry, dict):
                 continue
@@ -133,6 +136,15 @@ def doc_facts(document: Document, settings: Settings) -> DocFacts:
         anchor_list=tuple(h.slug for h in document.parsed.headings),
         suppressions=suppressions if suppressions.written else None,
     )
+
+
+def _references(doc_type: str) -> tuple[str, ...]:
+    """The reference keys a document of `doc_type` carries. One of an unknown type (an
+    error already) is read for related ids as before, so its links still show."""
+    descriptor = doctypes.get(doc_type)
+    if descriptor is None:
+        return (doctypes.RELATED_ALERTS, doctypes.RELATED_RUNBOOKS)
+    return descriptor.references
 
 
 def _list(value: Any) -> list[Any]:

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 from urllib.parse import unquote, urlsplit
 
+from runbookc import doctypes
 from runbookc.config import ConfigError, Settings
 from runbookc.model import Document, KeyPath
 
@@ -249,10 +250,11 @@ class Graph(Generic[N]):
                     self._note_handler(ref, facts)
 
     def _note_handler(self, ref: Reference[N], source: DocFacts) -> None:
-        """Record which runbooks handle which alert, from either side of the edge."""
-        if ref.kind == RELATED_ALERT and source.doc_type == "runbook":
+        """Record which documents handle which alert (runbooks: the types that handle
+        alerts), from either side of the edge."""
+        if ref.kind == RELATED_ALERT and _handles_alerts(source):
             self._alert_runbooks.setdefault(ref.target, []).append(ref.source)
-        elif ref.kind == ALERT_RUNBOOK and self.facts(ref.document).doc_type == "runbook":
+        elif ref.kind == ALERT_RUNBOOK and _handles_alerts(self.facts(ref.document)):
             alert_id = next((a[1] for a in source.alerts if a[0] == ref.key[1]), None)
             if alert_id is not None and self._alerts[alert_id].document is ref.source:
                 self._alert_runbooks.setdefault(alert_id, []).append(ref.document)
@@ -312,6 +314,11 @@ def facts_graph(facts: Sequence[DocFacts], settings: Settings) -> Graph[DocFacts
     """The graph whose nodes are the documents' facts (what the linter needs)."""
     _check_settings(settings)
     return Graph(facts, facts, settings)
+
+
+def _handles_alerts(facts: DocFacts) -> bool:
+    descriptor = doctypes.get(facts.doc_type)
+    return descriptor is not None and descriptor.handles_alerts
 
 
 def _check_settings(settings: Settings) -> None:

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import difflib
 import json
+import os
 from datetime import date
 from functools import cache
 from importlib import resources
+from pathlib import Path
 from typing import Any
 
+from runbookc import doctypes
 from runbookc.diagnostics import Diagnostic
 from runbookc.lint.catalog import (
     BAD_DATE,
@@ -19,34 +22,53 @@ from runbookc.lint.catalog import (
     SCHEMA,
     UNKNOWN_KEY,
 )
-from runbookc.model import DOC_TYPES, Document, KeyPath
+from runbookc.model import Document, KeyPath
 from runbookc.pipeline.schema_check import Check, compile_check
 
 
 def schema_text(doc_type: str) -> str:
-    return (resources.files("runbookc") / "schema" / f"{doc_type}.json").read_text("utf-8")
+    """The schema file of the type named `doc_type`, as written."""
+    return _schema_file(doctypes.TYPES[doc_type].schema)
+
+
+def _schema_file(schema: str) -> str:
+    """A relative name is one of the shipped schemas."""
+    if os.path.isabs(schema):
+        return Path(schema).read_text("utf-8")
+    return (resources.files("runbookc") / "schema" / schema).read_text("utf-8")
 
 
 @cache
-def _schema(doc_type: str) -> dict[str, Any]:
-    """The shipped JSON Schema of a document type, read once."""
-    loaded: dict[str, Any] = json.loads(schema_text(doc_type))
+def _schema(schema: str, id_pattern: str) -> dict[str, Any]:
+    """A type's JSON Schema, read once, with its descriptor's doc_id pattern."""
+    loaded: dict[str, Any] = json.loads(_schema_file(schema))
+    loaded["properties"]["doc_id"]["pattern"] = id_pattern
     return loaded
 
 
-@cache
 def validator_for(doc_type: str) -> Any:
+    descriptor = doctypes.TYPES[doc_type]
+    return _validator(descriptor.schema, descriptor.id_pattern)
+
+
+@cache
+def _validator(schema: str, id_pattern: str) -> Any:
     from jsonschema import Draft202012Validator, FormatChecker
 
-    return Draft202012Validator(_schema(doc_type), format_checker=FormatChecker())
+    return Draft202012Validator(_schema(schema, id_pattern), format_checker=FormatChecker())
 
 
-@cache
 def quick_check_for(doc_type: str) -> Check | None:
     """A test that passes only front matter the validator finds no error in (None when the
     schema uses what schema_check does not model). It needs no jsonschema: importing that
     is a tenth of a second, which a run whose documents are all valid never pays."""
-    return compile_check(_schema(doc_type))
+    descriptor = doctypes.TYPES[doc_type]
+    return _quick_check(descriptor.schema, descriptor.id_pattern)
+
+
+@cache
+def _quick_check(schema: str, id_pattern: str) -> Check | None:
+    return compile_check(_schema(schema, id_pattern))
 
 
 def validate(document: Document) -> list[Diagnostic]:
@@ -54,7 +76,8 @@ def validate(document: Document) -> list[Diagnostic]:
     data = front.data
     path = document.path
     doc_type = data.get("type")
-    if doc_type not in DOC_TYPES:
+    if not isinstance(doc_type, str) or doctypes.get(doc_type) is None:
+        known = doctypes.names()
         line = front.line_of(("type",))
         if doc_type is None:
             return [
@@ -62,7 +85,7 @@ def validate(document: Document) -> list[Diagnostic]:
                     path,
                     line,
                     "front matter has no `type`",
-                    hint=f"add `type:` with one of: {', '.join(DOC_TYPES)}",
+                    hint=f"add `type:` with one of: {', '.join(known)}",
                 )
             ]
         return [
@@ -71,7 +94,7 @@ def validate(document: Document) -> list[Diagnostic]:
                 line,
                 f"unknown document type {doc_type!r}",
                 column=_value_column(document, line),
-                hint=_did_you_mean(str(doc_type), DOC_TYPES) or f"one of: {', '.join(DOC_TYPES)}",
+                hint=_did_you_mean(str(doc_type), known) or f"one of: {', '.join(known)}",
             )
         ]
     # Most documents are valid: the quick check spares them jsonschema's far slower walk.

@@ -13,13 +13,14 @@ from functools import cached_property
 from pathlib import PurePosixPath
 from typing import Any
 
+from runbookc import doctypes
 from runbookc.approvals.state import ApprovalState, approval_states
 from runbookc.config import Settings
 from runbookc.diagnostics import Diagnostic, Severity
 from runbookc.lint.catalog import Rule
-from runbookc.model import DOC_TYPES, Document
+from runbookc.model import Document
 from runbookc.pipeline.parse import slug
-from runbookc.render.labels import labels
+from runbookc.render.labels import labels, language_key
 from runbookc.render.paths import document_page, href
 
 
@@ -55,6 +56,14 @@ class Site:
     def words(self) -> dict[str, str]:
         return labels(self.settings.language)
 
+    def type_words(self, doc_type: doctypes.DocType) -> doctypes.Words:
+        return doctypes.words(doc_type, language_key(self.settings.language))
+
+    def type_label(self, doc: Document) -> str:
+        """The document's type as the site names it (its `type:` when the type is unknown)."""
+        descriptor = doctypes.get(doc.doc_type)
+        return self.type_words(descriptor).one if descriptor else doc.doc_type
+
     def page(self, doc: Document) -> str:
         if doc.path not in self._pages:
             self._pages[doc.path] = document_page(self.graph.source_path(doc), doc.path)
@@ -62,7 +71,7 @@ class Site:
 
     @cached_property
     def by_type(self) -> dict[str, list[Document]]:
-        groups: dict[str, list[Document]] = {t: [] for t in DOC_TYPES}
+        groups: dict[str, list[Document]] = {t: [] for t in doctypes.names()}
         for doc in self.documents:
             groups.setdefault(doc.doc_type, []).append(doc)
         for docs in groups.values():
@@ -145,7 +154,8 @@ class Site:
     def alerts_of(self, doc: Document) -> list[str]:
         """Alert ids a runbook handles (front matter and the alert docs' `runbooks:`)."""
         ids = {str(a) for a in listed(doc.front.data, "related_alerts")}
-        if doc.doc_type == "runbook":
+        descriptor = doctypes.get(doc.doc_type)
+        if descriptor is not None and descriptor.handles_alerts:
             ids |= self._handled.get(doc.path, set())
         return sorted(ids)
 

@@ -1,4 +1,5 @@
-"""The words the generated pages use, per site language (`[tool.runbookc] language`)."""
+"""The words the generated pages use, per site language (`[tool.runbookc] language`).
+A document type's own words (its name, its nav section) are in its descriptor (doctypes)."""
 
 from __future__ import annotations
 
@@ -6,11 +7,8 @@ _EN = {
     "home": "Home",
     "runbooks": "Runbooks",
     "alerts": "Alerts",
-    "rollback_plans": "Rollback plans",
-    "slos": "SLO docs",
     "rules": "Lint rules",
     "tags": "Tags",
-    "alert_docs": "Alert docs",
     "doc_id": "doc_id",
     "title": "Title",
     "type": "Type",
@@ -78,10 +76,6 @@ _EN = {
         "The document changed after it was approved. Missing a current approval from: {roles}."
     ),
     "banner_rejected_text": "The approval request was rejected: do not follow this document.",
-    "type_runbook": "runbook",
-    "type_alert": "alert doc",
-    "type_slo": "SLO doc",
-    "type_rollback_plan": "rollback plan",
     "tag_status": "status",
     "tag_owner": "owner",
     "tag_type": "type",
@@ -94,11 +88,8 @@ _RU = {
     "home": "Главная",
     "runbooks": "Ранбуки",
     "alerts": "Алерты",
-    "rollback_plans": "Планы отката",
-    "slos": "SLO",
     "rules": "Правила линтера",
     "tags": "Теги",
-    "alert_docs": "Документы алертов",
     "title": "Название",
     "type": "Тип",
     "status": "Статус",
@@ -162,10 +153,6 @@ _RU = {
         "Документ изменился после согласования. Нет актуального согласования от: {roles}."
     ),
     "banner_rejected_text": "Запрос на согласование отклонён: не следуйте этому документу.",
-    "type_runbook": "ранбук",
-    "type_alert": "документ алертов",
-    "type_slo": "SLO",
-    "type_rollback_plan": "план отката",
     "tag_status": "статус",
     "tag_owner": "владелец",
     "tag_type": "тип",
@@ -177,4 +164,9 @@ LABELS = {"en": _EN, "ru": _RU}
 
 def labels(language: str) -> dict[str, str]:
     """The label table for `language`; English for languages without one."""
-    return LABELS.get(language.split("-")[0].lower(), _EN)
+    return LABELS.get(language_key(language), _EN)
+
+
+def language_key(language: str) -> str:
+    """`ru-RU` -> `ru`: the key of a language's words here and in doctypes."""
+    return language.split("-")[0].lower()

@@ -13,9 +13,9 @@ import html
 import posixpath
 from typing import Any
 
+from runbookc import doctypes
 from runbookc.render.context import Site
-from runbookc.render.pages import PLURAL
-from runbookc.render.paths import HOME, INDEXES, RULES, TAGS, rule_page
+from runbookc.render.paths import HOME, RULES, TAGS, rule_page
 
 
 def _label(text: str) -> str:
@@ -25,17 +25,17 @@ def _label(text: str) -> str:
 def build_nav(site: Site) -> list[Any]:
     words = site.words
     nav: list[Any] = [{_label(words["home"]): HOME}]
-    for doc_type, index in INDEXES.items():
-        section = words["alerts"] if doc_type == "alert" else words[PLURAL[doc_type]]
+    for doc_type in doctypes.on_site():
+        section = site.type_words(doc_type).heading
         folders: dict[str, list[Any]] = {}
-        for doc in site.by_type.get(doc_type, []):
+        for doc in site.by_type.get(doc_type.name, []):
             page = site.page(doc)
             folders.setdefault(posixpath.dirname(page), []).append({_label(doc.title): page})
         if len(folders) > 1:
             entries = [{_label(folder or "/"): folders[folder]} for folder in sorted(folders)]
         else:
             entries = [item for pages in folders.values() for item in pages]
-        nav.append({_label(section): [index, *entries]})
+        nav.append({_label(section): [doc_type.index, *entries]})
     rules = [{f"{r.code} {_label(r.name)}": rule_page(r.code)} for r in site.rules]
     nav.append({_label(words["rules"]): [RULES, *rules]})
     nav.append({_label(words["tags"]): TAGS})

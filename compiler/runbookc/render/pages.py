@@ -14,20 +14,32 @@ from typing import Any
 
 import jinja2
 
+from runbookc import doctypes
 from runbookc.approvals.state import ApprovalState
 from runbookc.lint.catalog import Rule
-from runbookc.model import DOC_TYPES, Document
+from runbookc.model import Document
 from runbookc.render import markdown as md
 from runbookc.render.body import render_body
 from runbookc.render.context import Site, listed
-from runbookc.render.paths import HOME, INDEXES, RULES, TAGS, href, rule_page
+from runbookc.render.paths import HOME, RULES, TAGS, href, rule_page
 
-# Label keys for a group of documents of each type.
-PLURAL = {
-    "runbook": "runbooks",
-    "alert": "alert_docs",
-    "rollback_plan": "rollback_plans",
-    "slo": "slos",
+# The columns an index table may have (a descriptor's `columns`): the word of its header,
+# and whether an empty cell shows the `none` word. Cells come from `doc_row` or, for a
+# type that defines alerts, from `alert_views`.
+COLUMNS = {
+    "doc_id": ("doc_id", False),
+    "title": ("title", False),
+    "status": ("status", False),
+    "owner": ("owner", False),
+    "approval": ("approval", False),
+    "alerts": ("alerts", True),
+    "runbooks": ("runbooks", True),
+    "updated": ("updated", False),
+    "alert": ("alert", False),
+    "severity": ("severity", False),
+    "summary": ("summary", False),
+    "handled_by": ("handled_by", True),
+    "document": ("document", False),
 }
 
 
@@ -57,8 +69,8 @@ def page_renderers(site: Site) -> dict[str, Callable[[], str]]:
         TAGS: partial(_render, "tags.md.j2", w=site.words),
         RULES: partial(rules_page, site),
     }
-    for doc_type, page in INDEXES.items():
-        renderers[page] = partial(index_page, site, doc_type)
+    for doc_type in doctypes.on_site():
+        renderers[doc_type.index] = partial(index_page, site, doc_type)
     for rule in site.rules:
         renderers[rule_page(rule.code)] = partial(rule_doc_page, site, rule)
     for doc in site.documents:
@@ -78,6 +90,8 @@ def document_page(site: Site, doc: Document) -> str:
     words = site.words
     state = site.approval(doc)
     body = render_body(site, doc, page)
+    descriptor = doctypes.get(doc.doc_type)
+    panels = descriptor.panels if descriptor else ()
     return _render(
         "document.md.j2",
         w=words,
@@ -88,8 +102,8 @@ def document_page(site: Site, doc: Document) -> str:
         meta=meta_rows(site, doc, page, state),
         banner=banner(site, state),
         findings=findings(site, doc, page),
-        alerts=alert_views(site, doc, page) if doc.doc_type == "alert" else [],
-        objectives=objective_rows(doc) if doc.doc_type == "slo" else [],
+        alerts=alert_views(site, doc, page) if doctypes.ALERTS in panels else [],
+        objectives=objective_rows(doc) if doctypes.OBJECTIVES in panels else [],
         scripts=[
             {**vars(s), "href": href(page, s.file), "section": s.section or s.title}
             for s in site.scripts_of(doc)
@@ -100,7 +114,7 @@ def document_page(site: Site, doc: Document) -> str:
 def doc_tags(site: Site, doc: Document) -> list[str]:
     words = site.words
     tags = [
-        f"{words['tag_type']}: {words.get('type_' + doc.doc_type, doc.doc_type)}",
+        f"{words['tag_type']}: {site.type_label(doc)}",
         f"{words['tag_status']}: {doc.front.data.get('status', '')}",
         f"{words['tag_owner']}: {doc.front.data.get('owner_role', '')}",
     ]
@@ -143,7 +157,7 @@ def meta_rows(site: Site, doc: Document, page: str, state: ApprovalState) -> lis
     words, data = site.words, doc.front.data
     rows = [
         (words["doc_id"], md.code(doc.doc_id)),
-        (words["type"], md.cell(words.get("type_" + doc.doc_type, doc.doc_type))),
+        (words["type"], md.cell(site.type_label(doc))),
         (words["status"], md.cell(data.get("status", ""))),
         (words["owner_role"], md.cell(data.get("owner_role", ""))),
         (words["created"], md.cell(data.get("created_at", ""))),
@@ -152,14 +166,14 @@ def meta_rows(site: Site, doc: Document, page: str, state: ApprovalState) -> lis
     ]
     if "service" in data:
         rows.append((words["service"], md.cell(data["service"])))
-    alert_ids = site.alerts_of(doc) if doc.doc_type != "alert" else []
+    alert_ids = site.alerts_of(doc) if not _defines_alerts(doc.doc_type) else []
     if alert_ids:
         rows.append((words["alerts"], "<br>".join(alert_ref(site, page, a) for a in alert_ids)))
     related = site.related(doc)
-    for doc_type in DOC_TYPES:
-        if related.get(doc_type):
-            refs = "<br>".join(doc_ref(site, page, other) for other in related[doc_type])
-            rows.append((words[PLURAL[doc_type]], refs))
+    for doc_type in doctypes.TYPES.values():
+        if related.get(doc_type.name):
+            refs = "<br>".join(doc_ref(site, page, other) for other in related[doc_type.name])
+            rows.append((site.type_words(doc_type).many, refs))
     issues = [
         f"[#{n}]({site.issue_url(n)})" if site.issue_url(n) and type(n) is int else f"#{md.cell(n)}"
         for n in listed(doc.front.data, "related_issues")
@@ -247,7 +261,7 @@ def doc_row(site: Site, page: str, doc: Document) -> dict[str, str]:
     data = doc.front.data
     related = site.related(doc)
     return {
-        "ref": f"[{md.code(doc.doc_id or doc.path)}]({site.link(page, doc)})",
+        "doc_id": f"[{md.code(doc.doc_id or doc.path)}]({site.link(page, doc)})",
         "title": md.cell(doc.title),
         "status": md.cell(data.get("status", "")),
         "owner": md.cell(data.get("owner_role", "")),
@@ -260,38 +274,61 @@ def doc_row(site: Site, page: str, doc: Document) -> dict[str, str]:
     }
 
 
-def index_page(site: Site, doc_type: str) -> str:
-    page = INDEXES[doc_type]
-    docs = site.by_type.get(doc_type, [])
-    alerts = []
-    if doc_type == "alert":
-        for doc in docs:
-            for view in alert_views(site, doc, page):
-                target = site.link(page, doc, site.alert_anchor(view["id"]))
-                alerts.append({**view, "href": target, "doc": doc_ref(site, page, doc)})
+def alert_row(site: Site, page: str, doc: Document, view: dict[str, Any]) -> dict[str, str]:
+    target = site.link(page, doc, site.alert_anchor(view["id"]))
+    return {
+        "alert": f"[{md.code(view['id'])}]({target})",
+        "severity": md.cell(view["severity"]),
+        "summary": md.cell(view["summary"]),
+        "handled_by": "<br>".join(view["handlers"]),
+        "document": doc_ref(site, page, doc),
+    }
+
+
+def index_page(site: Site, doc_type: doctypes.DocType) -> str:
+    """The type's index: a table of its documents, or of the alerts they define."""
+    page = doc_type.index
+    docs = site.by_type.get(doc_type.name, [])
+    words = site.words
+    if doctypes.ALERTS in doc_type.references:
+        rows = [
+            alert_row(site, page, doc, view)
+            for doc in docs
+            for view in alert_views(site, doc, page)
+        ]
+        empty = "" if rows else words["no_alerts"]
+    else:
+        rows, empty = [doc_row(site, page, d) for d in docs], ""
     return _render(
         "index.md.j2",
-        w=site.words,
-        doc_type=doc_type,
-        title=site.words[PLURAL[doc_type] if doc_type != "alert" else "alerts"],
-        rows=[doc_row(site, page, d) for d in docs],
-        alerts=alerts,
+        title=site.type_words(doc_type).heading,
+        headers=[words[COLUMNS[c][0]] for c in doc_type.columns],
+        rule="|" + "---|" * len(doc_type.columns),
+        rows=[[_cell(words, row, c) for c in doc_type.columns] for row in rows],
+        empty=empty,
     )
+
+
+def _cell(words: dict[str, str], row: dict[str, str], column: str) -> str:
+    return row[column] or (words["none"] if COLUMNS[column][1] else "")
+
+
+def _defines_alerts(doc_type: str) -> bool:
+    descriptor = doctypes.get(doc_type)
+    return descriptor is not None and doctypes.ALERTS in descriptor.references
 
 
 def home_page(site: Site) -> str:
     words = site.words
 
-    def count(doc_type: str) -> tuple[str, int]:
-        label = words[PLURAL[doc_type]]
-        return f"[{label}]({href(HOME, INDEXES[doc_type])})", len(site.by_type.get(doc_type, []))
-
-    counts = [
-        count("runbook"),
-        count("alert"),
-        (f"[{words['alerts']}]({href(HOME, INDEXES['alert'])})", len(site.graph.alert_ids())),
-        count("rollback_plan"),
-        count("slo"),
+    counts = []
+    for doc_type in doctypes.on_site():
+        index = href(HOME, doc_type.index)
+        label = site.type_words(doc_type).many
+        counts.append((f"[{label}]({index})", len(site.by_type.get(doc_type.name, []))))
+        if doctypes.ALERTS in doc_type.references:  # and the alerts they define
+            counts.append((f"[{words['alerts']}]({index})", len(site.graph.alert_ids())))
+    counts += [
         (words["scripts"], len(site.scripts)),
         (f"[{words['rules']}]({href(HOME, RULES)})", len(site.rules)),
     ]

@@ -9,18 +9,23 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
+from runbookc import doctypes
+
 HOME = "index.md"
 TAGS = "tags.md"
 RULES = "rules/index.md"
-INDEXES = {
-    "runbook": "runbooks/index.md",
-    "alert": "alerts/index.md",
-    "rollback_plan": "rollback-plans/index.md",
-    "slo": "slos/index.md",
-}
 # Folders the compiler fills itself: no document page may live under them.
 GENERATED_DIRS = ("rules/", "scripts/", "stylesheets/")
-RESERVED = frozenset({HOME, TAGS, *INDEXES.values()})
+
+
+def indexes() -> list[str]:
+    """The document types' index pages (doctypes: `index`), in nav order."""
+    return [doc_type.index for doc_type in doctypes.on_site()]
+
+
+def reserved() -> frozenset[str]:
+    """The generated pages outside GENERATED_DIRS."""
+    return frozenset({HOME, TAGS, *indexes()})
 
 
 class PageCollision(Exception):
@@ -30,10 +35,11 @@ class PageCollision(Exception):
 def document_page(relative: str, display: str) -> str:
     """The docs-dir page of a document at `relative` (its path under the source dir);
     `display` names the file in the error when a generated page has that path."""
-    if relative in RESERVED or relative.startswith(GENERATED_DIRS):
+    taken = reserved()
+    if relative in taken or relative.startswith(GENERATED_DIRS):
         raise PageCollision(
             f"{display}: its page {relative} would replace a generated page; "
-            f"rename or move the file (reserved: {', '.join(sorted(RESERVED))}, "
+            f"rename or move the file (reserved: {', '.join(sorted(taken))}, "
             f"{', '.join(GENERATED_DIRS)})"
         )
     return relative

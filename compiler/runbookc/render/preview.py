@@ -18,14 +18,14 @@ from pathlib import Path
 from runbookc.config import Settings
 from runbookc.model import Document
 from runbookc.render.context import Site
-from runbookc.render.paths import HOME, INDEXES, RULES, TAGS
+from runbookc.render.paths import HOME, RULES, TAGS, indexes
 
 
 def affected_pages(changed: Iterable[str], before: Site | None, after: Site) -> set[str]:
     """Pages of `after` to re-render when the sources at the paths `changed` were edited,
     added or removed (paths as Document.path shows them)."""
     changed = set(changed)
-    pages = {HOME, *INDEXES.values()}
+    pages = {HOME, *indexes()}
     for site in (before, after):
         if site is None:
             continue
@@ -34,7 +34,7 @@ def affected_pages(changed: Iterable[str], before: Site | None, after: Site) -> 
                 pages.add(site.page(doc))
                 neighbours = [*site.graph.referrers(doc), *site.graph.references(doc)]
                 pages.update(site.page(other) for other in neighbours if other is not None)
-    current = {after.page(doc) for doc in after.documents} | {HOME, TAGS, RULES, *INDEXES.values()}
+    current = {after.page(doc) for doc in after.documents} | {HOME, TAGS, RULES, *indexes()}
     return pages & current
 
 

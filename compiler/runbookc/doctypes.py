@@ -1,0 +1,136 @@
+"""The document types, as data: one descriptor per type, read by validate, facts, the graph,
+the linter and the site. A new type is one `DocType` in `TYPES` plus its JSON Schema file.
+
+What a team may vary per type later (the doc_id pattern, whether approvals gate it, unknown
+keys) is a field here, so such a setting becomes `dataclasses.replace` of a descriptor.
+Imported by the command-line parser (`runbookc schema`'s choices): keep it free of heavy
+imports.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+# Front matter keys that carry references, as a descriptor's `references` names them.
+RELATED_ALERTS = "related_alerts"  # ids of alerts (an alert doc defines them)
+RELATED_RUNBOOKS = "related_runbooks"  # doc_ids of runbooks
+ALERTS = "alerts"  # the alerts the document defines, each with the runbooks handling it
+OBJECTIVES = "objectives"  # a panel: an SLO doc's objectives, as a table on its page
+RUNBOOK = "runbook"  # the type of document related_runbooks and an alert's runbooks name
+
+
+@dataclass(frozen=True)
+class Words:
+    """How the site names a type in one language."""
+
+    one: str  # a document of the type: its page's metadata panel and type tag ("rollback plan")
+    many: str  # a group of them: rows of related documents, home page counts ("Rollback plans")
+    section: str = ""  # its nav section and index title, when not `many` (alert docs: "Alerts")
+
+    @property
+    def heading(self) -> str:
+        return self.section or self.many
+
+
+@dataclass(frozen=True)
+class DocType:
+    name: str  # the front matter's `type:` value
+    schema: str  # its JSON Schema: a file name in runbookc/schema/, or an absolute path
+    id_pattern: str  # what its doc_id must match (the schema's doc_id pattern is replaced)
+    index: str  # its index page in the docs dir, also the nav section's first entry
+    columns: tuple[str, ...]  # the index table's columns (render.pages.COLUMNS)
+    words: Mapping[str, Words] = field(hash=False)  # by language; "en" is required
+    references: tuple[str, ...] = ()  # front matter reference keys it carries (above)
+    panels: tuple[str, ...] = ()  # front matter its page shows as a section (render.pages)
+    handles_alerts: bool = False  # its related_alerts make it a handler of those alerts
+    orphan: str = ""  # RB209 when no document refers to one; the noun the message uses
+    approval_gate: bool = False  # in [tool.runbookc.approvals] gate by default
+    nav_order: int = 0  # its nav section's place (and its count's on the home page)
+
+
+# Columns of a table of documents and of a table of alerts (render.pages.COLUMNS).
+_DOC_COLUMNS = ("doc_id", "title", "status", "owner", "approval")
+_ALERT_COLUMNS = ("alert", "severity", "summary", "handled_by", "document")
+_ID = "-[A-Z0-9]+(-[A-Z0-9]+)*-[0-9]{4}$(?!\\n)"  # after the prefix: -<WORDS>-NNNN, one line
+
+# In this order: `runbookc schema --list`, hints, rows of related documents on a page.
+TYPES: dict[str, DocType] = {
+    "runbook": DocType(
+        name="runbook",
+        nav_order=10,
+        schema="runbook.json",
+        id_pattern="^RB" + _ID,
+        index="runbooks/index.md",
+        columns=(*_DOC_COLUMNS, "alerts", "updated"),
+        words={"en": Words("runbook", "Runbooks"), "ru": Words("ранбук", "Ранбуки")},
+        references=(RELATED_ALERTS,),
+        handles_alerts=True,
+        approval_gate=True,
+    ),
+    "alert": DocType(
+        name="alert",
+        nav_order=20,
+        schema="alert.json",
+        id_pattern="^ALD" + _ID,
+        index="alerts/index.md",
+        columns=_ALERT_COLUMNS,  # one row per alert it defines
+        words={
+            "en": Words("alert doc", "Alert docs", "Alerts"),
+            "ru": Words("документ алертов", "Документы алертов", "Алерты"),
+        },
+        references=(ALERTS,),
+        panels=(ALERTS,),
+    ),
+    "slo": DocType(
+        name="slo",
+        nav_order=40,
+        schema="slo.json",
+        id_pattern="^SLO" + _ID,
+        index="slos/index.md",
+        columns=(*_DOC_COLUMNS, "runbooks", "updated"),
+        words={"en": Words("SLO doc", "SLO docs"), "ru": Words("SLO", "SLO")},
+        references=(RELATED_ALERTS, RELATED_RUNBOOKS),
+        panels=(OBJECTIVES,),
+        orphan="SLO document",
+    ),
+    "rollback_plan": DocType(
+        name="rollback_plan",
+        nav_order=30,
+        schema="rollback_plan.json",
+        id_pattern="^RP" + _ID,
+        index="rollback-plans/index.md",
+        columns=(*_DOC_COLUMNS, "runbooks", "updated"),
+        words={
+            "en": Words("rollback plan", "Rollback plans"),
+            "ru": Words("план отката", "Планы отката"),
+        },
+        references=(RELATED_RUNBOOKS,),
+        orphan="rollback plan",
+    ),
+}
+
+
+def names() -> tuple[str, ...]:
+    return tuple(TYPES)
+
+
+def gated() -> tuple[str, ...]:
+    """The types whose pending approvals are reported when the settings name none."""
+    return tuple(name for name, doc_type in TYPES.items() if doc_type.approval_gate)
+
+
+def on_site() -> list[DocType]:
+    """The types in the order of their nav sections (and the home page's counts)."""
+    return sorted(TYPES.values(), key=lambda doc_type: doc_type.nav_order)
+
+
+def get(name: str) -> DocType | None:
+    """The descriptor of the type named `name`, None for an unknown type."""
+    return TYPES.get(name)
+
+
+def words(doc_type: DocType, language: str) -> Words:
+    """The type's words in `language` (a key of render.labels: `ru`), English when it has
+    none."""
+    return doc_type.words.get(language, doc_type.words["en"])
