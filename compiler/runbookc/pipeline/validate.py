@@ -12,7 +12,6 @@ from typing import Any
 from runbookc.diagnostics import Diagnostic, Severity
 from runbookc.lint.registry import rule
 from runbookc.model import DOC_TYPES, Document, KeyPath
-from runbookc.pipeline.schema_check import Check, compile_check
 
 SCHEMA = rule("RB101", "schema", Severity.ERROR, "Front matter value does not match the schema")
 UNKNOWN_KEY = rule("RB102", "unknown-key", Severity.ERROR, "Front matter key is not allowed")
@@ -36,17 +35,10 @@ def _schema(doc_type: str) -> dict[str, Any]:
 
 @cache
 def validator_for(doc_type: str) -> Any:
+    """The type's validator, built once per process (checking its schema is most of that)."""
     from jsonschema import Draft202012Validator, FormatChecker
 
     return Draft202012Validator(_schema(doc_type), format_checker=FormatChecker())
-
-
-@cache
-def quick_check_for(doc_type: str) -> Check | None:
-    """A test that passes only front matter the validator finds no error in (None when the
-    schema uses what schema_check does not model). It needs no jsonschema: importing that
-    is a tenth of a second, which a run whose documents are all valid never pays."""
-    return compile_check(_schema(doc_type))
 
 
 def validate(document: Document) -> list[Diagnostic]:
@@ -74,9 +66,7 @@ def validate(document: Document) -> list[Diagnostic]:
                 hint=_did_you_mean(str(doc_type), DOC_TYPES) or f"one of: {', '.join(DOC_TYPES)}",
             )
         ]
-    # Most documents are valid: the quick check spares them jsonschema's far slower walk.
-    quick = quick_check_for(doc_type)
-    errors = [] if quick is not None and quick(data) else validator_for(doc_type).iter_errors(data)
+    errors = validator_for(doc_type).iter_errors(data)
     diags = [diag for error in errors for diag in _to_diagnostics(document, error)]
     diags += _check_date_order(document)
     return sorted(diags, key=Diagnostic.sort_key)
