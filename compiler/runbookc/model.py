@@ -6,27 +6,14 @@ second copy of the text."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields
-from operator import attrgetter
-from typing import Any, TypeVar
+from dataclasses import dataclass, field
+from typing import Any
 
 from runbookc.names import DOC_TYPES as DOC_TYPES
 
 KeyPath = tuple[str | int, ...]
-T = TypeVar("T", bound=type)
 
 
-def _pickled_by_fields(cls: T) -> T:
-    """Pickle as a call with the field values: a slotted frozen dataclass otherwise
-    unpickles through a Python loop over its fields, two to three times slower (the
-    parent unpickles every document the workers send it). Pickles only cross the pipe
-    from the workers, never the disk: the cache holds plain data (codec)."""
-    values = attrgetter(*(f.name for f in fields(cls)))
-    cls.__reduce__ = lambda self: (cls, values(self))
-    return cls
-
-
-@_pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Heading:
     level: int
@@ -35,7 +22,6 @@ class Heading:
     line: int
 
 
-@_pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class CodeBlock:
     info: str  # the whole info string, e.g. "bash {name=check-runtime}"
@@ -50,7 +36,6 @@ class CodeBlock:
     intro: str  # the source text between the previous heading or block and this one
 
 
-@_pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Link:
     target: str
@@ -59,7 +44,6 @@ class Link:
     column: int
 
 
-@_pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class CodeSpan:
     text: str
@@ -68,7 +52,6 @@ class CodeSpan:
     section: str
 
 
-@_pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Html:
     content: str
@@ -76,7 +59,6 @@ class Html:
     inline: bool
 
 
-@_pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Body:
     headings: tuple[Heading, ...] = ()
@@ -96,7 +78,6 @@ class Body:
         return frozenset(h.slug for h in self.headings)
 
 
-@_pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class FrontMatter:
     data: dict[str, Any]
@@ -113,7 +94,6 @@ class FrontMatter:
         return self.start_line
 
 
-@_pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Document:
     path: str  # as given on the command line or relative to the working directory
