@@ -28,16 +28,24 @@ They are plain data (cache.entry_blob: JSON with the format and their key), read
 strictly against their kind's type (a restored cache is untrusted input: an entry of
 another shape is a miss). Jinja's compiled templates are not kept on disk (they would be
 code loaded from the cache).
+
+The plugin reaches into MkDocs and mkdocs-material: it replaces a page's `render`, reads
+and restores `Page._title_from_render`, subclasses the theme environment's Jinja
+`Template` class, and wraps Material's search index. PATCHED names the versions it was
+written for; pyproject.toml pins the same ranges, a test fails when the installed versions
+leave them, and outside them `attach` adds nothing: MkDocs builds as it would alone.
 """
 
 from __future__ import annotations
 
 import hashlib
 import logging
+import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from functools import partial
+from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -60,6 +68,32 @@ from runbookc.engine.mkdocs_keys import (
 )
 from runbookc.engine.publish import reuse, reuse_file
 from runbookc.render import sanitise
+
+# The releases whose internals the plugin patches, per distribution: from the first
+# (inclusive) to the second (exclusive), as leading version numbers.
+PATCHED: dict[str, tuple[tuple[int, ...], tuple[int, ...]]] = {
+    "mkdocs": ((1, 6), (1, 7)),
+    "mkdocs-material": ((9, 5), (10,)),
+}
+
+
+def release(version: str) -> tuple[int, ...]:
+    """The leading numbers of a version string ("9.8.2rc1" -> (9, 8, 2))."""
+    match = re.match(r"\d+(?:\.\d+)*", version)
+    return tuple(int(part) for part in match[0].split(".")) if match else ()
+
+
+def patchable() -> bool:
+    """Whether the installed MkDocs and mkdocs-material are releases the plugin patches."""
+    for name, (first, stop) in PATCHED.items():
+        try:
+            installed = release(metadata.version(name))
+        except metadata.PackageNotFoundError:
+            return False
+        if not first <= installed < stop:
+            return False
+    return True
+
 
 # Extensions whose output is a function of the page's text and their settings only.
 PURE_PREFIXES = ("markdown.extensions.", "pymdownx.", "material.extensions.")
@@ -439,7 +473,11 @@ def _html_entry(data: bytes) -> _Html:
     return _Html(len(data), hashlib.sha256(data).hexdigest())
 
 
-def attach(config: Any, store: PageCache, previous_site: Path | None = None) -> None:
+def attach(config: Any, store: PageCache, previous_site: Path | None = None) -> bool:
     """Register the cache on a loaded MkDocs config, after the plugins it names; with
-    `previous_site`, unchanged output files are hard-linked from there."""
+    `previous_site`, unchanged output files are hard-linked from there. Whether it did:
+    with MkDocs or mkdocs-material outside PATCHED it does not (a plain build)."""
+    if not patchable():
+        return False
     config.plugins["runbookc/page-cache"] = CachePlugin(store, previous_site)
+    return True
