@@ -7,14 +7,17 @@ from __future__ import annotations
 import hashlib
 import shutil
 import sqlite3
+import tomllib
 from contextlib import closing
+from importlib import metadata
 from pathlib import Path
 from typing import Any
 
 import pytest
 from conftest import ROOT
+from runbookc.engine import mkdocs_cache
 from runbookc.engine.blobstore import BlobStore
-from runbookc.engine.mkdocs_cache import PageCache
+from runbookc.engine.mkdocs_cache import PATCHED, PageCache, release
 from runbookc.render.mkdocs_build import SiteBuildError, run_mkdocs
 
 STAMPED = {"sitemap.xml", "sitemap.xml.gz"}  # MkDocs writes the build date into these
@@ -267,3 +270,48 @@ def test_a_plugin_the_key_does_not_know_turns_the_html_cache_off(tmp_path: Path)
     run_mkdocs(config, docs, tmp_path / "again", NAV, "ru", cache, tmp_path / "first")
     assert cache.html_hits == 0
     assert "second note" in (tmp_path / "again" / "faq" / "index.html").read_text(encoding="utf-8")
+
+
+def _dotted(release: tuple[int, ...]) -> str:
+    return ".".join(map(str, release))
+
+
+@pytest.mark.parametrize("name", sorted(PATCHED))
+def test_the_installed_release_is_one_the_cache_patches(name: str) -> None:
+    """The page cache patches MkDocs' and Material's internals: a newer (or older) release
+    installed here fails this test, so the patch is reviewed before the range moves."""
+    first, stop = PATCHED[name]
+    installed = metadata.version(name)
+    assert first <= release(installed) < stop, (
+        f"{name} {installed} is outside >={_dotted(first)},<{_dotted(stop)}, the range "
+        "engine/mkdocs_cache.py patches: check its patches against this release, then move "
+        "PATCHED and the pin in pyproject.toml together"
+    )
+
+
+def test_pyproject_pins_the_patched_ranges() -> None:
+    dependencies = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))["project"][
+        "dependencies"
+    ]
+    for name, (first, stop) in PATCHED.items():
+        assert f"{name}>={_dotted(first)},<{_dotted(stop)}" in dependencies
+
+
+@pytest.mark.parametrize(
+    ("version", "inside"),
+    [("1.6.0", True), ("1.6.1", True), ("1.5.3", False), ("1.7.0", False), ("2.0", False)],
+)
+def test_outside_the_patched_range_the_build_is_mkdocs_alone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, version: str, inside: bool
+) -> None:
+    installed = metadata.version
+
+    def version_of(name: str) -> str:
+        return version if name == "mkdocs" else installed(name)
+
+    monkeypatch.setattr(mkdocs_cache.metadata, "version", version_of)
+    docs = tmp_path / "docs"
+    _write(docs, PAGES)
+    cache = PageCache(tmp_path / "cache")
+    assert _build(docs, tmp_path / "site", cache) == _build(docs, tmp_path / "cold", None)
+    assert cache.misses == (len(PAGES) if inside else 0)  # the plugin ran, or was never added

@@ -14,9 +14,9 @@ from urllib.parse import unquote
 
 import pytest
 from conftest import ROOT, subprocess_env
+from markdown_it import MarkdownIt
 from runbookc.cli import run
 from runbookc.commands.build import OUTPUTS
-from runbookc.pipeline.parse import markdown
 
 CACHE = "cache"  # build/cache: lint's per-document results (runbookc.engine.cache)
 
@@ -55,7 +55,7 @@ def test_build_writes_docs_site_and_scripts(built_site: Path) -> None:
 def _links(page: str, text: str) -> set[str]:
     """Pages a Markdown page links to (relative .md targets, anchors dropped)."""
     found = set()
-    for token in markdown().parse(text):
+    for token in MarkdownIt("commonmark").enable("table").parse(text):
         for child in token.children or []:
             href = str(child.attrs.get("href", "")) if child.type == "link_open" else ""
             path = unquote(href.split("#", 1)[0])

@@ -6,25 +6,12 @@ second copy of the text."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields
-from operator import attrgetter
-from typing import Any, TypeVar
+from dataclasses import dataclass, field
+from typing import Any
 
 KeyPath = tuple[str | int, ...]
-T = TypeVar("T", bound=type)
 
 
-def _pickled_by_fields(cls: T) -> T:
-    """Pickle as a call with the field values: a slotted frozen dataclass otherwise
-    unpickles through a Python loop over its fields, two to three times slower (the
-    parent unpickles every document the workers send it). Pickles only cross the pipe
-    from the workers, never the disk: the cache holds plain data (codec)."""
-    values = attrgetter(*(f.name for f in fields(cls)))
-    cls.__reduce__ = lambda self: (cls, values(self))
-    return cls
-
-
-@_pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Heading:
     level: int
@@ -33,7 +20,6 @@ class Heading:
     line: int
 
 
-@_pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class CodeBlock:
     info: str  # the whole info string, e.g. "bash {name=check-runtime}"
@@ -48,7 +34,6 @@ class CodeBlock:
     intro: str  # the source text between the previous heading or block and this one
 
 
-@_pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Link:
     target: str
@@ -57,7 +42,6 @@ class Link:
     column: int
 
 
-@_pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class CodeSpan:
     text: str
@@ -66,7 +50,6 @@ class CodeSpan:
     section: str
 
 
-@_pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Html:
     content: str
@@ -74,7 +57,6 @@ class Html:
     inline: bool
 
 
-@_pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Body:
     headings: tuple[Heading, ...] = ()
@@ -94,7 +76,6 @@ class Body:
         return frozenset(h.slug for h in self.headings)
 
 
-@_pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class FrontMatter:
     data: dict[str, Any]
@@ -111,7 +92,6 @@ class FrontMatter:
         return self.start_line
 
 
-@_pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Document:
     path: str  # as given on the command line or relative to the working directory

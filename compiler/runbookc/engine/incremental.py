@@ -14,7 +14,7 @@ MkDocs and the reader see the same file; every other page is rendered (and linke
 its bytes came out the same).
 
 MkDocs still builds every page, reusing the conversions of unchanged pages
-(render/mkdocs_cache.py). Its `build(dirty=True)` skips reading and rendering a page
+(engine/mkdocs_cache.py). Its `build(dirty=True)` skips reading and rendering a page
 whose source is not newer than its HTML (`_populate_page`, `_build_page`), and with them the
 plugin events that page feeds: Material's search plugin indexes a page in `on_page_context`
 (it keeps the previous index only inside one `serve` process), the tags plugin collects tags

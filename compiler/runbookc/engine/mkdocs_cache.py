@@ -24,20 +24,26 @@ extensions include one that reads other files (snippets) or whose settings canno
 written down stably (a function defined at run time) converts every page; one with a
 plugin or hook the HTML key does not know renders every page's template. Entries are kept
 in one SQLite file under the cache folder; only the entries the last build used are kept.
-They are plain data (cache.entry_blob: JSON with the format and their key), read back
-strictly against their kind's type (a restored cache is untrusted input: an entry of
-another shape is a miss). Jinja's compiled templates are not kept on disk (they would be
-code loaded from the cache).
+They are plain data (engine/mkdocs_store.py; cache.entry_blob: JSON with the format and
+their key), read back strictly against their kind's type (a restored cache is untrusted
+input: an entry of another shape is a miss). Jinja's compiled templates are not kept on
+disk (they would be code loaded from the cache).
+
+The plugin reaches into MkDocs and mkdocs-material: it replaces a page's `render`, reads
+and restores `Page._title_from_render`, subclasses the theme environment's Jinja
+`Template` class, and wraps Material's search index. PATCHED names the versions it was
+written for; pyproject.toml pins the same ranges, a test fails when the installed versions
+leave them, and outside them `attach` adds nothing: MkDocs builds as it would alone.
 """
 
 from __future__ import annotations
 
-import hashlib
 import logging
+import re
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager, suppress
-from dataclasses import dataclass
+from contextlib import contextmanager
 from functools import partial
+from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -45,9 +51,6 @@ from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 
-from runbookc.engine.blobstore import BlobStore
-from runbookc.engine.cache import entry_blob, read_entry
-from runbookc.engine.codec import CodecError
 from runbookc.engine.mkdocs_keys import (
     Unstable,
     digest,
@@ -58,8 +61,38 @@ from runbookc.engine.mkdocs_keys import (
     toc_tokens,
     versions,
 )
+from runbookc.engine.mkdocs_store import PageCache, Rendered, from_toc, html_entry, to_toc
 from runbookc.engine.publish import reuse, reuse_file
 from runbookc.render import sanitise
+
+# What the rest of runbookc uses: a store, and attaching it to a loaded MkDocs config.
+__all__ = ["PageCache", "attach"]
+
+# The releases whose internals the plugin patches, per distribution: from the first
+# (inclusive) to the second (exclusive), as leading version numbers.
+PATCHED: dict[str, tuple[tuple[int, ...], tuple[int, ...]]] = {
+    "mkdocs": ((1, 6), (1, 7)),
+    "mkdocs-material": ((9, 5), (10,)),
+}
+
+
+def release(version: str) -> tuple[int, ...]:
+    """The leading numbers of a version string ("9.8.2rc1" -> (9, 8, 2))."""
+    match = re.match(r"\d+(?:\.\d+)*", version)
+    return tuple(int(part) for part in match[0].split(".")) if match else ()
+
+
+def patchable() -> bool:
+    """Whether the installed MkDocs and mkdocs-material are releases the plugin patches."""
+    for name, (first, stop) in PATCHED.items():
+        try:
+            installed = release(metadata.version(name))
+        except metadata.PackageNotFoundError:
+            return False
+        if not first <= installed < stop:
+            return False
+    return True
+
 
 # Extensions whose output is a function of the page's text and their settings only.
 PURE_PREFIXES = ("markdown.extensions.", "pymdownx.", "material.extensions.")
@@ -75,52 +108,6 @@ def _pure(extension: Any) -> bool:
     if not isinstance(extension, str) or extension in READS_FILES:
         return False
     return extension in BUILTIN or extension.startswith(PURE_PREFIXES)
-
-
-@dataclass(frozen=True)
-class _Toc:
-    """A table of contents item, as mkdocs_keys.toc_tokens writes it."""
-
-    level: int
-    id: str
-    name: str
-    children: list[_Toc]
-
-
-@dataclass(frozen=True)
-class _Rendered:
-    """What a page's Markdown conversion leaves on the page, and the log lines it emits."""
-
-    content: str | None
-    toc: list[_Toc]
-    title: str | None
-    anchors: list[str]
-    links: dict[str, dict[str, str]]  # page path -> its anchors linked to (as MkDocs keeps)
-    log: list[tuple[str, int, str]]  # logger, level, message
-
-
-@dataclass(frozen=True)
-class _Html:
-    """What the page HTML cache keeps of a page: the size and digest of its file's bytes
-    (the bytes themselves are the previous site's file)."""
-
-    size: int
-    sha256: str
-
-
-# The type of each kind of entry.
-KINDS: dict[str, Any] = {"pages": _Rendered, "search": list[dict[str, Any]], "html": _Html}
-
-
-def _toc(tokens: list[dict[str, Any]]) -> list[_Toc]:
-    return [_Toc(t["level"], t["id"], t["name"], _toc(t["children"])) for t in tokens]
-
-
-def _toc_tokens(items: list[_Toc]) -> list[dict[str, Any]]:
-    return [
-        {"level": t.level, "id": t.id, "name": t.name, "children": _toc_tokens(t.children)}
-        for t in items
-    ]
 
 
 class _Record(logging.Handler):
@@ -148,61 +135,6 @@ def _recording() -> Iterator[_Record]:
     finally:
         for logger in loggers:
             logger.removeHandler(handler)
-
-
-class PageCache:
-    """Entries by kind ("pages", "search", "html") and key, kept in memory and, given a
-    `folder`, in one SQLite file there (blobstore.BlobStore): a cold build's thousands of
-    entries go in one transaction instead of as many new files. `save` writes the entries
-    made since (a failed build's too: each is a pure function of its key), `prune` also
-    forgets the ones the last build did not use."""
-
-    def __init__(self, folder: Path | None = None) -> None:
-        self.folder = folder
-        self.blobs = BlobStore(folder / "entries.sqlite") if folder is not None else None
-        self.memory: dict[tuple[str, str], Any] = {}
-        self.fresh: dict[tuple[str, str], Any] = {}  # put since the last save
-        self.used: set[tuple[str, str]] = set()
-        self.hits = 0  # page conversions reused
-        self.misses = 0
-        self.html_hits = 0  # page HTML reused
-        self.html_misses = 0
-
-    def get(self, kind: str, key: str) -> Any | None:
-        """The entry, or None when there is none (or it cannot be read back)."""
-        self.used.add((kind, key))
-        if (kind, key) in self.memory:
-            return self.memory[kind, key]
-        name = f"{kind}/{key}"
-        blob = self.blobs.get(name) if self.blobs is not None else None
-        value = read_entry(name, blob, KINDS[kind])
-        if value is not None:
-            self.memory[kind, key] = value
-        return value
-
-    def put(self, kind: str, key: str, value: Any) -> None:
-        self.used.add((kind, key))
-        self.memory[kind, key] = self.fresh[kind, key] = value
-
-    def save(self) -> None:
-        if self.blobs is not None and self.fresh:
-            entries = []
-            for (kind, key), value in self.fresh.items():
-                with suppress(CodecError):  # not plain data (another search plugin): not kept
-                    entries.append(
-                        (f"{kind}/{key}", entry_blob(f"{kind}/{key}", KINDS[kind], value))
-                    )
-            self.blobs.put_many(entries)
-        self.fresh = {}
-
-    def prune(self) -> None:
-        """Save, then forget the entries the last build did not use (its pages changed or
-        went away)."""
-        self.save()
-        self.memory = {k: v for k, v in self.memory.items() if k in self.used}
-        if self.blobs is not None:
-            self.blobs.keep_only({f"{kind}/{key}" for kind, key in self.used})
-        self.used = set()
 
 
 class CachePlugin(BasePlugin):  # type: ignore[type-arg]
@@ -300,12 +232,12 @@ class CachePlugin(BasePlugin):  # type: ignore[type-arg]
                 data = previous.read_bytes()
             except OSError:
                 data = None
-            if data is not None and entry == _html_entry(data):
+            if data is not None and entry == html_entry(data):
                 self.store.html_hits += 1
                 return data.decode("utf-8")
         self.store.html_misses += 1
         output = render()
-        self.store.put("html", key, _html_entry(output.encode("utf-8", "xmlcharrefreplace")))
+        self.store.put("html", key, html_entry(output.encode("utf-8", "xmlcharrefreplace")))
         return output
 
     def on_pre_page(self, page: Page, *, config: Any, files: Any) -> Page:
@@ -322,9 +254,9 @@ class CachePlugin(BasePlugin):  # type: ignore[type-arg]
             with _recording() as recorded:
                 Page.render(page, config, files)
             links = page.links_to_anchors or {}
-            entry = _Rendered(
+            entry = Rendered(
                 content=page.content,
-                toc=_toc(toc_tokens(page.toc)),
+                toc=to_toc(toc_tokens(page.toc)),
                 title=page._title_from_render,
                 anchors=sorted(page.present_anchor_ids or ()),
                 links={target.src_uri: dict(anchors) for target, anchors in links.items()},
@@ -336,7 +268,7 @@ class CachePlugin(BasePlugin):  # type: ignore[type-arg]
         for name, level, message in entry.log:
             logging.getLogger(name).log(level, message)
         page.content = entry.content
-        page.toc = get_toc(_toc_tokens(entry.toc))
+        page.toc = get_toc(from_toc(entry.toc))
         page._title_from_render = entry.title
         page.present_anchor_ids = set(entry.anchors)
         if logging.getLogger("mkdocs.structure.pages").getEffectiveLevel() > logging.DEBUG:
@@ -433,13 +365,11 @@ def _kept(clean: Callable[[str], str], value: str) -> bool:
     return clean(value) == value.replace("\xa0", "&nbsp;")
 
 
-def _html_entry(data: bytes) -> _Html:
-    """What the page HTML cache keeps of a page: the size and digest of its file's bytes
-    (the bytes themselves are the previous site's file)."""
-    return _Html(len(data), hashlib.sha256(data).hexdigest())
-
-
-def attach(config: Any, store: PageCache, previous_site: Path | None = None) -> None:
+def attach(config: Any, store: PageCache, previous_site: Path | None = None) -> bool:
     """Register the cache on a loaded MkDocs config, after the plugins it names; with
-    `previous_site`, unchanged output files are hard-linked from there."""
+    `previous_site`, unchanged output files are hard-linked from there. Whether it did:
+    with MkDocs or mkdocs-material outside PATCHED it does not (a plain build)."""
+    if not patchable():
+        return False
     config.plugins["runbookc/page-cache"] = CachePlugin(store, previous_site)
+    return True

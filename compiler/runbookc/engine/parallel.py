@@ -145,7 +145,7 @@ def _warm_up(planning: bool) -> None:
     """Build what every document needs once, before the workers fork."""
     from runbookc import doctypes
     from runbookc.pipeline.parse import markdown, slugify
-    from runbookc.pipeline.validate import quick_check_for
+    from runbookc.pipeline.validate import validator_for
     from runbookc.scripts.bashtree import parser
     from runbookc.scripts.render import script_templates
 
@@ -153,7 +153,7 @@ def _warm_up(planning: bool) -> None:
     slugify()
     parser()
     for doc_type in doctypes.names():
-        quick_check_for(doc_type)
+        validator_for(doc_type)
     if planning:
         script_templates()
 

@@ -3,14 +3,13 @@ each with its file line (markdown-it-py's `Token.map` plus the body's offset).""
 
 from __future__ import annotations
 
-import logging
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable
 from functools import cache, lru_cache, partial
 from urllib.parse import unquote
 
 from markdown_it import MarkdownIt
-from markdown_it.rules_core import StateCore, block, normalize
+from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 
 from runbookc.model import Body, CodeBlock, CodeSpan, Heading, Html, Link
@@ -26,22 +25,11 @@ _ABSENT_OPTIONS = dict.fromkeys(
 
 @cache
 def markdown() -> MarkdownIt:
-    _mute_block_rule_debug()
-    return MarkdownIt("commonmark", _ABSENT_OPTIONS).enable("table")
-
-
-# markdown-it's block rules log a debug message for every rule tried on every line (about
-# 600 calls a document, each a `debug` and an `isEnabledFor` call); nothing here ever
-# shows them, and the calls alone are about 3% of a document's compile. `"".format`
-# takes and ignores any arguments without a Python frame, which `lambda *a, **k: None`
-# would cost.
-_BLOCK_RULE_LOGGERS = "markdown_it.rules_block."
-
-
-def _mute_block_rule_debug() -> None:
-    for name, logger in list(logging.Logger.manager.loggerDict.items()):
-        if name.startswith(_BLOCK_RULE_LOGGERS) and isinstance(logger, logging.Logger):
-            logger.debug = "".format  # type: ignore[method-assign]
+    """The commonmark preset with tables (the site's Markdown as far as the Body goes), with
+    the core's `inline` and `text_join` rules switched off: inline content is parsed, by
+    markdown-it's own inline parser, only where the Body needs it (_Inline)."""
+    md = MarkdownIt("commonmark", _ABSENT_OPTIONS).enable("table")
+    return md.disable(["inline", "text_join"])
 
 
 @cache
@@ -93,23 +81,17 @@ class _BoundedTokens(list[Token]):
         super().append(token)
 
 
-def parse_body(body: str, body_line: int, *, fast: bool = True) -> Body:
+def parse_body(body: str, body_line: int) -> Body:
     """`body_line` is the file line of the body's first line. BodyTooLarge past the limits.
 
-    The block structure is always parsed in full; inline content only where it can hold
-    what the Body keeps. `fast=False` parses every inline token in full: the reference
-    the fast path is tested against (same Body, byte for byte).
-    """
+    What `MarkdownIt.parse` does (a StateCore through the core rules), with a token list
+    that stops growing at MAX_BLOCK_TOKENS."""
     md = markdown()
-    state = StateCore(body, md, {})
+    env: dict[str, object] = {}  # the reference definitions the block parser collects
+    state = StateCore(body, md, env)
     state.tokens = _BoundedTokens(body_line)
-    if "\r" in body or "\0" in body:
-        # Otherwise normalize would change nothing, at the cost of a regex match per line
-        # (it rewrites every "\n" as "\n"): loaded bodies have LF endings and no NUL.
-        normalize(state)
-    block(state)  # the core chain minus `inline`: inline tokens are parsed on demand
-    lines = body.split("\n")
-    walker = _Walker(lines, body_line, _Inline(md, state.env, fast))
+    md.core.process(state)
+    walker = _Walker(body.split("\n"), body_line, _Inline(md, env))
     walker.walk(state.tokens)
     if len(walker.headings) > MAX_HEADINGS:
         message = f"heading number {MAX_HEADINGS + 1:,}: the limit is {MAX_HEADINGS:,} a body"
@@ -133,181 +115,40 @@ LIST_SHAPE = frozenset(
     }
 )
 
+# Every link, image, autolink, inline HTML and code span starts at one of these: inline
+# content without any holds none of what the Body keeps of it.
+_ELEMENT_START = re.compile(r"[\[<`]")
 
-# Characters at which some commonmark inline rule (other than `text`) may act. Inline content
-# without any of them is one text token: its plain text is the content itself.
-_MARKUP = re.compile(r"[`*_\[\]!<&\\\n]")
-# Without these there can be no link, image, autolink, inline HTML or escaped backtick:
-# only code spans and line breaks, which _code_spans finds the way the `backticks` and
-# `newline` rules do (emphasis and entities only ever make text).
-_LINK_OR_ESCAPE = re.compile(r"[\[<\\]")
-# Without these, code spans and line breaks are all the markup there is.
-_MARKUP_BUT_SPANS = re.compile(r"[*_\[\]!<&\\]")
+# Text children: `text_special` (an escape or entity) is text that `text_join` would merge.
+_TEXT = ("text", "text_special")
 
 
 class _Inline:
-    """Inline children of the block parser's inline tokens, parsed once and only as far as
-    the caller needs: `elements` for links, code spans and HTML; `plain_text` for headings
-    and paragraph titles."""
+    """The children of the block parser's inline tokens (markdown-it's inline parser, before
+    `text_join`), parsed once and only where the Body needs them."""
 
-    def __init__(self, md: MarkdownIt, env: dict[str, object], fast: bool) -> None:
+    def __init__(self, md: MarkdownIt, env: dict[str, object]) -> None:
         self.md = md
-        self.env = env  # holds the reference definitions the block parser collected
-        self.fast = fast
+        self.env = env
 
     def children(self, token: Token) -> list[Token]:
-        """Every inline child, as the full parser makes them (before `text_join`)."""
         if not token.children:
             token.children = self.md.inline.parse(token.content, self.md, self.env, [])
         return token.children
 
     def elements(self, token: Token) -> list[Token]:
-        """The children that can matter to links, code spans and HTML, in source order."""
-        content = token.content
-        if not self.fast or token.children:
-            return self.children(token)
-        if _LINK_OR_ESCAPE.search(content):
-            simple = _simple_links(content, self.md)
-            return self.children(token) if simple is None else simple
-        return _code_spans(content) if "`" in content else []
+        """The children, where they can hold links, code spans or HTML."""
+        return self.children(token) if _ELEMENT_START.search(token.content) else []
 
     def plain_text(self, token: Token) -> str:
-        content = token.content
-        if self.fast and not token.children:
-            if not _MARKUP.search(content):
-                return content.strip()
-            if not _MARKUP_BUT_SPANS.search(content):
-                return _spans_plain_text(content)
-        return _plain_text(self.children(token))
-
-
-# An inline link whose label is plain text and whose destination has nothing to unescape,
-# decode, balance or stop at: `[label](dest)`, as markdown-it's `link` rule reads it.
-_SIMPLE_LINK = re.compile(r"\[([^\[\]\n`*_!<&\\]*)\]\(([^\x00-\x20\x7f()<>\[\]\\`&]*)\)")
-
-
-def _simple_links(src: str, md: MarkdownIt) -> list[Token] | None:
-    """Links, code spans and line breaks of inline content whose every `[` opens a simple
-    link (None otherwise: no escape, no HTML or autolink, no reference link, no code span
-    across a link; the full parser decides those). An image `![alt](src)` is read as a
-    link: the walker keeps the same target and text of both."""
-    if "\\" in src or "<" in src:
-        return None
-    links = list(_SIMPLE_LINK.finditer(src))
-    if not links or src.count("[") != len(links) or src.count("]") != len(links):
-        return None
-    spans = list(_spans(src)) if "`" in src else []
-    if any(s < link.end() and link.start() < e for s, e, _ in spans for link in links):
-        return None
-    pieces = _code_span_pieces(src, spans)
-    for link in links:
-        href = md.normalizeLink(link[2])
-        if not md.validateLink(href):
-            return None
-        label = link[1]
-        text = [Token("text", "", 0, content=label)] if label else []
-        opening = Token("link_open", "a", 1, attrs={"href": href})
-        pieces.append((link.start(), link.end(), [opening, *text, Token("link_close", "a", -1)]))
-    return _with_breaks(src, sorted(pieces, key=lambda piece: piece[0]))
-
-
-def _code_spans(src: str) -> list[Token]:
-    """Code spans and line breaks of inline content holding neither links nor escapes."""
-    return _with_breaks(src, _code_span_pieces(src, _spans(src)))
-
-
-# A piece of inline content: its start and end offsets, and the tokens it makes.
-Piece = tuple[int, int, list[Token]]
-
-
-def _code_span_pieces(src: str, spans: Iterable[tuple[int, int, int]]) -> list[Piece]:
-    return [(start, end, [_code_span(src, start, end, ticks)]) for start, end, ticks in spans]
-
-
-def _with_breaks(src: str, pieces: list[Piece]) -> list[Token]:
-    """The tokens of the pieces (in source order), with a break for every newline outside
-    them (markdown-it's `newline`)."""
-    found: list[Token] = []
-    pos = 0
-    for start, end, tokens in pieces:
-        found += [_BREAK] * src.count("\n", pos, start)
-        found += tokens
-        pos = end
-    found += [_BREAK] * src.count("\n", pos)
-    return found
-
-
-def _spans_plain_text(src: str) -> str:
-    """The plain text of inline content whose only markup is code spans and line breaks."""
-    parts = []
-    pos = 0
-    for start, end, ticks in _spans(src):
-        parts += (_broken_lines(src[pos:start]), _span_content(src, start, end, ticks))
-        pos = end
-    parts.append(_broken_lines(src[pos:]))
-    return "".join(parts).strip()
-
-
-def _broken_lines(text: str) -> str:
-    """Text outside code spans as markdown-it's `newline` rule leaves it: the spaces before
-    a line break dropped, the break a space, the blanks after it skipped."""
-    if "\n" not in text:
-        return text
-    first, *rest = text.split("\n")
-    return " ".join(
-        [
-            first.rstrip(" "),
-            *(line.lstrip(" \t").rstrip(" ") for line in rest[:-1]),
-            rest[-1].lstrip(" \t"),
-        ]
-    )
-
-
-def _spans(src: str) -> Iterator[tuple[int, int, int]]:
-    """(start, end, backticks) of each code span, as markdown-it's `backticks` rule finds
-    them: a backtick run pairs with the next run of the same length; an unpaired run is
-    text."""
-    runs = _backtick_runs(src)
-    last = {ticks: start for start, ticks in runs}  # where the last run of each length starts
-    index = 0
-    while index < len(runs):
-        start, ticks = runs[index]
-        index += 1
-        if last[ticks] < start + ticks:
-            continue  # no run of this length follows: this one is literal text
-        close = index  # a run of this length follows: the first one closes the span
-        while runs[close][1] != ticks:
-            close += 1
-        yield start, runs[close][0] + ticks, ticks
-        index = close + 1
-
-
-def _code_span(src: str, start: int, end: int, ticks: int) -> Token:
-    markup, content = src[start : start + ticks], _span_content(src, start, end, ticks)
-    return Token("code_inline", "code", 0, markup=markup, content=content)
-
-
-def _span_content(src: str, start: int, end: int, ticks: int) -> str:
-    content = src[start + ticks : end - ticks].replace("\n", " ")
-    if content.startswith(" ") and content.endswith(" ") and content.strip(" "):
-        return content[1:-1]
-    return content
-
-
-_BREAK = Token("softbreak", "br", 0)
-
-
-def _backtick_runs(src: str) -> list[tuple[int, int]]:
-    """(start, length) of every maximal run of backticks."""
-    runs = []
-    at = src.find("`")
-    while at >= 0:
-        end = at + 1
-        while end < len(src) and src[end] == "`":
-            end += 1
-        runs.append((at, end - at))
-        at = src.find("`", end)
-    return runs
+        """The text of a heading or paragraph: its text and code spans, breaks as spaces."""
+        parts = []
+        for child in self.children(token):
+            if child.type in _TEXT or child.type == "code_inline":
+                parts.append(child.content)
+            elif child.type in ("softbreak", "hardbreak"):
+                parts.append(" ")
+        return "".join(parts).strip()
 
 
 class _Walker:
@@ -542,17 +383,3 @@ def _closes(line: str, markup: str) -> bool:
 
 def _start(token: Token) -> int:
     return token.map[0] if token.map else 0
-
-
-# Text children: `text_special` (an escape or entity) is text that `text_join` would merge.
-_TEXT = ("text", "text_special")
-
-
-def _plain_text(children: list[Token]) -> str:
-    parts = []
-    for child in children:
-        if child.type in _TEXT or child.type == "code_inline":
-            parts.append(child.content)
-        elif child.type in ("softbreak", "hardbreak"):
-            parts.append(" ")
-    return "".join(parts).strip()

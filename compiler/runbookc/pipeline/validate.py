@@ -23,7 +23,6 @@ from runbookc.lint.catalog import (
     UNKNOWN_KEY,
 )
 from runbookc.model import Document, KeyPath
-from runbookc.pipeline.schema_check import Check, compile_check
 
 
 def schema_text(doc_type: str) -> str:
@@ -47,6 +46,7 @@ def _schema(schema: str, id_pattern: str) -> dict[str, Any]:
 
 
 def validator_for(doc_type: str) -> Any:
+    """The type's validator, built once per process (checking its schema is most of that)."""
     descriptor = doctypes.TYPES[doc_type]
     return _validator(descriptor.schema, descriptor.id_pattern)
 
@@ -56,19 +56,6 @@ def _validator(schema: str, id_pattern: str) -> Any:
     from jsonschema import Draft202012Validator, FormatChecker
 
     return Draft202012Validator(_schema(schema, id_pattern), format_checker=FormatChecker())
-
-
-def quick_check_for(doc_type: str) -> Check | None:
-    """A test that passes only front matter the validator finds no error in (None when the
-    schema uses what schema_check does not model). It needs no jsonschema: importing that
-    is a tenth of a second, which a run whose documents are all valid never pays."""
-    descriptor = doctypes.TYPES[doc_type]
-    return _quick_check(descriptor.schema, descriptor.id_pattern)
-
-
-@cache
-def _quick_check(schema: str, id_pattern: str) -> Check | None:
-    return compile_check(_schema(schema, id_pattern))
 
 
 def validate(document: Document) -> list[Diagnostic]:
@@ -97,9 +84,7 @@ def validate(document: Document) -> list[Diagnostic]:
                 hint=_did_you_mean(str(doc_type), known) or f"one of: {', '.join(known)}",
             )
         ]
-    # Most documents are valid: the quick check spares them jsonschema's far slower walk.
-    quick = quick_check_for(doc_type)
-    errors = [] if quick is not None and quick(data) else validator_for(doc_type).iter_errors(data)
+    errors = validator_for(doc_type).iter_errors(data)
     diags = [diag for error in errors for diag in _to_diagnostics(document, error)]
     diags += _check_date_order(document)
     return sorted(diags, key=Diagnostic.sort_key)

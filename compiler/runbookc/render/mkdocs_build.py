@@ -78,7 +78,7 @@ def run_mkdocs(
 ) -> list[str]:
     """Build the HTML site into `site_dir` with --strict; returns MkDocs' messages. With a
     `cache`, pages whose inputs it holds are not converted again, and files the same as in
-    `previous_site` are hard-linked from there (render/mkdocs_cache.py)."""
+    `previous_site` are hard-linked from there (engine/mkdocs_cache.py)."""
     from mkdocs.commands.build import build
     from mkdocs.exceptions import MkDocsException
 

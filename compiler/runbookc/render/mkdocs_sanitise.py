@@ -2,7 +2,7 @@
 build and preview, whatever mkdocs.yml says.
 
 `on_page_content` is the one place every page's HTML passes, whether Python-Markdown made
-it just now or the page cache (render/mkdocs_cache.py, an untrusted folder under build/)
+it just now or the page cache (engine/mkdocs_cache.py, an untrusted folder under build/)
 handed it back, and it runs before the theme, the search index and the page HTML cache
 read the content. A Python-Markdown postprocessor would run inside the conversion the page
 cache replaces, so a tampered cache entry would skip it.
