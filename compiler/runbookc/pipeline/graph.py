@@ -252,7 +252,11 @@ class Graph(Generic[N]):
         """Record which runbooks handle which alert, from either side of the edge."""
         if ref.kind == RELATED_ALERT and source.doc_type == "runbook":
             self._alert_runbooks.setdefault(ref.target, []).append(ref.source)
-        elif ref.kind == ALERT_RUNBOOK and self.facts(ref.document).doc_type == "runbook":
+        elif (
+            ref.kind == ALERT_RUNBOOK
+            and ref.document is not None
+            and self.facts(ref.document).doc_type == "runbook"
+        ):
             alert_id = next((a[1] for a in source.alerts if a[0] == ref.key[1]), None)
             if alert_id is not None and self._alerts[alert_id].document is ref.source:
                 self._alert_runbooks.setdefault(alert_id, []).append(ref.document)
