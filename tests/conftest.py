@@ -40,6 +40,7 @@ _NOT_WRITTEN_BY_TESTS = {
     ".pytest_cache",
     ".mypy_cache",
     ".ruff_cache",
+    ".hypothesis",
 }
 _BEFORE = pytest.StashKey[dict[str, int]]()
 
