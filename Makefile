@@ -9,10 +9,11 @@ build:
 	$(VENV)/bin/pip install -q -e .
 	$(VENV)/bin/runbookc build
 
-# Install the test dependencies, check the code with ruff, run the tests.
+# Install the test dependencies, check the code with ruff and mypy, run the tests.
 test:
 	python3 -m venv $(VENV)
 	$(VENV)/bin/pip install -q -e '.[test]'
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
 	$(VENV)/bin/python -m pytest

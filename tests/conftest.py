@@ -1,4 +1,6 @@
-"""Shared fixtures: the repository root, an in-process CLI runner, and the sandbox gate.
+"""Shared fixtures: the repository root, a copy of it to run commands in, an in-process
+CLI runner, and the sandbox gate; and the check that the tests wrote nothing into the
+repository (they write only under temp dirs).
 
 Tests that run blocks need bubblewrap: without a working `bwrap` they skip, unless
 RUNBOOKC_REQUIRE_SANDBOX=1 (set by .ci/run), where that is a failure."""
@@ -7,7 +9,8 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Callable
+import shutil
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,6 +20,62 @@ from runbookc.scripts.isolation import IsolationUnavailable, bwrap_binary
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "runbooks" / "ops" / "ai_slot_build_runbook.md"
+
+# What commands run "in the project" read: the settings, the sources, the site's parts,
+# the case files tests name by their repository path.
+PROJECT_INPUTS = (
+    "pyproject.toml",
+    "mkdocs.yml",
+    ".pre-commit-hooks.yaml",
+    "runbooks",
+    "site",
+    "tests/cases",
+    "tests/golden/report",
+)
+# Not the tests' doing: the venv, git, and what the interpreter and the tools cache.
+_NOT_WRITTEN_BY_TESTS = {
+    ".git",
+    ".venv",
+    "__pycache__",
+    ".pytest_cache",
+    ".mypy_cache",
+    ".ruff_cache",
+    ".hypothesis",
+}
+_BEFORE = pytest.StashKey[dict[str, int]]()
+
+
+def _repository_files() -> dict[str, int]:
+    """Every file and link in the repository (but the above) with its mtime."""
+    found: dict[str, int] = {}
+    for folder, dirs, files in os.walk(ROOT):
+        dirs[:] = [d for d in dirs if d not in _NOT_WRITTEN_BY_TESTS]
+        for name in files + [d for d in dirs if os.path.islink(os.path.join(folder, d))]:
+            path = os.path.join(folder, name)
+            found[os.path.relpath(path, ROOT)] = os.lstat(path).st_mtime_ns
+    return found
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    # RUNBOOKC_UPDATE_GOLDEN=1 rewrites tests/golden on purpose.
+    if os.environ.get("RUNBOOKC_UPDATE_GOLDEN") != "1":
+        session.config.stash[_BEFORE] = _repository_files()
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """Fail the run when a test created, changed or deleted a file in the repository."""
+    before = session.config.stash.get(_BEFORE, None)
+    if before is None:
+        return
+    after = _repository_files()
+    changed = sorted(p for p in before.keys() | after.keys() if before.get(p) != after.get(p))
+    if changed:
+        shown = "\n  ".join(changed[:20]) + ("\n  ..." if len(changed) > 20 else "")
+        reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+        message = f"the tests wrote into the repository (use tmp_path):\n  {shown}"
+        if reporter is not None:
+            reporter.write_line(message, red=True)
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 
 def subprocess_env() -> dict[str, str]:
@@ -63,10 +122,30 @@ def cli(capsys: pytest.CaptureFixture[str]) -> Callable[..., CliResult]:
     return invoke
 
 
+@pytest.fixture(scope="session", autouse=True)
+def project_copy(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """A copy of the project's inputs (PROJECT_INPUTS) in a temp dir, the working dir of
+    the whole session: tests run in the project's root, as `make test` does, so its
+    settings apply and paths show as in the repository (`runbooks/ops/x.md`), but what a
+    command writes by default (its cache under build/) lands in a temp dir."""
+    root = tmp_path_factory.mktemp("project")
+    for name in PROJECT_INPUTS:
+        source, target = ROOT / name, root / name
+        if source.is_dir():
+            shutil.copytree(source, target, symlinks=True)
+        else:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, target)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.chdir(root)
+        yield root
+
+
 @pytest.fixture
-def in_root(monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.chdir(ROOT)
-    return ROOT
+def in_root(monkeypatch: pytest.MonkeyPatch, project_copy: Path) -> Path:
+    """The project's root (its copy) as the working dir, for a test that depends on it."""
+    monkeypatch.chdir(project_copy)
+    return project_copy
 
 
 @pytest.fixture(scope="session")

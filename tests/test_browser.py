@@ -17,12 +17,10 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
-from conftest import ROOT
 from runbookc.render.labels import labels
 from xss_payloads import build_site
 
 CHROMIUM = Path("/usr/bin/chromium")
-ARTIFACTS = ROOT / "test-artifacts"
 SEED_URL = "ops/ai_slot_build_runbook/"
 ALERTS_URL = "ops/alerts_ai_slot_build_pipeline/"
 WORDS = labels("ru")
@@ -118,14 +116,14 @@ def test_anchor_scrolls_its_heading_into_view(browser_page, base_url: str) -> No
     assert heading.inner_text().startswith("Диагностика (пошагово)")
 
 
-def test_approval_banner_is_visible(browser_page, base_url: str) -> None:
+def test_approval_banner_is_visible(browser_page, base_url: str, tmp_path: Path) -> None:
     page = browser_page
     page.goto(base_url + SEED_URL)
     banner = page.locator(".admonition.warning", has_text=WORDS["banner_pending"]).first
     assert banner.is_visible()
     assert "issue-205-ai-repair" in banner.inner_text()
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / "seed-page.png"), full_page=True)
+    # To look at: pytest keeps the last runs' temp dirs (pytest-of-$USER/pytest-current/).
+    page.screenshot(path=str(tmp_path / "seed-page.png"), full_page=True)
 
 
 def test_script_download_link_returns_the_script(

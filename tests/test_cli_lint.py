@@ -51,7 +51,9 @@ def test_a_folder_without_documents_is_a_usage_error(cli, in_root, tmp_path) -> 
     assert f"no documents (*.md) found in {tmp_path}" in result.err
 
 
-def test_module_entry_point_delivers_the_whole_report_and_the_exit_status(tmp_path) -> None:
+def test_module_entry_point_delivers_the_whole_report_and_the_exit_status(
+    in_root, tmp_path
+) -> None:
     """`python -m runbookc` leaves without the interpreter's teardown (cli.main): the
     buffered report must still arrive whole, and the status must be the command's."""
     broken = tmp_path / "broken.md"
@@ -63,7 +65,7 @@ def test_module_entry_point_delivers_the_whole_report_and_the_exit_status(tmp_pa
             [sys.executable, "-m", "runbookc", "lint", target, "--format", "json"],
             capture_output=True,
             text=True,
-            cwd=ROOT,
+            cwd=in_root,
             env=env,
         )
         assert done.returncode == status, done.stderr

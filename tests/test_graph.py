@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from urllib.parse import quote
 
 import pytest
-from conftest import ROOT
 from runbookc.config import load_settings
 from runbookc.engine.corpus import compile_corpus, discover
 from runbookc.pipeline.graph import LINK, PATH, Graph, build_graph
@@ -19,9 +19,9 @@ SLO = "ops/slo_ai_slot_build_pipeline.md"
 
 
 @pytest.fixture(scope="module")
-def graph() -> Graph:
-    settings = load_settings(str(ROOT / "pyproject.toml"))
-    corpus = compile_corpus(discover([str(settings.source_dir)], ROOT).files, settings)
+def graph(project_copy: Path) -> Graph:
+    settings = load_settings()  # the project's: its copy is the working dir (conftest)
+    corpus = compile_corpus(discover([str(settings.source_dir)], project_copy).files, settings)
     return build_graph(corpus.documents, settings)
 
 

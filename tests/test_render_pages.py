@@ -24,8 +24,7 @@ ALERTS_PAGE = "ops/alerts_ai_slot_build_pipeline.md"
 
 
 def make_site(monkeypatch: pytest.MonkeyPatch, source: Path | None = None) -> Site:
-    monkeypatch.chdir(ROOT)
-    settings = load_settings()
+    settings = load_settings()  # the project's (tests run in its copy: conftest.in_root)
     if source is not None:
         settings = replace(settings, source=str(source))
     result = lint([], settings)

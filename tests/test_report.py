@@ -28,9 +28,11 @@ EXTENSIONS = {"text": "txt", "json": "json", "github": "github", "sarif": "sarif
 UPDATE = os.environ.get("RUNBOOKC_UPDATE_GOLDEN") == "1"
 
 
-def _shared_report(fmt: str) -> str:
-    files = discover(["tests/golden/report"], ROOT).files
-    corpus = compile_corpus(files, Settings(root=ROOT))
+def _shared_report(fmt: str, root: Path) -> str:
+    """The report on tests/golden/report, linted in `root` (the project's copy, so the
+    cache goes under a temp dir)."""
+    files = discover(["tests/golden/report"], root).files
+    corpus = compile_corpus(files, Settings(root=root))
     return render(fmt, corpus.diagnostics, Summary.of(len(corpus.results), corpus.diagnostics))
 
 
@@ -39,9 +41,9 @@ def test_every_format_has_a_golden_file() -> None:
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
-def test_report_matches_golden(fmt: str) -> None:
+def test_report_matches_golden(fmt: str, in_root: Path) -> None:
     golden = GOLDEN / f"report.{EXTENSIONS[fmt]}"
-    actual = _shared_report(fmt)
+    actual = _shared_report(fmt, in_root)
     if UPDATE:
         golden.write_text(actual, encoding="utf-8")
     assert actual == golden.read_text(encoding="utf-8")
@@ -56,8 +58,8 @@ def test_shared_input_covers_error_warning_and_lineless() -> None:
     assert any(d["hint"] for d in report["diagnostics"])
 
 
-def test_json_shape_is_the_contract() -> None:
-    report = json.loads(_shared_report("json"))
+def test_json_shape_is_the_contract(in_root: Path) -> None:
+    report = json.loads(_shared_report("json", in_root))
     assert set(report) == {"diagnostics", "summary"}
     keys = {"code", "severity", "path", "line", "column", "message", "hint"}
     assert all(set(d) == keys for d in report["diagnostics"])
@@ -70,10 +72,10 @@ def test_json_shape_is_the_contract() -> None:
     )
 
 
-def test_sarif_has_the_required_structure() -> None:
+def test_sarif_has_the_required_structure(in_root: Path) -> None:
     # No SARIF 2.1.0 schema file ships in an installed package here, so the properties
     # that the schema requires and code scanning reads are checked one by one.
-    log = json.loads(_shared_report("sarif"))
+    log = json.loads(_shared_report("sarif", in_root))
     assert log["version"] == "2.1.0"
     assert log["$schema"].endswith("sarif-2.1.0.json")
     (run,) = log["runs"]
@@ -99,8 +101,8 @@ def test_sarif_has_the_required_structure() -> None:
     assert any("region" not in r["locations"][0]["physicalLocation"] for r in run["results"])
 
 
-def test_github_annotations_escape_properties() -> None:
-    lines = _shared_report("github").splitlines()
+def test_github_annotations_escape_properties(in_root: Path) -> None:
+    lines = _shared_report("github", in_root).splitlines()
     odd = [line for line in lines if "odd" in line]
     assert odd == [
         "::error file=tests/golden/report/odd%2C name.md,line=5,col=9,title=RB101::"

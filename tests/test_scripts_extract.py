@@ -276,8 +276,10 @@ def test_plain_sh_is_told_to_use_bash(seed_out) -> None:
         assert done.stderr == f"{name}: run it with bash\n"
 
 
-def test_output_does_not_depend_on_the_working_directory(cli, monkeypatch, tmp_path) -> None:
-    monkeypatch.chdir(ROOT / "runbooks")
+def test_output_does_not_depend_on_the_working_directory(
+    cli, in_root, monkeypatch, tmp_path
+) -> None:
+    monkeypatch.chdir(in_root / "runbooks")
     out = tmp_path / "scripts"
     assert cli("extract", "ops/ai_slot_build_runbook.md", "--output", str(out)).code == 0
     assert _tree(out) == _tree(GOLDEN)

@@ -65,9 +65,9 @@ def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
     sub.required = True
     for name in _needed(argv):
         module = importlib.import_module(f"runbookc.commands.{name}")
-        command = sub.add_parser(
-            name, help=module.__doc__.strip().splitlines()[0], description=module.__doc__
-        )
+        doc = module.__doc__
+        assert doc, f"{module.__name__} needs a docstring: it is the command's help"
+        command = sub.add_parser(name, help=doc.strip().splitlines()[0], description=doc)
         command.add_argument(
             "--config",
             metavar="PYPROJECT",

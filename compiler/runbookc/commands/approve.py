@@ -145,13 +145,13 @@ def run(args: argparse.Namespace) -> int:
     day = args.date or datetime.now(UTC).date().isoformat()
     signature = ""
     if policy.signer is not None:
-        message = approval_message(doc.doc_id, args.role, args.by, day, state.digest)
+        payload = approval_message(doc.doc_id, args.role, args.by, day, state.digest)
         try:
-            signature = sign(policy.signer.ssh_keygen, args.key, message)
+            signature = sign(policy.signer.ssh_keygen, args.key, payload)
         except SigningError as exc:
             print(f"runbookc: approve: cannot sign with {args.key}: {exc}", file=sys.stderr)
             return 1
-        if not verify(policy.signer, args.by, message, signature, day):
+        if not verify(policy.signer, args.by, payload, signature, day):
             message = (
                 f"the key {args.key} is not listed for {args.by} in {policy.allowed_signers} "
                 f"(or not valid on {day}), so lint would not accept this approval"

@@ -193,7 +193,7 @@ class DocCache:
         ):
             return {}
         try:
-            return codec.decoder(_Stats)(found.get("stats"))  # type: ignore[no-any-return]
+            return codec.decoder(_Stats)(found.get("stats"))
         except codec.CodecError:
             return {}
 

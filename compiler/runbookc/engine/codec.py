@@ -179,7 +179,7 @@ def _mapping(str_keys: bool, key: Codec, value: Codec, *, encode: bool) -> Codec
     return as_pairs
 
 
-def _field_types(tp: type, names: dict[str, Any]) -> dict[str, Any]:
+def _field_types(tp: type[object], names: dict[str, Any]) -> dict[str, Any]:
     """The fields a value of `tp` is made from, with their types: a dataclass's init
     fields, or else the parameters of its `__init__` (each one an attribute)."""
     module = vars(sys.modules[tp.__module__])

@@ -254,7 +254,11 @@ class Graph(Generic[N]):
         alerts), from either side of the edge."""
         if ref.kind == RELATED_ALERT and _handles_alerts(source):
             self._alert_runbooks.setdefault(ref.target, []).append(ref.source)
-        elif ref.kind == ALERT_RUNBOOK and _handles_alerts(self.facts(ref.document)):
+        elif (
+            ref.kind == ALERT_RUNBOOK
+            and ref.document is not None
+            and _handles_alerts(self.facts(ref.document))
+        ):
             alert_id = next((a[1] for a in source.alerts if a[0] == ref.key[1]), None)
             if alert_id is not None and self._alerts[alert_id].document is ref.source:
                 self._alert_runbooks.setdefault(alert_id, []).append(ref.document)

@@ -69,7 +69,7 @@ _Loader.yaml_implicit_resolvers = {
 _FastLoader: type = _Loader
 if getattr(yaml, "__with_libyaml__", False):
 
-    class _CLoader(yaml.CSafeLoader):  # type: ignore[name-defined,misc]
+    class _CLoader(yaml.CSafeLoader):
         yaml_implicit_resolvers = _Loader.yaml_implicit_resolvers
 
     _FastLoader = _CLoader
@@ -163,6 +163,12 @@ class _Split:
         line = bisect_right(self._line_starts, index)  # 1-based line in the source
         return line + 1, index - self._line_starts[line - 1] + 1
 
+    def start(self, event: yaml.Event) -> tuple[int, int]:
+        """File (line, column) where `event` starts."""
+        mark = event.start_mark
+        assert mark is not None  # the parser marks every event it emits
+        return self.position(mark.index)
+
 
 def _split(lines: list[str], display: str) -> _Split | Diagnostic:
     if lines[0].rstrip() != "---":
@@ -219,7 +225,7 @@ def _parse_front_matter(split: _Split, display: str) -> tuple[FrontMatter | None
     root = events[2] if isinstance(events[1], yaml.DocumentStartEvent) else None
     if not isinstance(root, yaml.MappingStartEvent):
         kind = "empty" if root is None else f"a {_event_kind(root)}"
-        line = 1 if root is None else split.position(root.start_mark.index)[0]
+        line = 1 if root is None else split.start(root)[0]
         return None, [
             NOT_MAPPING(
                 display,
@@ -248,11 +254,13 @@ def _screened_events(
     if not problems:
         starts = [e for e in events if isinstance(e, yaml.DocumentStartEvent)]
         if len(starts) > 1:
+            # libyaml's events carry yaml._yaml.Mark, with the fields PyYAML's errors read
+            # (index, line, column); the stubs take only yaml.error.Mark.
             raise yaml.composer.ComposerError(
                 "expected a single document in the stream",
-                events[2].start_mark,
+                events[2].start_mark,  # type: ignore[arg-type]
                 "but found another document",
-                starts[1].start_mark,
+                starts[1].start_mark,  # type: ignore[arg-type]
             )
     return problems, events
 
@@ -279,7 +287,7 @@ def _screen_events(
     parsing stops at the first level too deep. Returns the problems and the events read."""
     events: list[yaml.Event] = []
     diags: list[Diagnostic] = []
-    aliases: dict[str, tuple[yaml.Event, int]] = {}  # anchor -> (first alias, uses)
+    aliases: dict[str | None, tuple[yaml.Event, int]] = {}  # anchor -> (first alias, uses)
     depth = 0
     for event in yaml.parse(split.source, Loader=loader):
         events.append(event)
@@ -289,7 +297,7 @@ def _screen_events(
             continue
         anchor = getattr(event, "anchor", None)
         if anchor is not None:
-            line, column = split.position(event.start_mark.index)
+            line, column = split.start(event)
             diags.append(
                 ALIAS(
                     display,
@@ -301,7 +309,7 @@ def _screen_events(
             )
         tag = getattr(event, "tag", None)
         if tag is not None and tag != "!" and tag not in _STANDARD_TAGS:
-            line, column = split.position(event.start_mark.index)
+            line, column = split.start(event)
             diags.append(
                 TAG(
                     display,
@@ -314,13 +322,13 @@ def _screen_events(
         if isinstance(event, yaml.CollectionStartEvent):
             depth += 1
             if depth > MAX_YAML_DEPTH:
-                line, column = split.position(event.start_mark.index)
+                line, column = split.start(event)
                 message = f"front matter nests deeper than {MAX_YAML_DEPTH} levels"
                 return [TOO_LARGE(display, line, message, column=column)], events
         elif isinstance(event, yaml.CollectionEndEvent):
             depth -= 1
     for name, (first, uses) in aliases.items():
-        line, column = split.position(first.start_mark.index)
+        line, column = split.start(first)
         more = f" (used {uses} times)" if uses > 1 else ""
         diags.append(
             ALIAS(
@@ -388,17 +396,14 @@ class _Builder:
         while not isinstance(self._events[self._next], yaml.MappingEndEvent):
             key_event = self._take()
             line, _ = self._where(key_event)
-            key_tag = (
-                self._tag(key_event, yaml.ScalarNode)
-                if isinstance(key_event, yaml.ScalarEvent)
-                else None
-            )
-            if key_tag != _YAML + "str":
+            scalar = key_event if isinstance(key_event, yaml.ScalarEvent) else None
+            key_tag = self._tag(scalar, yaml.ScalarNode) if scalar is not None else None
+            if scalar is None or key_tag != _YAML + "str":
                 self._skip(key_event)
                 self._skip(self._take())  # its value
                 self._report(NOT_MAPPING, key_event, *_bad_key(key_event, key_tag))
                 continue
-            key = key_event.value
+            key = scalar.value
             key_path = (*path, key)
             if key_path in self.key_lines:
                 self._skip(self._take())
@@ -430,7 +435,8 @@ class _Builder:
             return None
         if kind == "str":
             return event.value  # what the loader's str constructor returns
-        node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)
+        # The marks may be libyaml's, which the constructors read as PyYAML's (see above).
+        node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)  # type: ignore[arg-type]
         try:
             # The tag's constructor, as construct_object would call it, without its memo.
             return _Loader.yaml_constructors[tag](self._loader, node)
@@ -444,7 +450,9 @@ class _Builder:
         if event.tag is not None and event.tag != "!":
             return str(event.tag)
         value = event.value if kind is yaml.ScalarNode else None
-        return _implicit_tag(kind, value, event.implicit)
+        # mypy checks a variable of type type[X] against Hashable through X's instance
+        # __hash__ and rejects it; a class is hashable.
+        return _implicit_tag(kind, value, event.implicit)  # type: ignore[arg-type]
 
     def _take(self) -> yaml.Event:
         event = self._events[self._next]
@@ -462,7 +470,7 @@ class _Builder:
                 depth -= 1
 
     def _where(self, event: yaml.Event) -> tuple[int, int]:
-        return self.split.position(event.start_mark.index)
+        return self.split.start(event)
 
     def _report(self, rule: Any, event: yaml.Event, message: str, hint: str | None = None) -> None:
         line, column = self._where(event)
@@ -502,5 +510,8 @@ def _short_tag(tag: str) -> str:
 
 def _event_kind(event: yaml.Event) -> str:
     """What the node that `event` starts is."""
-    kinds = {yaml.SequenceStartEvent: "list", yaml.MappingStartEvent: "mapping"}
+    kinds: dict[type[yaml.Event], str] = {
+        yaml.SequenceStartEvent: "list",
+        yaml.MappingStartEvent: "mapping",
+    }
     return kinds.get(type(event), "scalar")

@@ -18,7 +18,7 @@ from mkdocs.structure.pages import Page
 from runbookc.render import sanitise
 
 
-class SanitisePlugin(BasePlugin):  # type: ignore[type-arg]
+class SanitisePlugin(BasePlugin):
     """Registered by runbookc on every site config it loads; not a user-facing plugin."""
 
     @event_priority(-100)  # after every other plugin changed the content

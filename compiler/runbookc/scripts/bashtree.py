@@ -204,8 +204,7 @@ def _problem(node: Node, kind: str, data: bytes) -> tuple[str, int] | None:
         return _unexpected(node_text(node)), node.start_byte
     if kind == ";;" and node.parent is not None and node.parent.type != "case_item":
         return _unexpected(";;"), node.start_byte
-    if kind == "file_redirect" and _stray_word(node) is not None:
-        word = _stray_word(node)
+    if kind == "file_redirect" and (word := _stray_word(node)) is not None:
         return _unexpected(node_text(word)), word.start_byte
     if _misread_backquotes(node, data):
         return (

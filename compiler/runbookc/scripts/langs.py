@@ -10,6 +10,7 @@ _STREAMS = frozenset({"/dev/stdout", "/dev/stderr"})
 
 # ---- awk ----
 
+_AWK_OPS: tuple[str, ...]
 _AWK_OPS = ("||", "&&", "|&", ">>", ">=", "<=", "==", "!=", "!~", "++", "--", "+=", "-=")
 _AWK_OPS += ("*=", "/=", "%=", "^=", "**")  # two characters each: tried before one
 # After these a `/` starts a regular expression; after a value, it divides.

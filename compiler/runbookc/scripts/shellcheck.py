@@ -51,8 +51,10 @@ def check_scripts(scripts: list[Script], folder: Path, jobs: int | None = None) 
     with ThreadPoolExecutor(max_workers=workers) as pool:
         syntax = dict(zip(files, pool.map(lambda p: _bash_n(p, files[p]), files), strict=True))
         broken = {path for path, errors in syntax.items() if errors}
-        checked = pool.map(
-            lambda b: list(_shellcheck(binary, b, files, broken)), batches if binary else []
+        checked = (
+            pool.map(lambda b: list(_shellcheck(binary, b, files, broken)), batches)
+            if binary
+            else []
         )
         for result in (*syntax.values(), *checked):
             found += result

@@ -231,14 +231,14 @@ def _and_or(statement: Node) -> tuple[list[list[Node]], list[str]]:
     operators: list[str] = []
     negated = [False]
     for item in _sequence(statement):
-        if item in ("&&", "||"):
+        if not isinstance(item, str):
+            pipelines[-1].append(item)
+        elif item in ("&&", "||"):
             pipelines.append([])
             operators.append(item)
             negated.append(False)
         elif item == "!":
             negated[-1] = True
-        elif not isinstance(item, str):
-            pipelines[-1].append(item)
     return [[] if n else p for p, n in zip(pipelines, negated, strict=True)], operators
 
 
