@@ -137,7 +137,7 @@ def _recording() -> Iterator[_Record]:
             logger.removeHandler(handler)
 
 
-class CachePlugin(BasePlugin):  # type: ignore[type-arg]
+class CachePlugin(BasePlugin):
     """Registered by runbookc for one build (see `attach`); not a user-facing plugin."""
 
     def __init__(self, store: PageCache, previous_site: Path | None) -> None:
@@ -191,11 +191,11 @@ class CachePlugin(BasePlugin):  # type: ignore[type-arg]
         keyed goes through the page HTML cache; every other rendering is jinja's own."""
         plugin = self
 
-        class CachedTemplate(base):  # type: ignore[misc, valid-type]
+        class CachedTemplate(base):
             def render(self, *args: Any, **kwargs: Any) -> str:
                 pending = plugin.pending
                 if pending is None or kwargs or len(args) != 1 or args[0] is not pending[0]:
-                    return base.render(self, *args, **kwargs)  # type: ignore[no-any-return]
+                    return base.render(self, *args, **kwargs)
                 plugin.pending = None
                 _, page, key = pending
                 return plugin._page_html(page, key, lambda: base.render(self, *args))
@@ -268,7 +268,7 @@ class CachePlugin(BasePlugin):  # type: ignore[type-arg]
         for name, level, message in entry.log:
             logging.getLogger(name).log(level, message)
         page.content = entry.content
-        page.toc = get_toc(from_toc(entry.toc))
+        page.toc = get_toc(from_toc(entry.toc))  # type: ignore[arg-type]  # dicts with the keys of mkdocs' private _TocToken
         page._title_from_render = entry.title
         page.present_anchor_ids = set(entry.anchors)
         if logging.getLogger("mkdocs.structure.pages").getEffectiveLevel() > logging.DEBUG:
@@ -323,7 +323,7 @@ class CachePlugin(BasePlugin):  # type: ignore[type-arg]
         return output
 
     def _copy_file(self, file: Any, dirty: bool = False) -> None:
-        previous = self.previous_site / file.dest_uri  # type: ignore[operator]
+        previous = self.previous_site / file.dest_uri
         source, target = Path(file.abs_src_path), Path(file.abs_dest_path)
         if not reuse_file(previous, source, target):
             type(file).copy_file(file, dirty)

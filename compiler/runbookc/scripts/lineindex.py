@@ -12,7 +12,7 @@ class LineIndex(Generic[AnyStr]):
     __slots__ = ("_newlines", "_text")
 
     def __init__(self, text: AnyStr) -> None:
-        self._text = text
+        self._text: AnyStr = text
         self._newlines: list[int] | None = None
 
     def line(self, offset: int) -> int:
@@ -25,8 +25,8 @@ class LineIndex(Generic[AnyStr]):
 def _newlines(text: AnyStr) -> list[int]:
     newline = b"\n" if isinstance(text, bytes) else "\n"
     found: list[int] = []
-    at = text.find(newline)  # type: ignore[arg-type]
+    at = text.find(newline)
     while at >= 0:
         found.append(at)
-        at = text.find(newline, at + 1)  # type: ignore[arg-type]
+        at = text.find(newline, at + 1)
     return found
