@@ -17,10 +17,12 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT
+from runbookc.commands.wiring import PER_DOCUMENT
 from runbookc.config import Settings
 from runbookc.diagnostics import Diagnostic
-from runbookc.engine.corpus import compile_corpus, discover
+from runbookc.engine.corpus import compile_corpus
 from runbookc.lint.registry import REGISTRY
+from runbookc.pipeline.discover import discover
 from runbookc.report import FORMATS, Summary, render
 
 GOLDEN = ROOT / "tests" / "golden"
@@ -30,8 +32,9 @@ UPDATE = os.environ.get("RUNBOOKC_UPDATE_GOLDEN") == "1"
 
 def _shared_report(fmt: str) -> str:
     files = discover(["tests/golden/report"], ROOT).files
-    corpus = compile_corpus(files, Settings(root=ROOT))
-    return render(fmt, corpus.diagnostics, Summary.of(len(corpus.results), corpus.diagnostics))
+    corpus = compile_corpus(files, PER_DOCUMENT, Settings(root=ROOT), use_cache=False)
+    found = [d for s in corpus.summaries for d in s.diagnostics]
+    return render(fmt, found, Summary.of(len(corpus.results), found))
 
 
 def test_every_format_has_a_golden_file() -> None:

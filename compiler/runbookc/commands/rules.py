@@ -18,7 +18,7 @@ def register(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     import json
 
-    from runbookc.engine.corpus import UsageError
+    from runbookc.errors import UsageError
     from runbookc.lint.registry import REGISTRY, all_rules
 
     rules = all_rules()

@@ -443,3 +443,8 @@ def attach(config: Any, store: PageCache, previous_site: Path | None = None) -> 
     """Register the cache on a loaded MkDocs config, after the plugins it names; with
     `previous_site`, unchanged output files are hard-linked from there."""
     config.plugins["runbookc/page-cache"] = CachePlugin(store, previous_site)
+
+
+def memo(store: PageCache, previous_site: Path | None = None) -> Callable[[Any], None]:
+    """`attach` for render.mkdocs_build.run_mkdocs's `plugins`: the memo on a build."""
+    return partial(attach, store=store, previous_site=previous_site)

@@ -26,7 +26,7 @@ RULE_MODULES = (
     "runbookc.scripts.draft",
     "runbookc.scripts.shellcheck",
     "runbookc.scripts.sandbox",
-    "runbookc.scripts.run",
+    "runbookc.scripts.extract",
     "runbookc.pipeline.html_safety",
 )
 
