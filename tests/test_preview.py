@@ -7,8 +7,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
-from runbookc.commands.wiring import preview as make_preview
+from conftest import ROOT, make_preview
 from runbookc.config import load_settings
 from runbookc.render.preview import Preview
 

@@ -12,9 +12,8 @@ from dataclasses import replace
 from pathlib import Path
 
 import markdown
-from conftest import ROOT
+from conftest import ROOT, make_preview
 from mkdocs.commands.build import build
-from runbookc.commands.wiring import preview as make_preview
 from runbookc.config import load_settings
 from runbookc.engine.mkdocs_cache import PageCache
 from runbookc.render import sanitise

@@ -27,11 +27,12 @@ def run(args: argparse.Namespace) -> int:
     from mkdocs.commands.build import build
     from mkdocs.livereload import LiveReloadServer
 
-    from runbookc.commands.wiring import preview
+    from runbookc.commands.wiring import preview_site
     from runbookc.config import load_settings
     from runbookc.engine.mkdocs_cache import PageCache, attach
     from runbookc.render.mkdocs_build import load_site_config
     from runbookc.render.nav import build_nav
+    from runbookc.render.preview import Preview
     from runbookc.render.site_build import site_settings
 
     host, _, port = args.dev_addr.rpartition(":")
@@ -41,7 +42,7 @@ def run(args: argparse.Namespace) -> int:
     logging.basicConfig(format="%(levelname)s - %(message)s", level=logging.INFO)
     settings = load_settings(args.config)
     config_file, site_dir = site_settings(settings)
-    preview = preview(settings)
+    preview = Preview(settings, lambda scripts: preview_site(settings, scripts))
     cache = PageCache()  # in memory: a rebuild converts only the pages that changed
     url = f"http://{host}:{port}/"
 

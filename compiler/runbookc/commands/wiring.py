@@ -20,7 +20,6 @@ from runbookc.pipeline import document
 from runbookc.pipeline.discover import context_files, discover_targets
 from runbookc.pipeline.document import DocResult, DocSummary
 from runbookc.render.context import Site
-from runbookc.render.preview import Preview
 from runbookc.scripts.extract import manifest, render_outputs
 
 PER_DOCUMENT = PerDocument(
@@ -100,8 +99,3 @@ def preview_site(settings: Settings, scripts_dir: Path) -> Site:
     scripts = stages.extract(inputs.corpus, settings)
     write_tree(render_outputs(scripts), scripts_dir)
     return stages.site(inputs.corpus, settings, result.diagnostics, manifest(scripts))
-
-
-def preview(settings: Settings) -> Preview:
-    """The preview `runbookc serve` keeps in step with the sources."""
-    return Preview(settings, lambda scripts_dir: preview_site(settings, scripts_dir))
