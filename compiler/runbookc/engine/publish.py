@@ -19,8 +19,11 @@ import os
 import shutil
 import tempfile
 from collections.abc import Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
+
+from runbookc.engine.parallel import cpu_count
 
 GENERATIONS = ".gen"
 CURRENT = "current"
@@ -267,10 +270,6 @@ FILES_PER_THREAD = 200
 
 def write_new(files: Sequence[tuple[Path, bytes, int]]) -> None:
     """Write each (path, bytes, permissions) as a new file, creating its dir as needed."""
-    from concurrent.futures import ThreadPoolExecutor
-
-    from runbookc.engine.parallel import cpu_count
-
     for folder in sorted({path.parent for path, _, _ in files}):
         folder.mkdir(parents=True, exist_ok=True)
     threads = max(1, min(cpu_count(), len(files) // FILES_PER_THREAD))
