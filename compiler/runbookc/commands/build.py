@@ -104,14 +104,16 @@ def build_into(
 ) -> dict[str, int]:
     """Write stage/scripts, stage/docs, stage/site and the render state; returns counts for
     the summary (`rendered`: pages rendered anew, the others were carried over)."""
-    from runbookc.engine.cache import cache_dir
+    from runbookc.engine.cache import cache_dir, compiler_fingerprint
     from runbookc.engine.incremental import render_incremental, write_state
     from runbookc.engine.mkdocs_cache import PageCache, memo
     from runbookc.engine.tree import write_tree
     from runbookc.pipeline import corpus as stages
     from runbookc.render.docs_dir import write_docs_dir
+    from runbookc.render.inputs import page_digests
     from runbookc.render.mkdocs_build import run_mkdocs
     from runbookc.render.nav import build_nav
+    from runbookc.render.pages import page_renderers
     from runbookc.render.site_build import site_settings
     from runbookc.scripts.extract import manifest, render_outputs
 
@@ -122,7 +124,8 @@ def build_into(
     write_tree(render_outputs(scripts), stage / "scripts", out / "scripts")
     started = timings.mark("scripts", started)
     site = stages.site(corpus, settings, diagnostics, manifest(scripts))
-    render = render_incremental(site, stage / "docs", settings.output_dir)
+    digests = page_digests(site, compiler_fingerprint())
+    render = render_incremental(page_renderers(site), digests, stage / "docs", out)
     config, site_dir = site_settings(settings)
     write_docs_dir(stage / "docs", {}, stage / "scripts", site_dir, out / "docs")
     nav = build_nav(site)

@@ -58,8 +58,8 @@ from runbookc.engine.mkdocs_keys import (
     toc_tokens,
     versions,
 )
-from runbookc.engine.publish import reuse, reuse_file
 from runbookc.render import sanitise
+from runbookc.reuse import reuse, reuse_file
 
 # Extensions whose output is a function of the page's text and their settings only.
 PURE_PREFIXES = ("markdown.extensions.", "pymdownx.", "material.extensions.")

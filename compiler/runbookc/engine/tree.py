@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from runbookc.engine.publish import reuse, staging, swap, write_new
+from runbookc.engine.publish import staging, swap, write_new
+from runbookc.reuse import reuse
 
 
 class OutputError(Exception):
