@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 from runbookc.cli import run
-from runbookc.commands.wiring import preview_site
+from runbookc.commands.serve import preview_site
 from runbookc.config import Settings
 from runbookc.render.preview import Preview
 from runbookc.scripts.isolation import IsolationUnavailable, bwrap_binary

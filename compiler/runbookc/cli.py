@@ -15,6 +15,13 @@ from runbookc.errors import ConfigError, UsageError
 # `version` row measures it):
 # - each command module imports its stages (commands/wiring, pipeline/, render/, ...)
 #   inside `run`: building the parser for one command imports no stage;
+# - the per-document stages (pipeline/document.py and all it imports: YAML, markdown-it,
+#   the schemas, the bash analysis), which engine.compiled.PerDocument names and imports
+#   when a document is compiled or read back, and the worker pool (engine/corpus.py:
+#   multiprocessing): a lint whose findings are cached needs none of them (no-op lint of
+#   1,000 documents: 96 ms with them lazy, 174 ms without);
+# - in pipeline/corpus.py, the stages of extract, test and render (script rendering, the
+#   sandbox, the page model): lint imports none of them;
 # - `typing`, here and in the commands, only for type checkers (TYPE_CHECKING = False):
 #   a tenth of `--version`;
 # - jinja2 (scripts/render.py: about 100 ms; lint never renders a script);

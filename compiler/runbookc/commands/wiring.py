@@ -14,23 +14,17 @@ from runbookc.config import Settings
 from runbookc.diagnostics import Diagnostic
 from runbookc.engine.compiled import PerDocument, bulk_allocation
 from runbookc.engine.corpus import Corpus, compile_corpus
-from runbookc.engine.tree import write_tree
 from runbookc.pipeline import corpus as stages
-from runbookc.pipeline import document
 from runbookc.pipeline.discover import context_files, discover_targets
-from runbookc.pipeline.document import DocResult, DocSummary
-from runbookc.render.context import Site
-from runbookc.scripts.extract import manifest, render_outputs
 
-PER_DOCUMENT = PerDocument(
-    run=document.run,
-    summarize=document.summarize,
-    result=DocResult,
-    summary=DocSummary,
-    warm_up=document.warm_up,
-)
+# typing costs a tenth of startup (cli.py); type checkers still see the imports.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from runbookc.pipeline.document import DocResult, DocSummary
 
-DocCorpus = Corpus[DocResult, DocSummary]
+PER_DOCUMENT: PerDocument[DocResult, DocSummary] = PerDocument("runbookc.pipeline.document")
+
+DocCorpus = Corpus["DocResult", "DocSummary"]
 
 
 @dataclass
@@ -87,15 +81,3 @@ def extract_targets(targets: list[str], settings: Settings) -> stages.Extracted:
     """What `runbookc extract` and `runbookc test` start from: the scripts of `targets`."""
     inputs = compile_targets(targets, settings)
     return stages.extract_checked(inputs.corpus, settings, inputs.refused)
-
-
-def preview_site(settings: Settings, scripts_dir: Path) -> Site:
-    """What `runbookc serve` renders: the whole corpus compiled (unchanged documents come
-    from the cache) and linted, its scripts written into `scripts_dir`."""
-    stages.check_settings(settings)
-    inputs = compile_targets([], settings)
-    with bulk_allocation():
-        result = stages.lint(inputs.corpus, settings, refused=inputs.refused)
-    scripts = stages.extract(inputs.corpus, settings)
-    write_tree(render_outputs(scripts), scripts_dir)
-    return stages.site(inputs.corpus, settings, result.diagnostics, manifest(scripts))

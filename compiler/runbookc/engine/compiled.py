@@ -1,7 +1,7 @@
 """What the engine runs for each document, and a document freshly compiled.
 
-The engine knows no stage: the pipeline gives it the per-document function as a
-`PerDocument` (pipeline/document.py's), with the two kinds of value it returns, a result
+The engine knows no stage: the pipeline names the module of its per-document function as
+a `PerDocument` (pipeline/document.py), with the two kinds of value it returns, a result
 (cached per file) and a summary (cached in one pack for the corpus), both with the `path`
 of the file they are about.
 """
@@ -9,12 +9,14 @@ of the file they are about.
 from __future__ import annotations
 
 import gc
+import importlib
 import pickle
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
-from typing import Generic, Protocol, TypeVar
+from types import ModuleType
+from typing import Any, Generic, Protocol, TypeVar
 
 from runbookc.config import Settings
 from runbookc.engine import codec
@@ -31,18 +33,43 @@ S = TypeVar("S", bound=Shown)  # a document's summary
 T = TypeVar("T")
 
 
-@dataclass(frozen=True)
 class PerDocument(Generic[R, S]):
-    """The per-document function: (path, display path, settings, the file's bytes or None
-    when they could not be read) -> (result, summary), a pure function of the bytes, the
-    display path and the settings; `summarize` makes the summary of a cached result; `warm_up`
-    builds what every document needs, before the workers fork."""
+    """The per-document stages, by the name of the module that defines them:
+    `run(path, display path, settings, the file's bytes or None when they could not be
+    read) -> (result, summary)`, a pure function of the bytes, the display path and the
+    settings; `summarize(result, settings)`, the summary of a cached result; `warm_up()`,
+    what every document needs, built before the workers fork; and the classes `RESULT` and
+    `SUMMARY`. The module is imported when first needed: a run whose findings are all
+    cached imports no stage (one of the lazy imports cli.py lists)."""
 
-    run: Callable[[Path, str, Settings, bytes | None], tuple[R, S]]
-    summarize: Callable[[R, Settings], S]
-    result: type[R]
-    summary: type[S]
-    warm_up: Callable[[], None]
+    def __init__(self, module: str) -> None:
+        self.module = module
+
+    def __reduce__(self) -> tuple[Any, ...]:  # to a spawned worker: the name, not the module
+        return PerDocument, (self.module,)
+
+    @cached_property
+    def _stages(self) -> ModuleType:
+        return importlib.import_module(self.module)
+
+    @property
+    def run(self) -> Callable[[Path, str, Settings, bytes | None], tuple[R, S]]:
+        return self._stages.run  # type: ignore[no-any-return]
+
+    @property
+    def summarize(self) -> Callable[[R, Settings], S]:
+        return self._stages.summarize  # type: ignore[no-any-return]
+
+    @property
+    def result(self) -> type[R]:
+        return self._stages.RESULT  # type: ignore[no-any-return]
+
+    @property
+    def summary(self) -> type[S]:
+        return self._stages.SUMMARY  # type: ignore[no-any-return]
+
+    def warm_up(self) -> None:
+        self._stages.warm_up()
 
     def result_entry(self, key: str, result: R) -> bytes | None:
         """The cache entry of a result (None when it cannot be written as plain data)."""

@@ -17,7 +17,6 @@ from runbookc.config import Settings
 from runbookc.engine import codec
 from runbookc.engine.cache import DocCache, Pack, cache_dir, entry_blob, plain_value
 from runbookc.engine.compiled import Compiled, PerDocument, R, S, bulk_allocation
-from runbookc.engine.parallel import compile_many
 from runbookc.engine.sources import StatEntry, record_stats, source_keys
 
 T = TypeVar("T")
@@ -119,6 +118,9 @@ class _Files(Generic[R, S]):
         return self._summaries
 
     def _compile(self, indices: Iterable[int]) -> None:
+        # Lazy (cli.py's list): multiprocessing and the pool only when there is work.
+        from runbookc.engine.parallel import compile_many
+
         wanted = [i for i in indices if i not in self._fresh]
         files = [self.files[i] for i in wanted]
         fresh = compile_many(

@@ -1,14 +1,15 @@
 """The corpus stages, in pipeline order: index -> lint -> extract -> test -> render ->
 report. Plain functions over the compiled corpus (the per-document stages' results,
 pipeline/document.py, which the engine computes or reads back from its cache); the
-commands wire them together. The graph is built once (`index`) from the documents' facts
-and is what the corpus rules check and the site shows.
+commands wire them together. The graph is built from the documents' facts as the
+workers made them: over the facts for the rules (`index`), over the documents for the pages
+(`site`). `lint` and `report` import only what they use at the top; extract, test and
+render import their stages when called (cli.py's list of lazy imports).
 """
 
 from __future__ import annotations
 
 import sys
-import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,24 +20,22 @@ from runbookc.config import Settings
 from runbookc.diagnostics import Diagnostic, Severity
 from runbookc.lint.checks import run_checks
 from runbookc.lint.policy import Policy, Suppressions
-from runbookc.lint.registry import all_rules
 from runbookc.model import Document
-from runbookc.pipeline.document import DocResult, DocSummary
 from runbookc.pipeline.facts import DocFacts
 from runbookc.pipeline.graph import Graph, build_graph, facts_graph
-from runbookc.render.context import Site
-from runbookc.render.site_build import site_settings
 from runbookc.report import Summary, render
-from runbookc.scripts.draft import Script, symptom_lines
-from runbookc.scripts.extract import render_scripts, shared_doc_ids
-from runbookc.scripts.sandbox import run_sandbox
-from runbookc.scripts.settings import script_settings
-from runbookc.scripts.shellcheck import check_scripts
 
 T = TypeVar("T")
 
+# typing costs a tenth of startup (cli.py); type checkers still see the imports.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from runbookc.pipeline.document import DocResult, DocSummary
+    from runbookc.render.context import Site
+    from runbookc.scripts.draft import Script
 
-class Compiled(Protocol):
+
+class CompiledCorpus(Protocol):
     """The compiled corpus as the engine gives it (engine.corpus.Corpus)."""
 
     size: int
@@ -50,16 +49,16 @@ class Compiled(Protocol):
     def memoized(self, name: str, kind: Any, compute: Callable[[], T], *others: Any) -> T: ...
 
 
-def documents(corpus: Compiled) -> list[Document]:
+def documents(corpus: CompiledCorpus) -> list[Document]:
     """The documents that loaded, in path order."""
     return [r.document for r in corpus.results if r.document is not None]
 
 
-def facts(corpus: Compiled) -> list[DocFacts]:
+def facts(corpus: CompiledCorpus) -> list[DocFacts]:
     return [s.facts for s in corpus.summaries if s.facts is not None]
 
 
-def suppressions(corpus: Compiled) -> dict[str, Suppressions]:
+def suppressions(corpus: CompiledCorpus) -> dict[str, Suppressions]:
     """What each document silences, by path (only those that silence something)."""
     return {f.path: f.suppressions for f in facts(corpus) if f.suppressions is not None}
 
@@ -67,7 +66,9 @@ def suppressions(corpus: Compiled) -> dict[str, Suppressions]:
 # -- index ------------------------------------------------------------------------
 
 
-def index(corpus: Compiled, settings: Settings, context: Compiled | None = None) -> Graph[DocFacts]:
+def index(
+    corpus: CompiledCorpus, settings: Settings, context: CompiledCorpus | None = None
+) -> Graph[DocFacts]:
     """The corpus graph over the documents' facts (and those of `context`: documents only
     referred to)."""
     return facts_graph(facts(corpus) + (facts(context) if context else []), settings)
@@ -78,7 +79,7 @@ def index(corpus: Compiled, settings: Settings, context: Compiled | None = None)
 
 @dataclass
 class LintResult:
-    corpus: Compiled  # the documents asked for
+    corpus: CompiledCorpus  # the documents asked for
     diagnostics: list[Diagnostic]
 
     @property
@@ -101,10 +102,10 @@ def check_settings(settings: Settings) -> None:
 
 
 def lint(
-    corpus: Compiled,
+    corpus: CompiledCorpus,
     settings: Settings,
     *,
-    context: Compiled | None = None,
+    context: CompiledCorpus | None = None,
     refused: Sequence[Diagnostic] = (),
     strict: bool = False,
 ) -> LintResult:
@@ -123,7 +124,7 @@ def lint(
 
 
 def collect(
-    corpus: Compiled, settings: Settings, context: Compiled | None = None
+    corpus: CompiledCorpus, settings: Settings, context: CompiledCorpus | None = None
 ) -> list[Diagnostic]:
     """Every finding for `corpus`, policy applied, sorted: the per-document stages' and
     rules', and the corpus rules' over the graph of `corpus` plus `context`."""
@@ -144,8 +145,10 @@ def _strict(found: list[Diagnostic]) -> list[Diagnostic]:
 # -- extract ----------------------------------------------------------------------
 
 
-def extract(corpus: Compiled, settings: Settings) -> list[Script]:
+def extract(corpus: CompiledCorpus, settings: Settings) -> list[Script]:
     """Every document's scripts, rendered from the drafts the per-document stages made."""
+    from runbookc.scripts.extract import render_scripts  # lazy: cli.py's list
+
     return [
         script
         for result in corpus.results
@@ -158,16 +161,18 @@ def extract(corpus: Compiled, settings: Settings) -> list[Script]:
 class Extracted:
     """What `extract` and `test` report on: the scripts and the findings so far."""
 
-    corpus: Compiled
+    corpus: CompiledCorpus
     scripts: list[Script]
     diagnostics: list[Diagnostic]  # load/parse/validate and the static RB4xx findings
 
 
 def extract_checked(
-    corpus: Compiled, settings: Settings, refused: Sequence[Diagnostic] = ()
+    corpus: CompiledCorpus, settings: Settings, refused: Sequence[Diagnostic] = ()
 ) -> Extracted:
     """The scripts and the findings of the per-document stages (not the corpus rules'),
     with the doc_ids that two documents share."""
+    from runbookc.scripts.extract import shared_doc_ids  # lazy: cli.py's list
+
     found = [d for s in corpus.summaries for d in s.diagnostics]
     shared = shared_doc_ids(documents(corpus))
     return Extracted(corpus, extract(corpus, settings), [*refused, *found, *shared])
@@ -182,6 +187,13 @@ def test(
     """What `runbookc test` finds: the extracted findings plus those of bash -n, ShellCheck
     and (unless `sandbox` is false) the sandbox runs, before the policy. The sandbox raises
     IsolationUnavailable where bwrap cannot isolate the runs."""
+    import tempfile  # lazy, like the stages below: cli.py's list
+
+    from runbookc.scripts.draft import symptom_lines
+    from runbookc.scripts.sandbox import run_sandbox
+    from runbookc.scripts.settings import script_settings
+    from runbookc.scripts.shellcheck import check_scripts
+
     with tempfile.TemporaryDirectory(prefix="runbookc-test-") as tmp:
         found = check_scripts(extracted.scripts, Path(tmp), jobs)
     if sandbox:
@@ -199,13 +211,17 @@ def test(
 
 
 def site(
-    corpus: Compiled,
+    corpus: CompiledCorpus,
     settings: Settings,
     diagnostics: Sequence[Diagnostic],
     manifest: Sequence[dict[str, Any]],
 ) -> Site:
     """What the pages are rendered from: the documents, their graph, the scripts'
     manifest, the lint findings and the rules."""
+    from runbookc.lint.registry import all_rules
+    from runbookc.render.context import Site  # lazy: cli.py's list
+    from runbookc.render.site_build import site_settings
+
     docs = documents(corpus)
     _, site_dir = site_settings(settings)
     home = site_dir / "home.md"
@@ -224,7 +240,7 @@ def site(
 
 
 def kept(
-    corpus: Compiled, diagnostics: list[Diagnostic], settings: Settings, strict: bool
+    corpus: CompiledCorpus, diagnostics: list[Diagnostic], settings: Settings, strict: bool
 ) -> list[Diagnostic]:
     """`diagnostics` with lint's policy (ignores, severities, suppressions) applied, sorted."""
     found = Policy.from_settings(settings).apply(diagnostics, suppressions(corpus))
@@ -232,7 +248,11 @@ def kept(
 
 
 def report(
-    corpus: Compiled, diagnostics: list[Diagnostic], settings: Settings, fmt: str, strict: bool
+    corpus: CompiledCorpus,
+    diagnostics: list[Diagnostic],
+    settings: Settings,
+    fmt: str,
+    strict: bool,
 ) -> bool:
     """Print the report of the kept `diagnostics`; whether it has errors."""
     found = kept(corpus, diagnostics, settings, strict)

@@ -91,3 +91,8 @@ def warm_up() -> None:
     parser()
     for doc_type in DOC_TYPES:
         quick_check_for(doc_type)
+
+
+# What the engine reads of this module besides the functions (engine.compiled.PerDocument).
+RESULT = DocResult
+SUMMARY = DocSummary
