@@ -63,11 +63,12 @@ CROSSOVER_SCRIPT = """
 import statistics, sys, time
 from pathlib import Path
 from runbookc.config import load_settings
-from runbookc.engine.corpus import discover
+from runbookc.commands.wiring import PER_DOCUMENT
 from runbookc.engine.parallel import compile_many, cpu_count
+from runbookc.pipeline.discover import discover
 settings = load_settings()
 files = discover(["runbooks"], Path.cwd()).files
-compile_many(files[:2], settings, None, 1)
+compile_many(files[:2], PER_DOCUMENT, settings, None, 1)
 for n in (10, 20, 40, 80, 160, 320):
     if n > len(files):
         break
@@ -76,7 +77,7 @@ for n in (10, 20, 40, 80, 160, 320):
         samples = []
         for _ in range(max(3, int(sys.argv[1]))):
             start = time.perf_counter()
-            compile_many(files[:n], settings, None, jobs)
+            compile_many(files[:n], PER_DOCUMENT, settings, None, jobs)
             samples.append(time.perf_counter() - start)
         figures.append(statistics.median(samples) * 1000)
     print(n, *figures)

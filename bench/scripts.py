@@ -15,9 +15,11 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from runbookc.commands.wiring import extract_targets
 from runbookc.config import load_settings
-from runbookc.scripts.extract import plan_corpus
-from runbookc.scripts.run import gather
+from runbookc.pipeline.corpus import documents as documents_of
+from runbookc.scripts.draft import symptom_lines
+from runbookc.scripts.extract import plan_scripts
 from runbookc.scripts.sandbox import run_sandbox
 from runbookc.scripts.settings import script_settings
 from runbookc.scripts.shellcheck import check_scripts
@@ -41,12 +43,17 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
     settings = load_settings()
-    gathered = gather([], settings)
-    documents = gathered.corpus.documents
-    scripts = gathered.scripts
+    extracted = extract_targets([], settings)
+    documents = documents_of(extracted.corpus)
+    scripts = extracted.scripts
     blocks = len(scripts)
-    cold = best(args.repeat, lambda: plan_corpus(documents, settings), parse_block.cache_clear)
-    warm = best(args.repeat, lambda: plan_corpus(documents, settings))
+
+    def plan() -> None:
+        for document in documents:
+            plan_scripts(document, settings)
+
+    cold = best(args.repeat, plan, parse_block.cache_clear)
+    warm = best(args.repeat, plan)
     print(f"{len(documents)} documents, {blocks} scripts")
     print(f"plan, cold parse cache: {cold:.3f} s ({cold / blocks * 1000:.1f} ms a script)")
     print(f"plan, warm parse cache: {warm:.3f} s ({warm / blocks * 1000:.1f} ms a script)")
@@ -54,7 +61,8 @@ def main() -> None:
         static = best(args.repeat, lambda: check_scripts(scripts, Path(tmp)))
     print(f"bash -n + shellcheck:   {static:.3f} s ({static / blocks * 1000:.0f} ms a script)")
     config = script_settings(settings)
-    sandbox = best(args.repeat, lambda: run_sandbox(scripts, config, gathered.symptoms))
+    symptoms = {d.doc_id: [t for t, _, _ in symptom_lines(d, config.role)] for d in documents}
+    sandbox = best(args.repeat, lambda: run_sandbox(scripts, config, symptoms))
     print(f"sandbox, 3 scenarios:   {sandbox:.3f} s ({sandbox / blocks * 1000:.0f} ms a script)")
 
 

@@ -16,6 +16,9 @@ from pathlib import Path
 
 import pytest
 from runbookc.cli import run
+from runbookc.commands.serve import preview_site
+from runbookc.config import Settings
+from runbookc.render.preview import Preview
 from runbookc.scripts.isolation import IsolationUnavailable, bwrap_binary
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -155,3 +158,8 @@ def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     code = run(["build", "--config", str(ROOT / "pyproject.toml"), "--output", str(out)])
     assert code == 0, "runbookc build of the shipped corpus failed"
     return out
+
+
+def make_preview(settings: Settings) -> Preview:
+    """The preview `runbookc serve` makes."""
+    return Preview(settings, lambda scripts: preview_site(settings, scripts))

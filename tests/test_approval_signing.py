@@ -193,8 +193,8 @@ def test_required_roles_are_part_of_the_digest(cli, project: Path) -> None:
 
 
 def test_unsigned_mode_labels_approvals_as_claims(cli, project: Path) -> None:
+    from runbookc.commands.wiring import lint_targets
     from runbookc.config import load_settings
-    from runbookc.pipeline.corpus import lint
     from runbookc.pipeline.graph import build_graph
     from runbookc.render.context import Site
     from runbookc.render.pages import approval_text
@@ -204,7 +204,7 @@ def test_unsigned_mode_labels_approvals_as_claims(cli, project: Path) -> None:
     assert approve(cli).code == 0
     assert findings(cli) == []
     settings = load_settings()
-    docs = lint([], settings).corpus.documents
+    docs = lint_targets([], settings).documents
     site = Site(settings, docs, build_graph(docs, settings))
     text = approval_text(site, site.approval(docs[0]))
     assert "заявлено: a.petrov (без подписи), Owner, 2026-01-12" in text
@@ -213,8 +213,8 @@ def test_unsigned_mode_labels_approvals_as_claims(cli, project: Path) -> None:
 
 
 def test_signed_mode_pages_and_scripts_follow_the_signature(cli, project: Path) -> None:
+    from runbookc.commands.wiring import lint_targets
     from runbookc.config import load_settings
-    from runbookc.pipeline.corpus import lint
     from runbookc.pipeline.graph import build_graph
     from runbookc.render.context import Site
     from runbookc.render.pages import approval_text
@@ -224,7 +224,7 @@ def test_signed_mode_pages_and_scripts_follow_the_signature(cli, project: Path) 
     settings = load_settings()
 
     def views() -> tuple[str, str]:
-        docs = lint([], settings, use_cache=False).corpus.documents
+        docs = lint_targets([], settings, use_cache=False).documents
         site = Site(settings, docs, build_graph(docs, settings))
         scripts, _ = plan_scripts(docs[0], settings)
         return approval_text(site, site.approval(docs[0])), scripts[0].text

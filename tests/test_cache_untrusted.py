@@ -68,14 +68,14 @@ def test_planted_pickles_in_the_lint_cache_never_run(cli, corpus: Path, tmp_path
 def test_planted_pickles_in_the_build_caches_never_run(
     tmp_path: Path, cli, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The script plans (build/cache/scripts) and the site memo (build/cache/site): a
-    rebuild over a trapped cache makes what a cold build makes."""
+    """The documents' results, their script drafts included (build/cache), and the site
+    memo (build/cache/site): a rebuild over a trapped cache makes what a cold build makes."""
     project = _project(tmp_path)
     monkeypatch.chdir(project)
     marker = tmp_path / "trap-ran"
     assert cli("build").code == 0
     planted = _plant(project / "build" / "cache", marker)
-    assert {"scripts", "site"} <= {p.parent.name for p in planted}
+    assert {"cache", "site"} <= {p.parent.name for p in planted}
     assert cli("build").code == 0
     assert cli("build", "--output", "cold").code == 0
     assert _site(project / "build") == _site(project / "cold")

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, require_sandbox
 from runbookc.config import ConfigError, load_settings
-from runbookc.engine.corpus import compile_document
+from runbookc.pipeline.document import compile_document
 from runbookc.scripts.commandclass import classify
 from runbookc.scripts.extract import plan_scripts
 from runbookc.scripts.isolation import bwrap_binary, host_copies, isolated

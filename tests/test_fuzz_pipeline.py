@@ -24,12 +24,12 @@ import yaml
 from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
 from runbookc.cli import run
+from runbookc.commands.wiring import lint_targets
 from runbookc.config import load_settings
-from runbookc.pipeline.corpus import lint
+from runbookc.pipeline import corpus as stages
 from runbookc.render.nav import build_nav
 from runbookc.render.pages import render_pages
-from runbookc.render.site_build import make_site
-from runbookc.scripts.extract import plan_corpus, render_outputs
+from runbookc.scripts.extract import render_outputs
 
 SEARCH = os.environ.get("RUNBOOKC_FUZZ_EXAMPLES")
 EXAMPLES = int(SEARCH or "60")
@@ -431,14 +431,15 @@ def compile_everything(root: Path) -> None:
     assert run(["lint", *argv, "--no-cache", "--jobs", "1"]) in (0, 1)
     assert run(["extract", *argv, "--output", str(root / "scripts")]) in (0, 1)
     configured = load_settings(config)
-    result = lint([], configured, jobs=1, use_cache=False)
+    result = lint_targets([], configured, jobs=1, use_cache=False)
     for fmt in ("text", "github", "sarif"):
         result.report(fmt)
     # `serve` renders scripts and pages of every document that loads, errors or not.
-    documents = result.corpus.documents
-    scripts, _ = plan_corpus(documents, configured, None)
+    documents = result.documents
+    scripts = stages.extract(result.corpus, configured)
     files = render_outputs(scripts)
-    site = make_site(configured, documents, result.diagnostics, json.loads(files["manifest.json"]))
+    manifest = json.loads(files["manifest.json"])
+    site = stages.site(result.corpus, configured, result.diagnostics, manifest)
     render_pages(site)
     build_nav(site)
     event(f"documents loaded: {len(documents)}")

@@ -6,8 +6,9 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
+from runbookc.commands.wiring import compile_targets
 from runbookc.config import load_settings
-from runbookc.engine.corpus import compile_corpus, discover
+from runbookc.pipeline.corpus import documents
 from runbookc.pipeline.graph import LINK, PATH, Graph, build_graph
 
 SEED = "ops/ai_slot_build_runbook.md"
@@ -21,8 +22,8 @@ SLO = "ops/slo_ai_slot_build_pipeline.md"
 @pytest.fixture(scope="module")
 def graph(project_copy: Path) -> Graph:
     settings = load_settings()  # the project's: its copy is the working dir (conftest)
-    corpus = compile_corpus(discover([str(settings.source_dir)], project_copy).files, settings)
-    return build_graph(corpus.documents, settings)
+    corpus = compile_targets([str(settings.source_dir)], settings, use_cache=False).corpus
+    return build_graph(documents(corpus), settings)
 
 
 def paths(graph: Graph, docs: list) -> list[str]:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 from conftest import ROOT
+from runbookc.commands.wiring import lint_targets
 from runbookc.config import Settings
-from runbookc.pipeline.corpus import lint
 
 CASES = ROOT / "tests" / "cases" / "rules"
 
@@ -13,7 +13,7 @@ CASES = ROOT / "tests" / "cases" / "rules"
 def diagnostics(code: str, monkeypatch: pytest.MonkeyPatch) -> list[tuple[int, str, str | None]]:
     case = CASES / code / "fail"
     monkeypatch.chdir(case)
-    result = lint([], Settings(root=case, source=".", paths={"docs/ops/": "ops/"}))
+    result = lint_targets([], Settings(root=case, source=".", paths={"docs/ops/": "ops/"}))
     return [(d.line, d.message, d.hint) for d in result.diagnostics if d.code == code]
 
 
@@ -77,7 +77,7 @@ def test_link_to_a_file_that_failed_to_load(tmp_path, monkeypatch) -> None:
     shutil.copytree(CASES / "RB201" / "fail" / "ops", tmp_path / "ops")
     (tmp_path / "ops" / "missing.md").write_text("# no front matter\n")
     monkeypatch.chdir(tmp_path)
-    result = lint([], Settings(root=tmp_path, source=".", paths={}))
+    result = lint_targets([], Settings(root=tmp_path, source=".", paths={}))
     found = [(d.path, d.line, d.code, d.message) for d in result.diagnostics]
     assert ("ops/missing.md", 1, "RB004", "file does not start with a `---` line") in found
     assert (

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 from runbookc.cli import run
+from runbookc.commands.wiring import lint_targets
 from runbookc.config import load_settings
-from runbookc.pipeline.corpus import lint
 from runbookc.pipeline.graph import build_graph
 from runbookc.render.paths import HOME, indexes
 from test_site_build import _project, _snapshot
@@ -49,7 +49,7 @@ def _edit(project: Path) -> None:
 def _affected(project: Path) -> set[str]:
     """The edited document's page, its neighbours' pages, home and the indexes."""
     settings = load_settings(str(project / "pyproject.toml"))
-    docs = lint([], settings).corpus.documents
+    docs = lint_targets([], settings).documents
     graph = build_graph(docs, settings)
     (doc,) = [d for d in docs if graph.source_path(d) == EDITED]
     others = {graph.source_path(d) for d in [*graph.references(doc), *graph.referrers(doc)]}

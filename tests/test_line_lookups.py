@@ -9,7 +9,7 @@ from dataclasses import replace
 from conftest import ROOT
 from runbookc.approvals.state import approval_policy, approval_state
 from runbookc.config import load_settings
-from runbookc.engine.corpus import compile_document
+from runbookc.pipeline.document import compile_document
 from runbookc.scripts.bashtree import Source
 from runbookc.scripts.draft import _command_findings, draft_scripts
 from runbookc.scripts.extract import content_digest
@@ -76,7 +76,9 @@ def _big_script(tmp_path):  # type: ignore[no-untyped-def]
     document = compile_document(path, "rb.md", SETTINGS).document
     [script], _ = draft_scripts(document, SETTINGS)
     fence = path.read_text("utf-8").split("\n").index("```bash") + 1
-    return document, replace(script, content=_ReadStr(script.content)), fence
+    counted = replace(script, content=_ReadStr(script.content))
+    assert counted.parsed.units  # parsed (and memoized) here: the tests count the lookups after
+    return document, counted, fence
 
 
 def test_hidden_failure_lines_read_the_block_about_once(tmp_path) -> None:

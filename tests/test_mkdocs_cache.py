@@ -17,7 +17,7 @@ import pytest
 from conftest import ROOT
 from runbookc.engine import mkdocs_cache
 from runbookc.engine.blobstore import BlobStore
-from runbookc.engine.mkdocs_cache import PATCHED, PageCache, release
+from runbookc.engine.mkdocs_cache import PATCHED, PageCache, memo, release
 from runbookc.render.mkdocs_build import SiteBuildError, run_mkdocs
 
 STAMPED = {"sitemap.xml", "sitemap.xml.gz"}  # MkDocs writes the build date into these
@@ -47,7 +47,9 @@ def _write(docs: Path, pages: dict[str, str]) -> None:
 
 
 def _build(docs: Path, site: Path, cache: PageCache | None) -> dict[str, str]:
-    run_mkdocs(ROOT / "mkdocs.yml", docs, site, _nav(docs), "ru", cache)
+    run_mkdocs(
+        ROOT / "mkdocs.yml", docs, site, _nav(docs), "ru", None if cache is None else memo(cache)
+    )
     return {
         p.relative_to(site).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
         for p in sorted(site.rglob("*"))
@@ -103,10 +105,17 @@ def _keys(folder: Path) -> list[str]:
 def test_unchanged_output_files_are_linked_from_the_previous_site(tmp_path: Path) -> None:
     docs, cache = tmp_path / "docs", PageCache(tmp_path / "cache")
     _write(docs, PAGES)
-    run_mkdocs(ROOT / "mkdocs.yml", docs, tmp_path / "old", _nav(docs), "ru", cache)
+    run_mkdocs(
+        ROOT / "mkdocs.yml",
+        docs,
+        tmp_path / "old",
+        _nav(docs),
+        "ru",
+        None if cache is None else memo(cache),
+    )
     _write(docs, {**PAGES, "faq.md": PAGES["faq.md"].replace("note", "warning")})
     new, old = tmp_path / "new", tmp_path / "old"
-    run_mkdocs(ROOT / "mkdocs.yml", docs, new, _nav(docs), "ru", _saved(cache), old)
+    run_mkdocs(ROOT / "mkdocs.yml", docs, new, _nav(docs), "ru", memo(_saved(cache), old))
 
     def same_inode(name: str) -> bool:
         return (new / name).stat().st_ino == (old / name).stat().st_ino
@@ -154,9 +163,13 @@ def test_an_extension_that_reads_files_turns_the_cache_off(tmp_path: Path) -> No
     text = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
     config.write_text(text.replace("markdown_extensions:\n", snippets), encoding="utf-8")
     cache = PageCache(tmp_path / "cache")
-    run_mkdocs(config, docs, tmp_path / "site", _nav(docs), "ru", cache)
+    run_mkdocs(
+        config, docs, tmp_path / "site", _nav(docs), "ru", None if cache is None else memo(cache)
+    )
     (tmp_path / "part.txt").write_text("second\n", encoding="utf-8")
-    run_mkdocs(config, docs, tmp_path / "site", _nav(docs), "ru", cache)
+    run_mkdocs(
+        config, docs, tmp_path / "site", _nav(docs), "ru", None if cache is None else memo(cache)
+    )
     assert cache.hits == 0
     assert "second" in (tmp_path / "site" / "guide" / "index.html").read_text(encoding="utf-8")
 
@@ -198,10 +211,10 @@ def _rebuild(
     (the cached rebuild, a cold build of the same input, the rebuild's cache)."""
     docs, cache = tmp_path / "docs", PageCache(tmp_path / "cache")
     _write(docs, PAGES)
-    run_mkdocs(config, docs, tmp_path / "first", NAV, "ru", cache)
+    run_mkdocs(config, docs, tmp_path / "first", NAV, "ru", memo(cache))
     _write(docs, pages)
     cache = _saved(cache)
-    run_mkdocs(config, docs, tmp_path / "cached", nav, "ru", cache, tmp_path / "first")
+    run_mkdocs(config, docs, tmp_path / "cached", nav, "ru", memo(cache, tmp_path / "first"))
     run_mkdocs(config, docs, tmp_path / "cold", nav, "ru", None)
     return _site(tmp_path / "cached"), _site(tmp_path / "cold"), cache
 
@@ -243,7 +256,12 @@ def test_a_page_whose_previous_file_changed_is_rendered_again(tmp_path: Path) ->
     html.write_text(html.read_text(encoding="utf-8").replace("FAQ", "QQQ"), encoding="utf-8")
     cache = _saved(cache)
     run_mkdocs(
-        ROOT / "mkdocs.yml", docs, tmp_path / "again", _nav(docs), "ru", cache, html.parents[1]
+        ROOT / "mkdocs.yml",
+        docs,
+        tmp_path / "again",
+        _nav(docs),
+        "ru",
+        memo(cache, html.parents[1]),
     )
     assert _site(tmp_path / "again") == first
     assert (cache.html_hits, cache.html_misses) == (len(PAGES) - 1, 1)
@@ -264,10 +282,10 @@ def test_a_plugin_the_key_does_not_know_turns_the_html_cache_off(tmp_path: Path)
     (tmp_path / "note.txt").write_text("<p>first note</p>", encoding="utf-8")
     docs, cache = tmp_path / "docs", PageCache(tmp_path / "cache")
     _write(docs, PAGES)
-    run_mkdocs(config, docs, tmp_path / "first", NAV, "ru", cache)
+    run_mkdocs(config, docs, tmp_path / "first", NAV, "ru", memo(cache))
     (tmp_path / "note.txt").write_text("<p>second note</p>", encoding="utf-8")
     cache = _saved(cache)
-    run_mkdocs(config, docs, tmp_path / "again", NAV, "ru", cache, tmp_path / "first")
+    run_mkdocs(config, docs, tmp_path / "again", NAV, "ru", memo(cache, tmp_path / "first"))
     assert cache.html_hits == 0
     assert "second note" in (tmp_path / "again" / "faq" / "index.html").read_text(encoding="utf-8")
 

@@ -7,7 +7,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
+from conftest import ROOT, make_preview
 from runbookc.config import load_settings
 from runbookc.render.preview import Preview
 
@@ -20,7 +20,7 @@ def preview(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     shutil.copy(ROOT / "pyproject.toml", tmp_path / "pyproject.toml")
     monkeypatch.chdir(tmp_path)
     settings = replace(load_settings(), output=str(tmp_path / "out"))
-    preview = Preview(settings)
+    preview = make_preview(settings)
     yield preview
     preview.close()
     assert not preview.root.exists()
@@ -62,20 +62,20 @@ def test_a_removed_source_removes_its_page(preview: Preview) -> None:
     ).read_text(encoding="utf-8")
 
 
-def test_an_edit_plans_the_scripts_of_that_document_only(
+def test_an_edit_drafts_the_scripts_of_that_document_only(
     preview: Preview, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from runbookc.scripts import extract
+    from runbookc.pipeline import document
 
     preview.sync()
     planned: list[str] = []
-    plan = extract.plan_scripts
+    draft = document.draft_scripts
 
-    def counted(document, settings):
-        planned.append(document.path)
-        return plan(document, settings)
+    def counted(doc, settings):
+        planned.append(doc.path)
+        return draft(doc, settings)
 
-    monkeypatch.setattr(extract, "plan_scripts", counted)
+    monkeypatch.setattr(document, "draft_scripts", counted)
     source = preview.settings.source_dir / RUNBOOK
     source.write_text(source.read_text(encoding="utf-8") + "\nEdited.\n", encoding="utf-8")
     preview.sync()

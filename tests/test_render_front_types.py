@@ -10,9 +10,8 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
+from conftest import ROOT, make_preview
 from runbookc.config import load_settings
-from runbookc.render.preview import Preview
 
 RUNBOOK = "ops/ai_slot_build_runbook.md"
 ALERT_DOC = "ops/alerts_ai_slot_build_pipeline.md"
@@ -61,7 +60,7 @@ def set_key(path: Path, key: str, value: str) -> None:
 @pytest.mark.parametrize(("doc", "key", "value"), CASES)
 def test_serve_renders_the_page_with_its_error(project: Path, doc: str, key: str, value: str):
     set_key(project / "runbooks" / doc, key, value)
-    preview = Preview(replace(load_settings(), output=str(project / "out")))
+    preview = make_preview(replace(load_settings(), output=str(project / "out")))
     try:
         assert doc in preview.sync()
         page = (preview.docs_dir / doc).read_text(encoding="utf-8")
@@ -83,7 +82,7 @@ def test_build_stops_at_the_schema_error(cli, project: Path, doc: str, key: str,
 
 def test_an_issue_that_is_not_a_number_is_shown_as_text(project: Path) -> None:
     set_key(project / "runbooks" / RUNBOOK, "related_issues", '["1) [x](javascript:alert(1)"]')
-    preview = Preview(replace(load_settings(), output=str(project / "out")))
+    preview = make_preview(replace(load_settings(), output=str(project / "out")))
     try:
         preview.sync()
         page = (preview.docs_dir / RUNBOOK).read_text(encoding="utf-8")

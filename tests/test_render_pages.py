@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT
+from runbookc.commands.wiring import lint_targets
 from runbookc.config import load_settings
 from runbookc.lint.catalog import RULES
-from runbookc.pipeline.corpus import lint
 from runbookc.pipeline.graph import build_graph
 from runbookc.render.context import Site
 from runbookc.render.labels import labels
@@ -27,8 +27,8 @@ def make_site(monkeypatch: pytest.MonkeyPatch, source: Path | None = None) -> Si
     settings = load_settings()  # the project's (tests run in its copy: conftest.in_root)
     if source is not None:
         settings = replace(settings, source=str(source))
-    result = lint([], settings)
-    docs = result.corpus.documents
+    result = lint_targets([], settings)
+    docs = result.documents
     manifest = [
         {
             "doc_id": doc.doc_id,

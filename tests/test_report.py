@@ -17,10 +17,12 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT
+from runbookc.commands.wiring import PER_DOCUMENT
 from runbookc.config import Settings
 from runbookc.diagnostics import Diagnostic
-from runbookc.engine.corpus import compile_corpus, discover
+from runbookc.engine.corpus import compile_corpus
 from runbookc.lint.catalog import BY_CODE
+from runbookc.pipeline.discover import discover
 from runbookc.report import FORMATS, Summary, render
 
 GOLDEN = ROOT / "tests" / "golden"
@@ -29,11 +31,11 @@ UPDATE = os.environ.get("RUNBOOKC_UPDATE_GOLDEN") == "1"
 
 
 def _shared_report(fmt: str, root: Path) -> str:
-    """The report on tests/golden/report, linted in `root` (the project's copy, so the
-    cache goes under a temp dir)."""
+    """The report on tests/golden/report, linted in `root` (the project's copy)."""
     files = discover(["tests/golden/report"], root).files
-    corpus = compile_corpus(files, Settings(root=root))
-    return render(fmt, corpus.diagnostics, Summary.of(len(corpus.results), corpus.diagnostics))
+    corpus = compile_corpus(files, PER_DOCUMENT, Settings(root=root), use_cache=False)
+    found = [d for s in corpus.summaries for d in s.diagnostics]
+    return render(fmt, found, Summary.of(len(corpus.results), found))
 
 
 def test_every_format_has_a_golden_file() -> None:

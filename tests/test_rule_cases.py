@@ -18,10 +18,10 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT, require_sandbox
+from runbookc.commands.wiring import extract_targets, lint_targets
 from runbookc.config import Settings, load_settings
 from runbookc.lint.catalog import RULES
-from runbookc.pipeline.corpus import lint
-from runbookc.scripts import run as scriptrun
+from runbookc.pipeline import corpus as stages
 
 ALL_CASES = ROOT / "tests" / "cases"
 CASES = ALL_CASES / "rules"
@@ -48,16 +48,17 @@ def settings_for(case: Path) -> Settings:
 
 
 def lint_findings(case: Path) -> list[str]:
-    result = lint([], settings_for(case), use_cache=False)
+    result = lint_targets([], settings_for(case), use_cache=False)
     return [f"{d.path}:{d.line} {d.code}" for d in result.diagnostics]
 
 
 def script_test_findings(case: Path) -> list[str]:
     """What `runbookc test` reports for the case (its scripts run among stub commands)."""
     settings = settings_for(case)
-    gathered = scriptrun.gather([], settings)
-    found = scriptrun.findings(gathered, settings)
-    return [f"{d.path}:{d.line} {d.code}" for d in scriptrun.kept(gathered, found, settings, False)]
+    extracted = extract_targets([], settings)
+    found = stages.test(extracted, settings)
+    kept = stages.kept(extracted.corpus, found, settings, False)
+    return [f"{d.path}:{d.line} {d.code}" for d in kept]
 
 
 @pytest.mark.parametrize("case", FOLDERS, ids=lambda p: f"{p.parent.name}/{p.name}")

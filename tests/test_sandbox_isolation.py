@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from conftest import ROOT
 from runbookc.config import load_settings
-from runbookc.engine.corpus import compile_document
+from runbookc.pipeline.document import compile_document
 from runbookc.scripts.draft import Script
 from runbookc.scripts.extract import plan_scripts
 from runbookc.scripts.isolation import host_copies

@@ -12,14 +12,13 @@ from dataclasses import replace
 from pathlib import Path
 
 import markdown
-from conftest import ROOT
+from conftest import ROOT, make_preview
 from mkdocs.commands.build import build
 from runbookc.config import load_settings
 from runbookc.engine.mkdocs_cache import PageCache
 from runbookc.render import sanitise
 from runbookc.render.mkdocs_build import load_site_config
 from runbookc.render.nav import build_nav
-from runbookc.render.preview import Preview
 from xss_payloads import PAGES, PAYLOADS, build_site, unsafe_markup
 
 SCRIPTED = '<img src=x onerror="alert(99)"><script>alert(98)</script>'
@@ -146,7 +145,7 @@ def test_front_matter_payloads_stay_text_on_a_served_page(tmp_path: Path, monkey
         'title: "AI Slot', f'tags: [{payload}]\ntitle: "<script>alert(2)</script>AI'
     )
     source.write_text(text, encoding="utf-8")
-    preview = Preview(replace(load_settings(), output=str(tmp_path / "out")))
+    preview = make_preview(replace(load_settings(), output=str(tmp_path / "out")))
     try:
         preview.sync()
         assert preview.site is not None

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, SEED
 from runbookc.config import load_settings
-from runbookc.engine.corpus import compile_document
+from runbookc.pipeline.document import compile_document
 from runbookc.scripts.extract import plan_scripts
 from runbookc.scripts.shellcheck import check_scripts, shellcheck_binary
 from scriptcases import SCRIPT_CASES, case_id, front_matter

@@ -285,107 +285,63 @@ def test_output_does_not_depend_on_the_working_directory(
     assert _tree(out) == _tree(GOLDEN)
 
 
-def test_planned_scripts_come_from_the_cache_with_identical_bytes(
-    in_root, tmp_path, monkeypatch
-) -> None:
-    from runbookc.config import load_settings
-    from runbookc.engine.cache import DocCache
-    from runbookc.pipeline.corpus import lint
-    from runbookc.scripts import extract
+def test_rewritten_scripts_are_hard_links_to_the_previous_ones(in_root, tmp_path) -> None:
+    from runbookc.commands.wiring import extract_targets
+    from runbookc.engine.tree import write_tree
+    from runbookc.scripts.extract import render_outputs
 
-    settings = load_settings(None)
-    documents = lint([], settings).corpus.documents
-    plans = DocCache(tmp_path / "cache", settings)
-    extract.write_scripts(documents, settings, tmp_path / "first", None, plans)
-
-    def unplanned(*args: object) -> None:
-        raise AssertionError("planned again")
-
-    monkeypatch.setattr(extract, "plan_scripts", unplanned)
-    extract.write_scripts(documents, settings, tmp_path / "second", None, plans)
+    files = render_outputs(extract_targets([], load_settings_for(tmp_path)).scripts)
+    write_tree(files, tmp_path / "first")
+    write_tree(files, tmp_path / "second")
     first = _tree(tmp_path / "first")
     assert len(first) > 10 and first == _tree(tmp_path / "second")
-    # Inode-level reuse: the second tree's files are the first one's where bytes match.
-    extract.write_scripts(documents, settings, tmp_path / "third", tmp_path / "first", plans)
+    # Inode-level reuse: the third tree's files are the first one's where bytes match.
+    write_tree(files, tmp_path / "third", tmp_path / "first")
     inodes = {p.stat().st_ino for p in (tmp_path / "first").rglob("*") if p.is_file()}
     assert {p.stat().st_ino for p in (tmp_path / "third").rglob("*") if p.is_file()} == inodes
 
 
-def test_plans_of_older_contents_are_pruned(in_root, tmp_path, monkeypatch) -> None:
+def load_settings_for(tmp_path: Path):
+    """The shipped project's settings, with the output (and cache) under `tmp_path`."""
     from dataclasses import replace
 
     from runbookc.config import load_settings
-    from runbookc.engine import cache
-    from runbookc.engine.blobstore import BlobStore
-    from runbookc.pipeline.corpus import lint
-    from runbookc.scripts import extract
 
-    monkeypatch.setattr(cache, "PRUNE_AFTER", 2)
-    settings = load_settings(None)
-    documents = lint([], settings).corpus.documents
-    plans = cache.DocCache(tmp_path / "cache", settings)
-    stored = BlobStore(tmp_path / "cache" / "entries.sqlite")
-    counts = []
-    for edit in range(6):  # each edit of one document leaves its older plan behind
-        edited = replace(documents[0], text=documents[0].text + f"\nedit {edit}\n")
-        extract.plan_corpus([edited, *documents[1:]], settings, plans)
-        counts.append(stored.count())
-    live = len(documents)
-    assert counts[:3] == [live, live + 1, live + 2]  # kept while few
-    assert max(counts) <= live + 3 and counts[3] == live  # then pruned to the live ones
+    return replace(load_settings(None), output=str(tmp_path / "out"))
 
 
 @pytest.mark.parametrize("jobs", [1, 2])
-def test_a_build_lint_leaves_every_plan_in_the_store(in_root, tmp_path, monkeypatch, jobs) -> None:
-    """`build` lints with the plan store: each document compiled (in this process or in
-    workers) leaves its scripts' plan, so the scripts step plans nothing again."""
-    from dataclasses import replace
+def test_scripts_are_rendered_from_the_drafts_of_the_compiled_documents(
+    in_root, tmp_path, monkeypatch, jobs
+) -> None:
+    """The per-document stages draft the scripts (in the workers, cached with the
+    document): extract renders those drafts, the same scripts and findings as planning
+    each document on its own, and drafts nothing again when the results come from the
+    cache."""
+    from runbookc.commands.wiring import compile_targets
+    from runbookc.pipeline import corpus as stages
+    from runbookc.pipeline import document
+    from runbookc.scripts.extract import plan_scripts
 
-    from runbookc.config import load_settings
-    from runbookc.pipeline.corpus import lint
-    from runbookc.scripts import extract
-
-    settings = replace(load_settings(None), output=str(tmp_path / "out"))  # a cold cache
-    expected = [
-        extract.plan_scripts(document, settings)
-        for document in lint([], settings, use_cache=False).corpus.documents
-    ]
-    plans = extract.plan_store(settings)
-    documents = lint([], settings, jobs=jobs, plans=plans).corpus.documents
-
-    def unplanned(*args: object) -> None:
-        raise AssertionError("planned again")
-
-    monkeypatch.setattr(extract, "plan_scripts", unplanned)
-    scripts, diagnostics = extract.plan_corpus(documents, settings, plans)
+    settings = load_settings_for(tmp_path)  # a cold cache
+    compiled = compile_targets([], settings, jobs=jobs).corpus
+    expected = [plan_scripts(doc, settings) for doc in stages.documents(compiled)]
+    scripts = stages.extract(compiled, settings)
     assert scripts == [s for plan in expected for s in plan[0]] and len(scripts) > 10
-    assert diagnostics == [d for plan in expected for d in plan[1]]
+    found = [d for s in compiled.summaries for d in s.diagnostics if d.code.startswith("RB4")]
+    assert found == [d for plan in expected for d in plan[1]]
+
+    def undrafted(*args: object) -> None:
+        raise AssertionError("drafted again")
+
+    monkeypatch.setattr(document, "draft_scripts", undrafted)
+    assert stages.extract(compile_targets([], settings, jobs=jobs).corpus, settings) == scripts
 
 
-def test_extract_and_test_reuse_the_plans_of_the_source_dir(in_root, tmp_path, monkeypatch) -> None:
-    """`runbookc extract` and `runbookc test` (scriptrun.gather) keep plans in the store
-    when they cover the whole source dir; a run on some files neither reads nor prunes it."""
-    from dataclasses import replace
-
-    from runbookc.config import load_settings
-    from runbookc.engine import cache
-    from runbookc.engine.blobstore import BlobStore
-    from runbookc.scripts import extract
-    from runbookc.scripts.run import gather
-
-    monkeypatch.setattr(cache, "PRUNE_AFTER", 1)  # so a subset run with the store would prune
-    settings = replace(load_settings(None), output=str(tmp_path / "out"))  # a cold cache
-    first = gather([], settings).scripts
-    store = extract.plan_store(settings)
-    assert store is not None
-    stored = BlobStore(store.folder / "entries.sqlite")
-    assert stored.count() >= 6
-
-    def unplanned(*args: object) -> None:
-        raise AssertionError("planned again")
-
-    with monkeypatch.context() as patch:
-        patch.setattr(extract, "plan_scripts", unplanned)
-        assert gather([], settings).scripts == first
-    gather(["runbooks/ops/ai_slot_build_runbook.md"], settings)
-    assert stored.count() >= 6
+def test_a_build_keeps_no_store_of_scripts_beside_the_documents(cli, in_root, tmp_path) -> None:
+    """The scripts travel with the documents' results: a build leaves no second cache
+    (a plan store under cache/scripts) for the site build to read back."""
+    out = tmp_path / "out"
+    assert cli("build", "--output", str(out)).code == 0
+    assert (out / "cache" / "entries.sqlite").is_file()
+    assert not (out / "cache" / "scripts").exists()

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, SEED
 from runbookc.config import load_settings
-from runbookc.engine.corpus import compile_document
+from runbookc.pipeline.document import compile_document
 from runbookc.scripts.commandclass import classify
 from runbookc.scripts.extract import plan_scripts
 from runbookc.scripts.naming import script_name

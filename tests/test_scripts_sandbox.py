@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, SEED
 from runbookc.config import load_settings
-from runbookc.engine.corpus import compile_document
+from runbookc.pipeline.document import compile_document
 from runbookc.scripts.draft import Script, symptom_lines
 from runbookc.scripts.extract import plan_scripts
 from runbookc.scripts.sandbox import SCENARIOS, Sandbox, blockers, check, expectations, parse_calls

@@ -136,10 +136,10 @@ def test_build_publishes_nothing_from_outside_and_the_inside_link(project: Path,
 
 
 def test_runbookc_test_refuses_the_link_too(project: Path, capsys) -> None:
+    from runbookc.commands.wiring import extract_targets
     from runbookc.config import load_settings
-    from runbookc.scripts import run as scriptrun
 
-    gathered = scriptrun.gather([], load_settings(str(project / "pyproject.toml")))
+    gathered = extract_targets([], load_settings(str(project / "pyproject.toml")))
     assert [(d.code, d.path) for d in gathered.diagnostics if d.code == "RB013"] == [
         ("RB013", "runbooks/ops/leak.md"),
         ("RB013", "runbooks/shared"),

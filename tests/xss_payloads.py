@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from conftest import ROOT
-from runbookc.engine.mkdocs_cache import PageCache
+from runbookc.engine.mkdocs_cache import PageCache, memo
 from runbookc.render.mkdocs_build import run_mkdocs
 
 # One payload a line (or block), each able to run script or reach another origin when the
@@ -70,7 +70,7 @@ def build_site(root: Path, cache: PageCache | None = None) -> Path:
     for name, text in PAGES.items():
         (docs / name).write_text(text, encoding="utf-8")
     nav = sorted(PAGES)
-    run_mkdocs(ROOT / "mkdocs.yml", docs, site, nav, "en", cache)
+    run_mkdocs(ROOT / "mkdocs.yml", docs, site, nav, "en", None if cache is None else memo(cache))
     return site
 
 

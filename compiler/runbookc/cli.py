@@ -8,14 +8,35 @@ import os
 import sys
 
 from runbookc import __version__
+from runbookc.errors import ConfigError, UsageError
 
-# typing costs a tenth of `runbookc --version`; type checkers still see the import.
+# Imports are at module top, except these lazy ones, each keeping `runbookc --version` or
+# `runbookc lint FILE` fast (tests/test_startup.py checks the first; bench/run.py's
+# `version` row measures it):
+# - each command module imports its stages (commands/wiring, pipeline/, render/, ...)
+#   inside `run`: building the parser for one command imports no stage;
+# - the per-document stages (pipeline/document.py and all it imports: YAML, markdown-it,
+#   the schemas, the bash analysis), which engine.compiled.PerDocument names and imports
+#   when a document is compiled or read back, and the worker pool (engine/corpus.py:
+#   multiprocessing): a lint whose findings are cached needs none of them (no-op lint of
+#   1,000 documents: 96 ms with them lazy, 174 ms without);
+# - in pipeline/corpus.py, the stages of extract, test and render (script rendering, the
+#   sandbox, the page model): lint imports none of them;
+# - `typing`, here and in the commands, only for type checkers (TYPE_CHECKING = False):
+#   a tenth of `--version`;
+# - jinja2 (scripts/render.py: about 100 ms; lint never renders a script);
+# - tree_sitter and tree_sitter_bash (scripts/bashtree.py: about 35 ms; a document
+#   without shell blocks never parses bash);
+# - jsonschema (pipeline/validate.py: about 60 ms; only for a document the quick schema
+#   check rejects);
+# - mkdocs and material (render/mkdocs_build.py, render/mkdocs_sanitise.py through it,
+#   engine/mkdocs_cache.py: about 150 ms; only once a build gets past lint).
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import NoReturn
 
 # Each command is a module runbookc.commands.<name> with `register(parser)` and
-# `run(args) -> int`; the modules import their heavy dependencies inside `run`.
+# `run(args) -> int`; the modules import their stages inside `run` (above).
 COMMANDS = ("lint", "approve", "rules", "schema", "extract", "test", "build", "serve")
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
@@ -93,8 +114,6 @@ def _needed(argv: list[str] | None) -> tuple[str, ...]:
 
 
 def run(argv: list[str] | None = None) -> int:
-    from runbookc.errors import ConfigError, UsageError
-
     try:
         argv = sys.argv[1:] if argv is None else argv
         args = build_parser(argv).parse_args(argv)

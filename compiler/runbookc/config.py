@@ -6,6 +6,8 @@ so that a stage's options live next to the code that uses them.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import tomllib
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -43,8 +45,6 @@ class Settings:
     def fingerprint(self) -> str:
         """A stable text of every setting and of the files settings name, for cache keys
         (made once: every document's script analysis asks for it)."""
-        import json
-
         files = {".".join(key): _file_digest(self.root, self.raw, key) for key in _FILE_SETTINGS}
         return json.dumps([self.raw, files], sort_keys=True, default=str)
 
@@ -55,8 +55,6 @@ _FILE_SETTINGS = (("approvals", "allowed_signers"),)
 
 
 def _file_digest(root: Path, raw: dict[str, Any], key: tuple[str, str]) -> str:
-    import hashlib
-
     table = raw.get(key[0])
     name = table.get(key[1]) if isinstance(table, dict) else None
     if not isinstance(name, str):

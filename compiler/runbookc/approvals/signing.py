@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import subprocess
 import tempfile
 from dataclasses import dataclass
@@ -139,6 +140,4 @@ def find_ssh_keygen() -> str | None:
         candidate = os.path.join(folder, "ssh-keygen")
         if os.access(candidate, os.X_OK):
             return candidate
-    import shutil
-
     return shutil.which("ssh-keygen")

@@ -12,6 +12,7 @@ import hashlib
 import json
 import os
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
@@ -114,8 +115,6 @@ def approval_states(documents: Sequence[Document], settings: Settings) -> dict[s
     policy = approval_policy(settings)
     if policy.signer is None or len(documents) < 2:
         return {doc.path: approval_state(doc, policy) for doc in documents}
-    from concurrent.futures import ThreadPoolExecutor
-
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
         states = pool.map(lambda doc: approval_state(doc, policy), documents)
         return {doc.path: state for doc, state in zip(documents, states, strict=True)}

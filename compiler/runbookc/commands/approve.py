@@ -48,7 +48,7 @@ def register(parser: argparse.ArgumentParser) -> None:
 def _check_arguments(args: argparse.Namespace, signed: bool) -> None:
     """The role and name as the schema would judge the entry, and the key the mode needs:
     a usage error before anything is read or written."""
-    from runbookc.engine.corpus import UsageError
+    from runbookc.errors import UsageError
     from runbookc.pipeline.validate import schema_text
 
     approvals = json.loads(schema_text("runbook"))["properties"]["approvals"]
@@ -87,9 +87,10 @@ def run(args: argparse.Namespace) -> int:
     from runbookc.approvals.record import Approval, RecordError, record
     from runbookc.approvals.signing import SigningError, approval_message, sign, verify
     from runbookc.approvals.state import approval_policy, approval_state
+    from runbookc.commands.wiring import lint_targets
     from runbookc.config import load_settings
     from runbookc.diagnostics import Diagnostic, Severity
-    from runbookc.engine.corpus import UsageError
+    from runbookc.errors import UsageError
     from runbookc.lint.approvals import (
         BAD_SIGNATURE,
         NO_APPROVER,
@@ -100,7 +101,6 @@ def run(args: argparse.Namespace) -> int:
         UNKNOWN_ROLE,
         UNSIGNED,
     )
-    from runbookc.pipeline.corpus import lint
     from runbookc.report import Summary, render
 
     settings = load_settings(args.config)
@@ -109,13 +109,13 @@ def run(args: argparse.Namespace) -> int:
     path = Path(args.file)
     if not path.is_file():
         raise UsageError(f"{args.file}: no such file")
-    result = lint([args.file], settings)
+    result = lint_targets([args.file], settings)
     # the findings an approval resolves do not block it
     resolved = {PENDING.code, NO_APPROVER.code, STALE.code, UNSIGNED.code, BAD_SIGNATURE.code}
     blocking = [
         d for d in result.diagnostics if d.severity is Severity.ERROR and d.code not in resolved
     ]
-    documents = result.corpus.documents
+    documents = result.documents
 
     def refuse(diagnostics: list[Diagnostic], why: str) -> int:
         sys.stdout.write(render("text", diagnostics, Summary.of(1, diagnostics)))

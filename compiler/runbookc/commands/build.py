@@ -2,11 +2,11 @@
 
 Lints the corpus first (errors stop the build), extracts the bash blocks into scripts,
 renders the Markdown pages and runs `mkdocs build --strict` on them, all in a new
-generation dir; only then is that generation published, in one rename (publish.py): the
+generation dir; only then is that generation published, in one rename (engine/publish.py): the
 output dir's docs/, site/ and scripts/ show all of the old build or all of the new one. A
 failed build leaves the previous output as it was. Pages whose inputs did not change since
-the previous build are carried over instead of rendered (render/incremental.py), MkDocs
-reuses their Markdown conversions, search entries and final HTML (render/mkdocs_cache.py,
+the previous build are carried over instead of rendered (engine/incremental.py), MkDocs
+reuses their Markdown conversions, search entries and final HTML (engine/mkdocs_cache.py,
 kept under the cache dir), and output files whose bytes did not change are the previous
 build's files (hard links). Exit
 status: 0 built, 1 lint errors or a failed site build.
@@ -17,6 +17,16 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+from collections.abc import Sequence
+from pathlib import Path
+
+# typing costs a tenth of startup (cli.py); type checkers still see the imports.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from runbookc.commands.wiring import DocCorpus
+    from runbookc.config import Settings
+    from runbookc.diagnostics import Diagnostic
+    from runbookc.render.site_build import Timings
 
 # What a build publishes: each is a link in the output dir into the current generation.
 OUTPUTS = ("docs", "site", "scripts", ".render-state.json")
@@ -34,13 +44,14 @@ def register(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from dataclasses import replace
 
+    from runbookc.commands.wiring import compile_targets
     from runbookc.config import load_settings
+    from runbookc.engine.compiled import bulk_allocation
     from runbookc.engine.publish import UnsafeOutput, check_output_dir, new_generation
-    from runbookc.pipeline.corpus import lint
+    from runbookc.pipeline import corpus as stages
     from runbookc.render.mkdocs_build import SiteBuildError
     from runbookc.render.paths import PageCollision
-    from runbookc.render.site_build import Timings, build_into
-    from runbookc.scripts.extract import plan_store
+    from runbookc.render.site_build import Timings
 
     settings = load_settings(args.config)
     if args.output:
@@ -52,9 +63,10 @@ def run(args: argparse.Namespace) -> int:
         return 2
     timings = Timings()
     started = time.perf_counter()
-    # Lint plans the scripts of every document it compiles: their analysis is shared.
-    plans = plan_store(settings)
-    result = lint([], settings, strict=args.strict, plans=plans)
+    stages.check_settings(settings)
+    inputs = compile_targets([], settings)
+    with bulk_allocation():
+        result = stages.lint(inputs.corpus, settings, refused=inputs.refused, strict=args.strict)
     timings.mark("lint", started)
     if result.diagnostics or args.format != "text":
         sys.stdout.write(result.report(args.format))
@@ -66,12 +78,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         with new_generation(out) as generation:
             counts = build_into(
-                generation.path,
-                settings,
-                result.corpus.documents,
-                result.diagnostics,
-                timings,
-                plans,
+                generation.path, settings, inputs.corpus, result.diagnostics, timings
             )
             started = time.perf_counter()
             generation.publish(OUTPUTS)
@@ -86,3 +93,61 @@ def run(args: argparse.Namespace) -> int:
         file=sys.stderr,
     )
     return 0
+
+
+def build_into(
+    stage: Path,
+    settings: Settings,
+    corpus: DocCorpus,
+    diagnostics: Sequence[Diagnostic],
+    timings: Timings,
+) -> dict[str, int]:
+    """Write stage/scripts, stage/docs, stage/site and the render state; returns counts for
+    the summary (`rendered`: pages rendered anew, the others were carried over)."""
+    from runbookc.engine.cache import cache_dir, compiler_fingerprint
+    from runbookc.engine.incremental import render_incremental, write_state
+    from runbookc.engine.mkdocs_cache import PageCache, memo
+    from runbookc.engine.tree import write_tree
+    from runbookc.pipeline import corpus as stages
+    from runbookc.render.docs_dir import write_docs_dir
+    from runbookc.render.inputs import page_digests
+    from runbookc.render.mkdocs_build import run_mkdocs
+    from runbookc.render.nav import build_nav
+    from runbookc.render.pages import page_renderers
+    from runbookc.render.site_build import site_settings
+    from runbookc.scripts.extract import manifest, render_outputs
+
+    started = time.perf_counter()
+    out = settings.output_dir
+    folder = cache_dir(settings)
+    scripts = stages.extract(corpus, settings)
+    write_tree(render_outputs(scripts), stage / "scripts", out / "scripts")
+    started = timings.mark("scripts", started)
+    site = stages.site(corpus, settings, diagnostics, manifest(scripts))
+    digests = page_digests(site, compiler_fingerprint())
+    render = render_incremental(page_renderers(site), digests, stage / "docs", out)
+    config, site_dir = site_settings(settings)
+    write_docs_dir(stage / "docs", {}, stage / "scripts", site_dir, out / "docs")
+    nav = build_nav(site)
+    started = timings.mark("render", started)
+    cache = PageCache(folder / "site" if folder else None)
+    try:
+        run_mkdocs(
+            config,
+            stage / "docs",
+            stage / "site",
+            nav,
+            settings.language,
+            memo(cache, out / "site"),
+        )
+    finally:
+        cache.save()  # what a failed build converted still serves the next one
+    write_state(stage, render.state)  # only once MkDocs accepted the pages
+    cache.prune()
+    timings.mark("mkdocs", started)
+    return {
+        "pages": render.pages,
+        "rendered": len(render.rendered),
+        "scripts": len(scripts),
+        "documents": len(site.documents),
+    }

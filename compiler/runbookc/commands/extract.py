@@ -2,7 +2,7 @@
 
 Writes <output>/<doc_id>/<NN>-<name>.sh, <output>/<doc_id>/run.sh and
 <output>/manifest.json (default output: the build dir's `scripts`), and the marker
-(extract.MARKER) that lets a later extract replace the folder: a folder that holds
+(engine/tree.MARKER) that lets a later extract replace the folder: a folder that holds
 anything else and no marker is refused. Nothing is written when a document has errors:
 the previous output stays as it was.
 Exit status: 0 written, 1 errors (nothing written), 2 on a usage problem (the output
@@ -26,9 +26,11 @@ def register(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from pathlib import Path
 
+    from runbookc.commands.wiring import extract_targets
     from runbookc.config import load_settings
-    from runbookc.scripts.extract import OutputError, check_output, render_outputs, write_tree
-    from runbookc.scripts.run import gather, report
+    from runbookc.engine.tree import OutputError, check_output, write_tree
+    from runbookc.pipeline.corpus import report
+    from runbookc.scripts.extract import render_outputs
 
     settings = load_settings(args.config)
     out_dir = Path(args.output) if args.output else settings.output_dir / "scripts"
@@ -37,11 +39,12 @@ def run(args: argparse.Namespace) -> int:
     except OutputError as exc:
         print(f"runbookc: error: {exc}", file=sys.stderr)
         return 2
-    gathered = gather(args.paths, settings)
-    if report(gathered, gathered.diagnostics, settings, args.format, args.strict):
+    extracted = extract_targets(args.paths, settings)
+    found = extracted.diagnostics
+    if report(extracted.corpus, found, settings, args.format, args.strict):
         print("runbookc: errors found; nothing was written", file=sys.stderr)
         return 1
-    files = render_outputs(gathered.scripts)
+    files = render_outputs(extracted.scripts)
     try:
         write_tree(files, out_dir)
     except OutputError as exc:  # it changed since the check

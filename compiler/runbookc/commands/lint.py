@@ -24,11 +24,11 @@ def register(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from runbookc.commands.wiring import lint_targets
     from runbookc.config import load_settings
-    from runbookc.pipeline.corpus import lint
 
     settings = load_settings(args.config)
-    result = lint(
+    result = lint_targets(
         args.paths, settings, strict=args.strict, jobs=args.jobs, use_cache=args.use_cache
     )
     sys.stdout.write(result.report(args.format))

@@ -17,7 +17,7 @@ def register(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from runbookc.engine.corpus import UsageError
+    from runbookc.errors import UsageError
     from runbookc.pipeline.validate import schema_text
 
     if args.list:

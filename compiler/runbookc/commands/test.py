@@ -36,9 +36,10 @@ def register(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from runbookc.commands.wiring import extract_targets
     from runbookc.config import load_settings
+    from runbookc.pipeline.corpus import report, test
     from runbookc.scripts.isolation import IsolationUnavailable, bwrap_binary
-    from runbookc.scripts.run import findings, gather, report
 
     if args.sandbox:
         try:
@@ -51,6 +52,6 @@ def run(args: argparse.Namespace) -> int:
             )
             return 2
     settings = load_settings(args.config)
-    gathered = gather(args.paths, settings)
-    found = findings(gathered, settings, args.jobs, sandbox=args.sandbox)
-    return 1 if report(gathered, found, settings, args.format, args.strict) else 0
+    extracted = extract_targets(args.paths, settings)
+    found = test(extracted, settings, args.jobs, sandbox=args.sandbox)
+    return 1 if report(extracted.corpus, found, settings, args.format, args.strict) else 0

@@ -1,11 +1,6 @@
 """Incremental render: re-render only the pages whose inputs changed since the last build.
 
-Every page gets a digest of what its text is made from. A document's page reads its own
-source, the documents it links to and those linking to it (titles, ids, alert entries on
-both sides of an edge), its lint findings and scripts, and the corpus-wide map of doc ids
-and alert ids to pages (a code span naming any id becomes a link). The generated pages
-(home, indexes) read the whole corpus; the rule pages read the rules. All of them read the
-settings and the compiler itself (its version and every file of the package).
+Every page gets a digest of what its text is made from (render/inputs.py).
 
 The digests are kept in the output dir next to docs/ (`STATE`, swapped in with it). On the
 next build, a page whose digest is unchanged and whose previous file is still the one the
@@ -26,66 +21,18 @@ tags.json with 1 page (cold: 6), and the edited page's tags as text instead of l
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import shutil
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from runbookc.engine.cache import compiler_fingerprint
 from runbookc.engine.forkmap import fork_map
-from runbookc.engine.publish import reuse
-from runbookc.model import Document
-from runbookc.render.context import Site
-from runbookc.render.pages import page_renderers
-from runbookc.render.paths import HOME, RULES, TAGS, indexes, rule_page
+from runbookc.reuse import reuse
 
 STATE = ".render-state.json"
 STATE_FORMAT = 1
-
-
-def _hash(*parts: str | bytes) -> str:
-    h = hashlib.sha256()
-    for part in parts:
-        data = part.encode("utf-8") if isinstance(part, str) else part
-        h.update(len(data).to_bytes(8, "little"))
-        h.update(data)
-    return h.hexdigest()
-
-
-def _doc_digest(site: Site, doc: Document) -> str:
-    """One document's own share of its pages' inputs: path, bytes, findings, scripts."""
-    findings = [repr(d) for d in site.findings.get(doc.path, [])]
-    scripts = [repr(s) for s in site.scripts_of(doc)]
-    return _hash(doc.path, site.page(doc), doc.text, *findings, "\0", *scripts)
-
-
-def page_digests(site: Site) -> dict[str, str]:
-    """Page path -> digest of everything its text is rendered from."""
-    base = _hash(compiler_fingerprint(), site.settings.fingerprint, site.settings.language)
-    own = {doc.path: _doc_digest(site, doc) for doc in site.documents}
-    ids = [f"{d.doc_id}\0{site.page(d)}" for d in site.documents]
-    homes = {a: site.graph.alert_doc(a) for a in site.graph.alert_ids()}
-    alerts = [f"{a}\0{site.page(d)}" for a, d in homes.items() if d is not None]
-    index = _hash(*ids, "\0", *alerts)
-    rules = _hash(base, *(f"{r.code}\0{r.name}\0{r.severity}\0{r.summary}" for r in site.rules))
-    corpus = _hash(rules, index, site.home_text, *own.values())
-    digests = {HOME: corpus, TAGS: base, RULES: rules, **dict.fromkeys(indexes(), corpus)}
-    for rule in site.rules:
-        digests[rule_page(rule.code)] = _hash(rules, rule.code, rule.docs())
-    for doc in site.documents:
-        neighbours = _neighbours(site, doc)
-        digests[site.page(doc)] = _hash(base, index, own[doc.path], *(own[n] for n in neighbours))
-    return digests
-
-
-def _neighbours(site: Site, doc: Document) -> list[str]:
-    """Paths of the documents on either side of `doc`'s edges in the graph."""
-    graph = site.graph
-    docs: Iterable[Document] = [*graph.references(doc), *graph.referrers(doc)]
-    return sorted({d.path for d in docs if d.path != doc.path})
 
 
 @dataclass
@@ -127,12 +74,16 @@ def _carry(previous: Path, target: Path, recorded: object) -> bool:
     return True
 
 
-def render_incremental(site: Site, docs_dir: Path, output_dir: Path) -> RenderResult:
-    """Fill `docs_dir` (empty, in the staging dir) with every page of `site`, rendering only
-    the pages whose inputs differ from the previous build in `output_dir`."""
+def render_incremental(
+    renderers: dict[str, Callable[[], str]],
+    digests: dict[str, str],
+    docs_dir: Path,
+    output_dir: Path,
+) -> RenderResult:
+    """Fill `docs_dir` (empty, in the staging dir) with every page (`renderers`: page ->
+    its text), rendering only the pages whose inputs (`digests`: page -> digest of what it
+    is made from, render/inputs.py) differ from the previous build in `output_dir`."""
     previous = load_state(output_dir)
-    renderers = page_renderers(site)
-    digests = page_digests(site)
     rendered: list[str] = []
     for page in sorted(renderers):
         old = previous.get(page)

@@ -62,8 +62,8 @@ from runbookc.engine.mkdocs_keys import (
     versions,
 )
 from runbookc.engine.mkdocs_store import PageCache, Rendered, from_toc, html_entry, to_toc
-from runbookc.engine.publish import reuse, reuse_file
 from runbookc.render import sanitise
+from runbookc.reuse import reuse, reuse_file
 
 # What the rest of runbookc uses: a store, and attaching it to a loaded MkDocs config.
 __all__ = ["PageCache", "attach"]
@@ -373,3 +373,8 @@ def attach(config: Any, store: PageCache, previous_site: Path | None = None) -> 
         return False
     config.plugins["runbookc/page-cache"] = CachePlugin(store, previous_site)
     return True
+
+
+def memo(store: PageCache, previous_site: Path | None = None) -> Callable[[Any], bool]:
+    """`attach` for render.mkdocs_build.run_mkdocs's `plugins`: the memo on a build."""
+    return partial(attach, store=store, previous_site=previous_site)

@@ -19,8 +19,11 @@ import os
 import shutil
 import tempfile
 from collections.abc import Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
+
+from runbookc.engine.parallel import cpu_count
 
 GENERATIONS = ".gen"
 CURRENT = "current"
@@ -227,38 +230,6 @@ def swap(stage: Path, output_dir: Path, names: Sequence[str]) -> None:
         raise
 
 
-# Reusing the previous output's files. A build writes every output file into the staging
-# dir, and the swap retires the previous ones; hard-linking a file whose bytes did not
-# change means neither writing it again nor freeing its blocks when the old tree goes. Nothing
-# ever writes into an output file in place, so a link is as good as a copy.
-
-
-def reuse(previous: Path, target: Path, data: bytes, mode: int | None = None) -> bool:
-    """Hard-link `previous` as `target` (a new name) if it holds exactly `data` (and has
-    permissions `mode`); returns whether it did."""
-    try:
-        stat = previous.stat()
-        if stat.st_size != len(data) or (mode is not None and stat.st_mode & 0o7777 != mode):
-            return False
-        if previous.read_bytes() != data:
-            return False
-        target.parent.mkdir(parents=True, exist_ok=True)
-        os.link(previous, target)
-    except OSError:
-        return False
-    return True
-
-
-def reuse_file(previous: Path, source: Path, target: Path) -> bool:
-    """`reuse` for a copy of the file `source`."""
-    try:
-        if previous.stat().st_size != source.stat().st_size:
-            return False
-        return reuse(previous, target, source.read_bytes())
-    except OSError:
-        return False
-
-
 # Creating a file costs about 0.8 ms of kernel time on the machines this was measured on
 # (a new inode; its bytes and a hard link cost next to nothing), so thousands of new files
 # are spread over threads: the system calls release the GIL.
@@ -267,10 +238,6 @@ FILES_PER_THREAD = 200
 
 def write_new(files: Sequence[tuple[Path, bytes, int]]) -> None:
     """Write each (path, bytes, permissions) as a new file, creating its dir as needed."""
-    from concurrent.futures import ThreadPoolExecutor
-
-    from runbookc.engine.parallel import cpu_count
-
     for folder in sorted({path.parent for path, _, _ in files}):
         folder.mkdir(parents=True, exist_ok=True)
     threads = max(1, min(cpu_count(), len(files) // FILES_PER_THREAD))

@@ -37,7 +37,7 @@ class Family(StrEnum):
     DRAFT = "scripts.draft"
     SHELLCHECK = "scripts.shellcheck"
     SANDBOX = "scripts.sandbox"
-    RUN = "scripts.run"
+    EXTRACT = "scripts.extract"
 
 
 @dataclass(frozen=True)
@@ -322,7 +322,7 @@ SHARED_SCRIPT_DIR = _rule(
     "shared-script-dir",
     ERROR,
     "Two documents with one doc_id would write scripts into one folder",
-    Family.RUN,
+    Family.EXTRACT,
 )
 RESERVED_NAME = _rule(
     "RB417",

@@ -1,116 +1,261 @@
-"""The orchestrator: wires the stages together and nothing more."""
+"""The corpus stages, in pipeline order: index -> lint -> extract -> test -> render ->
+report. Plain functions over the compiled corpus (the per-document stages' results,
+pipeline/document.py, which the engine computes or reads back from its cache); the
+commands wire them together. The graph is built from the documents' facts as the
+workers made them: over the facts for the rules (`index`), over the documents for the pages
+(`site`). `lint` and `report` import only what they use at the top; extract, test and
+render import their stages when called (cli.py's list of lazy imports).
+"""
 
 from __future__ import annotations
 
-import os
+import sys
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, Protocol, TypeVar
 
+from runbookc.approvals.state import approval_policy
 from runbookc.config import Settings
 from runbookc.diagnostics import Diagnostic, Severity
-from runbookc.engine.cache import DocCache
-from runbookc.engine.corpus import (
-    Corpus,
-    bulk_allocation,
-    compile_corpus,
-    discover,
-    discover_targets,
-)
+from runbookc.lint.checks import run_checks
+from runbookc.lint.policy import Policy, Suppressions
+from runbookc.model import Document
+from runbookc.pipeline.facts import DocFacts
+from runbookc.pipeline.graph import Graph, build_graph, facts_graph
 from runbookc.report import Summary, render
+
+T = TypeVar("T")
+
+# typing costs a tenth of startup (cli.py); type checkers still see the imports.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from runbookc.pipeline.document import DocResult, DocSummary
+    from runbookc.render.context import Site
+    from runbookc.scripts.draft import Script
+
+
+class CompiledCorpus(Protocol):
+    """The compiled corpus as the engine gives it (engine.corpus.Corpus)."""
+
+    size: int
+
+    @property
+    def results(self) -> list[DocResult]: ...
+
+    @property
+    def summaries(self) -> list[DocSummary]: ...
+
+    def memoized(self, name: str, kind: Any, compute: Callable[[], T], *others: Any) -> T: ...
+
+
+def documents(corpus: CompiledCorpus) -> list[Document]:
+    """The documents that loaded, in path order."""
+    return [r.document for r in corpus.results if r.document is not None]
+
+
+def facts(corpus: CompiledCorpus) -> list[DocFacts]:
+    return [s.facts for s in corpus.summaries if s.facts is not None]
+
+
+def suppressions(corpus: CompiledCorpus) -> dict[str, Suppressions]:
+    """What each document silences, by path (only those that silence something)."""
+    return {f.path: f.suppressions for f in facts(corpus) if f.suppressions is not None}
+
+
+# -- index ------------------------------------------------------------------------
+
+
+def index(
+    corpus: CompiledCorpus, settings: Settings, context: CompiledCorpus | None = None
+) -> Graph[DocFacts]:
+    """The corpus graph over the documents' facts (and those of `context`: documents only
+    referred to)."""
+    return facts_graph(facts(corpus) + (facts(context) if context else []), settings)
+
+
+# -- lint -------------------------------------------------------------------------
 
 
 @dataclass
 class LintResult:
-    corpus: Corpus  # the documents asked for
+    corpus: CompiledCorpus  # the documents asked for
     diagnostics: list[Diagnostic]
 
     @property
     def summary(self) -> Summary:
         return Summary.of(self.corpus.size, self.diagnostics)
 
+    @property
+    def documents(self) -> list[Document]:
+        return documents(self.corpus)
+
     def report(self, fmt: str) -> str:
         return render(fmt, self.diagnostics, self.summary)
 
 
-def lint(
-    targets: list[str],
-    settings: Settings,
-    *,
-    strict: bool = False,
-    jobs: int = 0,
-    use_cache: bool = True,
-    plans: DocCache | None = None,
-) -> LintResult:
-    """Lint `targets` (default: the source dir). When they are some files of the source
-    dir (a pre-commit hook passes the changed ones), the rest of it is compiled too, so
-    references resolve against the whole corpus; findings are reported for the targets.
-    With `plans`, the documents compiled also leave their scripts' plans there (build)."""
-    from runbookc.approvals.state import approval_policy
-    from runbookc.lint.policy import Policy
-
-    # A bad setting is a usage error before any work (the approvals policy is read where
-    # documents are compiled, in the workers).
+def check_settings(settings: Settings) -> None:
+    """A bad lint or approvals setting is a usage error before any work (the approvals
+    policy is read where documents are compiled, in the workers)."""
     Policy.from_settings(settings)
     approval_policy(settings)
-    cwd = Path.cwd()
-    sources = discover_targets(targets, settings.source_dir, cwd, settings.root)
-    files = sources.files
-    # Without targets the corpus is the whole source dir: there is no context to add.
-    context_files = _context(files, settings, cwd) if targets else []
-    whole = compile_corpus(
-        files + context_files, settings, jobs=jobs, use_cache=use_cache, plans=plans
-    )
-    corpus, context = whole.split(len(files))
-    # With nothing changed, the findings come from the cache and no document is even
-    # compiled or read back; `collect` must therefore depend on the documents and settings
-    # only.
-    diagnostics = corpus.memoized(
-        "lint", list[Diagnostic], lambda: collect(corpus, settings, context), context
-    )
-    if sources.refused:  # links to files outside the repository: not documents, not read
-        refused = Policy.from_settings(settings).apply(sources.refused, {})
-        diagnostics = sorted([*diagnostics, *refused], key=Diagnostic.sort_key)
-    if strict:
-        diagnostics = [
-            d.with_severity(Severity.ERROR) if d.severity is Severity.WARNING else d
-            for d in diagnostics
-        ]
-    return LintResult(corpus, diagnostics)
 
 
-def collect(corpus: Corpus, settings: Settings, context: Corpus | None = None) -> list[Diagnostic]:
+def lint(
+    corpus: CompiledCorpus,
+    settings: Settings,
+    *,
+    context: CompiledCorpus | None = None,
+    refused: Sequence[Diagnostic] = (),
+    strict: bool = False,
+) -> LintResult:
+    """Every finding for `corpus`, references resolved against `context` too. With nothing
+    changed, the findings come from the cache and no document is even compiled or read back
+    (`collect` therefore depends on the documents and settings only). `refused`: links to
+    files outside the repository (not documents, not read)."""
+    others = [context] if context is not None else []
+    found = corpus.memoized(
+        "lint", list[Diagnostic], lambda: collect(corpus, settings, context), *others
+    )
+    if refused:
+        kept = Policy.from_settings(settings).apply(refused, {})
+        found = sorted([*found, *kept], key=Diagnostic.sort_key)
+    return LintResult(corpus, _strict(found) if strict else found)
+
+
+def collect(
+    corpus: CompiledCorpus, settings: Settings, context: CompiledCorpus | None = None
+) -> list[Diagnostic]:
     """Every finding for `corpus`, policy applied, sorted: the per-document stages' and
-    the rules' over the graph of `corpus` plus `context` (documents only referred to)."""
-    from runbookc.lint.checks import run_checks
-    from runbookc.lint.policy import Policy
-    from runbookc.pipeline.graph import facts_graph
-
-    with bulk_allocation():  # the graph is many small objects and no cycles
-        facts = corpus.facts
-        graph = facts_graph(facts + (context.facts if context else []), settings)
-        wanted = {s.path for s in corpus.summaries}
-        # The scripts' static checks are per document: compile_document ran them (in the
-        # workers, cached), so they are among corpus.diagnostics, for the targets only.
-        found = corpus.diagnostics
-        found += [d for d in run_checks(graph, settings) if d.path in wanted]
-        found += corpus.findings
-        kept = Policy.from_settings(settings).apply(found, corpus.suppressions)
+    rules', and the corpus rules' over the graph of `corpus` plus `context`."""
+    summaries = corpus.summaries
+    graph = index(corpus, settings, context)
+    wanted = {s.path for s in summaries}
+    found = [d for s in summaries for d in s.diagnostics]
+    found += [d for d in run_checks(graph, settings) if d.path in wanted]
+    found += [d for s in summaries for d in s.findings]
+    kept = Policy.from_settings(settings).apply(found, suppressions(corpus))
     return sorted(kept, key=Diagnostic.sort_key)
 
 
-def _context(
-    files: list[tuple[Path, str]], settings: Settings, cwd: Path
-) -> list[tuple[Path, str]]:
-    """The source dir's files not among `files`, when any of `files` lies in it (by its
-    real path, or by the path it was named by: a symlink in the source dir counts)."""
-    source = settings.source_dir.resolve()
-    named = Path(os.path.abspath(settings.source_dir))
-    inside = any(
-        path.is_relative_to(source) or Path(os.path.abspath(cwd / shown)).is_relative_to(named)
-        for path, shown in files
+def _strict(found: list[Diagnostic]) -> list[Diagnostic]:
+    return [d.with_severity(Severity.ERROR) if d.severity is Severity.WARNING else d for d in found]
+
+
+# -- extract ----------------------------------------------------------------------
+
+
+def extract(corpus: CompiledCorpus, settings: Settings) -> list[Script]:
+    """Every document's scripts, rendered from the drafts the per-document stages made."""
+    from runbookc.scripts.extract import render_scripts  # lazy: cli.py's list
+
+    return [
+        script
+        for result in corpus.results
+        if result.document is not None
+        for script in render_scripts(result.document, result.drafts, settings)
+    ]
+
+
+@dataclass
+class Extracted:
+    """What `extract` and `test` report on: the scripts and the findings so far."""
+
+    corpus: CompiledCorpus
+    scripts: list[Script]
+    diagnostics: list[Diagnostic]  # load/parse/validate and the static RB4xx findings
+
+
+def extract_checked(
+    corpus: CompiledCorpus, settings: Settings, refused: Sequence[Diagnostic] = ()
+) -> Extracted:
+    """The scripts and the findings of the per-document stages (not the corpus rules'),
+    with the doc_ids that two documents share."""
+    from runbookc.scripts.extract import shared_doc_ids  # lazy: cli.py's list
+
+    found = [d for s in corpus.summaries for d in s.diagnostics]
+    shared = shared_doc_ids(documents(corpus))
+    return Extracted(corpus, extract(corpus, settings), [*refused, *found, *shared])
+
+
+# -- test -------------------------------------------------------------------------
+
+
+def test(
+    extracted: Extracted, settings: Settings, jobs: int | None = None, sandbox: bool = True
+) -> list[Diagnostic]:
+    """What `runbookc test` finds: the extracted findings plus those of bash -n, ShellCheck
+    and (unless `sandbox` is false) the sandbox runs, before the policy. The sandbox raises
+    IsolationUnavailable where bwrap cannot isolate the runs."""
+    import tempfile  # lazy, like the stages below: cli.py's list
+
+    from runbookc.scripts.draft import symptom_lines
+    from runbookc.scripts.sandbox import run_sandbox
+    from runbookc.scripts.settings import script_settings
+    from runbookc.scripts.shellcheck import check_scripts
+
+    with tempfile.TemporaryDirectory(prefix="runbookc-test-") as tmp:
+        found = check_scripts(extracted.scripts, Path(tmp), jobs)
+    if sandbox:
+        config = script_settings(settings)
+        role = config.role
+        symptoms = {
+            d.doc_id: [text for text, _, _ in symptom_lines(d, role)]
+            for d in documents(extracted.corpus)
+        }
+        found += run_sandbox(extracted.scripts, config, symptoms, jobs)
+    return extracted.diagnostics + found
+
+
+# -- render -----------------------------------------------------------------------
+
+
+def site(
+    corpus: CompiledCorpus,
+    settings: Settings,
+    diagnostics: Sequence[Diagnostic],
+    manifest: Sequence[dict[str, Any]],
+) -> Site:
+    """What the pages are rendered from: the documents, their graph, the scripts'
+    manifest, the lint findings and the rules."""
+    from runbookc.lint.catalog import RULES
+    from runbookc.render.context import Site  # lazy: cli.py's list
+    from runbookc.render.site_build import site_settings
+
+    docs = documents(corpus)
+    _, site_dir = site_settings(settings)
+    home = site_dir / "home.md"
+    return Site(
+        settings=settings,
+        documents=docs,
+        graph=build_graph(docs, settings, facts(corpus)),
+        manifest=list(manifest),
+        diagnostics=list(diagnostics),
+        rules=RULES,
+        home_text=home.read_text(encoding="utf-8") if home.is_file() else "",
     )
-    if not source.is_dir() or not inside:
-        return []
-    chosen = {path for path, _ in files}
-    found = discover([str(source)], cwd, settings.root).files
-    return [item for item in found if item[0] not in chosen]
+
+
+# -- report -----------------------------------------------------------------------
+
+
+def kept(
+    corpus: CompiledCorpus, diagnostics: list[Diagnostic], settings: Settings, strict: bool
+) -> list[Diagnostic]:
+    """`diagnostics` with lint's policy (ignores, severities, suppressions) applied, sorted."""
+    found = Policy.from_settings(settings).apply(diagnostics, suppressions(corpus))
+    return sorted(_strict(found) if strict else found, key=Diagnostic.sort_key)
+
+
+def report(
+    corpus: CompiledCorpus,
+    diagnostics: list[Diagnostic],
+    settings: Settings,
+    fmt: str,
+    strict: bool,
+) -> bool:
+    """Print the report of the kept `diagnostics`; whether it has errors."""
+    found = kept(corpus, diagnostics, settings, strict)
+    summary = Summary.of(len(corpus.results), found)
+    sys.stdout.write(render(fmt, found, summary))
+    return summary.errors > 0

@@ -308,10 +308,15 @@ class Graph(Generic[N]):
         return [seen[path] for path in sorted(seen)]
 
 
-def build_graph(documents: Sequence[Document], settings: Settings) -> Graph[Document]:
-    """The graph of `documents`; a malformed `issue_url` template is a ConfigError."""
+def build_graph(
+    documents: Sequence[Document], settings: Settings, facts: Sequence[DocFacts] | None = None
+) -> Graph[Document]:
+    """The graph of `documents` (`facts`: theirs, when already made); a malformed
+    `issue_url` template is a ConfigError."""
     _check_settings(settings)
-    return Graph(documents, [doc_facts(doc, settings) for doc in documents], settings)
+    if facts is None:
+        facts = [doc_facts(doc, settings) for doc in documents]
+    return Graph(documents, facts, settings)
 
 
 def facts_graph(facts: Sequence[DocFacts], settings: Settings) -> Graph[DocFacts]:

@@ -7,7 +7,7 @@ import shutil
 from collections.abc import Callable
 from pathlib import Path
 
-from runbookc.engine.publish import reuse_file
+from runbookc.reuse import reuse_file
 
 # The hand-written parts of the site (under the project's `site/` dir) that MkDocs serves
 # from its docs dir; theme overrides are read from `site/` itself.

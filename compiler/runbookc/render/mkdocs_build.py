@@ -9,13 +9,10 @@ hands MkDocs' warnings back to be shown with the failure.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
-
-if TYPE_CHECKING:
-    from runbookc.engine.mkdocs_cache import PageCache
+from typing import Any
 
 
 class SiteBuildError(Exception):
@@ -73,22 +70,19 @@ def run_mkdocs(
     site_dir: Path,
     nav: list[Any],
     language: str,
-    cache: PageCache | None = None,
-    previous_site: Path | None = None,
+    plugins: Callable[[Any], None] | None = None,
 ) -> list[str]:
-    """Build the HTML site into `site_dir` with --strict; returns MkDocs' messages. With a
-    `cache`, pages whose inputs it holds are not converted again, and files the same as in
-    `previous_site` are hard-linked from there (engine/mkdocs_cache.py)."""
+    """Build the HTML site into `site_dir` with --strict; returns MkDocs' messages.
+    `plugins` registers more plugins on the loaded config (the engine's MkDocs memo,
+    engine/mkdocs_cache.py)."""
     from mkdocs.commands.build import build
     from mkdocs.exceptions import MkDocsException
-
-    from runbookc.engine.mkdocs_cache import attach
 
     with _quiet_mkdocs() as collected:
         try:
             config = load_site_config(config_file, docs_dir, site_dir, nav, language, strict=True)
-            if cache is not None:
-                attach(config, cache, previous_site)
+            if plugins is not None:
+                plugins(config)
             build(config)
         except MkDocsException as exc:
             raise SiteBuildError("\n".join([*collected.messages, f"mkdocs: {exc}"])) from exc

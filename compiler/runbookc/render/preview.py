@@ -12,13 +12,16 @@ from __future__ import annotations
 import hashlib
 import shutil
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from runbookc.config import Settings
-from runbookc.model import Document
+from runbookc.pipeline.discover import discover
 from runbookc.render.context import Site
+from runbookc.render.docs_dir import write_docs_dir, write_page
+from runbookc.render.pages import page_renderers
 from runbookc.render.paths import HOME, RULES, TAGS, indexes
+from runbookc.render.site_build import site_settings
 
 
 def affected_pages(changed: Iterable[str], before: Site | None, after: Site) -> set[str]:
@@ -45,8 +48,11 @@ def _digest(path: Path) -> str:
 class Preview:
     """The rendered docs dir of a running preview, kept in step with the sources."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, compile_site: Callable[[Path], Site]) -> None:
+        """`compile_site(scripts_dir)`: the corpus compiled anew (unchanged documents come
+        from the cache), its scripts written into `scripts_dir`, and its Site."""
         self.settings = settings
+        self._compile_site = compile_site
         settings.output_dir.mkdir(parents=True, exist_ok=True)
         self.root = Path(tempfile.mkdtemp(prefix=".serve-", dir=settings.output_dir))
         self.docs_dir = self.root / "docs"
@@ -58,39 +64,20 @@ class Preview:
         shutil.rmtree(self.root, ignore_errors=True)
 
     def _scan(self) -> dict[str, str]:
-        from runbookc.engine.corpus import discover
-
         files = discover([str(self.settings.source_dir)], Path.cwd(), self.settings.root).files
         return {display: _digest(path) for path, display in files if path.is_file()}
-
-    def _compile(self) -> Site:
-        from runbookc.pipeline.corpus import lint
-        from runbookc.render.site_build import make_site
-        from runbookc.scripts.extract import plan_store, write_scripts
-
-        # As in `build`: documents compiled anew leave their scripts' plans, the rest are
-        # read back, so an edit re-plans one document's scripts, not the corpus'.
-        plans = plan_store(self.settings)
-        result = lint([], self.settings, plans=plans)
-        shutil.rmtree(self.root / "scripts", ignore_errors=True)
-        documents: list[Document] = result.corpus.documents
-        manifest = write_scripts(documents, self.settings, self.root / "scripts", None, plans)
-        return make_site(self.settings, documents, result.diagnostics, manifest)
 
     def sync(self) -> set[str]:
         """Bring the docs dir up to date with the sources; returns the pages re-rendered
         (every page on the first call, nothing when no source changed)."""
-        from runbookc.render.docs_dir import write_docs_dir, write_page
-        from runbookc.render.pages import page_renderers
-        from runbookc.render.site_build import site_settings
-
         sources = self._scan()
         if self.site is not None and sources == self.sources:
             return set()
         changed = {
             p for p in sources.keys() | self.sources.keys() if sources.get(p) != self.sources.get(p)
         }
-        before, after = self.site, self._compile()
+        shutil.rmtree(self.root / "scripts", ignore_errors=True)
+        before, after = self.site, self._compile_site(self.root / "scripts")
         renderers = page_renderers(after)
         if before is None:
             targets = set(renderers)

@@ -16,6 +16,7 @@ import shutil
 import subprocess
 import tempfile
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -404,8 +405,6 @@ def run_sandbox(
 ) -> list[Diagnostic]:
     """Run every script in every scenario, in parallel, each in its own sandbox. Raises
     IsolationUnavailable (before running anything) where bwrap cannot isolate them."""
-    from concurrent.futures import ThreadPoolExecutor
-
     if scripts:
         bwrap_binary()
 
