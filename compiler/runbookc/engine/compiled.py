@@ -54,19 +54,19 @@ class PerDocument(Generic[R, S]):
 
     @property
     def run(self) -> Callable[[Path, str, Settings, bytes | None], tuple[R, S]]:
-        return self._stages.run  # type: ignore[no-any-return]
+        return self._stages.run
 
     @property
     def summarize(self) -> Callable[[R, Settings], S]:
-        return self._stages.summarize  # type: ignore[no-any-return]
+        return self._stages.summarize
 
     @property
     def result(self) -> type[R]:
-        return self._stages.RESULT  # type: ignore[no-any-return]
+        return self._stages.RESULT
 
     @property
     def summary(self) -> type[S]:
-        return self._stages.SUMMARY  # type: ignore[no-any-return]
+        return self._stages.SUMMARY
 
     def warm_up(self) -> None:
         self._stages.warm_up()

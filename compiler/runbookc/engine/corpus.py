@@ -241,10 +241,10 @@ class Corpus(Generic[R, S]):
         head = [name, os.getcwd()]
         slot = _digest(head, [c.scope for c in corpora])
         key = _digest(head, [str(c.key) for c in corpora])
-        memo = tuple[str, str, kind]  # type: ignore[valid-type]
+        memo = tuple[str, str, kind]
         hit = store.get(slot, memo)
         if hit is not None and hit[:2] == (name, key):
-            return hit[2]  # type: ignore[no-any-return]
+            return hit[2]
         value = compute()
         with contextlib.suppress(codec.CodecError):  # not plain data: computed every time
             store.put_many([(slot, entry_blob(slot, memo, (name, key, value)))])

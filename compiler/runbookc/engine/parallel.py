@@ -127,12 +127,17 @@ def _init_worker(
     _worker = (per_document, settings, salt, start)
 
 
-def _compile_chunk(chunk: list[tuple[str, str]]) -> list[tuple[object, ...]]:
+# What a worker sends back for one file: the result and summary pickles, the cache entry,
+# the plain summary, the cache key and the stat entry.
+_Sent = tuple[bytes, bytes, bytes | None, object | None, str | None, StatEntry | None]
+
+
+def _compile_chunk(chunk: list[tuple[str, str]]) -> list[_Sent]:
     """The chunk's results and summaries, pickled (the parent unpickles only what it uses:
     lint, the summaries), with their cache entries, plain summaries, cache keys and stat
     entries."""
     assert _worker is not None, "worker not initialised"
-    blobs: list[tuple[object, ...]] = []
+    blobs: list[_Sent] = []
     for path, display in chunk:
         fresh = _compile(Path(path), display, *_worker)
         compiled = fresh.compiled

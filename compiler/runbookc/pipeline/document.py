@@ -17,12 +17,11 @@ from pathlib import Path
 from runbookc import doctypes
 from runbookc.config import Settings
 from runbookc.diagnostics import Diagnostic
-from runbookc.lint.catalog import TOO_LARGE
 from runbookc.lint.checks import run_document_checks
 from runbookc.model import Document
 from runbookc.pipeline.facts import DocFacts, doc_facts
 from runbookc.pipeline.html_safety import check as check_html
-from runbookc.pipeline.load import load_bytes, load_file
+from runbookc.pipeline.load import body_too_large, load_bytes, load_file
 from runbookc.pipeline.parse import BodyTooLarge, markdown, parse_body, slugify
 from runbookc.pipeline.validate import validate, validator_for
 from runbookc.scripts.bashtree import parser
@@ -64,7 +63,7 @@ def compile_document(
     try:
         document = replace(document, parsed=parse_body(document.body, document.body_line))
     except BodyTooLarge as exc:
-        return DocResult(display, None, (*diags, TOO_LARGE(display, exc.line, exc.message)))
+        return DocResult(display, None, (*diags, body_too_large(display, exc.line, exc.message)))
     diags += validate(document)
     diags += check_html(document)
     drafts, found = draft_scripts(document, settings)

@@ -515,3 +515,9 @@ def _event_kind(event: yaml.Event) -> str:
         yaml.MappingStartEvent: "mapping",
     }
     return kinds.get(type(event), "scalar")
+
+
+def body_too_large(display: str, line: int, message: str) -> Diagnostic:
+    """RB011 for a body past parse's limits (parse.BodyTooLarge): the load stage owns the
+    size limits of what a document may be."""
+    return TOO_LARGE(display, line, message)

@@ -70,7 +70,7 @@ def run_mkdocs(
     site_dir: Path,
     nav: list[Any],
     language: str,
-    plugins: Callable[[Any], None] | None = None,
+    plugins: Callable[[Any], object] | None = None,
 ) -> list[str]:
     """Build the HTML site into `site_dir` with --strict; returns MkDocs' messages.
     `plugins` registers more plugins on the loaded config (the engine's MkDocs memo,
