@@ -24,7 +24,8 @@ from runbookc.lint.catalog import SANDBOX_CALLS, SANDBOX_RESULT, SANDBOX_SKIPPED
 from runbookc.scripts.draft import Script, grep_regexes
 from runbookc.scripts.isolation import bwrap_binary, host_copies, isolated
 from runbookc.scripts.settings import BASH_BUILTINS, NO_MATCH_TOOLS, ScriptSettings
-from runbookc.scripts.shellparse import Command, required_env
+from runbookc.scripts.shellcommands import Command
+from runbookc.scripts.shellparams import required_env
 
 SCENARIOS = ("empty", "symptoms", "fail")
 ANY_REST = "\0..."  # in an expected argv: any words from here on (argv cannot hold NUL)
