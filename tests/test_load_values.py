@@ -7,8 +7,7 @@ from __future__ import annotations
 import pytest
 import yaml
 from conftest import ROOT
-from runbookc.pipeline import yaml_values
-from runbookc.pipeline.load import load_bytes
+from runbookc.pipeline.load import load_bytes, yaml_values
 
 SOURCES = [
     *sorted((ROOT / "runbooks").rglob("*.md")),

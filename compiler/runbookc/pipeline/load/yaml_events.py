@@ -10,8 +10,15 @@ from runbookc.diagnostics import Diagnostic
 from runbookc.limits import MAX_YAML_DEPTH
 from runbookc.lint.catalog import ALIAS, DUPLICATE_KEY, NOT_MAPPING, TAG, TOO_LARGE, YAML_SYNTAX
 from runbookc.model import FrontMatter
-from runbookc.pipeline.frontmatter import FrontMatterSource
-from runbookc.pipeline.yaml_values import SCALAR_TAGS, YAML, Builder, Loader, event_kind, short_tag
+from runbookc.pipeline.load.frontmatter import FrontMatterSource
+from runbookc.pipeline.load.yaml_values import (
+    SCALAR_TAGS,
+    YAML,
+    Builder,
+    Loader,
+    event_kind,
+    short_tag,
+)
 
 _UNCLOSED = ("while scanning a quoted scalar", "while parsing a flow")
 _STANDARD_TAGS = SCALAR_TAGS | {YAML + "seq", YAML + "map"}

@@ -5,7 +5,7 @@ links to the few real tools a block may use.
 
 Three scenarios: the stubbed tools print nothing ("empty"), print the runbook's symptom
 lines ("symptoms"), or fail with exit 1 and a message on stderr ("fail").
-sandbox_blockers.py says which scripts must not run; sandbox_expectations.py what each
+blockers.py says which scripts must not run; expectations.py what each
 scenario must give for a script, and compares.
 """
 
@@ -22,8 +22,8 @@ from runbookc.diagnostics import Diagnostic
 from runbookc.lint.catalog import SANDBOX_RESULT
 from runbookc.scripts.draft import Script
 from runbookc.scripts.isolation import bwrap_binary, host_copies, isolated
-from runbookc.scripts.sandbox_blockers import blockers
-from runbookc.scripts.sandbox_expectations import RunResult, check, expectations
+from runbookc.scripts.sandbox.blockers import blockers
+from runbookc.scripts.sandbox.expectations import RunResult, check, expectations
 from runbookc.scripts.settings import ScriptSettings
 from runbookc.scripts.shellparams import required_env
 

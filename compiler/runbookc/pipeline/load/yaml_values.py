@@ -12,7 +12,7 @@ from runbookc.diagnostics import Diagnostic
 from runbookc.limits import MAX_INT_DIGITS
 from runbookc.lint.catalog import DUPLICATE_KEY, NOT_MAPPING, TAG, TOO_LARGE
 from runbookc.model import KeyPath
-from runbookc.pipeline.frontmatter import FrontMatterSource
+from runbookc.pipeline.load.frontmatter import FrontMatterSource
 
 YAML = "tag:yaml.org,2002:"
 SCALAR_TAGS = frozenset(YAML + name for name in ("str", "int", "float", "bool", "null"))

@@ -17,8 +17,8 @@ from runbookc.diagnostics import Diagnostic
 from runbookc.limits import MAX_FILE_BYTES, MAX_LINE_CHARS
 from runbookc.lint.catalog import BOM, NOT_UTF8, NUL_BYTE, TOO_LARGE, UNREADABLE
 from runbookc.model import Document
-from runbookc.pipeline.frontmatter import split_front_matter
-from runbookc.pipeline.yaml_events import parse_front_matter
+from runbookc.pipeline.load.frontmatter import split_front_matter
+from runbookc.pipeline.load.yaml_events import parse_front_matter
 
 _BOM = b"\xef\xbb\xbf"
 
