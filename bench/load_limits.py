@@ -14,9 +14,9 @@ import os
 import time
 from pathlib import Path
 
+from runbookc import limits
 from runbookc.config import Settings
 from runbookc.engine.corpus import compile_document
-from runbookc.pipeline import load
 
 SETTINGS = Settings(root=Path.cwd())
 
@@ -44,7 +44,7 @@ def body(text: str) -> bytes:
 
 
 def inputs() -> dict[str, bytes]:
-    limit = load.MAX_FILE_BYTES - len(HEAD) - 1
+    limit = limits.MAX_FILE_BYTES - len(HEAD) - 1
     return {
         "alias bomb 9x9": alias_bomb(9, 9),
         "alias bomb 30x30": alias_bomb(30, 30),

@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT
-from runbookc.pipeline import load, parse
+from runbookc import limits
+from runbookc.pipeline import parse
 from runbookc.pipeline.load import load_bytes, load_file
 
 VALID = (ROOT / "tests" / "cases" / "positive" / "rollback_plan.md").read_text("utf-8")
@@ -78,7 +79,7 @@ def test_deep_nesting_in_body_completes(tmp_path, cli) -> None:
 
 
 def test_front_matter_over_its_size_limit(tmp_path, cli) -> None:
-    lines = [f"k{n}: {'v' * 100}" for n in range(load.MAX_FRONT_MATTER_CHARS // 100)]
+    lines = [f"k{n}: {'v' * 100}" for n in range(limits.MAX_FRONT_MATTER_CHARS // 100)]
     big = tmp_path / "big-front.md"
     big.write_text("---\n" + "\n".join(lines) + "\n---\n", encoding="utf-8")
     code, report = _lint(cli, big)
@@ -237,7 +238,7 @@ def test_unterminated_front_matter_in_a_long_file_is_still_unterminated() -> Non
 
 
 def test_front_matter_over_its_line_limit() -> None:
-    keys = "".join(f"k{n}: v\n" for n in range(load.MAX_FRONT_MATTER_LINES + 1))
+    keys = "".join(f"k{n}: v\n" for n in range(limits.MAX_FRONT_MATTER_LINES + 1))
     _, diags = load_bytes(f"---\n{keys}---\n".encode(), "x.md")
     assert [(d.code, d.line) for d in diags] == [("RB011", 1)]
     _, diags = load_bytes(f"---\n{keys.split(chr(10), 1)[1]}---\n".encode(), "x.md")

@@ -1,4 +1,4 @@
-"""The front matter value load.py builds from the YAML events is the value PyYAML itself
+"""The front matter value the loader builds from the YAML events is the value PyYAML itself
 composes and constructs with the same loader: every shipped and positive case document, and
 fragments with every scalar type, tag, style and nesting front matter may use."""
 
@@ -7,8 +7,7 @@ from __future__ import annotations
 import pytest
 import yaml
 from conftest import ROOT
-from runbookc.pipeline import load
-from runbookc.pipeline.load import load_bytes
+from runbookc.pipeline.load import load_bytes, yaml_values
 
 SOURCES = [
     *sorted((ROOT / "runbooks").rglob("*.md")),
@@ -33,7 +32,7 @@ FRAGMENTS = [
 
 
 def _expected(source: str) -> object:
-    return yaml.load(source, Loader=load._Loader)  # the loader load.py resolves tags with
+    return yaml.load(source, Loader=yaml_values.Loader)  # the loader the builder resolves with
 
 
 @pytest.mark.parametrize("path", SOURCES, ids=lambda p: p.name)

@@ -40,12 +40,13 @@ def test_package_data_ships_ruledocs_and_schemas() -> None:
 
 
 def test_too_large_page_states_the_real_limits() -> None:
-    from runbookc.pipeline import load
+    from runbookc import limits
+    from runbookc.lint.catalog import TOO_LARGE
 
-    text = load.TOO_LARGE.docs()
-    assert f"{load.MAX_FILE_BYTES // (1024 * 1024)} MiB" in text
-    assert f"{load.MAX_LINE_CHARS:,} characters" in text
-    assert f"{load.MAX_FRONT_MATTER_LINES:,} lines" in text
-    assert f"{load.MAX_FRONT_MATTER_CHARS // 1024} KiB" in text
-    assert f"{load.MAX_YAML_DEPTH} levels" in text
-    assert f"{load.MAX_INT_DIGITS} digits" in text
+    text = TOO_LARGE.docs()
+    assert f"{limits.MAX_FILE_BYTES // (1024 * 1024)} MiB" in text
+    assert f"{limits.MAX_LINE_CHARS:,} characters" in text
+    assert f"{limits.MAX_FRONT_MATTER_LINES:,} lines" in text
+    assert f"{limits.MAX_FRONT_MATTER_CHARS // 1024} KiB" in text
+    assert f"{limits.MAX_YAML_DEPTH} levels" in text
+    assert f"{limits.MAX_INT_DIGITS} digits" in text

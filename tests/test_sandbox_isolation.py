@@ -21,7 +21,8 @@ from runbookc.pipeline.document import compile_document
 from runbookc.scripts.draft import Script
 from runbookc.scripts.extract import plan_scripts
 from runbookc.scripts.isolation import host_copies
-from runbookc.scripts.sandbox import Sandbox, blockers
+from runbookc.scripts.sandbox import Sandbox
+from runbookc.scripts.sandbox.blockers import blockers
 from runbookc.scripts.settings import script_settings
 from scriptcases import front_matter
 
@@ -121,7 +122,7 @@ def test_hidden_commands_are_a_finding_and_not_run(cli, sandboxed, trap, tmp_pat
 
 
 def test_awk_that_runs_no_commands_is_still_run() -> None:
-    from runbookc.scripts.sandbox import _hidden_commands
+    from runbookc.scripts.sandbox.blockers import _hidden_commands
     from runbookc.scripts.shellparse import parse_block
 
     block = "kubectl get pods | awk '/a|b/ && $1 != \"x\" || NR == 1 {print $1; n++}'\n"

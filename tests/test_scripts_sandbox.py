@@ -14,7 +14,9 @@ from runbookc.config import load_settings
 from runbookc.pipeline.document import compile_document
 from runbookc.scripts.draft import Script, symptom_lines
 from runbookc.scripts.extract import plan_scripts
-from runbookc.scripts.sandbox import SCENARIOS, Sandbox, blockers, check, expectations, parse_calls
+from runbookc.scripts.sandbox import SCENARIOS, Sandbox, parse_calls
+from runbookc.scripts.sandbox.blockers import blockers
+from runbookc.scripts.sandbox.expectations import check, expectations
 from runbookc.scripts.settings import script_settings
 from scriptcases import SCRIPT_CASES, case, case_id
 
@@ -278,7 +280,7 @@ def test_programs_that_run_others_must_be_allowed_too() -> None:
 
 
 def test_an_unquoted_unknown_expansion_matches_any_number_of_words() -> None:
-    from runbookc.scripts.sandbox import ANY_REST, _argv_match
+    from runbookc.scripts.sandbox.expectations import ANY_REST, _argv_match
 
     want = ("kubectl", "describe", ANY_REST)
     assert _argv_match(("kubectl", "describe"), want)

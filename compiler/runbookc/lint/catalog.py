@@ -23,7 +23,8 @@ from runbookc.diagnostics import Diagnostic, Severity
 
 
 class Family(StrEnum):
-    """Where a rule's check is: a module of the package (the one that imports the rule)."""
+    """Where a rule's check is: a module of the package, or a package whose modules check it
+    (the only ones that import the rule)."""
 
     LOAD = "pipeline.load"
     SOURCE_LINKS = "pipeline.source_links"

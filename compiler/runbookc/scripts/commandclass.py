@@ -12,7 +12,9 @@ from dataclasses import dataclass, field
 
 from runbookc.scripts.langs import awk_effect, sed_effect
 from runbookc.scripts.settings import CommandClasses, FlagRule, ToolRules, Verdict
-from runbookc.scripts.shellparse import Command, Word, parse_block
+from runbookc.scripts.shellcommands import Command
+from runbookc.scripts.shellparse import parse_block
+from runbookc.scripts.shellwords import Word
 from runbookc.scripts.toolclasses import MUTATING, READ_ONLY, STREAMS, UNKNOWN
 
 # Variables that change only how a tool prints or which cluster config it reads: any other

@@ -27,10 +27,11 @@ from runbookc.lint.catalog import (
 from runbookc.model import CodeBlock, Document
 from runbookc.relpaths import relative_under
 from runbookc.scripts.commandclass import classify
+from runbookc.scripts.greppatterns import grep_patterns
 from runbookc.scripts.lineindex import LineIndex
 from runbookc.scripts.naming import script_name, valid_name
 from runbookc.scripts.settings import CommandClasses, script_settings
-from runbookc.scripts.shellparse import ParsedBlock, grep_patterns, parse_block
+from runbookc.scripts.shellparse import ParsedBlock, parse_block
 from runbookc.scripts.toolclasses import MUTATING, UNKNOWN
 
 SHELL_LANGS = frozenset({"bash", "sh", "shell", "zsh"})

@@ -13,7 +13,8 @@ from runbookc.model import Document
 from runbookc.scripts.draft import Script
 from runbookc.scripts.lineindex import LineIndex
 from runbookc.scripts.settings import NO_MATCH_TOOLS
-from runbookc.scripts.shellparse import Unit, required_env
+from runbookc.scripts.shellparams import required_env
+from runbookc.scripts.shellparse import Unit
 
 if TYPE_CHECKING:
     import jinja2

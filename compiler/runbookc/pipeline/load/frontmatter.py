@@ -1,0 +1,67 @@
+"""The front matter block of a file: the lines between the `---` on line 1 and the closing
+`---` (or `...`), bounded, with file positions for the YAML read from it."""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from dataclasses import dataclass
+from functools import cached_property
+from itertools import accumulate
+
+import yaml
+
+from runbookc.diagnostics import Diagnostic
+from runbookc.limits import MAX_FRONT_MATTER_CHARS, MAX_FRONT_MATTER_LINES
+from runbookc.lint.catalog import NO_FRONT_MATTER, TOO_LARGE, UNTERMINATED
+
+
+@dataclass(frozen=True)
+class FrontMatterSource:
+    """The front matter between the `---` on line 1 and its closing line."""
+
+    source: str  # the YAML text, LF line endings; its first line is file line 2
+    close_line: int  # file line of the closing `---` (or `...`)
+
+    @cached_property
+    def _line_starts(self) -> list[int]:
+        lines = self.source.split("\n")[:-1]
+        return [0, *accumulate(len(line) + 1 for line in lines)]
+
+    def position(self, index: int) -> tuple[int, int]:
+        """File (line, column) of character `index` of the YAML source."""
+        line = bisect_right(self._line_starts, index)  # 1-based line in the source
+        return line + 1, index - self._line_starts[line - 1] + 1
+
+    def start(self, event: yaml.Event) -> tuple[int, int]:
+        """File (line, column) where `event` starts."""
+        mark = event.start_mark
+        assert mark is not None  # the parser marks every event it emits
+        return self.position(mark.index)
+
+
+def split_front_matter(lines: list[str], display: str) -> FrontMatterSource | Diagnostic:
+    if lines[0].rstrip() != "---":
+        return NO_FRONT_MATTER(
+            display,
+            1,
+            "file does not start with a `---` line",
+            hint="begin the file with front matter between `---` lines: doc_id, type, title, ...",
+        )
+    close = next((i for i in range(1, len(lines)) if lines[i].rstrip() in ("---", "...")), None)
+    if close is None:
+        return UNTERMINATED(
+            display,
+            1,
+            "front matter opened here is never closed",
+            hint="add a `---` line after the last key",
+        )
+    source = "\n".join(lines[1:close])
+    if close - 1 > MAX_FRONT_MATTER_LINES or len(source) > MAX_FRONT_MATTER_CHARS:
+        return TOO_LARGE(
+            display,
+            1,
+            f"front matter is {close - 1} lines, {len(source)} characters; the limits are "
+            f"{MAX_FRONT_MATTER_LINES} lines and {MAX_FRONT_MATTER_CHARS} characters",
+            hint="keep long text in the body; front matter holds short fields",
+        )
+    return FrontMatterSource(source, close_line=close + 1)

@@ -1,0 +1,214 @@
+"""Run a generated script where it cannot touch anything: inside kernel isolation
+(isolation.py: read-only host, no network, the stubs mounted over every host copy of
+their tools), in a temp dir, with a PATH of stub commands that record their argv and
+links to the few real tools a block may use.
+
+Three scenarios: the stubbed tools print nothing ("empty"), print the runbook's symptom
+lines ("symptoms"), or fail with exit 1 and a message on stderr ("fail").
+blockers.py says which scripts must not run; expectations.py what each
+scenario must give for a script, and compares.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import tempfile
+from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+from runbookc.diagnostics import Diagnostic
+from runbookc.lint.catalog import SANDBOX_RESULT
+from runbookc.scripts.draft import Script
+from runbookc.scripts.isolation import bwrap_binary, host_copies, isolated
+from runbookc.scripts.sandbox.blockers import blockers
+from runbookc.scripts.sandbox.expectations import RunResult, check, expectations
+from runbookc.scripts.settings import ScriptSettings
+from runbookc.scripts.shellparams import required_env
+
+SCENARIOS = ("empty", "symptoms", "fail")
+TIMEOUT = 120  # seconds: a safety net against a hanging block, not a speed assertion
+
+
+_STUB = """#!{bash}
+# A sandbox stub: records its argv, then acts out the scenario.
+LC_ALL=C
+rb_record="$#"
+for rb_arg in "${{0##*/}}" "$@"; do rb_record+=" ${{#rb_arg}}:$rb_arg"; done
+printf '%s\\n' "$rb_record" >>"$RB_SANDBOX_CALLS"
+case $RB_SANDBOX_SCENARIO in
+  symptoms)
+    while IFS= read -r rb_line; do printf '%s\\n' "$rb_line"; done <"$RB_SANDBOX_SYMPTOMS"
+    ;;
+  fail)
+    printf '%s: error: the sandbox makes this tool fail\\n' "${{0##*/}}" >&2
+    exit 1
+    ;;
+esac
+exit 0
+"""
+
+
+class Sandbox:
+    """A folder with stubs first on PATH and links to the allowed real tools only, run
+    inside kernel isolation with the stubs mounted over every host copy of their tools."""
+
+    def __init__(self, root: Path, config: ScriptSettings, symptoms: Iterable[str]) -> None:
+        self.bwrap = bwrap_binary()  # raises IsolationUnavailable: never run without it
+        self.root = root
+        self.stubs = root / "stubs"
+        self.real = root / "real"
+        self.work = root / "work"
+        for folder in (self.stubs, self.real, self.work, root / "home", root / "tmp"):
+            folder.mkdir(parents=True, exist_ok=True)
+        bash = shutil.which("bash")
+        if bash is None:
+            raise RuntimeError("bash not found")
+        self.bash = bash
+        for tool in sorted(config.stubs):
+            stub = self.stubs / tool
+            stub.write_text(_STUB.format(bash=bash), encoding="utf-8")
+            stub.chmod(0o755)
+        needed = {os.path.realpath(bash)}  # what the sandbox runs for real, stubs excluded
+        for tool in config.real_tools:
+            found = shutil.which(tool)
+            if found and tool not in config.stubs:
+                target = os.path.realpath(found)  # shown inside even under a hidden folder
+                (self.real / tool).symlink_to(target)
+                needed.add(target)
+        self.symptoms = root / "symptoms.txt"
+        self.symptoms.write_text("".join(f"{s}\n" for s in symptoms), "utf-8")
+        self.path = f"{self.stubs}:{self.real}"
+        for tool in config.stubs:  # fail loudly rather than ever reach a real kubectl
+            if shutil.which(tool, path=self.path) != str(self.stubs / tool):
+                raise RuntimeError(f"sandbox PATH does not resolve {tool} to its stub")
+        self.needed = tuple(sorted(needed))
+        self.mounts = _stub_mounts(self.stubs, config.stubs, self.needed)
+
+    def command(self, argv: Iterable[str]) -> list[str]:
+        """The command line running `argv` isolated in the work dir: only the sandbox
+        folder is writable (its stubs, links and symptoms are not)."""
+        return isolated(
+            self.bwrap,
+            argv,
+            writable=[str(self.root)],
+            read_only=[str(self.stubs), str(self.real), str(self.symptoms), *self.needed],
+            mounts=self.mounts,
+            chdir=str(self.work),
+        )
+
+    def env(self, script: Script, scenario: str, calls: Path) -> dict[str, str]:
+        """The whole environment of a sandboxed run: nothing leaks in from ours."""
+        env = {
+            "PATH": self.path,
+            "HOME": str(self.root / "home"),
+            "TMPDIR": str(self.root / "tmp"),
+            "LC_ALL": "C.UTF-8",
+            "RB_SANDBOX_CALLS": str(calls),
+            "RB_SANDBOX_SCENARIO": scenario,
+            "RB_SANDBOX_SYMPTOMS": str(self.symptoms),
+        }
+        for name, _ in required_env(script.content):
+            env[name] = "1"  # a value the block demands with ${NAME:?...}
+        return env
+
+    def run(self, script: Script, scenario: str, args: Iterable[str] = ("--yes",)) -> RunResult:
+        target = self.work / script.file_name
+        target.write_bytes(script.text.encode("utf-8"))
+        calls = self.root / f"calls-{scenario}-{script.number}.txt"
+        calls.write_bytes(b"")
+        env = self.env(script, scenario, calls)
+        done = subprocess.run(
+            self.command([self.bash, str(target), *args]),
+            env=env,
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            timeout=TIMEOUT,
+            check=False,
+        )
+        return RunResult(
+            scenario,
+            done.returncode,
+            done.stdout.decode("utf-8", "replace"),
+            done.stderr.decode("utf-8", "replace"),
+            tuple(parse_calls(calls.read_bytes())),
+        )
+
+
+def _stub_mounts(
+    stubs: Path, tools: Iterable[str], needed: tuple[str, ...]
+) -> tuple[tuple[str, str], ...]:
+    """(stub, host copy) for every host copy of every stubbed tool, found along the PATH
+    `runbookc` itself was given (a trap or a tool there is replaced too)."""
+    search = os.environ.get("PATH", "")
+    mounts = []
+    for tool in sorted(tools):
+        for copy in host_copies(tool, search):
+            if copy in needed:  # e.g. a multi-call binary that is also bash or a real tool
+                raise RuntimeError(f"stubbing {tool} would replace {copy}, which the sandbox runs")
+            mounts.append((str(stubs / tool), copy))
+    return tuple(mounts)
+
+
+def parse_calls(data: bytes) -> list[tuple[str, ...]]:
+    """Records are `N len:arg len:arg ...` with byte lengths, one per line."""
+    calls: list[tuple[str, ...]] = []
+    pos = 0
+    while pos < len(data):
+        space = data.index(b" ", pos)
+        count = int(data[pos:space]) + 1
+        pos = space
+        argv: list[str] = []
+        for _ in range(count):
+            colon = data.index(b":", pos + 1)
+            length = int(data[pos + 1 : colon])
+            argv.append(data[colon + 1 : colon + 1 + length].decode("utf-8", "replace"))
+            pos = colon + 1 + length
+        calls.append(tuple(argv))
+        pos += 1  # the newline
+    return calls
+
+
+def run_sandbox(
+    scripts: list[Script],
+    config: ScriptSettings,
+    symptoms: dict[str, list[str]],
+    jobs: int | None = None,
+) -> list[Diagnostic]:
+    """Run every script in every scenario, in parallel, each in its own sandbox. Raises
+    IsolationUnavailable (before running anything) where bwrap cannot isolate them."""
+    if scripts:
+        bwrap_binary()
+
+    def one(script: Script) -> list[Diagnostic]:
+        blocked = blockers(script, config)
+        if blocked:
+            return blocked
+        lines = symptoms.get(script.doc_id, [])
+        wanted = expectations(script, config, lines)
+        found: list[Diagnostic] = []
+        with tempfile.TemporaryDirectory(prefix="runbookc-sandbox-") as tmp:
+            try:
+                box = Sandbox(Path(tmp), config, lines)
+            except (RuntimeError, OSError) as exc:
+                return [SANDBOX_RESULT(script.path, script.line, f"no sandbox: {exc}")]
+            for scenario in SCENARIOS:
+                try:
+                    result = box.run(script, scenario)
+                except subprocess.TimeoutExpired:
+                    found.append(
+                        SANDBOX_RESULT(
+                            script.path,
+                            script.line,
+                            f"{script.doc_id}/{script.file_name} in the '{scenario}' "
+                            f"scenario did not finish within {TIMEOUT} s",
+                        )
+                    )
+                    continue
+                found += check(script, result, wanted[scenario])
+        return found
+
+    with ThreadPoolExecutor(max_workers=jobs or None) as pool:  # 0 or None: one per CPU
+        return [d for found in pool.map(one, scripts) for d in found]

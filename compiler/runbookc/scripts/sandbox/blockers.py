@@ -1,0 +1,85 @@
+"""Why a script must not run in the sandbox: a program that is neither a stub nor an
+allowed real tool, commands the block does not show (a sourced file, an awk program that
+runs commands), a write outside the work dir, a block the parser cannot read."""
+
+from __future__ import annotations
+
+import re
+
+from runbookc.diagnostics import Diagnostic
+from runbookc.lint.catalog import SANDBOX_SKIPPED, SANDBOX_TOOL
+from runbookc.scripts.draft import Script
+from runbookc.scripts.settings import BASH_BUILTINS, ScriptSettings
+from runbookc.scripts.shellcommands import Command
+
+_SAFE_WRITES = frozenset({"/dev/null", "/dev/stdout", "/dev/stderr"})
+# Commands that run other commands the block does not show: a sourced file's, or an awk
+# program's (`system()`, `print | "cmd"`, `"cmd" | getline`, `|&`).
+_SOURCES = frozenset({".", "source"})
+_AWKS = frozenset({"awk", "gawk", "mawk", "nawk"})
+_AWK_RUNS = re.compile(r"\bsystem\s*\(|\|\s*getline|\|&|\bprintf?\b[^;{}|]*\|(?!\|)")
+
+
+def blockers(script: Script, config: ScriptSettings) -> list[Diagnostic]:
+    """Why a script must not run in the sandbox (empty: it may)."""
+    found: list[Diagnostic] = []
+    allowed = config.stubs | set(config.real_tools) | BASH_BUILTINS
+    for unit in script.parsed.units:
+        for command in unit.commands:
+            line = script.file_line(command.line)
+            programs = [*command.runners, command.program] if command.tool else []
+            for program in programs:
+                if "/" in program or program not in allowed:
+                    found.append(
+                        SANDBOX_TOOL(
+                            script.path,
+                            line,
+                            f"`{program}` is neither a sandbox stub nor an allowed real "
+                            "tool; the script was not run",
+                            hint="add it to [tool.runbookc.scripts] stub (or real_tools)",
+                        )
+                    )
+            hidden = _hidden_commands(command)
+            if hidden:
+                found.append(
+                    SANDBOX_SKIPPED(
+                        script.path,
+                        line,
+                        f"{hidden}: the compiler cannot see its commands; "
+                        "the sandbox does not run this script",
+                        hint="write the commands into the block itself",
+                    )
+                )
+            for target in command.writes:
+                if target.startswith("/") and target not in _SAFE_WRITES:
+                    found.append(
+                        SANDBOX_SKIPPED(
+                            script.path,
+                            line,
+                            f"writes to `{target}` outside its working directory; "
+                            "the sandbox does not run this script",
+                            hint="write under a relative path or $TMPDIR",
+                        )
+                    )
+    if script.parsed.error:
+        found.append(
+            SANDBOX_SKIPPED(
+                script.path,
+                script.line,
+                "the block cannot be parsed, so its commands are unknown; the sandbox does "
+                "not run this script",
+            )
+        )
+    return found
+
+
+def _hidden_commands(command: Command) -> str:
+    """Why `command` runs commands the block does not show ("" when it does not)."""
+    if command.tool in _SOURCES:
+        return f"`{command.tool}` runs the commands of a file"
+    if command.tool in _AWKS:
+        if any(w.text == "-f" or w.text.startswith("--file") for w in command.words):
+            return f"`{command.tool} -f` runs a program from a file"
+        if any(_AWK_RUNS.search(w.text) for w in command.words):
+            return f"this `{command.tool}` program runs commands"
+    return ""

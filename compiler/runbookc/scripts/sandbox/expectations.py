@@ -1,0 +1,170 @@
+"""What a sandboxed run of a script must give in each scenario (`expectations`, read from
+the block: the stub calls, exit status, output and notes), and the diagnostics for every way
+a run differs from that (`check`)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from runbookc.diagnostics import Diagnostic
+from runbookc.lint.catalog import SANDBOX_CALLS, SANDBOX_RESULT
+from runbookc.scripts.draft import Script, grep_regexes
+from runbookc.scripts.settings import NO_MATCH_TOOLS, ScriptSettings
+from runbookc.scripts.shellcommands import Command
+
+ANY_REST = "\0..."  # in an expected argv: any words from here on (argv cannot hold NUL)
+
+
+@dataclass(frozen=True)
+class RunResult:
+    scenario: str
+    code: int
+    stdout: str
+    stderr: str
+    calls: tuple[tuple[str, ...], ...]
+
+
+@dataclass(frozen=True)
+class Expected:
+    code: int | None  # None: the block decides (a compound command such as `if`/`!` ran)
+    calls: tuple[tuple[str | None, ...], ...] | None  # None: unpredictable; a None word:
+    # a value the compiler cannot know
+    ordered: bool
+    stdout_lines: tuple[str, ...]  # lines that must appear on stdout
+    stderr_notes: tuple[str, ...]  # texts that must appear on stderr
+
+
+def expectations(
+    script: Script, config: ScriptSettings, symptoms: list[str]
+) -> dict[str, Expected]:
+    """What each scenario must give. A compound command (`if`, `for`, `!`, `a && b`) that
+    calls a stub makes the recorded calls unpredictable, and its exit status when a tool
+    fails is the block's own business; everything else is checked exactly."""
+    values = script.values
+    groups: list[tuple[str, list[tuple[str | None, ...]]]] = []
+    for unit in script.parsed.units:
+        stubbed = [c for c in unit.commands if c.tool in config.stubs]
+        if stubbed:
+            argvs = [_expected_argv(c, values) for c in stubbed]
+            groups.append((unit.kind, argvs))
+    predictable = all(kind != "compound" for kind, _ in groups)
+    ordered = all(len(argvs) == 1 for _, argvs in groups)
+    every = tuple(a for _, argvs in groups for a in argvs) if predictable else None
+    no_match = tuple(
+        f"no matches ({script.source}:{script.file_line(u.line)})"
+        for u in script.parsed.units
+        if u.kind != "compound"
+        and any(t in NO_MATCH_TOOLS for t in u.stages)
+        and any(c.tool in config.stubs for c in u.commands)
+    )
+    patterns = grep_regexes(script)
+    shown = [s for s in symptoms if any(p.search(s) for p in patterns)]
+    if any(u.stages and u.stages[-1] in config.stubs for u in script.parsed.units):
+        shown = list(symptoms)  # a stub's output goes straight to stdout
+    fail_calls: list[tuple[str | None, ...]] = []
+    fail: Expected | None = None
+    for kind, argvs in groups:
+        fail_calls += argvs
+        if kind == "compound":
+            fail = Expected(None, None, False, (), ())
+            break
+        if kind != "tolerated":
+            fail = Expected(1, tuple(fail_calls), ordered, (), ("step failed",))
+            break
+    if fail is None:
+        tolerated = ("|| true",) if groups else ()
+        fail = Expected(0, tuple(fail_calls), ordered, (), tolerated)
+    return {
+        "empty": Expected(0, every, ordered, (), no_match),
+        "symptoms": Expected(0, every, ordered, tuple(dict.fromkeys(shown)), ()),
+        "fail": fail,
+    }
+
+
+def check(script: Script, result: RunResult, expected: Expected) -> list[Diagnostic]:
+    """Diagnostics for every way `result` differs from `expected`."""
+    where = (script.path, script.line)
+    name = f"{script.doc_id}/{script.file_name}"
+    found: list[Diagnostic] = []
+    scenario = result.scenario
+    if expected.code is not None and result.code != expected.code:
+        tail = (result.stderr.strip().splitlines() or ["(no stderr)"])[-1]
+        found.append(
+            SANDBOX_RESULT(
+                *where,
+                f"{name} in the '{scenario}' scenario exited {result.code}, "
+                f"expected {expected.code}: {tail}",
+            )
+        )
+    for line in expected.stdout_lines:
+        if line not in result.stdout.splitlines():
+            found.append(
+                SANDBOX_RESULT(
+                    *where, f"{name} in the '{scenario}' scenario did not print `{line}`"
+                )
+            )
+    for note in expected.stderr_notes:
+        if note not in result.stderr:
+            found.append(
+                SANDBOX_RESULT(
+                    *where, f"{name} in the '{scenario}' scenario did not report '{note}'"
+                )
+            )
+    if expected.calls is not None and not _calls_match(
+        result.calls, expected.calls, expected.ordered
+    ):
+        found.append(
+            SANDBOX_CALLS(
+                *where,
+                f"{name} in the '{scenario}' scenario ran {_show(result.calls)}; "
+                f"the block says {_show(expected.calls)}",
+            )
+        )
+    return found
+
+
+def _calls_match(
+    got: tuple[tuple[str, ...], ...], want: tuple[tuple[str | None, ...], ...], ordered: bool
+) -> bool:
+    if len(got) != len(want):
+        return False
+    if ordered:
+        return all(_argv_match(g, w) for g, w in zip(got, want, strict=True))
+    left = list(got)
+    for w in want:
+        match = next((g for g in left if _argv_match(g, w)), None)
+        if match is None:
+            return False
+        left.remove(match)
+    return True
+
+
+def _expected_argv(command: Command, values: dict[str, str]) -> tuple[str | None, ...]:
+    """The argv a stub should record. An unquoted expansion other than a known parameter
+    (whose values are plain words) may become any number of words: a glob, `~`, `$(...)`
+    or an unknown `$var`; everything from it on is ANY_REST."""
+    argv: list[str | None] = [command.tool]
+    for word in command.words:
+        value = word.expand(values)
+        if word.unquoted and (value is None or not word.params):
+            return (*argv, ANY_REST)
+        argv.append(value)
+    return tuple(argv)
+
+
+def _argv_match(got: tuple[str, ...], want: tuple[str | None, ...]) -> bool:
+    if want and want[-1] == ANY_REST:
+        head = want[:-1]
+        return len(got) >= len(head) and _argv_match(got[: len(head)], head)
+    return len(got) == len(want) and all(
+        w is None or g == w for g, w in zip(got, want, strict=True)
+    )
+
+
+def _show(calls: Iterable[tuple[str | None, ...]]) -> str:
+    shown = [
+        "`" + " ".join("?" if a is None else "..." if a == ANY_REST else a for a in call) + "`"
+        for call in calls
+    ]
+    return ", ".join(shown) or "nothing"
