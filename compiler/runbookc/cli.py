@@ -27,8 +27,8 @@ from runbookc.errors import ConfigError, UsageError
 # - jinja2 (scripts/render.py: about 100 ms; lint never renders a script);
 # - tree_sitter and tree_sitter_bash (scripts/bashtree.py: about 35 ms; a document
 #   without shell blocks never parses bash);
-# - jsonschema (pipeline/validate.py: about 60 ms; only for a document the quick schema
-#   check rejects);
+# - jsonschema (pipeline/validate.py: about 60 ms; only once a document is compiled,
+#   not on a lint whose findings are all cached);
 # - mkdocs and material (render/mkdocs_build.py, render/mkdocs_sanitise.py through it,
 #   engine/mkdocs_cache.py: about 150 ms; only once a build gets past lint).
 TYPE_CHECKING = False
