@@ -18,12 +18,12 @@ from pathlib import Path
 from runbookc.commands.wiring import extract_targets
 from runbookc.config import load_settings
 from runbookc.pipeline.corpus import documents as documents_of
-from runbookc.scripts.draft import symptom_lines
 from runbookc.scripts.extract import plan_scripts
 from runbookc.scripts.sandbox import run_sandbox
 from runbookc.scripts.settings import script_settings
 from runbookc.scripts.shellcheck import check_scripts
 from runbookc.scripts.shellparse import parse_block
+from runbookc.scripts.symptoms import symptom_lines
 
 
 def best(

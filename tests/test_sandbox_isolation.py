@@ -18,11 +18,11 @@ import pytest
 from conftest import ROOT
 from runbookc.config import load_settings
 from runbookc.pipeline.document import compile_document
-from runbookc.scripts.draft import Script
 from runbookc.scripts.extract import plan_scripts
 from runbookc.scripts.isolation import host_copies
 from runbookc.scripts.sandbox import Sandbox
 from runbookc.scripts.sandbox.blockers import blockers
+from runbookc.scripts.script import Script
 from runbookc.scripts.settings import script_settings
 from scriptcases import front_matter
 

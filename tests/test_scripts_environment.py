@@ -18,9 +18,9 @@ import pytest
 from conftest import ROOT, require_sandbox
 from runbookc.config import load_settings
 from runbookc.pipeline.document import compile_document
-from runbookc.scripts.draft import Script
 from runbookc.scripts.extract import plan_scripts
 from runbookc.scripts.isolation import bwrap_binary, host_copies, isolated
+from runbookc.scripts.script import Script
 from scriptcases import front_matter
 
 SETTINGS = load_settings(str(ROOT / "pyproject.toml"))

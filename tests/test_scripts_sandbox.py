@@ -12,12 +12,13 @@ import pytest
 from conftest import ROOT, SEED
 from runbookc.config import load_settings
 from runbookc.pipeline.document import compile_document
-from runbookc.scripts.draft import Script, symptom_lines
 from runbookc.scripts.extract import plan_scripts
 from runbookc.scripts.sandbox import SCENARIOS, Sandbox, parse_calls
 from runbookc.scripts.sandbox.blockers import blockers
 from runbookc.scripts.sandbox.expectations import check, expectations
+from runbookc.scripts.script import Script
 from runbookc.scripts.settings import script_settings
+from runbookc.scripts.symptoms import symptom_lines
 from scriptcases import SCRIPT_CASES, case, case_id
 
 SETTINGS = load_settings(str(ROOT / "pyproject.toml"))

@@ -32,7 +32,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from runbookc.pipeline.document import DocResult, DocSummary
     from runbookc.render.context import Site
-    from runbookc.scripts.draft import Script
+    from runbookc.scripts.script import Script
 
 
 class CompiledCorpus(Protocol):
@@ -189,10 +189,10 @@ def test(
     IsolationUnavailable where bwrap cannot isolate the runs."""
     import tempfile  # lazy, like the stages below: cli.py's list
 
-    from runbookc.scripts.draft import symptom_lines
     from runbookc.scripts.sandbox import run_sandbox
     from runbookc.scripts.settings import script_settings
     from runbookc.scripts.shellcheck import check_scripts
+    from runbookc.scripts.symptoms import symptom_lines
 
     with tempfile.TemporaryDirectory(prefix="runbookc-test-") as tmp:
         found = check_scripts(extracted.scripts, Path(tmp), jobs)

@@ -25,7 +25,8 @@ from runbookc.pipeline.load import body_too_large, load_bytes, load_file
 from runbookc.pipeline.parse import BodyTooLarge, markdown, parse_body, slugify
 from runbookc.pipeline.validate import validate, validator_for
 from runbookc.scripts.bashtree import parser
-from runbookc.scripts.draft import Script, draft_scripts
+from runbookc.scripts.draft import draft_scripts
+from runbookc.scripts.script import Script
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 
 from runbookc.config import Settings
@@ -27,11 +27,12 @@ from runbookc.lint.catalog import (
 from runbookc.model import CodeBlock, Document
 from runbookc.relpaths import relative_under
 from runbookc.scripts.commandclass import classify
-from runbookc.scripts.greppatterns import grep_patterns
 from runbookc.scripts.lineindex import LineIndex
 from runbookc.scripts.naming import script_name, valid_name
+from runbookc.scripts.script import Param, Script
 from runbookc.scripts.settings import CommandClasses, script_settings
 from runbookc.scripts.shellparse import ParsedBlock, parse_block
+from runbookc.scripts.symptoms import grep_regexes, symptom_lines
 from runbookc.scripts.toolclasses import MUTATING, UNKNOWN
 
 SHELL_LANGS = frozenset({"bash", "sh", "shell", "zsh"})
@@ -57,64 +58,6 @@ _ASSIGNED = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)(?:\[[^\]]*\])?\+?=")
 SAFE_DOC_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$")
 SAFE_VALUE = re.compile(r"^[A-Za-z0-9._/:@%+,=~-]+$")
 _NAME_ATTR = re.compile(r"\{[^}]*\bname\s*=\s*\"?([^\s\"}]*)\"?[^}]*\}")
-
-
-@dataclass(frozen=True)
-class Param:
-    name: str  # the shell variable
-    default: str
-
-    @property
-    def flag(self) -> str:
-        return self.name.lower().replace("_", "-")
-
-    @property
-    def env(self) -> str:
-        return "RUNBOOK_" + self.name.upper()
-
-
-@dataclass(frozen=True)
-class Script:
-    """One step: a shell block of a runbook, what the compiler knows about it, and the
-    rendered script."""
-
-    doc_id: str
-    number: int
-    name: str
-    path: str  # the runbook as diagnostics name it (Document.path)
-    source: str  # the runbook as scripts name it: relative to the project root
-    line: int  # file line of the opening fence
-    section: str
-    subsection: str
-    title: str
-    intro: str  # the runbook text before the block
-    role: str  # diagnostics | mitigation | verification | rollback | symptoms | ""
-    mutating: bool
-    changes: tuple[str, ...]  # the commands that make it mutating, e.g. "kubectl rollout undo"
-    params: tuple[Param, ...]
-    content: str  # the block's commands (a console block's `$ ` lines without the prompt)
-    lines: tuple[int, ...]  # file line of each line of `content`
-    text: str = ""  # the rendered script
-    line_map: tuple[int, ...] = ()  # file line of each script line (0: generated code)
-
-    @property
-    def parsed(self) -> ParsedBlock:
-        """The block as bash's parser reads it: a function of `content` (parse_block
-        memoizes it), so it is neither cached nor sent with the script. Parsing a block
-        again costs less than encoding and decoding its units (bench: 1,000 documents'
-        drafts, 0.25 s to parse vs 0.5 s to encode and decode)."""
-        return parse_block(self.content)
-
-    @property
-    def file_name(self) -> str:
-        return f"{self.number:02d}-{self.name}.sh"
-
-    @property
-    def values(self) -> dict[str, str]:
-        return {p.name: p.default for p in self.params}
-
-    def file_line(self, block_line: int) -> int:
-        return self.lines[block_line] if 0 <= block_line < len(self.lines) else self.line
 
 
 def script_findings(document: Document, settings: Settings) -> list[Diagnostic]:
@@ -384,28 +327,6 @@ def _command_findings(
                     )
                 )
     return diags, tuple(dict.fromkeys(changes))
-
-
-def grep_regexes(script: Script) -> list[re.Pattern[str]]:
-    """The script's grep patterns, compiled as Python approximations (ERE, BRE, fixed)."""
-    values = script.values
-    found: list[re.Pattern[str]] = []
-    for unit in script.parsed.units:
-        for command in unit.commands:
-            for pattern in grep_patterns(command, values):
-                compiled = pattern.compile()
-                if compiled is not None:
-                    found.append(compiled)
-    return found
-
-
-def symptom_lines(document: Document, role_of: Callable[[str], str]) -> list[tuple[str, int, int]]:
-    """The error signatures a runbook lists under its symptoms: (text, line, column)."""
-    return [
-        (span.text, span.line, span.column)
-        for span in document.parsed.code_spans
-        if role_of(span.section) == "symptoms" and span.text.strip()
-    ]
 
 
 def _symptom_coverage(

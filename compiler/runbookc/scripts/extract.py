@@ -17,8 +17,9 @@ from runbookc.config import Settings
 from runbookc.diagnostics import Diagnostic
 from runbookc.lint.catalog import SHARED_SCRIPT_DIR
 from runbookc.model import Document
-from runbookc.scripts.draft import Script, draft_scripts
+from runbookc.scripts.draft import draft_scripts
 from runbookc.scripts.render import entry_script, render_step
+from runbookc.scripts.script import Script
 
 # A document's scripts and the static diagnostics about them.
 Plan = tuple[list[Script], list[Diagnostic]]

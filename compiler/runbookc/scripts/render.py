@@ -10,8 +10,8 @@ from typing import TYPE_CHECKING
 
 from runbookc.approvals.state import ApprovalState, Proof
 from runbookc.model import Document
-from runbookc.scripts.draft import Script
 from runbookc.scripts.lineindex import LineIndex
+from runbookc.scripts.script import Script
 from runbookc.scripts.settings import NO_MATCH_TOOLS
 from runbookc.scripts.shellparams import required_env
 from runbookc.scripts.shellparse import Unit

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from runbookc.diagnostics import Diagnostic, Severity
 from runbookc.lint.catalog import BASH_SYNTAX, SHELLCHECK
-from runbookc.scripts.draft import Script
+from runbookc.scripts.script import Script
 
 _LEVELS = {
     "error": Severity.ERROR,

@@ -21,10 +21,10 @@ from pathlib import Path
 
 from runbookc.diagnostics import Diagnostic
 from runbookc.lint.catalog import SANDBOX_RESULT
-from runbookc.scripts.draft import Script
 from runbookc.scripts.isolation import bwrap_binary, host_copies, isolated
 from runbookc.scripts.sandbox.blockers import blockers
 from runbookc.scripts.sandbox.expectations import RunResult, check, expectations
+from runbookc.scripts.script import Script
 from runbookc.scripts.settings import ScriptSettings
 from runbookc.scripts.shellparams import required_env
 

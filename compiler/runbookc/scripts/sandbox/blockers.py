@@ -8,7 +8,7 @@ import re
 
 from runbookc.diagnostics import Diagnostic
 from runbookc.lint.catalog import SANDBOX_SKIPPED, SANDBOX_TOOL
-from runbookc.scripts.draft import Script
+from runbookc.scripts.script import Script
 from runbookc.scripts.settings import BASH_BUILTINS, ScriptSettings
 from runbookc.scripts.shellcommands import Command
 

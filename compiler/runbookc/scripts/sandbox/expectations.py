@@ -9,9 +9,10 @@ from dataclasses import dataclass
 
 from runbookc.diagnostics import Diagnostic
 from runbookc.lint.catalog import SANDBOX_CALLS, SANDBOX_RESULT
-from runbookc.scripts.draft import Script, grep_regexes
+from runbookc.scripts.script import Script
 from runbookc.scripts.settings import NO_MATCH_TOOLS, ScriptSettings
 from runbookc.scripts.shellcommands import Command
+from runbookc.scripts.symptoms import grep_regexes
 
 ANY_REST = "\0..."  # in an expected argv: any words from here on (argv cannot hold NUL)
 
