@@ -87,3 +87,17 @@ def test_a_command_parsed_alone_has_every_option(
         helps.append(capsys.readouterr().out)
     assert "--config" in helps[0]
     assert helps[0] == helps[1]
+
+
+def test_a_reader_that_leaves_early_gets_no_traceback() -> None:
+    """`runbookc rules | head -1`: the pipe closes while rules still writes."""
+    done = subprocess.run(
+        f"{sys.executable} -m runbookc rules | head -1",
+        shell=True,
+        capture_output=True,
+        text=True,
+        env=subprocess_env(),
+        check=False,
+    )
+    assert done.stdout.startswith("RB001")
+    assert "Traceback" not in done.stderr and "BrokenPipeError" not in done.stderr

@@ -126,6 +126,8 @@ def run(argv: list[str] | None = None) -> int:
         return EXIT_USAGE
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # the reader left (`runbookc rules | head`): nothing to report to
+        return EXIT_FAILED
 
 
 def main() -> NoReturn:
