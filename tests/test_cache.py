@@ -348,3 +348,22 @@ def test_a_cache_locked_by_another_run_is_skipped(cli, corpus: Path, monkeypatch
     assert _entries(corpus) == before  # the edited document's entry was not written
     assert edited.out == cli("lint", "--format", "json", "--no-cache").out != reference.out
     assert cli("lint", "--format", "json").out == edited.out
+
+
+def test_runs_in_one_process_keep_no_cache_file_open(cli, corpus: Path) -> None:
+    """`serve` compiles again and again in one process: each run closes its cache files."""
+
+    def cache_files_open() -> list[str]:
+        folder = str(corpus / "build" / "cache")
+        found = []
+        for fd in os.listdir("/proc/self/fd"):
+            with contextlib.suppress(OSError):
+                target = os.readlink(f"/proc/self/fd/{fd}")
+                if target.startswith(folder):
+                    found.append(target)
+        return found
+
+    for _ in range(3):
+        cli("lint", "--jobs", "1")
+        cli("extract", "--output", str(corpus / "scripts"))
+    assert cache_files_open() == []

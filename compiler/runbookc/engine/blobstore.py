@@ -9,7 +9,8 @@ finds malformed is deleted and started afresh. The file and its companions (-wal
 are only opened when each is a regular file or absent (a FIFO would hang the run), and
 the schema SQLite reads is not trusted to run functions. A file another run is writing
 is waited for briefly, once: after that this process goes on without storing. Each
-process opens its own connection (a connection must not cross a fork). Write-ahead
+query or write opens its own connection and closes it: none crosses a fork, and a process
+that compiles many times (`serve`, tests) keeps no file open between runs. Write-ahead
 logging lets a run read while another writes; `synchronous=OFF` skips fsync, so an OS
 crash may tear the file, which the next run then finds malformed and replaces.
 """
@@ -20,7 +21,8 @@ import contextlib
 import os
 import sqlite3
 import stat
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 _SCHEMA = "CREATE TABLE IF NOT EXISTS entries (key TEXT PRIMARY KEY, blob BLOB NOT NULL)"
@@ -34,8 +36,6 @@ _COMPANIONS = ("", "-wal", "-shm", "-journal")
 class BlobStore:
     def __init__(self, path: Path) -> None:
         self.path = path
-        self._connection: sqlite3.Connection | None = None
-        self._pid = 0
         self._off = False  # locked by another run or unusable: this process goes without
 
     def known(self, keys: Iterable[str]) -> set[str]:
@@ -85,8 +85,7 @@ class BlobStore:
             db.execute("DELETE FROM keep")
 
         if self._write(prune):
-            with contextlib.suppress(sqlite3.Error):
-                db = self._open(create=False)
+            with contextlib.suppress(sqlite3.Error), self._connected(create=False) as db:
                 if db is not None:
                     free = db.execute("PRAGMA freelist_count").fetchone()[0]
                     if free * 2 > db.execute("PRAGMA page_count").fetchone()[0]:
@@ -96,8 +95,8 @@ class BlobStore:
         if self._off:
             return []
         try:
-            db = self._open(create=False)
-            return [] if db is None else db.execute(sql, tuple(parameters)).fetchall()
+            with self._connected(create=False) as db:
+                return [] if db is None else db.execute(sql, tuple(parameters)).fetchall()
         except sqlite3.DatabaseError as exc:
             self._recover(exc)
             return []
@@ -106,19 +105,27 @@ class BlobStore:
         if self._off:
             return False
         try:
-            db = self._open(create=True)
-            if db is None:
-                return False
-            with db:  # one transaction, rolled back on error
-                change(db)
-            return True
+            with self._connected(create=True) as db:
+                if db is None:
+                    return False
+                with db:  # one transaction, rolled back on error
+                    change(db)
+                return True
         except sqlite3.DatabaseError as exc:
             self._recover(exc)
             return False
 
+    @contextmanager
+    def _connected(self, *, create: bool) -> Iterator[sqlite3.Connection | None]:
+        """A connection for one query or write (None: no usable file), closed after it."""
+        db = self._open(create=create)
+        try:
+            yield db
+        finally:
+            if db is not None:
+                db.close()
+
     def _open(self, *, create: bool) -> sqlite3.Connection | None:
-        if self._connection is not None and self._pid == os.getpid():
-            return self._connection
         if not _regular_or_absent(self.path) or (not create and not self.path.is_file()):
             return None
         try:
@@ -134,7 +141,6 @@ class BlobStore:
         except sqlite3.Error:
             db.close()
             raise
-        self._connection, self._pid = db, os.getpid()
         return db
 
     def _recover(self, exc: sqlite3.DatabaseError) -> None:
@@ -143,10 +149,6 @@ class BlobStore:
         if isinstance(exc, sqlite3.OperationalError):
             self._off = True
             return
-        if self._connection is not None and self._pid == os.getpid():
-            with contextlib.suppress(sqlite3.Error):
-                self._connection.close()
-        self._connection = None
         for suffix in _COMPANIONS:
             with contextlib.suppress(OSError):
                 os.unlink(f"{self.path}{suffix}")
