@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import subprocess
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,7 +20,7 @@ from runbookc.cli import run
 from runbookc.commands.serve import preview_site
 from runbookc.config import Settings
 from runbookc.render.preview import Preview
-from runbookc.scripts.isolation import IsolationUnavailable, bwrap_binary
+from runbookc.scripts.isolation import IsolationUnavailable, bwrap_binary, host_copies, isolated
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "runbooks" / "ops" / "ai_slot_build_runbook.md"
@@ -103,6 +104,21 @@ def require_sandbox() -> None:
 @pytest.fixture
 def sandboxed() -> None:
     require_sandbox()
+
+
+def run_isolated(
+    argv: list[str], *, work: Path, kubectl_stub: Path, env: dict[str, str], cwd: Path
+) -> subprocess.CompletedProcess[str]:
+    """Run a generated script's command line inside bubblewrap: the host read-only but for
+    `work`, no network, and `kubectl_stub` mounted over every host copy of kubectl, so
+    no word of a block reaches the real one."""
+    mounts = [(str(kubectl_stub), c) for c in host_copies("kubectl", os.environ["PATH"])]
+    command = isolated(
+        bwrap_binary(), argv, writable=[str(work)], read_only=[], mounts=mounts, chdir=str(cwd)
+    )
+    return subprocess.run(
+        command, env=env, stdin=subprocess.DEVNULL, capture_output=True, text=True, check=False
+    )
 
 
 @dataclass

@@ -4,17 +4,15 @@ without a terminal, on recording stubs, leaving every step that is not read-only
 
 from __future__ import annotations
 
-import os
 import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, require_sandbox
+from conftest import ROOT, require_sandbox, run_isolated
 from runbookc.config import ConfigError, load_settings
 from runbookc.pipeline.document import compile_document
 from runbookc.scripts.commandclass import classify
 from runbookc.scripts.extract import plan_scripts
-from runbookc.scripts.isolation import bwrap_binary, host_copies, isolated
 from runbookc.scripts.render import entry_script
 from runbookc.scripts.settings import script_settings
 from runbookc.scripts.shellparse import parse_block
@@ -259,25 +257,10 @@ def test_diagnose_runs_only_the_read_only_steps_and_steps_refuse_without_yes(tmp
     env = {"PATH": str(stubs), "HOME": str(tmp_path), "RB_CALLS": str(calls)}
     (tmp_path / "incident").mkdir()
 
-    # Inside bubblewrap as well: the host is read-only, there is no network, and the stub
-    # covers every host copy of kubectl, whatever a block's words reach.
-    mounts = [(str(stubs / "kubectl"), c) for c in host_copies("kubectl", os.environ["PATH"])]
-
     def run(*argv: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            isolated(
-                bwrap_binary(),
-                [bash, *argv],
-                writable=[str(tmp_path)],
-                read_only=[],
-                mounts=mounts,
-                chdir=str(tmp_path),
-            ),
-            env=env,
-            capture_output=True,
-            text=True,
-            stdin=subprocess.DEVNULL,
-            check=False,
+        # Inside bubblewrap as well: whatever a block's words reach, no real kubectl.
+        return run_isolated(
+            [bash, *argv], work=tmp_path, kubectl_stub=stubs / "kubectl", env=env, cwd=tmp_path
         )
 
     done = run(str(work / "run.sh"), "--diagnose", "--out", "incident")

@@ -15,11 +15,10 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, require_sandbox
+from conftest import ROOT, require_sandbox, run_isolated
 from runbookc.config import load_settings
 from runbookc.pipeline.document import compile_document
 from runbookc.scripts.extract import plan_scripts
-from runbookc.scripts.isolation import bwrap_binary, host_copies, isolated
 from runbookc.scripts.script import Script
 from scriptcases import front_matter
 
@@ -76,22 +75,12 @@ class Bench:
             "LC_ALL": "C.UTF-8",
             "STUB_CALLS": str(self.calls),
         }
-        stub = str(self.root / "stubs" / "kubectl")
-        command = isolated(
-            bwrap_binary(),
+        return run_isolated(
             [str(a) for a in argv],
-            writable=[str(self.root)],
-            read_only=[],
-            mounts=[(stub, copy) for copy in host_copies("kubectl", os.environ["PATH"])],
-            chdir=str(cwd or self.root),
-        )
-        return subprocess.run(
-            command,
+            work=self.root,
+            kubectl_stub=self.root / "stubs" / "kubectl",
             env={**base, **(env or {})},
-            stdin=subprocess.DEVNULL,
-            capture_output=True,
-            text=True,
-            check=False,
+            cwd=cwd or self.root,
         )
 
     def called(self) -> list[str]:
