@@ -44,27 +44,29 @@ class BlobStore:
 
     def is_empty(self) -> bool:
         """Whether there is no entry (no file, or an empty or unreadable one)."""
-        return not self._query("SELECT 1 FROM entries LIMIT 1", ())
+        return not self._query([("SELECT 1 FROM entries LIMIT 1", ())])
 
     def count(self) -> int:
-        rows = self._query("SELECT count(*) FROM entries", ())
+        rows = self._query([("SELECT count(*) FROM entries", ())])
         return rows[0][0] if rows else 0
 
     def get(self, key: str) -> bytes | None:
-        rows = self._query("SELECT blob FROM entries WHERE key = ?", (key,))
+        rows = self._query([("SELECT blob FROM entries WHERE key = ?", (key,))])
         return rows[0][0] if rows else None
 
     def get_many(self, keys: list[str]) -> dict[str, bytes]:
         return dict(self._select("SELECT key, blob", keys))
 
     def _select(self, columns: str, keys: list[str]) -> list[tuple]:
-        """`columns` of the rows whose key is among `keys`, a batch of keys per query."""
-        rows: list[tuple] = []
-        for start in range(0, len(keys), _BATCH):
-            batch = keys[start : start + _BATCH]
-            marks = ",".join("?" * len(batch))
-            rows += self._query(f"{columns} FROM entries WHERE key IN ({marks})", batch)
-        return rows
+        """`columns` of the rows whose key is among `keys`, a batch of keys per query (all
+        on one connection)."""
+        batches = [keys[start : start + _BATCH] for start in range(0, len(keys), _BATCH)]
+        return self._query(
+            [
+                (f"{columns} FROM entries WHERE key IN ({','.join('?' * len(b))})", b)
+                for b in batches
+            ]
+        )
 
     def put_many(self, entries: list[tuple[str, bytes]]) -> None:
         """Store the entries in one transaction (all or none)."""
@@ -91,12 +93,15 @@ class BlobStore:
                     if free * 2 > db.execute("PRAGMA page_count").fetchone()[0]:
                         db.execute("VACUUM")
 
-    def _query(self, sql: str, parameters: Iterable[object]) -> list[tuple]:
+    def _query(self, statements: list[tuple[str, Iterable[object]]]) -> list[tuple]:
+        """The rows of every statement, run on one connection; [] on any error (a miss)."""
         if self._off:
             return []
         try:
             with self._connected(create=False) as db:
-                return [] if db is None else db.execute(sql, tuple(parameters)).fetchall()
+                if db is None:
+                    return []
+                return [row for sql, ps in statements for row in db.execute(sql, tuple(ps))]
         except sqlite3.DatabaseError as exc:
             self._recover(exc)
             return []
