@@ -1,4 +1,4 @@
-"""Time `scripts.draft.script_findings` alone: the per-document script analysis (tree-sitter-bash
+"""Time `scripts.draft.draft_scripts` alone: the per-document script analysis (tree-sitter-bash
 parse, units, commands, classification) that `runbookc lint` runs in its workers.
 
 Usage: PYTHONPATH=compiler python bench/findings.py CORPUS [--repeat N]
@@ -26,7 +26,7 @@ from runbookc.model import Document
 from runbookc.pipeline.load import load_bytes
 from runbookc.pipeline.parse import parse_body
 from runbookc.scripts.bashtree import parser
-from runbookc.scripts.draft import script_findings
+from runbookc.scripts.draft import draft_scripts
 
 # Set before the runs fork; each run reads its copy.
 _corpus: tuple[list[Document], Settings] | None = None
@@ -44,11 +44,11 @@ def load(folder: Path) -> list[Document]:
 
 
 def _run() -> tuple[float, int]:
-    """CPU seconds of script_findings over the corpus, and the diagnostics it gave."""
+    """CPU seconds of draft_scripts over the corpus, and the diagnostics it gave."""
     assert _corpus is not None
     documents, settings = _corpus
     started = time.process_time()
-    found = sum(len(script_findings(document, settings)) for document in documents)
+    found = sum(len(draft_scripts(document, settings)[1]) for document in documents)
     return time.process_time() - started, found
 
 
@@ -68,7 +68,7 @@ def main() -> None:
         with ProcessPoolExecutor(1, mp_context=context) as pool:
             seconds, found = pool.submit(_run).result()
         times.append(seconds)
-        print(f"script_findings: {seconds:.3f} s CPU ({found} diagnostics)")
+        print(f"draft_scripts: {seconds:.3f} s CPU ({found} diagnostics)")
     print(
         f"{len(_corpus[0])} documents: best {min(times):.3f} s, "
         f"median {statistics.median(times):.3f} s"

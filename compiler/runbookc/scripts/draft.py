@@ -1,7 +1,7 @@
 """A runbook's shell blocks -> Script drafts (what each step runs, its parameters, whether
 it changes the system; not yet rendered) and the RB4xx diagnostics about them. Pure: one
-document in, values out. Lint needs only the diagnostics (`script_findings`); extract
-renders the drafts (scriptrender)."""
+document in, values out. The per-document stage keeps both (pipeline/document.py); extract
+renders the drafts (scripts/render.py)."""
 
 from __future__ import annotations
 
@@ -58,11 +58,6 @@ _ASSIGNED = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)(?:\[[^\]]*\])?\+?=")
 SAFE_DOC_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$")
 SAFE_VALUE = re.compile(r"^[A-Za-z0-9._/:@%+,=~-]+$")
 _NAME_ATTR = re.compile(r"\{[^}]*\bname\s*=\s*\"?([^\s\"}]*)\"?[^}]*\}")
-
-
-def script_findings(document: Document, settings: Settings) -> list[Diagnostic]:
-    """The static diagnostics of `extract.plan_scripts` alone: lint needs no rendered script."""
-    return draft_scripts(document, settings)[1]
 
 
 def draft_scripts(document: Document, settings: Settings) -> tuple[list[Script], list[Diagnostic]]:
