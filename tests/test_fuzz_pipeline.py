@@ -439,7 +439,7 @@ def compile_everything(root: Path) -> None:
     scripts = stages.extract(result.corpus, configured)
     files = render_outputs(scripts)
     manifest = json.loads(files["manifest.json"])
-    site = stages.site(result.corpus, configured, result.diagnostics, manifest)
+    site = stages.site(result, manifest)
     render_pages(site)
     build_nav(site)
     event(f"documents loaded: {len(documents)}")

@@ -49,9 +49,9 @@ def _edit(project: Path) -> None:
 def _affected(project: Path) -> set[str]:
     """The edited document's page, its neighbours' pages, home and the indexes."""
     settings = load_settings(str(project / "pyproject.toml"))
-    docs = lint_targets([], settings).documents
-    graph = build_graph(docs, settings)
-    (doc,) = [d for d in docs if graph.source_path(d) == EDITED]
+    graph = build_graph(lint_targets([], settings).documents, settings)
+    doc = graph.by_path(EDITED)
+    assert doc is not None
     others = {graph.source_path(d) for d in [*graph.references(doc), *graph.referrers(doc)]}
     return {EDITED, *others, HOME, *indexes()}
 

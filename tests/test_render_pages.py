@@ -159,7 +159,9 @@ def test_editing_a_runbook_rerenders_it_and_its_neighbours(monkeypatch) -> None:
     pages = affected_pages({changed}, site, site)
     neighbours = {
         site.page(d)
-        for d in [*site.graph.referrers(site.graph.document("RB-CK8S-AISLOT-BUILD-0001"))]
+        for d in site.documents_of(
+            site.graph.referrers(site.graph.document("RB-CK8S-AISLOT-BUILD-0001"))
+        )
     }
     assert neighbours  # the alert doc, rollback plan and SLO doc link to the seed
     assert {SEED_PAGE, ALERTS_PAGE, "index.md", "runbooks/index.md"} | neighbours <= pages
@@ -169,7 +171,8 @@ def test_editing_a_runbook_rerenders_it_and_its_neighbours(monkeypatch) -> None:
 
 def test_a_new_document_is_rendered_and_a_removed_one_dropped(monkeypatch) -> None:
     site = make_site(monkeypatch)
-    seed = site.graph.document("RB-CK8S-AISLOT-BUILD-0001")
+    seed = site.document_of(site.graph.document("RB-CK8S-AISLOT-BUILD-0001"))
+    assert seed is not None
     without = Site(
         site.settings,
         [d for d in site.documents if d is not seed],

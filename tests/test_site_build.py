@@ -236,3 +236,25 @@ def test_build_refuses_to_replace_a_site_it_did_not_build(cli, in_root, tmp_path
     assert result.code == 2
     assert "not the output of a previous `runbookc build`" in result.err
     assert (tmp_path / "site" / "index.html").read_text(encoding="utf-8") == "not ours"
+
+
+def test_one_build_builds_the_corpus_graph_once(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Lint's rules and the pages read one graph: built by lint on a cold build, by render
+    when lint's findings come from the cache."""
+    from runbookc.pipeline import graph
+
+    built: list[object] = []
+    original = graph.Graph.__init__
+
+    def counting(self: graph.Graph, *args: object, **kwargs: object) -> None:
+        built.append(self)
+        original(self, *args, **kwargs)
+
+    monkeypatch.setattr(graph.Graph, "__init__", counting)
+    project = _project(tmp_path)
+    assert _build(project, capsys)[0] == 0
+    assert len(built) == 1
+    assert _build(project, capsys)[0] == 0
+    assert len(built) == 2

@@ -17,15 +17,12 @@ from __future__ import annotations
 import argparse
 import sys
 import time
-from collections.abc import Sequence
 from pathlib import Path
 
 # typing costs a tenth of startup (cli.py); type checkers still see the imports.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from runbookc.commands.wiring import DocCorpus
-    from runbookc.config import Settings
-    from runbookc.diagnostics import Diagnostic
+    from runbookc.pipeline.corpus import LintResult
     from runbookc.render.site_build import Timings
 
 # What a build publishes: each is a link in the output dir into the current generation.
@@ -77,9 +74,7 @@ def run(args: argparse.Namespace) -> int:
     out = settings.output_dir
     try:
         with new_generation(out) as generation:
-            counts = build_into(
-                generation.path, settings, inputs.corpus, result.diagnostics, timings
-            )
+            counts = build_into(generation.path, result, timings)
             started = time.perf_counter()
             generation.publish(OUTPUTS)
         timings.mark("publish", started)  # the switch and removing old generations
@@ -95,13 +90,7 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def build_into(
-    stage: Path,
-    settings: Settings,
-    corpus: DocCorpus,
-    diagnostics: Sequence[Diagnostic],
-    timings: Timings,
-) -> dict[str, int]:
+def build_into(stage: Path, linted: LintResult, timings: Timings) -> dict[str, int]:
     """Write stage/scripts, stage/docs, stage/site and the render state; returns counts for
     the summary (`rendered`: pages rendered anew, the others were carried over)."""
     from runbookc.engine.cache import cache_dir, compiler_fingerprint
@@ -118,12 +107,13 @@ def build_into(
     from runbookc.scripts.extract import manifest, render_outputs
 
     started = time.perf_counter()
+    settings, corpus = linted.settings, linted.corpus
     out = settings.output_dir
     folder = cache_dir(settings)
     scripts = stages.extract(corpus, settings)
     write_tree(render_outputs(scripts), stage / "scripts", out / "scripts")
     started = timings.mark("scripts", started)
-    site = stages.site(corpus, settings, diagnostics, manifest(scripts))
+    site = stages.site(linted, manifest(scripts))
     digests = page_digests(site, compiler_fingerprint())
     render = render_incremental(page_renderers(site), digests, stage / "docs", out)
     config, site_dir = site_settings(settings)

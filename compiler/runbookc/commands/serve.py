@@ -105,4 +105,4 @@ def preview_site(settings: Settings, scripts_dir: Path) -> Site:
         result = stages.lint(inputs.corpus, settings, refused=inputs.refused)
     scripts = stages.extract(inputs.corpus, settings)
     write_tree(render_outputs(scripts), scripts_dir)
-    return stages.site(inputs.corpus, settings, result.diagnostics, manifest(scripts))
+    return stages.site(result, manifest(scripts))

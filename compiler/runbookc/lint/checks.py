@@ -15,10 +15,9 @@ from runbookc.config import Settings
 from runbookc.diagnostics import Diagnostic
 from runbookc.lint import approvals, ids, links, orphans
 from runbookc.model import Document
-from runbookc.pipeline.facts import DocFacts
 from runbookc.pipeline.graph import Graph
 
-GRAPH_CHECKS: tuple[Callable[[Graph[DocFacts], Settings], Iterable[Diagnostic]], ...] = (
+GRAPH_CHECKS: tuple[Callable[[Graph, Settings], Iterable[Diagnostic]], ...] = (
     links.check,
     ids.check,
     orphans.check,
@@ -28,7 +27,7 @@ DOCUMENT_CHECKS: tuple[Callable[[Document, Settings], Iterable[Diagnostic]], ...
 )
 
 
-def run_checks(graph: Graph[DocFacts], settings: Settings) -> list[Diagnostic]:
+def run_checks(graph: Graph, settings: Settings) -> list[Diagnostic]:
     return [d for check in GRAPH_CHECKS for d in check(graph, settings)]
 
 

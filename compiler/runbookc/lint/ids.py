@@ -9,11 +9,10 @@ from runbookc.diagnostics import Diagnostic
 from runbookc.doctypes import RUNBOOK
 from runbookc.lint.catalog import DUPLICATE_ALERT, DUPLICATE_DOC_ID, UNKNOWN_ALERT, UNKNOWN_RUNBOOK
 from runbookc.lint.nearmiss import NearMiss
-from runbookc.pipeline.facts import DocFacts
 from runbookc.pipeline.graph import ALERT_RUNBOOK, RELATED_ALERT, RELATED_RUNBOOK, Graph, Reference
 
 
-def check(graph: Graph[DocFacts], settings: Settings) -> Iterator[Diagnostic]:
+def check(graph: Graph, settings: Settings) -> Iterator[Diagnostic]:
     yield from _duplicate_doc_ids(graph)
     yield from _duplicate_alerts(graph)
     near = NearMiss()
@@ -53,7 +52,7 @@ def _runbook(ref: Reference, runbook_ids: _IdIndex) -> Iterator[Diagnostic]:
         )
 
 
-def _duplicate_doc_ids(graph: Graph[DocFacts]) -> Iterator[Diagnostic]:
+def _duplicate_doc_ids(graph: Graph) -> Iterator[Diagnostic]:
     for doc_id, docs in graph.duplicate_ids().items():
         for doc in docs:
             others = ", ".join(f"{o.path}:{o.doc_id_line}" for o in docs if o is not doc)
@@ -65,7 +64,7 @@ def _duplicate_doc_ids(graph: Graph[DocFacts]) -> Iterator[Diagnostic]:
             )
 
 
-def _duplicate_alerts(graph: Graph[DocFacts]) -> Iterator[Diagnostic]:
+def _duplicate_alerts(graph: Graph) -> Iterator[Diagnostic]:
     for alert_id, defs in graph.duplicate_alerts().items():
         for definition in defs:
             others = ", ".join(f"{o.document.path}:{o.line}" for o in defs if o is not definition)

@@ -21,7 +21,7 @@ from runbookc.pipeline.facts import DocFacts
 from runbookc.pipeline.graph import LINK, PATH, Graph, Reference
 
 
-def check(graph: Graph[DocFacts], settings: Settings) -> Iterator[Diagnostic]:
+def check(graph: Graph, settings: Settings) -> Iterator[Diagnostic]:
     near = NearMiss()
     for doc in graph.documents:
         # Absolute hrefs and other files resolve to no document, so they are not among its
@@ -38,7 +38,7 @@ def check(graph: Graph[DocFacts], settings: Settings) -> Iterator[Diagnostic]:
 
 
 def _absolute(
-    graph: Graph[DocFacts], doc: DocFacts, target: str, line: int, column: int
+    graph: Graph, doc: DocFacts, target: str, line: int, column: int
 ) -> Iterator[Diagnostic]:
     """`/ops/x.md`: MkDocs converts relative links to pages only, so on the site this one
     asks for a .md file that is not served (and breaks anyway under a sub-path)."""
@@ -85,7 +85,7 @@ def _local_file(doc: DocFacts, target: str, line: int, column: int) -> Iterator[
 
 
 def _link(
-    graph: Graph[DocFacts], doc: DocFacts, ref: Reference, settings: Settings, near: NearMiss
+    graph: Graph, doc: DocFacts, ref: Reference, settings: Settings, near: NearMiss
 ) -> Iterator[Diagnostic]:
     if ref.document is None:
         path, _ = graph.link_path(doc, ref.target) or ("", None)
@@ -100,9 +100,7 @@ def _link(
         yield from _anchor(graph, doc, ref, near)
 
 
-def _anchor(
-    graph: Graph[DocFacts], doc: DocFacts, ref: Reference, near: NearMiss
-) -> Iterator[Diagnostic]:
+def _anchor(graph: Graph, doc: DocFacts, ref: Reference, near: NearMiss) -> Iterator[Diagnostic]:
     target = ref.document
     assert target is not None and ref.anchor is not None
     anchors = target.anchors
@@ -127,7 +125,7 @@ def _anchor(
 
 
 def _path(
-    graph: Graph[DocFacts], doc: DocFacts, ref: Reference, settings: Settings, near: NearMiss
+    graph: Graph, doc: DocFacts, ref: Reference, settings: Settings, near: NearMiss
 ) -> Iterator[Diagnostic]:
     if ref.document is not None:
         if ref.anchor is not None:
@@ -149,7 +147,7 @@ def _path(
     )
 
 
-def _close_path(graph: Graph[DocFacts], path: str, near: NearMiss) -> str | None:
+def _close_path(graph: Graph, path: str, near: NearMiss) -> str | None:
     """A near-miss file name in the same folder, for the hint."""
     folder, _, name = path.rpartition("/")
     names = [p.rpartition("/")[2] for p in graph.paths_in(folder)]

@@ -13,7 +13,7 @@ from runbookc.pipeline.facts import DocFacts
 from runbookc.pipeline.graph import Graph
 
 
-def check(graph: Graph[DocFacts], settings: Settings) -> Iterator[Diagnostic]:
+def check(graph: Graph, settings: Settings) -> Iterator[Diagnostic]:
     for alert_id in graph.alert_ids():
         if graph.runbooks_for_alert(alert_id):
             continue
@@ -37,7 +37,7 @@ def check(graph: Graph[DocFacts], settings: Settings) -> Iterator[Diagnostic]:
             )
 
 
-def _declares_relations(graph: Graph[DocFacts], doc: DocFacts) -> bool:
+def _declares_relations(graph: Graph, doc: DocFacts) -> bool:
     """Its own resolved related_runbooks/related_alerts connect it too: the site shows
     those edges from both ends."""
     return any(ref.key and ref.document is not None for ref in graph.outgoing(doc))

@@ -12,6 +12,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
@@ -21,8 +22,9 @@ from runbookc.diagnostics import Diagnostic, Severity
 from runbookc.lint.checks import run_checks
 from runbookc.lint.policy import Policy, Suppressions
 from runbookc.model import Document
+from runbookc.pipeline import graph as corpus_graph
 from runbookc.pipeline.facts import DocFacts
-from runbookc.pipeline.graph import Graph, build_graph, facts_graph
+from runbookc.pipeline.graph import Graph
 from runbookc.report import Summary, render
 
 T = TypeVar("T")
@@ -68,10 +70,10 @@ def suppressions(corpus: CompiledCorpus) -> dict[str, Suppressions]:
 
 def index(
     corpus: CompiledCorpus, settings: Settings, context: CompiledCorpus | None = None
-) -> Graph[DocFacts]:
+) -> Graph:
     """The corpus graph over the documents' facts (and those of `context`: documents only
     referred to)."""
-    return facts_graph(facts(corpus) + (facts(context) if context else []), settings)
+    return corpus_graph.index(facts(corpus) + (facts(context) if context else []), settings)
 
 
 # -- lint -------------------------------------------------------------------------
@@ -81,6 +83,15 @@ def index(
 class LintResult:
     corpus: CompiledCorpus  # the documents asked for
     diagnostics: list[Diagnostic]
+    settings: Settings
+    context: CompiledCorpus | None = None
+    built: Graph | None = None  # the graph the rules ran over; None when they came cached
+
+    @cached_property
+    def graph(self) -> Graph:
+        """The corpus graph: the one the rules ran over, built now when the findings came
+        from the cache; render reuses it, so one run builds it once."""
+        return self.built or index(self.corpus, self.settings, self.context)
 
     @property
     def summary(self) -> Summary:
@@ -114,22 +125,24 @@ def lint(
     (`collect` therefore depends on the documents and settings only). `refused`: links to
     files outside the repository (not documents, not read)."""
     others = [context] if context is not None else []
-    found = corpus.memoized(
-        "lint", list[Diagnostic], lambda: collect(corpus, settings, context), *others
-    )
+    built: list[Graph] = []
+
+    def work() -> list[Diagnostic]:
+        built.append(index(corpus, settings, context))
+        return collect(corpus, settings, built[0])
+
+    found = corpus.memoized("lint", list[Diagnostic], work, *others)
     if refused:
         kept = Policy.from_settings(settings).apply(refused, {})
         found = sorted([*found, *kept], key=Diagnostic.sort_key)
-    return LintResult(corpus, _strict(found) if strict else found)
+    graph = built[0] if built else None
+    return LintResult(corpus, _strict(found) if strict else found, settings, context, graph)
 
 
-def collect(
-    corpus: CompiledCorpus, settings: Settings, context: CompiledCorpus | None = None
-) -> list[Diagnostic]:
+def collect(corpus: CompiledCorpus, settings: Settings, graph: Graph) -> list[Diagnostic]:
     """Every finding for `corpus`, policy applied, sorted: the per-document stages' and
-    rules', and the corpus rules' over the graph of `corpus` plus `context`."""
+    rules', and the corpus rules' over `graph` (that of `corpus` plus its context)."""
     summaries = corpus.summaries
-    graph = index(corpus, settings, context)
     wanted = {s.path for s in summaries}
     found = [d for s in summaries for d in s.diagnostics]
     found += [d for d in run_checks(graph, settings) if d.path in wanted]
@@ -210,27 +223,22 @@ def test(
 # -- render -----------------------------------------------------------------------
 
 
-def site(
-    corpus: CompiledCorpus,
-    settings: Settings,
-    diagnostics: Sequence[Diagnostic],
-    manifest: Sequence[dict[str, Any]],
-) -> Site:
-    """What the pages are rendered from: the documents, their graph, the scripts'
+def site(linted: LintResult, manifest: Sequence[dict[str, Any]]) -> Site:
+    """What the pages are rendered from: the documents, the graph lint used, the scripts'
     manifest, the lint findings and the rules."""
     from runbookc.lint.catalog import RULES
     from runbookc.render.context import Site  # lazy: cli.py's list
     from runbookc.render.site_build import site_settings
 
-    docs = documents(corpus)
+    settings = linted.settings
     _, site_dir = site_settings(settings)
     home = site_dir / "home.md"
     return Site(
         settings=settings,
-        documents=docs,
-        graph=build_graph(docs, settings, facts(corpus)),
+        documents=linted.documents,
+        graph=linted.graph,
         manifest=list(manifest),
-        diagnostics=list(diagnostics),
+        diagnostics=list(linted.diagnostics),
         rules=RULES,
         home_text=home.read_text(encoding="utf-8") if home.is_file() else "",
     )

@@ -3,10 +3,10 @@
 Documents by doc_id and by path, alert ids to the alert doc that defines them, and every
 reference a document writes (front matter ids, Markdown links, code-span paths) as a
 `Reference` with its file line and what it resolves to. Reverse edges come from the same
-references, so the site and the linter see one graph. It is built from each document's
-facts (facts.DocFacts): the site's graph has the Documents as nodes (`build_graph`), the
-linter's the facts themselves, read from the cache without the documents (`facts_graph`).
-Building it is linear in the corpus: every lookup is a dict, nothing scans the documents
+references. Its nodes are the documents' facts (facts.DocFacts), which the cache holds
+without the documents, so a lint run after one edit builds it without reading any document
+back; one run builds it once and lint and render share it (pipeline/corpus.py). Building
+it is linear in the corpus: every lookup is a dict, nothing scans the documents
 per reference.
 """
 
@@ -16,7 +16,7 @@ import os
 import posixpath
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from runbookc import doctypes
@@ -35,7 +35,6 @@ from runbookc.pipeline.facts import (
 )
 from runbookc.relpaths import relative_under
 
-N = TypeVar("N")  # the graph's nodes: Documents for the site, DocFacts for the linter
 _UNSEEN: Any = object()
 
 
@@ -43,83 +42,75 @@ _UNSEEN: Any = object()
 # a frozen dataclass's __init__ costs several times as much, for every reference of the
 # corpus on every lint run.
 @dataclass(eq=False, slots=True)
-class Reference(Generic[N]):
+class Reference:
     """One reference as written: where (line, column), what, and what it resolves to."""
 
-    source: N
+    source: DocFacts
     kind: str
     target: str  # as written (a link's href is percent-encoded)
     line: int
     column: int
-    document: N | None  # the document it points to, None when unresolved
+    document: DocFacts | None  # the document it points to, None when unresolved
     anchor: str | None = None  # the decoded `#anchor`, None when there is none
     key: KeyPath = ()  # the front matter key it is written at, () in the body
 
 
 @dataclass(frozen=True)
-class AlertDef(Generic[N]):
+class AlertDef:
     alert_id: str
-    document: N
+    document: DocFacts
     index: int  # position in the alert doc's `alerts` list
     entry: dict[str, Any]
     line: int  # file line of the entry's id
 
 
-class Graph(Generic[N]):
-    """The corpus graph over `documents`, built from their facts (`facts[i]` is
-    `documents[i]`'s) by `build_graph` or `facts_graph`; treat it as read-only."""
+class Graph:
+    """The corpus graph over the documents' facts (made by `index`); treat it as read-only."""
 
-    def __init__(
-        self, documents: Sequence[N], facts: Sequence[DocFacts], settings: Settings
-    ) -> None:
-        self.documents: list[N] = list(documents)
+    def __init__(self, documents: Sequence[DocFacts], settings: Settings) -> None:
+        self.documents: list[DocFacts] = list(documents)
         self.settings = settings
-        self._facts = list(facts)
         self._source_root = os.path.abspath(settings.source_dir)
         self._shown_root = _shown_root(self._source_root)
         self._prefixes = sorted(settings.paths, key=len, reverse=True)
         self._prefix_tuple = tuple(self._prefixes)
         self._slots: dict[int, int] = {}  # id(doc) -> its index in documents
         self._paths: list[str] = []  # index -> source path
-        self._by_path: dict[str, N] = {}
-        self._by_id: dict[str, N] = {}
-        self._id_owners: dict[str, list[N]] = {}
-        self._alerts: dict[str, AlertDef[N]] = {}
-        self._alert_defs: dict[str, list[AlertDef[N]]] = {}
-        self._issues: dict[int, list[N]] = {}
-        self._alert_runbooks: dict[str, list[N]] = {}
+        self._by_path: dict[str, DocFacts] = {}
+        self._by_id: dict[str, DocFacts] = {}
+        self._id_owners: dict[str, list] = {}
+        self._alerts: dict[str, AlertDef] = {}
+        self._alert_defs: dict[str, list[AlertDef]] = {}
+        self._issues: dict[int, list] = {}
+        self._alert_runbooks: dict[str, list] = {}
         self._folders: dict[str, list[str]] = {}
-        self._outgoing: dict[str, list[Reference[N]]] = {}
-        self._incoming: dict[str, list[Reference[N]]] = {}
+        self._outgoing: dict[str, list[Reference]] = {}
+        self._incoming: dict[str, list[Reference]] = {}
         self._link_paths: dict[tuple[str, str], tuple[str, str | None] | None] = {}
         self._index()
         self._link()
 
     # -- documents ---------------------------------------------------------------
 
-    def document(self, doc_id: str) -> N | None:
+    def document(self, doc_id: str) -> DocFacts | None:
         return self._by_id.get(doc_id)
 
-    def by_path(self, path: str) -> N | None:
+    def by_path(self, path: str) -> DocFacts | None:
         """The document at `path`, relative to the source dir, posix separators."""
         return self._by_path.get(posixpath.normpath(path))
 
-    def source_path(self, doc: N) -> str:
+    def source_path(self, doc: DocFacts) -> str:
         """`doc`'s path relative to the source dir (its display path when outside it)."""
         slot = self._slots.get(id(doc))
-        return self._paths[slot] if slot is not None else self._relative(doc.path)  # type: ignore[attr-defined]
+        return self._paths[slot] if slot is not None else self._relative(doc.path)
 
-    def facts(self, doc: N) -> DocFacts:
-        """What the graph knows of `doc`, one of its documents."""
-        return self._facts[self._slots[id(doc)]]
-
-    def duplicate_ids(self) -> dict[str, list[N]]:
+    def duplicate_ids(self) -> dict[str, list]:
         """doc_ids that more than one document claims, with every claimant in path order."""
         return {k: docs for k, docs in self._id_owners.items() if len(docs) > 1}
 
     # -- alerts ------------------------------------------------------------------
 
-    def alert_doc(self, alert_id: str) -> N | None:
+    def alert_doc(self, alert_id: str) -> DocFacts | None:
         found = self._alerts.get(alert_id)
         return found.document if found else None
 
@@ -130,20 +121,22 @@ class Graph(Generic[N]):
     def alert_ids(self) -> list[str]:
         return sorted(self._alerts)
 
-    def alert_definitions(self, alert_id: str) -> list[AlertDef[N]]:
+    def alert_definitions(self, alert_id: str) -> list[AlertDef]:
         """Every definition of `alert_id` (more than one is an error the linter reports)."""
         return list(self._alert_defs.get(alert_id, ()))
 
-    def duplicate_alerts(self) -> dict[str, list[AlertDef[N]]]:
+    def duplicate_alerts(self) -> dict[str, list[AlertDef]]:
         return {k: defs for k, defs in self._alert_defs.items() if len(defs) > 1}
 
-    def runbooks_for_alert(self, alert_id: str) -> list[N]:
+    def runbooks_for_alert(self, alert_id: str) -> list:
         """Runbooks listing `alert_id` in related_alerts, plus those its entry names."""
         return self._unique(self._alert_runbooks.get(alert_id, ()))
 
     # -- references --------------------------------------------------------------
 
-    def resolve(self, doc: N, target: str, kind: str | None = None) -> tuple[N | None, str | None]:
+    def resolve(
+        self, doc: DocFacts, target: str, kind: str | None = None
+    ) -> tuple[DocFacts | None, str | None]:
         """A Markdown link target (relative path, optional #anchor, percent-encoded) or a
         code-span repo path (through settings.paths) -> (document, decoded anchor).
         `kind` LINK or PATH picks one reading; by default a target starting with a mapped
@@ -181,32 +174,32 @@ class Graph(Generic[N]):
         """Source paths of the documents directly in `folder` ("" for the top)."""
         return list(self._folders.get(folder, ()))
 
-    def link_path(self, doc: N, target: str) -> tuple[str, str | None] | None:
+    def link_path(self, doc: DocFacts, target: str) -> tuple[str, str | None] | None:
         """A link's href -> (source path, decoded anchor); path "" means the same document.
         None for links that are not corpus-relative (a URL scheme, `//host`, an absolute
         path, a query) or that do not point at Markdown."""
         return _link_path(posixpath.dirname(self.source_path(doc)), target)
 
-    def outgoing(self, doc: N) -> list[Reference[N]]:
+    def outgoing(self, doc: DocFacts) -> list[Reference]:
         """Every reference `doc` writes, resolved or not, in file order."""
         return list(self._outgoing.get(self.source_path(doc), ()))
 
-    def references(self, doc: N) -> list[N]:
+    def references(self, doc: DocFacts) -> list:
         """Documents `doc` refers to (outgoing edges), deduplicated, sorted by path."""
         return self._unique(
             r.document for r in self._outgoing.get(self.source_path(doc), ()) if r.document
         )
 
-    def referrers(self, doc: N, doc_type: str | None = None) -> list[N]:
+    def referrers(self, doc: DocFacts, doc_type: str | None = None) -> list:
         """Documents that refer to `doc` (reverse edges), deduplicated, sorted by path;
         only those of `doc_type` when given."""
         return self._unique(
             r.source
             for r in self._incoming.get(self.source_path(doc), ())
-            if doc_type is None or self.facts(r.source).doc_type == doc_type
+            if doc_type is None or r.source.doc_type == doc_type
         )
 
-    def issues(self) -> dict[int, list[N]]:
+    def issues(self) -> dict[int, list]:
         """Issue number -> documents listing it in related_issues, sorted by path."""
         return {n: self._unique(docs) for n, docs in sorted(self._issues.items())}
 
@@ -218,27 +211,27 @@ class Graph(Generic[N]):
     # -- building ----------------------------------------------------------------
 
     def _index(self) -> None:
-        for slot, (doc, facts) in enumerate(zip(self.documents, self._facts, strict=True)):
+        for slot, doc in enumerate(self.documents):
             self._slots[id(doc)] = slot
-            path = self._relative(facts.path)
+            path = self._relative(doc.path)
             self._paths.append(path)
             self._by_path.setdefault(path, doc)
             self._folders.setdefault(posixpath.dirname(path), []).append(path)
-            doc_id = facts.doc_id
+            doc_id = doc.doc_id
             if doc_id:
                 self._id_owners.setdefault(doc_id, []).append(doc)
                 self._by_id.setdefault(doc_id, doc)
-            for number in facts.issues:
+            for number in doc.issues:
                 self._issues.setdefault(number, []).append(doc)
-            for index, alert_id, line, entry in facts.alerts:
+            for index, alert_id, line, entry in doc.alerts:
                 definition = AlertDef(alert_id, doc, index, entry, line)
                 self._alert_defs.setdefault(alert_id, []).append(definition)
                 self._alerts.setdefault(alert_id, definition)
 
     def _link(self) -> None:
         paths, slots, incoming = self._paths, self._slots, self._incoming
-        for slot, (doc, facts) in enumerate(zip(self.documents, self._facts, strict=True)):
-            refs = self._resolve_refs(slot, doc, facts)
+        for slot, doc in enumerate(self.documents):
+            refs = self._resolve_refs(slot, doc)
             self._outgoing[paths[slot]] = refs
             for ref in refs:
                 target = ref.document
@@ -247,28 +240,26 @@ class Graph(Generic[N]):
                 if target is not doc:
                     incoming.setdefault(paths[slots[id(target)]], []).append(ref)
                 if ref.kind in (RELATED_ALERT, ALERT_RUNBOOK):
-                    self._note_handler(ref, facts)
+                    self._note_handler(ref, doc)
 
-    def _note_handler(self, ref: Reference[N], source: DocFacts) -> None:
+    def _note_handler(self, ref: Reference, source: DocFacts) -> None:
         """Record which documents handle which alert (runbooks: the types that handle
         alerts), from either side of the edge."""
         if ref.kind == RELATED_ALERT and _handles_alerts(source):
             self._alert_runbooks.setdefault(ref.target, []).append(ref.source)
         elif (
-            ref.kind == ALERT_RUNBOOK
-            and ref.document is not None
-            and _handles_alerts(self.facts(ref.document))
+            ref.kind == ALERT_RUNBOOK and ref.document is not None and _handles_alerts(ref.document)
         ):
             alert_id = next((a[1] for a in source.alerts if a[0] == ref.key[1]), None)
             if alert_id is not None and self._alerts[alert_id].document is ref.source:
                 self._alert_runbooks.setdefault(alert_id, []).append(ref.document)
 
-    def _resolve_refs(self, slot: int, doc: N, facts: DocFacts) -> list[Reference[N]]:
-        """`doc`'s references resolved, in file order (facts.refs is sorted)."""
+    def _resolve_refs(self, slot: int, doc: DocFacts) -> list[Reference]:
+        """`doc`'s references resolved, in file order (doc.refs is sorted)."""
         base = posixpath.dirname(self._paths[slot])
         links, by_path = self._link_paths, self._by_path
-        refs: list[Reference[N]] = []
-        for kind, target, line, column, key in facts.refs:
+        refs: list[Reference] = []
+        for kind, target, line, column, key in doc.refs:
             anchor = None
             if kind == RELATED_ALERT:
                 found = self._alerts.get(target)
@@ -301,28 +292,23 @@ class Graph(Generic[N]):
             return posixpath.normpath(display.replace(os.sep, "/"))
         return relative
 
-    def _unique(self, docs: Iterable[N]) -> list[N]:
-        seen: dict[str, N] = {}
+    def _unique(self, docs: Iterable[DocFacts]) -> list[DocFacts]:
+        seen: dict[str, DocFacts] = {}
         for doc in docs:
             seen.setdefault(self.source_path(doc), doc)
         return [seen[path] for path in sorted(seen)]
 
 
-def build_graph(
-    documents: Sequence[Document], settings: Settings, facts: Sequence[DocFacts] | None = None
-) -> Graph[Document]:
-    """The graph of `documents` (`facts`: theirs, when already made); a malformed
-    `issue_url` template is a ConfigError."""
+def index(documents: Sequence[DocFacts], settings: Settings) -> Graph:
+    """The graph over the documents' facts; a malformed `issue_url` template is a
+    ConfigError."""
     _check_settings(settings)
-    if facts is None:
-        facts = [doc_facts(doc, settings) for doc in documents]
-    return Graph(documents, facts, settings)
+    return Graph(documents, settings)
 
 
-def facts_graph(facts: Sequence[DocFacts], settings: Settings) -> Graph[DocFacts]:
-    """The graph whose nodes are the documents' facts (what the linter needs)."""
-    _check_settings(settings)
-    return Graph(facts, facts, settings)
+def build_graph(documents: Sequence[Document], settings: Settings) -> Graph:
+    """The graph of `documents` when only they are at hand (tests, one-off tools)."""
+    return index([doc_facts(doc, settings) for doc in documents], settings)
 
 
 def _handles_alerts(facts: DocFacts) -> bool:

@@ -86,14 +86,15 @@ def _code_span_links(
 
 def _span_target(site: Site, doc: Document, page: str, text: str) -> str:
     graph = site.graph
-    other = graph.document(text)
+    other = site.document_of(graph.document(text))
     if other is not None:
         return site.link(page, other) if other.path != doc.path else ""
     if graph.alert_doc(text) is not None:
         return site.alert_link(page, text) or ""
     if "/" not in text and not text.endswith(".md"):
         return ""
-    other, anchor = graph.resolve(doc, text)
+    node, anchor = graph.resolve(site.node(doc), text)
+    other = site.document_of(node)
     if other is None or (other.path == doc.path and not anchor):
         return ""  # unresolved (the linter reports it), or this very page
     return site.link(page, other, anchor or "")

@@ -19,6 +19,8 @@ from runbookc.config import Settings
 from runbookc.diagnostics import Diagnostic, Severity
 from runbookc.lint.catalog import Rule
 from runbookc.model import Document
+from runbookc.pipeline.facts import DocFacts
+from runbookc.pipeline.graph import Graph
 from runbookc.pipeline.parse import slug
 from runbookc.render.labels import labels, language_key
 from runbookc.render.paths import document_page, href
@@ -43,7 +45,7 @@ class Site:
 
     settings: Settings
     documents: Sequence[Document]
-    graph: Any  # runbookc.pipeline.graph.Graph
+    graph: Graph  # over the documents' facts: `node` and `document_of` translate
     manifest: Sequence[dict[str, Any]] = ()
     diagnostics: Sequence[Diagnostic] = ()
     rules: Sequence[Rule] = ()
@@ -66,8 +68,30 @@ class Site:
 
     def page(self, doc: Document) -> str:
         if doc.path not in self._pages:
-            self._pages[doc.path] = document_page(self.graph.source_path(doc), doc.path)
+            self._pages[doc.path] = document_page(self.graph.source_path(self.node(doc)), doc.path)
         return self._pages[doc.path]
+
+    # The graph's nodes are the documents' facts (lint builds it before any document is
+    # read back); these translate by display path, which both carry.
+
+    @cached_property
+    def _nodes(self) -> dict[str, DocFacts]:
+        return {node.path: node for node in self.graph.documents}
+
+    @cached_property
+    def _by_path(self) -> dict[str, Document]:
+        return {doc.path: doc for doc in self.documents}
+
+    def node(self, doc: Document) -> DocFacts:
+        """`doc` as the graph knows it."""
+        return self._nodes[doc.path]
+
+    def document_of(self, node: DocFacts | None) -> Document | None:
+        """The document behind a graph node (None for a node, or none, without one)."""
+        return None if node is None else self._by_path.get(node.path)
+
+    def documents_of(self, nodes: Iterable[DocFacts]) -> list[Document]:
+        return [d for d in map(self.document_of, nodes) if d is not None]
 
     @cached_property
     def by_type(self) -> dict[str, list[Document]]:
@@ -136,7 +160,7 @@ class Site:
         return slug(alert_id)
 
     def alert_link(self, from_page: str, alert_id: str) -> str | None:
-        doc = self.graph.alert_doc(alert_id)
+        doc = self.document_of(self.graph.alert_doc(alert_id))
         return None if doc is None else self.link(from_page, doc, self.alert_anchor(alert_id))
 
     def issue_url(self, issue: int) -> str:
@@ -160,7 +184,7 @@ class Site:
         return sorted(ids)
 
     def handlers(self, alert_id: str) -> list[Document]:
-        return unique(self.graph.runbooks_for_alert(alert_id))
+        return unique(self.documents_of(self.graph.runbooks_for_alert(alert_id)))
 
     def related(self, doc: Document) -> dict[str, list[Document]]:
         """Documents this one refers to or is referred to by, grouped by type."""
@@ -169,7 +193,10 @@ class Site:
         return self._related[doc.path]
 
     def _group(self, doc: Document) -> dict[str, list[Document]]:
-        docs = unique([*self.graph.references(doc), *self.graph.referrers(doc)])
+        node = self.node(doc)
+        docs = unique(
+            self.documents_of([*self.graph.references(node), *self.graph.referrers(node)])
+        )
         groups: dict[str, list[Document]] = {}
         for other in docs:
             if other.path != doc.path:

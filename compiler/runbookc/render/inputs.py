@@ -12,7 +12,6 @@ of the package: `compiler`, the engine's fingerprint of them).
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
 
 from runbookc.model import Document
 from runbookc.render.context import Site
@@ -40,7 +39,7 @@ def page_digests(site: Site, compiler: str) -> dict[str, str]:
     base = _hash(compiler, site.settings.fingerprint, site.settings.language)
     own = {doc.path: _doc_digest(site, doc) for doc in site.documents}
     ids = [f"{d.doc_id}\0{site.page(d)}" for d in site.documents]
-    homes = {a: site.graph.alert_doc(a) for a in site.graph.alert_ids()}
+    homes = {a: site.document_of(site.graph.alert_doc(a)) for a in site.graph.alert_ids()}
     alerts = [f"{a}\0{site.page(d)}" for a, d in homes.items() if d is not None]
     index = _hash(*ids, "\0", *alerts)
     rules = _hash(base, *(f"{r.code}\0{r.name}\0{r.severity}\0{r.summary}" for r in site.rules))
@@ -56,6 +55,5 @@ def page_digests(site: Site, compiler: str) -> dict[str, str]:
 
 def _neighbours(site: Site, doc: Document) -> list[str]:
     """Paths of the documents on either side of `doc`'s edges in the graph."""
-    graph = site.graph
-    docs: Iterable[Document] = [*graph.references(doc), *graph.referrers(doc)]
-    return sorted({d.path for d in docs if d.path != doc.path})
+    graph, node = site.graph, site.node(doc)
+    return sorted({d.path for d in [*graph.references(node), *graph.referrers(node)]} - {doc.path})

@@ -228,7 +228,11 @@ def alert_views(site: Site, doc: Document, page: str) -> list[dict[str, Any]]:
         alert_id = str(alert.get("id", ""))
         anchor = site.alert_anchor(alert_id)
         handlers = site.handlers(alert_id) or [
-            d for d in (site.graph.document(str(r)) for r in listed(alert, "runbooks")) if d
+            d
+            for d in (
+                site.document_of(site.graph.document(str(r))) for r in listed(alert, "runbooks")
+            )
+            if d
         ]
         views.append(
             {

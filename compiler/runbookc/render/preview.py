@@ -35,8 +35,9 @@ def affected_pages(changed: Iterable[str], before: Site | None, after: Site) -> 
         for doc in site.documents:
             if doc.path in changed:
                 pages.add(site.page(doc))
-                neighbours = [*site.graph.referrers(doc), *site.graph.references(doc)]
-                pages.update(site.page(other) for other in neighbours if other is not None)
+                node = site.node(doc)
+                neighbours = [*site.graph.referrers(node), *site.graph.references(node)]
+                pages.update(site.page(other) for other in site.documents_of(neighbours))
     current = {after.page(doc) for doc in after.documents} | {HOME, TAGS, RULES, *indexes()}
     return pages & current
 
