@@ -145,14 +145,19 @@ class Bench:
         """(wall, CPU) seconds of one run of argv in the corpus dir."""
         used = _children_cpu()
         start = time.perf_counter()
-        subprocess.run(
+        done = subprocess.run(
             argv,
             cwd=self.corpus,
             env=self.env,
             stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+            errors="replace",
             check=False,
         )
+        # 0 or 1 (findings) is a run; anything else is a crash, whose time means nothing.
+        if done.returncode not in (0, 1):
+            raise SystemExit(f"bench: {argv[2:]} exited {done.returncode}:\n{done.stderr[-2000:]}")
         return time.perf_counter() - start, _children_cpu() - used
 
     def with_cpu(self, t: float) -> str:
