@@ -367,3 +367,16 @@ def test_runs_in_one_process_keep_no_cache_file_open(cli, corpus: Path) -> None:
         cli("lint", "--jobs", "1")
         cli("extract", "--output", str(corpus / "scripts"))
     assert cache_files_open() == []
+
+
+def test_results_a_worker_sends_as_cache_entries_equal_those_compiled_here(corpus: Path) -> None:
+    """A worker sends a cached result as its entry alone; read back, it is the very result
+    a serial, uncached run compiles (documents, findings and script drafts)."""
+    from runbookc.commands.wiring import compile_targets
+    from runbookc.config import load_settings
+
+    settings = load_settings()
+    serial = compile_targets([], settings, jobs=1, use_cache=False).corpus.results
+    sent = compile_targets([], settings, jobs=2).corpus.results
+    assert len(sent) == 92 and any(r.drafts for r in sent)
+    assert sent == serial
