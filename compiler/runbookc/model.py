@@ -18,6 +18,7 @@ class Heading:
     text: str
     slug: str  # the anchor the site gives this heading (deduplicated like MkDocs' toc)
     line: int
+    role: str = ""  # the section role its attribute list gives it: `## Checks {role=diagnostics}`
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +33,8 @@ class CodeBlock:
     subsection: str  # text of the nearest deeper heading under that section ("" when none)
     title: str  # the paragraph right before the block, e.g. "Проверить общий статус runtime:"
     intro: str  # the source text between the previous heading or block and this one
+    section_role: str = ""  # the explicit role of the section's heading (Heading.role)
+    subsection_role: str = ""  # the explicit role of the subsection's heading
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +51,7 @@ class CodeSpan:
     line: int
     column: int
     section: str
+    section_role: str = ""  # the explicit role of the section's heading (Heading.role)
 
 
 @dataclass(frozen=True, slots=True)

@@ -211,9 +211,8 @@ def test(
         found = check_scripts(extracted.scripts, Path(tmp), jobs)
     if sandbox:
         config = script_settings(settings)
-        role = config.role
         symptoms = {
-            d.doc_id: [text for text, _, _ in symptom_lines(d, role)]
+            d.doc_id: [text for text, _, _ in symptom_lines(d, config)]
             for d in documents(extracted.corpus)
         }
         found += run_sandbox(extracted.scripts, config, symptoms, jobs)

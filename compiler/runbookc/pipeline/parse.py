@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import replace
 from functools import cache, lru_cache, partial
 from urllib.parse import unquote
 
@@ -43,6 +44,26 @@ def slugify() -> Callable[[str, str], str]:
 @lru_cache(maxsize=4096)  # pure, and runbooks repeat their section headings
 def slug(text: str) -> str:
     return slugify()(text, "-")
+
+
+AttrScanner = Callable[[str], "tuple[list[tuple[str, str | None]], str]"]
+
+
+@cache
+def attr_list() -> tuple[re.Pattern[str], AttrScanner]:
+    """Python-Markdown's attr_list (the site's extension): the pattern that finds a heading's
+    attribute list (`## Checks {#checks .wide role=diagnostics}`) and the scanner that reads
+    one, so the linter's anchors and section roles are what the site makes of it."""
+    from markdown.extensions.attr_list import AttrListTreeprocessor, get_attrs_and_remainder
+
+    return AttrListTreeprocessor.HEADER_RE, get_attrs_and_remainder
+
+
+def unique_anchor(anchor: str, used: set[str]) -> str:
+    """MkDocs' toc: a slug already used (or empty) gets the first free suffix _1, _2, ..."""
+    from markdown.extensions.toc import unique
+
+    return unique(anchor, used)
 
 
 # A real runbook makes a few hundred block tokens and has a few dozen headings.
@@ -93,6 +114,7 @@ def parse_body(body: str, body_line: int) -> Body:
     md.core.process(state)
     walker = _Walker(body.split("\n"), body_line, _Inline(md, env))
     walker.walk(state.tokens)
+    walker.anchor_headings()
     if len(walker.headings) > MAX_HEADINGS:
         message = f"heading number {MAX_HEADINGS + 1:,}: the limit is {MAX_HEADINGS:,} a body"
         raise BodyTooLarge(message, walker.headings[MAX_HEADINGS].line)
@@ -142,13 +164,45 @@ class _Inline:
 
     def plain_text(self, token: Token) -> str:
         """The text of a heading or paragraph: its text and code spans, breaks as spaces."""
-        parts = []
-        for child in self.children(token):
-            if child.type in _TEXT or child.type == "code_inline":
-                parts.append(child.content)
-            elif child.type in ("softbreak", "hardbreak"):
-                parts.append(" ")
-        return "".join(parts).strip()
+        return "".join(_plain_parts(self.children(token))).strip()
+
+    def heading(self, token: Token) -> tuple[str, dict[str, str | None]]:
+        """A heading's text and the attributes of its attribute list, found where attr_list
+        looks: in the text after the heading's last inline element (a code span, a link,
+        emphasis), or, when it ends with one, in the text before its first."""
+        children = self.children(token)
+        elements = [i for i, child in enumerate(children) if child.type != "text"]
+        if not elements:
+            start, end = 0, len(children)
+        elif elements[-1] < len(children) - 1:
+            start, end = elements[-1] + 1, len(children)
+        else:
+            start, end = 0, elements[0]
+        text = "".join(child.content for child in children[start:end])
+        pattern, scan = attr_list()
+        found = pattern.search(text)
+        if found is None:
+            return self.plain_text(token), {}
+        attrs, remainder = scan(found.group(1))
+        if remainder:  # a stray `}`: attr_list leaves the text as it is
+            return self.plain_text(token), {}
+        kept = text[: found.start()].rstrip("#").rstrip()  # as attr_list: `## H ## {#h}`
+        parts = _plain_parts(children)
+        plain = "".join([*parts[:start], kept, *parts[end:]]).strip()
+        return plain, dict(attrs)
+
+
+def _plain_parts(children: list[Token]) -> list[str]:
+    """Each child's share of the plain text: text and code spans, breaks as spaces."""
+    parts = []
+    for child in children:
+        if child.type in _TEXT or child.type == "code_inline":
+            parts.append(child.content)
+        elif child.type in ("softbreak", "hardbreak"):
+            parts.append(" ")
+        else:
+            parts.append("")
+    return parts
 
 
 class _Walker:
@@ -165,9 +219,11 @@ class _Walker:
         self.list_shape: list[tuple[str, int, int, str]] = []
         self.section = ""
         self.subsection = ""
+        self.section_role = ""
+        self.subsection_role = ""
+        self.anchor_ids: list[str | None] = []  # each heading's attribute-list id, if any
         self.last_paragraph: Token | None = None  # the inline token of the last paragraph
         self.intro_start = 0  # body line where the text before the next block starts
-        self.used_slugs: dict[str, int] = {}
 
     def walk(self, tokens: list[Token]) -> None:
         for index, token in enumerate(tokens):
@@ -189,21 +245,29 @@ class _Walker:
                 self.html.append(Html(token.content, self.offset + _start(token), inline=False))
 
     def _heading(self, token: Token, inline: Token) -> None:
-        text = self.inline.plain_text(inline)
+        text, attrs = self.inline.heading(inline)
         level = int(token.tag[1])
-        base = slug(text)
-        # MkDocs' toc gives repeated slugs the suffixes _1, _2, ...
-        count = self.used_slugs.get(base, 0)
-        self.used_slugs[base] = count + 1
-        anchor = base if count == 0 else f"{base}_{count}"
+        role = attrs.get("role") or ""
         line = self.offset + _start(token)
-        self.headings.append(Heading(level, text, anchor, line))
+        self.headings.append(Heading(level, text, "", line, role))  # anchored at the end
+        self.anchor_ids.append(attrs.get("id"))
         if level <= 2:
             self.section, self.subsection = text, ""
+            self.section_role, self.subsection_role = role, ""
         else:
-            self.subsection = text
+            self.subsection, self.subsection_role = text, role
         self.last_paragraph = None
         self.intro_start = _start(token) + 1
+
+    def anchor_headings(self) -> None:
+        """Give each heading the anchor MkDocs' toc gives it: its attribute list's id as
+        written, else its slug made unique against every id used so far, those of the
+        attribute lists counting from the start (toc collects them first)."""
+        used = {anchor for anchor in self.anchor_ids if anchor is not None}
+        self.headings = [
+            replace(h, slug=unique_anchor(slug(h.text), used) if anchor is None else anchor)
+            for h, anchor in zip(self.headings, self.anchor_ids, strict=True)
+        ]
 
     def _inline(self, token: Token) -> None:
         elements = self.inline.elements(token)
@@ -233,7 +297,10 @@ class _Walker:
                 self.links.append(Link(target, child.content, self.offset + line, column))
             elif child.type == "code_inline":
                 line, column = scan.code_span(len(child.markup))
-                self.spans.append(CodeSpan(child.content, self.offset + line, column, self.section))
+                span = CodeSpan(
+                    child.content, self.offset + line, column, self.section, self.section_role
+                )
+                self.spans.append(span)
                 if link is not None:
                     link_text.append(child.content)
             elif child.type == "html_inline":
@@ -261,6 +328,8 @@ class _Walker:
                 subsection=self.subsection,
                 title=title,
                 intro=intro,
+                section_role=self.section_role,
+                subsection_role=self.subsection_role,
             )
         )
         self.last_paragraph = None

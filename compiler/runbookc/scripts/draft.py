@@ -6,7 +6,6 @@ renders the drafts (scripts/render.py)."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
@@ -30,7 +29,7 @@ from runbookc.scripts.commandclass import classify
 from runbookc.scripts.lineindex import LineIndex
 from runbookc.scripts.naming import script_name, valid_name
 from runbookc.scripts.script import Param, Script
-from runbookc.scripts.settings import CommandClasses, script_settings
+from runbookc.scripts.settings import CommandClasses, ScriptSettings, script_settings
 from runbookc.scripts.shellparse import ParsedBlock, parse_block
 from runbookc.scripts.symptoms import grep_regexes, symptom_lines
 from runbookc.scripts.toolclasses import MUTATING, UNKNOWN
@@ -102,7 +101,9 @@ def draft_scripts(document: Document, settings: Settings) -> tuple[list[Script],
             )
             continue
         seen[name] = block.line
-        role = config.role(block.section, block.subsection)
+        role = config.role(
+            (block.section, block.section_role), (block.subsection, block.subsection_role)
+        )
         parsed = parse_block(content)
         source = source or _source(path, settings.root)
         script = _draft(
@@ -113,7 +114,7 @@ def draft_scripts(document: Document, settings: Settings) -> tuple[list[Script],
         if changes:  # a draft is read-only until its commands say otherwise
             script = replace(script, mutating=True, changes=changes)
         drafts.append(script)
-    diags += _symptom_coverage(document, drafts, config.role)
+    diags += _symptom_coverage(document, drafts, config)
     return drafts, diags
 
 
@@ -325,10 +326,10 @@ def _command_findings(
 
 
 def _symptom_coverage(
-    document: Document, scripts: list[Script], role_of: Callable[[str], str]
+    document: Document, scripts: list[Script], config: ScriptSettings
 ) -> list[Diagnostic]:
     """Every symptom must be caught by the grep of some diagnostics step."""
-    symptoms = symptom_lines(document, role_of)
+    symptoms = symptom_lines(document, config)
     if not symptoms:
         return []
     patterns = [p for s in scripts if s.role == "diagnostics" for p in grep_regexes(s)]

@@ -1,7 +1,9 @@
 """Settings of the script stages: section roles, command classes, sandbox tools.
 
 `[tool.runbookc.sections]` maps a role to heading names (a heading whose text starts with
-one of them, case-insensitively, has that role); a role given there replaces its defaults.
+one of them, ignoring case, numbering, emoji and punctuation, has that role); a role given
+there replaces its defaults. A heading's attribute list names its role outright:
+`## Checks {role=diagnostics}`.
 `[tool.runbookc.scripts]` adds `read_only` / `mutating` command patterns (the syntax of
 toolclasses.py: "tool", "tool verb", "tool -flag", "tool -flag *", "tool verb ..."), the
 tools the sandbox `stub`s, and the `real_tools` a sandboxed script may run for real.
@@ -21,13 +23,44 @@ def _words(text: str) -> list[str]:
     return text.split()
 
 
+# A heading has a role when its name starts with one of these (see _name below). The
+# English names are those of common runbook collections; the Russian ones, their usual
+# translations. Prefixes: "Rollback" also names "Rollback steps".
 DEFAULT_SECTIONS: dict[str, tuple[str, ...]] = {
-    "symptoms": ("Симптомы", "Symptoms"),
-    "diagnostics": ("Диагностика", "Diagnosis", "Diagnostics"),
-    "mitigation": ("Митигирование", "Mitigation", "Восстановление", "Recovery"),
-    "verification": ("Проверка результата", "Verification"),
-    "rollback": ("План отката", "Шаги отката", "Rollback"),
+    "symptoms": ("Симптомы", "Признаки", "Проявления", "Symptoms", "Signs"),
+    "diagnostics": (
+        *("Диагностика", "Диагноз", "Расследование", "Разбор", "Анализ причин", "Триаж"),
+        *("Возможные проверки", "Проверки", "Поиск причины", "Устранение неполадок"),
+        *("Diagnosis", "Diagnostics", "Diagnose", "Triage", "Troubleshooting"),
+        *("Troubleshoot", "Possible checks", "Investigation", "Investigate", "Debugging"),
+    ),
+    "mitigation": (
+        *("Митигирование", "Митигация", "Смягчение", "Восстановление", "Устранение"),
+        *("Исправление", "Решение", "Процедура", "Порядок действий"),
+        *("Mitigation", "Mitigate", "Recovery", "Remediation", "Remediate", "Resolution"),
+        *("Resolve", "Procedure", "Workaround"),
+    ),
+    "verification": (
+        *("Проверка результата", "Проверка исправления", "Контроль результата"),
+        *("Verification", "Verify", "Validation"),
+    ),
+    "rollback": ("План отката", "Шаги отката", "Откат", "Rollback", "Roll back"),
 }
+
+# What a heading's name is under its decoration: "3. Diagnosis", "Step 2: Mitigation",
+# "🔍 Troubleshooting:", "**Verify**" all name their section by the word that matters.
+_NUMBERING = re.compile(r"^(?:(?:step|шаг)\s*)?\d[\d.)]*(?=[\W_]|$)")
+_DECORATION = re.compile(r"^[\W_]+")
+
+
+def _name(heading: str) -> str:
+    """The words a heading's role is read from: case-folded, without leading numbering,
+    emoji or punctuation, spaces collapsed."""
+    name = " ".join(heading.casefold().split())
+    name = _DECORATION.sub("", name)
+    name = _NUMBERING.sub("", name)
+    return _DECORATION.sub("", name)
+
 
 DEFAULT_STUBS = _words(
     "kubectl git helm curl wget docker psql mysql redis-cli aws gcloud az ssh scp oc "
@@ -64,12 +97,15 @@ class ScriptSettings:
     stubs: frozenset[str]
     real_tools: tuple[str, ...]
 
-    def role(self, *headings: str) -> str:
-        """The role of the first heading that has one ("" when none does)."""
-        for heading in headings:
-            role = self._roles.get(heading)
+    def role(self, *headings: tuple[str, str]) -> str:
+        """The role of the first heading that has one ("" when none does). A heading is
+        (its text, the role its attribute list gives it): `{role=...}` wins over the name."""
+        for text, explicit in headings:
+            if explicit:
+                return explicit
+            role = self._roles.get(text)
             if role is None:
-                role = self._roles[heading] = self._heading_role(heading)
+                role = self._roles[text] = self._heading_role(text)
             if role:
                 return role
         return ""
@@ -82,12 +118,12 @@ class ScriptSettings:
 
     @cached_property
     def _folded_sections(self) -> tuple[tuple[str, tuple[str, ...]], ...]:
-        return tuple((role, tuple(n.casefold() for n in names)) for role, names in self.sections)
+        return tuple((role, tuple(_name(n) for n in names)) for role, names in self.sections)
 
     def _heading_role(self, heading: str) -> str:
-        folded = heading.strip().casefold()
+        name = _name(heading)
         for role, names in self._folded_sections:
-            if folded.startswith(names):
+            if name.startswith(names):
                 return role
         return ""
 

@@ -4,11 +4,11 @@ greps look for: the symptom rule (RB405) and the sandbox's symptom scenario comp
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 
 from runbookc.model import Document
 from runbookc.scripts.greppatterns import grep_patterns
 from runbookc.scripts.script import Script
+from runbookc.scripts.settings import ScriptSettings
 
 
 def grep_regexes(script: Script) -> list[re.Pattern[str]]:
@@ -24,10 +24,10 @@ def grep_regexes(script: Script) -> list[re.Pattern[str]]:
     return found
 
 
-def symptom_lines(document: Document, role_of: Callable[[str], str]) -> list[tuple[str, int, int]]:
+def symptom_lines(document: Document, config: ScriptSettings) -> list[tuple[str, int, int]]:
     """The error signatures a runbook lists under its symptoms: (text, line, column)."""
     return [
         (span.text, span.line, span.column)
         for span in document.parsed.code_spans
-        if role_of(span.section) == "symptoms" and span.text.strip()
+        if config.role((span.section, span.section_role)) == "symptoms" and span.text.strip()
     ]
