@@ -332,6 +332,13 @@ RESERVED_NAME = _rule(
     "A block assigns a variable named like the generated script's own (rb_...)",
     Family.DRAFT,
 )
+NO_DIAGNOSTICS = _rule(
+    "RB418",
+    "no-diagnostics-section",
+    WARNING,
+    "A runbook has shell blocks but no diagnostics section: `run.sh --diagnose` runs nothing",
+    Family.DRAFT,
+)
 
 # HTML safety of the body and the front matter strings.
 SCRIPT_TAG = _rule(

@@ -11,12 +11,14 @@ from pathlib import Path
 
 from runbookc.config import Settings
 from runbookc.diagnostics import Diagnostic
+from runbookc.doctypes import RUNBOOK
 from runbookc.lint.catalog import (
     CONSOLE_BLOCK,
     DUPLICATE_NAME,
     HIDDEN_FAILURE,
     INVALID_NAME,
     MUTATING_DIAGNOSTIC,
+    NO_DIAGNOSTICS,
     RESERVED_NAME,
     UNCLASSIFIED,
     UNCLOSED_FENCE,
@@ -115,7 +117,33 @@ def draft_scripts(document: Document, settings: Settings) -> tuple[list[Script],
             script = replace(script, mutating=True, changes=changes)
         drafts.append(script)
     diags += _symptom_coverage(document, drafts, config)
+    if drafts and document.doc_type == RUNBOOK:
+        diags += _diagnostics_section(document, drafts[0].line, config)
     return drafts, diags
+
+
+def _diagnostics_section(document: Document, line: int, config: ScriptSettings) -> list[Diagnostic]:
+    """A runbook with steps needs a section whose role is diagnostics: its read-only steps
+    are what `run.sh --diagnose` runs, and the only ones held to being read-only."""
+    headings = document.parsed.headings
+    if any(config.role((h.text, h.role)) == "diagnostics" for h in headings):
+        return []
+    names = [f"{h.text} {{role={h.role}}}" if h.role else h.text for h in headings if h.level <= 3]
+    shown = ", ".join(f"'{n}'" for n in names[:_HEADINGS_SHOWN])
+    more = f" and {len(names) - _HEADINGS_SHOWN} more" if len(names) > _HEADINGS_SHOWN else ""
+    return [
+        NO_DIAGNOSTICS(
+            document.path,
+            line,
+            "the runbook has shell blocks but no diagnostics section, so `run.sh --diagnose` "
+            f"runs nothing (its headings: {shown or 'none'}{more})",
+            hint="mark the section that checks the system: `## Checks {role=diagnostics}`, "
+            "or add its heading to `diagnostics` in [tool.runbookc.sections]",
+        )
+    ]
+
+
+_HEADINGS_SHOWN = 12
 
 
 def _commands(
