@@ -37,7 +37,10 @@ if TYPE_CHECKING:
 
 # Each command is a module runbookc.commands.<name> with `register(parser)` and
 # `run(args) -> int`; the modules import their stages inside `run` (above).
-COMMANDS = ("lint", "approve", "rules", "schema", "extract", "test", "build", "serve")
+COMMANDS = (
+    *("init", "new", "lint", "approve", "rules", "schema", "extract", "test", "build"),
+    "serve",
+)
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 

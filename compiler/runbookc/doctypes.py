@@ -1,5 +1,6 @@
 """The document types, as data: one descriptor per type, read by validate, facts, the graph,
-the linter and the site. A new type is one `DocType` in `TYPES` plus its JSON Schema file.
+the linter and the site. A new type is one `DocType` in `TYPES` plus its JSON Schema file
+and the template `runbookc new` writes it from (templates/new/<name>.md.j2).
 
 What a team may vary per type later (the doc_id pattern, whether approvals gate it, unknown
 keys) is a field here, so such a setting becomes `dataclasses.replace` of a descriptor.
@@ -47,6 +48,7 @@ class DocType:
     orphan: str = ""  # RB209 when no document refers to one; the noun the message uses
     approval_gate: bool = False  # in [tool.runbookc.approvals] gate by default
     nav_order: int = 0  # its nav section's place (and its count's on the home page)
+    example_id: str = ""  # an id id_pattern accepts: `runbookc init` writes an example with it
 
 
 # Columns of a table of documents and of a table of alerts (render.pages.COLUMNS).
@@ -61,6 +63,7 @@ TYPES: dict[str, DocType] = {
         nav_order=10,
         schema="runbook.json",
         id_pattern="^RB" + _ID,
+        example_id="RB-EXAMPLE-0001",
         index="runbooks/index.md",
         columns=(*_DOC_COLUMNS, "alerts", "updated"),
         words={"en": Words("runbook", "Runbooks"), "ru": Words("ранбук", "Ранбуки")},
@@ -73,6 +76,7 @@ TYPES: dict[str, DocType] = {
         nav_order=20,
         schema="alert.json",
         id_pattern="^ALD" + _ID,
+        example_id="ALD-EXAMPLE-0001",
         index="alerts/index.md",
         columns=_ALERT_COLUMNS,  # one row per alert it defines
         words={
@@ -87,6 +91,7 @@ TYPES: dict[str, DocType] = {
         nav_order=40,
         schema="slo.json",
         id_pattern="^SLO" + _ID,
+        example_id="SLO-EXAMPLE-0001",
         index="slos/index.md",
         columns=(*_DOC_COLUMNS, "runbooks", "updated"),
         words={"en": Words("SLO doc", "SLO docs"), "ru": Words("SLO", "SLO")},
@@ -99,6 +104,7 @@ TYPES: dict[str, DocType] = {
         nav_order=30,
         schema="rollback_plan.json",
         id_pattern="^RP" + _ID,
+        example_id="RP-EXAMPLE-0001",
         index="rollback-plans/index.md",
         columns=(*_DOC_COLUMNS, "runbooks", "updated"),
         words={
