@@ -136,3 +136,21 @@ def test_step_role_from_a_marked_heading(tmp_path: Path) -> None:
         ("2. Remediation", "mitigation"),
     ]
     assert found == []
+
+
+def test_links_are_checked_against_attribute_list_ids(cli, tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text('[tool.runbookc]\nsource = "."\n', encoding="utf-8")
+    (tmp_path / "a.md").write_text(
+        "---\ndoc_id: RB-TEST-0001\ntype: runbook\ntitle: T\nstatus: draft\nowner_role: SRE\n"
+        "created_at: 2026-01-10\nupdated_at: 2026-01-12\n"
+        "approvals: {required: [Owner], status: pending}\n---\n\n"
+        "## Checks {#custom-id role=diagnostics}\n\n"
+        "[site's anchor](#custom-id), [no such anchor](#checks)\n\n"
+        "```bash\nkubectl get pods\n```\n",
+        encoding="utf-8",
+    )
+    result = cli(
+        "lint", "--no-cache", "--format", "json", "--config", str(tmp_path / "pyproject.toml")
+    )
+    found = [(d["code"], d["line"], d["message"]) for d in result.json()["diagnostics"]]
+    assert found == [("RB202", 14, "anchor `#checks` matches no heading of this document")]
