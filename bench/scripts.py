@@ -61,7 +61,7 @@ def main() -> None:
         static = best(args.repeat, lambda: check_scripts(scripts, Path(tmp)))
     print(f"bash -n + shellcheck:   {static:.3f} s ({static / blocks * 1000:.0f} ms a script)")
     config = script_settings(settings)
-    symptoms = {d.doc_id: [t for t, _, _ in symptom_lines(d, config.role)] for d in documents}
+    symptoms = {d.doc_id: [t for t, _, _ in symptom_lines(d, config)] for d in documents}
     sandbox = best(args.repeat, lambda: run_sandbox(scripts, config, symptoms))
     print(f"sandbox, 3 scenarios:   {sandbox:.3f} s ({sandbox / blocks * 1000:.0f} ms a script)")
 

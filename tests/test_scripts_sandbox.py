@@ -30,7 +30,7 @@ def _plan(path: Path) -> tuple[list[Script], list[str]]:
     document = compile_document(path, display, SETTINGS).document
     assert document is not None
     scripts, _ = plan_scripts(document, SETTINGS)
-    return scripts, [text for text, _, _ in symptom_lines(document, CONFIG.role)]
+    return scripts, [text for text, _, _ in symptom_lines(document, CONFIG)]
 
 
 SEED_SCRIPTS, SEED_SYMPTOMS = _plan(SEED)
