@@ -208,7 +208,7 @@ def test_a_document_on_a_generated_page_path_fails_the_build(
     )
     code, output = _build(project, capsys)
     assert code == 1
-    assert "runbooks/index.md: its page index.md would replace a generated page" in output
+    assert "its page index.md would replace the generated page index.md" in output
     assert not (project / "build" / "site").exists()
     assert list((project / "build" / ".gen").iterdir()) == []  # its generation is gone too
 

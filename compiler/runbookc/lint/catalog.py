@@ -174,7 +174,7 @@ LOCAL_FILE = _rule(
     "RB211",
     "local-file-link",
     ERROR,
-    "Link or image to a local file that is not a document, which the site does not publish",
+    "Link or image to a local file the site cannot publish (missing, outside, an SVG)",
     Family.LINKS,
 )
 

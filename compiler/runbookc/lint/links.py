@@ -19,6 +19,7 @@ from runbookc.lint.catalog import (
 from runbookc.lint.nearmiss import NearMiss
 from runbookc.pipeline.facts import DocFacts
 from runbookc.pipeline.graph import LINK, PATH, Graph, Reference
+from runbookc.render.docs_dir import FileRefused, linked_file
 
 
 def check(graph: Graph, settings: Settings) -> Iterator[Diagnostic]:
@@ -29,7 +30,7 @@ def check(graph: Graph, settings: Settings) -> Iterator[Diagnostic]:
         for kind, target, line, column, _ in doc.refs:
             if kind == LINK:
                 yield from _absolute(graph, doc, target, line, column)
-                yield from _local_file(doc, target, line, column)
+                yield from _local_file(graph, doc, target, line, column)
         for ref in graph.outgoing(doc):
             if ref.kind == LINK:
                 yield from _link(graph, doc, ref, settings, near)
@@ -62,26 +63,26 @@ def _absolute(
     )
 
 
-def _local_file(doc: DocFacts, target: str, line: int, column: int) -> Iterator[Diagnostic]:
-    """`diagram.svg`, `../files/`: the site's pages are the corpus's documents only (the
-    build copies no other source file), so MkDocs finds no such file and the build fails."""
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not parts.path or target.startswith("/"):
+def _local_file(
+    graph: Graph, doc: DocFacts, target: str, line: int, column: int
+) -> Iterator[Diagnostic]:
+    """`img/diagram.png`, `../files/`: the build copies every file pages link to from the
+    source dir into the site (render/docs_dir.py), and asks the same question first."""
+    relative = graph.linked_file(doc, target)
+    if relative is None:
         return
-    path = unquote(parts.path)
-    if path.endswith(".md"):
-        return
-    svg = " An SVG can run script, so the site never publishes one as it is." * (
-        path.lower().endswith((".svg", ".svgz"))
-    )
-    yield LOCAL_FILE(
-        doc.path,
-        line,
-        f"link to `{target}`: the site publishes the corpus's documents only, so this "
-        f"file would be missing and the build fails.{svg}",
-        column=column,
-        hint="link to where the file is published (an https:// URL), or describe it in text",
-    )
+    try:
+        linked_file(graph.settings.source_dir, relative)
+    except FileRefused as exc:
+        yield LOCAL_FILE(
+            doc.path,
+            line,
+            f"link to `{target}`: the site cannot publish this file ({exc}), so the link "
+            "would be broken and the build fails",
+            column=column,
+            hint="put the file in the source dir next to the document, or link to where it "
+            "is published (an https:// URL)",
+        )
 
 
 def _link(

@@ -180,6 +180,12 @@ class Graph:
         path, a query) or that do not point at Markdown."""
         return _link_path(posixpath.dirname(self.source_path(doc)), target)
 
+    def linked_file(self, doc: DocFacts, target: str) -> str | None:
+        """A link's href to a local file that is not Markdown (an image, an attachment, a
+        folder) -> its path relative to the source dir (`../x` when outside it); None for
+        every other href."""
+        return _file_path(posixpath.dirname(self.source_path(doc)), target)
+
     def outgoing(self, doc: DocFacts) -> list[Reference]:
         """Every reference `doc` writes, resolved or not, in file order."""
         return list(self._outgoing.get(self.source_path(doc), ()))
@@ -350,3 +356,14 @@ def _link_path(base: str, target: str) -> tuple[str, str | None] | None:
     if not path.endswith(".md"):
         return None
     return posixpath.normpath(posixpath.join(base, path)), anchor
+
+
+def _file_path(base: str, target: str) -> str | None:
+    """`Graph.linked_file` for a document in the source folder `base`."""
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not parts.path or target.startswith(("/", "\\")):
+        return None
+    path = unquote(parts.path)
+    if path.endswith(".md"):
+        return None
+    return posixpath.normpath(posixpath.join(base, path))
