@@ -35,6 +35,11 @@ def test_anchor_near_misses_suggest_the_site_slug(monkeypatch) -> None:
             "anchor `#step` matches no heading of this document",
             "did you mean `#steps`? (anchors are the site's heading slugs)",
         ),
+        (
+            24,
+            "anchor `#mitigation-1` matches no heading of `ops/b.md`",
+            "GitHub numbers a repeated heading `-1`, the site `_1`: write `#mitigation_1`",
+        ),
     ]
 
 

@@ -41,25 +41,28 @@ def check(graph: Graph, settings: Settings) -> Iterator[Diagnostic]:
 def _absolute(
     graph: Graph, doc: DocFacts, target: str, line: int, column: int
 ) -> Iterator[Diagnostic]:
-    """`/ops/x.md`: MkDocs converts relative links to pages only, so on the site this one
-    asks for a .md file that is not served (and breaks anyway under a sub-path)."""
-    if not target.startswith("/") or target.startswith("//"):
-        return
+    """`/ops/x.md`, `/img/a.png`, `/ops/x`: MkDocs converts relative links only; it leaves an
+    absolute one as written and warns, which fails the strict build (`validation:
+    absolute_links: warn`). On a site under a sub-path it would point outside the site."""
     parts = urlsplit(target)
+    if not target.startswith(("/", "\\")) or parts.scheme or parts.netloc:
+        return  # `//host/x` is an external link, to MkDocs as to a browser
     path = unquote(parts.path).lstrip("/")
-    if not path.endswith(".md"):
-        return
-    relative = posixpath.relpath(path, posixpath.dirname(graph.source_path(doc)) or ".")
+    relative = posixpath.relpath(path or ".", posixpath.dirname(graph.source_path(doc)) or ".")
     fragment = f"#{parts.fragment}" if parts.fragment else ""
-    known = graph.by_path(path) is not None
+    if path.endswith(".md"):
+        what = "a .md file that is not served"
+        known = "" if graph.by_path(path) else f" (`{path}` is not a document of the corpus either)"
+    else:
+        what = "a path MkDocs does not check or convert"
+        known = ""
     yield ABSOLUTE_LINK(
         doc.path,
         line,
         f"link to `{target}` by an absolute path: the site leaves it as written, so it "
-        "points at a .md file that is not served",
+        f"points at {what}, and the strict build fails on it",
         column=column,
-        hint=f"write it relative to this file: `{relative}{fragment}`"
-        + ("" if known else f" (`{path}` is not a document of the corpus either)"),
+        hint=f"write it relative to this file: `{relative}{fragment}`{known}",
     )
 
 
@@ -108,9 +111,12 @@ def _anchor(graph: Graph, doc: DocFacts, ref: Reference, near: NearMiss) -> Iter
     if ref.anchor in anchors:
         return
     where = "this document" if target is doc else f"`{graph.source_path(target)}`"
+    numbered = _site_numbered(ref.anchor)
     close = near.find(ref.anchor, anchors, scope="#" + graph.source_path(target))
     hint = (
-        f"did you mean `#{close}`? (anchors are the site's heading slugs)"
+        f"GitHub numbers a repeated heading `-1`, the site `_1`: write `#{numbered}`"
+        if numbered in anchors
+        else f"did you mean `#{close}`? (anchors are the site's heading slugs)"
         if close
         else f"headings of {where}: " + ", ".join(f"#{a}" for a in sorted(anchors)[:8])
         if anchors
@@ -123,6 +129,13 @@ def _anchor(graph: Graph, doc: DocFacts, ref: Reference, near: NearMiss) -> Iter
         column=ref.column,
         hint=hint,
     )
+
+
+def _site_numbered(anchor: str) -> str:
+    """GitHub's anchor of a repeated heading (`symptoms-1`) in the site's form (`symptoms_1`:
+    MkDocs' toc numbers repeats with `_`); the anchor itself when it is not numbered."""
+    stem, dash, number = anchor.rpartition("-")
+    return f"{stem}_{number}" if dash and stem and number.isdigit() else anchor
 
 
 def _path(

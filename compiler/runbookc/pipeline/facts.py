@@ -10,6 +10,8 @@ after one edit reads 10,000 of these (fast to read back: few nested objects) ins
 
 from __future__ import annotations
 
+from contextlib import suppress
+from html.parser import HTMLParser
 from typing import Any
 
 from runbookc import doctypes
@@ -61,7 +63,7 @@ class DocFacts:
         self.issues = issues  # related_issues numbers
         self.alerts = alerts  # the alerts an alert document defines
         self.refs = refs  # every reference written, sorted by (line, column)
-        self.anchor_list = anchor_list  # heading slugs
+        self.anchor_list = anchor_list  # heading slugs, then raw HTML ids and <a name>
         self.suppressions = suppressions  # None when the document silences nothing
         self._anchors: frozenset[str] | None = None
 
@@ -133,9 +135,36 @@ def doc_facts(document: Document, settings: Settings) -> DocFacts:
         issues=issues,
         alerts=tuple(alerts),
         refs=tuple(refs),
-        anchor_list=tuple(h.slug for h in document.parsed.headings),
+        anchor_list=(*(h.slug for h in document.parsed.headings), *_html_anchors(document)),
         suppressions=suppressions if suppressions.written else None,
     )
+
+
+class _Anchors(HTMLParser):
+    """The anchors raw HTML makes, as MkDocs collects them: any tag's `id`, an `<a>`'s
+    `name`. Valueless ones (`<your id>` reads as a tag with an empty `id`) are none."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.found: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        for name, value in attrs:
+            if value and (name == "id" or (name == "name" and tag == "a")):
+                self.found.append(value)
+
+
+def _html_anchors(document: Document) -> list[str]:
+    """The raw HTML's anchors outside code. The site's sanitiser drops ids starting with
+    `__` (render/sanitise.py), so those are none."""
+    if not document.parsed.html:
+        return []
+    parser = _Anchors()
+    for html in document.parsed.html:
+        with suppress(AssertionError, ValueError):  # markup it gives up on: no anchor
+            parser.feed(html.content)
+        parser.reset()  # a tag left open by one element does not swallow the next
+    return [a for a in dict.fromkeys(parser.found) if not a.startswith("__")]
 
 
 def _references(doc_type: str) -> tuple[str, ...]:
