@@ -151,6 +151,22 @@ def _path(
     path = mapped[0]
     prefix = graph.path_prefix(ref.target) or ""
     shown = posixpath.normpath(posixpath.join(settings.source, path))
+    if not settings.paths:
+        # From the repository root: a file that is there but is no document (a README
+        # outside the source dir, an excluded file) is what the span names; not a finding.
+        if _is_file(settings.root / shown):
+            return
+        yield UNRESOLVED_PATH(
+            doc.path,
+            ref.line,
+            f"`{ref.target}` names `{shown}` from the repository root, and there is no "
+            "such document or file",
+            column=ref.column,
+            hint=_close_path(graph, path, near)
+            or "a code span naming a .md path resolves from the repository root; "
+            "[tool.runbookc.paths] maps path prefixes to the source dir instead",
+        )
+        return
     yield UNRESOLVED_PATH(
         doc.path,
         ref.line,

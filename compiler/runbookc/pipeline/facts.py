@@ -10,6 +10,7 @@ after one edit reads 10,000 of these (fast to read back: few nested objects) ins
 
 from __future__ import annotations
 
+import re
 from contextlib import suppress
 from html.parser import HTMLParser
 from typing import Any
@@ -24,7 +25,8 @@ RELATED_ALERT = "related_alert"  # related_alerts: [ALT-...]
 ALERT_RUNBOOK = "alert_runbook"  # alerts[i].runbooks: [RB-...]
 RELATED_RUNBOOK = "related_runbook"  # related_runbooks: [RB-...]
 LINK = "link"  # [text](other.md#anchor)
-PATH = "path"  # `docs/ops/other.md` in a code span, through [tool.runbookc.paths]
+PATH = "path"  # `docs/ops/other.md` in a code span: through [tool.runbookc.paths], or
+# without that setting from the repository root (names_md_path)
 
 RawRef = tuple[str, str, int, int, KeyPath]  # kind, target as written, line, column, key
 AlertEntry = tuple[int, str, int, dict[str, Any]]  # index in `alerts`, id, line, the entry
@@ -118,7 +120,7 @@ def doc_facts(document: Document, settings: Settings) -> DocFacts:
         refs.append((LINK, link.target, link.line, link.column, ()))
     prefixes = tuple(settings.paths)
     for span in document.parsed.code_spans:
-        if span.text.strip().startswith(prefixes):
+        if span.text.strip().startswith(prefixes) if prefixes else names_md_path(span.text):
             refs.append((PATH, span.text, span.line, span.column, ()))
     refs.sort(key=lambda r: (r[2], r[3]))  # stable: ties keep the order above
     issues = tuple(
@@ -138,6 +140,18 @@ def doc_facts(document: Document, settings: Settings) -> DocFacts:
         anchor_list=(*(h.slug for h in document.parsed.headings), *_html_anchors(document)),
         suppressions=suppressions if suppressions.written else None,
     )
+
+
+# A repository path to a Markdown file, in folders: `docs/ops/x.md`, `./ops/x.md#steps`.
+_MD_PATH = re.compile(r"(?:[\w.-]+/)+[\w.-]+\.md")
+
+
+def names_md_path(text: str) -> bool:
+    """Whether a code span names a `.md` file by a repository path (a bare `x.md` is not
+    one, nor a path that climbs out with `..`): with no [tool.runbookc.paths] setting, it
+    resolves from the repository root."""
+    path = text.strip().partition("#")[0]
+    return bool(_MD_PATH.fullmatch(path)) and ".." not in path.split("/")
 
 
 class _Anchors(HTMLParser):
