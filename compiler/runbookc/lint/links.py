@@ -108,6 +108,17 @@ def _anchor(graph: Graph, doc: DocFacts, ref: Reference, near: NearMiss) -> Iter
     target = ref.document
     assert target is not None and ref.anchor is not None
     anchors = target.anchors
+    written = urlsplit(ref.target).fragment
+    if ref.anchor in anchors and written != ref.anchor:
+        yield BROKEN_ANCHOR(
+            doc.path,
+            ref.line,
+            f"anchor `#{written}` is percent-encoded: MkDocs compares it with the page's "
+            "anchors as written, so the strict build fails",
+            column=ref.column,
+            hint=f"write it as the site spells it: `#{ref.anchor}`",
+        )
+        return
     if ref.anchor in anchors:
         return
     where = "this document" if target is doc else f"`{graph.source_path(target)}`"

@@ -14,11 +14,12 @@ import re
 from contextlib import suppress
 from html.parser import HTMLParser
 from typing import Any
+from urllib.parse import unquote
 
 from runbookc import doctypes
 from runbookc.config import Settings
 from runbookc.lint.policy import Suppressions
-from runbookc.model import Document, KeyPath
+from runbookc.model import Document, KeyPath, Link
 
 # Reference kinds, by where they are written.
 RELATED_ALERT = "related_alert"  # related_alerts: [ALT-...]
@@ -116,8 +117,9 @@ def doc_facts(document: Document, settings: Settings) -> DocFacts:
                 alerts.append((a, entry["id"], front.line_of(("alerts", a, "id")), entry))
             for index, doc_id in _strings(entry.get("runbooks")):
                 refs.append(front_ref(ALERT_RUNBOOK, doc_id, ("alerts", a, "runbooks", index)))
+    body_lines = document.text.split("\n")
     for link in document.parsed.links:
-        refs.append((LINK, link.target, link.line, link.column, ()))
+        refs.append((LINK, _as_written(link, body_lines), link.line, link.column, ()))
     prefixes = tuple(settings.paths)
     for span in document.parsed.code_spans:
         if span.text.strip().startswith(prefixes) if prefixes else names_md_path(span.text):
@@ -140,6 +142,20 @@ def doc_facts(document: Document, settings: Settings) -> DocFacts:
         anchor_list=(*(h.slug for h in document.parsed.headings), *_html_anchors(document)),
         suppressions=suppressions if suppressions.written else None,
     )
+
+
+def _as_written(link: Link, lines: list[str]) -> str:
+    """The link's href with its #fragment as the author wrote it. The parser gives the
+    href percent-encoded (`#%D0%B4...` for `#д...`), but MkDocs compares a fragment with the
+    page's anchors exactly as written, so lint must see which one was written: the encoded
+    form when it is there at the link's column, else the decoded one."""
+    path, hash_, fragment = link.target.partition("#")
+    if not hash_ or "%" not in fragment:
+        return link.target
+    line = lines[link.line - 1] if 0 < link.line <= len(lines) else ""
+    if line[link.column - 1 :].startswith(link.target):
+        return link.target
+    return f"{path}#{unquote(fragment)}"
 
 
 # A repository path to a Markdown file, in folders: `docs/ops/x.md`, `./ops/x.md#steps`.
