@@ -22,7 +22,7 @@ _REF = re.compile(r"""^\s*["']?([^"'\s]+)""")
 def check(graph: Graph, settings: Settings) -> Iterator[Diagnostic]:
     """The same questions `runbookc build` asks of each page path (render/paths.py), and
     the one MkDocs asks of all of them: two documents served at one URL."""
-    by_url: dict[str, list[str]] = {}
+    by_url: dict[str, list[tuple[str, str]]] = {}  # URL -> (source path, display path)
     for doc in graph.documents:
         path = graph.source_path(doc)
         if path.startswith("../"):
@@ -31,14 +31,12 @@ def check(graph: Graph, settings: Settings) -> Iterator[Diagnostic]:
         if reason is not None:
             yield PAGE_CONFLICT(doc.path, None, reason, hint=rename())
         else:
-            by_url.setdefault(page_url(path), []).append(path)
-    for url, paths in by_url.items():
-        for path in paths if len(paths) > 1 else ():
-            others = ", ".join(f"`{p}`" for p in paths if p != path)
-            doc = graph.by_path(path)
-            assert doc is not None
+            by_url.setdefault(page_url(path), []).append((path, doc.path))
+    for url, pages in by_url.items():
+        for path, display in pages if len(pages) > 1 else ():
+            others = ", ".join(f"`{p}`" for p, _ in pages if p != path)
             yield PAGE_CONFLICT(
-                doc.path,
+                display,
                 None,
                 f"its page has the site URL `{url}` as {others} does: MkDocs serves "
                 "one of them and drops the other (README.md is a folder's index.md)",
