@@ -35,6 +35,19 @@ def test_anchor_near_misses_suggest_the_site_slug(monkeypatch) -> None:
             "anchor `#step` matches no heading of this document",
             "did you mean `#steps`? (anchors are the site's heading slugs)",
         ),
+        (
+            24,
+            "anchor `#mitigation-1` matches no heading of `ops/b.md`",
+            "GitHub numbers a repeated heading `-1`, the site `_1`: write `#mitigation_1`",
+        ),
+        (
+            26,
+            "anchor `#"
+            + "%D0%B4%D0%B8%D0%B0%D0%B3%D0%BD%D0%BE%D1%81%D1%82%D0%B8%D0%BA%D0%B0-%D0%BF%D0%BE"
+            "%D1%88%D0%B0%D0%B3%D0%BE%D0%B2%D0%BE` is percent-encoded: MkDocs compares it "
+            "with the page's anchors as written, so the strict build fails",
+            "write it as the site spells it: `#диагностика-пошагово`",
+        ),
     ]
 
 

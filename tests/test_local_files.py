@@ -1,6 +1,8 @@
-"""Links and images to local files that are not documents (issue 15, item 18): the site
-publishes none of them, so lint reports each at its line (RB211) and the build, which
-would fail on them in MkDocs, stops at lint. A local SVG never reaches the site."""
+"""Links and images to local files that are not documents. The build copies each file a
+page links to from the source dir into the site (issue 17, item 6); one the site cannot
+publish (missing, a folder, outside the source dir or reached by a symlink out of it, in a
+generated folder, an SVG) is reported at its line (RB211) and the build, which would fail
+on it in MkDocs, stops at lint. A local SVG never reaches the site."""
 
 from __future__ import annotations
 
@@ -9,8 +11,16 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT
+from runbookc.commands.wiring import lint_targets
+from runbookc.config import load_settings
+from runbookc.render.docs_dir import linked_files
 
 CASE = ROOT / "tests" / "cases" / "rules" / "RB211" / "fail"
+FRONT = (CASE / "ops" / "a.md").read_text(encoding="utf-8").split("# Test runbook")[0]
+PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d4944415478da63f8cfc0f01f0005000201a5d2f1b80000000049454e44ae426082"
+)
 FOUND = [("runbooks/ops/a.md", line) for line in (19, 21, 21, 23)]
 
 
@@ -55,3 +65,72 @@ def test_without_the_rule_mkdocs_fails_on_the_same_links(cli, project) -> None:
     for target in ("diagram.svg", "../exports/board.json", "../exports/", "img/photo.png"):
         assert any(f"'{target}'" in line for line in failed), target
     assert not list(project().rglob("out/**/*.svg"))
+
+
+def _corpus(root: Path, body: str) -> Path:
+    """runbooks/ops/a.md with `body`, a settings file and the shipped mkdocs.yml."""
+    (root / "runbooks" / "ops").mkdir(parents=True)
+    (root / "runbooks" / "ops" / "a.md").write_text(
+        FRONT + "# Test runbook\n\n## Steps\n\n" + body, encoding="utf-8"
+    )
+    (root / "pyproject.toml").write_text(
+        '[tool.runbookc]\nsource = "runbooks"\noutput = "out"\n', encoding="utf-8"
+    )
+    shutil.copy(ROOT / "mkdocs.yml", root / "mkdocs.yml")
+    return root / "runbooks"
+
+
+def test_images_and_attachments_next_to_runbooks_are_published(cli, tmp_path, monkeypatch):
+    source = _corpus(
+        tmp_path,
+        "![diagram](img/flow.png) and [the export](../files/board%20v2.json).\n\n"
+        "Again: ![same](./img/flow.png)\n",
+    )
+    (source / "ops" / "img").mkdir()
+    (source / "ops" / "img" / "flow.png").write_bytes(PNG)
+    (source / "files").mkdir()
+    (source / "files" / "board v2.json").write_text("{}", encoding="utf-8")
+    (source / "files" / "unlinked.txt").write_text("not linked", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    assert cli("lint").code == 0
+    result = cli("build")
+    assert result.code == 0, result.err
+    site = tmp_path / "out" / "site"
+    assert (site / "ops" / "img" / "flow.png").read_bytes() == PNG
+    assert (site / "files" / "board v2.json").read_text(encoding="utf-8") == "{}"
+    assert not (site / "files" / "unlinked.txt").exists()  # only what pages link to
+    page = (site / "ops" / "a" / "index.html").read_text(encoding="utf-8")
+    assert 'src="../img/flow.png"' in page
+
+
+def test_a_missing_or_unpublishable_file_is_an_error_at_its_line(cli, tmp_path, monkeypatch):
+    outside = tmp_path / "secret.txt"
+    outside.write_text("secret", encoding="utf-8")
+    source = _corpus(
+        tmp_path,
+        "![gone](img/gone.png)\n\n"  # line 19
+        "[leak](leak.txt)\n\n"  # line 21: a symlink out of the source dir
+        "[ours](../scripts/x.txt)\n\n"  # line 23: the site's generated scripts/ folder
+        "[hidden](.notes.txt)\n",  # line 25: MkDocs leaves dot names out
+    )
+    (source / "ops" / "leak.txt").symlink_to(outside)
+    (source / "scripts").mkdir()
+    (source / "scripts" / "x.txt").write_text("x", encoding="utf-8")
+    (source / "ops" / ".notes.txt").write_text("x", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    result = cli("lint", "--format", "json")
+    found = {d["line"]: d["message"] for d in result.json()["diagnostics"] if d["code"] == "RB211"}
+    assert result.code == 1 and sorted(found) == [19, 21, 23, 25]
+    assert "no such file" in found[19]
+    assert "symlink that leads out of the source dir" in found[21]
+    assert "scripts/ folder is generated" in found[23]
+    assert "hidden names" in found[25]
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.runbookc]\nsource = "runbooks"\noutput = "out"\nignore = ["RB211"]\n',
+        encoding="utf-8",
+    )
+    assert cli("build").code == 1  # MkDocs refuses the links the rule predicted
+    # What the build would copy: none of them, the symlink's target least of all.
+    settings = load_settings(str(tmp_path / "pyproject.toml"))
+    graph = lint_targets([], settings, use_cache=False).graph
+    assert linked_files(graph, settings.source_dir) == {}

@@ -98,7 +98,7 @@ def build_into(stage: Path, linted: LintResult, timings: Timings) -> dict[str, i
     from runbookc.engine.mkdocs_cache import PageCache, memo
     from runbookc.engine.tree import write_tree
     from runbookc.pipeline import corpus as stages
-    from runbookc.render.docs_dir import write_docs_dir
+    from runbookc.render.docs_dir import linked_files, write_docs_dir
     from runbookc.render.inputs import page_digests
     from runbookc.render.mkdocs_build import run_mkdocs
     from runbookc.render.nav import build_nav
@@ -117,7 +117,8 @@ def build_into(stage: Path, linted: LintResult, timings: Timings) -> dict[str, i
     digests = page_digests(site, compiler_fingerprint())
     render = render_incremental(page_renderers(site), digests, stage / "docs", out)
     config, site_dir = site_settings(settings)
-    write_docs_dir(stage / "docs", {}, stage / "scripts", site_dir, out / "docs")
+    files = linked_files(linted.graph, settings.source_dir)
+    write_docs_dir(stage / "docs", {}, stage / "scripts", site_dir, out / "docs", files)
     nav = build_nav(site)
     started = timings.mark("render", started)
     cache = PageCache(folder / "site" if folder else None)

@@ -31,6 +31,7 @@ class Family(StrEnum):
     VALIDATE = "pipeline.validate"
     HTML_SAFETY = "pipeline.html_safety"
     LINKS = "lint.links"
+    PAGES = "lint.pages"
     IDS = "lint.ids"
     ORPHANS = "lint.orphans"
     APPROVALS = "lint.approvals"
@@ -167,15 +168,25 @@ ABSOLUTE_LINK = _rule(
     "RB210",
     "absolute-link",
     ERROR,
-    "Link to a Markdown file by an absolute path, which the site leaves unconverted",
+    "Link by an absolute path, which the site leaves unconverted and the build refuses",
     Family.LINKS,
 )
 LOCAL_FILE = _rule(
     "RB211",
     "local-file-link",
     ERROR,
-    "Link or image to a local file that is not a document, which the site does not publish",
+    "Link or image to a local file the site cannot publish (missing, outside, an SVG)",
     Family.LINKS,
+)
+PAGE_CONFLICT = _rule(
+    "RB212",
+    "page-conflict",
+    ERROR,
+    "A document's page URL is taken by another document or a generated page",
+    Family.PAGES,
+)
+SHORTCODE = _rule(
+    "RB213", "hugo-shortcode", ERROR, "Hugo shortcode, which the site shows as text", Family.PAGES
 )
 
 # Approvals and suppressions.

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable
 
 from runbookc.config import Settings
 from runbookc.diagnostics import Diagnostic
-from runbookc.lint import approvals, ids, links, orphans
+from runbookc.lint import approvals, ids, links, orphans, pages
 from runbookc.model import Document
 from runbookc.pipeline.graph import Graph
 
@@ -21,9 +21,11 @@ GRAPH_CHECKS: tuple[Callable[[Graph, Settings], Iterable[Diagnostic]], ...] = (
     links.check,
     ids.check,
     orphans.check,
+    pages.check,
 )
 DOCUMENT_CHECKS: tuple[Callable[[Document, Settings], Iterable[Diagnostic]], ...] = (
     approvals.check_document,
+    pages.check_document,
 )
 
 

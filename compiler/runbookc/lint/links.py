@@ -19,6 +19,7 @@ from runbookc.lint.catalog import (
 from runbookc.lint.nearmiss import NearMiss
 from runbookc.pipeline.facts import DocFacts
 from runbookc.pipeline.graph import LINK, PATH, Graph, Reference
+from runbookc.render.docs_dir import FileRefused, linked_file
 
 
 def check(graph: Graph, settings: Settings) -> Iterator[Diagnostic]:
@@ -29,7 +30,7 @@ def check(graph: Graph, settings: Settings) -> Iterator[Diagnostic]:
         for kind, target, line, column, _ in doc.refs:
             if kind == LINK:
                 yield from _absolute(graph, doc, target, line, column)
-                yield from _local_file(doc, target, line, column)
+                yield from _local_file(graph, doc, target, line, column)
         for ref in graph.outgoing(doc):
             if ref.kind == LINK:
                 yield from _link(graph, doc, ref, settings, near)
@@ -40,48 +41,51 @@ def check(graph: Graph, settings: Settings) -> Iterator[Diagnostic]:
 def _absolute(
     graph: Graph, doc: DocFacts, target: str, line: int, column: int
 ) -> Iterator[Diagnostic]:
-    """`/ops/x.md`: MkDocs converts relative links to pages only, so on the site this one
-    asks for a .md file that is not served (and breaks anyway under a sub-path)."""
-    if not target.startswith("/") or target.startswith("//"):
-        return
+    """`/ops/x.md`, `/img/a.png`, `/ops/x`: MkDocs converts relative links only; it leaves an
+    absolute one as written and warns, which fails the strict build (`validation:
+    absolute_links: warn`). On a site under a sub-path it would point outside the site."""
     parts = urlsplit(target)
+    if not target.startswith(("/", "\\")) or parts.scheme or parts.netloc:
+        return  # `//host/x` is an external link, to MkDocs as to a browser
     path = unquote(parts.path).lstrip("/")
-    if not path.endswith(".md"):
-        return
-    relative = posixpath.relpath(path, posixpath.dirname(graph.source_path(doc)) or ".")
+    relative = posixpath.relpath(path or ".", posixpath.dirname(graph.source_path(doc)) or ".")
     fragment = f"#{parts.fragment}" if parts.fragment else ""
-    known = graph.by_path(path) is not None
+    if path.endswith(".md"):
+        what = "a .md file that is not served"
+        known = "" if graph.by_path(path) else f" (`{path}` is not a document of the corpus either)"
+    else:
+        what = "a path MkDocs does not check or convert"
+        known = ""
     yield ABSOLUTE_LINK(
         doc.path,
         line,
         f"link to `{target}` by an absolute path: the site leaves it as written, so it "
-        "points at a .md file that is not served",
+        f"points at {what}, and the strict build fails on it",
         column=column,
-        hint=f"write it relative to this file: `{relative}{fragment}`"
-        + ("" if known else f" (`{path}` is not a document of the corpus either)"),
+        hint=f"write it relative to this file: `{relative}{fragment}`{known}",
     )
 
 
-def _local_file(doc: DocFacts, target: str, line: int, column: int) -> Iterator[Diagnostic]:
-    """`diagram.svg`, `../files/`: the site's pages are the corpus's documents only (the
-    build copies no other source file), so MkDocs finds no such file and the build fails."""
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not parts.path or target.startswith("/"):
+def _local_file(
+    graph: Graph, doc: DocFacts, target: str, line: int, column: int
+) -> Iterator[Diagnostic]:
+    """`img/diagram.png`, `../files/`: the build copies every file pages link to from the
+    source dir into the site (render/docs_dir.py), and asks the same question first."""
+    relative = graph.linked_file(doc, target)
+    if relative is None:
         return
-    path = unquote(parts.path)
-    if path.endswith(".md"):
-        return
-    svg = " An SVG can run script, so the site never publishes one as it is." * (
-        path.lower().endswith((".svg", ".svgz"))
-    )
-    yield LOCAL_FILE(
-        doc.path,
-        line,
-        f"link to `{target}`: the site publishes the corpus's documents only, so this "
-        f"file would be missing and the build fails.{svg}",
-        column=column,
-        hint="link to where the file is published (an https:// URL), or describe it in text",
-    )
+    try:
+        linked_file(graph.settings.source_dir, relative)
+    except FileRefused as exc:
+        yield LOCAL_FILE(
+            doc.path,
+            line,
+            f"link to `{target}`: the site cannot publish this file ({exc}), so the link "
+            "would be broken and the build fails",
+            column=column,
+            hint="put the file in the source dir next to the document, or link to where it "
+            "is published (an https:// URL)",
+        )
 
 
 def _link(
@@ -104,12 +108,26 @@ def _anchor(graph: Graph, doc: DocFacts, ref: Reference, near: NearMiss) -> Iter
     target = ref.document
     assert target is not None and ref.anchor is not None
     anchors = target.anchors
+    written = urlsplit(ref.target).fragment
+    if ref.anchor in anchors and written != ref.anchor:
+        yield BROKEN_ANCHOR(
+            doc.path,
+            ref.line,
+            f"anchor `#{written}` is percent-encoded: MkDocs compares it with the page's "
+            "anchors as written, so the strict build fails",
+            column=ref.column,
+            hint=f"write it as the site spells it: `#{ref.anchor}`",
+        )
+        return
     if ref.anchor in anchors:
         return
     where = "this document" if target is doc else f"`{graph.source_path(target)}`"
+    numbered = _site_numbered(ref.anchor)
     close = near.find(ref.anchor, anchors, scope="#" + graph.source_path(target))
     hint = (
-        f"did you mean `#{close}`? (anchors are the site's heading slugs)"
+        f"GitHub numbers a repeated heading `-1`, the site `_1`: write `#{numbered}`"
+        if numbered in anchors
+        else f"did you mean `#{close}`? (anchors are the site's heading slugs)"
         if close
         else f"headings of {where}: " + ", ".join(f"#{a}" for a in sorted(anchors)[:8])
         if anchors
@@ -122,6 +140,13 @@ def _anchor(graph: Graph, doc: DocFacts, ref: Reference, near: NearMiss) -> Iter
         column=ref.column,
         hint=hint,
     )
+
+
+def _site_numbered(anchor: str) -> str:
+    """GitHub's anchor of a repeated heading (`symptoms-1`) in the site's form (`symptoms_1`:
+    MkDocs' toc numbers repeats with `_`); the anchor itself when it is not numbered."""
+    stem, dash, number = anchor.rpartition("-")
+    return f"{stem}_{number}" if dash and stem and number.isdigit() else anchor
 
 
 def _path(
@@ -137,6 +162,22 @@ def _path(
     path = mapped[0]
     prefix = graph.path_prefix(ref.target) or ""
     shown = posixpath.normpath(posixpath.join(settings.source, path))
+    if not settings.paths:
+        # From the repository root: a file that is there but is no document (a README
+        # outside the source dir, an excluded file) is what the span names; not a finding.
+        if _is_file(settings.root / shown):
+            return
+        yield UNRESOLVED_PATH(
+            doc.path,
+            ref.line,
+            f"`{ref.target}` names `{shown}` from the repository root, and there is no "
+            "such document or file",
+            column=ref.column,
+            hint=_close_path(graph, path, near)
+            or "a code span naming a .md path resolves from the repository root; "
+            "[tool.runbookc.paths] maps path prefixes to the source dir instead",
+        )
+        return
     yield UNRESOLVED_PATH(
         doc.path,
         ref.line,

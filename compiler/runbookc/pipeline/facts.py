@@ -10,19 +10,24 @@ after one edit reads 10,000 of these (fast to read back: few nested objects) ins
 
 from __future__ import annotations
 
+import re
+from contextlib import suppress
+from html.parser import HTMLParser
 from typing import Any
+from urllib.parse import unquote
 
 from runbookc import doctypes
 from runbookc.config import Settings
 from runbookc.lint.policy import Suppressions
-from runbookc.model import Document, KeyPath
+from runbookc.model import Document, KeyPath, Link
 
 # Reference kinds, by where they are written.
 RELATED_ALERT = "related_alert"  # related_alerts: [ALT-...]
 ALERT_RUNBOOK = "alert_runbook"  # alerts[i].runbooks: [RB-...]
 RELATED_RUNBOOK = "related_runbook"  # related_runbooks: [RB-...]
 LINK = "link"  # [text](other.md#anchor)
-PATH = "path"  # `docs/ops/other.md` in a code span, through [tool.runbookc.paths]
+PATH = "path"  # `docs/ops/other.md` in a code span: through [tool.runbookc.paths], or
+# without that setting from the repository root (names_md_path)
 
 RawRef = tuple[str, str, int, int, KeyPath]  # kind, target as written, line, column, key
 AlertEntry = tuple[int, str, int, dict[str, Any]]  # index in `alerts`, id, line, the entry
@@ -61,7 +66,7 @@ class DocFacts:
         self.issues = issues  # related_issues numbers
         self.alerts = alerts  # the alerts an alert document defines
         self.refs = refs  # every reference written, sorted by (line, column)
-        self.anchor_list = anchor_list  # heading slugs
+        self.anchor_list = anchor_list  # heading slugs, then raw HTML ids and <a name>
         self.suppressions = suppressions  # None when the document silences nothing
         self._anchors: frozenset[str] | None = None
 
@@ -112,11 +117,12 @@ def doc_facts(document: Document, settings: Settings) -> DocFacts:
                 alerts.append((a, entry["id"], front.line_of(("alerts", a, "id")), entry))
             for index, doc_id in _strings(entry.get("runbooks")):
                 refs.append(front_ref(ALERT_RUNBOOK, doc_id, ("alerts", a, "runbooks", index)))
+    body_lines = document.text.split("\n")
     for link in document.parsed.links:
-        refs.append((LINK, link.target, link.line, link.column, ()))
+        refs.append((LINK, _as_written(link, body_lines), link.line, link.column, ()))
     prefixes = tuple(settings.paths)
     for span in document.parsed.code_spans:
-        if span.text.strip().startswith(prefixes):
+        if span.text.strip().startswith(prefixes) if prefixes else names_md_path(span.text):
             refs.append((PATH, span.text, span.line, span.column, ()))
     refs.sort(key=lambda r: (r[2], r[3]))  # stable: ties keep the order above
     issues = tuple(
@@ -133,9 +139,62 @@ def doc_facts(document: Document, settings: Settings) -> DocFacts:
         issues=issues,
         alerts=tuple(alerts),
         refs=tuple(refs),
-        anchor_list=tuple(h.slug for h in document.parsed.headings),
+        anchor_list=(*(h.slug for h in document.parsed.headings), *_html_anchors(document)),
         suppressions=suppressions if suppressions.written else None,
     )
+
+
+def _as_written(link: Link, lines: list[str]) -> str:
+    """The link's href with its #fragment as the author wrote it. The parser gives the
+    href percent-encoded (`#%D0%B4...` for `#д...`), but MkDocs compares a fragment with the
+    page's anchors exactly as written, so lint must see which one was written: the encoded
+    form when it is there at the link's column, else the decoded one."""
+    path, hash_, fragment = link.target.partition("#")
+    if not hash_ or "%" not in fragment:
+        return link.target
+    line = lines[link.line - 1] if 0 < link.line <= len(lines) else ""
+    if line[link.column - 1 :].startswith(link.target):
+        return link.target
+    return f"{path}#{unquote(fragment)}"
+
+
+# A repository path to a Markdown file, in folders: `docs/ops/x.md`, `./ops/x.md#steps`.
+_MD_PATH = re.compile(r"(?:[\w.-]+/)+[\w.-]+\.md")
+
+
+def names_md_path(text: str) -> bool:
+    """Whether a code span names a `.md` file by a repository path (a bare `x.md` is not
+    one, nor a path that climbs out with `..`): with no [tool.runbookc.paths] setting, it
+    resolves from the repository root."""
+    path = text.strip().partition("#")[0]
+    return bool(_MD_PATH.fullmatch(path)) and ".." not in path.split("/")
+
+
+class _Anchors(HTMLParser):
+    """The anchors raw HTML makes, as MkDocs collects them: any tag's `id`, an `<a>`'s
+    `name`. Valueless ones (`<your id>` reads as a tag with an empty `id`) are none."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.found: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        for name, value in attrs:
+            if value and (name == "id" or (name == "name" and tag == "a")):
+                self.found.append(value)
+
+
+def _html_anchors(document: Document) -> list[str]:
+    """The raw HTML's anchors outside code. The site's sanitiser drops ids starting with
+    `__` (render/sanitise.py), so those are none."""
+    if not document.parsed.html:
+        return []
+    parser = _Anchors()
+    for html in document.parsed.html:
+        with suppress(AssertionError, ValueError):  # markup it gives up on: no anchor
+            parser.feed(html.content)
+        parser.reset()  # a tag left open by one element does not swallow the next
+    return [a for a in dict.fromkeys(parser.found) if not a.startswith("__")]
 
 
 def _references(doc_type: str) -> tuple[str, ...]:

@@ -32,6 +32,7 @@ from runbookc.pipeline.facts import (
     RELATED_RUNBOOK,
     DocFacts,
     doc_facts,
+    names_md_path,
 )
 from runbookc.relpaths import relative_under
 
@@ -74,6 +75,9 @@ class Graph:
         self._shown_root = _shown_root(self._source_root)
         self._prefixes = sorted(settings.paths, key=len, reverse=True)
         self._prefix_tuple = tuple(self._prefixes)
+        # Without a mapping, repository paths resolve from the root: the source dir seen
+        # from there ("runbooks", "." when they are the same).
+        self._source_in_root = None if settings.paths else _source_in_root(settings)
         self._slots: dict[int, int] = {}  # id(doc) -> its index in documents
         self._paths: list[str] = []  # index -> source path
         self._by_path: dict[str, DocFacts] = {}
@@ -155,16 +159,23 @@ class Graph:
     def map_path(self, text: str) -> tuple[str, str | None] | None:
         """A repo-relative path through [tool.runbookc.paths]: (source path, anchor), or None
         when no configured prefix matches. The longest matching prefix wins; nothing else
-        is tried, so a path resolves only the way the settings say."""
+        is tried, so a path resolves only the way the settings say. With no mapping, a
+        path naming a `.md` file (facts.names_md_path) resolves from the repository root."""
         prefix = self.path_prefix(text)
         if prefix is None:
             return None
         rest, _, anchor = text.strip()[len(prefix) :].partition("#")
+        if self._source_in_root is not None:
+            path = posixpath.relpath(posixpath.normpath(rest), self._source_in_root)
+            return path, (anchor or None)
         joined = posixpath.join(self.settings.paths[prefix], rest)
         return posixpath.normpath(joined), (anchor or None)
 
     def path_prefix(self, text: str) -> str | None:
-        """The [tool.runbookc.paths] prefix `text` starts with (the longest), if any."""
+        """The [tool.runbookc.paths] prefix `text` starts with (the longest), if any; ""
+        for a repository path when there is no mapping."""
+        if self._source_in_root is not None:
+            return "" if names_md_path(text) else None
         text = text.strip()
         if not text.startswith(self._prefix_tuple):  # one C call for the common miss
             return None
@@ -179,6 +190,12 @@ class Graph:
         None for links that are not corpus-relative (a URL scheme, `//host`, an absolute
         path, a query) or that do not point at Markdown."""
         return _link_path(posixpath.dirname(self.source_path(doc)), target)
+
+    def linked_file(self, doc: DocFacts, target: str) -> str | None:
+        """A link's href to a local file that is not Markdown (an image, an attachment, a
+        folder) -> its path relative to the source dir (`../x` when outside it); None for
+        every other href."""
+        return _file_path(posixpath.dirname(self.source_path(doc)), target)
 
     def outgoing(self, doc: DocFacts) -> list[Reference]:
         """Every reference `doc` writes, resolved or not, in file order."""
@@ -324,6 +341,11 @@ def _check_settings(settings: Settings) -> None:
         )
 
 
+def _source_in_root(settings: Settings) -> str:
+    """The source dir relative to the repository root, `/`-separated."""
+    return os.path.relpath(settings.source_dir, settings.root).replace(os.sep, "/")
+
+
 def _shown_root(source_root: str) -> str:
     """The source dir as display paths under it start ("runbooks/"), when it is under the
     working directory on a posix system; "\0" (matching nothing) otherwise."""
@@ -350,3 +372,14 @@ def _link_path(base: str, target: str) -> tuple[str, str | None] | None:
     if not path.endswith(".md"):
         return None
     return posixpath.normpath(posixpath.join(base, path)), anchor
+
+
+def _file_path(base: str, target: str) -> str | None:
+    """`Graph.linked_file` for a document in the source folder `base`."""
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not parts.path or target.startswith(("/", "\\")):
+        return None
+    path = unquote(parts.path)
+    if path.endswith(".md"):
+        return None
+    return posixpath.normpath(posixpath.join(base, path))

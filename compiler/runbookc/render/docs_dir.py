@@ -1,17 +1,66 @@
-"""Writing the docs dir MkDocs reads: the rendered pages, the scripts, the site's own files."""
+"""Writing the docs dir MkDocs reads: the rendered pages, the scripts, the site's own files,
+and the files pages link to (images, attachments next to the documents)."""
 
 from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
+from runbookc.pipeline.graph import LINK, Graph
+from runbookc.render.paths import file_conflict
 from runbookc.reuse import reuse_file
 
 # The hand-written parts of the site (under the project's `site/` dir) that MkDocs serves
 # from its docs dir; theme overrides are read from `site/` itself.
 ASSET_DIRS = ("stylesheets",)
+
+
+class FileRefused(Exception):
+    """A file a page links to that the site does not publish; the message says why."""
+
+
+def linked_file(source_dir: Path, relative: str) -> Path:
+    """The source file that a link to `relative` (a path under the source dir, as
+    Graph.linked_file gives it) publishes: its real path, a regular file inside the source
+    dir. FileRefused otherwise. Lint reports the refusal at the link; the build asks again
+    when it copies, so nothing outside the source dir is ever copied."""
+    if relative == ".." or relative.startswith(("../", "/")):
+        raise FileRefused("it is outside the source dir, and the site publishes only that dir")
+    if relative.lower().endswith((".svg", ".svgz")):
+        raise FileRefused("an SVG can run script, so the site never publishes one as it is")
+    conflict = file_conflict(relative)
+    if conflict is not None:
+        raise FileRefused(conflict)
+    root = os.path.realpath(source_dir)
+    real = os.path.realpath(os.path.join(root, relative))
+    if not real.startswith(root.rstrip(os.sep) + os.sep):
+        raise FileRefused("it is a symlink that leads out of the source dir")
+    try:
+        if os.path.isdir(real):
+            raise FileRefused("it is a folder; link to the files in it")
+        if not os.path.isfile(real):
+            raise FileRefused("no such file")
+    except (OSError, ValueError) as exc:  # a name the system refuses: too long, a NUL
+        raise FileRefused("no such file") from exc
+    return Path(real)
+
+
+def linked_files(graph: Graph, source_dir: Path) -> dict[str, Path]:
+    """The files the corpus's pages link to that the site publishes: docs-dir path (the
+    same as under the source dir, as pages are) -> source file."""
+    found: dict[str, Path] = {}
+    for doc in graph.documents:
+        for kind, target, *_ in doc.refs:
+            relative = graph.linked_file(doc, target) if kind == LINK else None
+            if relative is None or relative in found:
+                continue
+            try:
+                found[relative] = linked_file(source_dir, relative)
+            except FileRefused:
+                continue  # lint reported it (RB211); MkDocs will refuse the link
+    return found
 
 
 def write_page(docs_dir: Path, page: str, text: str) -> bool:
@@ -55,9 +104,11 @@ def write_docs_dir(
     scripts_dir: Path | None,
     site_dir: Path | None,
     previous: Path | None = None,
+    files: Mapping[str, Path] | None = None,
 ) -> None:
-    """Write `pages`, the scripts and the site's own files into `docs_dir`; files the same
-    as in the `previous` docs dir are hard-linked from there."""
+    """Write `pages`, the scripts, the site's own files and the linked `files` (linked_files)
+    into `docs_dir`; files the same as in the `previous` docs dir are hard-linked from
+    there."""
     for page, text in pages.items():
         write_page(docs_dir, page, text)
     if scripts_dir is not None and scripts_dir.is_dir():
@@ -75,3 +126,9 @@ def write_docs_dir(
             shutil.copytree(
                 site_dir / name, docs_dir / name, copy_function=copy, dirs_exist_ok=True
             )
+    if files:
+        copy = _copier(docs_dir, previous, link=False)  # sources may be edited in place
+        for relative, source in sorted(files.items()):
+            target = docs_dir / relative
+            target.parent.mkdir(parents=True, exist_ok=True)
+            copy(str(source), str(target))

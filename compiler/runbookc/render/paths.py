@@ -14,8 +14,11 @@ from runbookc import doctypes
 HOME = "index.md"
 TAGS = "tags.md"
 RULES = "rules/index.md"
-# Folders the compiler fills itself: no document page may live under them.
+# Folders the compiler fills itself: no document page or copied file may live under them.
 GENERATED_DIRS = ("rules/", "scripts/", "stylesheets/")
+# MkDocs leaves these out of a site (its default `exclude_docs`: dot names anywhere, the
+# top-level templates/ folder), so a page or file there would be missing.
+_EXCLUDED_TOP = "templates/"
 
 
 def indexes() -> list[str]:
@@ -32,17 +35,52 @@ class PageCollision(Exception):
     """A document's page path is taken by a generated page."""
 
 
+def page_url(page: str) -> str:
+    """The folder-style URL MkDocs serves a docs-dir page at (use_directory_urls):
+    `ops/x.md` -> `ops/x/`; `ops/index.md` and `ops/README.md` -> `ops/`. Two pages with one
+    URL are one page to MkDocs: it drops one of them."""
+    stem = page.removesuffix(".md")
+    folder, _, name = stem.rpartition("/")
+    if name in ("index", "README"):
+        return f"{folder}/" if folder else ""
+    return f"{stem}/"
+
+
+def file_conflict(relative: str) -> str | None:
+    """Why a file at `relative` in the docs dir (a page or a copied file) would not be on
+    the site as written; None when it would be."""
+    if relative.startswith(GENERATED_DIRS):
+        return f"the site's {relative.split('/')[0]}/ folder is generated, and would replace it"
+    if relative.startswith(_EXCLUDED_TOP) or any(p.startswith(".") for p in relative.split("/")):
+        return "MkDocs leaves hidden names and the top-level templates/ folder out of the site"
+    return None
+
+
+def page_conflict(relative: str) -> str | None:
+    """Why a document at `relative` (its path under the source dir) cannot have its page
+    there: a generated page has that URL, or file_conflict. None when it can."""
+    taken = {page_url(page): page for page in reserved()}
+    generated = taken.get(page_url(relative))
+    if generated is not None:
+        return f"its page {relative} would replace the generated page {generated}"
+    return file_conflict(relative)
+
+
 def document_page(relative: str, display: str) -> str:
     """The docs-dir page of a document at `relative` (its path under the source dir);
     `display` names the file in the error when a generated page has that path."""
-    taken = reserved()
-    if relative in taken or relative.startswith(GENERATED_DIRS):
-        raise PageCollision(
-            f"{display}: its page {relative} would replace a generated page; "
-            f"rename or move the file (reserved: {', '.join(sorted(taken))}, "
-            f"{', '.join(GENERATED_DIRS)})"
-        )
+    reason = page_conflict(relative)
+    if reason is not None:
+        raise PageCollision(f"{display}: {reason}; {rename()}")
     return relative
+
+
+def rename() -> str:
+    """What a document or file that page_conflict or file_conflict refuses should do."""
+    return (
+        f"rename or move the file (reserved: {', '.join(sorted(reserved()))}, "
+        f"{', '.join(GENERATED_DIRS)}, {_EXCLUDED_TOP}, names starting with a dot)"
+    )
 
 
 def rule_page(code: str) -> str:

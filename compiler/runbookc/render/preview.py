@@ -18,7 +18,7 @@ from pathlib import Path
 from runbookc.config import Settings
 from runbookc.pipeline.discover import discover
 from runbookc.render.context import Site
-from runbookc.render.docs_dir import write_docs_dir, write_page
+from runbookc.render.docs_dir import linked_files, write_docs_dir, write_page
 from runbookc.render.pages import page_renderers
 from runbookc.render.paths import HOME, RULES, TAGS, indexes
 from runbookc.render.site_build import site_settings
@@ -90,6 +90,8 @@ class Preview:
             write_page(self.docs_dir, page, renderers[page]())
         # Scripts and the site's stylesheets are copied again: cheap, and always current.
         shutil.rmtree(self.docs_dir / "scripts", ignore_errors=True)
-        write_docs_dir(self.docs_dir, {}, self.root / "scripts", site_settings(self.settings)[1])
+        files = linked_files(after.graph, self.settings.source_dir)
+        site_dir = site_settings(self.settings)[1]
+        write_docs_dir(self.docs_dir, {}, self.root / "scripts", site_dir, files=files)
         self.site, self.sources = after, sources
         return targets
