@@ -16,21 +16,13 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT, CliResult
+from runbookc.lint.catalog import RULES
 
 RULE_CASES = sorted(p for p in (ROOT / "tests" / "cases" / "rules").glob("*/*") if p.is_dir())
-# A file may silence a finding the build fails on (`<!-- runbookc: disable=RB201 -->`):
-# then lint is clean and the build is not. Open: such codes should be unsuppressible in
-# files (lint/policy.py), as the approval and HTML safety codes are.
-SILENCED = pytest.mark.xfail(strict=True, reason="a file silences RB201, a build failure")
-CORPORA = [
-    ROOT,
-    *(
-        pytest.param(p, marks=SILENCED) if p.parts[-2:] == ("RB307", "pass") else p
-        for p in RULE_CASES
-    ),
-]
-# The rules whose findings the strict MkDocs build (or the page paths) would fail on.
-BUILD_FAILS = ("RB201", "RB202", "RB210", "RB211", "RB212", "RB213")
+CORPORA = [ROOT, *RULE_CASES]
+# The rules whose findings the strict MkDocs build (or the page paths) would fail on: the
+# catalog marks them, and a file cannot silence them (lint/policy.py).
+BUILD_FAILS = tuple(r.code for r in RULES if r.breaks_build)
 # What rule cases run with when they carry no settings (tests/test_rule_cases.py).
 CASE_SETTINGS = '[tool.runbookc]\nsource = "."\n\n[tool.runbookc.paths]\n"docs/ops/" = "ops/"\n'
 

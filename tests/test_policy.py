@@ -9,6 +9,10 @@ import pytest
 from conftest import ROOT
 
 CASE = ROOT / "tests" / "cases" / "rules" / "RB201" / "fail"  # two broken links, lines 20, 22
+# The policy tests silence unresolved code-span paths (RB203) at those lines: a broken link
+# (RB201) fails the site build, so no file may silence it (the last tests).
+MISSING = "`docs/ops/missing.md`"
+TYPO = "`docs/ops/other/b.md`"
 
 
 @pytest.fixture
@@ -16,6 +20,7 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     """A copy of a mini corpus with a pyproject whose [tool.runbookc] the test writes."""
     shutil.copytree(CASE / "ops", tmp_path / "ops")
     monkeypatch.chdir(tmp_path)
+    _as_paths()
 
     def configure(extra: str = "") -> Path:
         (tmp_path / "pyproject.toml").write_text(
@@ -25,6 +30,11 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
 
     configure()
     return configure
+
+
+def _as_paths() -> None:
+    edit("ops/a.md", "[a missing one](missing.md)", MISSING)
+    edit("ops/a.md", "[a typo](other/b.md)", TYPO)
 
 
 def findings(cli) -> list[tuple[str, int, str, str]]:
@@ -41,40 +51,41 @@ def edit(path: str, old: str, new: str) -> None:
 
 def test_baseline(cli, project) -> None:
     assert findings(cli) == [
-        ("ops/a.md", 20, "RB201", "error"),
-        ("ops/a.md", 22, "RB201", "error"),
+        ("ops/a.md", 20, "RB203", "error"),
+        ("ops/a.md", 22, "RB203", "error"),
     ]
 
 
 def test_severity_override_and_ignore(cli, project) -> None:
-    project('severity = {RB201 = "warning"}')
+    project('severity = {RB203 = "warning"}')
     assert {f[3] for f in findings(cli)} == {"warning"}
     assert cli("lint").code == 0
     assert cli("lint", "--strict").code == 1
-    project('ignore = ["RB201"]')
+    project('ignore = ["RB203"]')
     assert findings(cli) == []
 
 
 def test_inline_comment_silences_its_line_and_the_next(cli, project) -> None:
     edit(
         "ops/a.md",
-        "[a missing one](missing.md).",
-        "[a missing one](missing.md). <!-- runbookc: disable=RB201 -->",
+        f"{MISSING}.",
+        f"{MISSING}. <!-- runbookc: disable=RB203 -->",
     )
-    edit("ops/a.md", "\nAlso [a typo]", "\n<!-- runbookc: disable=RB202, RB201 -->\nAlso [a typo]")
+    edit("ops/a.md", "\nAlso ", "\n<!-- runbookc: disable=RB209, RB203 -->\nAlso ")
     assert findings(cli) == []
 
 
 def test_inline_comment_for_another_code_silences_nothing(cli, project) -> None:
-    edit("ops/a.md", "\nAlso [a typo]", "\n<!-- runbookc: disable=RB202 -->\nAlso [a typo]")
-    assert [f[1:3] for f in findings(cli)] == [(20, "RB201"), (23, "RB201")]
+    edit("ops/a.md", "\nAlso ", "\n<!-- runbookc: disable=RB209 -->\nAlso ")
+    assert [f[1:3] for f in findings(cli)] == [(20, "RB203"), (23, "RB203")]
 
 
 def test_disable_file_and_front_matter_opt_out(cli, project) -> None:
-    edit("ops/a.md", "## Steps\n", "## Steps\n\n<!-- runbookc: disable-file=RB201 -->\n")
+    edit("ops/a.md", "## Steps\n", "## Steps\n\n<!-- runbookc: disable-file=RB203 -->\n")
     assert findings(cli) == []
     shutil.copy(CASE / "ops" / "a.md", "ops/a.md")
-    edit("ops/a.md", "approvals:\n", "lint:\n  ignore: [RB201]\napprovals:\n")
+    _as_paths()
+    edit("ops/a.md", "approvals:\n", "lint:\n  ignore: [RB203]\napprovals:\n")
     assert findings(cli) == []
 
 
@@ -84,7 +95,7 @@ def test_yaml_comment_silences_a_front_matter_line(cli, project) -> None:
         "status: draft\n",
         'status: draft\nrelated_alerts: ["ALT-TEST-0001"]  # runbookc: disable=RB204\n',
     )
-    assert [f[2] for f in findings(cli)] == ["RB201", "RB201"]
+    assert [f[2] for f in findings(cli)] == ["RB203", "RB203"]
 
 
 def test_approval_findings_cannot_be_silenced_by_the_file(cli, project) -> None:
@@ -95,9 +106,21 @@ def test_approval_findings_cannot_be_silenced_by_the_file(cli, project) -> None:
     assert (10, "RB307") in got
 
 
+def test_findings_the_site_build_fails_on_cannot_be_silenced_by_the_file(cli, project) -> None:
+    """Lint clean must mean the build succeeds: a file cannot hide its own broken link."""
+    shutil.copy(CASE / "ops" / "a.md", "ops/a.md")
+    edit(
+        "ops/a.md",
+        "[a missing one](missing.md).",
+        "[a missing one](missing.md). <!-- runbookc: disable=RB201 -->",
+    )
+    got = {(line, code) for _, line, code, _ in findings(cli)}
+    assert {(20, "RB201"), (22, "RB201"), (20, "RB307")} <= got
+
+
 def test_settings_can_change_approval_findings(cli, project) -> None:
     edit("ops/a.md", "status: draft", "status: active")
-    project('severity = {RB301 = "error"}\nignore = ["RB201"]')
+    project('severity = {RB301 = "error"}\nignore = ["RB203"]')
     assert findings(cli) == [("ops/a.md", 11, "RB301", "error")]
 
 
@@ -106,7 +129,7 @@ def test_settings_can_change_approval_findings(cli, project) -> None:
     [
         ('ignore = ["RB999"]', "unknown rule code 'RB999'"),
         ('severity = {RB000 = "error"}', "unknown rule code 'RB000'"),
-        ('severity = {RB201 = "fatal"}', "'fatal' is not one of error, warning, info"),
+        ('severity = {RB203 = "fatal"}', "'fatal' is not one of error, warning, info"),
         ('issue_url = "https://example.com/issues"', "must contain {id}"),
         ("[tool.runbookc.approvals]\nroles = [1]", "roles must be a list"),
         ("[tool.runbookc.approvals]\napprover = {}", "unknown key 'approver'"),

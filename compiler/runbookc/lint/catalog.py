@@ -49,6 +49,9 @@ class Rule:
     severity: Severity
     summary: str
     family: Family
+    # The site build fails on what it finds (a file may not silence it: lint clean must
+    # mean the build succeeds; tests/test_lint_predicts_build.py holds each to that).
+    breaks_build: bool = False
 
     def __call__(
         self,
@@ -73,10 +76,18 @@ ERROR, WARNING, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
 _DECLARED: dict[str, Rule] = {}
 
 
-def _rule(code: str, name: str, severity: Severity, summary: str, family: Family) -> Rule:
+def _rule(
+    code: str,
+    name: str,
+    severity: Severity,
+    summary: str,
+    family: Family,
+    *,
+    breaks_build: bool = False,
+) -> Rule:
     if code in _DECLARED:
         raise ValueError(f"rule code {code} declared twice")
-    _DECLARED[code] = Rule(code, name, severity, summary, family)
+    _DECLARED[code] = Rule(code, name, severity, summary, family, breaks_build)
     return _DECLARED[code]
 
 
@@ -122,10 +133,20 @@ BAD_TYPE = _rule(
 
 # References across the corpus graph: links, ids, orphans.
 BROKEN_LINK = _rule(
-    "RB201", "broken-link", ERROR, "Link to a document that is not in the corpus", Family.LINKS
+    "RB201",
+    "broken-link",
+    ERROR,
+    "Link to a document that is not in the corpus",
+    Family.LINKS,
+    breaks_build=True,
 )
 BROKEN_ANCHOR = _rule(
-    "RB202", "broken-anchor", ERROR, "Link anchor matches no heading of its document", Family.LINKS
+    "RB202",
+    "broken-anchor",
+    ERROR,
+    "Link anchor matches no heading of its document",
+    Family.LINKS,
+    breaks_build=True,
 )
 UNRESOLVED_PATH = _rule(
     "RB203",
@@ -170,6 +191,7 @@ ABSOLUTE_LINK = _rule(
     ERROR,
     "Link by an absolute path, which the site leaves unconverted and the build refuses",
     Family.LINKS,
+    breaks_build=True,
 )
 LOCAL_FILE = _rule(
     "RB211",
@@ -177,6 +199,7 @@ LOCAL_FILE = _rule(
     ERROR,
     "Link or image to a local file the site cannot publish (missing, outside, an SVG)",
     Family.LINKS,
+    breaks_build=True,
 )
 PAGE_CONFLICT = _rule(
     "RB212",
@@ -184,9 +207,15 @@ PAGE_CONFLICT = _rule(
     ERROR,
     "A document's page URL is taken by another document or a generated page",
     Family.PAGES,
+    breaks_build=True,
 )
 SHORTCODE = _rule(
-    "RB213", "hugo-shortcode", ERROR, "Hugo shortcode, which the site shows as text", Family.PAGES
+    "RB213",
+    "hugo-shortcode",
+    ERROR,
+    "Hugo shortcode, which the site shows as text",
+    Family.PAGES,
+    breaks_build=True,
 )
 
 # Approvals and suppressions.

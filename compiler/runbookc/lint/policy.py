@@ -5,15 +5,16 @@ front matter opt-out, applied to the diagnostics of every stage.
     severity = {RB209 = "error"}     # change a rule's severity
     ignore = ["RB208"]               # drop a rule everywhere
 
-    <!-- runbookc: disable=RB201 -->       the same line and the next one
-    <!-- runbookc: disable-file=RB202 -->  the whole file
+    <!-- runbookc: disable=RB203 -->       the same line and the next one
+    <!-- runbookc: disable-file=RB208 -->  the whole file
     # runbookc: disable=RB204              the same in front matter (a YAML comment)
     lint: {ignore: [RB209]}                front matter: the whole file
 
 A file cannot silence the findings that guard against it (only the reviewed settings can;
 an attempt is itself reported): approvals (RB301-RB306) gate the very file they are written
-in, the schema findings (RB1xx) keep what the renderer reads well-typed, and the HTML safety
-findings (RB5xx) protect the site's readers.
+in, the schema findings (RB1xx) keep what the renderer reads well-typed, the HTML safety
+findings (RB5xx) protect the site's readers, and what the site build fails on (the rules
+the catalog marks `breaks_build`) would make a clean lint a lie.
 """
 
 from __future__ import annotations
@@ -30,11 +31,12 @@ from runbookc.model import Document
 # The approval findings (lint/approvals.py): RB301-RB306, RB308, RB309.
 APPROVAL_CODES = frozenset(r.code for r in RULES if r.family is Family.APPROVALS)
 GUARD_PREFIXES = ("RB1", "RB5")  # schema, HTML safety
+BUILD_CODES = frozenset(r.code for r in RULES if r.breaks_build)
 
 
 def unsuppressible(code: str) -> bool:
     """Whether a document may not silence `code` about itself."""
-    return code in APPROVAL_CODES or code.startswith(GUARD_PREFIXES)
+    return code in APPROVAL_CODES or code in BUILD_CODES or code.startswith(GUARD_PREFIXES)
 
 
 _DIRECTIVE = re.compile(r"runbookc:\s*(disable-file|disable)\s*=\s*([A-Za-z0-9_,\s]+?)\s*(?:-->|$)")
