@@ -24,6 +24,7 @@ from runbookc.lint.policy import Policy, Suppressions
 from runbookc.model import Document
 from runbookc.pipeline import graph as corpus_graph
 from runbookc.pipeline.facts import DocFacts
+from runbookc.pipeline.front_settings import front_settings
 from runbookc.pipeline.graph import Graph
 from runbookc.report import Summary, render
 
@@ -106,10 +107,12 @@ class LintResult:
 
 
 def check_settings(settings: Settings) -> None:
-    """A bad lint or approvals setting is a usage error before any work (the approvals
-    policy is read where documents are compiled, in the workers)."""
+    """A bad lint, approvals or front matter setting is a usage error before any work (the
+    approvals policy and front matter settings are read where documents are compiled, in
+    the workers)."""
     Policy.from_settings(settings)
     approval_policy(settings)
+    front_settings(settings)
 
 
 def lint(

@@ -65,7 +65,7 @@ def compile_document(
         document = replace(document, parsed=parse_body(document.body, document.body_line))
     except BodyTooLarge as exc:
         return DocResult(display, None, (*diags, body_too_large(display, exc.line, exc.message)))
-    diags += validate(document)
+    diags += validate(document, settings)
     diags += check_html(document)
     drafts, found = draft_scripts(document, settings)
     return DocResult(display, document, tuple(diags + found), tuple(drafts))
@@ -94,8 +94,8 @@ def warm_up() -> None:
     markdown()
     slugify()
     parser()
-    for doc_type in doctypes.names():
-        validator_for(doc_type)
+    for doc_type in (*doctypes.names(), None):
+        validator_for(doc_type, Settings(Path.cwd()))  # the default settings' validators
 
 
 # What the engine reads of this module besides the functions (engine.compiled.PerDocument).

@@ -1,0 +1,149 @@
+"""Open front matter: what a new team's runbooks need no setting for, and what the settings
+change (ids, approvals, unknown keys, other tools' front matter, derived defaults)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+RUNBOOK = """\
+---
+doc_id: {doc_id}
+type: runbook
+title: Pods crash looping
+status: active
+owner_role: SRE
+created_at: 2026-03-01
+updated_at: 2026-03-02
+{extra}---
+
+# Pods crash looping
+
+Restart counts grow.
+"""
+
+ALERT_DOC = """\
+---
+doc_id: platform-alerts
+type: alert
+title: Platform alerts
+status: active
+owner_role: SRE
+created_at: 2026-03-01
+updated_at: 2026-03-02
+alerts:
+  - id: {alert}
+    severity: critical
+    summary: Pods restart
+    condition: rate(restarts[5m]) > 0
+    threshold: "0"
+    runbooks: [{runbook}]
+---
+
+# Platform alerts
+"""
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """An empty repository with `docs/` and a pyproject whose [tool.runbookc] the test
+    writes; returns a function that writes a document."""
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "pyproject.toml").write_text('[tool.runbookc]\nsource = "docs"\n')
+    monkeypatch.chdir(tmp_path)
+
+    def write(name: str, text: str) -> Path:
+        path = tmp_path / "docs" / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        return path
+
+    return write
+
+
+def configure(extra: str) -> None:
+    Path("pyproject.toml").write_text(f'[tool.runbookc]\nsource = "docs"\n{extra}\n')
+
+
+def findings(cli, *args: str) -> list[tuple[str, int, str, str]]:
+    result = cli("lint", "--format", "json", "--no-cache", *args)
+    assert result.err == "", result.err
+    return [
+        (Path(d["path"]).name, d["line"], d["code"], d["message"])
+        for d in result.json()["diagnostics"]
+    ]
+
+
+# -- ids ------------------------------------------------------------------------------
+
+
+def test_alert_names_are_ids_by_default(cli, project) -> None:
+    project("crash.md", RUNBOOK.format(doc_id="KubePodCrashLooping", extra=""))
+    project("etcd.md", RUNBOOK.format(doc_id="etcd-members-down", extra=""))
+    project("alerts.md", ALERT_DOC.format(alert="KubePodCrashLooping", runbook="etcd-members-down"))
+    assert findings(cli) == []
+
+
+def test_a_bad_id_names_the_pattern_and_the_setting(cli, project) -> None:
+    project("crash.md", RUNBOOK.format(doc_id='"Kube Pod"', extra='related_alerts: ["a b"]\n'))
+    found = findings(cli)
+    expected = [(2, "RB106"), (9, "RB101"), (9, "RB204")]
+    assert [(line, code) for _, line, code, _ in found] == expected
+    doc_id, related = found[0][3], found[1][3]
+    assert "'Kube Pod'" in doc_id and "[A-Za-z0-9._-]" in doc_id
+    assert "`related_alerts.0`: 'a b' is not an alert id" in related
+    result = cli("lint", "--format", "json", "--no-cache")
+    hints = [d["hint"] for d in result.json()["diagnostics"]]
+    assert "[tool.runbookc.ids] runbook unset" in hints[0]
+    assert "[tool.runbookc.ids] alert_id unset" in hints[1]
+
+
+def test_id_patterns_are_settings(cli, project) -> None:
+    configure("[tool.runbookc.ids]\nrunbook = '^RB-[0-9]+$'\nalert_id = '^ALT-'")
+    project("crash.md", RUNBOOK.format(doc_id="KubePodCrashLooping", extra=""))
+    project("alerts.md", ALERT_DOC.format(alert="KubePodCrashLooping", runbook="RB-1"))
+    found = findings(cli)
+    messages = {(name, line, code): message for name, line, code, message in found}
+    assert set(messages) == {
+        ("alerts.md", 10, "RB101"),  # the alert id
+        ("alerts.md", 10, "RB208"),  # and no runbook handles it:
+        ("alerts.md", 15, "RB207"),  # RB-1 names no document
+        ("crash.md", 2, "RB106"),
+    }
+    assert "'^ALT-'" in messages["alerts.md", 10, "RB101"]
+    assert "'^RB-[0-9]+$'" in messages["crash.md", 2, "RB106"]
+    result = cli("lint", "--format", "json", "--no-cache")
+    hint = next(d["hint"] for d in result.json()["diagnostics"] if d["code"] == "RB106")
+    assert hint == "the pattern is [tool.runbookc.ids] runbook in the settings"
+    # and `runbookc schema` prints the pattern the settings give, for editors
+    schema = cli("schema", "runbook").out
+    assert '"pattern": "^RB-[0-9]+$"' in schema
+
+
+@pytest.mark.parametrize(
+    ("setting", "message"),
+    [
+        ("[tool.runbookc.ids]\nrunbook = '(RB'", "is not a regular expression"),
+        ("[tool.runbookc.ids]\nplaybook = 'x'", "playbook: not a document type"),
+        ("[tool.runbookc.ids]\nrunbook = 5", "must be a regular expression"),
+    ],
+)
+def test_a_bad_id_setting_is_a_usage_error(cli, project, setting: str, message: str) -> None:
+    project("crash.md", RUNBOOK.format(doc_id="crash", extra=""))
+    configure(setting)
+    result = cli("lint")
+    assert result.code == 2
+    assert message in result.err and "Traceback" not in result.err
+
+
+# -- approvals ------------------------------------------------------------------------
+
+
+def test_no_approvals_policy_needs_no_approvals(cli, project) -> None:
+    project("crash.md", RUNBOOK.format(doc_id="crash", extra=""))
+    assert findings(cli) == []
+    configure("[tool.runbookc.approvals]\nroles = ['Owner']")  # a policy gates runbooks
+    assert [(line, code) for _, line, code, _ in findings(cli)] == [(1, "RB103")]
+    configure("[tool.runbookc.approvals]\ngate = []")
+    assert findings(cli) == []
