@@ -147,3 +147,106 @@ def test_no_approvals_policy_needs_no_approvals(cli, project) -> None:
     assert [(line, code) for _, line, code, _ in findings(cli)] == [(1, "RB103")]
     configure("[tool.runbookc.approvals]\ngate = []")
     assert findings(cli) == []
+
+
+# -- unknown keys ---------------------------------------------------------------------
+
+
+def test_unknown_keys_are_warnings_and_other_tools_keys_are_ignored(cli, project) -> None:
+    extra = "weight: 3\naliases: [/old]\nreviewer: ann\n"
+    project("crash.md", RUNBOOK.format(doc_id="crash", extra=extra))
+    result = cli("lint", "--format", "json", "--no-cache")
+    found = [(d["line"], d["code"], d["severity"]) for d in result.json()["diagnostics"]]
+    assert (result.code, found) == (0, [(11, "RB102", "warning")])  # weight, aliases: Hugo's
+    assert "ignore_keys" in result.json()["diagnostics"][0]["hint"]
+    configure('unknown_keys = "error"')
+    assert [(line, code) for _, line, code, _ in findings(cli)] == [(11, "RB102")]
+    assert cli("lint", "--no-cache").code == 1
+    configure('unknown_keys = "allow"')
+    assert findings(cli) == []
+    configure('unknown_keys = "error"\nignore_keys = ["reviewer"]')  # replaces the defaults
+    assert [(line, code) for _, line, code, _ in findings(cli)] == [(9, "RB102"), (10, "RB102")]
+
+
+def test_unknown_keys_inside_runbookc_blocks_stay_errors(cli, project) -> None:
+    extra = "approvals:\n  required: [Owner]\n  status: pending\n  reviewer: ann\n"
+    project("crash.md", RUNBOOK.format(doc_id="crash", extra=extra))
+    result = cli("lint", "--format", "json", "--no-cache")
+    found = [(d["line"], d["code"], d["severity"]) for d in result.json()["diagnostics"]]
+    assert found == [(12, "RB102", "error")]
+
+
+@pytest.mark.parametrize(
+    ("setting", "message"),
+    [
+        ('unknown_keys = "ignore"', "unknown_keys: 'ignore' is not one of error, warning, allow"),
+        ('ignore_keys = "weight"', "ignore_keys must be a list"),
+    ],
+)
+def test_bad_unknown_key_settings_are_usage_errors(cli, project, setting, message) -> None:
+    project("crash.md", RUNBOOK.format(doc_id="crash", extra=""))
+    configure(setting)
+    result = cli("lint")
+    assert (result.code, "Traceback" in result.err) == (2, False)
+    assert message in result.err
+
+
+# -- every error at once --------------------------------------------------------------
+
+TYPO = """\
+---
+doc_id: 12345
+type: {type}
+title: [a, list]
+status: maybe
+owner_role: SRE
+created_at: 2026-02-30
+---
+
+# Typo in the type
+"""
+
+
+@pytest.mark.parametrize("doc_type", ["runbok", "docs", "[runbook]"])
+def test_an_unknown_type_still_validates_the_shared_keys(cli, project, doc_type) -> None:
+    project("typo.md", TYPO.format(type=doc_type))
+    found = findings(cli)
+    assert [(line, code) for _, line, code, _ in found] == [
+        (1, "RB103"),  # updated_at: every type requires it
+        (2, "RB101"),  # doc_id is a number
+        (3, "RB107"),
+        (4, "RB101"),
+        (5, "RB101"),
+        (7, "RB104"),
+    ]
+
+
+def test_a_missing_type_still_validates_the_shared_keys(cli, project) -> None:
+    project("typo.md", TYPO.replace("type: {type}\n", ""))
+    codes = [(line, code) for _, line, code, _ in findings(cli)]
+    assert codes == [
+        (1, "RB103"),
+        (1, "RB107"),
+        (2, "RB101"),
+        (3, "RB101"),
+        (4, "RB101"),
+        (6, "RB104"),
+    ]
+
+
+def test_a_foreign_type_names_the_types_and_runbookc_new(cli, project) -> None:
+    project("typo.md", TYPO.format(type="docs"))
+    result = cli("lint", "--format", "json", "--no-cache")
+    bad_type = next(d for d in result.json()["diagnostics"] if d["code"] == "RB107")
+    assert "runbook, alert, slo, rollback_plan" in bad_type["hint"]
+    assert "`runbookc new TYPE`" in bad_type["hint"]
+
+
+def test_a_refused_tag_is_reported_at_its_key_and_the_rest_is_validated(cli, project) -> None:
+    extra = "tags: !!binary aGVsbG8=\nrelated_issues: [0]\n"
+    project("crash.md", RUNBOOK.format(doc_id="crash", extra=extra).replace("active", "maybe"))
+    assert [(line, code) for _, line, code, _ in findings(cli)] == [
+        (5, "RB101"),  # status: maybe
+        (9, "RB010"),
+        (10, "RB101"),  # issue numbers start at 1
+    ]

@@ -96,6 +96,13 @@ ALIAS = _rule("RB009", "yaml-alias", ERROR, "YAML anchors and aliases are not al
 TAG = _rule("RB010", "yaml-tag", ERROR, "YAML tag is non-standard or does not fit", Family.LOAD)
 TOO_LARGE = _rule("RB011", "too-large", ERROR, "File, line or front matter too large", Family.LOAD)
 UNREADABLE = _rule("RB012", "unreadable", ERROR, "File cannot be read", Family.LOAD)
+SWALLOWED_BODY = _rule(
+    "RB015",
+    "front-matter-swallows-body",
+    WARNING,
+    "Front matter probably misses its closing `---`: its comments look like headings",
+    Family.LOAD,
+)
 LINK_OUTSIDE = _rule(
     "RB013", "link-outside", ERROR, "Symlink leads out of the repository", Family.SOURCE_LINKS
 )

@@ -136,7 +136,8 @@ def validate(document: Document, settings: Settings) -> list[Diagnostic]:
     data = document.front.data
     doc_type = data.get("type")
     known = isinstance(doc_type, str) and doctypes.get(doc_type) is not None
-    diags = [] if known else [_bad_type(document, doc_type)]
+    refused = ("type",) in document.front.refused  # its tag is reported
+    diags = [] if known or refused else [_bad_type(document, doc_type)]
     checked = {k: v for k, v in data.items() if k not in front.ignore_keys}
     validator = validator_for(doc_type if known else None, settings)
     errors = [e for e in validator.iter_errors(checked) if not _refused(document, e)]

@@ -17,7 +17,7 @@ from runbookc.diagnostics import Diagnostic
 from runbookc.limits import MAX_FILE_BYTES, MAX_LINE_CHARS
 from runbookc.lint.catalog import BOM, NOT_UTF8, NUL_BYTE, TOO_LARGE, UNREADABLE
 from runbookc.model import Document
-from runbookc.pipeline.load.frontmatter import split_front_matter
+from runbookc.pipeline.load.frontmatter import split_front_matter, swallowed_body
 from runbookc.pipeline.load.yaml_events import parse_front_matter
 
 _BOM = b"\xef\xbb\xbf"
@@ -87,6 +87,9 @@ def load_bytes(data: bytes, display: str) -> tuple[Document | None, list[Diagnos
     split = split_front_matter(lines, display)
     if isinstance(split, Diagnostic):
         return None, [*diags, split]
+    swallowed = swallowed_body(lines, split, display)
+    if swallowed is not None:
+        diags.append(swallowed)
     front, yaml_diags = parse_front_matter(split, display)
     if front is None:
         return None, [*diags, *yaml_diags]
