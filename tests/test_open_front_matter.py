@@ -3,9 +3,11 @@ change (ids, approvals, unknown keys, other tools' front matter, derived default
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
+from conftest import ROOT
 
 RUNBOOK = """\
 ---
@@ -199,7 +201,6 @@ doc_id: 12345
 type: {type}
 title: [a, list]
 status: maybe
-owner_role: SRE
 created_at: 2026-02-30
 ---
 
@@ -212,12 +213,12 @@ def test_an_unknown_type_still_validates_the_shared_keys(cli, project, doc_type)
     project("typo.md", TYPO.format(type=doc_type))
     found = findings(cli)
     assert [(line, code) for _, line, code, _ in found] == [
-        (1, "RB103"),  # updated_at: every type requires it
+        (1, "RB103"),  # owner_role: every type requires it
         (2, "RB101"),  # doc_id is a number
         (3, "RB107"),
         (4, "RB101"),
         (5, "RB101"),
-        (7, "RB104"),
+        (6, "RB104"),
     ]
 
 
@@ -230,7 +231,7 @@ def test_a_missing_type_still_validates_the_shared_keys(cli, project) -> None:
         (2, "RB101"),
         (3, "RB101"),
         (4, "RB101"),
-        (6, "RB104"),
+        (5, "RB104"),
     ]
 
 
@@ -250,3 +251,98 @@ def test_a_refused_tag_is_reported_at_its_key_and_the_rest_is_validated(cli, pro
         (9, "RB010"),
         (10, "RB101"),  # issue numbers start at 1
     ]
+
+
+# -- files that are not runbookc's ----------------------------------------------------
+
+HUGO = """\
+---
+title: Pods crash looping
+weight: 10
+type: docs
+---
+
+# Pods crash looping
+"""
+
+
+def test_files_without_our_front_matter_get_a_hint_naming_init_and_new(cli, project) -> None:
+    project("crash.md", RUNBOOK.format(doc_id="crash", extra=""))
+    project("plain.md", "# Pods crash looping\n")
+    project("hugo.md", HUGO)
+    result = cli("lint", "--format", "json", "--no-cache")
+    found = {Path(d["path"]).name: d for d in result.json()["diagnostics"]}
+    assert {name: d["code"] for name, d in found.items()} == {
+        "plain.md": "RB004",
+        "hugo.md": "RB014",
+    }
+    assert "`type: docs` is another tool's" in found["hugo.md"]["message"]
+    for finding in found.values():
+        assert "`runbookc new runbook`" in finding["hint"]
+        assert "`runbookc init`" in finding["hint"]
+    assert "runbook, alert, slo, rollback_plan" in found["hugo.md"]["hint"]
+
+
+def test_most_files_without_our_front_matter_make_one_finding(cli, project) -> None:
+    project("crash.md", RUNBOOK.format(doc_id="crash", extra=""))
+    for name in ("a", "b", "c"):
+        project(f"{name}.md", f"# {name}\n")
+    result = cli("lint", "--format", "json", "--no-cache")
+    found = result.json()["diagnostics"]
+    assert [(d["path"], d["line"], d["code"]) for d in found] == [("docs", None, "RB016")]
+    assert found[0]["message"] == (
+        "3 of 4 files have no runbookc front matter (docs/a.md, docs/b.md, docs/c.md): "
+        'is `source = "docs"` the folder of your runbooks?'
+    )
+    assert result.code == 1
+
+
+# -- derived defaults -----------------------------------------------------------------
+
+DEFAULTS = """\
+[tool.runbookc.defaults]
+type = "runbook"
+doc_id = "{stem}"
+title = "{heading}"
+status = "active"
+owner_role = "SRE"
+tags = ["alert", "{stem}"]
+"""
+
+
+def test_defaults_derive_front_matter_from_the_file(cli, project) -> None:
+    configure(DEFAULTS)
+    project("KubePodCrashLooping.md", "<!-- from upstream -->\n# Pods crash looping\n\nText.\n")
+    project("etcd-members-down.md", "No heading here.\n")
+    project("hugo.md", HUGO.replace("weight: 10\n", "weight: 10\nstatus: draft\n"))
+    assert findings(cli) == []
+    shutil.copytree(ROOT / "site", "site")  # the site's settings and hand-written parts
+    shutil.copy(ROOT / "mkdocs.yml", "mkdocs.yml")
+    built = cli("build", "--output", "out")
+    assert built.code == 0, built.err
+    page = Path("out/docs/KubePodCrashLooping.md").read_text(encoding="utf-8")
+    assert "KubePodCrashLooping" in page and "Pods crash looping" in page
+    hugo = Path("out/docs/hugo.md").read_text(encoding="utf-8")
+    assert "| draft |" in hugo.replace("`", "")  # its own status won over the default
+
+
+def test_derived_front_matter_is_validated(cli, project) -> None:
+    configure(DEFAULTS.replace('"{stem}"', '"RB {stem}"', 1))
+    project("crash.md", "# Crash\n")
+    assert [(line, code) for _, line, code, _ in findings(cli)] == [(1, "RB106")]
+
+
+@pytest.mark.parametrize(
+    ("setting", "message"),
+    [
+        ('[tool.runbookc.defaults]\ndoc_id = "{name}"', "unknown placeholder {name}"),
+        ('[tool.runbookc.defaults]\ntype = "docs"', "type: 'docs' is not one of"),
+        ("[tool.runbookc.defaults]\nstatus = 1", "must be a string or a list of strings"),
+    ],
+)
+def test_bad_defaults_are_usage_errors(cli, project, setting: str, message: str) -> None:
+    project("crash.md", "# Crash\n")
+    configure(setting)
+    result = cli("lint")
+    assert (result.code, "Traceback" in result.err) == (2, False)
+    assert message in result.err

@@ -35,6 +35,7 @@ class Family(StrEnum):
     ORPHANS = "lint.orphans"
     APPROVALS = "lint.approvals"
     POLICY = "lint.policy"
+    ADOPTION = "lint.adoption"
     DRAFT = "scripts.draft"
     SHELLCHECK = "scripts.shellcheck"
     SANDBOX = "scripts.sandbox"
@@ -84,6 +85,13 @@ NOT_UTF8 = _rule("RB001", "not-utf8", ERROR, "File is not valid UTF-8", Family.L
 NUL_BYTE = _rule("RB002", "nul-byte", ERROR, "File contains a NUL byte", Family.LOAD)
 BOM = _rule("RB003", "bom", WARNING, "File starts with a UTF-8 byte order mark", Family.LOAD)
 NO_FRONT_MATTER = _rule("RB004", "no-front-matter", ERROR, "File has no front matter", Family.LOAD)
+FOREIGN_FRONT_MATTER = _rule(
+    "RB014",
+    "foreign-front-matter",
+    ERROR,
+    "Front matter has neither a doc_id nor a runbookc type: another tool's",
+    Family.LOAD,
+)
 UNTERMINATED = _rule(
     "RB005", "unterminated-front-matter", ERROR, "Front matter is never closed", Family.LOAD
 )
@@ -105,6 +113,17 @@ SWALLOWED_BODY = _rule(
 )
 LINK_OUTSIDE = _rule(
     "RB013", "link-outside", ERROR, "Symlink leads out of the repository", Family.SOURCE_LINKS
+)
+
+# Files that are not runbookc's (RB004, RB014): when they are most of the corpus, one
+# finding (RB016) says so instead of one each.
+NOT_OURS = frozenset({NO_FRONT_MATTER.code, FOREIGN_FRONT_MATTER.code})
+MOSTLY_NOT_OURS = _rule(
+    "RB016",
+    "mostly-not-runbookc",
+    ERROR,
+    "Most files have no runbookc front matter: is `source` the folder of the runbooks?",
+    Family.ADOPTION,
 )
 
 # The front matter against its document type's schema.

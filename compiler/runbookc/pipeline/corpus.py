@@ -19,6 +19,7 @@ from typing import Any, Protocol, TypeVar
 from runbookc.approvals.state import approval_policy
 from runbookc.config import Settings
 from runbookc.diagnostics import Diagnostic, Severity
+from runbookc.lint import adoption
 from runbookc.lint.checks import run_checks
 from runbookc.lint.policy import Policy, Suppressions
 from runbookc.model import Document
@@ -150,7 +151,11 @@ def collect(corpus: CompiledCorpus, settings: Settings, graph: Graph) -> list[Di
     found = [d for s in summaries for d in s.diagnostics]
     found += [d for d in run_checks(graph, settings) if d.path in wanted]
     found += [d for s in summaries for d in s.findings]
-    kept = Policy.from_settings(settings).apply(found, suppressions(corpus))
+    policy = Policy.from_settings(settings)
+    found = adoption.summarise(
+        [d for d in found if d.code not in policy.ignore], len(summaries), settings
+    )
+    kept = policy.apply(found, suppressions(corpus))
     return sorted(kept, key=Diagnostic.sort_key)
 
 

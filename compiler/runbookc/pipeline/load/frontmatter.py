@@ -40,14 +40,22 @@ class FrontMatterSource:
         return self.position(mark.index)
 
 
-def split_front_matter(lines: list[str], display: str) -> FrontMatterSource | Diagnostic:
+# What a file that is not runbookc's yet needs: said by every finding about one.
+ADOPT_HINT = (
+    "runbookc reads front matter between `---` lines (doc_id, type, title, ...): "
+    "`runbookc new runbook` writes a document with it, `runbookc init` sets up a repository; "
+    "[tool.runbookc.defaults] derives it from such files"
+)
+
+
+def no_front_matter(display: str) -> Diagnostic:
+    return NO_FRONT_MATTER(display, 1, "file does not start with a `---` line", hint=ADOPT_HINT)
+
+
+def split_front_matter(lines: list[str], display: str) -> FrontMatterSource | Diagnostic | None:
+    """The front matter block, a finding that stops the file, or None when it has none."""
     if lines[0].rstrip() != "---":
-        return NO_FRONT_MATTER(
-            display,
-            1,
-            "file does not start with a `---` line",
-            hint="begin the file with front matter between `---` lines: doc_id, type, title, ...",
-        )
+        return None
     close = next((i for i in range(1, len(lines)) if lines[i].rstrip() in ("---", "...")), None)
     if close is None:
         return UNTERMINATED(
