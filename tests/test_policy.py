@@ -25,7 +25,8 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     def configure(extra: str = "") -> Path:
         (tmp_path / "pyproject.toml").write_text(
             f'[tool.runbookc]\nsource = "."\n{extra}\n[tool.runbookc.paths]\n"docs/ops/" = "ops/"\n'
-        )
+            + ("" if "approvals]" in extra else '[tool.runbookc.approvals]\ngate = ["runbook"]\n')
+        )  # pending approvals are reported for the types a policy gates
         return tmp_path
 
     configure()

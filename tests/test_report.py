@@ -33,7 +33,9 @@ UPDATE = os.environ.get("RUNBOOKC_UPDATE_GOLDEN") == "1"
 def _shared_report(fmt: str, root: Path) -> str:
     """The report on tests/golden/report, linted in `root` (the project's copy)."""
     files = discover(["tests/golden/report"], root).files
-    corpus = compile_corpus(files, PER_DOCUMENT, Settings(root=root), use_cache=False)
+    # unknown keys as errors, as the golden files were made (the default is a warning)
+    settings = Settings(root=root, raw={"unknown_keys": "error"})
+    corpus = compile_corpus(files, PER_DOCUMENT, settings, use_cache=False)
     found = [d for s in corpus.summaries for d in s.diagnostics]
     return render(fmt, found, Summary.of(len(corpus.results), found))
 

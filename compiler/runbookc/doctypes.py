@@ -2,8 +2,9 @@
 the linter and the site. A new type is one `DocType` in `TYPES` plus its JSON Schema file
 and the template `runbookc new` writes it from (templates/new/<name>.md.j2).
 
-What a team may vary per type later (the doc_id pattern, whether approvals gate it, unknown
-keys) is a field here, so such a setting becomes `dataclasses.replace` of a descriptor.
+A descriptor holds a type's defaults; what a team varies is a setting read by the stage
+that uses it: the id patterns ([tool.runbookc.ids], pipeline/front_settings.py) and which
+types approvals gate ([tool.runbookc.approvals] gate).
 Imported by the command-line parser (`runbookc schema`'s choices): keep it free of heavy
 imports.
 """
@@ -38,7 +39,7 @@ class Words:
 class DocType:
     name: str  # the front matter's `type:` value
     schema: str  # its JSON Schema: a file name in runbookc/schema/, or an absolute path
-    id_pattern: str  # what its doc_id must match (the schema's doc_id pattern is replaced)
+    id_pattern: str  # what its doc_id must match unless [tool.runbookc.ids] says otherwise
     index: str  # its index page in the docs dir, also the nav section's first entry
     columns: tuple[str, ...]  # the index table's columns (render.pages.COLUMNS)
     words: Mapping[str, Words] = field(hash=False)  # by language; "en" is required
@@ -54,7 +55,11 @@ class DocType:
 # Columns of a table of documents and of a table of alerts (render.pages.COLUMNS).
 _DOC_COLUMNS = ("doc_id", "title", "status", "owner", "approval")
 _ALERT_COLUMNS = ("alert", "severity", "summary", "handled_by", "document")
-_ID = "-[A-Z0-9]+(-[A-Z0-9]+)*-[0-9]{4}$(?!\\n)"  # after the prefix: -<WORDS>-NNNN, one line
+# The default pattern of every id (doc_ids, alert ids): a slug of letters, digits, `.`, `_`
+# and `-` that starts with a letter or digit, so alert names (`KubePodCrashLooping`,
+# `etcd-members-down`) are ids as they are; it also names a folder of scripts (scripts.draft).
+SLUG_ID = "^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$(?!\\n)"
+ALERT_ID = "alert_id"  # [tool.runbookc.ids] key of the alerts' ids (alerts[].id, related_alerts)
 
 # In this order: `runbookc schema --list`, hints, rows of related documents on a page.
 TYPES: dict[str, DocType] = {
@@ -62,7 +67,7 @@ TYPES: dict[str, DocType] = {
         name="runbook",
         nav_order=10,
         schema="runbook.json",
-        id_pattern="^RB" + _ID,
+        id_pattern=SLUG_ID,
         example_id="RB-EXAMPLE-0001",
         index="runbooks/index.md",
         columns=(*_DOC_COLUMNS, "alerts", "updated"),
@@ -75,7 +80,7 @@ TYPES: dict[str, DocType] = {
         name="alert",
         nav_order=20,
         schema="alert.json",
-        id_pattern="^ALD" + _ID,
+        id_pattern=SLUG_ID,
         example_id="ALD-EXAMPLE-0001",
         index="alerts/index.md",
         columns=_ALERT_COLUMNS,  # one row per alert it defines
@@ -90,7 +95,7 @@ TYPES: dict[str, DocType] = {
         name="slo",
         nav_order=40,
         schema="slo.json",
-        id_pattern="^SLO" + _ID,
+        id_pattern=SLUG_ID,
         example_id="SLO-EXAMPLE-0001",
         index="slos/index.md",
         columns=(*_DOC_COLUMNS, "runbooks", "updated"),
@@ -103,7 +108,7 @@ TYPES: dict[str, DocType] = {
         name="rollback_plan",
         nav_order=30,
         schema="rollback_plan.json",
-        id_pattern="^RP" + _ID,
+        id_pattern=SLUG_ID,
         example_id="RP-EXAMPLE-0001",
         index="rollback-plans/index.md",
         columns=(*_DOC_COLUMNS, "runbooks", "updated"),

@@ -86,6 +86,9 @@ class FrontMatter:
     key_lines: dict[KeyPath, int]  # file line of every key and list item
     start_line: int  # line of the opening `---`
     end_line: int  # line of the closing `---`
+    # Keys whose value the loader refused (a foreign YAML tag, reported there): their value
+    # is None, and validate says nothing more about them.
+    refused: tuple[KeyPath, ...] = ()
 
     def line_of(self, path: KeyPath) -> int:
         """File line of `path`, or of its nearest ancestor that has one."""

@@ -181,13 +181,14 @@ def next_alert_id(alerts: list[str]) -> str:
     return FIRST_ALERT_ID
 
 
-def check_id(doc_type: doctypes.DocType, doc_id: str, taken: Iterable[str]) -> str:
+def check_id(doc_type: str, pattern: str, doc_id: str, taken: Iterable[str]) -> str:
+    """`doc_id` when it is free and matches `pattern` (the type's id setting)."""
     if doc_id in set(taken):
         raise UsageError(f"the id `{doc_id}` is taken by another document")
-    if not re.match(doc_type.id_pattern, doc_id):
+    if not re.search(pattern, doc_id):
         raise UsageError(
-            f"the id `{doc_id}` does not match the {doc_type.name} id pattern "
-            f"`{doc_type.id_pattern}`: give one with --id"
+            f"the id `{doc_id}` does not match the {doc_type} id pattern "
+            f"`{pattern}` ([tool.runbookc.ids] {doc_type}): give one with --id"
         )
     return doc_id
 

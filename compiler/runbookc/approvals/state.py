@@ -191,7 +191,10 @@ def _read_policy(settings: Settings) -> ApprovalPolicy:
     for role in approvers:
         if roles and role not in roles:
             raise ConfigError(f"{where} approvers: role {role!r} is not one of roles {list(roles)}")
-    gate = _names(table.get("gate", list(doctypes.gated())), f"{where} gate")
+    # A team with no approvals policy gates nothing (and so its documents need no
+    # `approvals`); one that writes a policy gates the types that ask for it by default.
+    default_gate = list(doctypes.gated()) if "approvals" in settings.raw else []
+    gate = _names(table.get("gate", default_gate), f"{where} gate")
     for doc_type in gate:
         if doctypes.get(doc_type) is None:
             known = doctypes.names()

@@ -30,13 +30,15 @@ def run(args: argparse.Namespace) -> int:
 
     from runbookc import scaffold
     from runbookc.config import load_settings
+    from runbookc.pipeline.front_settings import front_settings
 
     settings = load_settings(args.config)
     doc_type = doctypes.TYPES[args.type]
     title = scaffold.check_title(args.title or f"New {doctypes.words(doc_type, 'en').one}")
     known = scaffold.known_ids(settings.source_dir, settings.root)
     doc_id = args.doc_id or scaffold.next_id(known.by_type[doc_type.name], title, known.all)
-    scaffold.check_id(doc_type, doc_id, known.all)
+    pattern = front_settings(settings).ids[doc_type.name]
+    scaffold.check_id(doc_type.name, pattern, doc_id, known.all)
     defines_alerts = doctypes.ALERTS in doc_type.references
     alert_id = scaffold.next_alert_id(known.alerts) if defines_alerts else ""
     name = scaffold.slug(title) or scaffold.slug(doc_id) or "document"

@@ -1,4 +1,5 @@
-"""Print the JSON Schema of a document type (for editors: yaml-language-server).
+"""Print the JSON Schema of a document type (for editors: yaml-language-server), with the
+id patterns and required keys of the settings.
 
 Usage: runbookc schema runbook > runbook.schema.json; runbookc schema --list
 """
@@ -17,6 +18,7 @@ def register(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from runbookc.config import load_settings
     from runbookc.errors import UsageError
     from runbookc.pipeline.validate import schema_text
 
@@ -25,5 +27,5 @@ def run(args: argparse.Namespace) -> int:
         return 0
     if args.type is None:
         raise UsageError(f"schema: give a document type ({', '.join(doctypes.names())}) or --list")
-    sys.stdout.write(schema_text(args.type))
+    sys.stdout.write(schema_text(args.type, load_settings(args.config)))
     return 0

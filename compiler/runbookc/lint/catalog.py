@@ -36,6 +36,7 @@ class Family(StrEnum):
     ORPHANS = "lint.orphans"
     APPROVALS = "lint.approvals"
     POLICY = "lint.policy"
+    ADOPTION = "lint.adoption"
     DRAFT = "scripts.draft"
     SHELLCHECK = "scripts.shellcheck"
     SANDBOX = "scripts.sandbox"
@@ -96,6 +97,13 @@ NOT_UTF8 = _rule("RB001", "not-utf8", ERROR, "File is not valid UTF-8", Family.L
 NUL_BYTE = _rule("RB002", "nul-byte", ERROR, "File contains a NUL byte", Family.LOAD)
 BOM = _rule("RB003", "bom", WARNING, "File starts with a UTF-8 byte order mark", Family.LOAD)
 NO_FRONT_MATTER = _rule("RB004", "no-front-matter", ERROR, "File has no front matter", Family.LOAD)
+FOREIGN_FRONT_MATTER = _rule(
+    "RB014",
+    "foreign-front-matter",
+    ERROR,
+    "Front matter has neither a doc_id nor a runbookc type: another tool's",
+    Family.LOAD,
+)
 UNTERMINATED = _rule(
     "RB005", "unterminated-front-matter", ERROR, "Front matter is never closed", Family.LOAD
 )
@@ -108,8 +116,26 @@ ALIAS = _rule("RB009", "yaml-alias", ERROR, "YAML anchors and aliases are not al
 TAG = _rule("RB010", "yaml-tag", ERROR, "YAML tag is non-standard or does not fit", Family.LOAD)
 TOO_LARGE = _rule("RB011", "too-large", ERROR, "File, line or front matter too large", Family.LOAD)
 UNREADABLE = _rule("RB012", "unreadable", ERROR, "File cannot be read", Family.LOAD)
+SWALLOWED_BODY = _rule(
+    "RB015",
+    "front-matter-swallows-body",
+    WARNING,
+    "Front matter probably misses its closing `---`: its comments look like headings",
+    Family.LOAD,
+)
 LINK_OUTSIDE = _rule(
     "RB013", "link-outside", ERROR, "Symlink leads out of the repository", Family.SOURCE_LINKS
+)
+
+# Files that are not runbookc's (RB004, RB014): when they are most of the corpus, one
+# finding (RB016) says so instead of one each.
+NOT_OURS = frozenset({NO_FRONT_MATTER.code, FOREIGN_FRONT_MATTER.code})
+MOSTLY_NOT_OURS = _rule(
+    "RB016",
+    "mostly-not-runbookc",
+    ERROR,
+    "Most files have no runbookc front matter: is `source` the folder of the runbooks?",
+    Family.ADOPTION,
 )
 
 # The front matter against its document type's schema.

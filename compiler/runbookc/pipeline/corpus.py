@@ -19,11 +19,13 @@ from typing import Any, Protocol, TypeVar
 from runbookc.approvals.state import approval_policy
 from runbookc.config import Settings
 from runbookc.diagnostics import Diagnostic, Severity
+from runbookc.lint import adoption
 from runbookc.lint.checks import run_checks
 from runbookc.lint.policy import Policy, Suppressions
 from runbookc.model import Document
 from runbookc.pipeline import graph as corpus_graph
 from runbookc.pipeline.facts import DocFacts
+from runbookc.pipeline.front_settings import front_settings
 from runbookc.pipeline.graph import Graph
 from runbookc.report import Summary, render
 
@@ -106,10 +108,12 @@ class LintResult:
 
 
 def check_settings(settings: Settings) -> None:
-    """A bad lint or approvals setting is a usage error before any work (the approvals
-    policy is read where documents are compiled, in the workers)."""
+    """A bad lint, approvals or front matter setting is a usage error before any work (the
+    approvals policy and front matter settings are read where documents are compiled, in
+    the workers)."""
     Policy.from_settings(settings)
     approval_policy(settings)
+    front_settings(settings)
 
 
 def lint(
@@ -147,7 +151,11 @@ def collect(corpus: CompiledCorpus, settings: Settings, graph: Graph) -> list[Di
     found = [d for s in summaries for d in s.diagnostics]
     found += [d for d in run_checks(graph, settings) if d.path in wanted]
     found += [d for s in summaries for d in s.findings]
-    kept = Policy.from_settings(settings).apply(found, suppressions(corpus))
+    policy = Policy.from_settings(settings)
+    found = adoption.summarise(
+        [d for d in found if d.code not in policy.ignore], len(summaries), settings
+    )
+    kept = policy.apply(found, suppressions(corpus))
     return sorted(kept, key=Diagnostic.sort_key)
 
 

@@ -1,6 +1,6 @@
 """The per-document stages: one file's bytes -> everything about it that needs no other
-document, in order: load, parse, validate, HTML check, script drafts, document rules,
-facts.
+document, in order: load, parse, adopt (runbookc's front matter, or defaults derived from
+the file), validate, HTML check, script drafts, document rules, facts.
 
 `compile_document` is a pure function of the bytes, the display path and the settings
 (the engine caches it by those and runs it in worker processes). Its result comes in two
@@ -20,8 +20,10 @@ from runbookc.diagnostics import Diagnostic
 from runbookc.lint.checks import run_document_checks
 from runbookc.model import Document
 from runbookc.pipeline.facts import DocFacts, doc_facts
+from runbookc.pipeline.front_settings import front_settings
 from runbookc.pipeline.html_safety import check as check_html
 from runbookc.pipeline.load import body_too_large, load_bytes, load_file
+from runbookc.pipeline.load.adopt import adopt
 from runbookc.pipeline.parse import BodyTooLarge, markdown, parse_body, slugify
 from runbookc.pipeline.validate import validate, validator_for
 from runbookc.scripts.bashtree import parser
@@ -58,14 +60,20 @@ def compile_document(
 ) -> DocResult:
     """The stages up to the script drafts for one file shown as `display`: `data` is its
     bytes (None: read `path`, and report it when it cannot be read)."""
-    document, diags = load_file(path, display) if data is None else load_bytes(data, display)
+    if data is None:
+        document, diags = load_file(path, display, bare=True)
+    else:
+        document, diags = load_bytes(data, display, bare=True)
     if document is None:
         return DocResult(display, None, tuple(diags))
     try:
         document = replace(document, parsed=parse_body(document.body, document.body_line))
     except BodyTooLarge as exc:
         return DocResult(display, None, (*diags, body_too_large(display, exc.line, exc.message)))
-    diags += validate(document)
+    document, not_ours = adopt(document, front_settings(settings).defaults)
+    if document is None:
+        return DocResult(display, None, (*diags, *not_ours))
+    diags += validate(document, settings)
     diags += check_html(document)
     drafts, found = draft_scripts(document, settings)
     return DocResult(display, document, tuple(diags + found), tuple(drafts))
@@ -94,8 +102,8 @@ def warm_up() -> None:
     markdown()
     slugify()
     parser()
-    for doc_type in doctypes.names():
-        validator_for(doc_type)
+    for doc_type in (*doctypes.names(), None):
+        validator_for(doc_type, Settings(Path.cwd()))  # the default settings' validators
 
 
 # What the engine reads of this module besides the functions (engine.compiled.PerDocument).

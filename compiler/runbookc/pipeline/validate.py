@@ -12,7 +12,8 @@ from pathlib import Path
 from typing import Any
 
 from runbookc import doctypes
-from runbookc.diagnostics import Diagnostic
+from runbookc.config import Settings
+from runbookc.diagnostics import Diagnostic, Severity
 from runbookc.lint.catalog import (
     BAD_DATE,
     BAD_DOC_ID,
@@ -23,11 +24,19 @@ from runbookc.lint.catalog import (
     UNKNOWN_KEY,
 )
 from runbookc.model import Document, KeyPath
+from runbookc.pipeline.front_settings import FrontSettings, front_settings
+
+_ID_MARK = "x-runbookc-id"  # an id node of a schema: which [tool.runbookc.ids] key it takes
+_OWN_ID = "doc_id"  # the mark of a type's own doc_id: the pattern of the type's name
 
 
-def schema_text(doc_type: str) -> str:
-    """The schema file of the type named `doc_type`, as written."""
-    return _schema_file(doctypes.TYPES[doc_type].schema)
+def schema_text(doc_type: str, settings: Settings | None = None) -> str:
+    """The schema of the type named `doc_type`: as written, or with the id patterns and
+    required keys of `settings` (what `validate` checks against)."""
+    if settings is None:
+        return _schema_file(doctypes.TYPES[doc_type].schema)
+    schema = _effective(doctypes.TYPES[doc_type].schema, _shape(doc_type, settings))
+    return json.dumps(schema, indent=2, ensure_ascii=False) + "\n"
 
 
 def _schema_file(schema: str) -> str:
@@ -37,79 +46,153 @@ def _schema_file(schema: str) -> str:
     return (resources.files("runbookc") / "schema" / schema).read_text("utf-8")
 
 
+# What of the settings a type's schema depends on (hashable: schemas are cached by it):
+# its id nodes' patterns by mark, and whether `approvals` is required.
+_Shape = tuple[tuple[tuple[str, str], ...], bool]
+
+
+def _shape(doc_type: str, settings: Settings) -> _Shape:
+    front = front_settings(settings)
+    own = front.ids.get(doc_type, doctypes.TYPES[doc_type].id_pattern)
+    ids = {**front.ids, _OWN_ID: own}
+    return tuple(sorted(ids.items())), doc_type in front.gated
+
+
 @cache
-def _schema(schema: str, id_pattern: str) -> dict[str, Any]:
-    """A type's JSON Schema, read once, with its descriptor's doc_id pattern."""
+def _effective(schema: str, shape: _Shape) -> dict[str, Any]:
+    """A type's JSON Schema, read once, with the settings' pattern on each id node and
+    `approvals` required when approvals gate the type."""
     loaded: dict[str, Any] = json.loads(_schema_file(schema))
-    loaded["properties"]["doc_id"]["pattern"] = id_pattern
+    ids, gated = shape
+    _set_patterns(loaded, dict(ids))
+    if gated and "approvals" in loaded["properties"]:
+        loaded["required"] = [*loaded["required"], "approvals"]
     return loaded
 
 
-def validator_for(doc_type: str) -> Any:
-    """The type's validator, built once per process (checking its schema is most of that)."""
-    descriptor = doctypes.TYPES[doc_type]
-    return _validator(descriptor.schema, descriptor.id_pattern)
+def _set_patterns(node: Any, ids: dict[str, str]) -> None:
+    if isinstance(node, dict):
+        mark = node.get(_ID_MARK)
+        if isinstance(mark, str) and mark in ids:
+            node["pattern"] = ids[mark]
+        for value in node.values():
+            _set_patterns(value, ids)
+    elif isinstance(node, list):
+        for value in node:
+            _set_patterns(value, ids)
 
 
 @cache
-def _validator(schema: str, id_pattern: str) -> Any:
+def _shared(schemas: tuple[str, ...]) -> dict[str, Any]:
+    """The keys every type defines alike (and requires), for front matter whose type is
+    missing or unknown, so its other problems are reported all the same. Other keys are
+    allowed: without a type, none is known to be wrong."""
+    loaded = [json.loads(_schema_file(schema)) for schema in schemas]
+    first = loaded[0]
+    shared = {
+        key: node
+        for key, node in first["properties"].items()
+        if all(other["properties"].get(key) == node for other in loaded)
+    }
+    shared["doc_id"] = {"$ref": "#/$defs/id"}  # its pattern depends on the type
+    required = set.intersection(*(set(s["required"]) for s in loaded)) - {"type"}
+    return {
+        "$schema": first["$schema"],
+        "type": "object",
+        "required": [key for key in first["required"] if key in required],
+        "$defs": first["$defs"],
+        "properties": shared,
+    }
+
+
+def validator_for(doc_type: str | None, settings: Settings) -> Any:
+    """The validator of a type (None: of the keys all types share), built once per process
+    and settings (checking its schema is most of that)."""
+    if doc_type is None:
+        return _shared_validator(tuple(t.schema for t in doctypes.TYPES.values()))
+    return _type_validator(doctypes.TYPES[doc_type].schema, _shape(doc_type, settings))
+
+
+@cache
+def _type_validator(schema: str, shape: _Shape) -> Any:
+    return _validator(_effective(schema, shape))
+
+
+@cache
+def _shared_validator(schemas: tuple[str, ...]) -> Any:
+    return _validator(_shared(schemas))
+
+
+def _validator(schema: dict[str, Any]) -> Any:
     from jsonschema import Draft202012Validator, FormatChecker
 
-    return Draft202012Validator(_schema(schema, id_pattern), format_checker=FormatChecker())
+    return Draft202012Validator(schema, format_checker=FormatChecker())
 
 
-def validate(document: Document) -> list[Diagnostic]:
-    front = document.front
-    data = front.data
-    path = document.path
+def validate(document: Document, settings: Settings) -> list[Diagnostic]:
+    """Every finding about the front matter at once: with a missing or unknown type, the
+    keys all types share are still checked."""
+    front = front_settings(settings)
+    data = document.front.data
     doc_type = data.get("type")
-    if not isinstance(doc_type, str) or doctypes.get(doc_type) is None:
-        known = doctypes.names()
-        line = front.line_of(("type",))
-        if doc_type is None:
-            return [
-                BAD_TYPE(
-                    path,
-                    line,
-                    "front matter has no `type`",
-                    hint=f"add `type:` with one of: {', '.join(known)}",
-                )
-            ]
-        return [
-            BAD_TYPE(
-                path,
-                line,
-                f"unknown document type {doc_type!r}",
-                column=_value_column(document, line),
-                hint=_did_you_mean(str(doc_type), known) or f"one of: {', '.join(known)}",
-            )
-        ]
-    errors = validator_for(doc_type).iter_errors(data)
-    diags = [diag for error in errors for diag in _to_diagnostics(document, error)]
+    known = isinstance(doc_type, str) and doctypes.get(doc_type) is not None
+    refused = ("type",) in document.front.refused  # its tag is reported
+    diags = [] if known or refused else [_bad_type(document, doc_type)]
+    checked = {k: v for k, v in data.items() if k not in front.ignore_keys}
+    validator = validator_for(doc_type if known else None, settings)
+    errors = [e for e in validator.iter_errors(checked) if not _refused(document, e)]
+    # An id that fails its setting's pattern and the shape both is reported once, as an id.
+    bad_ids = {tuple(e.absolute_path) for e in errors if _is_id_error(e)}
+    for error in errors:
+        shape = error.validator == "pattern" and not _is_id_error(error)
+        if shape and tuple(error.absolute_path) in bad_ids:
+            continue
+        diags += _to_diagnostics(document, error, front)
     diags += _check_date_order(document)
     return sorted(diags, key=Diagnostic.sort_key)
 
 
-def _to_diagnostics(document: Document, error: Any) -> list[Diagnostic]:
-    """One schema error -> diagnostics at the file line of the key (one per unknown key)."""
-    key_path: KeyPath = tuple(error.absolute_path)
+def _refused(document: Document, error: Any) -> bool:
+    """Whether the error is about a value the loader refused (and reported)."""
+    key_path = tuple(error.absolute_path)
+    return any(key_path[: len(r)] == r for r in document.front.refused)
+
+
+def _is_id_error(error: Any) -> bool:
+    return error.validator == "pattern" and isinstance(error.schema.get(_ID_MARK), str)
+
+
+def _bad_type(document: Document, doc_type: object) -> Diagnostic:
     front = document.front
     path = document.path
+    known = doctypes.names()
+    line = front.line_of(("type",))
+    if doc_type is None:
+        return BAD_TYPE(
+            path,
+            line,
+            "front matter has no `type`",
+            hint=f"add `type:` with one of: {', '.join(known)}",
+        )
+    return BAD_TYPE(
+        path,
+        line,
+        f"unknown document type {doc_type!r}",
+        column=_value_column(document, line),
+        hint=_did_you_mean(str(doc_type), known)
+        or f"runbookc's types are {', '.join(known)} (another tool's `type` cannot stay); "
+        "`runbookc new TYPE` writes a document with the front matter runbookc reads",
+    )
+
+
+def _to_diagnostics(document: Document, error: Any, front: FrontSettings) -> list[Diagnostic]:
+    """One schema error -> diagnostics at the file line of the key (one per unknown key)."""
+    key_path: KeyPath = tuple(error.absolute_path)
+    path = document.path
     dotted = _dotted(key_path) or "front matter"
-    line = front.line_of(key_path)
+    line = document.front.line_of(key_path)
     if error.validator == "additionalProperties":
-        allowed = list(error.schema.get("properties", {}))
-        return [
-            UNKNOWN_KEY(
-                path,
-                front.line_of((*key_path, key)),
-                f"unknown key `{_dotted((*key_path, key))}`",
-                column=_key_column(document, front.line_of((*key_path, key)), key),
-                hint=_did_you_mean(key, allowed) or f"allowed keys: {', '.join(allowed)}",
-            )
-            for key in error.instance
-            if key not in allowed
-        ]
+        return _unknown_keys(document, error, front)
     if error.validator == "required":
         # jsonschema reports one error per missing key, as "'<key>' is a required property"
         missing = next(
@@ -119,7 +202,8 @@ def _to_diagnostics(document: Document, error: Any) -> list[Diagnostic]:
         present = [k for k in error.instance if k not in error.schema.get("properties", {})]
         close = difflib.get_close_matches(missing, present, n=1, cutoff=0.6)
         hint = (
-            f"`{close[0]}` at line {front.line_of((*key_path, close[0]))} looks like a misspelling"
+            f"`{close[0]}` at line {document.front.line_of((*key_path, close[0]))} looks like a "
+            "misspelling"
             if close
             else None
         )
@@ -135,24 +219,63 @@ def _to_diagnostics(document: Document, error: Any) -> list[Diagnostic]:
                 hint="write dates as YYYY-MM-DD, e.g. 2026-02-26",
             )
         ]
-    if key_path == ("doc_id",) and error.validator == "pattern":
-        prefix = str(error.validator_value).removeprefix("^").split("-", 1)[0]
-        return [
-            BAD_DOC_ID(
-                path,
-                line,
-                f"doc_id {error.instance!r} is not of the form {prefix}-<WORDS>-NNNN",
-                column=column,
-                hint=f"e.g. {prefix}-CK8S-AISLOT-BUILD-0001: the `{prefix}` prefix, upper-case "
-                "words and digits joined by dashes, a 4-digit number; one line, no slashes",
-            )
-        ]
+    if _is_id_error(error):
+        return [_bad_id(document, error, error.schema[_ID_MARK], line, column)]
     if error.validator == "enum":
         options = [str(v) for v in error.validator_value]
         hint = _did_you_mean(str(error.instance), options) or f"one of: {', '.join(options)}"
         message = f"`{dotted}`: {error.instance!r} is not allowed"
         return [SCHEMA(path, line, message, column=column, hint=hint)]
     return [SCHEMA(path, line, f"`{dotted}`: {error.message}", column=column)]
+
+
+def _unknown_keys(document: Document, error: Any, front: FrontSettings) -> list[Diagnostic]:
+    """Keys no schema knows: at the top level as `unknown_keys` says (another tool's keys
+    may be welcome), inside runbookc's own blocks always an error."""
+    key_path: KeyPath = tuple(error.absolute_path)
+    if not key_path and front.unknown_keys == "allow":
+        return []
+    allowed = list(error.schema.get("properties", {}))
+    severity = Severity.WARNING if not key_path and front.unknown_keys == "warning" else None
+    found = []
+    for key in error.instance:
+        if key in allowed:
+            continue
+        line = document.front.line_of((*key_path, key))
+        hint = _did_you_mean(key, allowed) or f"allowed keys: {', '.join(allowed)}"
+        if severity:  # where the team keeps other tools' keys, say how to keep this one
+            hint += "; another tool's key can stay: list it in [tool.runbookc] ignore_keys"
+        diag = UNKNOWN_KEY(
+            document.path,
+            line,
+            f"unknown key `{_dotted((*key_path, key))}`",
+            column=_key_column(document, line, key),
+            hint=hint,
+        )
+        found.append(diag.with_severity(severity) if severity else diag)
+    return found
+
+
+def _bad_id(document: Document, error: Any, mark: str, line: int, column: int) -> Diagnostic:
+    """An id that does not match its pattern, naming the pattern and its setting."""
+    key_path: KeyPath = tuple(error.absolute_path)
+    doc_type = document.doc_type
+    key = doc_type if mark == _OWN_ID else mark
+    setting = f"[tool.runbookc.ids] {key}"
+    pattern = error.validator_value
+    default = pattern == doctypes.SLUG_ID
+    hint = (
+        f"by default ({setting} unset) an id is a slug: a letter or digit, then letters, "
+        "digits, `.`, `_` or `-` (an alert name such as KubePodCrashLooping is one)"
+        if default
+        else f"the pattern is {setting} in the settings"
+    )
+    if key_path == ("doc_id",):
+        message = f"doc_id {error.instance!r} does not match the {doc_type} id pattern {pattern!r}"
+        return BAD_DOC_ID(document.path, line, message, column=column, hint=hint)
+    what = "an alert id" if mark == doctypes.ALERT_ID else f"a {mark} id"
+    message = f"`{_dotted(key_path)}`: {error.instance!r} is not {what}: no match for {pattern!r}"
+    return SCHEMA(document.path, line, message, column=column, hint=hint)
 
 
 def _dotted(key_path: KeyPath) -> str:

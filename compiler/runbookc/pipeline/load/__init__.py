@@ -16,15 +16,17 @@ from pathlib import Path
 from runbookc.diagnostics import Diagnostic
 from runbookc.limits import MAX_FILE_BYTES, MAX_LINE_CHARS
 from runbookc.lint.catalog import BOM, NOT_UTF8, NUL_BYTE, TOO_LARGE, UNREADABLE
-from runbookc.model import Document
-from runbookc.pipeline.load.frontmatter import split_front_matter
+from runbookc.model import Document, FrontMatter
+from runbookc.pipeline.load.frontmatter import no_front_matter, split_front_matter, swallowed_body
 from runbookc.pipeline.load.yaml_events import parse_front_matter
 
 _BOM = b"\xef\xbb\xbf"
 
 
-def load_file(path: Path, display: str) -> tuple[Document | None, list[Diagnostic]]:
-    """Read and load one file; never raises for bad input."""
+def load_file(
+    path: Path, display: str, *, bare: bool = False
+) -> tuple[Document | None, list[Diagnostic]]:
+    """Read and load one file; never raises for bad input. `bare`: as load_bytes."""
     try:
         info = path.stat()
         if not stat.S_ISREG(info.st_mode):
@@ -36,11 +38,15 @@ def load_file(path: Path, display: str) -> tuple[Document | None, list[Diagnosti
             data = stream.read(MAX_FILE_BYTES + 1)  # bounded even if the file grows meanwhile
     except OSError as exc:
         return None, [UNREADABLE(display, None, f"cannot read: {exc.strerror or exc}")]
-    return load_bytes(data, display)
+    return load_bytes(data, display, bare=bare)
 
 
-def load_bytes(data: bytes, display: str) -> tuple[Document | None, list[Diagnostic]]:
-    """Decode, split and parse one file's bytes; every problem is a diagnostic."""
+def load_bytes(
+    data: bytes, display: str, *, bare: bool = False
+) -> tuple[Document | None, list[Diagnostic]]:
+    """Decode, split and parse one file's bytes; every problem is a diagnostic. A file
+    without front matter is RB004, or with `bare` a document whose front matter is empty
+    (for `adopt.adopt` to judge)."""
     if len(data) > MAX_FILE_BYTES:
         return None, [_file_too_large(display, len(data))]
     diags: list[Diagnostic] = []
@@ -85,8 +91,16 @@ def load_bytes(data: bytes, display: str) -> tuple[Document | None, list[Diagnos
         message = f"line is {len(content)} characters, the limit is {MAX_LINE_CHARS}"
         return None, [*diags, TOO_LARGE(display, number, message)]
     split = split_front_matter(lines, display)
+    if split is None:
+        if not bare:
+            return None, [*diags, no_front_matter(display)]
+        empty = FrontMatter({}, {}, start_line=1, end_line=0)
+        return Document(path=display, text=text, front=empty, body_line=1), diags
     if isinstance(split, Diagnostic):
         return None, [*diags, split]
+    swallowed = swallowed_body(lines, split, display)
+    if swallowed is not None:
+        diags.append(swallowed)
     front, yaml_diags = parse_front_matter(split, display)
     if front is None:
         return None, [*diags, *yaml_diags]

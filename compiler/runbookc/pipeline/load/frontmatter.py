@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 from dataclasses import dataclass
 from functools import cached_property
@@ -12,7 +13,7 @@ import yaml
 
 from runbookc.diagnostics import Diagnostic
 from runbookc.limits import MAX_FRONT_MATTER_CHARS, MAX_FRONT_MATTER_LINES
-from runbookc.lint.catalog import NO_FRONT_MATTER, TOO_LARGE, UNTERMINATED
+from runbookc.lint.catalog import NO_FRONT_MATTER, SWALLOWED_BODY, TOO_LARGE, UNTERMINATED
 
 
 @dataclass(frozen=True)
@@ -39,14 +40,22 @@ class FrontMatterSource:
         return self.position(mark.index)
 
 
-def split_front_matter(lines: list[str], display: str) -> FrontMatterSource | Diagnostic:
+# What a file that is not runbookc's yet needs: said by every finding about one.
+ADOPT_HINT = (
+    "runbookc reads front matter between `---` lines (doc_id, type, title, ...): "
+    "`runbookc new runbook` writes a document with it, `runbookc init` sets up a repository; "
+    "[tool.runbookc.defaults] derives it from such files"
+)
+
+
+def no_front_matter(display: str) -> Diagnostic:
+    return NO_FRONT_MATTER(display, 1, "file does not start with a `---` line", hint=ADOPT_HINT)
+
+
+def split_front_matter(lines: list[str], display: str) -> FrontMatterSource | Diagnostic | None:
+    """The front matter block, a finding that stops the file, or None when it has none."""
     if lines[0].rstrip() != "---":
-        return NO_FRONT_MATTER(
-            display,
-            1,
-            "file does not start with a `---` line",
-            hint="begin the file with front matter between `---` lines: doc_id, type, title, ...",
-        )
+        return None
     close = next((i for i in range(1, len(lines)) if lines[i].rstrip() in ("---", "...")), None)
     if close is None:
         return UNTERMINATED(
@@ -65,3 +74,37 @@ def split_front_matter(lines: list[str], display: str) -> FrontMatterSource | Di
             hint="keep long text in the body; front matter holds short fields",
         )
     return FrontMatterSource(source, close_line=close + 1)
+
+
+_HEADING = re.compile(r"#{1,6} \S")  # a Markdown ATX heading, which YAML reads as a comment
+
+
+def swallowed_body(lines: list[str], split: FrontMatterSource, display: str) -> Diagnostic | None:
+    """A warning when the front matter seems to run into the body: after a blank line, a
+    comment that looks like a `# ` title and a later one like a `## ` section (YAML reads
+    both as comments), the block closed only by a thematic break `---` further down."""
+    inside = lines[1 : split.close_line - 1]
+    for index in range(1, len(inside)):
+        if inside[index - 1].strip() or not inside[index].startswith("# "):
+            continue
+        title = index
+        section = next(
+            (
+                i
+                for i in range(title + 1, len(inside))
+                if _HEADING.match(inside[i]) and not inside[i].startswith("# ")
+            ),
+            None,
+        )
+        if section is None:
+            return None
+        return SWALLOWED_BODY(
+            display,
+            1,
+            f"the front matter opened here seems to miss its closing `---`: lines {title + 2} "
+            f"(`{inside[title][:40]}`) and {section + 2} (`{inside[section][:40]}`) look like "
+            f"the document's headings, read as YAML comments up to the `---` at line "
+            f"{split.close_line}",
+            hint=f"close the front matter with a `---` line before line {title + 2}",
+        )
+    return None

@@ -11,17 +11,9 @@ from runbookc.limits import MAX_YAML_DEPTH
 from runbookc.lint.catalog import ALIAS, DUPLICATE_KEY, NOT_MAPPING, TAG, TOO_LARGE, YAML_SYNTAX
 from runbookc.model import FrontMatter
 from runbookc.pipeline.load.frontmatter import FrontMatterSource
-from runbookc.pipeline.load.yaml_values import (
-    SCALAR_TAGS,
-    YAML,
-    Builder,
-    Loader,
-    event_kind,
-    short_tag,
-)
+from runbookc.pipeline.load.yaml_values import Builder, Loader, event_kind
 
 _UNCLOSED = ("while scanning a quoted scalar", "while parsing a flow")
-_STANDARD_TAGS = SCALAR_TAGS | {YAML + "seq", YAML + "map"}
 
 # libyaml scans and parses front matter about 20x faster than PyYAML's pure-Python parser,
 # with the same events, nodes and marks (character indexes). Its error messages are worded
@@ -78,11 +70,19 @@ def parse_front_matter(
         ]
     builder = Builder(split, display, events, start=2)
     data = builder.value(())
-    # A duplicate key keeps its first value, so the rest of the file is still validated and
-    # every problem is reported at once; any other problem leaves no trustworthy value.
-    if any(d.code != DUPLICATE_KEY.code for d in builder.diags):
+    # A duplicate key keeps its first value and a value with a refused tag is None, so the
+    # rest of the file is still validated and every problem is reported at once; any other
+    # problem leaves no trustworthy value.
+    tolerated = (DUPLICATE_KEY.code, TAG.code)
+    if not isinstance(data, dict) or any(d.code not in tolerated for d in builder.diags):
         return None, builder.diags
-    front = FrontMatter(data, builder.key_lines, start_line=1, end_line=split.close_line)
+    front = FrontMatter(
+        data,
+        builder.key_lines,
+        start_line=1,
+        end_line=split.close_line,
+        refused=tuple(builder.refused),
+    )
     return front, builder.diags
 
 
@@ -124,9 +124,10 @@ def _syntax_error(exc: yaml.MarkedYAMLError, split: FrontMatterSource, display: 
 def _screen_events(
     split: FrontMatterSource, display: str, loader: type
 ) -> tuple[list[Diagnostic], list[yaml.Event]]:
-    """Reject anchors, aliases, foreign tags and deep nesting from the event stream, before
-    any value is built: an alias bomb is a few events here and is never expanded, and
-    parsing stops at the first level too deep. Returns the problems and the events read."""
+    """Reject anchors, aliases and deep nesting from the event stream, before any value is
+    built: an alias bomb is a few events here and is never expanded, and parsing stops at
+    the first level too deep. (A foreign tag is the builder's: it refuses that one value.)
+    Returns the problems and the events read."""
     events: list[yaml.Event] = []
     diags: list[Diagnostic] = []
     aliases: dict[str | None, tuple[yaml.Event, int]] = {}  # anchor -> (first alias, uses)
@@ -147,18 +148,6 @@ def _screen_events(
                     f"YAML anchor `&{anchor}` is not allowed",
                     column=column,
                     hint="remove the anchor and write values out in full",
-                )
-            )
-        tag = getattr(event, "tag", None)
-        if tag is not None and tag != "!" and tag not in _STANDARD_TAGS:
-            line, column = split.start(event)
-            diags.append(
-                TAG(
-                    display,
-                    line,
-                    f"YAML tag `{short_tag(tag)}` is not allowed",
-                    column=column,
-                    hint="front matter holds plain strings, numbers, lists and maps",
                 )
             )
         if isinstance(event, yaml.CollectionStartEvent):

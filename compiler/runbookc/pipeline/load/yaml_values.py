@@ -16,6 +16,7 @@ from runbookc.pipeline.load.frontmatter import FrontMatterSource
 
 YAML = "tag:yaml.org,2002:"
 SCALAR_TAGS = frozenset(YAML + name for name in ("str", "int", "float", "bool", "null"))
+_STANDARD_TAGS = SCALAR_TAGS | {YAML + "seq", YAML + "map"}
 # Implicit types that front matter does not use: dates stay strings so the schema's
 # `format: date` reports `2026-02-30` at its key; `=` and `<<` stay plain strings.
 _DROPPED_RESOLVERS = frozenset(YAML + name for name in ("timestamp", "value", "merge"))
@@ -57,6 +58,7 @@ class Builder:
         self.display = display
         self.key_lines: dict[KeyPath, int] = {}
         self.diags: list[Diagnostic] = []
+        self.refused: list[KeyPath] = []  # values whose tag was refused: None in the data
         self._events = events
         self._next = start  # index of the next event to read
         self._loader = _scalar_loader()
@@ -67,7 +69,7 @@ class Builder:
         if isinstance(event, yaml.ScalarEvent):
             tag = self._tag(event, yaml.ScalarNode)
             if tag in SCALAR_TAGS:
-                return self._scalar(event, tag)
+                return self._scalar(event, tag, path)
         elif isinstance(event, yaml.MappingStartEvent):
             tag = self._tag(event, yaml.MappingNode)
             if tag == YAML + "map":
@@ -76,8 +78,21 @@ class Builder:
             tag = self._tag(event, yaml.SequenceNode)
             if tag == YAML + "seq":
                 return self._sequence(path)
+        # A foreign tag (`!!binary`, `!!python/...`) or a standard one on the wrong kind of
+        # node: the value is never constructed, only reported and left out (None).
         self._skip(event)
-        self._report(TAG, event, f"YAML tag `{short_tag(tag)}` does not fit a {event_kind(event)}")
+        self.refused.append(path)
+        if tag in _STANDARD_TAGS:
+            self._report(
+                TAG, event, f"YAML tag `{short_tag(tag)}` does not fit a {event_kind(event)}"
+            )
+        else:
+            self._report(
+                TAG,
+                event,
+                f"YAML tag `{short_tag(tag)}` is not allowed",
+                "front matter holds plain strings, numbers, lists and maps",
+            )
         return None
 
     def _mapping(self, path: KeyPath) -> dict[str, Any]:
@@ -117,7 +132,7 @@ class Builder:
         self._next += 1
         return items
 
-    def _scalar(self, event: yaml.ScalarEvent, tag: str) -> Any:
+    def _scalar(self, event: yaml.ScalarEvent, tag: str, path: KeyPath) -> Any:
         kind = tag.removeprefix(YAML)
         if kind == "int" and len(event.value) > MAX_INT_DIGITS:
             self._report(TOO_LARGE, event, f"number has {len(event.value)} digits")
@@ -131,6 +146,7 @@ class Builder:
             return Loader.yaml_constructors[tag](self._loader, node)
         except (ValueError, KeyError, IndexError, yaml.YAMLError):  # IndexError: `!!int ""`
             self._report(TAG, event, f"`{event.value[:40]}` is not a valid {kind}")
+            self.refused.append(path)
             return None
 
     def _tag(self, event: Any, kind: type[yaml.Node]) -> str:
