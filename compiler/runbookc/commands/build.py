@@ -41,8 +41,8 @@ def register(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from dataclasses import replace
 
+    from runbookc.commands.settings import command_settings
     from runbookc.commands.wiring import compile_targets
-    from runbookc.config import load_settings
     from runbookc.engine.compiled import bulk_allocation
     from runbookc.engine.publish import UnsafeOutput, check_output_dir, new_generation
     from runbookc.pipeline import corpus as stages
@@ -50,7 +50,7 @@ def run(args: argparse.Namespace) -> int:
     from runbookc.render.paths import PageCollision
     from runbookc.render.site_build import Timings
 
-    settings = load_settings(args.config)
+    settings = command_settings(args.config)
     if args.output:
         settings = replace(settings, output=args.output)
     try:
