@@ -80,6 +80,7 @@ def test_two_settings_files_in_one_folder_are_refused(repo: Path, cli) -> None:
         ),
         ('source = "docs"\n[{t}frobnicate]\nx = 1\n', 2, "unknown setting 'frobnicate' (see"),
         ('source = "docs"\nlanguage = 3\n', 2, "setting 'language' must be a string, not an"),
+        ('exclude = "README.md"\n', 1, "setting 'exclude' must be a list of strings, not a"),
     ],
 )
 def test_unknown_keys_and_wrong_types_are_usage_errors_at_their_line(

@@ -116,5 +116,5 @@ def test_every_key_the_code_reads_is_registered(
     free = {name for name, key in registry.items() if key.kind is Kind.MAP}
     unregistered = {n for n in seen if n not in registry and n.rpartition(".")[0] not in free}
     assert sorted(unregistered) == []
-    assert {"severity", "cache.dir", "site.mkdocs", "scripts.stub"} <= seen
+    assert {"exclude", "severity", "cache.dir", "site.mkdocs", "scripts.stub"} <= seen
     assert {"approvals.signing", "sections"} <= seen

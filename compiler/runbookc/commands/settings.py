@@ -13,6 +13,7 @@ from runbookc.config_keys import Key, declared
 # (tests/test_config_keys.py finds every `declare(` in the package).
 DECLARING = (
     "runbookc.config",
+    "runbookc.pipeline.exclude",
     "runbookc.lint.policy",
     "runbookc.approvals.state",
     "runbookc.scripts.settings",
