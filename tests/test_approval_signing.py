@@ -38,6 +38,7 @@ kubectl -n test get pods
 """
 SETTINGS = """[tool.runbookc]
 source = "runbooks"
+language = "ru"  # the pages' words below
 
 [tool.runbookc.approvals]
 roles = ["Owner", "SRE"]

@@ -144,7 +144,7 @@ def test_settings_change_the_key(cli, corpus: Path) -> None:
     cli("lint")
     before = _entries(corpus)
     pyproject = corpus / "pyproject.toml"
-    pyproject.write_text(pyproject.read_text() + '\n[tool.runbookc.extra]\nx = "1"\n')
+    pyproject.write_text(pyproject.read_text() + '\n[tool.runbookc.site]\ndir = "site"\n')
     cli("lint")
     # every document's entry is new; the memoized findings are rewritten in their slot
     assert len(_entries(corpus) - before) == 92
@@ -231,7 +231,7 @@ def test_entries_no_document_uses_are_pruned(cli, corpus: Path, monkeypatch) -> 
     before = _entries(corpus)
     # a settings change gives every document a new key: all the old entries are garbage
     pyproject = corpus / "pyproject.toml"
-    pyproject.write_text(pyproject.read_text() + '\n[tool.runbookc.extra]\nx = "1"\n')
+    pyproject.write_text(pyproject.read_text() + '\n[tool.runbookc.site]\ndir = "site"\n')
     result = cli("lint", "--format", "json")
     after = _entries(corpus)
     assert len(after) == 92 + 1  # the documents, the memoized findings

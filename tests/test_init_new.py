@@ -167,17 +167,19 @@ def test_new_refuses_to_overwrite_or_leave_the_repository(cli, repo: Path) -> No
 
 
 def test_new_in_an_empty_repository_checks_the_id_pattern(cli, repo: Path) -> None:
-    # The default id pattern is a slug: the title's slug is the id.
+    # The default id pattern is a slug: the title's slug is the id. With no settings file,
+    # the sources are the working dir's runbooks/ when there is one.
+    (repo / "runbooks").mkdir()
     assert cli("new", "runbook", "Disk full").code == 0
     assert 'doc_id: "disk-full"' in _front(repo / "runbooks" / "disk-full.md")
     # A team's pattern refuses it and asks for --id.
-    (repo / "pyproject.toml").write_text(
-        "[tool.runbookc.ids]\nrunbook = '^RB-[A-Z]+-[0-9]{4}$'\n", encoding="utf-8"
+    (repo / "runbookc.toml").write_text(
+        "[ids]\nrunbook = '^RB-[A-Z]+-[0-9]{4}$'\n", encoding="utf-8"
     )
     result = cli("new", "runbook", "Disk again")
     assert result.code == 2
     assert "`disk-again` does not match the runbook id pattern" in result.err
-    assert "--id" in result.err and "[tool.runbookc.ids] runbook" in result.err
+    assert "--id" in result.err and "ids] runbook" in result.err
     assert not (repo / "runbooks" / "disk-again.md").exists()
     assert cli("new", "runbook", "Disk again", "--id", "RB-DISK-0001").code == 0
     assert 'doc_id: "RB-DISK-0001"' in _front(repo / "runbooks" / "disk-again.md")

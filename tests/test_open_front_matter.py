@@ -147,7 +147,7 @@ def test_a_bad_id_setting_is_a_usage_error(cli, project, setting: str, message: 
 def test_no_approvals_policy_needs_no_approvals(cli, project) -> None:
     project("crash.md", RUNBOOK.format(doc_id="crash", extra=""))
     assert findings(cli) == []
-    configure("[tool.runbookc.approvals]\nroles = ['Owner']")  # a policy gates runbooks
+    configure("[tool.runbookc.approvals]\ngate = ['runbook']")  # a policy gates runbooks
     assert [(line, code) for _, line, code, _ in findings(cli)] == [(1, "RB103")]
     configure("[tool.runbookc.approvals]\ngate = []")
     assert findings(cli) == []
@@ -184,7 +184,7 @@ def test_unknown_keys_inside_runbookc_blocks_stay_errors(cli, project) -> None:
     ("setting", "message"),
     [
         ('unknown_keys = "ignore"', "unknown_keys: 'ignore' is not one of error, warning, allow"),
-        ('ignore_keys = "weight"', "ignore_keys must be a list"),
+        ('ignore_keys = "weight"', "'ignore_keys' must be a list of strings"),
     ],
 )
 def test_bad_unknown_key_settings_are_usage_errors(cli, project, setting, message) -> None:

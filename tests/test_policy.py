@@ -132,8 +132,14 @@ def test_settings_can_change_approval_findings(cli, project) -> None:
         ('severity = {RB000 = "error"}', "unknown rule code 'RB000'"),
         ('severity = {RB203 = "fatal"}', "'fatal' is not one of error, warning, info"),
         ('issue_url = "https://example.com/issues"', "must contain {id}"),
-        ("[tool.runbookc.approvals]\nroles = [1]", "roles must be a list"),
-        ("[tool.runbookc.approvals]\napprover = {}", "unknown key 'approver'"),
+        (
+            "[tool.runbookc.approvals]\nroles = [1]",
+            "setting 'approvals.roles' must be a list of strings, not an array holding an integer",
+        ),
+        (
+            "[tool.runbookc.approvals]\napprover = {}",
+            "unknown setting 'approvals.approver' (did you mean 'approvals.approvers'?)",
+        ),
         ('[tool.runbookc.approvals]\nroles = ["Owner"]\napprovers = {SRE = ["x"]}', "'SRE'"),
         (
             '[tool.runbookc.approvals]\ngate = ["playbook"]',

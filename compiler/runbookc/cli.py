@@ -39,7 +39,7 @@ if TYPE_CHECKING:
 # `run(args) -> int`; the modules import their stages inside `run` (above).
 COMMANDS = (
     *("init", "new", "lint", "approve", "rules", "schema", "extract", "test", "build"),
-    "serve",
+    *("serve", "config"),
 )
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
@@ -94,8 +94,9 @@ def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
         command = sub.add_parser(name, help=doc.strip().splitlines()[0], description=doc)
         command.add_argument(
             "--config",
-            metavar="PYPROJECT",
-            help="settings file (default: the nearest pyproject.toml)",
+            metavar="FILE",
+            help="settings file (default: the nearest runbookc.toml, .runbookc.toml or "
+            "pyproject.toml with [tool.runbookc] at or above the working dir)",
         )
         module.register(command)
         command.set_defaults(handler=module.run)

@@ -47,7 +47,6 @@ class DocType:
     panels: tuple[str, ...] = ()  # front matter its page shows as a section (render.pages)
     handles_alerts: bool = False  # its related_alerts make it a handler of those alerts
     orphan: str = ""  # RB209 when no document refers to one; the noun the message uses
-    approval_gate: bool = False  # in [tool.runbookc.approvals] gate by default
     nav_order: int = 0  # its nav section's place (and its count's on the home page)
     example_id: str = ""  # an id id_pattern accepts: `runbookc init` writes an example with it
 
@@ -74,7 +73,6 @@ TYPES: dict[str, DocType] = {
         words={"en": Words("runbook", "Runbooks"), "ru": Words("ранбук", "Ранбуки")},
         references=(RELATED_ALERTS,),
         handles_alerts=True,
-        approval_gate=True,
     ),
     "alert": DocType(
         name="alert",
@@ -124,11 +122,6 @@ TYPES: dict[str, DocType] = {
 
 def names() -> tuple[str, ...]:
     return tuple(TYPES)
-
-
-def gated() -> tuple[str, ...]:
-    """The types whose pending approvals are reported when the settings name none."""
-    return tuple(name for name, doc_type in TYPES.items() if doc_type.approval_gate)
 
 
 def on_site() -> list[DocType]:

@@ -21,6 +21,7 @@ from typing import Any
 from runbookc import doctypes
 from runbookc.approvals.signing import Signer, approval_message, find_ssh_keygen, verify
 from runbookc.config import ConfigError, Settings
+from runbookc.config_keys import Key, Kind, declare
 from runbookc.model import Document
 
 # Front matter keys that may change without invalidating an approval: the approval record
@@ -146,7 +147,7 @@ class ApprovalPolicy:
 
     roles: tuple[str, ...] = ()  # empty: any role name is accepted
     approvers: dict[str, tuple[str, ...]] = field(default_factory=dict)  # unlisted: anyone
-    gate: tuple[str, ...] = field(default_factory=doctypes.gated)
+    gate: tuple[str, ...] = ()
     signer: Signer | None = None  # signed mode: how signatures are checked
     allowed_signers: str = ""  # signed mode: the file as the settings name it
 
@@ -158,7 +159,24 @@ class ApprovalPolicy:
         return allowed is None or name in allowed
 
 
-_POLICY_KEYS = ("roles", "approvers", "gate", "signing", "allowed_signers")
+declare(
+    Key("approvals", Kind.TABLE, "", "who must approve what, and how an approval is verified"),
+    Key("approvals.roles", Kind.STRINGS, "[]", "the roles an approval may name (empty: any)"),
+    Key("approvals.approvers", Kind.MAP, "{}", "ROLE = [names] who may approve as that role"),
+    Key(
+        "approvals.gate",
+        Kind.STRINGS,
+        "[]",
+        "document types whose documents must carry approvals (RB301 when pending)",
+    ),
+    Key("approvals.signing", Kind.STRING, '"none"', '"none" (names in the file) or "ssh" (signed)'),
+    Key(
+        "approvals.allowed_signers",
+        Kind.STRING,
+        None,
+        'with signing = "ssh": the keys file, in the repository',
+    ),
+)
 _SIGNING = ("none", "ssh")
 
 
@@ -177,9 +195,6 @@ def approval_policy(settings: Settings) -> ApprovalPolicy:
 def _read_policy(settings: Settings) -> ApprovalPolicy:
     table = settings.table("approvals")
     where = "[tool.runbookc.approvals]"
-    unknown = sorted(set(table) - set(_POLICY_KEYS))
-    if unknown:
-        raise ConfigError(f"{where}: unknown key {unknown[0]!r} (known: {', '.join(_POLICY_KEYS)})")
     roles = _names(table.get("roles", []), f"{where} roles")
     approvers_table = table.get("approvers", {})
     if not isinstance(approvers_table, dict):
@@ -191,10 +206,8 @@ def _read_policy(settings: Settings) -> ApprovalPolicy:
     for role in approvers:
         if roles and role not in roles:
             raise ConfigError(f"{where} approvers: role {role!r} is not one of roles {list(roles)}")
-    # A team with no approvals policy gates nothing (and so its documents need no
-    # `approvals`); one that writes a policy gates the types that ask for it by default.
-    default_gate = list(doctypes.gated()) if "approvals" in settings.raw else []
-    gate = _names(table.get("gate", default_gate), f"{where} gate")
+    # Nothing is gated unless the team says so: its documents then need no `approvals`.
+    gate = _names(table.get("gate", []), f"{where} gate")
     for doc_type in gate:
         if doctypes.get(doc_type) is None:
             known = doctypes.names()

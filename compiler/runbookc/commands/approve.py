@@ -87,8 +87,8 @@ def run(args: argparse.Namespace) -> int:
     from runbookc.approvals.record import Approval, RecordError, record
     from runbookc.approvals.signing import SigningError, approval_message, sign, verify
     from runbookc.approvals.state import approval_policy, approval_state
+    from runbookc.commands.settings import command_settings
     from runbookc.commands.wiring import lint_targets
-    from runbookc.config import load_settings
     from runbookc.diagnostics import Diagnostic, Severity
     from runbookc.errors import UsageError
     from runbookc.lint.approvals import (
@@ -103,7 +103,7 @@ def run(args: argparse.Namespace) -> int:
     )
     from runbookc.report import Summary, render
 
-    settings = load_settings(args.config)
+    settings = command_settings(args.config)
     policy = approval_policy(settings)
     _check_arguments(args, policy.signer is not None)
     path = Path(args.file)

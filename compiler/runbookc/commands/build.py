@@ -41,22 +41,29 @@ def register(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from dataclasses import replace
 
+    from runbookc.commands.settings import command_settings
     from runbookc.commands.wiring import compile_targets
-    from runbookc.config import load_settings
     from runbookc.engine.compiled import bulk_allocation
     from runbookc.engine.publish import UnsafeOutput, check_output_dir, new_generation
     from runbookc.pipeline import corpus as stages
+    from runbookc.pipeline.discover import display_path
     from runbookc.render.mkdocs_build import SiteBuildError
     from runbookc.render.paths import PageCollision
     from runbookc.render.site_build import Timings
 
-    settings = load_settings(args.config)
+    settings = command_settings(args.config)
     if args.output:
         settings = replace(settings, output=args.output)
     try:
         check_output_dir(settings.output_dir, settings.root, settings.source_dir, OUTPUTS)
     except UnsafeOutput as exc:
         print(f"runbookc: error: {exc}", file=sys.stderr)
+        if settings.file is None and settings.source_dir.resolve() == Path.cwd().resolve():
+            print(
+                "    hint: with no settings file the sources are the working dir; name the "
+                'documents\' folder in a runbookc.toml here (source = "DIR")',
+                file=sys.stderr,
+            )
         return 2
     timings = Timings()
     started = time.perf_counter()
@@ -87,7 +94,30 @@ def run(args: argparse.Namespace) -> int:
         f"{counts['scripts']} scripts -> {out / 'site'} in {timings.text()}",
         file=sys.stderr,
     )
+    if not_ignored(out):
+        shown = display_path(out, Path.cwd())
+        print(
+            f"runbookc: hint: git does not ignore {shown}/; add it to .gitignore", file=sys.stderr
+        )
     return 0
+
+
+def not_ignored(folder: Path) -> bool:
+    """Whether `folder` lies in a git work tree that does not ignore it (`git check-ignore`
+    is the authority: nested .gitignore files, info/exclude, the user's global excludes).
+    Without git, or outside a work tree, there is nothing to say."""
+    import subprocess
+
+    try:
+        done = subprocess.run(
+            ["git", "-C", str(folder.parent), "check-ignore", "-q", folder.name],
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            check=False,
+        )
+    except OSError:  # no git
+        return False
+    return done.returncode == 1  # 0: ignored, 128: not in a work tree (or git failed)
 
 
 def build_into(stage: Path, linted: LintResult, timings: Timings) -> dict[str, int]:

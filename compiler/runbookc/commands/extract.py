@@ -26,13 +26,13 @@ def register(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from pathlib import Path
 
+    from runbookc.commands.settings import command_settings
     from runbookc.commands.wiring import extract_targets
-    from runbookc.config import load_settings
     from runbookc.engine.tree import OutputError, check_output, write_tree
     from runbookc.pipeline.corpus import report
     from runbookc.scripts.extract import render_outputs
 
-    settings = load_settings(args.config)
+    settings = command_settings(args.config)
     out_dir = Path(args.output) if args.output else settings.output_dir / "scripts"
     try:
         check_output(out_dir)  # before any work: a usage problem

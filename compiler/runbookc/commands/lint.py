@@ -24,10 +24,10 @@ def register(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from runbookc.commands.settings import command_settings
     from runbookc.commands.wiring import lint_targets
-    from runbookc.config import load_settings
 
-    settings = load_settings(args.config)
+    settings = command_settings(args.config)
     result = lint_targets(
         args.paths, settings, strict=args.strict, jobs=args.jobs, use_cache=args.use_cache
     )

@@ -34,7 +34,7 @@ def run(args: argparse.Namespace) -> int:
     from mkdocs.commands.build import build
     from mkdocs.livereload import LiveReloadServer
 
-    from runbookc.config import load_settings
+    from runbookc.commands.settings import command_settings
     from runbookc.engine.mkdocs_cache import PageCache, attach
     from runbookc.render.mkdocs_build import load_site_config
     from runbookc.render.nav import build_nav
@@ -46,7 +46,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"runbookc: error: --dev-addr {args.dev_addr!r} is not HOST:PORT", file=sys.stderr)
         return 2
     logging.basicConfig(format="%(levelname)s - %(message)s", level=logging.INFO)
-    settings = load_settings(args.config)
+    settings = command_settings(args.config)
     config_file, site_dir = site_settings(settings)
     preview = Preview(settings, lambda scripts: preview_site(settings, scripts))
     cache = PageCache()  # in memory: a rebuild converts only the pages that changed

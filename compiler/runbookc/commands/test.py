@@ -36,8 +36,8 @@ def register(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from runbookc.commands.settings import command_settings
     from runbookc.commands.wiring import extract_targets
-    from runbookc.config import load_settings
     from runbookc.pipeline.corpus import report, test
     from runbookc.scripts.isolation import IsolationUnavailable, bwrap_binary
 
@@ -51,7 +51,7 @@ def run(args: argparse.Namespace) -> int:
                 file=sys.stderr,
             )
             return 2
-    settings = load_settings(args.config)
+    settings = command_settings(args.config)
     extracted = extract_targets(args.paths, settings)
     found = test(extracted, settings, args.jobs, sandbox=args.sandbox)
     return 1 if report(extracted.corpus, found, settings, args.format, args.strict) else 0

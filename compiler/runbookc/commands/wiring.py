@@ -7,6 +7,7 @@ command line parser imports none of them.
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -46,7 +47,9 @@ def compile_targets(
     are some files of the source dir (a pre-commit hook passes the changed ones), the rest
     of it is compiled too, so references resolve against the whole corpus."""
     cwd = Path.cwd()
-    sources = discover_targets(targets, settings.source_dir, cwd, settings.root)
+    sources = discover_targets(targets, settings, cwd)
+    for shown, why in sources.excluded:
+        print(f"runbookc: {shown}: excluded ({why}), not a document: skipped", file=sys.stderr)
     files = sources.files
     # Without targets the corpus is the whole source dir: there is no context to add.
     others = context_files(files, settings, cwd) if context and targets else []

@@ -38,6 +38,7 @@ from typing import Any
 
 from runbookc import __version__
 from runbookc.config import Settings
+from runbookc.config_keys import Key, Kind, declare
 from runbookc.engine import codec
 from runbookc.engine.blobstore import BlobStore
 from runbookc.engine.regular_file import read_regular
@@ -63,6 +64,17 @@ def compiler_fingerprint() -> str:
             digest.update(path.relative_to(package).as_posix().encode() + b"\0")
             digest.update(path.read_bytes())
     return digest.hexdigest()
+
+
+declare(
+    Key("cache", Kind.TABLE, "", "the cache of per-document results"),
+    Key(
+        "cache.dir",
+        Kind.STRING,
+        '"build/cache"',
+        "its folder, relative to the root (default: <output>/cache)",
+    ),
+)
 
 
 def cache_dir(settings: Settings) -> Path | None:

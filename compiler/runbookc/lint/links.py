@@ -17,6 +17,7 @@ from runbookc.lint.catalog import (
     UNRESOLVED_PATH,
 )
 from runbookc.lint.nearmiss import NearMiss
+from runbookc.pipeline.exclude import Exclusion
 from runbookc.pipeline.facts import DocFacts
 from runbookc.pipeline.graph import LINK, PATH, Graph, Reference
 from runbookc.render.docs_dir import FileRefused, linked_file
@@ -201,6 +202,9 @@ def _missing(settings: Settings, path: str) -> str:
     if path == ".." or path.startswith(("../", "/")):
         return "is outside the source dir"
     if _is_file(settings.source_dir / path):
+        why = Exclusion(settings).named(settings.source_dir / path)
+        if why:
+            return f"is excluded from the documents ({why}), so it is not on the site"
         return "exists but could not be loaded as a document (see its own findings)"
     return "is not in the corpus"
 

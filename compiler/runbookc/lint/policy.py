@@ -24,9 +24,15 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from runbookc.config import ConfigError, Settings
+from runbookc.config_keys import Key, Kind, declare
 from runbookc.diagnostics import Diagnostic, Severity
 from runbookc.lint.catalog import BAD_SUPPRESSION, BY_CODE, RULES, Family
 from runbookc.model import Document
+
+declare(
+    Key("severity", Kind.MAP, "{}", 'a rule\'s severity: CODE = "error", "warning" or "info"'),
+    Key("ignore", Kind.STRINGS, "[]", "rule codes dropped everywhere"),
+)
 
 # The approval findings (lint/approvals.py): RB301-RB306, RB308, RB309.
 APPROVAL_CODES = frozenset(r.code for r in RULES if r.family is Family.APPROVALS)

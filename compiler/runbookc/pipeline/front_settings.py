@@ -1,22 +1,12 @@
 """What a team chooses about its front matter: the settings validate and the load stage's
 adoption step read, checked once per process (a bad one is a ConfigError: exit 2).
 
-Settings keys read here (all in `[tool.runbookc]`; the config reference lists them):
-
-    [tool.runbookc.ids]      TYPE = "regex" per document type (its doc_id), and
-                             alert_id = "regex" (alerts[].id and related_alerts items);
-                             default: doctypes.SLUG_ID for each
-    unknown_keys = "warning" a top-level front matter key no schema knows: "error",
-                             "warning" or "allow"
-    ignore_keys = [...]      top-level keys never reported (other tools' front matter);
-                             default: IGNORE_KEYS below; a list here replaces it
-    [tool.runbookc.defaults] KEY = "value" given to documents without front matter of ours;
-                             `{stem}` (the file name without .md) and `{heading}` (its
-                             first `# ` heading) are filled from the file
+The keys it reads are declared below (`runbookc config` prints them).
 """
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -26,6 +16,7 @@ from typing import Any
 from runbookc import doctypes
 from runbookc.approvals.state import approval_policy
 from runbookc.config import ConfigError, Settings
+from runbookc.config_keys import Key, Kind, declare
 
 UNKNOWN_KEYS = ("error", "warning", "allow")
 # Keys that Hugo, Jekyll (and its just-the-docs theme), MkDocs Material and Docusaurus put
@@ -44,6 +35,35 @@ IGNORE_KEYS = (
     "sidebar_position", "sidebar_label", "hide_title",
 )  # fmt: skip
 PLACEHOLDERS = ("stem", "heading")
+
+declare(
+    Key(
+        "ids",
+        Kind.MAP,
+        "{}",
+        "TYPE = regex its doc_id must match, alert_id = regex for alert ids; default: a slug "
+        f"{doctypes.SLUG_ID!r}",
+    ),
+    Key(
+        "unknown_keys",
+        Kind.STRING,
+        '"warning"',
+        'a front matter key no schema knows: "error", "warning" or "allow"',
+    ),
+    Key(
+        "ignore_keys",
+        Kind.STRINGS,
+        json.dumps(list(IGNORE_KEYS)),
+        "front matter keys never reported (other tools'); a list here replaces the default",
+    ),
+    Key(
+        "defaults",
+        Kind.MAP,
+        "{}",
+        "KEY = value for files without runbookc front matter; {stem}: the file name, "
+        "{heading}: its first # heading",
+    ),
+)
 _PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 
 Default = str | tuple[str, ...]

@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from runbookc.config import Settings
-from runbookc.pipeline.discover import discover
+from runbookc.pipeline.discover import source_files
 from runbookc.render.context import Site
 from runbookc.render.docs_dir import linked_files, write_docs_dir, write_page
 from runbookc.render.pages import page_renderers
@@ -65,7 +65,7 @@ class Preview:
         shutil.rmtree(self.root, ignore_errors=True)
 
     def _scan(self) -> dict[str, str]:
-        files = discover([str(self.settings.source_dir)], Path.cwd(), self.settings.root).files
+        files = source_files(self.settings, Path.cwd()).files
         return {display: _digest(path) for path, display in files if path.is_file()}
 
     def sync(self) -> set[str]:

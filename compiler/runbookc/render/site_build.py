@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from runbookc.config import Settings
+from runbookc.config_keys import Key, Kind, declare
 
 
 @dataclass
@@ -22,6 +23,13 @@ class Timings:
         total = sum(self.steps.values())
         parts = ", ".join(f"{k} {v:.2f}s" for k, v in self.steps.items())
         return f"{total:.2f}s ({parts})"
+
+
+declare(
+    Key("site", Kind.TABLE, "", "the MkDocs site"),
+    Key("site.mkdocs", Kind.STRING, '"mkdocs.yml"', "the MkDocs config, relative to the root"),
+    Key("site.dir", Kind.STRING, '"site"', "the site's hand-written parts (home page, CSS)"),
+)
 
 
 def site_settings(settings: Settings) -> tuple[Path, Path]:

@@ -11,11 +11,13 @@ tools the sandbox `stub`s, and the `real_tools` a sandboxed script may run for r
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 from functools import cached_property
 
 from runbookc.config import ConfigError, Settings
+from runbookc.config_keys import Key, Kind, declare
 from runbookc.scripts.toolclasses import DEFAULT_CLASSES, MUTATING, READ_ONLY
 
 
@@ -209,6 +211,34 @@ def _tool_rules(
         rules[(path, name)] = rule
     return ToolRules(paths, frozenset(steps), frozenset(free), rules)
 
+
+declare(
+    Key("sections", Kind.TABLE, "", "heading names (prefixes) of each section role"),
+    *(
+        Key(
+            f"sections.{role}",
+            Kind.STRINGS,
+            json.dumps(names, ensure_ascii=False),
+            "replaces the defaults",
+        )
+        for role, names in DEFAULT_SECTIONS.items()
+    ),
+    Key("scripts", Kind.TABLE, "", "the scripts' command classes and the sandbox's tools"),
+    Key("scripts.read_only", Kind.STRINGS, "[]", "command patterns that only read"),
+    Key("scripts.mutating", Kind.STRINGS, "[]", "command patterns that change something"),
+    Key(
+        "scripts.stub",
+        Kind.STRINGS,
+        json.dumps(DEFAULT_STUBS),
+        "tools the sandbox stubs (replaces the defaults)",
+    ),
+    Key(
+        "scripts.real_tools",
+        Kind.STRINGS,
+        json.dumps(DEFAULT_REAL_TOOLS),
+        "the only real programs a sandboxed script may run (replaces the defaults)",
+    ),
+)
 
 _CACHE: dict[str, ScriptSettings] = {}
 
