@@ -162,3 +162,18 @@ def test_a_missing_or_unpublishable_file_is_an_error_at_its_line(cli, tmp_path, 
     settings = load_settings(str(tmp_path / "pyproject.toml"))
     graph = lint_targets([], settings, use_cache=False).graph
     assert linked_files(graph, settings.source_dir) == {}
+
+
+def test_a_cached_lint_sees_a_linked_file_come_and_go(cli, tmp_path, monkeypatch) -> None:
+    """The corpus findings are memoized by the documents' contents; a linked file is not a
+    document, so the memo notes it and is not reused once it changes."""
+    source = _corpus(tmp_path, "![diagram](img/flow.png)\n")
+    monkeypatch.chdir(tmp_path)
+    assert cli("lint").code == 1  # missing
+    (source / "ops" / "img").mkdir()
+    (source / "ops" / "img" / "flow.png").write_bytes(PNG)
+    assert cli("lint").code == 0
+    assert cli("lint").code == 0  # from the memo
+    (source / "ops" / "img" / "flow.png").unlink()
+    result = cli("lint", "--format", "json")
+    assert [d["code"] for d in result.json()["diagnostics"]] == ["RB211"]

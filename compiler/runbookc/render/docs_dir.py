@@ -9,6 +9,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from runbookc.pipeline.graph import LINK, Graph
+from runbookc.probes import looked_at
 from runbookc.render.paths import file_conflict
 from runbookc.render.svg_check import MAX_BYTES, svg_refusal
 from runbookc.reuse import reuse_file
@@ -35,6 +36,7 @@ def linked_file(source_dir: Path, relative: str) -> Path:
     if conflict is not None:
         raise FileRefused(conflict)
     root = os.path.realpath(source_dir)
+    looked_at(os.path.join(root, relative))
     real = os.path.realpath(os.path.join(root, relative))
     if not real.startswith(root.rstrip(os.sep) + os.sep):
         raise FileRefused("it is a symlink that leads out of the source dir")
