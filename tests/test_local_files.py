@@ -1,8 +1,9 @@
 """Links and images to local files that are not documents. The build copies each file a
 page links to from the source dir into the site (issue 17, item 6); one the site cannot
 publish (missing, a folder, outside the source dir or reached by a symlink out of it, in a
-generated folder, an SVG) is reported at its line (RB211) and the build, which would fail
-on it in MkDocs, stops at lint. A local SVG never reaches the site."""
+generated folder, an SVG that is more than drawing) is reported at its line (RB211) and the
+build, which would fail on it in MkDocs, stops at lint. Such an SVG never reaches the site;
+a drawing-only one (Graphviz's) does."""
 
 from __future__ import annotations
 
@@ -45,7 +46,7 @@ def test_lint_reports_each_local_file_at_its_line(cli, project) -> None:
     found = [(d["path"], d["line"]) for d in result.json()["diagnostics"] if d["code"] == "RB211"]
     assert result.code == 1 and found == FOUND
     svg = [d for d in result.json()["diagnostics"] if "diagram.svg" in d["message"]]
-    assert "SVG can run script" in svg[0]["message"]
+    assert "event handler attribute (`onload`)" in svg[0]["message"]
 
 
 def test_build_stops_at_lint_and_publishes_no_svg(cli, project) -> None:
@@ -103,6 +104,33 @@ def test_images_and_attachments_next_to_runbooks_are_published(cli, tmp_path, mo
     assert 'src="../img/flow.png"' in page
 
 
+GRAPHVIZ = b"""<?xml version="1.0" encoding="UTF-8" standalone="no"?>
+<!DOCTYPE svg PUBLIC "-//W3C//DTD SVG 1.1//EN"
+ "http://www.w3.org/Graphics/SVG/1.1/DTD/svg11.dtd">
+<svg width="62pt" height="44pt" viewBox="0 0 62 44" xmlns="http://www.w3.org/2000/svg"
+ xmlns:xlink="http://www.w3.org/1999/xlink">
+<g id="graph0" class="graph"><title>G</title>
+<polygon fill="white" stroke="transparent" points="-4,4 -4,-40 58,-40 58,4 -4,4"/>
+<g id="node1" class="node"><title>a</title>
+<ellipse fill="none" stroke="black" cx="27" cy="-18" rx="27" ry="18"/>
+<text text-anchor="middle" x="27" y="-14.3" font-size="14.00">a</text></g></g>
+</svg>
+"""
+
+
+def test_a_drawing_only_svg_is_published(cli, tmp_path, monkeypatch) -> None:
+    source = _corpus(tmp_path, "See [the hierarchy](img/tree.svg) and ![it](img/tree.svg).\n")
+    (source / "ops" / "img").mkdir()
+    (source / "ops" / "img" / "tree.svg").write_bytes(GRAPHVIZ)
+    monkeypatch.chdir(tmp_path)
+    assert cli("lint").code == 0
+    assert cli("build").code == 0
+    site = tmp_path / "out" / "site"
+    assert (site / "ops" / "img" / "tree.svg").read_bytes() == GRAPHVIZ
+    page = (site / "ops" / "a" / "index.html").read_text(encoding="utf-8")
+    assert 'href="../img/tree.svg"' in page and 'src="../img/tree.svg"' in page
+
+
 def test_a_missing_or_unpublishable_file_is_an_error_at_its_line(cli, tmp_path, monkeypatch):
     outside = tmp_path / "secret.txt"
     outside.write_text("secret", encoding="utf-8")
@@ -134,3 +162,18 @@ def test_a_missing_or_unpublishable_file_is_an_error_at_its_line(cli, tmp_path, 
     settings = load_settings(str(tmp_path / "pyproject.toml"))
     graph = lint_targets([], settings, use_cache=False).graph
     assert linked_files(graph, settings.source_dir) == {}
+
+
+def test_a_cached_lint_sees_a_linked_file_come_and_go(cli, tmp_path, monkeypatch) -> None:
+    """The corpus findings are memoized by the documents' contents; a linked file is not a
+    document, so the memo notes it and is not reused once it changes."""
+    source = _corpus(tmp_path, "![diagram](img/flow.png)\n")
+    monkeypatch.chdir(tmp_path)
+    assert cli("lint").code == 1  # missing
+    (source / "ops" / "img").mkdir()
+    (source / "ops" / "img" / "flow.png").write_bytes(PNG)
+    assert cli("lint").code == 0
+    assert cli("lint").code == 0  # from the memo
+    (source / "ops" / "img" / "flow.png").unlink()
+    result = cli("lint", "--format", "json")
+    assert [d["code"] for d in result.json()["diagnostics"]] == ["RB211"]

@@ -328,6 +328,17 @@ def test_defaults_derive_front_matter_from_the_file(cli, project) -> None:
     assert "| draft |" in hugo.replace("`", "")  # its own status won over the default
 
 
+def test_a_folder_keeps_derived_ids_of_one_alert_name_apart(cli, project) -> None:
+    """One alert name with a runbook in two folders: `{stem}` ids collide, `{folder}.{stem}`
+    ones do not."""
+    configure(DEFAULTS)
+    project("apiserver/KubeAPIDown.md", "# API down\n")
+    project("monitoring/KubeAPIDown.md", "# API down\n")
+    assert {code for _, _, code, _ in findings(cli)} == {"RB206"}
+    configure(DEFAULTS.replace('doc_id = "{stem}"', 'doc_id = "{folder}.{stem}"'))
+    assert findings(cli) == []
+
+
 def test_derived_front_matter_is_validated(cli, project) -> None:
     configure(DEFAULTS.replace('"{stem}"', '"RB {stem}"', 1))
     project("crash.md", "# Crash\n")

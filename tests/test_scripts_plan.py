@@ -35,6 +35,14 @@ def test_console_and_nested_blocks_become_scripts() -> None:
     assert [s.content for s in nested[-2:]] == ["kubectl top pods\n", "kubectl get events\n"]
 
 
+def test_automatic_names_take_a_suffix_and_never_a_name_an_info_string_gives() -> None:
+    scripts, diagnostics = _plan(case("RB402", "pass"))
+    assert [(s.name, s.line) for s in scripts] == [("check", 20), ("check-3", 26), ("check-2", 32)]
+    assert not [d for d in diagnostics if d.code == "RB402"]
+    _, refused = _plan(case("RB402", "fail"))
+    assert [(d.code, d.line) for d in refused if d.code == "RB402"] == [("RB402", 26)]
+
+
 def test_seed_plan() -> None:
     scripts, diagnostics = _plan(SEED)
     assert [s.name for s in scripts] == [

@@ -13,6 +13,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
+from runbookc import probes
 from runbookc.config import Settings
 from runbookc.engine import codec
 from runbookc.engine.cache import DocCache, Pack, cache_dir, entry_blob, plain_value
@@ -228,11 +229,12 @@ class Corpus(Generic[R, S]):
 
     def memoized(self, name: str, kind: Any, compute: Callable[[], T], *others: Corpus[R, S]) -> T:
         """`compute()`, a `kind` (codec: stored as plain data), cached under the keys of
-        this corpus and `others`: it must be a pure function of their documents and the
-        settings (all in the keys), never of other files. Without a cache it is simply
-        computed. The value is stored in one slot per name and set of paths, overwritten
-        when their contents change: an edit leaves no stale copy of the corpus findings
-        behind."""
+        this corpus and `others`: it must be a pure function of their documents, the
+        settings (all in the keys) and the other files it notes with probes.looked_at (each
+        one's signature is stored with it, and a change to any is a miss). Without a cache
+        it is simply computed. The value is stored in one slot per name and set of paths,
+        overwritten when their contents change: an edit leaves no stale copy of the
+        corpus findings behind."""
         corpora = [self, *others]
         store = self._files.store
         if store is None or any(c.key is None for c in corpora):
@@ -241,14 +243,21 @@ class Corpus(Generic[R, S]):
         head = [name, os.getcwd()]
         slot = _digest(head, [c.scope for c in corpora])
         key = _digest(head, [str(c.key) for c in corpora])
-        memo = tuple[str, str, kind]
+        memo = tuple[str, str, kind, list[tuple[str, str]]]
         hit = store.get(slot, memo)
-        if hit is not None and hit[:2] == (name, key):
+        if hit is not None and hit[:2] == (name, key) and _unchanged(hit[3]):
             return hit[2]
-        value = compute()
+        with probes.recording() as looked:
+            value = compute()
+        files = [(path, probes.signature(path)) for path in sorted(looked)]
         with contextlib.suppress(codec.CodecError):  # not plain data: computed every time
-            store.put_many([(slot, entry_blob(slot, memo, (name, key, value)))])
+            store.put_many([(slot, entry_blob(slot, memo, (name, key, value, files)))])
         return value
+
+
+def _unchanged(files: list[tuple[str, str]]) -> bool:
+    """Whether every file a memoized value noted still looks as it did."""
+    return all(probes.signature(path) == seen for path, seen in files)
 
 
 def _digest(*parts: Iterable[str]) -> str:

@@ -223,7 +223,7 @@ LOCAL_FILE = _rule(
     "RB211",
     "local-file-link",
     ERROR,
-    "Link or image to a local file the site cannot publish (missing, outside, an SVG)",
+    "Link or image to a local file the site cannot publish (missing, outside, an active SVG)",
     Family.LINKS,
     breaks_build=True,
 )

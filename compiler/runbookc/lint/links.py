@@ -20,6 +20,7 @@ from runbookc.lint.nearmiss import NearMiss
 from runbookc.pipeline.exclude import Exclusion
 from runbookc.pipeline.facts import DocFacts
 from runbookc.pipeline.graph import LINK, PATH, Graph, Reference
+from runbookc.probes import looked_at
 from runbookc.render.docs_dir import FileRefused, linked_file
 
 
@@ -211,6 +212,7 @@ def _missing(settings: Settings, path: str) -> str:
 
 def _is_file(path: Path) -> bool:
     """Whether the file exists; a name the system refuses (too long, too deep) is none."""
+    looked_at(path)
     try:
         return path.is_file()
     except OSError:

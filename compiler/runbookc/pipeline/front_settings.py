@@ -34,7 +34,7 @@ IGNORE_KEYS = (
     # Docusaurus
     "sidebar_position", "sidebar_label", "hide_title",
 )  # fmt: skip
-PLACEHOLDERS = ("stem", "heading")
+PLACEHOLDERS = ("stem", "folder", "heading")
 
 declare(
     Key(
@@ -61,7 +61,7 @@ declare(
         Kind.MAP,
         "{}",
         "KEY = value for files without runbookc front matter; {stem}: the file name, "
-        "{heading}: its first # heading",
+        "{folder}: its folder's name, {heading}: its first # heading",
     ),
 )
 _PLACEHOLDER = re.compile(r"\{([^{}]*)\}")

@@ -9,7 +9,9 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from runbookc.pipeline.graph import LINK, Graph
+from runbookc.probes import looked_at
 from runbookc.render.paths import file_conflict
+from runbookc.render.svg_check import MAX_BYTES, svg_refusal
 from runbookc.reuse import reuse_file
 
 # The hand-written parts of the site (under the project's `site/` dir) that MkDocs serves
@@ -28,12 +30,13 @@ def linked_file(source_dir: Path, relative: str) -> Path:
     when it copies, so nothing outside the source dir is ever copied."""
     if relative == ".." or relative.startswith(("../", "/")):
         raise FileRefused("it is outside the source dir, and the site publishes only that dir")
-    if relative.lower().endswith((".svg", ".svgz")):
-        raise FileRefused("an SVG can run script, so the site never publishes one as it is")
+    if relative.lower().endswith(".svgz"):
+        raise FileRefused("a compressed SVG cannot be checked; link to the .svg")
     conflict = file_conflict(relative)
     if conflict is not None:
         raise FileRefused(conflict)
     root = os.path.realpath(source_dir)
+    looked_at(os.path.join(root, relative))
     real = os.path.realpath(os.path.join(root, relative))
     if not real.startswith(root.rstrip(os.sep) + os.sep):
         raise FileRefused("it is a symlink that leads out of the source dir")
@@ -42,9 +45,20 @@ def linked_file(source_dir: Path, relative: str) -> Path:
             raise FileRefused("it is a folder; link to the files in it")
         if not os.path.isfile(real):
             raise FileRefused("no such file")
+        svg = relative.lower().endswith(".svg") and _svg_refusal(real)
     except (OSError, ValueError) as exc:  # a name the system refuses: too long, a NUL
         raise FileRefused("no such file") from exc
+    if svg:
+        raise FileRefused(
+            f"{svg}, so the site does not publish it (opened from the site, an SVG runs "
+            "with its rights)"
+        )
     return Path(real)
+
+
+def _svg_refusal(real: str) -> str | None:
+    with open(real, "rb") as file:
+        return svg_refusal(file.read(MAX_BYTES + 1))
 
 
 def linked_files(graph: Graph, source_dir: Path) -> dict[str, Path]:

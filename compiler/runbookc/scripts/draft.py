@@ -71,7 +71,8 @@ def draft_scripts(document: Document, settings: Settings) -> tuple[list[Script],
     path = document.path
     diags: list[Diagnostic] = []
     drafts: list[Script] = []
-    seen: dict[str, int] = {}
+    seen: dict[str, int] = {}  # step name -> the line of the block that has it
+    chosen = _chosen_names(document)
     source = ""  # the runbook as scripts name it, found for its first script
     for block in document.parsed.code_blocks:
         if not block.closed:
@@ -89,10 +90,11 @@ def draft_scripts(document: Document, settings: Settings) -> tuple[list[Script],
         if taken is None:
             continue
         content, lines = taken
-        name = _name(block, path, diags)
-        if name is None:
+        named = _name(block, path, diags)
+        if named is None:
             continue
-        if name in seen:
+        name, explicit = named
+        if explicit and name in seen:
             diags.append(
                 DUPLICATE_NAME(
                     path,
@@ -102,6 +104,8 @@ def draft_scripts(document: Document, settings: Settings) -> tuple[list[Script],
                 )
             )
             continue
+        if not explicit:
+            name = _free(name, seen, chosen)
         seen[name] = block.line
         role = config.role(
             (block.section, block.section_role), (block.subsection, block.subsection_role)
@@ -183,7 +187,9 @@ def _commands(
     return "\n".join(kept) + "\n", tuple(lines)
 
 
-def _name(block: CodeBlock, path: str, diags: list[Diagnostic]) -> str | None:
+def _name(block: CodeBlock, path: str, diags: list[Diagnostic]) -> tuple[str, bool] | None:
+    """The block's step name and whether its info string names it; None when that name is
+    not usable (reported)."""
     match = _NAME_ATTR.search(block.info)
     if match:
         name = match.group(1)
@@ -196,12 +202,31 @@ def _name(block: CodeBlock, path: str, diags: list[Diagnostic]) -> str | None:
                 )
             )
             return None
-        return name
+        return name, True
     for text in (_title(block), block.section):
         name = script_name(text)
         if name:
-            return name
-    return "step"
+            return name, False
+    return "step", False
+
+
+def _chosen_names(document: Document) -> set[str]:
+    """The names the document's info strings give (an automatic name never takes one)."""
+    return {
+        match.group(1)
+        for block in document.parsed.code_blocks
+        if (match := _NAME_ATTR.search(block.info))
+    }
+
+
+def _free(name: str, seen: dict[str, int], chosen: set[str]) -> str:
+    """`name`, or the first of name-2, name-3, ... no other step has or is given: two
+    blocks under one heading ("Check:") are two steps, not a mistake."""
+    candidate, number = name, 1
+    while candidate in seen or candidate in chosen:
+        number += 1
+        candidate = f"{name}-{number}"
+    return candidate
 
 
 def _title(block: CodeBlock) -> str:

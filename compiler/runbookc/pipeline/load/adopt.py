@@ -35,11 +35,10 @@ def adopt(
     has_front = document.front.end_line > 0
     if not defaults:
         return None, [_foreign(document) if has_front else no_front_matter(document.path)]
-    stem = PurePosixPath(document.path).stem
-    heading = next((h.text for h in document.parsed.headings if h.level == 1), stem)
-    derived = {
-        key: fill(value, {"stem": stem, "heading": heading}) for key, value in defaults.items()
-    }
+    path = PurePosixPath(document.path)
+    heading = next((h.text for h in document.parsed.headings if h.level == 1), path.stem)
+    fields = {"stem": path.stem, "folder": path.parent.name, "heading": heading}
+    derived = {key: fill(value, fields) for key, value in defaults.items()}
     # Its own keys win, but for another tool's `type` (Hugo's `docs`): that names no type.
     own = {key: value for key, value in data.items() if key != "type"}
     front = replace(document.front, data={**derived, **own})
