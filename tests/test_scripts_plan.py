@@ -14,7 +14,7 @@ from runbookc.scripts.extract import plan_scripts
 from runbookc.scripts.naming import script_name
 from runbookc.scripts.shellparse import parse_block
 from runbookc.scripts.toolclasses import MUTATING, READ_ONLY, UNKNOWN
-from scriptcases import case
+from scriptcases import case, front_matter
 
 SETTINGS = load_settings(str(ROOT / "pyproject.toml"))
 
@@ -41,6 +41,21 @@ def test_automatic_names_take_a_suffix_and_never_a_name_an_info_string_gives() -
     assert not [d for d in diagnostics if d.code == "RB402"]
     _, refused = _plan(case("RB402", "fail"))
     assert [(d.code, d.line) for d in refused if d.code == "RB402"] == [("RB402", 26)]
+
+
+def test_a_placeholder_under_diagnosis_is_a_warning_not_a_write(tmp_path: Path) -> None:
+    """`kubectl -n <namespace> get pods` read as shell redirects stdin from `namespace` and
+    stdout into `get`: a write under Diagnosis (RB403). It is a placeholder: RB408 says so,
+    and the script asks before running the block."""
+    runbook = tmp_path / "a.md"
+    runbook.write_text(
+        front_matter() + "\n## Diagnosis\n\n```bash\nkubectl -n <namespace> get pods\n```\n",
+        encoding="utf-8",
+    )
+    scripts, diagnostics = _plan(runbook)
+    assert [(d.code, d.line) for d in diagnostics if d.code.startswith("RB40")] == [("RB408", 20)]
+    assert "`<namespace>` is a placeholder" in diagnostics[0].message
+    assert scripts[0].mutating  # asks for confirmation; never run by --diagnose
 
 
 def test_seed_plan() -> None:

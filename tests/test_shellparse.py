@@ -85,6 +85,38 @@ def test_a_syntax_error_names_the_problem_and_its_line(block, message, line) -> 
     assert [u.kind for u in parsed.units] == ["compound"]  # run as one unit
 
 
+@pytest.mark.parametrize(
+    ("block", "hole", "line"),
+    [
+        ("kubectl get ns\nkubectl -n <namespace> get pods\n", "<namespace>", 1),
+        ("kubectl logs <pod>\n", "<pod>", 0),  # a syntax error to bash
+        ("oc get pod <pod-name> -o yaml\n", "<pod-name>", 0),
+        ("echo <your correlation id>\n", "<your correlation id>", 0),
+        ("NS=<namespace>\n", "<namespace>", 0),
+    ],
+)
+def test_a_placeholder_is_named_as_one(block: str, hole: str, line: int) -> None:
+    parsed = parse_block(block)
+    assert parsed.error.startswith(f"`{hole}` is a placeholder to fill in")
+    assert parsed.error_line == line
+    assert [u.kind for u in parsed.units] == ["compound"]  # run as one unit, never classified
+
+
+@pytest.mark.parametrize(
+    "block",
+    [
+        'grep -c "<error>" app.log\n',
+        "curl -H 'X-Id: <your id>' https://example.com\n",
+        "cat <input.txt >out.txt\n",
+        "diff <(ls a) <(ls b)\n",
+        "# see <docs>\nls\n",
+        "cat <<EOF\n<tag>\nEOF\n",
+    ],
+)
+def test_angle_brackets_that_are_shell_or_text_are_no_placeholder(block: str) -> None:
+    assert parse_block(block).error == ""
+
+
 def test_an_error_does_not_shift_the_line_of_the_next_one() -> None:
     """bashlex kept state between parses: after an end-of-file error it put the next
     block's error on line 0."""

@@ -4,6 +4,7 @@ around, and the first syntax error bash would report, in words and with its plac
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from functools import cache
 from itertools import pairwise
@@ -310,3 +311,26 @@ def walk(node: Node) -> Iterator[Node]:
 
 def parts(node: Node) -> list[Node]:
     return [c for c in node.named_children if c.type != "comment"]
+
+
+# `<namespace>`, `<pod-name>`, `<your request's correlation id>`: a word in angle brackets
+# where a word starts. Documentation's "fill this in", which bash reads as two redirections.
+_PLACEHOLDER = re.compile(
+    rb"(?:(?<=[\s=])|^)<[A-Za-z][\w.-]*(?:[ '][\w.'-]+)*>(?=[\s;|&)]|$)", re.M
+)
+# Where angle brackets are text, not redirections.
+_TEXT_NODES = frozenset(
+    {"string", "raw_string", "ansi_c_string", "translated_string", "comment", "heredoc_body"}
+)
+
+
+def placeholder(tree: Tree, data: bytes) -> tuple[str, int] | None:
+    """(the placeholder, byte offset) of the first `<placeholder>` outside quotes, comments
+    and here-documents; None when there is none."""
+    for match in _PLACEHOLDER.finditer(data):
+        node: Node | None = tree.nodes[0].descendant_for_byte_range(match.start(), match.end())
+        while node is not None and node.type not in _TEXT_NODES:
+            node = node.parent
+        if node is None:
+            return match.group().decode(errors="replace"), match.start()
+    return None

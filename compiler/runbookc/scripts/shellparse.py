@@ -10,7 +10,16 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from runbookc.scripts.bashtree import Source, Tree, first_problem, node_text, parse, parts, walk
+from runbookc.scripts.bashtree import (
+    Source,
+    Tree,
+    first_problem,
+    node_text,
+    parse,
+    parts,
+    placeholder,
+    walk,
+)
 from runbookc.scripts.shellcommands import Command, read_command
 from runbookc.scripts.shellparams import param_refs
 from runbookc.scripts.shellwords import EXPANSIONS, NAME, SUBSTITUTIONS, WORD_TYPES, dequote
@@ -64,7 +73,8 @@ def parse_block(content: str) -> ParsedBlock:
     """Cached: runbooks repeat their blocks."""
     source = Source(content)
     tree = parse(source)
-    problem = first_problem(tree, source.data)
+    hole = placeholder(tree, source.data)
+    problem = first_problem(tree, source.data) if hole is None else _placeholder_problem(*hole)
     if problem is not None:
         message, offset = problem
         body = content.rstrip("\n")
@@ -72,6 +82,14 @@ def parse_block(content: str) -> ParsedBlock:
         return ParsedBlock((unit,), message, source.row(offset))
     units = (_unit(group, span, tree, source) for group, span in _groups(tree, source))
     return ParsedBlock(tuple(units))
+
+
+def _placeholder_problem(text: str, offset: int) -> tuple[str, int]:
+    return (
+        f"`{text}` is a placeholder to fill in, not shell (bash reads its `<` and `>` as "
+        "redirections)",
+        offset,
+    )
 
 
 # ---- units ----
