@@ -248,6 +248,23 @@ def test_a_rebuild_reusing_page_html_equals_a_cold_build(
     assert (cache.html_hits, cache.html_misses) == (reused, len(PAGES) - reused)
 
 
+def test_a_valueless_id_in_a_code_span_is_no_anchor(tmp_path: Path) -> None:
+    """MkDocs scans a page's whole Markdown for raw HTML ids, code spans included: it reads
+    `<your request's correlation id>` as a tag whose `id` has no value and records None
+    among the page's anchors. None names no anchor: the cache keeps the page's anchors that
+    are names, and the cached build is the build MkDocs makes alone."""
+    placeholder = "\n\nSend `<your request's correlation id>` with it.\n"
+    pages = {**PAGES, "faq.md": PAGES["faq.md"] + placeholder}
+    cached, cold, cache = _rebuild(tmp_path, pages, NAV)
+    assert cached == cold
+    (faq,) = [
+        entry
+        for (kind, _), entry in cache.memory.items()
+        if kind == "pages" and "correlation" in entry.content
+    ]
+    assert faq.anchors == ["faq"]  # its heading; None is left out
+
+
 def test_a_page_whose_previous_file_changed_is_rendered_again(tmp_path: Path) -> None:
     docs, cache = tmp_path / "docs", PageCache(tmp_path / "cache")
     _write(docs, PAGES)
