@@ -161,7 +161,7 @@ def test_an_extension_that_reads_files_turns_the_cache_off(tmp_path: Path) -> No
     config = tmp_path / "mkdocs.yml"
     snippets = f"markdown_extensions:\n  - pymdownx.snippets:\n      base_path: [{tmp_path}]\n"
     text = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
-    config.write_text(text.replace("markdown_extensions:\n", snippets), encoding="utf-8")
+    config.write_text(text + snippets, encoding="utf-8")  # the pages' own are added to it
     cache = PageCache(tmp_path / "cache")
     run_mkdocs(
         config, docs, tmp_path / "site", _nav(docs), "ru", None if cache is None else memo(cache)

@@ -24,8 +24,21 @@ class Timings:
         return f"{total:.2f}s ({parts})"
 
 
-def site_settings(settings: Settings) -> tuple[Path, Path]:
-    """(mkdocs.yml, the site's hand-written dir) from [tool.runbookc.site]."""
+# [tool.runbookc.site], read here only:
+#   mkdocs    (str, default "mkdocs.yml"): the team's MkDocs config, layered on the packaged
+#             default; when the default name is absent the packaged default alone is used
+#   dir       (str, default "site"): the site's hand-written files (home.md, stylesheets/)
+#   site_name (str, default: the repository folder's name): the site's title, when the
+#             team's mkdocs.yml names none
+def site_settings(settings: Settings) -> tuple[Path | None, Path]:
+    """(the team's mkdocs.yml or None, the site's hand-written dir). A config named in the
+    settings is returned even when missing, so that the build says it is missing."""
     table = settings.table("site")
     config = settings.root / str(table.get("mkdocs", "mkdocs.yml"))
-    return config, settings.root / str(table.get("dir", "site"))
+    hand_written = settings.root / str(table.get("dir", "site"))
+    return (config if "mkdocs" in table or config.exists() else None), hand_written
+
+
+def site_name(settings: Settings) -> str:
+    """The site's title when the team's mkdocs.yml names none."""
+    return str(settings.table("site").get("site_name") or settings.root.name or "Runbooks")
