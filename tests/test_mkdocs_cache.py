@@ -161,7 +161,7 @@ def test_an_extension_that_reads_files_turns_the_cache_off(tmp_path: Path) -> No
     config = tmp_path / "mkdocs.yml"
     snippets = f"markdown_extensions:\n  - pymdownx.snippets:\n      base_path: [{tmp_path}]\n"
     text = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
-    config.write_text(text.replace("markdown_extensions:\n", snippets), encoding="utf-8")
+    config.write_text(text + snippets, encoding="utf-8")  # the pages' own are added to it
     cache = PageCache(tmp_path / "cache")
     run_mkdocs(
         config, docs, tmp_path / "site", _nav(docs), "ru", None if cache is None else memo(cache)
@@ -246,6 +246,23 @@ def test_a_rebuild_reusing_page_html_equals_a_cold_build(
     assert cached == cold
     assert {"search/search_index.json", "tags/index.html", "tags.json"} <= cold.keys()
     assert (cache.html_hits, cache.html_misses) == (reused, len(PAGES) - reused)
+
+
+def test_a_valueless_id_in_a_code_span_is_no_anchor(tmp_path: Path) -> None:
+    """MkDocs scans a page's whole Markdown for raw HTML ids, code spans included: it reads
+    `<your request's correlation id>` as a tag whose `id` has no value and records None
+    among the page's anchors. None names no anchor: the cache keeps the page's anchors that
+    are names, and the cached build is the build MkDocs makes alone."""
+    placeholder = "\n\nSend `<your request's correlation id>` with it.\n"
+    pages = {**PAGES, "faq.md": PAGES["faq.md"] + placeholder}
+    cached, cold, cache = _rebuild(tmp_path, pages, NAV)
+    assert cached == cold
+    (faq,) = [
+        entry
+        for (kind, _), entry in cache.memory.items()
+        if kind == "pages" and "correlation" in entry.content
+    ]
+    assert faq.anchors == ["faq"]  # its heading; None is left out
 
 
 def test_a_page_whose_previous_file_changed_is_rendered_again(tmp_path: Path) -> None:

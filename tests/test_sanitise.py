@@ -149,7 +149,7 @@ def test_front_matter_payloads_stay_text_on_a_served_page(tmp_path: Path, monkey
     try:
         preview.sync()
         assert preview.site is not None
-        config = load_site_config(
+        config, _ = load_site_config(
             ROOT / "mkdocs.yml", preview.docs_dir, preview.site_dir, build_nav(preview.site), "ru"
         )
         build(config)

@@ -90,10 +90,13 @@ def test_rendered_page_matches_golden(built_site: Path, page: str) -> None:
 
 
 def test_docs_dir_builds_with_plain_mkdocs_strict(built_site: Path, tmp_path: Path) -> None:
-    """The docs dir stands on its own: `mkdocs build --strict` with MkDocs' own nav."""
+    """The docs dir stands on its own: `mkdocs build --strict` with MkDocs' own nav and the
+    packaged site config, which plain MkDocs reads too."""
+    from runbookc.render.site_config import DEFAULT_CONFIG
+
     config = tmp_path / "mkdocs.yml"
     config.write_text(
-        f"INHERIT: {ROOT / 'mkdocs.yml'}\ndocs_dir: {built_site / 'docs'}\n"
+        f"INHERIT: {DEFAULT_CONFIG}\ndocs_dir: {built_site / 'docs'}\n"
         f"site_dir: {tmp_path / 'site'}\n",
         encoding="utf-8",
     )
@@ -185,12 +188,12 @@ def test_site_language_comes_from_settings(tmp_path: Path) -> None:
     from runbookc.render.mkdocs_build import load_site_config
 
     (tmp_path / "docs").mkdir()
-    config = load_site_config(
+    config, _ = load_site_config(
         ROOT / "mkdocs.yml", tmp_path / "docs", tmp_path / "site", ["index.md"], "en"
     )
     assert config.theme["language"] == "en"
     assert config.plugins["material/search"].config.lang == ["en"]
-    config = load_site_config(
+    config, _ = load_site_config(
         ROOT / "mkdocs.yml", tmp_path / "docs", tmp_path / "site", ["index.md"], "ru"
     )
     assert config.plugins["material/search"].config.lang == ["ru", "en"]

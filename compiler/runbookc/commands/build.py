@@ -133,7 +133,7 @@ def build_into(stage: Path, linted: LintResult, timings: Timings) -> dict[str, i
     from runbookc.render.mkdocs_build import run_mkdocs
     from runbookc.render.nav import build_nav
     from runbookc.render.pages import page_renderers
-    from runbookc.render.site_build import site_settings
+    from runbookc.render.site_build import site_name, site_settings
     from runbookc.scripts.extract import manifest, render_outputs
 
     started = time.perf_counter()
@@ -153,16 +153,19 @@ def build_into(stage: Path, linted: LintResult, timings: Timings) -> dict[str, i
     started = timings.mark("render", started)
     cache = PageCache(folder / "site" if folder else None)
     try:
-        run_mkdocs(
+        messages = run_mkdocs(
             config,
             stage / "docs",
             stage / "site",
             nav,
             settings.language,
             memo(cache, out / "site"),
+            site_name=site_name(settings),
         )
     finally:
         cache.save()  # what a failed build converted still serves the next one
+    for line in messages:  # what was added to the team's mkdocs.yml
+        print(line, file=sys.stderr)
     write_state(stage, render.state)  # only once MkDocs accepted the pages
     cache.prune()
     timings.mark("mkdocs", started)

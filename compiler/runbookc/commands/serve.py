@@ -13,6 +13,8 @@ from pathlib import Path
 # typing costs a tenth of startup (cli.py); type checkers still see the imports.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any
+
     from runbookc.config import Settings
     from runbookc.render.context import Site
 
@@ -21,8 +23,7 @@ def register(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--dev-addr",
         metavar="HOST:PORT",
-        default="127.0.0.1:8000",
-        help="address to serve on (default: 127.0.0.1:8000)",
+        help="address to serve on (default: mkdocs.yml's dev_addr, else 127.0.0.1:8000)",
     )
 
 
@@ -32,6 +33,7 @@ def run(args: argparse.Namespace) -> int:
     import sys
 
     from mkdocs.commands.build import build
+    from mkdocs.exceptions import MkDocsException
     from mkdocs.livereload import LiveReloadServer
 
     from runbookc.commands.settings import command_settings
@@ -39,55 +41,90 @@ def run(args: argparse.Namespace) -> int:
     from runbookc.render.mkdocs_build import load_site_config
     from runbookc.render.nav import build_nav
     from runbookc.render.preview import Preview
-    from runbookc.render.site_build import site_settings
+    from runbookc.render.site_build import site_name, site_settings
+    from runbookc.render.site_config import SiteConfigError
 
-    host, _, port = args.dev_addr.rpartition(":")
-    if not host or not port.isdigit():
+    if args.dev_addr is not None and not _address(args.dev_addr):
         print(f"runbookc: error: --dev-addr {args.dev_addr!r} is not HOST:PORT", file=sys.stderr)
         return 2
     logging.basicConfig(format="%(levelname)s - %(message)s", level=logging.INFO)
+    log = logging.getLogger("runbookc")
     settings = command_settings(args.config)
     config_file, site_dir = site_settings(settings)
     preview = Preview(settings, lambda scripts: preview_site(settings, scripts))
     cache = PageCache()  # in memory: a rebuild converts only the pages that changed
+
+    def site_config(nav: list[Any]) -> Any:
+        config, notes = load_site_config(
+            config_file,
+            preview.docs_dir,
+            preview.site_dir,
+            nav,
+            settings.language,
+            site_name=site_name(settings),
+        )
+        for note in notes:
+            log.info(note)
+        return config
+
+    try:
+        # The site config is checked before the corpus is compiled; it may name the address.
+        preview.docs_dir.mkdir(parents=True, exist_ok=True)
+        address = args.dev_addr or str(site_config([]).dev_addr)
+    except SiteConfigError as exc:
+        preview.close()
+        print(f"runbookc: error: {exc}", file=sys.stderr)
+        return 1
+    host, port = _address(address) or ("127.0.0.1", 8000)
     url = f"http://{host}:{port}/"
 
     def rebuild() -> None:
         pages = preview.sync()
         if pages:
-            logging.getLogger("runbookc").info("re-rendered %d page(s)", len(pages))
+            log.info("re-rendered %d page(s)", len(pages))
         assert preview.site is not None
-        config = load_site_config(
-            config_file,
-            preview.docs_dir,
-            preview.site_dir,
-            build_nav(preview.site),
-            settings.language,
-        )
+        config = site_config(build_nav(preview.site))
         config.site_url = url
         attach(config, cache)
         build(config, serve_url=url)
         cache.prune()
+
+    def rebuild_live() -> None:
+        """A rebuild after an edit: a bad site config is a message, not a traceback (MkDocs'
+        server prints a SystemExit's text and keeps watching)."""
+        try:
+            rebuild()
+        except (SiteConfigError, MkDocsException) as exc:
+            raise SystemExit(f"runbookc: error: {exc}") from exc
 
     def stop(signum: int, frame: object) -> None:
         raise KeyboardInterrupt  # a `kill` cleans up like Ctrl-C
 
     signal.signal(signal.SIGTERM, stop)
     server = LiveReloadServer(
-        builder=rebuild, host=host, port=int(port), root=str(preview.site_dir)
+        builder=rebuild_live, host=host, port=port, root=str(preview.site_dir)
     )
     try:
         rebuild()
         for path in (settings.source_dir, config_file, site_dir):
-            if path.exists():
+            if path is not None and path.exists():
                 server.watch(str(path))
         server.serve()
+    except (SiteConfigError, MkDocsException) as exc:
+        print(f"runbookc: error: {exc}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         pass
     finally:
         server.shutdown()
         preview.close()
     return 0
+
+
+def _address(text: str) -> tuple[str, int] | None:
+    """(host, port) of HOST:PORT, or None."""
+    host, _, port = text.rpartition(":")
+    return (host, int(port)) if host and port.isdigit() else None
 
 
 def preview_site(settings: Settings, scripts_dir: Path) -> Site:

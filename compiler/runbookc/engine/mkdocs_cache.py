@@ -40,7 +40,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from functools import partial
 from importlib import metadata
@@ -135,6 +135,13 @@ def _recording() -> Iterator[_Record]:
     finally:
         for logger in loggers:
             logger.removeHandler(handler)
+
+
+def _named(anchors: Iterable[object] | None) -> list[str]:
+    """The anchors a link can name. MkDocs scans a page's whole Markdown for raw HTML ids,
+    code spans included, so `<your request's id>` in a code span adds the valueless `id`
+    as None: no link names it (MkDocs compares strings), so it is no anchor."""
+    return sorted(a for a in anchors or () if isinstance(a, str))
 
 
 class CachePlugin(BasePlugin):
@@ -258,7 +265,7 @@ class CachePlugin(BasePlugin):
                 content=page.content,
                 toc=to_toc(toc_tokens(page.toc)),
                 title=page._title_from_render,
-                anchors=sorted(page.present_anchor_ids or ()),
+                anchors=_named(page.present_anchor_ids),
                 links={target.src_uri: dict(anchors) for target, anchors in links.items()},
                 log=recorded.lines,
             )

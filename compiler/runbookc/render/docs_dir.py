@@ -11,11 +11,12 @@ from pathlib import Path
 from runbookc.pipeline.graph import LINK, Graph
 from runbookc.probes import looked_at
 from runbookc.render.paths import file_conflict
+from runbookc.render.site_config import DEFAULT_DIR
 from runbookc.render.svg_check import MAX_BYTES, svg_refusal
 from runbookc.reuse import reuse_file
 
-# The hand-written parts of the site (under the project's `site/` dir) that MkDocs serves
-# from its docs dir; theme overrides are read from `site/` itself.
+# The hand-written parts of the site that MkDocs serves from its docs dir: runbookc's own
+# (render/site_config.DEFAULT_DIR, packaged) and the project's (its `site/` dir).
 ASSET_DIRS = ("stylesheets",)
 
 
@@ -134,12 +135,14 @@ def write_docs_dir(
             copy_function=_copier(docs_dir, None, link=True),
             dirs_exist_ok=True,
         )
-    for name in ASSET_DIRS:
-        if site_dir is not None and (site_dir / name).is_dir():
-            copy = _copier(docs_dir, previous, link=False)
-            shutil.copytree(
-                site_dir / name, docs_dir / name, copy_function=copy, dirs_exist_ok=True
-            )
+    # runbookc's own stylesheet first: a team's file of the same name replaces it.
+    for folder in (DEFAULT_DIR, site_dir):
+        for name in ASSET_DIRS:
+            if folder is not None and (folder / name).is_dir():
+                copy = _copier(docs_dir, previous, link=False)
+                shutil.copytree(
+                    folder / name, docs_dir / name, copy_function=copy, dirs_exist_ok=True
+                )
     if files:
         copy = _copier(docs_dir, previous, link=False)  # sources may be edited in place
         for relative, source in sorted(files.items()):

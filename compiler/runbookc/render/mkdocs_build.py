@@ -14,6 +14,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from runbookc.render.site_config import SiteConfigError
+
 
 class SiteBuildError(Exception):
     """MkDocs failed; the message lists its warnings and errors."""
@@ -46,44 +48,71 @@ def _quiet_mkdocs() -> Iterator[_Collect]:
 
 
 def load_site_config(
-    config_file: Path, docs_dir: Path, site_dir: Path, nav: list[Any], language: str, **extra: Any
-) -> Any:
-    from mkdocs.config import load_config
+    config_file: Path | None,
+    docs_dir: Path,
+    site_dir: Path,
+    nav: list[Any],
+    language: str,
+    *,
+    site_name: str = "Runbooks",
+    strict: bool = False,
+) -> tuple[Any, list[str]]:
+    """The validated MkDocs config: the packaged default with the team's `config_file` (None:
+    there is none) layered on it (render/site_config.py), and notes on what was added to
+    it. Raises SiteConfigError naming the file for anything MkDocs or runbookc refuses."""
+    from mkdocs.config.defaults import MkDocsConfig
+    from mkdocs.utils.yaml import get_yaml_loader
 
     from runbookc.render.mkdocs_sanitise import attach
+    from runbookc.render.site_config import DEFAULT_CONFIG, layered
 
-    config = load_config(
-        str(config_file), docs_dir=str(docs_dir), site_dir=str(site_dir), nav=nav, **extra
+    where = config_file or DEFAULT_CONFIG
+    # As mkdocs.config.load_config does, with the layered settings for the file's contents.
+    config = MkDocsConfig(config_file_path=str(where))
+    settings, notes = layered(config_file, get_yaml_loader(config=config), language, site_name)
+    config.load_dict(settings)
+    config.load_dict(
+        {"docs_dir": str(docs_dir), "site_dir": str(site_dir), "nav": nav, "strict": strict}
     )
-    config.theme["language"] = language
-    search = config.plugins.get("material/search") or config.plugins.get("search")
-    if search is not None:
-        # Search in the site's language and in English (commands, ids and logs are English).
-        search.config.lang = list(dict.fromkeys([language.split("-")[0], "en"]))
+    errors, warnings = config.validate()
+    refused = [f"{where}: config value '{key}': {error}" for key, error in errors]
+    if strict:
+        refused += [f"{where}: config value '{key}': {warning}" for key, warning in warnings]
+    else:
+        for key, warning in warnings:
+            logging.getLogger("mkdocs").warning("%s: config value '%s': %s", where, key, warning)
+    if refused:
+        raise SiteConfigError("\n".join(refused))
     attach(config)  # every page's content passes the HTML sanitiser
-    return config
+    return config, notes
 
 
 def run_mkdocs(
-    config_file: Path,
+    config_file: Path | None,
     docs_dir: Path,
     site_dir: Path,
     nav: list[Any],
     language: str,
     plugins: Callable[[Any], object] | None = None,
+    *,
+    site_name: str = "Runbooks",
 ) -> list[str]:
-    """Build the HTML site into `site_dir` with --strict; returns MkDocs' messages.
-    `plugins` registers more plugins on the loaded config (the engine's MkDocs memo,
-    engine/mkdocs_cache.py)."""
+    """Build the HTML site into `site_dir` with --strict; returns the notes on what was
+    added to the site config (load_site_config) and MkDocs' messages. `plugins` registers
+    more plugins on the loaded config (the engine's MkDocs memo, engine/mkdocs_cache.py)."""
     from mkdocs.commands.build import build
     from mkdocs.exceptions import MkDocsException
 
     with _quiet_mkdocs() as collected:
         try:
-            config = load_site_config(config_file, docs_dir, site_dir, nav, language, strict=True)
+            config, notes = load_site_config(
+                config_file, docs_dir, site_dir, nav, language, site_name=site_name, strict=True
+            )
             if plugins is not None:
                 plugins(config)
             build(config)
+        except SiteConfigError as exc:
+            raise SiteBuildError(str(exc)) from exc
         except MkDocsException as exc:
             raise SiteBuildError("\n".join([*collected.messages, f"mkdocs: {exc}"])) from exc
-    return collected.messages
+    return [f"runbookc: info: {note}" for note in notes] + collected.messages

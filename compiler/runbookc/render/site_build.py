@@ -27,13 +27,33 @@ class Timings:
 
 declare(
     Key("site", Kind.TABLE, "", "the MkDocs site"),
-    Key("site.mkdocs", Kind.STRING, '"mkdocs.yml"', "the MkDocs config, relative to the root"),
-    Key("site.dir", Kind.STRING, '"site"', "the site's hand-written parts (home page, CSS)"),
+    Key(
+        "site.mkdocs",
+        Kind.STRING,
+        '"mkdocs.yml"',
+        "the team's MkDocs config, relative to the root, layered on the packaged default "
+        "(when the default name is absent, the packaged default alone is used)",
+    ),
+    Key("site.dir", Kind.STRING, '"site"', "the site's hand-written parts (home.md, stylesheets/)"),
+    Key(
+        "site.site_name",
+        Kind.STRING,
+        None,
+        "the site's title when the team's mkdocs.yml names none (default: the repository "
+        "folder's name)",
+    ),
 )
 
 
-def site_settings(settings: Settings) -> tuple[Path, Path]:
-    """(mkdocs.yml, the site's hand-written dir) from [tool.runbookc.site]."""
+def site_settings(settings: Settings) -> tuple[Path | None, Path]:
+    """(the team's mkdocs.yml or None, the site's hand-written dir). A config named in the
+    settings is returned even when missing, so that the build says it is missing."""
     table = settings.table("site")
     config = settings.root / str(table.get("mkdocs", "mkdocs.yml"))
-    return config, settings.root / str(table.get("dir", "site"))
+    hand_written = settings.root / str(table.get("dir", "site"))
+    return (config if "mkdocs" in table or config.exists() else None), hand_written
+
+
+def site_name(settings: Settings) -> str:
+    """The site's title when the team's mkdocs.yml names none."""
+    return str(settings.table("site").get("site_name") or settings.root.name or "Runbooks")
