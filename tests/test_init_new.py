@@ -30,12 +30,10 @@ def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def _lint(cli, root: Path):
-    """`runbookc lint` with the settings runbookc.toml holds, given as [tool.runbookc] in a
-    pyproject.toml: reading runbookc.toml itself is another change of issue 17."""
-    keys = tomllib.loads((root / "runbookc.toml").read_text(encoding="utf-8"))
-    lines = "".join(f'{key} = "{value}"\n' for key, value in keys.items())
-    (root / "pyproject.toml").write_text(f"[tool.runbookc]\n{lines}", encoding="utf-8")
-    return cli("lint", "--no-cache", "--config", str(root / "pyproject.toml"))
+    """`runbookc lint` in the repository, with the runbookc.toml `init` wrote (found, not
+    named)."""
+    assert Path.cwd() == root
+    return cli("lint", "--no-cache")
 
 
 def _front(path: Path) -> str:
@@ -146,6 +144,12 @@ def test_new_writes_each_type_lint_clean(cli, repo: Path) -> None:
     assert 'id: "ALT-EXAMPLE-0002"' in _front(repo / "runbooks" / "new-alert-doc.md")
     linted = _lint(cli, repo)
     assert "8 documents, 0 errors, 0 warnings" in linted.out, linted.out
+    # and the site: no mkdocs.yml, no other setting than what init wrote
+    built = cli("build")
+    assert built.code == 0, built.err
+    home = (repo / "build" / "site" / "index.html").read_text(encoding="utf-8")
+    assert '<html lang="en"' in home
+    assert (repo / "build" / "site" / "disk-full" / "index.html").is_file()
 
 
 def test_new_refuses_to_overwrite_or_leave_the_repository(cli, repo: Path) -> None:

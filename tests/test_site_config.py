@@ -133,6 +133,20 @@ def test_a_repository_without_mkdocs_yml_builds_a_complete_english_site(cli, rep
         assert not EXTERNAL.search(page.read_text(encoding="utf-8")), page
 
 
+def test_a_repository_with_no_settings_at_all_gets_an_english_site(
+    cli, repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No runbookc settings, no mkdocs.yml: run in the repository, the defaults apply."""
+    (repo / "pyproject.toml").unlink()
+    monkeypatch.chdir(repo)
+    assert cli("lint").code == 0
+    result = cli("build")
+    assert result.code == 0, result.err
+    home = (repo / "build" / "site" / "index.html").read_text(encoding="utf-8")
+    assert '<html lang="en"' in home and 'placeholder="Search"' in home
+    assert 'class="admonition warning"' in _page(repo, "restart_worker")
+
+
 def test_serve_without_mkdocs_yml_builds_the_preview(cli, repo: Path, served: list[str]) -> None:
     result = _run(cli, repo, "serve")
     assert result.code == 0, result.err
