@@ -93,6 +93,8 @@ def test_a_syntax_error_names_the_problem_and_its_line(block, message, line) -> 
         ("oc get pod <pod-name> -o yaml\n", "<pod-name>", 0),
         ("echo <your correlation id>\n", "<your correlation id>", 0),
         ("NS=<namespace>\n", "<namespace>", 0),
+        ("oc describe pod/<podname> -n x\n", "<podname>", 0),
+        ("ceph daemon osd.<id> ops\n", "<id>", 0),
     ],
 )
 def test_a_placeholder_is_named_as_one(block: str, hole: str, line: int) -> None:
@@ -111,6 +113,7 @@ def test_a_placeholder_is_named_as_one(block: str, hole: str, line: int) -> None
         "diff <(ls a) <(ls b)\n",
         "# see <docs>\nls\n",
         "cat <<EOF\n<tag>\nEOF\n",
+        "sort<in.txt >out.txt\n",
     ],
 )
 def test_angle_brackets_that_are_shell_or_text_are_no_placeholder(block: str) -> None:

@@ -313,11 +313,11 @@ def parts(node: Node) -> list[Node]:
     return [c for c in node.named_children if c.type != "comment"]
 
 
-# `<namespace>`, `<pod-name>`, `<your request's correlation id>`: a word in angle brackets
-# where a word starts. Documentation's "fill this in", which bash reads as two redirections.
-_PLACEHOLDER = re.compile(
-    rb"(?:(?<=[\s=])|^)<[A-Za-z][\w.-]*(?:[ '][\w.'-]+)*>(?=[\s;|&)]|$)", re.M
-)
+# `<namespace>`, `pod/<pod-name>`, `osd.<id>`, `<your request's correlation id>`: words in
+# angle brackets, then a blank or the end of the command. Documentation's "fill this in",
+# which bash reads as two redirections; shell's own `<` (`<<EOF`, `<(cmd)`, `sort<in`) does
+# not follow `<`, `(`, `$` or a letter, and its `>` is followed by a target.
+_PLACEHOLDER = re.compile(rb"(?<![<($\w])<[A-Za-z][\w.-]*(?:[ '][\w.'-]+)*>(?=[\s;|&)]|$)", re.M)
 # Where angle brackets are text, not redirections.
 _TEXT_NODES = frozenset(
     {"string", "raw_string", "ansi_c_string", "translated_string", "comment", "heredoc_body"}
