@@ -28,9 +28,16 @@ def _plan(path: Path, settings=SETTINGS):
 def test_console_and_nested_blocks_become_scripts() -> None:
     scripts, _ = _plan(case("RB406", "fail"))
     assert [s.content for s in scripts] == [
-        "kubectl get pods\nkubectl get jobs \\\n    --all-namespaces\n"
+        "kubectl get pods\nkubectl get jobs \\\n    --all-namespaces\n",
+        "kubectl get pods\n",
     ]
     assert scripts[0].lines == (21, 24, 25)
+    (remote,) = scripts[1].remotes
+    assert (remote.opener, remote.line, remote.commands) == (
+        "ssh bastion",
+        38,
+        ("kubectl delete pod x", "exit"),
+    )
     nested, _ = _plan(case("RB408", "pass"))
     assert [s.content for s in nested[-2:]] == ["kubectl top pods\n", "kubectl get events\n"]
 

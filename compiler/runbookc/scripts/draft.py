@@ -31,6 +31,7 @@ from runbookc.scripts.commandclass import classify
 from runbookc.scripts.lineindex import LineIndex
 from runbookc.scripts.naming import script_name, valid_name
 from runbookc.scripts.script import Param, Script
+from runbookc.scripts.sessions import Remote, split_session
 from runbookc.scripts.settings import CommandClasses, ScriptSettings, script_settings
 from runbookc.scripts.shellparse import ParsedBlock, parse_block
 from runbookc.scripts.symptoms import grep_regexes, symptom_lines
@@ -74,8 +75,9 @@ def draft_scripts(document: Document, settings: Settings) -> tuple[list[Script],
     seen: dict[str, int] = {}  # step name -> the line of the block that has it
     chosen = _chosen_names(document)
     source = ""  # the runbook as scripts name it, found for its first script
+    file_lines = document.text.split("\n")
     for block in document.parsed.code_blocks:
-        if not block.closed:
+        if not block.closed and _swallows_rest(block, file_lines):
             diags.append(
                 UNCLOSED_FENCE(
                     path,
@@ -89,7 +91,7 @@ def draft_scripts(document: Document, settings: Settings) -> tuple[list[Script],
         taken = _commands(block, path, diags)
         if taken is None:
             continue
-        content, lines = taken
+        content, lines, remotes = taken
         named = _name(block, path, diags)
         if named is None:
             continue
@@ -115,6 +117,7 @@ def draft_scripts(document: Document, settings: Settings) -> tuple[list[Script],
         script = _draft(
             document, block, len(drafts) + 1, name, role, content, lines, parsed, source
         )
+        script = replace(script, remotes=remotes)
         found, changes = _command_findings(script, classes, config.stubs, path)
         diags += found
         if changes:  # a draft is read-only until its commands say otherwise
@@ -124,6 +127,14 @@ def draft_scripts(document: Document, settings: Settings) -> tuple[list[Script],
     if drafts and document.doc_type == RUNBOOK:
         diags += _diagnostics_section(document, drafts[0].line, config)
     return drafts, diags
+
+
+def _swallows_rest(block: CodeBlock, file_lines: list[str]) -> bool:
+    """Whether an unclosed fence runs to the end of the file. CommonMark also ends a fence
+    where its list item or block quote ends: then the page (any CommonMark parser: cmark
+    agrees) and the script both take the lines up to there, which is what an author who
+    left the closing fence out of a list item means, so that is not reported."""
+    return not any(text.strip() for text in file_lines[block.end_line :])
 
 
 def _diagnostics_section(document: Document, line: int, config: ScriptSettings) -> list[Diagnostic]:
@@ -152,39 +163,52 @@ _HEADINGS_SHOWN = 12
 
 def _commands(
     block: CodeBlock, path: str, diags: list[Diagnostic]
-) -> tuple[str, tuple[int, ...]] | None:
-    """The block's shell text and the file line of each of its lines (None: not a script)."""
+) -> tuple[str, tuple[int, ...], tuple[Remote, ...]] | None:
+    """The block's shell text, the file line of each of its lines, and the parts typed into
+    a remote shell (None: not a script). A block written as a session (`$ ` prompts and
+    output) keeps its prompt lines only (scripts/sessions.py)."""
     raw = block.content.split("\n")
     if raw and raw[-1] == "":
         raw.pop()
     first = block.line + 1
-    if block.lang in SHELL_LANGS:
-        return "\n".join(raw) + "\n", tuple(range(first, first + len(raw)))
-    if block.lang not in CONSOLE_LANGS:
+    console = block.lang in CONSOLE_LANGS
+    if not console and block.lang not in SHELL_LANGS:
         return None
-    kept: list[str] = []
-    lines: list[int] = []
-    continued = False
-    for index, text in enumerate(raw):
-        if continued or text.startswith("$ "):
-            kept.append(text if continued else text[2:])
-            lines.append(first + index)
-            continued = text.endswith("\\")
-    if not kept:
+    session = split_session(raw, console)
+    if session is None and not console:
+        return "\n".join(raw) + "\n", tuple(range(first, first + len(raw))), ()
+    if session is None or not (session.remotes or any(t.strip() for t, _ in session.commands)):
         diags.append(
             CONSOLE_BLOCK(path, block.line, "console block without `$ ` prompts: no script made")
         )
         return None
-    diags.append(
-        CONSOLE_BLOCK(
-            path,
-            block.line,
-            f"console block: {len(kept)} command line(s) taken from its `$ ` prompts, "
-            "output lines dropped",
-            hint="write the commands as a ```bash block to make this explicit",
+    remotes = tuple(replace(r, line=first + r.line) for r in session.remotes)
+    dropped = _dropped(session.output, remotes)
+    if dropped:
+        diags.append(
+            CONSOLE_BLOCK(
+                path,
+                block.line,
+                f"{block.lang} block written as a session: {dropped}",
+                hint="the prompt lines are the commands; to run more, write them with a prompt",
+            )
         )
-    )
-    return "\n".join(kept) + "\n", tuple(lines)
+    content = "".join(f"{text}\n" for text, _ in session.commands)
+    return content, tuple(first + index for _, index in session.commands), remotes
+
+
+def _dropped(output: tuple[tuple[str, int], ...], remotes: tuple[Remote, ...]) -> str:
+    """What of a session block the script does not run, in words ("" when nothing)."""
+    parts = []
+    if output:
+        parts.append(f"{len(output)} output line(s) shown on the page, not run")
+    for remote in remotes:
+        parts.append(
+            f"the {len(remote.commands)} command(s) typed into `{remote.opener}` "
+            f"(line {remote.line}) are for the operator to run there: the script stops and "
+            "shows them"
+        )
+    return "; ".join(parts)
 
 
 def _name(block: CodeBlock, path: str, diags: list[Diagnostic]) -> tuple[str, bool] | None:

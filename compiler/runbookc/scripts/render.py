@@ -12,6 +12,7 @@ from runbookc.approvals.state import ApprovalState, Proof
 from runbookc.model import Document
 from runbookc.scripts.lineindex import LineIndex
 from runbookc.scripts.script import Script
+from runbookc.scripts.sessions import Remote
 from runbookc.scripts.settings import NO_MATCH_TOOLS
 from runbookc.scripts.shellparams import required_env
 from runbookc.scripts.shellparse import Unit
@@ -115,9 +116,30 @@ def _emitted(script: Script) -> list[_Emitted]:
     return out
 
 
+def _handoff(script: Script, remote: Remote) -> str:
+    """What the operator reads where the block goes on in a remote shell."""
+    typed = "\n".join(f"    {line}" for c in remote.commands for line in c.split("\n"))
+    return (
+        f"From {script.source}:{remote.line}, the runbook goes on in a remote shell; this "
+        f"script does not run that part.\nOpen the shell:\n    {remote.opener}\n"
+        + (f"Then type there:\n{typed}" if typed else "Then work in it as the runbook says.")
+    )
+
+
+def _handoffs_before(emitted: list[_Emitted], remotes: tuple[Remote, ...]) -> list[list[int]]:
+    """For each unit, then for the end of the script: the remote parts that come before it
+    (a remote part sits after the `at` local lines before it)."""
+    out: list[list[int]] = [[] for _ in range(len(emitted) + 1)]
+    for number, remote in enumerate(remotes):
+        index = next((i for i, e in enumerate(emitted) if e.unit.line >= remote.at), len(emitted))
+        out[index].append(number)
+    return out
+
+
 def render_step(script: Script, document: Document, state: ApprovalState, digest: str) -> Script:
     approval, banner = approval_lines(document, state)
     emitted = _emitted(script)
+    handoffs = _handoffs_before(emitted, script.remotes)
     text = (
         script_templates()
         .get_template("step.sh.j2")
@@ -135,9 +157,12 @@ def render_step(script: Script, document: Document, state: ApprovalState, digest
                     "mode": {"tolerated": "tolerate", "compound": "status"}.get(
                         e.unit.kind, "check"
                     ),
+                    "handoffs": handoffs[index],
                 }
-                for e in emitted
+                for index, e in enumerate(emitted)
             ],
+            handoffs=[_handoff(script, r) for r in script.remotes],
+            final_handoffs=handoffs[-1],
             params_comment=[
                 f"{u.assignment[0]}={u.assignment[1]}"
                 for u in script.parsed.units
@@ -183,7 +208,12 @@ def _help(script: Script) -> str:
         "",
         "Changes the system: " + (", ".join(script.changes) if script.mutating else "no"),
         "Exit status: 0 done (a grep that finds nothing is done: 'no matches'),",
-        "1 a command failed, 2 bad arguments, 3 not confirmed.",
+        "1 a command failed, 2 bad arguments, 3 not confirmed"
+        + (
+            ",\n4 stopped where the runbook goes on in a remote shell (run that part by hand)."
+            if script.remotes
+            else "."
+        ),
     ]
     return "\n".join(out)
 

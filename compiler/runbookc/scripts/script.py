@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from runbookc.scripts.sessions import Remote
 from runbookc.scripts.shellparse import ParsedBlock, parse_block
 
 
@@ -41,8 +42,9 @@ class Script:
     mutating: bool
     changes: tuple[str, ...]  # the commands that make it mutating, e.g. "kubectl rollout undo"
     params: tuple[Param, ...]
-    content: str  # the block's commands (a console block's `$ ` lines without the prompt)
+    content: str  # the block's commands (a session's prompt lines without the prompt)
     lines: tuple[int, ...]  # file line of each line of `content`
+    remotes: tuple[Remote, ...] = ()  # what the block types into a remote shell (file lines)
     text: str = ""  # the rendered script
     line_map: tuple[int, ...] = ()  # file line of each script line (0: generated code)
 

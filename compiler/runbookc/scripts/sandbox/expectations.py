@@ -41,10 +41,14 @@ def expectations(
 ) -> dict[str, Expected]:
     """What each scenario must give. A compound command (`if`, `for`, `!`, `a && b`) that
     calls a stub makes the recorded calls unpredictable, and its exit status when a tool
-    fails is the block's own business; everything else is checked exactly."""
+    fails is the block's own business; everything else is checked exactly. A block that goes
+    on in a remote shell runs up to there and stops with exit status 4 (no terminal)."""
     values = script.values
+    stop = script.remotes[0].at if script.remotes else None
+    units = [u for u in script.parsed.units if stop is None or u.line < stop]
+    done, notes = (0, ()) if stop is None else (4, ("stopped: run the commands above",))
     groups: list[tuple[str, list[tuple[str | None, ...]]]] = []
-    for unit in script.parsed.units:
+    for unit in units:
         stubbed = [c for c in unit.commands if c.tool in config.stubs]
         if stubbed:
             argvs = [_expected_argv(c, values) for c in stubbed]
@@ -54,14 +58,14 @@ def expectations(
     every = tuple(a for _, argvs in groups for a in argvs) if predictable else None
     no_match = tuple(
         f"no matches ({script.source}:{script.file_line(u.line)})"
-        for u in script.parsed.units
+        for u in units
         if u.kind != "compound"
         and any(t in NO_MATCH_TOOLS for t in u.stages)
         and any(c.tool in config.stubs for c in u.commands)
     )
     patterns = grep_regexes(script)
     shown = [s for s in symptoms if any(p.search(s) for p in patterns)]
-    if any(u.stages and u.stages[-1] in config.stubs for u in script.parsed.units):
+    if any(u.stages and u.stages[-1] in config.stubs for u in units):
         shown = list(symptoms)  # a stub's output goes straight to stdout
     fail_calls: list[tuple[str | None, ...]] = []
     fail: Expected | None = None
@@ -75,10 +79,10 @@ def expectations(
             break
     if fail is None:
         tolerated = ("|| true",) if groups else ()
-        fail = Expected(0, tuple(fail_calls), ordered, (), tolerated)
+        fail = Expected(done, tuple(fail_calls), ordered, (), (*tolerated, *notes))
     return {
-        "empty": Expected(0, every, ordered, (), no_match),
-        "symptoms": Expected(0, every, ordered, tuple(dict.fromkeys(shown)), ()),
+        "empty": Expected(done, every, ordered, (), (*no_match, *notes)),
+        "symptoms": Expected(done, every, ordered, tuple(dict.fromkeys(shown)), notes),
         "fail": fail,
     }
 
