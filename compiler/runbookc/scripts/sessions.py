@@ -75,17 +75,15 @@ def split_session(lines: list[str], console: bool) -> Session | None:
     started = 0  # where the local lines of the command being read begin
     for index, raw in enumerate(lines):
         text = raw[indent:] if not raw[:indent].strip() else raw.lstrip()
-        if pending:
-            command = text
-        else:
-            command = _prompted(text, console or bool(open_shells))
-            if command is None:
-                if not text.strip() or text.startswith("#"):
-                    if not open_shells:  # blank lines and comments keep their place
-                        commands.append((text, index))
-                elif text.strip():
-                    output.append((raw, index))
-                continue
+        prompted = text if pending else _prompted(text, console or bool(open_shells))
+        if prompted is None:
+            if not text.strip() or text.startswith("#"):
+                if not open_shells:  # blank lines and comments keep their place
+                    commands.append((text, index))
+            elif text.strip():
+                output.append((raw, index))
+            continue
+        command = prompted
         if not pending:
             started = len(commands)
         pending = f"{pending}\n{command}" if pending else command
