@@ -324,13 +324,22 @@ _TEXT_NODES = frozenset(
 )
 
 
-def placeholder(tree: Tree, data: bytes) -> tuple[str, int] | None:
-    """(the placeholder, byte offset) of the first `<placeholder>` outside quotes, comments
-    and here-documents; None when there is none."""
+def placeholders(tree: Tree, data: bytes) -> list[tuple[int, int]]:
+    """(start, end) byte offsets of each `<placeholder>` outside quotes, comments and
+    here-documents, in source order."""
+    found: list[tuple[int, int]] = []
     for match in _PLACEHOLDER.finditer(data):
         node: Node | None = tree.nodes[0].descendant_for_byte_range(match.start(), match.end())
         while node is not None and node.type not in _TEXT_NODES:
             node = node.parent
         if node is None:
-            return match.group().decode(errors="replace"), match.start()
+            found.append(match.span())
+    return found
+
+
+def placeholder(tree: Tree, data: bytes) -> tuple[str, int] | None:
+    """(the placeholder, byte offset) of the first `<placeholder>` outside quotes, comments
+    and here-documents; None when there is none."""
+    for start, end in placeholders(tree, data):
+        return data[start:end].decode(errors="replace"), start
     return None
