@@ -44,6 +44,11 @@ def test_a_placeholder_is_named_by_its_words(text: str, name: str) -> None:
             'oc describe pod/"$POD_NAME" -n "$NAMESPACE"\noc logs "$POD_NAME" -n "$NAMESPACE"\n',
             [("POD_NAME", "<pod-name>"), ("NAMESPACE", "<NAMESPACE>")],
         ),
+        (  # optional-argument brackets and label lists end a placeholder too
+            "rbd ls [--namespace <namespace>] -l app=<app>,tier=<tier>\n",
+            'rbd ls [--namespace "$NAMESPACE"] -l app="$APP",tier="$TIER"\n',
+            [("NAMESPACE", "<namespace>"), ("APP", "<app>"), ("TIER", "<tier>")],
+        ),
         ("ceph daemon osd.<id> ops\n", 'ceph daemon osd."$ID" ops\n', [("ID", "<id>")]),
         (
             "curl -H x-id:<your correlation id> http://x\n",

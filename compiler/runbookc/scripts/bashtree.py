@@ -314,10 +314,11 @@ def parts(node: Node) -> list[Node]:
 
 
 # `<namespace>`, `pod/<pod-name>`, `osd.<id>`, `<your request's correlation id>`: words in
-# angle brackets, then a blank or the end of the command. Documentation's "fill this in",
-# which bash reads as two redirections; shell's own `<` (`<<EOF`, `<(cmd)`, `sort<in`) does
-# not follow `<`, `(`, `$` or a letter, and its `>` is followed by a target.
-_PLACEHOLDER = re.compile(rb"(?<![<($\w])<[A-Za-z][\w.-]*(?:[ '][\w.'-]+)*>(?=[\s;|&)]|$)", re.M)
+# angle brackets, then a blank, the end of the command, `]` or `,` (`[--namespace <ns>]`,
+# `app=<app>,tier=<tier>`: no one redirects into a file named so). Documentation's "fill
+# this in", which bash reads as two redirections; shell's own `<` (`<<EOF`, `<(cmd)`,
+# `sort<in`) does not follow `<`, `(`, `$` or a letter, and its `>` is followed by a target.
+_PLACEHOLDER = re.compile(rb"(?<![<($\w])<[A-Za-z][\w.-]*(?:[ '][\w.'-]+)*>(?=[\s;|&)\],]|$)", re.M)
 # Where angle brackets are text, not redirections.
 _TEXT_NODES = frozenset(
     {"string", "raw_string", "ansi_c_string", "translated_string", "comment", "heredoc_body"}

@@ -30,6 +30,7 @@ from runbookc.relpaths import relative_under
 from runbookc.scripts.commandclass import classify
 from runbookc.scripts.lineindex import LineIndex
 from runbookc.scripts.naming import script_name, valid_name
+from runbookc.scripts.notshell import looks_like
 from runbookc.scripts.script import Param, Script
 from runbookc.scripts.settings import CommandClasses, ScriptSettings, script_settings
 from runbookc.scripts.shellparams import fill_placeholders, unset_params
@@ -91,6 +92,19 @@ def draft_scripts(document: Document, settings: Settings) -> tuple[list[Script],
         if taken is None:
             continue
         content, lines = taken
+        kind = looks_like(content) if block.lang in SHELL_LANGS else None
+        if kind is not None:
+            diags.append(
+                UNPARSED_BLOCK(
+                    path,
+                    block.line,
+                    f"this block looks like {kind}, not shell: it is shown on the page and "
+                    "no script is made",
+                    hint="fence it with its own language (```promql, ```yaml, ```json, "
+                    "```text) to say so",
+                )
+            )
+            continue
         named = _name(block, path, diags)
         if named is None:
             continue
