@@ -240,3 +240,50 @@ def test_run_sh_through_a_symlink_runs_its_own_steps(bench, link) -> None:
     assert done.returncode == 0, done.stderr
     assert not decoy_ran.exists()
     assert bench.called() == ["kubectl get jobs", "kubectl get pods", "kubectl get jobs"]
+
+
+PLACEHOLDERS = (
+    "## Diagnosis\n\n```bash\nkubectl -n <namespace> logs pod/<pod-name> --tail=5\n"
+    'kubectl get events -n <NAMESPACE> --field-selector "involvedObject.name=$POD"\n```\n'
+)
+
+
+def test_placeholders_are_required_parameters_of_the_script(bench) -> None:
+    """`<namespace>`, `pod/<pod-name>` and a `$POD` the block never sets: options in
+    --help, values in --dry-run, exit 2 when one is missing, and the stub gets them."""
+    (script,) = bench.scripts(PLACEHOLDERS)
+    assert not script.mutating  # read with its parameters, the block only reads
+    assert [(p.flag, p.inherited) for p in script.params] == [
+        ("namespace", False),
+        ("pod-name", False),
+        ("pod", True),
+    ]
+    path = bench.write(script)
+    shown = bench.run(path, "--help")
+    assert shown.returncode == 0, shown.stderr
+    assert "--namespace VALUE --pod-name VALUE --pod VALUE" in shown.stdout
+    assert "--pod-name VALUE  $RUNBOOK_POD_NAME  required: <pod-name> in the runbook" in (
+        shown.stdout
+    )
+    assert "--pod VALUE  $RUNBOOK_POD  required ($POD also counts)" in shown.stdout
+
+    missing = bench.run(path, "--namespace", "web", "--pod", "web-1")
+    assert missing.returncode == 2
+    assert (
+        "missing --pod-name VALUE (or RUNBOOK_POD_NAME in the environment): "
+        "<pod-name> in the runbook" in missing.stderr
+    )
+    refused = bench.run(path, "--namespace", "a b", "--pod-name", "x", "--pod", "x")
+    assert refused.returncode == 2 and "whitespace" in refused.stderr
+    dry = bench.run(path, "--dry-run", "--namespace=web", "--pod-name", "web-1", "--pod", "p")
+    assert dry.returncode == 0, dry.stderr
+    assert "# NAMESPACE=web\n# POD_NAME=web-1\n# POD=p\n" in dry.stdout
+    assert 'kubectl -n web logs pod/"web-1" --tail=5' in dry.stdout
+    assert bench.called() == []
+
+    done = bench.run(path, "--pod-name=web-1", env={"RUNBOOK_NAMESPACE": "web", "POD": "web-1-abc"})
+    assert done.returncode == 0, done.stderr
+    assert bench.called() == [
+        "kubectl -n web logs pod/web-1 --tail=5",
+        "kubectl get events -n web --field-selector involvedObject.name=web-1-abc",
+    ]

@@ -50,19 +50,24 @@ def test_automatic_names_take_a_suffix_and_never_a_name_an_info_string_gives() -
     assert [(d.code, d.line) for d in refused if d.code == "RB402"] == [("RB402", 26)]
 
 
-def test_a_placeholder_under_diagnosis_is_a_warning_not_a_write(tmp_path: Path) -> None:
+def test_a_placeholder_under_diagnosis_is_a_parameter_and_read_only(tmp_path: Path) -> None:
     """`kubectl -n <namespace> get pods` read as shell redirects stdin from `namespace` and
-    stdout into `get`: a write under Diagnosis (RB403). It is a placeholder: RB408 says so,
-    and the script asks before running the block."""
+    stdout into `get`: a write under Diagnosis (RB403), then an unparsed block (RB408). It
+    is a placeholder: the script takes it as the required parameter --namespace, and the
+    block, read with it, only reads (so `run.sh --diagnose` runs it once it is given)."""
     runbook = tmp_path / "a.md"
     runbook.write_text(
         front_matter() + "\n## Diagnosis\n\n```bash\nkubectl -n <namespace> get pods\n```\n",
         encoding="utf-8",
     )
     scripts, diagnostics = _plan(runbook)
-    assert [(d.code, d.line) for d in diagnostics if d.code.startswith("RB40")] == [("RB408", 20)]
-    assert "`<namespace>` is a placeholder" in diagnostics[0].message
-    assert scripts[0].mutating  # asks for confirmation; never run by --diagnose
+    assert [d.code for d in diagnostics if d.code.startswith("RB4")] == []
+    (script,) = scripts
+    assert script.content == 'kubectl -n "$NAMESPACE" get pods\n'
+    assert not script.mutating
+    assert [(p.name, p.flag, p.env, p.required, p.about) for p in script.params] == [
+        ("NAMESPACE", "namespace", "RUNBOOK_NAMESPACE", True, "<namespace> in the runbook")
+    ]
 
 
 def test_seed_plan() -> None:

@@ -314,23 +314,33 @@ def parts(node: Node) -> list[Node]:
 
 
 # `<namespace>`, `pod/<pod-name>`, `osd.<id>`, `<your request's correlation id>`: words in
-# angle brackets, then a blank or the end of the command. Documentation's "fill this in",
-# which bash reads as two redirections; shell's own `<` (`<<EOF`, `<(cmd)`, `sort<in`) does
-# not follow `<`, `(`, `$` or a letter, and its `>` is followed by a target.
-_PLACEHOLDER = re.compile(rb"(?<![<($\w])<[A-Za-z][\w.-]*(?:[ '][\w.'-]+)*>(?=[\s;|&)]|$)", re.M)
+# angle brackets, then a blank, the end of the command, `]` or `,` (`[--namespace <ns>]`,
+# `app=<app>,tier=<tier>`: no one redirects into a file named so). Documentation's "fill
+# this in", which bash reads as two redirections; shell's own `<` (`<<EOF`, `<(cmd)`,
+# `sort<in`) does not follow `<`, `(`, `$` or a letter, and its `>` is followed by a target.
+_PLACEHOLDER = re.compile(rb"(?<![<($\w])<[A-Za-z][\w.-]*(?:[ '][\w.'-]+)*>(?=[\s;|&)\],]|$)", re.M)
 # Where angle brackets are text, not redirections.
 _TEXT_NODES = frozenset(
     {"string", "raw_string", "ansi_c_string", "translated_string", "comment", "heredoc_body"}
 )
 
 
-def placeholder(tree: Tree, data: bytes) -> tuple[str, int] | None:
-    """(the placeholder, byte offset) of the first `<placeholder>` outside quotes, comments
-    and here-documents; None when there is none."""
+def placeholders(tree: Tree, data: bytes) -> list[tuple[int, int]]:
+    """(start, end) byte offsets of each `<placeholder>` outside quotes, comments and
+    here-documents, in source order."""
+    found: list[tuple[int, int]] = []
     for match in _PLACEHOLDER.finditer(data):
         node: Node | None = tree.nodes[0].descendant_for_byte_range(match.start(), match.end())
         while node is not None and node.type not in _TEXT_NODES:
             node = node.parent
         if node is None:
-            return match.group().decode(errors="replace"), match.start()
+            found.append(match.span())
+    return found
+
+
+def placeholder(tree: Tree, data: bytes) -> tuple[str, int] | None:
+    """(the placeholder, byte offset) of the first `<placeholder>` outside quotes, comments
+    and here-documents; None when there is none."""
+    for start, end in placeholders(tree, data):
+        return data[start:end].decode(errors="replace"), start
     return None

@@ -30,9 +30,11 @@ from runbookc.relpaths import relative_under
 from runbookc.scripts.commandclass import classify
 from runbookc.scripts.lineindex import LineIndex
 from runbookc.scripts.naming import script_name, valid_name
+from runbookc.scripts.notshell import looks_like
 from runbookc.scripts.script import Param, Script
 from runbookc.scripts.sessions import Remote, split_session
 from runbookc.scripts.settings import CommandClasses, ScriptSettings, script_settings
+from runbookc.scripts.shellparams import fill_placeholders, unset_params
 from runbookc.scripts.shellparse import ParsedBlock, parse_block
 from runbookc.scripts.symptoms import grep_regexes, symptom_lines
 from runbookc.scripts.toolclasses import MUTATING, UNKNOWN
@@ -92,6 +94,19 @@ def draft_scripts(document: Document, settings: Settings) -> tuple[list[Script],
         if taken is None:
             continue
         content, lines, remotes = taken
+        kind = looks_like(content) if block.lang in SHELL_LANGS else None
+        if kind is not None:
+            diags.append(
+                UNPARSED_BLOCK(
+                    path,
+                    block.line,
+                    f"this block looks like {kind}, not shell: it is shown on the page and "
+                    "no script is made",
+                    hint="fence it with its own language (```promql, ```yaml, ```json, "
+                    "```text) to say so",
+                )
+            )
+            continue
         named = _name(block, path, diags)
         if named is None:
             continue
@@ -112,12 +127,11 @@ def draft_scripts(document: Document, settings: Settings) -> tuple[list[Script],
         role = config.role(
             (block.section, block.section_role), (block.subsection, block.subsection_role)
         )
+        content, holes = fill_placeholders(content, usable_param)
         parsed = parse_block(content)
         source = source or _source(path, settings.root)
-        script = _draft(
-            document, block, len(drafts) + 1, name, role, content, lines, parsed, source
-        )
-        script = replace(script, remotes=remotes)
+        script = _draft(document, block, len(drafts) + 1, name, role, content, lines, source)
+        script = replace(script, params=_params(content, parsed, dict(holes)), remotes=remotes)
         found, changes = _command_findings(script, classes, config.stubs, path)
         diags += found
         if changes:  # a draft is read-only until its commands say otherwise
@@ -268,22 +282,8 @@ def _draft(
     role: str,
     content: str,
     lines: tuple[int, ...],
-    parsed: ParsedBlock,
     source: str,
 ) -> Script:
-    params: list[Param] = []
-    for unit in parsed.units:
-        if unit.kind != "assign" or unit.assignment is None:
-            break
-        var, value = unit.assignment
-        param = Param(var, value)
-        if (
-            not _reserved_param(var)
-            and SAFE_VALUE.match(value)
-            and not value.startswith("-")
-            and param.flag not in (RESERVED_PARAMS | {p.flag for p in params})
-        ):
-            params.append(param)
     return Script(
         doc_id=document.doc_id,
         number=number,
@@ -298,18 +298,46 @@ def _draft(
         role=role,
         mutating=False,
         changes=(),
-        params=tuple(params),
+        params=(),
         content=content,
         lines=lines,
     )
+
+
+def _params(content: str, parsed: ParsedBlock, holes: dict[str, str]) -> tuple[Param, ...]:
+    """The block's leading literal assignments (each value a default), then what it needs
+    and never sets: its placeholders (`holes`: variable -> `<placeholder>`, as
+    fill_placeholders rewrote them) and the variables it only expands."""
+    params: list[Param] = []
+    for unit in parsed.units:
+        if unit.kind != "assign" or unit.assignment is None:
+            break
+        var, value = unit.assignment
+        if usable_param(var) and SAFE_VALUE.match(value) and not value.startswith("-"):
+            params.append(Param(var, value))
+    if not parsed.error:
+        for var, message in unset_params(content, usable_param):
+            hole = holes.get(var)
+            about = (
+                f"{hole} in the runbook"
+                if hole
+                else message or f"the block uses ${var} and never sets it"
+            )
+            params.append(Param(var, "", required=True, about=about, inherited=hole is None))
+    kept: dict[str, Param] = {}  # by option: the first of two with one option wins
+    for param in params:
+        if param.flag not in RESERVED_PARAMS:
+            kept.setdefault(param.flag, param)
+    return tuple(kept.values())
 
 
 def script_owned(name: str) -> bool:
     return name.lower().startswith(SCRIPT_PREFIX)
 
 
-def _reserved_param(name: str) -> bool:
-    return (
+def usable_param(name: str) -> bool:
+    """Whether a variable may be a parameter of the script."""
+    return not (
         script_owned(name)
         or name in SHELL_NAMES
         or name.startswith(("BASH", "COMP_", "LC_", "READLINE_"))

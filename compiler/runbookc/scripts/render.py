@@ -11,10 +11,9 @@ from typing import TYPE_CHECKING
 from runbookc.approvals.state import ApprovalState, Proof
 from runbookc.model import Document
 from runbookc.scripts.lineindex import LineIndex
-from runbookc.scripts.script import Script
+from runbookc.scripts.script import Param, Script
 from runbookc.scripts.sessions import Remote
 from runbookc.scripts.settings import NO_MATCH_TOOLS
-from runbookc.scripts.shellparams import required_env
 from runbookc.scripts.shellparse import Unit
 
 if TYPE_CHECKING:
@@ -169,6 +168,7 @@ def render_step(script: Script, document: Document, state: ApprovalState, digest
                 if u.kind == "assign" and u.assignment and _is_param(script, u)
             ],
             help=_help(script),
+            required=[p for p in script.params if p.required],
             no_match_tools=" | ".join(sorted(NO_MATCH_TOOLS)),
         )
     )
@@ -184,7 +184,7 @@ def _is_param(script: Script, unit: Unit) -> bool:
 def _help(script: Script) -> str:
     usage = " ".join(
         [f"Usage: {script.file_name} [--dry-run] [--yes]"]
-        + [f"[--{p.flag} VALUE]" for p in script.params]
+        + [f"--{p.flag} VALUE" if p.required else f"[--{p.flag} VALUE]" for p in script.params]
     )
     out = [usage, "", f"Step {script.number} of {script.doc_id}: {script.title}"]
     out.append(f"From {script.source}:{script.line} ({script.section or 'no section'}).")
@@ -194,11 +194,9 @@ def _help(script: Script) -> str:
     if script.params:
         out += ["", "Parameters (option, then environment variable, then default):"]
         for p in script.params:
-            out.append(f"  --{p.flag} VALUE  ${p.env}  default: {p.default}")
-    required = required_env(script.content)
-    if required:
-        out += ["", "Required in the environment (the step stops without it):"]
-        out += [f"  {name}  {message}".rstrip() for name, message in required]
+            out.append(f"  --{p.flag} VALUE  ${p.env}  {_param_help(p)}")
+        if any(p.required for p in script.params):
+            out.append("A required value not given is asked for on a terminal; else exit 2.")
     out += [
         "",
         "Options:",
@@ -216,6 +214,13 @@ def _help(script: Script) -> str:
         ),
     ]
     return "\n".join(out)
+
+
+def _param_help(param: Param) -> str:
+    if not param.required:
+        return f"default: {param.default}"
+    also = f" (${param.name} also counts)" if param.inherited else ""
+    return f"required{also}: {param.about}"
 
 
 def _line_map(script: Script, text: str, emitted: list[_Emitted]) -> tuple[int, ...]:

@@ -6,17 +6,28 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from runbookc.scripts.sessions import Remote
+from runbookc.scripts.shellparams import option_name
 from runbookc.scripts.shellparse import ParsedBlock, parse_block
+
+SAMPLE = "sample"  # the value of a required parameter in the sandbox
 
 
 @dataclass(frozen=True)
 class Param:
+    """A value the script takes (--flag VALUE or RUNBOOK_<NAME>): a literal assignment at
+    the top of the block (its value the default), or, required, a value the block needs and
+    never sets: a `<placeholder>` (`about` names it) or a variable it only expands
+    (`inherited`: the script starts from the environment's value, as the block would)."""
+
     name: str  # the shell variable
     default: str
+    required: bool = False
+    about: str = ""  # what a required value stands for, for --help and the prompt
+    inherited: bool = False
 
     @property
     def flag(self) -> str:
-        return self.name.lower().replace("_", "-")
+        return option_name(self.name)
 
     @property
     def env(self) -> str:
@@ -62,7 +73,9 @@ class Script:
 
     @property
     def values(self) -> dict[str, str]:
-        return {p.name: p.default for p in self.params}
+        """Each parameter's value when the script runs with none given; a required one's:
+        the value the sandbox gives it."""
+        return {p.name: SAMPLE if p.required else p.default for p in self.params}
 
     def file_line(self, block_line: int) -> int:
         return self.lines[block_line] if 0 <= block_line < len(self.lines) else self.line

@@ -1,13 +1,16 @@
-"""The $parameters a block refers to: the spans of the words that expand them, and the
-variables it demands with `${NAME:?message}`."""
+"""The $parameters a block refers to: the spans of the words that expand them; the
+`<placeholders>` it leaves to fill in, rewritten as references to variables; and the
+variables it expands but never sets (`$POD`, `${NAME:?message}`), which the script asks for."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from runbookc.scripts.bashtree import Source, Tree
-from runbookc.scripts.shellwords import EXPANSIONS, dequote
+from runbookc.scripts.bashtree import Source, Tree, parse, placeholders
+from runbookc.scripts.shellwords import EXPANSIONS, NAME, dequote
 
 if TYPE_CHECKING:
     from tree_sitter import Node
@@ -37,10 +40,88 @@ def _ref_name(expansion: Node, source: Source) -> str:
 
 
 _REQUIRED = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*):?\?([^}]*)\}")
+# `${NAME:-x}` and its kin give a value when NAME has none: the block needs nothing.
+_FALLBACKS = frozenset({":-", "-", ":=", "=", ":+", "+"})
+# Set by the operator's session, not by the runbook's reader: a block reads them as they are.
+_SESSION = frozenset({"USER", "LOGNAME", "TERM", "EDITOR", "VISUAL", "PAGER", "KUBECONFIG", "TZ"})
 
 
-def required_env(content: str) -> list[tuple[str, str]]:
-    """Variables the block demands with `${NAME:?message}`: (name, message)."""
-    return list(
-        dict.fromkeys((m.group(1), m.group(2).strip()) for m in _REQUIRED.finditer(content))
+def option_name(name: str) -> str:
+    """The option of a parameter: `POD_NAME` -> `pod-name` (--pod-name)."""
+    return name.lower().replace("_", "-")
+
+
+def placeholder_name(text: str) -> str:
+    """The variable a `<placeholder>` becomes: `<pod-name>`, `<pod_name>` and `<Pod Name>`
+    are all POD_NAME; `<your request's id>` is YOUR_REQUESTS_ID."""
+    return "_".join(re.findall(r"[A-Za-z0-9]+", text.replace("'", ""))).upper()
+
+
+# The variables a block names: `$name`, `${name...}`, `name=` where a line starts.
+_NAMED = re.compile(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)|^[ \t]*([A-Za-z_][A-Za-z0-9_]*)\+?=", re.M)
+
+
+@lru_cache(maxsize=4096)
+def fill_placeholders(
+    content: str, usable: Callable[[str], bool]
+) -> tuple[str, tuple[tuple[str, str], ...]]:
+    """The block with each `<placeholder>` outside quotes, comments and here-documents
+    replaced by a quoted reference to its variable (`pod/<pod-name>` -> `pod/"$POD_NAME"`),
+    and (variable, the placeholder it stands for: its first spelling) pairs. A variable the block
+    already names for the same option keeps the block's spelling (`<namespace>` beside
+    `$namespace` is `"$namespace"`); `usable`: whether a name may be a parameter
+    (`<path>` is PATH_VALUE, never PATH)."""
+    source = Source(content)
+    spans = placeholders(parse(source), source.data)
+    if not spans:
+        return content, ()
+    spelled = {
+        option_name(name): name
+        for match in _NAMED.finditer(content)
+        if usable(name := match.group(1) or match.group(2))
+    }
+    stands: dict[str, str] = {}
+    out: list[str] = []
+    cursor = 0
+    for start, end in spans:
+        first, last = source.pos(start), source.pos(end)
+        name = placeholder_name(content[first:last])
+        if not usable(name):
+            name += "_VALUE"
+        name = spelled.get(option_name(name), name)
+        stands.setdefault(name, content[first:last])
+        out += [content[cursor:first], f'"${name}"']
+        cursor = last
+    out.append(content[cursor:])
+    return "".join(out), tuple(stands.items())
+
+
+@lru_cache(maxsize=4096)
+def unset_params(content: str, usable: Callable[[str], bool]) -> tuple[tuple[str, str], ...]:
+    """The variables the block expands but never sets, each with the message of its
+    `${NAME:?message}` ("" when none): what the reader has to give. An expansion with a
+    fallback (`${NAME:-x}`) needs nothing; nor does a name the block sets anywhere (an
+    assignment, `for NAME in`, `export NAME`, or a bare word NAME as in `read NAME`), one
+    bash or the operator's session sets, or one `usable` refuses."""
+    source = Source(content)
+    tree = parse(source)
+    used: dict[str, str] = {}
+    named: set[str] = set()
+    for index, kind in enumerate(tree.kinds):
+        node = tree.nodes[index]
+        if kind in EXPANSIONS:
+            children = node.children
+            variable = next((c for c in children if c.type == "variable_name"), None)
+            if variable is None or any(c.type in _FALLBACKS for c in children):
+                continue
+            required = _REQUIRED.fullmatch(source.of(node))
+            message = required.group(2).strip() if required else ""
+            name = source.of(variable)
+            used[name] = used.get(name) or message
+        elif kind == "word" or (kind == "variable_name" and tree.aboves[index] not in EXPANSIONS):
+            named.add(source.of(node))
+    return tuple(
+        (name, message)
+        for name, message in used.items()
+        if NAME.fullmatch(name) and name not in named and name not in _SESSION and usable(name)
     )

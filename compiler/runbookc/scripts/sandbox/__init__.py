@@ -26,7 +26,6 @@ from runbookc.scripts.sandbox.blockers import blockers
 from runbookc.scripts.sandbox.expectations import RunResult, check, expectations
 from runbookc.scripts.script import Script
 from runbookc.scripts.settings import ScriptSettings
-from runbookc.scripts.shellparams import required_env
 
 SCENARIOS = ("empty", "symptoms", "fail")
 TIMEOUT = 120  # seconds: a safety net against a hanging block, not a speed assertion
@@ -110,8 +109,10 @@ class Sandbox:
             "RB_SANDBOX_SCENARIO": scenario,
             "RB_SANDBOX_SYMPTOMS": str(self.symptoms),
         }
-        for name, _ in required_env(script.content):
-            env[name] = "1"  # a value the block demands with ${NAME:?...}
+        for param in script.params:
+            if param.required:  # a value the block needs and never sets, under both
+                # names: the script's, and the block's own (a block run alone reads that)
+                env[param.env] = env[param.name] = script.values[param.name]
         return env
 
     def run(self, script: Script, scenario: str, args: Iterable[str] = ("--yes",)) -> RunResult:
