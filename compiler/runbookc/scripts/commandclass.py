@@ -93,7 +93,7 @@ class _Judge:
         if verdict is None or verdict[0] != READ_ONLY:
             shown = [tool, *scan.path, *(w.text for w in scan.positionals[:1])]
             return UNKNOWN, " ".join(shown)
-        if scan.path in rules.traits.runs:
+        if scan.path in dict(rules.traits.runs):
             if scan.rest < 0 or scan.rest >= len(words) - 1:
                 return UNKNOWN, " ".join([tool, *scan.path])  # an interactive shell
             return self.words(words[1 + scan.rest :], depth + 1)
@@ -172,8 +172,8 @@ def _scan(tool: str, rules: ToolRules, words: Sequence[Word], stop: bool) -> _Sc
         free = free or rules.is_free(scan.path)
         if flags_over or not text.startswith("-") or text == "-":
             step = (*scan.path, text.casefold() if rules.traits.fold else text)
-            if stop:
-                scan.rest = i - 1
+            if stop or dict(rules.traits.runs).get(scan.path) == len(scan.positionals) > 0:
+                scan.rest = i - 1  # a wrapper's command; `oc rsh POD CMD`: CMD
                 return scan
             if not scan.positionals and _literal(word) and rules.step(step):
                 scan.path = step
@@ -182,7 +182,7 @@ def _scan(tool: str, rules: ToolRules, words: Sequence[Word], stop: bool) -> _Sc
             continue
         if text == "--":
             flags_over = True
-            if scan.path in rules.traits.runs:
+            if scan.path in dict(rules.traits.runs):
                 scan.rest = i  # `kubectl exec POD -- CMD`: CMD is judged on its own
                 return scan
             continue

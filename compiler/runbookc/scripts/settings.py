@@ -105,9 +105,9 @@ NO_MATCH_TOOLS = frozenset({"grep", "egrep", "fgrep", "rg"})
 class ScriptSettings:
     sections: tuple[tuple[str, tuple[str, ...]], ...]
     classes: tuple[tuple[str, str], ...]
-    traits: tuple[tuple[str, ToolTraits], ...]
     stubs: frozenset[str]
     real_tools: tuple[str, ...]
+    traits: tuple[tuple[str, ToolTraits], ...] = ()  # per tool: what its patterns cannot say
 
     def role(self, *headings: tuple[str, str]) -> str:
         """The role of the first heading that has one ("" when none does). A heading is
@@ -349,7 +349,7 @@ def _parse(settings: Settings) -> ScriptSettings:
     real = tuple(_tools(table, "real_tools")) or tuple(DEFAULT_REAL_TOOLS)
     traits = tuple(sorted(known.traits.items()))
     return ScriptSettings(
-        tuple(sections.items()), tuple(sorted(classes.items())), traits, stubs, real
+        tuple(sections.items()), tuple(sorted(classes.items())), stubs, real, traits
     )
 
 

@@ -51,7 +51,8 @@ class ToolTraits:
     wrapper: str = ""  # a WRAPPERS kind: it runs the command after its own flags
     fold: bool = False  # its subcommands are matched ignoring case (redis-cli INFO)
     checks: tuple[tuple[tuple[str, ...], str], ...] = ()  # (subcommand path, a CHECKS name)
-    runs: frozenset[tuple[str, ...]] = frozenset()  # paths that run the command after `--`
+    # subcommand path -> the positional words before the command it runs (-1: after `--`)
+    runs: tuple[tuple[tuple[str, ...], int], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -87,7 +88,10 @@ def knowledge(extra: Mapping[str, Any] | None = None) -> Knowledge:
             entry.get("wrapper", ""),
             entry.get("fold", False),
             tuple((tuple(path.split()), name) for path, name in entry.get("check", {}).items()),
-            frozenset(tuple(path.split()) for path in entry.get("runs", [])),
+            tuple(
+                (tuple(path.split()), -1 if where == "--" else int(where))
+                for path, where in entry.get("runs", {}).items()
+            ),
         )
     return Knowledge(patterns, traits)
 
@@ -105,16 +109,19 @@ def _check(tool: str, entry: object) -> None:
             raise KnowledgeError(f"{where}.{key} must be a string")
         if key == "fold" and not isinstance(value, bool):
             raise KnowledgeError(f"{where}.fold must be true or false")
-        if key in ("change", "runs") and not (
+        if key == "change" and not (
             isinstance(value, list) and all(isinstance(v, str) and v.strip() for v in value)
         ):
-            raise KnowledgeError(f"{where}.{key} must be a list of subcommands and flags")
-        if key in ("read", "values", "check") and not (
+            raise KnowledgeError(f"{where}.change must be a list of subcommands and flags")
+        if key in ("read", "values", "check", "runs") and not (
             isinstance(value, dict) and all(isinstance(v, str) for v in value.values())
         ):
             raise KnowledgeError(f"{where}.{key} must be a table of strings")
     if entry.get("wrapper", "plain") not in WRAPPERS:
         raise KnowledgeError(f"{where}.wrapper must be one of {sorted(WRAPPERS)}")
+    for path, at in entry.get("runs", {}).items():
+        if at != "--" and not at.isdigit():
+            raise KnowledgeError(f"{where}.runs {path!r}: {at!r} is not `--` or a number")
     for path, name in entry.get("check", {}).items():
         if name not in CHECKS:
             raise KnowledgeError(f"{where}.check {path!r}: {name!r} is not one of {sorted(CHECKS)}")
@@ -137,9 +144,7 @@ def _merge(base: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
             out[key] = f"{base.get(key, '')} {value}"
         elif key == "change":
             out[key] = [*out[key], *value]
-        elif key == "runs":
-            out[key] = [*base.get(key, []), *value]
-        elif key in ("read", "values", "check"):
+        elif key in ("read", "values", "check", "runs"):
             out[key] = {**out.get(key, {}), **value}
         else:
             out[key] = value
