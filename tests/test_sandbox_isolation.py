@@ -92,6 +92,8 @@ def _errors(result) -> list[str]:
 def test_command_p_reaches_the_stub_and_creates_nothing_outside(cli, sandboxed, tmp_path) -> None:
     outside = tmp_path / "outside"
     path = _doc(tmp_path, f"command -p git init {outside}")
+    # `git init` changes the system: under Diagnosis it would be an RB403 error
+    path.write_text(path.read_text("utf-8").replace("## Diagnosis", "## Mitigation"), "utf-8")
     result = cli("test", str(path), "--format", "json")
     assert not outside.exists()
     assert _errors(result) == [], result.out  # the stub recorded `git init ...`

@@ -156,7 +156,8 @@ def test_names_are_stable_ascii(title: str, name: str) -> None:
         ("curl -X POST https://x/reload", MUTATING),
         ("sed -n 1p file", READ_ONLY),
         ("sed -i s/a/b/ file", MUTATING),
-        ("psql -c 'select 1'", UNKNOWN),
+        ("psql -c 'select 1'", READ_ONLY),
+        ("psql -f fix.sql", UNKNOWN),
     ],
 )
 def test_classification(line: str, verdict: str) -> None:

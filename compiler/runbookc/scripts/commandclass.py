@@ -1,8 +1,10 @@
 """Whether a command only reads: read-only when every word of it is understood as reading
 (its tool, subcommands, every flag and its value, its redirections, the variables set for
 it, the command a wrapper runs), mutating when a word is known to change something, and
-unknown otherwise. The patterns are data (toolclasses.py, `[tool.runbookc.scripts]`);
-the languages inside some words (awk and sed programs, `sh -c` scripts) are read here."""
+unknown otherwise. The patterns are data (tools.toml read by toolclasses.py, and
+`[tool.runbookc.scripts]`); what positional words mean (a tool entry's `check`), how a
+wrapper finds the command it runs, and the languages inside some words (awk and sed
+programs, SQL, `sh -c` scripts) are read here."""
 
 from __future__ import annotations
 
@@ -10,7 +12,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from runbookc.scripts.langs import awk_effect, sed_effect
+from runbookc.scripts.langs import awk_effect, sed_effect, sql_effect
 from runbookc.scripts.settings import CommandClasses, FlagRule, ToolRules, Verdict
 from runbookc.scripts.shellcommands import Command
 from runbookc.scripts.shellparse import parse_block
@@ -43,7 +45,8 @@ class _Scan:
     positionals: list[Word] = field(default_factory=list)
     mutating: Verdict | None = None
     unknown: str = ""  # the first word not understood
-    rest: int = -1  # where the words a wrapper runs start (-1: none)
+    listed: bool = False  # a changing flag was given one of its read-only values (`-o -`)
+    rest: int = -1  # where the words a wrapper (or `exec ... --`) runs start (-1: none)
 
 
 @dataclass(frozen=True)
@@ -77,12 +80,12 @@ class _Judge:
         rules = self.classes.tools.get(tool)
         if rules is None:
             return UNKNOWN, tool
-        if tool in _WRAPPERS:
+        if rules.traits.wrapper:
             return self.wrapper(tool, rules, words[1:], depth)
         scan = _scan(tool, rules, words[1:], stop=False)
         if scan.mutating is not None:
             return scan.mutating
-        verdict = rules.paths.get(scan.path)
+        verdict = rules.verdict(scan.path)
         if verdict is not None and verdict[0] == MUTATING:
             return verdict
         if scan.unknown:
@@ -90,38 +93,43 @@ class _Judge:
         if verdict is None or verdict[0] != READ_ONLY:
             shown = [tool, *scan.path, *(w.text for w in scan.positionals[:1])]
             return UNKNOWN, " ".join(shown)
-        check = _CHECKS.get(tool)
-        found = check(scan) if check is not None else None
+        if scan.path in dict(rules.traits.runs):
+            if scan.rest < 0 or scan.rest >= len(words) - 1:
+                return UNKNOWN, " ".join([tool, *scan.path])  # an interactive shell
+            return self.words(words[1 + scan.rest :], depth + 1)
+        name = dict(rules.traits.checks).get(scan.path)
+        found = _CHECKS[name](tool, scan) if name is not None else None
         return found if found is not None else verdict
 
     def wrapper(self, tool: str, rules: ToolRules, words: Sequence[Word], depth: int) -> Verdict:
         """sudo, env, timeout, watch, xargs...: the verdict of the command they run, once
-        their own words are understood."""
-        own = rules.paths.get(())
+        their own words are understood (how they find it: the entry's `wrapper` kind)."""
+        kind = rules.traits.wrapper
+        own = rules.verdict(())
         if own is not None and own[0] == MUTATING:
             return own
         scan = _scan(tool, rules, words, stop=True)
         if scan.mutating is not None:
             return scan.mutating
         rest = list(words[scan.rest :]) if scan.rest >= 0 else []
-        if tool == "timeout" and rest:
-            rest = rest[1:]  # the duration
-        if tool == "env":
+        if kind == "duration" and rest:
+            rest = rest[1:]  # timeout's duration
+        if kind == "env":
             while rest and "=" in rest[0].text:
                 name = rest.pop(0).text.split("=", 1)[0]
                 if not _HARMLESS_ENV.fullmatch(name):
                     scan.unknown = scan.unknown or f"env {name}=..."
-        looked_up = tool == "command" and any(f in ("-v", "-V") for f, _ in scan.flags)
+        looked_up = kind == "command" and any(f in ("-v", "-V") for f, _ in scan.flags)
         if scan.unknown:
             return UNKNOWN, scan.unknown
-        if looked_up or (tool == "env" and not rest):
+        if looked_up or (kind == "env" and not rest):
             return READ_ONLY, tool  # `command -v x` looks x up; `env` prints
         if not rest:
             return UNKNOWN, tool
-        if tool == "watch" and not any(f in ("-x", "--exec") for f, _ in scan.flags):
-            return self.script("watch", rest, depth)  # watch runs its words with `sh -c`
+        if kind == "watch" and not any(f in ("-x", "--exec") for f, _ in scan.flags):
+            return self.script(tool, rest, depth)  # watch runs its words with `sh -c`
         verdict = self.words(rest, depth + 1)
-        if tool == "xargs" and verdict[0] != MUTATING:
+        if kind == "xargs" and verdict[0] != MUTATING:
             return UNKNOWN, "xargs (it adds words read from its input)"
         return verdict
 
@@ -150,11 +158,6 @@ class _Judge:
         return READ_ONLY, name
 
 
-_WRAPPERS = frozenset(
-    {"sudo", "timeout", "nice", "time", "env", "command", "exec", "xargs", "watch"}
-)
-
-
 def _scan(tool: str, rules: ToolRules, words: Sequence[Word], stop: bool) -> _Scan:
     """Read `words` with the tool's patterns: the subcommand path, flags with their values,
     positional words. `stop`: end at the first positional word (a wrapper's command)."""
@@ -166,19 +169,22 @@ def _scan(tool: str, rules: ToolRules, words: Sequence[Word], stop: bool) -> _Sc
         word = words[i]
         text = word.text
         i += 1
-        free = free or scan.path in rules.free
+        free = free or rules.is_free(scan.path)
         if flags_over or not text.startswith("-") or text == "-":
-            step = (*scan.path, text)
-            if stop:
-                scan.rest = i - 1
+            step = (*scan.path, text.casefold() if rules.traits.fold else text)
+            if stop or dict(rules.traits.runs).get(scan.path) == len(scan.positionals) > 0:
+                scan.rest = i - 1  # a wrapper's command; `oc rsh POD CMD`: CMD
                 return scan
-            if not scan.positionals and _literal(word) and step in rules.steps:
+            if not scan.positionals and _literal(word) and rules.step(step):
                 scan.path = step
             else:
                 scan.positionals.append(word)
             continue
         if text == "--":
             flags_over = True
+            if scan.path in dict(rules.traits.runs):
+                scan.rest = i  # `kubectl exec POD -- CMD`: CMD is judged on its own
+                return scan
             continue
         used, found = _flag(rules, scan.path, text, words[i:])
         i += used
@@ -194,6 +200,8 @@ def _scan(tool: str, rules: ToolRules, words: Sequence[Word], stop: bool) -> _Sc
                 scan.unknown = scan.unknown or shown
             elif verdict[0] == MUTATING:
                 scan.mutating = scan.mutating or verdict
+            elif rule.verdict is not None and rule.verdict[0] == MUTATING:
+                scan.listed = True
     return scan
 
 
@@ -201,26 +209,17 @@ def _flag(
     rules: ToolRules, path: tuple[str, ...], text: str, following: Sequence[Word]
 ) -> tuple[int, list[tuple[str, FlagRule | None, tuple[Word, ...]]]]:
     """(how many following words it takes, [(flag, its rule, its values)]) for one word
-    that starts with `-`: `--flag=value`, `--flag value`, `-n5`, `-sXPOST` (bundled)..."""
+    that starts with `-`: `--flag=value`, `--flag value`, `-n5`, `-sXPOST` (bundled),
+    `-out=plan` (terraform's single-dash long flags)..."""
     if text.startswith("--"):
-        name, eq, attached = text.partition("=")
-        rule = _lookup(rules, path, name)
-        if rule is None:
-            return 0, [(name, None, ())]
-        if rule.verdict is not None and rule.verdict[0] == MUTATING:
-            return 0, [(name, rule, ())]  # `--in-place=.bak`, `--output=FILE`: its value aside
-        if eq:
-            if rule.arity == 0 and rule.attached is None:
-                if attached in ("true", "false"):  # Go flags: --watch=true
-                    return 0, [(name, rule, ())]
-                return 0, [(text, None, ())]
-            return _values(name, rule, [_text(attached)], following)
-        return _values(name, rule, [], following)
+        return _long(rules, path, text, following)
     if _NUMBER.fullmatch(text):
         return 0, [(text, _lookup(rules, path, "-#"), ())]
     whole = _lookup(rules, path, text)  # `-name` of find, `-nv` of wget
     if whole is not None:
         return _values(text, whole, [], following)
+    if "=" in text and _lookup(rules, path, text.partition("=")[0]) is not None:
+        return _long(rules, path, text, following)
     found: list[tuple[str, FlagRule | None, tuple[Word, ...]]] = []
     for at in range(1, len(text)):
         if text[at].isdigit():  # `grep -c5`: a number among bundled flags
@@ -231,12 +230,39 @@ def _flag(
         rule = _lookup(rules, path, flag)
         rest = text[at + 1 :]
         if rule is None:
-            return 0, [*found, (flag, None, ())]
+            # The letters after an unknown flag may be its value; a changing flag among
+            # them still counts (`perl -pi.bak`): calling more a change is safe.
+            changing = [("-" + c, _lookup(rules, path, "-" + c), ()) for c in rest]
+            changing = [f for f in changing if f[1] is not None and _changes(f[1])]
+            return 0, [*found, (flag, None, ()), *changing]
         if rule.arity or (rule.attached is not None and rest):
             used, more = _values(flag, rule, [_text(rest)] if rest else [], following)
             return used, [*found, *more]
         found.append((flag, rule, ()))
     return 0, found
+
+
+def _long(
+    rules: ToolRules, path: tuple[str, ...], text: str, following: Sequence[Word]
+) -> tuple[int, list[tuple[str, FlagRule | None, tuple[Word, ...]]]]:
+    """`--flag`, `--flag value`, `--flag=value` (and `-flag=value`)."""
+    name, eq, attached = text.partition("=")
+    rule = _lookup(rules, path, name)
+    if rule is None:
+        return 0, [(name, None, ())]
+    if rule.arity == 0 and _changes(rule):
+        return 0, [(name, rule, ())]  # `--in-place=.bak`, `--output=FILE`: its value aside
+    if eq:
+        if rule.arity == 0 and rule.attached is None:
+            if attached in ("true", "false"):  # Go flags: --watch=true
+                return 0, [(name, rule, ())]
+            return 0, [(text, None, ())]
+        return _values(name, rule, [_text(attached)], following)
+    return _values(name, rule, [], following)
+
+
+def _changes(rule: FlagRule) -> bool:
+    return rule.verdict is not None and rule.verdict[0] == MUTATING
 
 
 def _values(
@@ -275,61 +301,99 @@ def _text(text: str) -> Word:
     return Word(text, (), False)
 
 
-# ---- what some tools' positional words mean ----
+# ---- what positional words mean: the `check` names of tools.toml ----
 
 
-def _date(scan: _Scan) -> Verdict | None:
+def _bare(tool: str, scan: _Scan) -> Verdict | None:
+    if scan.positionals:  # `ip addr flush`, `systemctl frobnicate`: a verb not listed
+        return UNKNOWN, " ".join([tool, *scan.path, scan.positionals[0].text])
+    return None
+
+
+def _sets(tool: str, scan: _Scan) -> Verdict | None:
+    if scan.positionals:  # `hostname NAME`, `mount DEV DIR`, `crontab FILE`
+        return MUTATING, " ".join([tool, *scan.path, scan.positionals[0].text])
+    return None
+
+
+def _clock(tool: str, scan: _Scan) -> Verdict | None:
     for word in scan.positionals:
         if not word.text.startswith("+"):
-            return MUTATING, f"date {word.text}"  # a date to set the clock to
+            return MUTATING, f"{tool} {word.text}"  # a date to set the clock to
     return None
 
 
-def _tee(scan: _Scan) -> Verdict | None:
+def _files(tool: str, scan: _Scan) -> Verdict | None:
     for word in scan.positionals:
         if word.text not in STREAMS or not _literal(word):
-            return MUTATING, f"tee {word.text}"
+            return MUTATING, f"{tool} {word.text}"
     return None
 
 
-def _hostname(scan: _Scan) -> Verdict | None:
-    if scan.positionals:
-        return MUTATING, f"hostname {scan.positionals[0].text}"  # sets the host name
+def _assign(tool: str, scan: _Scan) -> Verdict | None:
+    for word in scan.positionals:
+        if "=" in word.text:
+            return MUTATING, f"{tool} {word.text}"  # `sysctl vm.swappiness=10`
+        if not _literal(word):
+            return UNKNOWN, f"{tool} {word.text}"  # it may hold a `=`
     return None
 
 
-def _uniq(scan: _Scan) -> Verdict | None:
+def _second_file(tool: str, scan: _Scan) -> Verdict | None:
     if len(scan.positionals) > 1:
-        return MUTATING, f"uniq {scan.positionals[0].text} {scan.positionals[1].text}"
+        return MUTATING, f"{tool} {scan.positionals[0].text} {scan.positionals[1].text}"
     return None
 
 
-def _wget(scan: _Scan) -> Verdict | None:
-    """wget saves what it fetches unless told to print it (`-O -`) or only to check it."""
-    if any(flag in ("-O", "--output-document", "--spider") for flag, _ in scan.flags):
+def _saves(tool: str, scan: _Scan) -> Verdict | None:
+    """It writes files unless a changing flag was given a read-only value (`--to=-`)."""
+    if scan.listed:
         return None
-    return MUTATING, "wget (saves to a file)"
+    return MUTATING, f"{' '.join([tool, *scan.path])} (saves to a file)"
+
+
+def _wget(tool: str, scan: _Scan) -> Verdict | None:
+    if any(flag == "--spider" for flag, _ in scan.flags):
+        return None
+    return _saves(tool, scan)
 
 
 _CURL_SCHEMES = re.compile(r"(?i)https?://|[^:/]*(:[0-9]+)?(/|$)")  # http(s), or no scheme
 
 
-def _curl(scan: _Scan) -> Verdict | None:
+def _curl(tool: str, scan: _Scan) -> Verdict | None:
     urls = [*scan.positionals, *(v[0] for f, v in scan.flags if f == "--url")]
     for url in urls:
         if _literal(url) and not _CURL_SCHEMES.match(url.text):
-            return UNKNOWN, f"curl {url.text}"  # smtp://, telnet://...: may send
+            return UNKNOWN, f"{tool} {url.text}"  # smtp://, telnet://...: may send
     for flag, values in scan.flags:
         if flag in ("-w", "--write-out") and "%output{" in values[0].text:
-            return MUTATING, f"curl {flag} %output"  # writes a file
+            return MUTATING, f"{tool} {flag} %output"  # writes a file
     return None
 
 
-def _program(tool: str, effect: Callable[[str], str]) -> Callable[[_Scan], Verdict | None]:
+_SQL_FLAGS = frozenset({"-c", "--command", "-e", "--execute"})
+
+
+def _sql(tool: str, scan: _Scan) -> Verdict | None:
+    """psql -c, mysql -e: every statement must only read; no SQL (stdin) is unknown."""
+    statements = [v[0] for f, v in scan.flags if f in _SQL_FLAGS and v]
+    if not statements:
+        return UNKNOWN, f"{tool} (SQL from its input)"
+    for sql in statements:
+        effect = sql_effect(sql.text) if _literal(sql) else "unsure"
+        if effect == "writes":
+            return MUTATING, f"{tool} {sql.text}"
+        if effect:
+            return UNKNOWN, f"{tool} {sql.text}"
+    return None
+
+
+def _program(effect: Callable[[str], str]) -> Callable[[str, _Scan], Verdict | None]:
     """awk and sed: the program (first positional word, or -e values for sed) must be
     literal text that neither runs commands nor writes files."""
 
-    def check(scan: _Scan) -> Verdict | None:
+    def check(tool: str, scan: _Scan) -> Verdict | None:
         programs = [v[0] for f, v in scan.flags if f in ("-e", "--expression")]
         programs = programs or scan.positionals[:1]
         if not programs:
@@ -347,13 +411,17 @@ def _program(tool: str, effect: Callable[[str], str]) -> Callable[[_Scan], Verdi
     return check
 
 
-_CHECKS: dict[str, Callable[[_Scan], Verdict | None]] = {
-    "date": _date,
-    "tee": _tee,
-    "hostname": _hostname,
-    "uniq": _uniq,
+_CHECKS: dict[str, Callable[[str, _Scan], Verdict | None]] = {
+    "bare": _bare,
+    "sets": _sets,
+    "clock": _clock,
+    "files": _files,
+    "assign": _assign,
+    "second-file": _second_file,
+    "saves": _saves,
     "wget": _wget,
     "curl": _curl,
-    "sed": _program("sed", sed_effect),
-    **{name: _program(name, awk_effect) for name in ("awk", "gawk", "mawk")},
+    "sql": _sql,
+    "awk": _program(awk_effect),
+    "sed": _program(sed_effect),
 }

@@ -1,10 +1,12 @@
-"""What an awk or sed program does besides reading its input and printing: "" (nothing),
-"writes" (a file), "runs" (a command) or "unsure" (the scanner cannot tell). Both scanners
-err towards "unsure": anything they do not recognise is not read-only."""
+"""What an awk or sed program, or SQL given to psql -c / mysql -e, does besides reading
+and printing: "" (nothing), "writes" (a file, a table, the server), "runs" (a command) or
+"unsure" (the scanner cannot tell). The scanners err towards "unsure": anything they do not
+recognise is not read-only."""
 
 from __future__ import annotations
 
 import re
+from itertools import pairwise
 
 _STREAMS = frozenset({"/dev/stdout", "/dev/stderr"})
 
@@ -202,3 +204,101 @@ def _line_end(script: str, i: int) -> int:
     while i < len(script) and script[i] != "\n":
         i += 2 if script[i] == "\\" else 1
     return i
+
+
+# ---- SQL (psql -c, mysql -e) ----
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+_SQL_READS = _words("select show explain table values with describe desc")
+_SQL_NEUTRAL = _words("begin commit rollback start end abort")  # transactions
+_SQL_WRITES = _words(
+    """insert update delete merge upsert replace drop create alter truncate grant revoke
+    comment rename copy vacuum analyze reindex cluster refresh lock call do load import kill
+    flush reset purge optimize repair install uninstall shutdown checkpoint discard notify
+    into"""
+)
+# Words after which `(` opens a list or a subquery, not a function call.
+_SQL_NOT_CALLS = _words(
+    """in exists as values over filter from join and or not when then else on using where
+    select by any all some case between having is lateral with union except intersect within
+    group table"""
+)
+# Functions that only compute or read (PostgreSQL and MySQL ones a runbook uses to look).
+_SQL_PURE = _words(
+    """count sum avg min max coalesce nullif greatest least now current_timestamp
+    current_date current_time date_trunc date_part extract to_char to_timestamp to_date age
+    round floor ceil ceiling abs length char_length lower upper substring substr trim ltrim
+    rtrim concat concat_ws format left right position strpos split_part regexp_replace
+    regexp_matches md5 encode decode unnest generate_series array_length cardinality
+    array_agg string_agg json_agg jsonb_agg row_number rank dense_rank lag lead cast to_json
+    row_to_json json_build_object jsonb_build_object jsonb_pretty pg_size_pretty
+    pg_database_size pg_relation_size pg_total_relation_size pg_table_size pg_indexes_size
+    pg_column_size pg_is_in_recovery pg_last_wal_receive_lsn pg_last_wal_replay_lsn
+    pg_current_wal_lsn pg_wal_lsn_diff pg_last_xact_replay_timestamp pg_postmaster_start_time
+    pg_blocking_pids pg_backend_pid pg_typeof pg_get_userbyid pg_get_indexdef pg_get_viewdef
+    pg_get_constraintdef current_setting version has_table_privilege quote_ident ifnull if
+    date_format unix_timestamp from_unixtime timestampdiff datediff database user
+    current_user connection_id interval numeric int bigint text"""
+)
+# Functions that change the server: end sessions, reload config, move sequences, write files.
+_SQL_CHANGING_CALLS = _words(
+    """pg_terminate_backend pg_cancel_backend pg_reload_conf set_config nextval setval
+    pg_switch_wal pg_rotate_logfile pg_promote pg_wal_replay_pause pg_wal_replay_resume
+    pg_drop_replication_slot pg_create_physical_replication_slot
+    pg_create_logical_replication_slot pg_stat_reset pg_stat_statements_reset lo_import
+    lo_export lo_unlink pg_file_write dblink_exec"""
+)
+_SQL_META_WRITES = _words("copy o out w write g gexec lo_import lo_unlink")
+_SQL_META_READS = re.compile(r"\\(?:d[A-Za-z]*\+?|l\+?|x|timing|conninfo|z|encoding|echo)")
+_SQL_TOKEN = re.compile(
+    r"""--[^\n]*|/\*.*?\*/|'(?:[^']|'')*'|"(?:[^"]|"")*"|`[^`]*`|\$\$.*?\$\$"""
+    r"|(?P<word>[A-Za-z_][A-Za-z0-9_$]*)|(?P<op>[();\\])|\S",
+    re.S,
+)
+
+
+def sql_effect(sql: str) -> str:
+    """Every statement must start as a read (SELECT, SHOW, EXPLAIN...), name no writing
+    keyword and call only functions known to compute or read."""
+    statements: list[list[str]] = [[]]
+    for match in _SQL_TOKEN.finditer(sql):
+        word, op = match.group("word"), match.group("op")
+        if op == ";":
+            statements.append([])
+        elif word or op:
+            statements[-1].append((word or op).casefold())
+    effect = ""
+    for tokens in (t for t in statements if t):
+        found = _statement(tokens)
+        if found == "writes":
+            return found
+        effect = effect or found
+    return effect
+
+
+def _statement(tokens: list[str]) -> str:
+    first = tokens[0]
+    if first == "\\":  # psql meta-command: only the listing ones are known
+        if tokens[1:2] and tokens[1] in _SQL_META_WRITES:
+            return "writes"
+        return "" if _SQL_META_READS.fullmatch("\\" + "".join(tokens[1:2])) else "unsure"
+    if first in _SQL_WRITES:
+        return "writes"
+    if first in _SQL_NEUTRAL and len(tokens) <= 3:
+        return ""
+    if first not in _SQL_READS:
+        return "unsure"
+    if first == "show":
+        return ""  # SHOW CREATE TABLE names `create` and only prints
+    if any(t in _SQL_WRITES for t in tokens):
+        return "writes"  # WITH d AS (DELETE ...), SELECT ... INTO, EXPLAIN ANALYZE DELETE
+    for before, after in pairwise(tokens):
+        if after == "(" and before in _SQL_CHANGING_CALLS:
+            return "writes"
+        if after == "(" and before not in _SQL_NOT_CALLS and before not in _SQL_PURE:
+            return "unsure" if before.isidentifier() else ""
+    return ""

@@ -5,20 +5,29 @@ one of them, ignoring case, numbering, emoji and punctuation, has that role); a 
 there replaces its defaults. A heading's attribute list names its role outright:
 `## Checks {role=diagnostics}`.
 `[tool.runbookc.scripts]` adds `read_only` / `mutating` command patterns (the syntax of
-toolclasses.py: "tool", "tool verb", "tool -flag", "tool -flag *", "tool verb ..."), the
-tools the sandbox `stub`s, and the `real_tools` a sandboxed script may run for real.
+toolclasses.py: "tool", "tool verb", "tool -flag", "tool -flag *", "tool verb ..."), tool
+entries in `[tool.runbookc.scripts.tools.NAME]` (the schema of the packaged tools.toml: they
+extend or override its entries), the tools the sandbox `stub`s, and the `real_tools` a
+sandboxed script may run for real.
 """
 
 from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from fnmatch import fnmatchcase
 from functools import cached_property
 
 from runbookc.config import ConfigError, Settings
 from runbookc.config_keys import Key, Kind, declare
-from runbookc.scripts.toolclasses import DEFAULT_CLASSES, MUTATING, READ_ONLY
+from runbookc.scripts.toolclasses import (
+    MUTATING,
+    READ_ONLY,
+    KnowledgeError,
+    ToolTraits,
+    knowledge,
+)
 
 
 def _words(text: str) -> list[str]:
@@ -98,6 +107,7 @@ class ScriptSettings:
     classes: tuple[tuple[str, str], ...]
     stubs: frozenset[str]
     real_tools: tuple[str, ...]
+    traits: tuple[tuple[str, ToolTraits], ...] = ()  # per tool: what its patterns cannot say
 
     def role(self, *headings: tuple[str, str]) -> str:
         """The role of the first heading that has one ("" when none does). A heading is
@@ -131,7 +141,7 @@ class ScriptSettings:
 
     @cached_property
     def command_classes(self) -> CommandClasses:
-        return index_classes(self.classes)
+        return index_classes(self.classes, dict(self.traits))
 
 
 Verdict = tuple[str, str]  # (read-only | mutating | unknown, the pattern or word that decided)
@@ -153,6 +163,42 @@ class ToolRules:
     steps: frozenset[tuple[str, ...]]  # every path and every prefix of one
     free: frozenset[tuple[str, ...]]  # paths after which any word is understood ("...")
     flags: dict[tuple[tuple[str, ...], str], FlagRule]  # (path, flag) -> rule
+    globs: tuple[tuple[tuple[str, ...], Verdict, bool], ...] = ()  # ("*", "list-*"), free
+    traits: ToolTraits = field(default_factory=ToolTraits)
+
+    def step(self, path: tuple[str, ...]) -> bool:
+        """Whether `path` is a subcommand path or the start of one."""
+        return path in self.steps or any(
+            _matches(path, glob[: len(path)]) for glob, _, _ in self.globs
+        )
+
+    def verdict(self, path: tuple[str, ...]) -> Verdict | None:
+        """The verdict of a subcommand path: its own pattern, else the glob patterns that
+        match it (a changing one first), else a changing path it is under (`oc adm policy
+        add-role-to-user` is under `oc adm`)."""
+        found = self.paths.get(path)
+        if found is not None:
+            return found
+        matched = [(v, free) for glob, v, free in self.globs if _matches(path, glob)]
+        for wanted in (MUTATING, READ_ONLY):
+            found = next((v for v, _ in matched if v[0] == wanted), None)
+            if found is not None:
+                return found
+        for depth in range(len(path) - 1, -1, -1):
+            found = self.paths.get(path[:depth])
+            if found is not None and found[0] == MUTATING:
+                return found
+        return None
+
+    def is_free(self, path: tuple[str, ...]) -> bool:
+        """Whether any word after `path` is understood (a "..." pattern)."""
+        if path in self.free:
+            return True
+        return any(free and _matches(path, glob) for glob, _, free in self.globs)
+
+
+def _matches(path: tuple[str, ...], glob: tuple[str, ...]) -> bool:
+    return len(path) == len(glob) and all(map(fnmatchcase, path, glob))
 
 
 @dataclass(frozen=True)
@@ -163,7 +209,9 @@ class CommandClasses:
     tools: dict[str, ToolRules]
 
 
-def index_classes(classes: tuple[tuple[str, str], ...]) -> CommandClasses:
+def index_classes(
+    classes: tuple[tuple[str, str], ...], traits: dict[str, ToolTraits] | None = None
+) -> CommandClasses:
     paths: dict[str, dict[tuple[str, ...], Verdict]] = {}
     free: dict[str, set[tuple[str, ...]]] = {}
     flags: dict[str, dict[tuple[tuple[str, ...], str], list[tuple[list[str], Verdict]]]] = {}
@@ -180,9 +228,12 @@ def index_classes(classes: tuple[tuple[str, str], ...]) -> CommandClasses:
             found = flags.setdefault(tool, {}).setdefault((path, words[at]), [])
             found.append((words[at + 1 :], (verdict, key)))
             paths.setdefault(tool, {})
+    traits = traits or {}
     return CommandClasses(
         {
-            tool: _tool_rules(known, free.get(tool, set()), flags.get(tool, {}))
+            tool: _tool_rules(
+                known, free.get(tool, set()), flags.get(tool, {}), traits.get(tool, ToolTraits())
+            )
             for tool, known in paths.items()
         }
     )
@@ -192,7 +243,17 @@ def _tool_rules(
     paths: dict[tuple[str, ...], Verdict],
     free: set[tuple[str, ...]],
     flags: dict[tuple[tuple[str, ...], str], list[tuple[list[str], Verdict]]],
+    traits: ToolTraits,
 ) -> ToolRules:
+    if traits.fold:
+        paths = {tuple(w.casefold() for w in p): v for p, v in paths.items()}
+        free = {tuple(w.casefold() for w in p) for p in free}
+        flags = {(tuple(w.casefold() for w in p), f): v for (p, f), v in flags.items()}
+    # a glob path has a verdict and maybe "...", never flags of its own (tools.toml says so)
+    globbed = {p for p in paths if any(_GLOB.search(w) for w in p)}
+    globs = tuple((path, paths[path], path in free) for path in sorted(globbed))
+    paths = {p: v for p, v in paths.items() if p not in globbed}
+    free = free - globbed
     steps = {path[:i] for path in [*paths, *free] for i in range(len(path) + 1)}
     rules: dict[tuple[tuple[str, ...], str], FlagRule] = {}
     for (path, flag), patterns in flags.items():
@@ -209,7 +270,10 @@ def _tool_rules(
                 rule = FlagRule(arity, rule.attached, rule.verdict, rule.values)
                 rule.values[" ".join(values)] = verdict
         rules[(path, name)] = rule
-    return ToolRules(paths, frozenset(steps), frozenset(free), rules)
+    return ToolRules(paths, frozenset(steps), frozenset(free), rules, globs, traits)
+
+
+_GLOB = re.compile(r"[*?\[]")
 
 
 declare(
@@ -226,6 +290,12 @@ declare(
     Key("scripts", Kind.TABLE, "", "the scripts' command classes and the sandbox's tools"),
     Key("scripts.read_only", Kind.STRINGS, "[]", "command patterns that only read"),
     Key("scripts.mutating", Kind.STRINGS, "[]", "command patterns that change something"),
+    Key(
+        "scripts.tools",
+        Kind.MAP,
+        None,
+        "tool entries in the schema of the packaged tools.toml (extend or override them)",
+    ),
     Key(
         "scripts.stub",
         Kind.STRINGS,
@@ -258,7 +328,14 @@ def _parse(settings: Settings) -> ScriptSettings:
             raise ConfigError(f"[tool.runbookc.sections] {role} must be a list of headings")
         sections[role] = tuple(names)
     table = settings.table("scripts")
-    classes = dict(DEFAULT_CLASSES)
+    tools = table.get("tools", {})
+    if not isinstance(tools, dict):
+        raise ConfigError("[tool.runbookc.scripts] tools must be a table of tool entries")
+    try:
+        known = knowledge(tools)
+    except KnowledgeError as error:
+        raise ConfigError(f"[tool.runbookc.scripts] {error}") from None
+    classes = dict(known.patterns)
     for key, verdict in (("read_only", READ_ONLY), ("mutating", MUTATING)):
         for pattern in _strings(table, key):
             words = pattern.split()
@@ -270,7 +347,10 @@ def _parse(settings: Settings) -> ScriptSettings:
             classes[" ".join(words)] = verdict
     stubs = frozenset(_tools(table, "stub")) or frozenset(DEFAULT_STUBS)
     real = tuple(_tools(table, "real_tools")) or tuple(DEFAULT_REAL_TOOLS)
-    return ScriptSettings(tuple(sections.items()), tuple(sorted(classes.items())), stubs, real)
+    traits = tuple(sorted(known.traits.items()))
+    return ScriptSettings(
+        tuple(sections.items()), tuple(sorted(classes.items())), stubs, real, traits
+    )
 
 
 def _tools(table: dict, key: str) -> list[str]:

@@ -1,8 +1,9 @@
-"""What the compiler knows about tools, as command-class patterns (the same ones teams write
-in `[tool.runbookc.scripts]` read_only / mutating):
+"""What the compiler knows about tools: the knowledge base `tools.toml` (package data) and
+the teams' additions in `[tool.runbookc.scripts.tools]`, turned into the command-class
+patterns that commandclass.py reads (the same ones teams write in read_only / mutating):
 
     "tool"                 the tool with no subcommand
-    "tool verb [sub]"      a subcommand
+    "tool verb [sub]"      a subcommand (a word may be a glob: "aws * describe-*")
     "tool [verb] -f"       a flag without a value (for that subcommand, else for the tool)
     "tool [verb] -f *"     a flag taking a value (`* *`: two values), any value
     "tool [verb] -f VALUE" a flag with this value ("curl -X GET")
@@ -10,19 +11,178 @@ in `[tool.runbookc.scripts]` read_only / mutating):
     "tool [verb] -#"       a number as a flag (`head -5`)
     "tool [verb] ..."      any further words
 
-A command is read-only only when every word of it is covered by read-only patterns (see
-commandclass.py); a word no pattern covers makes it unknown, a mutating one a change.
+The schema of an entry is documented at the top of tools.toml. A command is read-only only
+when every word of it is covered by read-only patterns (see commandclass.py); a word no
+pattern covers makes it unknown, a changing one a change.
 """
 
 from __future__ import annotations
+
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from importlib.resources import files
+from typing import Any
 
 READ_ONLY, MUTATING, UNKNOWN = "read-only", "mutating", "unknown"
 
 # Where writing is not a change: the streams the step's output already goes to.
 STREAMS = frozenset({"-", "/dev/null", "/dev/stdout", "/dev/stderr", "/dev/fd/1", "/dev/fd/2"})
 
+# How a wrapper finds the command it runs (commandclass.py reads each kind).
+WRAPPERS = frozenset({"plain", "duration", "env", "command", "xargs", "watch"})
+# What a subcommand's positional words mean, besides names of things to read.
+CHECKS = frozenset(
+    {"bare", "sets", "clock", "files", "assign", "second-file"}
+    | {"awk", "sed", "sql", "curl", "saves", "wget"}
+)
+_ENTRY_KEYS = frozenset({"about", "like", "flags", "read", "change", "values", "check"})
+_ENTRY_KEYS |= {"wrapper", "fold", "runs"}
 
-def _read(prefix: str, flags: str = "") -> dict[str, str]:
+
+class KnowledgeError(ValueError):
+    """An entry that does not follow the schema (the message names the tool and key)."""
+
+
+@dataclass(frozen=True)
+class ToolTraits:
+    """What a tool's patterns cannot say."""
+
+    wrapper: str = ""  # a WRAPPERS kind: it runs the command after its own flags
+    fold: bool = False  # its subcommands are matched ignoring case (redis-cli INFO)
+    checks: tuple[tuple[tuple[str, ...], str], ...] = ()  # (subcommand path, a CHECKS name)
+    # subcommand path -> the positional words before the command it runs (-1: after `--`)
+    runs: tuple[tuple[tuple[str, ...], int], ...] = ()
+
+
+@dataclass(frozen=True)
+class Knowledge:
+    patterns: dict[str, str]  # pattern -> READ_ONLY | MUTATING
+    traits: dict[str, ToolTraits]
+
+
+def packaged() -> dict[str, Any]:
+    """The knowledge base shipped in the package."""
+    text = files("runbookc.scripts").joinpath("tools.toml").read_text("utf-8")
+    return tomllib.loads(text)
+
+
+def knowledge(extra: Mapping[str, Any] | None = None) -> Knowledge:
+    """The packaged knowledge base with `extra` (a team's tools table, same schema) on top:
+    a team's entry for a known tool extends it, and its verdicts win."""
+    base = packaged()
+    entries: dict[str, dict[str, Any]] = dict(base["tools"])
+    for tool, entry in (extra or {}).items():
+        _check(tool, entry)
+        entries[tool] = _merge(entries.get(tool, {}), entry)
+    patterns: dict[str, str] = {}
+    for tool in base["reading"]:
+        patterns[f"{tool} ..."] = READ_ONLY
+    for tool in base["changing"]:
+        patterns[tool] = MUTATING
+    traits: dict[str, ToolTraits] = {}
+    for tool in entries:
+        entry = _resolve(tool, entries, ())
+        patterns |= _patterns(tool, entry)
+        traits[tool] = ToolTraits(
+            entry.get("wrapper", ""),
+            entry.get("fold", False),
+            tuple((tuple(path.split()), name) for path, name in entry.get("check", {}).items()),
+            tuple(
+                (tuple(path.split()), -1 if where == "--" else int(where))
+                for path, where in entry.get("runs", {}).items()
+            ),
+        )
+    return Knowledge(patterns, traits)
+
+
+def _check(tool: str, entry: object) -> None:
+    where = f"tools.{tool}"
+    if not isinstance(entry, dict):
+        raise KnowledgeError(f"{where} must be a table")
+    if not tool or tool.startswith("-") or any(c.isspace() for c in tool):
+        raise KnowledgeError(f"{where}: {tool!r} is not a program name")
+    for key, value in entry.items():
+        if key not in _ENTRY_KEYS:
+            raise KnowledgeError(f"{where}: unknown key {key!r} (one of {sorted(_ENTRY_KEYS)})")
+        if key in ("about", "like", "flags", "wrapper") and not isinstance(value, str):
+            raise KnowledgeError(f"{where}.{key} must be a string")
+        if key == "fold" and not isinstance(value, bool):
+            raise KnowledgeError(f"{where}.fold must be true or false")
+        if key == "change" and not (
+            isinstance(value, list) and all(isinstance(v, str) and v.strip() for v in value)
+        ):
+            raise KnowledgeError(f"{where}.change must be a list of subcommands and flags")
+        if key in ("read", "values", "check", "runs") and not (
+            isinstance(value, dict) and all(isinstance(v, str) for v in value.values())
+        ):
+            raise KnowledgeError(f"{where}.{key} must be a table of strings")
+    if entry.get("wrapper", "plain") not in WRAPPERS:
+        raise KnowledgeError(f"{where}.wrapper must be one of {sorted(WRAPPERS)}")
+    for path, at in entry.get("runs", {}).items():
+        if at != "--" and not at.isdigit():
+            raise KnowledgeError(f"{where}.runs {path!r}: {at!r} is not `--` or a number")
+    for path, name in entry.get("check", {}).items():
+        if name not in CHECKS:
+            raise KnowledgeError(f"{where}.check {path!r}: {name!r} is not one of {sorted(CHECKS)}")
+    for path in entry.get("read", {}):
+        if "..." in path.split() or any(w.startswith("-") for w in path.split()):
+            raise KnowledgeError(f"{where}.read {path!r}: a key is a subcommand path")
+
+
+def _merge(base: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
+    """`extra` on top of `base`: flags and change lists add up, tables merge key by key,
+    the other keys are replaced; a subcommand `extra` reads is no longer changing in `base`
+    and the other way round (its verdict wins)."""
+    out = dict(base)
+    reads = set(extra.get("read", {}))
+    changes = {" ".join(w.split()) for w in extra.get("change", [])}
+    out["change"] = [w for w in base.get("change", []) if " ".join(w.split()) not in reads]
+    out["read"] = {p: f for p, f in base.get("read", {}).items() if p not in changes}
+    for key, value in extra.items():
+        if key == "flags":
+            out[key] = f"{base.get(key, '')} {value}"
+        elif key == "change":
+            out[key] = [*out[key], *value]
+        elif key in ("read", "values", "check", "runs"):
+            out[key] = {**out.get(key, {}), **value}
+        else:
+            out[key] = value
+    return out
+
+
+def _resolve(tool: str, entries: dict[str, dict[str, Any]], seen: tuple[str, ...]) -> dict:
+    """The entry with what it is `like` under it."""
+    entry = entries[tool]
+    _check(tool, entry)
+    like = entry.get("like")
+    if like is None:
+        return entry
+    if like not in entries or like in seen:
+        raise KnowledgeError(f"tools.{tool}.like: {like!r} is not another known tool")
+    return _merge(_resolve(like, entries, (*seen, tool)), entry)
+
+
+def _patterns(tool: str, entry: dict[str, Any]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    flags = entry.get("flags", "")
+    if flags.strip():
+        out |= _read(tool, flags)
+        del out[tool]  # tool-wide flags do not make the tool alone read-only
+    for path, own in entry.get("read", {}).items():
+        prefix = " ".join([tool, *path.split()])
+        if own.strip() == "...":
+            out[f"{prefix} ..."] = READ_ONLY
+        else:
+            out |= _read(prefix, own)
+    for key, listed in entry.get("values", {}).items():
+        out |= {f"{tool} {key} {value}": READ_ONLY for value in listed.split()}
+    for words in entry.get("change", []):
+        out[" ".join([tool, *words.split()])] = MUTATING
+    return out
+
+
+def _read(prefix: str, flags: str) -> dict[str, str]:
     """`prefix` read-only, with its read-only flags: each `-f` of `flags` followed by one `*`
     per value word it takes."""
     keys = [prefix]
@@ -32,317 +192,3 @@ def _read(prefix: str, flags: str = "") -> dict[str, str]:
         else:
             keys.append(f"{prefix} {token}")
     return dict.fromkeys(keys, READ_ONLY)
-
-
-def _flags(prefix: str, flags: str, verdict: str) -> dict[str, str]:
-    """Flags of `prefix` (not `prefix` itself) with `verdict`."""
-    return {f"{prefix} {flag}": verdict for flag in flags.split()}
-
-
-def _values(prefix: str, flags: str, values: frozenset[str] | tuple[str, ...]) -> dict[str, str]:
-    """Read-only values of `prefix`'s flags (the flags' other values are decided elsewhere)."""
-    return {f"{prefix} {flag} {value}": READ_ONLY for flag in flags.split() for value in values}
-
-
-def _kubectl() -> dict[str, str]:
-    out = _read(
-        "kubectl",
-        "-n * --namespace * --context * --cluster * --user * --kubeconfig * -s * --server * "
-        "--token * --as * --as-group * --as-uid * --request-timeout * --insecure-skip-tls-verify "
-        "--tls-server-name * --certificate-authority * --client-certificate * --client-key * "
-        "-v * --v * --match-server-version --disable-compression --cache-dir *",
-    )
-    del out["kubectl"]  # a plugin or a verb it does not know: not read-only
-    selecting = "-l * --selector * -A --all-namespaces -f * --filename * -R --recursive "
-    output = "-o * --output * --no-headers --sort-by * "
-    verbs = {
-        "get": selecting + output + "-w --watch --watch-only --output-watch-events "
-        "--field-selector * --show-labels -L * --label-columns * --show-kind --chunk-size * "
-        "--ignore-not-found --raw * -k * --kustomize * --subresource * --server-print "
-        "--template * --allow-missing-template-keys --show-managed-fields",
-        "describe": selecting + "--show-events --chunk-size *",
-        "logs": "-f --follow -p --previous -c * --container * --all-containers --since * "
-        "--since-time * --tail * --timestamps --prefix -l * --selector * --max-log-requests * "
-        "--limit-bytes * --pod-running-timeout * --ignore-errors",
-        "top": "--containers -l * --selector * -A --all-namespaces --sort-by * --no-headers "
-        "--use-protocol-buffers --sum",
-        "events": output + "--for * -A --all-namespaces --types * -w --watch --chunk-size *",
-        "explain": "--recursive --api-version * -o * --output *",
-        "api-resources": output + "--namespaced * --verbs * --api-group * --cached",
-        "api-versions": "",
-        "version": "--client -o * --output *",
-        "cluster-info": "",
-        "cluster-info dump": "-A --all-namespaces --namespaces * -o * --output *",
-        "diff": selecting + "-k * --kustomize * --server-side",
-        "wait": selecting + "--for * --timeout * --all --field-selector *",
-        "rollout status": "--timeout * -w --watch --revision *",
-        "rollout history": "--revision * -o * --output *",
-        "auth can-i": "--list --no-headers -A --all-namespaces --subresource *",
-        "auth whoami": "-o * --output *",
-        "config view": "--raw --minify --flatten -o * --output *",
-        "config current-context": "",
-        "config get-contexts": "-o * --output * --no-headers",
-        "config get-clusters": "",
-        "config get-users": "",
-    }
-    for verb, flags in verbs.items():
-        out |= _read(f"kubectl {verb}", flags)
-    writes = (
-        "apply create delete replace patch edit scale autoscale set annotate label taint drain "
-        "cordon uncordon expose run exec cp debug attach port-forward proxy"
-    )
-    out |= {f"kubectl {verb}": MUTATING for verb in writes.split()}
-    for sub in ("undo", "restart", "pause", "resume"):
-        out[f"kubectl rollout {sub}"] = MUTATING
-    return out
-
-
-def _git() -> dict[str, str]:
-    out = _read("git", "-C * --git-dir * --work-tree * --no-pager -P")
-    del out["git"]
-    color = "--color --color=* --no-color "
-    pretty = "--format * --format=* --pretty * --pretty=* --oneline --abbrev-commit "
-    verbs = {
-        "status": "-s --short -b --branch --porcelain --porcelain=* -u --untracked-files=* "
-        "--ignored --long -v",
-        "log": color + pretty + "-n * --max-count * -# --since * --after * --until * "
-        "--before * --author * --committer * --grep * -i --graph --decorate --decorate=* --all "
-        "--branches --tags --remotes -p --patch --stat --shortstat --name-only --name-status "
-        "--no-merges --merges --first-parent --reverse -S * -G * --follow --date * "
-        "--left-right --cherry-pick",
-        "show": color + pretty + "--stat --name-only --name-status -s --no-patch -q --quiet",
-        "diff": color + "--stat --shortstat --numstat --name-only --name-status --cached "
-        "--staged -U * --unified=* --word-diff --word-diff=* --exit-code --quiet -w "
-        "--ignore-all-space -b -R --no-ext-diff --no-textconv --diff-filter=* -M -C",
-        "rev-parse": "--short --short=* --abbrev-ref --verify -q --quiet --show-toplevel "
-        "--git-dir --is-inside-work-tree --symbolic-full-name",
-        "ls-remote": "--heads --tags --refs -q --quiet --exit-code -h --sort=*",
-        "fetch": "--all --prune -p --tags --no-tags -q --quiet -v --verbose --dry-run "
-        "--depth * --unshallow --prune-tags",
-        "describe": "--tags --always --abbrev=* --dirty --long --exact-match --all --contains",
-        "blame": "-L * -w -e -s -l --porcelain --line-porcelain -M -C --date *",
-    }
-    for verb, flags in verbs.items():
-        out |= _read(f"git {verb}", flags)
-    writes = (
-        "push commit checkout switch reset merge rebase tag cherry-pick revert clean stash "
-        "pull branch"
-    )
-    out |= {f"git {verb}": MUTATING for verb in writes.split()}
-    for verb in ("log", "show", "diff"):  # --output=FILE writes the file
-        out[f"git {verb} --output"] = MUTATING
-    return out
-
-
-def _helm() -> dict[str, str]:
-    out = _read("helm", "-n * --namespace * --kube-context * --kubeconfig * --debug")
-    del out["helm"]
-    output = "-o * --output * "
-    values = "-f * --values * --set * --set-string * "
-    listing = (
-        output + "-a --all -A --all-namespaces -q --short -d --date -r --reverse -m * --max * "
-        "--offset * --filter * -l * --selector * --deployed --failed --pending --superseded "
-        "--uninstalled --uninstalling --no-headers --time-format *"
-    )
-    verbs = {
-        "list": listing,
-        "ls": listing,
-        "status": output + "--revision * --show-desc --show-resources",
-        "get": output + "--revision * -a --all --template *",
-        "history": output + "--max *",
-        "show": "--version * --repo * --devel --jsonpath *",
-        "template": values + "--version * --repo * --include-crds --skip-crds --skip-tests "
-        "--kube-version * --api-versions * --show-only * -s * --is-upgrade --name-template * "
-        "--devel",
-        "lint": values + "--strict --quiet",
-        "search": output + "--version * -l --versions --regexp * --devel --max-col-width *",
-        "version": "--short --template * -c --client",
-        "env": "",
-        "repo list": output,
-        "plugin list": "",
-    }
-    for verb, flags in verbs.items():
-        out |= _read(f"helm {verb}", flags)
-    writes = "install upgrade uninstall delete rollback repo plugin"
-    out |= {f"helm {verb}": MUTATING for verb in writes.split()}
-    return out
-
-
-def _docker() -> dict[str, str]:
-    out = _read("docker", "-H * --host * --context * --config * -D --debug -l * --log-level *")
-    del out["docker"]
-    fmt = "-f * --format * "
-    verbs = {
-        "ps": fmt + "-a --all -q --quiet --filter * -n * --last * -l --latest --no-trunc -s --size",
-        "images": fmt + "-a --all -q --quiet --filter * --digests --no-trunc",
-        "logs": "-f --follow --tail * -n * --since * --until * -t --timestamps --details",
-        "inspect": fmt + "-s --size --type *",
-        "version": fmt,
-        "info": fmt,
-        "stats": "--no-stream -a --all --format * --no-trunc",
-        "top": "",
-    }
-    for verb, flags in verbs.items():
-        out |= _read(f"docker {verb}", flags)
-    return out
-
-
-def _curl() -> dict[str, str]:
-    out = _read(
-        "curl",
-        "-s --silent -S --show-error -f --fail --fail-with-body -L --location -k --insecure "
-        "-v --verbose -i --include -I --head -G --get -m * --max-time * --connect-timeout * "
-        "-H * --header * -u * --user * -w * --write-out * -A * --user-agent * -e * --referer * "
-        "--compressed -4 --ipv4 -6 --ipv6 --retry * --retry-delay * --retry-max-time * "
-        "--retry-all-errors --cacert * --capath * --cert * -E * --key * --resolve * "
-        "--connect-to * --http1.0 --http1.1 --http2 --http3 -x * --proxy * --noproxy * "
-        "--unix-socket * -r * --range * -N --no-buffer -n --netrc --oauth2-bearer * --url * "
-        "--max-redirs * -# --progress-bar --no-progress-meter -b * --cookie * --raw "
-        "--no-keepalive --path-as-is --digest --basic --negotiate --ntlm --anyauth",
-    )
-    out |= _values("curl", "-X --request", ("GET", "HEAD"))
-    out |= _values("curl", "-o --output -D --dump-header", STREAMS)
-    return out | _flags(
-        "curl",
-        "-X --request -d --data --data-raw --data-binary --data-urlencode --data-ascii --json "
-        "-F --form --form-string -T --upload-file -o --output -O --remote-name "
-        "--remote-name-all -J --remote-header-name -D --dump-header -c --cookie-jar "
-        "--output-dir --create-dirs --trace --trace-ascii --libcurl --stderr",
-        MUTATING,
-    )
-
-
-def _text_tools() -> dict[str, str]:
-    grep = (
-        "-E -F -G -P -i -y -v -c -l -L -n -h -H -o -q -s -w -x -r -R -z -Z -a -I -U -b -T -# "
-        "-e * -f * -m * -A * -B * -C * -d * -D * --regexp * --file * --max-count * "
-        "--after-context * --before-context * --context * --color --colour --color=* "
-        "--colour=* --include * --exclude * --exclude-dir * --extended-regexp --fixed-strings "
-        "--basic-regexp --perl-regexp --ignore-case --no-ignore-case --invert-match --count "
-        "--files-with-matches --files-without-match --line-number --no-filename "
-        "--with-filename --only-matching --quiet --silent --word-regexp --line-regexp "
-        "--recursive --dereference-recursive --text --binary-files * --label * --line-buffered "
-        "--no-messages --null --null-data --directories * --devices *"
-    )
-    awk = (
-        "-F * --field-separator * -v * --assign * --posix --re-interval --sandbox -S -b "
-        "--characters-as-bytes -c --traditional"
-    )
-    lines = "-n * --lines * -c * --bytes * -q -v --quiet --silent --verbose -z -# "
-    yq = (
-        "-r -o * --output-format * -p * --input-format * -e --exit-status -P --prettyPrint "
-        "-C --colors -M --no-colors -I * --indent * -N --no-doc"
-    )
-    tools = {
-        **{name: grep for name in ("grep", "egrep", "fgrep")},
-        **{name: awk for name in ("awk", "gawk", "mawk")},
-        "sed": "-n --quiet --silent -E -r --regexp-extended -e * --expression * -s --separate "
-        "-u --unbuffered -z --null-data --posix --debug --sandbox -l * --line-length *",
-        "cat": "-n -b -A -e -E -s -t -T -v -u --number --number-nonblank --show-all "
-        "--squeeze-blank --show-ends --show-tabs",
-        "head": lines,
-        "tail": lines + "-f --follow --follow=* -F --retry -s * --sleep-interval * --pid *",
-        "sort": "-n -r -k * --key * -t * --field-separator * -u --unique -h "
-        "--human-numeric-sort -V --version-sort -f --ignore-case -b --ignore-leading-blanks "
-        "-s --stable -g --general-numeric-sort -M --month-sort -R --random-sort -z -c --check "
-        "--check=* -C -m --merge -d --dictionary-order --numeric-sort --reverse --parallel * "
-        "-S * --buffer-size * -T * --temporary-directory *",
-        "uniq": "-c --count -d --repeated -u --unique -i --ignore-case -f * --skip-fields * "
-        "-s * --skip-chars * -w * --check-chars * -z -D --all-repeated --all-repeated=* "
-        "--group --group=*",
-        "wc": "-l -c -w -m -L --lines --bytes --words --chars --max-line-length",
-        "cut": "-d * --delimiter * -f * --fields * -c * --characters * -b * --bytes * -s "
-        "--only-delimited --complement --output-delimiter * -z",
-        "tr": "-d -s -c -C -t --delete --squeeze-repeats --complement --truncate-set1",
-        "jq": "-r --raw-output --raw-output0 -j --join-output -c --compact-output -e "
-        "--exit-status -s --slurp -n --null-input -S --sort-keys -a --ascii-output -C "
-        "--color-output -M --monochrome-output -R --raw-input --tab --indent * --arg * * "
-        "--argjson * * --slurpfile * * --rawfile * * --args --jsonargs --seq --stream "
-        "-f * --from-file *",
-        "yq": yq,
-        "yq e": yq,
-        "yq eval": yq,
-        "yq ea": yq,
-        "yq eval-all": yq,
-        "date": "-u --utc --universal -R --rfc-email -I -I=* --iso-8601 --iso-8601=* "
-        "--rfc-3339 * -d * --date * -r * --reference * -f * --file *",
-        "tee": "-a --append -i --ignore-interrupts -p",
-        "column": "-t --table -s * --separator * -o * --output-separator * -n -c * -x -N * -R * -J",
-        "hostname": "-f --fqdn -s --short -i --ip-address -I --all-ip-addresses -d --domain "
-        "-A --all-fqdns",
-        "base64": "-d --decode -w * --wrap * -i --ignore-garbage",
-        "sha256sum": "-c --check -b --binary -t --text --tag --status --quiet -z --strict -w "
-        "--warn",
-        "find": "-H -L -P -name * -iname * -path * -ipath * -wholename * -iwholename * "
-        "-regex * -iregex * -regextype * -type * -xtype * -mtime * -mmin * -atime * -amin * "
-        "-ctime * -cmin * -newer * -newermt * -newerct * -newerat * -size * -user * -group * "
-        "-uid * -gid * -perm * -maxdepth * -mindepth * -print -print0 -printf * -ls -prune "
-        "-empty -readable -writable -executable -follow -xdev -mount -depth -daystart "
-        "-links * -inum * -samefile * -nouser -nogroup -true -false -not -a -and -o -or -quit "
-        "-noleaf -lname * -ilname * -fstype * -used *",
-        "wget": "-q --quiet -S --server-response -T * --timeout * -t * --tries * --header * "
-        "-U * --user-agent * --no-check-certificate --user * --password * --max-redirect * "
-        "--spider -nv --no-verbose --no-hsts -4 -6",
-    }
-    out: dict[str, str] = {}
-    for tool, flags in tools.items():
-        out |= _read(tool, flags)
-    out |= _values("wget", "-O --output-document", ("-", "/dev/null"))
-    mutating = {
-        "sed": "-i --in-place",
-        "find": "-delete -exec -execdir -ok -okdir -fprint -fprint0 -fprintf -fls",
-        "sort": "-o --output",
-        "date": "-s --set",
-        "yq": "-i --inplace",
-        "wget": "-O --output-document",
-    }
-    for tool, flags in mutating.items():
-        out |= _flags(tool, flags, MUTATING)
-    return out
-
-
-# Tools whose words are all text they read or print, or shell state (variables, the
-# working directory): any word is understood.
-_ANY_WORDS = (
-    "echo printf true false : test [ [[ (( sleep pwd cd export local declare typeset readonly "
-    "unset ls basename dirname printenv whoami id uname dig nslookup ping"
-)
-
-# The programs that run the command after them: their own flags (the command they run
-# decides the verdict, see commandclass.py).
-_WRAPPER_FLAGS = {
-    "sudo": "-n --non-interactive -E --preserve-env -H -u * --user * -g * --group *",
-    "timeout": "-s * --signal * -k * --kill-after * --preserve-status --foreground -v --verbose",
-    "nice": "-n * --adjustment * -#",
-    "time": "-p",
-    "env": "-i --ignore-environment -u * --unset * -0 --null",
-    "command": "-p -v -V",
-    "exec": "-c -l -a *",
-    "xargs": "-0 --null -r --no-run-if-empty -I * -n * --max-args * -P * --max-procs * -d * "
-    "--delimiter * -L * --max-lines * -t --verbose -x --exit -s * --max-chars *",
-    "watch": "-n * --interval * -d --differences --differences=* -t --no-title -b --beep -e "
-    "--errexit -g --chgexit -c --color -x --exec -w --no-wrap -p --precise",
-}
-
-
-def _wrappers() -> dict[str, str]:
-    out: dict[str, str] = {}
-    for tool, flags in _WRAPPER_FLAGS.items():
-        out |= _read(tool, flags)
-        del out[tool]  # a wrapper alone decides nothing
-    return out
-
-
-DEFAULT_CLASSES: dict[str, str] = {
-    **{f"{tool} ...": READ_ONLY for tool in _ANY_WORDS.split()},
-    **_text_tools(),
-    **_kubectl(),
-    **_git(),
-    **_helm(),
-    **_docker(),
-    **_curl(),
-    **_wrappers(),
-    "env": READ_ONLY,  # alone it prints the environment
-    "mkdir": MUTATING,
-    "mktemp": MUTATING,
-}
