@@ -189,6 +189,26 @@ def test_a_remote_shell_part_is_shown_to_the_operator_and_never_run(bench: Bench
     assert bench.called() == ["kubectl get pods"]
 
 
+def test_a_plain_bash_block_that_opens_a_node_shell_hands_the_rest_over(bench: Bench, cli) -> None:  # noqa: F811
+    """No prompts: `oc debug node/x` still opens a shell on the node, and what follows is
+    typed there. The script runs the lines before it, never the opener or what follows;
+    the opener (it starts a debug pod) is the operator's, so it is no write under Diagnosis."""
+    block = "kubectl get nodes\noc debug node/worker-1\nchroot /host\nlsblk -d\n# the disks"
+    (script,) = _scripts(bench, "bash", block)
+    assert script.content == "kubectl get nodes\n" and not script.mutating
+    done = bench.run(bench.write(script))
+    assert done.returncode == 4, done.stderr
+    assert bench.called() == ["kubectl get nodes"]
+    assert "Open the shell:\n    oc debug node/worker-1\n" in done.stderr
+    path = bench.runbook(f"## Diagnosis\n1) Look:\n\n```bash\n{block}\n```\n")
+    found = cli("lint", str(path), "--format", "json").json()["diagnostics"]
+    assert [(d["code"], d["message"].split(":")[0]) for d in found] == [
+        ("RB406", "bash block opens a remote shell")
+    ]
+    (plain,) = _scripts(bench, "bash", "kubectl get nodes\noc debug node/worker-1 -- lsblk")
+    assert plain.content == "kubectl get nodes\noc debug node/worker-1 -- lsblk\n"
+
+
 def test_a_fence_its_list_item_closes_is_a_step_not_an_error(bench: Bench, cli) -> None:  # noqa: F811
     path = bench.runbook(
         "## Diagnosis\n\n1. Look:\n\n   ```bash\n   kubectl get pods\n\n2. Then\n\nMore text.\n"

@@ -189,8 +189,14 @@ def _commands(
     if not console and block.lang not in SHELL_LANGS:
         return None
     session = split_session(raw, console)
+    written = "written as a session"
     if session is None and not console:
-        return "\n".join(raw) + "\n", tuple(range(first, first + len(raw))), ()
+        # Plain shell; but a shell it opens (`oc debug node/x`, then what to type there)
+        # takes the lines after it, as in a session.
+        session = split_session(raw, console, plain=True)
+        if session is None or not session.remotes:
+            return "\n".join(raw) + "\n", tuple(range(first, first + len(raw))), ()
+        written = "opens a remote shell"
     if session is None or not (session.remotes or any(t.strip() for t, _ in session.commands)):
         diags.append(
             CONSOLE_BLOCK(path, block.line, "console block without `$ ` prompts: no script made")
@@ -203,7 +209,7 @@ def _commands(
             CONSOLE_BLOCK(
                 path,
                 block.line,
-                f"{block.lang} block written as a session: {dropped}",
+                f"{block.lang} block {written}: {dropped}",
                 hint="the prompt lines are the commands; to run more, write them with a prompt",
             )
         )

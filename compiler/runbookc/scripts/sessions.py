@@ -61,10 +61,12 @@ class Session:
     remotes: tuple[Remote, ...]
 
 
-def split_session(lines: list[str], console: bool) -> Session | None:
-    """The block's lines read as a session, or None when it is plain shell."""
+def split_session(lines: list[str], console: bool, plain: bool = False) -> Session | None:
+    """The block's lines read as a session, or None when it is plain shell. `plain`: read a
+    plain shell block the same way, every line that is not blank or a comment a command
+    (to find the shells it opens: `oc debug node/x` then what to type there)."""
     first = next((t for t in lines if t.strip() and not _comment(t.strip(), console)), None)
-    if first is None or _PROMPT.fullmatch(first.strip()) is None:
+    if first is None or (not plain and _PROMPT.fullmatch(first.strip()) is None):
         return None
     indent = len(first) - len(first.lstrip())
     commands: list[tuple[str, int]] = []
@@ -75,7 +77,10 @@ def split_session(lines: list[str], console: bool) -> Session | None:
     started = 0  # where the local lines of the command being read begin
     for index, raw in enumerate(lines):
         text = raw[indent:] if not raw[:indent].strip() else raw.lstrip()
-        prompted = text if pending else _prompted(text, console or bool(open_shells))
+        if pending or (plain and text.strip() and not text.lstrip().startswith("#")):
+            prompted: str | None = text
+        else:
+            prompted = None if plain else _prompted(text, console or bool(open_shells))
         if prompted is None:
             if not text.strip() or text.startswith("#"):
                 if not open_shells:  # blank lines and comments keep their place
