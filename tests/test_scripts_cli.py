@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import subprocess
 from pathlib import Path
 
 import pytest
 from conftest import ROOT, SEED
 from runbookc.config import load_settings
 from runbookc.pipeline.document import compile_document
-from runbookc.scripts.extract import plan_scripts
+from runbookc.scripts.extract import plan_scripts, render_outputs
 from runbookc.scripts.shellcheck import check_scripts, shellcheck_binary
 from scriptcases import SCRIPT_CASES, case_id, front_matter
 
@@ -132,3 +133,40 @@ def test_a_bad_job_count_is_a_usage_error(cli, in_root, command, value, floor) -
     assert result.code == 2
     assert f"argument --jobs/-j: expected a whole number >= {floor}, got '{value}'" in result.err
     assert "Traceback" not in result.err and result.out == ""
+
+
+def test_runbook_text_in_the_generated_code_stays_literal(tmp_path) -> None:
+    """Titles, paths and changes go into comments and single-quoted strings: a newline
+    must not end the comment (the rest would run), and ShellCheck must not read `$`, a
+    backquote or a curly quote there as a mistake. Steps and run.sh are checked whole."""
+    folder = tmp_path / "it\u2019s $HOME"
+    folder.mkdir()
+    path = _doc(
+        folder,
+        "kubectl get pods; echo\n"
+        "\"${TOOLS:-.}/cleanup\" --note 'restarted\nrun-me-if-you-can' --all\n",
+    )
+    text = path.read_text("utf-8").replace("1) Look:", "1) Look at the app\u2019s `$STATUS`:")
+    path.write_text(text, "utf-8")
+    document = compile_document(path, f"{folder.name}/rb.md", SETTINGS).document
+    scripts, _ = plan_scripts(document, SETTINGS)
+    assert scripts and all(s.mutating for s in scripts)
+    files = render_outputs(scripts)
+    for name, body in files.items():
+        if name.endswith(".sh"):
+            header = body.split("\n# Plain sh cannot run this;")[0].splitlines()
+            assert all(line.startswith("#") or not line for line in header), name
+            (tmp_path / "out" / name).parent.mkdir(parents=True, exist_ok=True)
+            (tmp_path / "out" / name).write_text(body, "utf-8")
+    written = sorted(str(p) for p in (tmp_path / "out").rglob("*.sh"))
+    assert len(written) == len(scripts) + 1  # the steps and run.sh
+    binary = shellcheck_binary()
+    assert binary is not None
+    done = subprocess.run(
+        [binary, "--shell=bash", "--format=gcc", *written], capture_output=True, text=True
+    )
+    blocks = [f":{n}:" for s in scripts for n, at in enumerate(s.line_map, 1) if at > 0]
+    generated = [f for f in done.stdout.splitlines() if not any(b in f for b in blocks)]
+    assert generated == []
+    for name in written:
+        assert subprocess.run(["bash", "-n", name], capture_output=True).returncode == 0
