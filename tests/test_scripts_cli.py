@@ -75,7 +75,7 @@ def test_shellcheck_findings_point_at_the_runbook_line(tmp_path) -> None:
     assert [(d.code, d.line) for d in found] == [
         ("RB411", text.index("kubectl describe $pods") + 1)
     ]
-    assert found[0].message.startswith("SC2086: ")
+    assert found[0].message.startswith("SC2086 (info): ")
     assert found[0].column == 18
     assert "(in generated code)" not in found[0].message
 

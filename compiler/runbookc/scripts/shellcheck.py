@@ -13,16 +13,10 @@ from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from runbookc.diagnostics import Diagnostic, Severity
+from runbookc.diagnostics import Diagnostic
 from runbookc.lint.catalog import BASH_SYNTAX, SHELLCHECK
 from runbookc.scripts.script import Script
 
-_LEVELS = {
-    "error": Severity.ERROR,
-    "warning": Severity.WARNING,
-    "info": Severity.INFO,
-    "style": Severity.INFO,
-}
 _BATCH = 32  # at most this many scripts per shellcheck process
 
 
@@ -123,13 +117,16 @@ def _shellcheck(
             continue
         mapped = _file_line(script, number)
         generated = "" if _from_block(script, number) else " (in generated code)"
+        # RB411's severity is the catalog's (the team's `severity` setting changes it);
+        # ShellCheck's own level is part of the message
         yield SHELLCHECK(
             script.path,
             mapped,
-            f"SC{comment['code']}: {comment['message']}{generated}",
+            f"SC{comment['code']} ({comment.get('level', 'warning')}): "
+            f"{comment['message']}{generated}",
             column=int(comment.get("column", 1)),
             hint=f"https://www.shellcheck.net/wiki/SC{comment['code']}",
-        ).with_severity(_LEVELS.get(comment.get("level", ""), Severity.WARNING))
+        )
 
 
 def _from_block(script: Script, number: int) -> bool:
