@@ -10,7 +10,7 @@ from conftest import ROOT, SEED
 from runbookc.config import load_settings
 from runbookc.pipeline.document import compile_document
 from runbookc.scripts.extract import plan_scripts, render_outputs
-from runbookc.scripts.shellcheck import check_scripts, shellcheck_binary
+from runbookc.scripts.shellcheck import check_scripts, check_syntax, shellcheck_binary
 from scriptcases import SCRIPT_CASES, case_id, front_matter
 
 SETTINGS = load_settings(str(ROOT / "pyproject.toml"))
@@ -100,9 +100,11 @@ def test_one_bash_syntax_error_is_one_diagnostic_at_its_runbook_line(
     document = compile_document(path, "rb.md", SETTINGS).document
     scripts, diagnostics = plan_scripts(document, SETTINGS)
     assert [d.code for d in diagnostics] == ["RB408"]  # the shell parser cannot read it either
-    found = [d for d in check_scripts(scripts, tmp_path / "out") if d.code == "RB410"]
-    assert [(d.path, d.line) for d in found] == [("rb.md", fence + offset)]
+    kept, found = check_syntax(scripts)
+    assert kept == []  # a script bash cannot read is not written
+    assert [(d.code, d.path, d.line) for d in found] == [("RB410", "rb.md", fence + offset)]
     assert message in found[0].message
+    assert found[0].message.endswith("; the script is not written")
     assert "(in generated code)" not in found[0].message
 
 
@@ -120,8 +122,10 @@ def test_lint_reports_the_static_script_findings_in_every_format(cli, in_root) -
 def test_generated_code_is_clean_for_every_case(case, tmp_path) -> None:
     document = compile_document(case, case.name, SETTINGS).document
     scripts, _ = plan_scripts(document, SETTINGS)
-    found = check_scripts(scripts, tmp_path)
-    assert [d for d in found if d.code == "RB410" or "(in generated code)" in d.message] == []
+    kept, found = check_syntax(scripts)
+    assert found == []
+    found = check_scripts(kept, tmp_path)
+    assert [d for d in found if "(in generated code)" in d.message] == []
 
 
 @pytest.mark.parametrize(
