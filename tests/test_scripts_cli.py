@@ -87,8 +87,10 @@ def test_shellcheck_findings_point_at_the_runbook_line(tmp_path) -> None:
         ("kubectl get pods\ncase x in\n", 2, "syntax error: unexpected end of file"),
         ('kubectl get pods\necho "open\nkubectl get jobs\n', 2, "looking for matching `\"'"),
         ("if true; then\n  kubectl get pods\n", 2, "syntax error: unexpected end of file"),
+        ("kubectl get pods; echo You've\n", 1, "looking for matching `''"),
+        ("exit\necho it's\n", 2, "looking for matching `''"),
     ],
-    ids=["stray-fi", "open-case", "open-quote", "open-if"],
+    ids=["stray-fi", "open-case", "open-quote", "open-if", "open-after-a-list", "open-after-exit"],
 )
 def test_one_bash_syntax_error_is_one_diagnostic_at_its_runbook_line(
     tmp_path, block, offset, message
@@ -148,7 +150,8 @@ def test_runbook_text_in_the_generated_code_stays_literal(tmp_path) -> None:
     path = _doc(
         folder,
         "kubectl get pods; echo\n"
-        "\"${TOOLS:-.}/cleanup\" --note 'restarted\nrun-me-if-you-can' --all\n",
+        "\"${TOOLS:-.}/cleanup\" --note 'restarted\nrun-me-if-you-can' --all\n"
+        "exit\nkubectl get nodes\n",
     )
     text = path.read_text("utf-8").replace("1) Look:", "1) Look at the app\u2019s `$STATUS`:")
     path.write_text(text, "utf-8")
