@@ -379,3 +379,29 @@ def test_a_build_keeps_no_store_of_scripts_beside_the_documents(cli, in_root, tm
     assert cli("build", "--output", str(out)).code == 0
     assert (out / "cache" / "entries.sqlite").is_file()
     assert not (out / "cache" / "scripts").exists()
+
+
+def test_the_page_of_a_block_bash_cannot_read_says_why(in_root, tmp_path) -> None:
+    """build writes no script for it and the page's findings name it (RB410)."""
+    from dataclasses import replace
+
+    from runbookc.commands.wiring import compile_targets
+    from runbookc.config import load_settings
+    from runbookc.pipeline import corpus as stages
+    from runbookc.render.pages import render_pages
+    from runbookc.scripts.extract import manifest
+
+    source = tmp_path / "runbooks"
+    source.mkdir()
+    text = SEED.read_text("utf-8") + "\n## Проверка\n\n```bash\nfi fi\n```\n"
+    (source / "rb.md").write_text(text, "utf-8")
+    settings = replace(load_settings(), source=str(source))
+    corpus = compile_targets([], settings, use_cache=False).corpus
+    linted = stages.lint(corpus, settings)
+    scripts, unreadable = stages.runnable(corpus, settings)
+    assert [s.file_name for s in scripts] == SEED_STEPS
+    page = render_pages(stages.site(linted, manifest(scripts), unreadable))["rb.md"]
+    line = text.split("\n").index("fi fi") + 1
+    assert f"RB410.md) error, line {line}: bash -n" in page.replace("строка", "line")
+    assert "the script is not written" in page
+    assert page.count("{ download }") == 2 * len(SEED_STEPS)  # a link under a block, a row

@@ -247,9 +247,12 @@ def test(
 # -- render -----------------------------------------------------------------------
 
 
-def site(linted: LintResult, manifest: Sequence[dict[str, Any]]) -> Site:
+def site(
+    linted: LintResult, manifest: Sequence[dict[str, Any]], unwritten: Sequence[Diagnostic] = ()
+) -> Site:
     """What the pages are rendered from: the documents, the graph lint used, the scripts'
-    manifest, the lint findings and the rules."""
+    manifest, the findings (lint's, and `unwritten`: why a block has no script, RB410)
+    and the rules."""
     from runbookc.lint.catalog import RULES
     from runbookc.render.context import Site  # lazy: cli.py's list
     from runbookc.render.site_build import site_settings
@@ -262,7 +265,10 @@ def site(linted: LintResult, manifest: Sequence[dict[str, Any]]) -> Site:
         documents=linted.documents,
         graph=linted.graph,
         manifest=list(manifest),
-        diagnostics=list(linted.diagnostics),
+        diagnostics=sorted(
+            [*linted.diagnostics, *kept(linted.corpus, list(unwritten), settings, False)],
+            key=Diagnostic.sort_key,
+        ),
         rules=RULES,
         home_text=home.read_text(encoding="utf-8") if home.is_file() else "",
     )
