@@ -15,7 +15,7 @@ what the stubs print: its status says nothing about the block either.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
@@ -64,9 +64,10 @@ class Reach:
         return not self.repeated and not self.host
 
 
-def reaches(content: str, units: tuple[Unit, ...], stubs: frozenset[str]) -> list[Reach]:
-    """How each unit's stubbed commands run (`content`: the block, `units`: its units)."""
-    return list(_reaches(content, units, stubs))
+def reaches(content: str, units: Sequence[Unit], stubs: frozenset[str]) -> list[Reach]:
+    """How each unit's stubbed commands run (`content`: the block, `units`: some of its
+    units, in order)."""
+    return list(_reaches(content, tuple(units), stubs))
 
 
 @lru_cache(maxsize=1024)
