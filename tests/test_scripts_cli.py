@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import subprocess
 from pathlib import Path
 
 import pytest
 from conftest import ROOT, SEED
 from runbookc.config import load_settings
 from runbookc.pipeline.document import compile_document
-from runbookc.scripts.extract import plan_scripts
-from runbookc.scripts.shellcheck import check_scripts, shellcheck_binary
+from runbookc.scripts.extract import plan_scripts, render_outputs
+from runbookc.scripts.shellcheck import check_scripts, check_syntax, shellcheck_binary
 from scriptcases import SCRIPT_CASES, case_id, front_matter
 
 SETTINGS = load_settings(str(ROOT / "pyproject.toml"))
@@ -74,7 +75,7 @@ def test_shellcheck_findings_point_at_the_runbook_line(tmp_path) -> None:
     assert [(d.code, d.line) for d in found] == [
         ("RB411", text.index("kubectl describe $pods") + 1)
     ]
-    assert found[0].message.startswith("SC2086: ")
+    assert found[0].message.startswith("SC2086 (info): ")
     assert found[0].column == 18
     assert "(in generated code)" not in found[0].message
 
@@ -86,8 +87,10 @@ def test_shellcheck_findings_point_at_the_runbook_line(tmp_path) -> None:
         ("kubectl get pods\ncase x in\n", 2, "syntax error: unexpected end of file"),
         ('kubectl get pods\necho "open\nkubectl get jobs\n', 2, "looking for matching `\"'"),
         ("if true; then\n  kubectl get pods\n", 2, "syntax error: unexpected end of file"),
+        ("kubectl get pods; echo You've\n", 1, "looking for matching `''"),
+        ("exit\necho it's\n", 2, "looking for matching `''"),
     ],
-    ids=["stray-fi", "open-case", "open-quote", "open-if"],
+    ids=["stray-fi", "open-case", "open-quote", "open-if", "open-after-a-list", "open-after-exit"],
 )
 def test_one_bash_syntax_error_is_one_diagnostic_at_its_runbook_line(
     tmp_path, block, offset, message
@@ -99,9 +102,11 @@ def test_one_bash_syntax_error_is_one_diagnostic_at_its_runbook_line(
     document = compile_document(path, "rb.md", SETTINGS).document
     scripts, diagnostics = plan_scripts(document, SETTINGS)
     assert [d.code for d in diagnostics] == ["RB408"]  # the shell parser cannot read it either
-    found = [d for d in check_scripts(scripts, tmp_path / "out") if d.code == "RB410"]
-    assert [(d.path, d.line) for d in found] == [("rb.md", fence + offset)]
+    kept, found = check_syntax(scripts)
+    assert kept == []  # a script bash cannot read is not written
+    assert [(d.code, d.path, d.line) for d in found] == [("RB410", "rb.md", fence + offset)]
     assert message in found[0].message
+    assert found[0].message.endswith("; the script is not written")
     assert "(in generated code)" not in found[0].message
 
 
@@ -119,8 +124,10 @@ def test_lint_reports_the_static_script_findings_in_every_format(cli, in_root) -
 def test_generated_code_is_clean_for_every_case(case, tmp_path) -> None:
     document = compile_document(case, case.name, SETTINGS).document
     scripts, _ = plan_scripts(document, SETTINGS)
-    found = check_scripts(scripts, tmp_path)
-    assert [d for d in found if d.code == "RB410" or "(in generated code)" in d.message] == []
+    kept, found = check_syntax(scripts)
+    assert found == []
+    found = check_scripts(kept, tmp_path)
+    assert [d for d in found if "(in generated code)" in d.message] == []
 
 
 @pytest.mark.parametrize(
@@ -132,3 +139,41 @@ def test_a_bad_job_count_is_a_usage_error(cli, in_root, command, value, floor) -
     assert result.code == 2
     assert f"argument --jobs/-j: expected a whole number >= {floor}, got '{value}'" in result.err
     assert "Traceback" not in result.err and result.out == ""
+
+
+def test_runbook_text_in_the_generated_code_stays_literal(tmp_path) -> None:
+    """Titles, paths and changes go into comments and single-quoted strings: a newline
+    must not end the comment (the rest would run), and ShellCheck must not read `$`, a
+    backquote or a curly quote there as a mistake. Steps and run.sh are checked whole."""
+    folder = tmp_path / "it\u2019s $HOME"
+    folder.mkdir()
+    path = _doc(
+        folder,
+        "kubectl get pods; echo\n"
+        "\"${TOOLS:-.}/cleanup\" --note 'restarted\nrun-me-if-you-can' --all\n"
+        "exit\nkubectl get nodes\n",
+    )
+    text = path.read_text("utf-8").replace("1) Look:", "1) Look at the app\u2019s `$STATUS`:")
+    path.write_text(text, "utf-8")
+    document = compile_document(path, f"{folder.name}/rb.md", SETTINGS).document
+    scripts, _ = plan_scripts(document, SETTINGS)
+    assert scripts and all(s.mutating for s in scripts)
+    files = render_outputs(scripts)
+    for name, body in files.items():
+        if name.endswith(".sh"):
+            header = body.split("\n# Plain sh cannot run this;")[0].splitlines()
+            assert all(line.startswith("#") or not line for line in header), name
+            (tmp_path / "out" / name).parent.mkdir(parents=True, exist_ok=True)
+            (tmp_path / "out" / name).write_text(body, "utf-8")
+    written = sorted(str(p) for p in (tmp_path / "out").rglob("*.sh"))
+    assert len(written) == len(scripts) + 1  # the steps and run.sh
+    binary = shellcheck_binary()
+    assert binary is not None
+    done = subprocess.run(
+        [binary, "--shell=bash", "--format=gcc", *written], capture_output=True, text=True
+    )
+    blocks = [f":{n}:" for s in scripts for n, at in enumerate(s.line_map, 1) if at > 0]
+    generated = [f for f in done.stdout.splitlines() if not any(b in f for b in blocks)]
+    assert generated == []
+    for name in written:
+        assert subprocess.run(["bash", "-n", name], capture_output=True).returncode == 0

@@ -97,16 +97,44 @@ def _strip_source(tree: dict[str, bytes], name: str) -> dict[str, bytes]:
     return {k: v.replace(name.encode(), b"SOURCE") for k, v in tree.items()}
 
 
-def test_errors_write_nothing_and_keep_the_previous_output(cli, in_root, tmp_path) -> None:
+def test_strict_errors_write_nothing_and_keep_the_previous_output(cli, in_root, tmp_path) -> None:
     out = tmp_path / "out"
     assert cli("extract", str(SEED.relative_to(ROOT)), "--output", str(out)).code == 0
     before = _tree(out)
     broken = tmp_path / "broken.md"
     broken.write_text(SEED.read_text("utf-8") + "\n```bash\nkubectl get pods\n", "utf-8")
-    result = cli("extract", str(broken), "--output", str(out))
+    result = cli("extract", str(broken), "--output", str(out), "--strict")
     assert result.code == 1
     assert "RB401" in result.out
+    assert "nothing was written (--strict)" in result.err
     assert _tree(out) == before
+
+
+def test_errors_hold_back_their_document_only(cli, in_root, tmp_path) -> None:
+    """One document's error does not keep the others' scripts from being written; the
+    exit status still says there were errors. A block bash cannot read is left out of
+    its own document's scripts, which are written."""
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    good = folder / "good.md"
+    good.write_bytes(SEED.read_bytes())
+    broken = folder / "broken.md"
+    text = SEED.read_text("utf-8").replace("RB-CK8S-AISLOT-BUILD-0001", "RB-CK8S-AISLOT-BUILD-0002")
+    broken.write_text(text + "\n```bash\nkubectl get pods\n", "utf-8")  # RB401, an error
+    unreadable = folder / "unreadable.md"
+    text = SEED.read_text("utf-8").replace("RB-CK8S-AISLOT-BUILD-0001", "RB-CK8S-AISLOT-BUILD-0003")
+    unreadable.write_text(text + "\n## Проверка\n\n```bash\nfi fi\n```\n", "utf-8")
+    out = tmp_path / "out"
+    result = cli("extract", str(folder), "--output", str(out), "--format", "json")
+    assert result.code == 1
+    codes = {(d["path"].rsplit("/", 1)[-1], d["code"]) for d in result.json()["diagnostics"]}
+    assert {("broken.md", "RB401"), ("unreadable.md", "RB410")} <= codes
+    written = {p.relative_to(out).as_posix() for p in out.rglob("*.sh")}
+    seed = {*SEED_STEPS, "run.sh"}  # the `fi fi` block would be step 07
+    assert written == {f"RB-CK8S-AISLOT-BUILD-000{n}/{s}" for n in (1, 3) for s in seed}
+    for script in out.rglob("*.sh"):
+        assert subprocess.run(["bash", "-n", str(script)], check=False).returncode == 0
+    assert "held back" in result.err
 
 
 def _run(script: Path, *args: str, env: dict[str, str] | None = None):
@@ -252,15 +280,21 @@ def test_only_a_folder_with_our_marker_is_replaced(cli, in_root, tmp_path) -> No
     assert cli("extract", str(SEED.relative_to(ROOT)), "--output", str(out)).code == 2
 
 
-def test_two_documents_with_one_doc_id_stop_the_extract(cli, in_root, tmp_path) -> None:
-    for name in ("a.md", "b.md"):
-        (tmp_path / name).write_bytes(SEED.read_bytes())
-    result = cli(
-        "extract", str(tmp_path / "a.md"), str(tmp_path / "b.md"), "--output", str(tmp_path / "o")
-    )
+def test_two_documents_with_one_doc_id_write_the_first_ones_scripts(cli, in_root, tmp_path) -> None:
+    """The second document with a doc_id is the error (RB416): its scripts are held back,
+    so the folder holds the first one's only; --strict writes nothing."""
+    (tmp_path / "a.md").write_bytes(SEED.read_bytes())
+    extra = "\n## Проверка\n\n```bash\nkubectl get nodes\n```\n"
+    (tmp_path / "b.md").write_text(SEED.read_text("utf-8") + extra, "utf-8")
+    argv = ("extract", str(tmp_path / "a.md"), str(tmp_path / "b.md"))
+    strict = cli(*argv, "--output", str(tmp_path / "s"), "--strict")
+    assert strict.code == 1
+    assert not (tmp_path / "s").exists()
+    result = cli(*argv, "--output", str(tmp_path / "o"))
     assert result.code == 1
     assert "RB416" in result.out and "also used by" in result.out
-    assert not (tmp_path / "o").exists()
+    written = {p.name for p in (tmp_path / "o" / SEED_ID).iterdir()}
+    assert written == {*SEED_STEPS, "run.sh"}
 
 
 def test_plain_sh_is_told_to_use_bash(seed_out) -> None:
@@ -345,3 +379,29 @@ def test_a_build_keeps_no_store_of_scripts_beside_the_documents(cli, in_root, tm
     assert cli("build", "--output", str(out)).code == 0
     assert (out / "cache" / "entries.sqlite").is_file()
     assert not (out / "cache" / "scripts").exists()
+
+
+def test_the_page_of_a_block_bash_cannot_read_says_why(in_root, tmp_path) -> None:
+    """build writes no script for it and the page's findings name it (RB410)."""
+    from dataclasses import replace
+
+    from runbookc.commands.wiring import compile_targets
+    from runbookc.config import load_settings
+    from runbookc.pipeline import corpus as stages
+    from runbookc.render.pages import render_pages
+    from runbookc.scripts.extract import manifest
+
+    source = tmp_path / "runbooks"
+    source.mkdir()
+    text = SEED.read_text("utf-8") + "\n## Проверка\n\n```bash\nfi fi\n```\n"
+    (source / "rb.md").write_text(text, "utf-8")
+    settings = replace(load_settings(), source=str(source))
+    corpus = compile_targets([], settings, use_cache=False).corpus
+    linted = stages.lint(corpus, settings)
+    scripts, unreadable = stages.runnable(corpus, settings)
+    assert [s.file_name for s in scripts] == SEED_STEPS
+    page = render_pages(stages.site(linted, manifest(scripts), unreadable))["rb.md"]
+    line = text.split("\n").index("fi fi") + 1
+    assert f"RB410.md) error, line {line}: bash -n" in page.replace("строка", "line")
+    assert "the script is not written" in page
+    assert page.count("{ download }") == 2 * len(SEED_STEPS)  # a link under a block, a row

@@ -288,3 +288,41 @@ def test_an_unquoted_unknown_expansion_matches_any_number_of_words() -> None:
     assert _argv_match(("kubectl", "describe", "pod/a", "pod/b"), want)
     assert not _argv_match(("kubectl", "get", "pod/a"), want)
     assert not _argv_match(("kubectl", "describe", "x"), ("kubectl", "describe"))
+
+
+def _block_script(tmp_path: Path, block: str) -> Script:
+    path = tmp_path / "rb.md"
+    front = case("RB412", "pass").read_text("utf-8").split("\n# Script case")[0]
+    path.write_text(front + "\n# Case\n\n## Diagnosis\n1) Look:\n\n```bash\n" + block + "```\n")
+    scripts, _ = _plan(path)
+    assert len(scripts) == 1
+    return scripts[0]
+
+
+@pytest.mark.parametrize(
+    ("block", "code"),
+    [
+        ('NS=$(kubectl get ns -o name)\nkubectl get pods -n "$NS"\n', 1),
+        ('NS=$(kubectl get ns -o name | tail -n 1)\nkubectl get pods -n "$NS"\n', None),
+        ('NS="$(kubectl get ns -o name)-x"\nkubectl get pods\n', 1),
+        ("export NS=$(kubectl get ns -o name)\nkubectl get pods\n", None),
+        ('kubectl logs "$(kubectl get pod -o name | head -n 1)"\n', 1),
+    ],
+    ids=["substitution", "ends-in-tail", "in-a-word", "export", "outer-stage"],
+)
+def test_a_failing_stub_fails_the_step_only_where_bash_passes_its_status_on(
+    tmp_path, block, code
+) -> None:
+    """bash gives `NAME=$(cmd)` (alone) the status of the substitution's last stage; one
+    ending in another tool, or an `export` (whose own status counts), drops it."""
+    script = _block_script(tmp_path, block)
+    assert expectations(script, CONFIG, [])["fail"].code == code
+
+
+def test_a_run_that_ended_otherwise_is_one_finding(box, tmp_path) -> None:
+    """The calls of a run that stopped early differ from the block's: the exit status
+    already says the run went another way (RB412), so RB413 does not repeat it."""
+    script = _block_script(tmp_path, "kubectl get pods\nkubectl get nodes\n")
+    stops = replace(script, text=script.text.replace("rb_at 1\n", "exit 3\nrb_at 1\n"))
+    found = check(stops, box.run(stops, "empty"), expectations(script, CONFIG, [])["empty"])
+    assert [d.code for d in found] == ["RB412"]

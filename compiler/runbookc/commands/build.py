@@ -140,10 +140,10 @@ def build_into(stage: Path, linted: LintResult, timings: Timings) -> dict[str, i
     settings, corpus = linted.settings, linted.corpus
     out = settings.output_dir
     folder = cache_dir(settings)
-    scripts = stages.extract(corpus, settings)
+    scripts, unreadable = stages.runnable(corpus, settings)
     write_tree(render_outputs(scripts), stage / "scripts", out / "scripts")
     started = timings.mark("scripts", started)
-    site = stages.site(linted, manifest(scripts))
+    site = stages.site(linted, manifest(scripts), unreadable)  # the pages say why
     digests = page_digests(site, compiler_fingerprint())
     render = render_incremental(page_renderers(site), digests, stage / "docs", out)
     config, site_dir = site_settings(settings)

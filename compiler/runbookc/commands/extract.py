@@ -3,10 +3,12 @@
 Writes <output>/<doc_id>/<NN>-<name>.sh, <output>/<doc_id>/run.sh and
 <output>/manifest.json (default output: the build dir's `scripts`), and the marker
 (engine/tree.MARKER) that lets a later extract replace the folder: a folder that holds
-anything else and no marker is refused. Nothing is written when a document has errors:
-the previous output stays as it was.
-Exit status: 0 written, 1 errors (nothing written), 2 on a usage problem (the output
-folder included).
+anything else and no marker is refused. A script that fails `bash -n` is never written
+(RB410 says so); the scripts of a document with another error are not written either,
+while those of the other documents are. With --strict, any error (warnings included)
+writes nothing: the previous output stays as it was.
+Exit status: 0 written, 1 errors (the valid documents' scripts written; with --strict,
+nothing), 2 on a usage problem (the output folder included).
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ def run(args: argparse.Namespace) -> int:
     from runbookc.commands.settings import command_settings
     from runbookc.commands.wiring import extract_targets
     from runbookc.engine.tree import OutputError, check_output, write_tree
-    from runbookc.pipeline.corpus import report
+    from runbookc.pipeline.corpus import kept, report, writable
     from runbookc.scripts.extract import render_outputs
 
     settings = command_settings(args.config)
@@ -41,10 +43,12 @@ def run(args: argparse.Namespace) -> int:
         return 2
     extracted = extract_targets(args.paths, settings)
     found = extracted.diagnostics
-    if report(extracted.corpus, found, settings, args.format, args.strict):
-        print("runbookc: errors found; nothing was written", file=sys.stderr)
+    errors = report(extracted.corpus, found, settings, args.format, args.strict)
+    if errors and args.strict:
+        print("runbookc: errors found; nothing was written (--strict)", file=sys.stderr)
         return 1
-    files = render_outputs(extracted.scripts)
+    scripts = writable(extracted.scripts, kept(extracted.corpus, found, settings, False))
+    files = render_outputs(scripts)
     try:
         write_tree(files, out_dir)
     except OutputError as exc:  # it changed since the check
@@ -53,6 +57,7 @@ def run(args: argparse.Namespace) -> int:
     except OSError as exc:
         print(f"runbookc: error: {exc}", file=sys.stderr)
         return 1
-    steps = sum(1 for name in files if name.endswith(".sh") and not name.endswith("/run.sh"))
-    print(f"runbookc: wrote {steps} step scripts to {out_dir}", file=sys.stderr)
-    return 0
+    left = len(extracted.scripts) - len(scripts)
+    held = f"; {left} held back by their documents' errors" if left else ""
+    print(f"runbookc: wrote {len(scripts)} step scripts to {out_dir}{held}", file=sys.stderr)
+    return 1 if errors else 0

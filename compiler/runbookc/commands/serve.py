@@ -140,6 +140,6 @@ def preview_site(settings: Settings, scripts_dir: Path) -> Site:
     inputs = compile_targets([], settings)
     with bulk_allocation():
         result = stages.lint(inputs.corpus, settings, refused=inputs.refused)
-    scripts = stages.extract(inputs.corpus, settings)
+    scripts, unreadable = stages.runnable(inputs.corpus, settings)
     write_tree(render_outputs(scripts), scripts_dir)
-    return stages.site(result, manifest(scripts))
+    return stages.site(result, manifest(scripts), unreadable)

@@ -167,15 +167,24 @@ def _strict(found: list[Diagnostic]) -> list[Diagnostic]:
 
 
 def extract(corpus: CompiledCorpus, settings: Settings) -> list[Script]:
-    """Every document's scripts, rendered from the drafts the per-document stages made."""
-    from runbookc.scripts.extract import render_scripts  # lazy: cli.py's list
+    """Every document's scripts that bash can read, rendered from the drafts the
+    per-document stages made (`runnable` says which are left out, and why)."""
+    return runnable(corpus, settings)[0]
 
-    return [
+
+def runnable(corpus: CompiledCorpus, settings: Settings) -> tuple[list[Script], list[Diagnostic]]:
+    """Every document's scripts that pass `bash -n`, and an RB410 finding for each of the
+    others: a script bash cannot read is never written."""
+    from runbookc.scripts.extract import render_scripts  # lazy: cli.py's list
+    from runbookc.scripts.shellcheck import check_syntax
+
+    scripts = [
         script
         for result in corpus.results
         if result.document is not None
         for script in render_scripts(result.document, result.drafts, settings)
     ]
+    return check_syntax(scripts)
 
 
 @dataclass
@@ -183,20 +192,28 @@ class Extracted:
     """What `extract` and `test` report on: the scripts and the findings so far."""
 
     corpus: CompiledCorpus
-    scripts: list[Script]
-    diagnostics: list[Diagnostic]  # load/parse/validate and the static RB4xx findings
+    scripts: list[Script]  # those that pass `bash -n`
+    diagnostics: list[Diagnostic]  # load/parse/validate, the static RB4xx findings, RB410
 
 
 def extract_checked(
     corpus: CompiledCorpus, settings: Settings, refused: Sequence[Diagnostic] = ()
 ) -> Extracted:
     """The scripts and the findings of the per-document stages (not the corpus rules'),
-    with the doc_ids that two documents share."""
+    with the doc_ids that two documents share and the scripts bash cannot read."""
     from runbookc.scripts.extract import shared_doc_ids  # lazy: cli.py's list
 
     found = [d for s in corpus.summaries for d in s.diagnostics]
     shared = shared_doc_ids(documents(corpus))
-    return Extracted(corpus, extract(corpus, settings), [*refused, *found, *shared])
+    scripts, unreadable = runnable(corpus, settings)
+    return Extracted(corpus, scripts, [*refused, *found, *shared, *unreadable])
+
+
+def writable(scripts: list[Script], found: Sequence[Diagnostic]) -> list[Script]:
+    """The scripts of the documents without an error among `found` (the kept findings):
+    one document's errors do not hold back the others' scripts."""
+    failed = {d.path for d in found if d.severity is Severity.ERROR and d.code != "RB410"}
+    return [s for s in scripts if s.path not in failed]
 
 
 # -- test -------------------------------------------------------------------------
@@ -230,9 +247,12 @@ def test(
 # -- render -----------------------------------------------------------------------
 
 
-def site(linted: LintResult, manifest: Sequence[dict[str, Any]]) -> Site:
+def site(
+    linted: LintResult, manifest: Sequence[dict[str, Any]], unwritten: Sequence[Diagnostic] = ()
+) -> Site:
     """What the pages are rendered from: the documents, the graph lint used, the scripts'
-    manifest, the lint findings and the rules."""
+    manifest, the findings (lint's, and `unwritten`: why a block has no script, RB410)
+    and the rules."""
     from runbookc.lint.catalog import RULES
     from runbookc.render.context import Site  # lazy: cli.py's list
     from runbookc.render.site_build import site_settings
@@ -245,7 +265,10 @@ def site(linted: LintResult, manifest: Sequence[dict[str, Any]]) -> Site:
         documents=linted.documents,
         graph=linted.graph,
         manifest=list(manifest),
-        diagnostics=list(linted.diagnostics),
+        diagnostics=sorted(
+            [*linted.diagnostics, *kept(linted.corpus, list(unwritten), settings, False)],
+            key=Diagnostic.sort_key,
+        ),
         rules=RULES,
         home_text=home.read_text(encoding="utf-8") if home.is_file() else "",
     )

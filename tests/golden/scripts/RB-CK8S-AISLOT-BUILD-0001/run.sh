@@ -38,7 +38,9 @@ done
 [[ $rb_self == */* ]] || rb_self=./$rb_self
 rb_dir=$(cd -P -- "${rb_self%/*}" && pwd -P) || rb_fail 2 "cannot find the folder of $rb_self"
 
+# The listing, the usage and the runbook's path are literal text (`$`, `’`).
 rb_list() {
+  # shellcheck disable=SC2016,SC1112
   printf '%s\n' 'Steps of RB-CK8S-AISLOT-BUILD-0001 (runbooks/ops/ai_slot_build_runbook.md):
   01-proverit-obshchii-status-runtime.sh               diagnostics  read-only  Проверить общий статус runtime:
   02-proverit-cache-mirror-oshibki-v-control-plane.sh  diagnostics  read-only  Проверить cache/mirror ошибки в control-plane:
@@ -49,6 +51,7 @@ rb_list() {
 }
 
 rb_usage() {
+  # shellcheck disable=SC2016,SC1112
   printf '%s\n\n' 'Usage: run.sh [--list]                list the steps
        run.sh --diagnose [--out DIR]  run every read-only diagnostics step in order
                                       and save each one'\''s output under DIR
@@ -80,6 +83,7 @@ rb_now() { date -u +%Y-%m-%dT%H:%M:%SZ; }
 rb_run_diagnose() { # output folder
   local rb_out=$1 rb_step rb_log rb_status rb_started rb_failed=0
   mkdir -p -- "$rb_out" || rb_fail 1 "cannot create $rb_out"
+  # shellcheck disable=SC2016,SC1112
   printf 'runbook %s (%s)\nstarted %s\n' 'RB-CK8S-AISLOT-BUILD-0001' 'runbooks/ops/ai_slot_build_runbook.md' "$(rb_now)" >"$rb_out/summary.txt"
   for rb_step in "${rb_diagnose[@]}"; do
     rb_log="$rb_out/${rb_step%.sh}.log"
