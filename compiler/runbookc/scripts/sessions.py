@@ -30,6 +30,10 @@ _SYNTAX = re.compile(r"^-|^/|[|&;<>=]|\w\.\w")
 _PROSE_PUNCTUATION = re.compile(r"[,:?!]\s|[.:]$|\(")
 _HEREDOC = re.compile(r"<<-?\s*(['\"]?)([A-Za-z_][A-Za-z0-9_]*)\1")
 _EXITS = frozenset({"exit", "logout"})
+# A word every shell opener has (`oc debug`, `oc rsh`, `kubectl exec`, `ssh`, `chroot`,
+# `toolbox`): a plain block without one opens no shell, and reading it line by line (shlex
+# on every line) is what makes this module cost.
+_OPENER_WORD = re.compile(r"\b(?:debug|rsh|exec|ssh|chroot|toolbox)\b")
 _SHELLS = frozenset({"sh", "bash", "zsh", "ash", "dash", "/bin/sh", "/bin/bash", "/bin/zsh"})
 _SHELLS |= {f"/usr{s}" for s in _SHELLS if s.startswith("/")}
 # Flags that take a value, per opener (the value is not the pod / host / command).
@@ -64,7 +68,10 @@ class Session:
 def split_session(lines: list[str], console: bool, plain: bool = False) -> Session | None:
     """The block's lines read as a session, or None when it is plain shell. `plain`: read a
     plain shell block the same way, every line that is not blank or a comment a command
-    (to find the shells it opens: `oc debug node/x` then what to type there)."""
+    (to find the shells it opens: `oc debug node/x` then what to type there); None when it
+    names no opener."""
+    if plain and not any(_OPENER_WORD.search(line) for line in lines):
+        return None
     first = next((t for t in lines if t.strip() and not _comment(t.strip(), console)), None)
     if first is None or (not plain and _PROMPT.fullmatch(first.strip()) is None):
         return None
