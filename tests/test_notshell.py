@@ -32,6 +32,12 @@ from scriptcases import front_matter
         ("I0611 11:13:35.048771  1 log.go:245] can't apply\n", "log output"),
         ("2024-01-02T03:04:05Z error: it's down\n2024-01-02T03:04:06Z retry (1)\n", "log output"),
         ("{{ range .items }}{{ .metadata.name }}{{ end }}\n", "a Go template"),
+        (  # log lines bash could read as commands named `Oct`
+            "Oct 18 19:39:36 ip-10-0-0-1 chronyd[2055]: System clock wrong by 16.1 seconds\n"
+            "Oct 19 00:13:18 ip-10-0-0-1 chronyd[2055]: System clock was stepped\n",
+            "log output",
+        ),
+        ('"storage profile is lean, autoscaler does not support it"\n', "a quoted message"),
     ],
 )
 def test_what_is_not_shell_is_named(block: str, kind: str) -> None:
@@ -52,6 +58,8 @@ def test_what_is_not_shell_is_named(block: str, kind: str) -> None:
         "# only a comment\n",
         "kubectl logs x | grep 'E0611 11:13:35'\n",
         "cat <<EOF\napiVersion: v1\nkind: x\nEOF\n",
+        '"$EDITOR" file.txt\n',  # a quoted command name, not a sentence
+        '"/opt/my tools/run" --check\n',
     ],
 )
 def test_what_may_be_shell_stays_shell(block: str) -> None:

@@ -65,6 +65,11 @@ def test_a_command_continues_through_quotes_and_heredocs() -> None:
         ("sh-5.1# cat etc/hosts\n127.0.0.1 localhost", False, ["cat etc/hosts"]),
         ("[core@node-1 ~]$ uptime\n 10:00 up", False, ["uptime"]),
         ("  $ oc get nodes\n\n  NAME  STATUS", False, ["oc get nodes", ""]),
+        (
+            "\u276f ocm describe cluster abc\n\nID:      abc\nState:   ready",
+            False,
+            ["ocm describe cluster abc", ""],
+        ),
     ],
 )
 def test_prompts_of_every_shape(text: str, console: bool, commands: list[str]) -> None:

@@ -24,6 +24,8 @@ _PROMQL = re.compile(
 _YAML_KEY = re.compile(r"\s*(?:-\s+)?[\w\"'./-]+:(?:\s.*)?")
 _YAML_ITEM = re.compile(r"\s*-(?:\s.*)?")
 _BLOCK_SCALAR = re.compile(r".*:\s*[|>][+-]?\s*")
+# A sentence in double quotes on a line of its own.
+_MESSAGE = re.compile(r'"[^"$`\\]*\s[^"$`\\]*"')
 # Log lines: klog (`I0611 11:13:35.048771`), ISO and syslog timestamps, event listings.
 _LOG = re.compile(
     r"\s*(?:[IWEF]\d{4} \d\d:\d\d:\d\d"
@@ -45,6 +47,12 @@ def looks_like(content: str) -> str | None:
     meaningful = [line for line in lines if not line.lstrip().startswith(("#", "//"))]
     if not meaningful:
         return None
+    # Every line a log line, or one quoted sentence (an error message quoted as it appears):
+    # as shell each would run a command named by its first word, which no runbook means.
+    if all(_LOG.match(line) for line in meaningful):
+        return "log output"
+    if all(_MESSAGE.fullmatch(line.strip()) for line in meaningful):
+        return "a quoted message"
     unreadable = bool(parse_block(content).error)
     if _yaml(meaningful) and (unreadable or len(meaningful) > 1):
         return "YAML"
@@ -52,8 +60,6 @@ def looks_like(content: str) -> str | None:
         return None
     if any(_PROMQL.search(line) for line in meaningful):
         return "a PromQL query"
-    if all(_LOG.match(line) for line in meaningful):
-        return "log output"
     return None
 
 

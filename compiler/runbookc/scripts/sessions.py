@@ -17,10 +17,11 @@ import re
 import shlex
 from dataclasses import dataclass
 
-# `$ ` / `# ` alone, or decorated: `[user@host dir]$ `, `user@host:~# `, `sh-4.4# `, `bash-5.1$ `.
+# `$ `, `# ` or U+276F (the prompt sign of starship and pure) alone, or decorated:
+# `[user@host dir]$ `, `user@host:~# `, `sh-4.4# `, `bash-5.1$ `.
 _PROMPT = re.compile(
     r"(?P<decor>\[[^\]\n]*\]|[\w.-]+@[\w.-]+(?::\S*)?|(?:ba|z)?sh-\d+(?:\.\d+)*)?"
-    r"(?P<sign>[$#]) (?P<command>.*)"
+    r"(?P<sign>[$#\u276f]) (?P<command>.*)"
 )
 # A `# ` line reads as a command when it starts with a lower-case program name or a path,
 # has no sentence punctuation, and has shell syntax (a flag, a path, an operator, an
