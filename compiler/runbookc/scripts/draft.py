@@ -373,8 +373,8 @@ def _command_findings(
             UNPARSED_BLOCK(
                 path,
                 script.file_line(parsed.error_line),
-                f"bash parser: {parsed.error}; the script runs the block as one unit and "
-                "asks for confirmation",
+                f"bash parser: {parsed.error}; if `bash -n` reads the block, its script runs "
+                "it as one unit and asks for confirmation, else no script is written (RB410)",
             )
         )
     params = frozenset(p.name for p in script.params)
