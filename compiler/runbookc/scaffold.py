@@ -22,6 +22,7 @@ from pathlib import Path
 from runbookc import doctypes
 from runbookc.config import Settings
 from runbookc.errors import UsageError
+from runbookc.templating import package_templates
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -55,16 +56,7 @@ class NewFile:
 
 @cache
 def _templates() -> jinja2.Environment:
-    import jinja2  # lazy, like the script templates: cli.py's list
-
-    env = jinja2.Environment(
-        loader=jinja2.PackageLoader("runbookc", "templates/new"),
-        undefined=jinja2.StrictUndefined,
-        keep_trailing_newline=True,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        autoescape=False,
-    )
+    env = package_templates("new")
     env.policies["json.dumps_kwargs"] = {"ensure_ascii": False}
     return env
 

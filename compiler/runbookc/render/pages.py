@@ -22,6 +22,7 @@ from runbookc.render import markdown as md
 from runbookc.render.body import render_body
 from runbookc.render.context import Site, listed
 from runbookc.render.paths import HOME, RULES, TAGS, href, rule_page
+from runbookc.templating import package_templates
 
 # The columns an index table may have (a descriptor's `columns`): the word of its header,
 # and whether an empty cell shows the `none` word. Cells come from `doc_row` or, for a
@@ -45,15 +46,7 @@ COLUMNS = {
 
 @cache
 def environment() -> jinja2.Environment:
-    env = jinja2.Environment(
-        loader=jinja2.PackageLoader("runbookc", "templates/site"),
-        autoescape=False,  # the output is Markdown; values are escaped by the md filters
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-        auto_reload=False,  # package files: no stat of the template on every page
-    )
+    env = package_templates("site")  # Markdown out; values are escaped by the md filters
     env.filters.update(md.FILTERS)
     return env
 

@@ -15,6 +15,7 @@ from runbookc.scripts.script import Param, Script
 from runbookc.scripts.sessions import Remote
 from runbookc.scripts.settings import NO_MATCH_TOOLS
 from runbookc.scripts.shellparse import Unit
+from runbookc.templating import package_templates
 
 if TYPE_CHECKING:
     import jinja2
@@ -22,17 +23,7 @@ if TYPE_CHECKING:
 
 @cache
 def script_templates() -> jinja2.Environment:
-    import jinja2  # on first use: commands that never render skip the import
-
-    env = jinja2.Environment(
-        loader=jinja2.PackageLoader("runbookc", "templates/scripts"),
-        undefined=jinja2.StrictUndefined,
-        keep_trailing_newline=True,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        autoescape=False,
-        auto_reload=False,  # package files: no stat of the template for every script
-    )
+    env = package_templates("scripts")
     env.filters["sq"] = shell_quote
     return env
 
