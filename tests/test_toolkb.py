@@ -17,6 +17,26 @@ R, C, U = READ_ONLY, MUTATING, UNKNOWN
 
 # (command, verdict): read-only, changes (mutating) or unknown (it asks before running).
 TABLE: list[tuple[str, str]] = [
+    # -- Ceph (ODF) and KubeVirt --
+    ("ceph health detail", R),
+    ("ceph osd pool ls detail", R),
+    ("ceph osd pool get ocs-storagecluster-cephblockpool size", R),
+    ("ceph daemon osd.0 dump_historic_ops", R),
+    ("ceph osd pool set x size 2", C),
+    ("ceph tell osd.* injectargs --osd-max-backfills=1", C),
+    ("ceph config set osd osd_max_backfills 1", C),
+    ("ceph daemon osd.0 config set debug_osd 20", U),
+    ("rados df", R),
+    ("rados -p mypool ls", R),
+    ("rados -p mypool rm obj", C),
+    ("rbd ls -p mypool", R),
+    ("rbd children --pool p img@snap", R),
+    ("virtctl version", R),
+    ("virtctl guestosinfo vm-1", R),
+    ("virtctl stop vm-1", C),
+    ("virtctl restart vm-1 -n ns", C),
+    ("virtctl migrate vm-1", C),
+    ("virtctl console vm-1", U),
     # -- the shell itself: redirections, tee, heredocs --
     ("echo 1 > /tmp/out", C),
     ("echo 1 >> notes.txt", C),
