@@ -214,6 +214,21 @@ def test_a_plain_bash_block_that_opens_a_node_shell_hands_the_rest_over(bench: B
     assert plain.content == "kubectl get nodes\noc debug node/worker-1 -- lsblk\n"
 
 
+def test_a_table_printed_in_a_plain_block_is_output(bench: Bench, cli) -> None:  # noqa: F811
+    """A command, a blank line and the table it prints, without prompts: the table is shown,
+    never run (its rows would be commands named `NAME` and `web-0`)."""
+    block = "kubectl get pods\n\nNAME    READY   STATUS\nweb-0   2/2     Running"
+    (script,) = _scripts(bench, "bash", block)
+    assert script.content == "kubectl get pods\n\n" and not script.mutating
+    path = bench.runbook(f"## Diagnosis\n1) Look:\n\n```bash\n{block}\n```\n")
+    found = cli("lint", str(path), "--format", "json").json()["diagnostics"]
+    assert [(d["code"], d["message"]) for d in found] == [
+        ("RB406", "bash block holds printed output: 2 output line(s) shown on the page, not run")
+    ]
+    (kept,) = _scripts(bench, "bash", "FOO=1\nkubectl get pods -l app=$FOO")
+    assert kept.content == "FOO=1\nkubectl get pods -l app=$FOO\n"
+
+
 def test_a_fence_its_list_item_closes_is_a_step_not_an_error(bench: Bench, cli) -> None:  # noqa: F811
     path = bench.runbook(
         "## Diagnosis\n\n1. Look:\n\n   ```bash\n   kubectl get pods\n\n2. Then\n\nMore text.\n"

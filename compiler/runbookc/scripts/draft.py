@@ -195,10 +195,14 @@ def _commands(
         # Plain shell; but a shell it opens (`oc debug node/x`, then what to type there)
         # takes the lines after it, as in a session.
         session = split_session(raw, console, plain=True)
-        if session is None or not session.remotes:
+        if session is None or not (session.remotes or session.output):
             return "\n".join(raw) + "\n", tuple(range(first, first + len(raw))), ()
-        written = "opens a remote shell"
-        hint = "to run a command there from the script, give it to the opener (`... -- CMD`)"
+        written = "opens a remote shell" if session.remotes else "holds printed output"
+        hint = (
+            "to run a command there from the script, give it to the opener (`... -- CMD`)"
+            if session.remotes
+            else "show output in a ```text block of its own"
+        )
     if session is None or not (session.remotes or any(t.strip() for t, _ in session.commands)):
         diags.append(
             CONSOLE_BLOCK(path, block.line, "console block without `$ ` prompts: no script made")
