@@ -153,7 +153,20 @@ def test_a_delete_after_a_prompt_is_a_change_and_output_never_runs(bench: Bench)
     )
     assert script.content == "kubectl get pods\nkubectl delete pod web-0\n"
     assert script.mutating and script.changes == ("kubectl delete",)
-    assert "Running" not in script.text and "# mutating:  yes: kubectl delete\n" in script.text
+    assert "Running" not in script.content  # shown in --help only (its own test)
+    assert "# mutating:  yes: kubectl delete\n" in script.text
+
+
+def test_the_output_a_session_shows_is_in_the_help_escaped(bench: Bench) -> None:  # noqa: F811
+    (script,) = _scripts(
+        bench, "console", "$ kubectl get pods\nNAME   READY\nweb-0  0/1 \x1b[31mCrashLoopBackOff"
+    )
+    done = bench.run(bench.write(script), "--help")
+    assert done.returncode == 0, done.stderr
+    assert "What the runbook shows these commands printing:\n  NAME   READY\n" in done.stdout
+    assert "  web-0  0/1 \\x1b[31mCrashLoopBackOff\n" in done.stdout
+    assert "\x1b" not in done.stdout
+    assert bench.called() == []
 
 
 def test_a_bash_session_is_reported_with_what_the_script_leaves_out(bench: Bench, cli) -> None:  # noqa: F811
