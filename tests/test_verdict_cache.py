@@ -121,3 +121,18 @@ def test_a_tampered_entry_is_a_miss(cli, project, launched, sandboxed, how) -> N
     assert _findings(cli) == first  # the RB411 finding is not hidden
     assert launched["bash -n"] == 2 and launched["bwrap"] == 6
     assert _entries(project) == entries  # and the verdicts are stored again
+
+
+def test_a_whole_run_drops_the_verdicts_it_no_longer_uses(cli, project, sandboxed) -> None:
+    from runbookc.config import load_settings
+    from runbookc.engine.verdicts import verdict_store
+
+    _findings(cli)
+    live = _entries(project)
+    store = verdict_store(load_settings())
+    assert store is not None
+    store.put_many({f"an older script {i}": [] for i in range(150)})
+    cli("test", "runbooks/clean.md")  # some scripts only: nothing is dropped
+    assert len(_entries(project)) == len(live) + 150
+    _findings(cli)
+    assert _entries(project) == live
