@@ -69,6 +69,7 @@ def check_scripts(
 
     def run(todo: list[Script]) -> list[Verdict]:
         files: dict[str, Script] = {}
+        folder.mkdir(parents=True, exist_ok=True)
         for number, script in enumerate(todo):  # two documents may share a doc_id
             path = folder / f"{number}.sh"
             path.write_bytes(script.text.encode("utf-8"))
