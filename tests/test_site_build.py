@@ -262,3 +262,22 @@ def test_one_build_builds_the_corpus_graph_once(
     assert len(built) == 1
     assert _build(project, capsys)[0] == 0
     assert len(built) == 2
+
+
+def test_rule_pages_are_out_of_the_nav_and_the_search(built_site: Path) -> None:
+    """The lint-rule pages are built and linked from the findings, but a search for a
+    runbook's words finds the runbook, not the rule pages that quote such words in their
+    examples, and the nav lists no rule."""
+    import json
+
+    site = built_site / "site"
+    assert (site / "rules" / "RB202" / "index.html").is_file()
+    index = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    found = {d["location"].split("#")[0] for d in index["docs"] if "диагностика" in d["text"]}
+    assert "ops/ai_slot_build_runbook/" in found
+    assert not [location for location in found if location.startswith("rules/")]
+    assert not [d for d in index["docs"] if d["location"].startswith("rules/")]
+    seed = (site / "ops" / "ai_slot_build_runbook" / "index.html").read_text(encoding="utf-8")
+    nav = seed.split('<nav class="md-nav md-nav--primary"', 1)[1].split("</nav>", 1)[0]
+    assert "rules/" not in nav
+    assert 'href="../../rules/RB' in seed  # its findings link their rules

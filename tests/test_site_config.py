@@ -265,3 +265,18 @@ def test_a_site_config_named_in_the_settings_must_exist(cli, repo: Path) -> None
     result = _run(cli, repo, "build")
     assert result.code == 1
     assert f"{repo / 'site' / 'mkdocs.yml'}: the site config is not a regular file" in result.err
+
+
+def test_a_team_not_in_nav_keeps_the_rule_pages_out_of_the_nav(cli, repo: Path) -> None:
+    """A team's own `not_in_nav` replaces the default's; the rule pages' folder is put back,
+    or MkDocs' strict build would refuse them as pages missing from the nav."""
+    (repo / "mkdocs.yml").write_text("not_in_nav: |\n  /drafts/\n", encoding="utf-8")
+    from mkdocs.utils.yaml import get_yaml_loader
+    from runbookc.render.site_config import layered
+
+    settings, _ = layered(repo / "mkdocs.yml", get_yaml_loader(), "en", "x")
+    assert settings["not_in_nav"].splitlines() == ["/drafts/", "/rules/"]
+    result = _run(cli, repo, "build")
+    assert result.code == 0, result.err
+    nav = _page(repo, "restart_worker").split('md-nav--primary"', 1)[1].split("</nav>", 1)[0]
+    assert "Restart the payments worker" in nav and "rules/" not in nav

@@ -1,7 +1,9 @@
-"""The site navigation: home, one section per document type, lint rules, tags.
+"""The site navigation: home, one section per document type, tags.
 
 Passed to MkDocs as its `nav`, so section names are in the site's language. Every page of
-the docs dir is listed (MkDocs' `validation.omitted_files` would flag one that is not).
+the docs dir is listed (MkDocs' `validation.omitted_files` would flag one that is not) but
+the lint-rule pages: they are reference, reached from the findings on a page and the home
+page, and the site config lists their folder in `not_in_nav` (render/site_config.py).
 Every page renders the navigation, and `navigation.prune` keeps only the open section, so
 a type whose documents sit in several folders gets one sub-section per folder: a page
 then carries its folder's entries, not the whole corpus's.
@@ -15,7 +17,7 @@ from typing import Any
 
 from runbookc import doctypes
 from runbookc.render.context import Site
-from runbookc.render.paths import HOME, RULES, TAGS, rule_page
+from runbookc.render.paths import HOME, TAGS
 
 
 def _label(text: str) -> str:
@@ -36,7 +38,5 @@ def build_nav(site: Site) -> list[Any]:
         else:
             entries = [item for pages in folders.values() for item in pages]
         nav.append({_label(section): [doc_type.index, *entries]})
-    rules = [{f"{r.code} {_label(r.name)}": rule_page(r.code)} for r in site.rules]
-    nav.append({_label(words["rules"]): [RULES, *rules]})
     nav.append({_label(words["tags"]): TAGS})
     return nav

@@ -10,7 +10,8 @@ default's list). MkDocs validates the result (render/mkdocs_build.py). On top of
   replacing a team's `docs_dir` or `nav` would build a site the team did not ask for;
 - what the rendered pages need is put back when the team's lists leave it out (NEEDED
   extensions, the tags plugin, runbookc's stylesheet), and the build says so in one line;
-  `toc` must make anchors with the linter's slugify, or lint and site disagree on them.
+  `toc` must make anchors with the linter's slugify, or lint and site disagree on them;
+  the lint-rule pages stay out of the nav (`not_in_nav`, whatever else the team lists).
 """
 
 from __future__ import annotations
@@ -52,6 +53,7 @@ NEEDED = (
 BUNDLES = {"extra": ("abbr", "attr_list", "def_list", "fenced_code", "footnotes", "md_in_html")}
 TAGS_PLUGIN = ("tags", "material/tags")  # the generated Tags page lists its tags
 SEARCH_PLUGIN = ("search", "material/search")
+RULES_NOT_IN_NAV = "/rules/"  # render/paths.RULES's folder: reference pages, not in the nav
 
 
 class SiteConfigError(Exception):
@@ -115,10 +117,22 @@ def layered(
             plugins.append(("tags", None))
             notes.append(f"{where}: added the tags plugin (the Tags page lists the tags)")
         merged["plugins"] = _items([(n, _search_language(n, cfg, language)) for n, cfg in plugins])
+    merged["not_in_nav"] = _not_in_nav(merged.get("not_in_nav"))
     css = merged.get("extra_css")
     if isinstance(css, list) and STYLESHEET not in css:
         css.insert(0, STYLESHEET)  # the metadata panel's layout
     return merged, notes
+
+
+def _not_in_nav(value: object) -> object:
+    """The team's `not_in_nav` patterns (gitignore style, one a line) and the rule pages'
+    folder; another shape is left for MkDocs to report."""
+    if value is None:
+        return RULES_NOT_IN_NAV
+    if not isinstance(value, str):
+        return value
+    lines = value.splitlines()
+    return value if RULES_NOT_IN_NAV in lines else "\n".join([*lines, RULES_NOT_IN_NAV])
 
 
 def _line_of(path: Path, key: str) -> str:
