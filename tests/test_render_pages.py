@@ -55,7 +55,11 @@ def test_seed_page_metadata_banner_and_links(pages: dict[str, str]) -> None:
     assert page.startswith('---\ntitle: "AI Slot Build Runbook: cache/MANIFEST_UNKNOWN')
     assert '!!! warning "Ожидает согласования"' in page
     assert "| doc_id | `RB-CK8S-AISLOT-BUILD-0001` |" in page
-    assert "Запрос: `issue-205-ai-repair`" in page
+    # the request names issue 205: linked through the project's `issue_url`
+    request = "[`issue-205-ai-repair`](https://github.com/codex-k8s/codex-k8s/issues/205)"
+    assert f"Запрос: {request}" in page
+    banner = "Не согласован: попросите **Owner** согласовать его"  # noqa: RUF001
+    assert f"{banner}, см. запрос {request}." in page
     assert (
         "[`ALT-CK8S-AISLOT-BUILD-0001`](alerts_ai_slot_build_pipeline.md"
         "#alt-ck8s-aislot-build-0001) (critical)" in page
@@ -272,3 +276,27 @@ def test_lists_are_rewritten_the_way_python_markdown_reads_them() -> None:
         7: (3, "    "),
         8: (3, "    "),
     }
+
+
+@pytest.mark.parametrize(
+    ("request_id", "shown"),
+    [
+        ("205", "[`205`](https://issues.example/205)"),
+        ("#7", "[`#7`](https://issues.example/7)"),
+        ("ISSUE-12-db", "[`ISSUE-12-db`](https://issues.example/12)"),
+        ("issue-12x", "`issue-12x`"),  # not an issue number
+        ("CHG-0042", "`CHG-0042`"),
+        ("9" * 5000, "`" + "9" * 5000 + "`"),  # too long for a number: shown, not parsed
+    ],
+)
+def test_a_request_id_naming_an_issue_links_through_issue_url(
+    monkeypatch: pytest.MonkeyPatch, request_id: str, shown: str
+) -> None:
+    from runbookc.render.pages import request_ref
+
+    site = make_site(monkeypatch)
+    site.settings = replace(site.settings, issue_url="https://issues.example/{id}")
+    site.graph.settings = site.settings
+    assert request_ref(site, request_id) == shown
+    site.graph.settings = replace(site.settings, issue_url="")
+    assert request_ref(site, request_id) == shown.split("](")[0].lstrip("[")

@@ -280,3 +280,43 @@ def test_a_team_not_in_nav_keeps_the_rule_pages_out_of_the_nav(cli, repo: Path) 
     assert result.code == 0, result.err
     nav = _page(repo, "restart_worker").split('md-nav--primary"', 1)[1].split("</nav>", 1)[0]
     assert "Restart the payments worker" in nav and "rules/" not in nav
+
+
+def test_light_and_dark_palettes_follow_the_system_with_a_toggle(cli, repo: Path) -> None:
+    result = _run(cli, repo, "build")
+    assert result.code == 0, result.err
+    page = _page(repo, "restart_worker")
+    for media, scheme, switch in (
+        ("light", "default", "Switch to the dark palette"),
+        ("dark", "slate", "Switch to the light palette"),
+    ):
+        assert re.search(
+            rf'data-md-color-media="\(prefers-color-scheme: {media}\)"\s+'
+            rf'data-md-color-scheme="{scheme}"[^>]*aria-label="{switch}"',
+            page,
+        ), (media, scheme)
+    assert 'rel="edit"' not in page  # no repository configured: no edit link
+
+
+def test_edit_links_on_document_pages_when_a_repository_is_configured(cli, repo: Path) -> None:
+    (repo / "pyproject.toml").write_text(
+        '[tool.runbookc]\nlanguage = "en"\n[tool.runbookc.site]\n'
+        'repo_url = "https://git.example.com/team/payments"\n',
+        encoding="utf-8",
+    )
+    result = _run(cli, repo, "build")
+    assert result.code == 0, result.err
+    edit = re.findall(r'<a href="([^"]*)"[^>]*rel="edit"', _page(repo, "restart_worker"))
+    assert edit == ["https://git.example.com/team/payments/edit/main/runbooks/restart_worker.md"]
+    site = repo / "build" / "site"
+    for generated in ("index.html", "runbooks/index.html", "tags/index.html", "rules/index.html"):
+        assert 'rel="edit"' not in (site / generated).read_text(encoding="utf-8"), generated
+    assert 'rel="edit"' not in (site / "rules" / "RB301" / "index.html").read_text()
+    # an edit_uri of the team's own (GitLab spells it -/edit/BRANCH/)
+    with (repo / "pyproject.toml").open("a", encoding="utf-8") as settings:
+        settings.write('edit_uri = "-/edit/trunk/runbooks"\n')
+    assert _run(cli, repo, "build").code == 0
+    assert (
+        'href="https://git.example.com/team/payments/-/edit/trunk/runbooks/check_queue.md"'
+        in _page(repo, "check_queue")
+    )

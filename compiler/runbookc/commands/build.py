@@ -133,7 +133,7 @@ def build_into(stage: Path, linted: LintResult, timings: Timings) -> dict[str, i
     from runbookc.render.mkdocs_build import run_mkdocs
     from runbookc.render.nav import build_nav
     from runbookc.render.pages import page_renderers
-    from runbookc.render.site_build import site_name, site_settings
+    from runbookc.render.site_build import edit_links, site_name, site_settings
     from runbookc.scripts.extract import manifest, render_outputs
 
     started = time.perf_counter()
@@ -161,6 +161,7 @@ def build_into(stage: Path, linted: LintResult, timings: Timings) -> dict[str, i
             settings.language,
             memo(cache, out / "site"),
             site_name=site_name(settings),
+            edit=edit_links(settings),
         )
     finally:
         cache.save()  # what a failed build converted still serves the next one

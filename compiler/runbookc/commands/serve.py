@@ -41,7 +41,7 @@ def run(args: argparse.Namespace) -> int:
     from runbookc.render.mkdocs_build import load_site_config
     from runbookc.render.nav import build_nav
     from runbookc.render.preview import Preview
-    from runbookc.render.site_build import site_name, site_settings
+    from runbookc.render.site_build import edit_links, site_name, site_settings
     from runbookc.render.site_config import SiteConfigError
 
     if args.dev_addr is not None and not _address(args.dev_addr):
@@ -62,6 +62,7 @@ def run(args: argparse.Namespace) -> int:
             nav,
             settings.language,
             site_name=site_name(settings),
+            edit=edit_links(settings),
         )
         for note in notes:
             log.info(note)

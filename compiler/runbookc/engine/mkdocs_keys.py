@@ -18,9 +18,9 @@ partials) reads, split in two:
   the plugins added to its template context (the tags plugin's tag links).
 
 Only plugins whose page-context additions are known are allowed (Material's search and
-tags, MkDocs' search, runbookc's own cache); with any other plugin or hook nothing is
-cached. Material's templates do not read the build date (`build_date_utc`); a custom_dir
-whose templates name it turns the cache off.
+tags, MkDocs' search, runbookc's own cache, sanitiser and edit links); with any other
+plugin or hook nothing is cached. Material's templates do not read the build date
+(`build_date_utc`); a custom_dir whose templates name it turns the cache off.
 """
 
 from __future__ import annotations
@@ -42,6 +42,7 @@ HTML_PLUGINS = {
     "mkdocs.contrib.search.SearchPlugin",
     "runbookc.engine.mkdocs_cache.CachePlugin",
     "runbookc.render.mkdocs_sanitise.SanitisePlugin",
+    "runbookc.render.mkdocs_edit.EditLinksPlugin",  # adds nothing; edit_url is keyed
 }
 # Config entries no page template reads: where this build reads and writes, and the two
 # entries keyed on their own (below).

@@ -71,11 +71,13 @@ _EN = {
     "banner_pending": "Approval pending",
     "banner_stale": "Approval is stale",
     "banner_rejected": "Approval rejected",
-    "banner_pending_text": "This document is not approved yet. Missing approval from: {roles}.",
+    "banner_pending_text": "Not approved yet: ask {roles} to approve it{request}.",
     "banner_stale_text": (
-        "The document changed after it was approved. Missing a current approval from: {roles}."
+        "Changed after it was approved: ask {roles} to approve this version{request}."
     ),
-    "banner_rejected_text": "The approval request was rejected: do not follow this document.",
+    "banner_rejected_text": (
+        "The approval request was rejected{request}: do not follow this document."
+    ),
     "tag_status": "status",
     "tag_owner": "owner",
     "tag_type": "type",
@@ -148,15 +150,29 @@ _RU = {
     "banner_pending": "Ожидает согласования",
     "banner_stale": "Согласование устарело",
     "banner_rejected": "Согласование отклонено",
-    "banner_pending_text": "Документ ещё не согласован. Нет согласования от: {roles}.",
+    "banner_pending_text": "Не согласован: попросите {roles} согласовать его{request}.",  # noqa: RUF001
     "banner_stale_text": (
-        "Документ изменился после согласования. Нет актуального согласования от: {roles}."
+        "Изменён после согласования: попросите {roles} согласовать эту версию{request}."
     ),
-    "banner_rejected_text": "Запрос на согласование отклонён: не следуйте этому документу.",
+    "banner_rejected_text": (
+        "Запрос на согласование отклонён{request}: не следуйте этому документу."
+    ),
     "tag_status": "статус",
     "tag_owner": "владелец",
     "tag_type": "тип",
     "all_tags": "Документы по тегам",
+}
+
+# --- site chrome (issue 21): the banner's request, the palette toggle -------------------
+_EN |= {
+    "banner_request": ", see the request {request}",
+    "palette_to_dark": "Switch to the dark palette",
+    "palette_to_light": "Switch to the light palette",
+}
+_RU |= {
+    "banner_request": ", см. запрос {request}",
+    "palette_to_dark": "Включить тёмную тему",
+    "palette_to_light": "Включить светлую тему",
 }
 
 LABELS = {"en": _EN, "ru": _RU}

@@ -56,13 +56,16 @@ def load_site_config(
     *,
     site_name: str = "Runbooks",
     strict: bool = False,
+    edit: tuple[str, str] | None = None,
 ) -> tuple[Any, list[str]]:
     """The validated MkDocs config: the packaged default with the team's `config_file` (None:
     there is none) layered on it (render/site_config.py), and notes on what was added to
-    it. Raises SiteConfigError naming the file for anything MkDocs or runbookc refuses."""
+    it. `edit`: (repo_url, edit_uri) for the document pages' edit links (site_build.edit_links).
+    Raises SiteConfigError naming the file for anything MkDocs or runbookc refuses."""
     from mkdocs.config.defaults import MkDocsConfig
     from mkdocs.utils.yaml import get_yaml_loader
 
+    from runbookc.render.mkdocs_edit import attach as attach_edit_links
     from runbookc.render.mkdocs_sanitise import attach
     from runbookc.render.site_config import DEFAULT_CONFIG, layered
 
@@ -70,6 +73,8 @@ def load_site_config(
     # As mkdocs.config.load_config does, with the layered settings for the file's contents.
     config = MkDocsConfig(config_file_path=str(where))
     settings, notes = layered(config_file, get_yaml_loader(config=config), language, site_name)
+    if edit is not None:
+        settings["repo_url"], settings["edit_uri"] = edit
     config.load_dict(settings)
     config.load_dict(
         {"docs_dir": str(docs_dir), "site_dir": str(site_dir), "nav": nav, "strict": strict}
@@ -84,6 +89,8 @@ def load_site_config(
     if refused:
         raise SiteConfigError("\n".join(refused))
     attach(config)  # every page's content passes the HTML sanitiser
+    if edit is not None:
+        attach_edit_links(config)
     return config, notes
 
 
@@ -96,6 +103,7 @@ def run_mkdocs(
     plugins: Callable[[Any], object] | None = None,
     *,
     site_name: str = "Runbooks",
+    edit: tuple[str, str] | None = None,
 ) -> list[str]:
     """Build the HTML site into `site_dir` with --strict; returns the notes on what was
     added to the site config (load_site_config) and MkDocs' messages. `plugins` registers
@@ -106,7 +114,14 @@ def run_mkdocs(
     with _quiet_mkdocs() as collected:
         try:
             config, notes = load_site_config(
-                config_file, docs_dir, site_dir, nav, language, site_name=site_name, strict=True
+                config_file,
+                docs_dir,
+                site_dir,
+                nav,
+                language,
+                site_name=site_name,
+                strict=True,
+                edit=edit,
             )
             if plugins is not None:
                 plugins(config)

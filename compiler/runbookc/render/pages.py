@@ -8,6 +8,7 @@ bytes.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from functools import cache, partial
 from typing import Any
@@ -130,7 +131,7 @@ def approval_text(site: Site, state: ApprovalState) -> str:
     words = site.words
     parts = [f"**{words['approval_' + state.status]}**"]
     if state.request_id:
-        parts.append(f"{words['request']}: {md.code(state.request_id)}")
+        parts.append(f"{words['request']}: {request_ref(site, state.request_id)}")
     if state.required:
         parts.append(f"{words['required']}: {md.cell(', '.join(state.required))}")
     if state.approvers:
@@ -144,6 +145,18 @@ def approval_text(site: Site, state: ApprovalState) -> str:
     if state.missing and state.status != "approved":
         parts.append(f"{words['missing']}: {md.cell(', '.join(state.missing))}")
     return " · ".join(parts)
+
+
+# An approval request id that names an issue: `205`, `#205`, `issue-205-ai-repair`.
+_ISSUE_REQUEST = re.compile(r"(?:#|issue[-_ ]?)?(\d{1,9})\b", re.IGNORECASE)
+
+
+def request_ref(site: Site, request_id: str) -> str:
+    """An approval request id as a page shows it: linked through `issue_url` when it names
+    an issue and the setting is there, else as code."""
+    match = _ISSUE_REQUEST.match(request_id)
+    url = site.issue_url(int(match[1])) if match else ""
+    return f"[{md.code(request_id)}]({url})" if url else md.code(request_id)
 
 
 def meta_rows(site: Site, doc: Document, page: str, state: ApprovalState) -> list[tuple[str, str]]:
@@ -183,10 +196,12 @@ def banner(site: Site, state: ApprovalState) -> dict[str, str] | None:
     if state.status not in ("pending", "stale", "rejected"):
         return None
     words = site.words
-    roles = ", ".join(state.missing) or words["none"]
-    text = md.text(words[f"banner_{state.status}_text"].format(roles=roles))
-    if state.request_id:
-        text += f" {words['request']}: {md.code(state.request_id)}."
+    roles = md.text(", ".join(state.missing) or words["none"])
+    request = request_ref(site, state.request_id) if state.request_id else ""
+    text = words[f"banner_{state.status}_text"].format(
+        roles=f"**{roles}**",
+        request=words["banner_request"].format(request=request) if request else "",
+    )
     kind = "danger" if state.status == "rejected" else "warning"
     return {"kind": kind, "title": words[f"banner_{state.status}"], "text": text}
 

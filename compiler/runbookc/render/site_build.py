@@ -42,6 +42,20 @@ declare(
         "the site's title when the team's mkdocs.yml names none (default: the repository "
         "folder's name)",
     ),
+    Key(
+        "site.repo_url",
+        Kind.STRING,
+        None,
+        "the repository's web URL: the site links it and each document page gets an "
+        "edit link (none when unset)",
+    ),
+    Key(
+        "site.edit_uri",
+        Kind.STRING,
+        None,
+        "the path from repo_url to the source dir's files in the host's editor (default: "
+        '"edit/main/<source>/", as GitHub and Gitea spell it)',
+    ),
 )
 
 
@@ -57,3 +71,14 @@ def site_settings(settings: Settings) -> tuple[Path | None, Path]:
 def site_name(settings: Settings) -> str:
     """The site's title when the team's mkdocs.yml names none."""
     return str(settings.table("site").get("site_name") or settings.root.name or "Runbooks")
+
+
+def edit_links(settings: Settings) -> tuple[str, str] | None:
+    """(repo_url, edit_uri) for the pages' edit links, or None when no repository is set.
+    A document's page has its path under the source dir, so edit_uri points at that dir."""
+    table = settings.table("site")
+    repo_url = str(table.get("repo_url") or "")
+    if not repo_url:
+        return None
+    edit_uri = str(table.get("edit_uri") or f"edit/main/{settings.source.strip('/')}/")
+    return repo_url, edit_uri.rstrip("/") + "/"

@@ -11,7 +11,8 @@ default's list). MkDocs validates the result (render/mkdocs_build.py). On top of
 - what the rendered pages need is put back when the team's lists leave it out (NEEDED
   extensions, the tags plugin, runbookc's stylesheet), and the build says so in one line;
   `toc` must make anchors with the linter's slugify, or lint and site disagree on them;
-  the lint-rule pages stay out of the nav (`not_in_nav`, whatever else the team lists).
+  the lint-rule pages stay out of the nav (`not_in_nav`, whatever else the team lists);
+  the default palette's toggles are named in the site's language.
 """
 
 from __future__ import annotations
@@ -103,6 +104,9 @@ def layered(
         merged["theme"] = theme = {"name": theme}
     if isinstance(theme, dict):
         theme["language"] = language
+        team_theme = team.get("theme")
+        if not (isinstance(team_theme, dict) and "palette" in team_theme):
+            _name_toggles(theme.get("palette"), language)
     notes: list[str] = []
     extensions = _entries(merged.get("markdown_extensions"))
     if extensions is not None:  # else MkDocs reports the setting's shape
@@ -122,6 +126,19 @@ def layered(
     if isinstance(css, list) and STYLESHEET not in css:
         css.insert(0, STYLESHEET)  # the metadata panel's layout
     return merged, notes
+
+
+def _name_toggles(palette: object, language: str) -> None:
+    """The default palette's toggles named in the site's language (the label of the switch
+    to the other scheme)."""
+    from runbookc.render.labels import labels
+
+    words = labels(language)
+    for scheme in palette if isinstance(palette, list) else []:
+        toggle = scheme.get("toggle") if isinstance(scheme, dict) else None
+        if isinstance(toggle, dict):
+            other = "light" if scheme.get("scheme") == "slate" else "dark"
+            toggle["name"] = words[f"palette_to_{other}"]
 
 
 def _not_in_nav(value: object) -> object:
