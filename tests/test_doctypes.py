@@ -82,7 +82,7 @@ def test_a_declared_type_gets_pages_nav_and_links(cli, project: Path) -> None:
     assert "# Postmortems" in index
     assert (
         "| [`PM-CK8S-AISLOT-BUILD-0001`](../ops/postmortem_march.md) | "
-        "Build pipeline outage of March | active | SRE | не требуется | "
+        "Build pipeline outage of March | действует | SRE | не требуется | "
         f"[`{RUNBOOK_ID}`](../ops/ai_slot_build_runbook.md) | 2026-03-04 |"
     ) in index
     home = (docs / "index.md").read_text(encoding="utf-8")

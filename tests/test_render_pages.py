@@ -109,7 +109,7 @@ def test_alert_doc_lists_alerts_with_handlers(pages: dict[str, str]) -> None:
     assert re.search(
         r"\| Обрабатывает \| \[`RB-CK8S-AISLOT-BUILD-0001`\]\(ai_slot_build_runbook\.md\)", page
     )
-    assert "| for | 10m |" in page
+    assert "| Длительность | 10m |" in page and "| Важность | critical |" in page
     assert '```promql title="Условие"\ncount((kube_job_failed' in page
 
 

@@ -9,6 +9,8 @@ import pytest
 from conftest import ROOT
 from runbookc.lint.catalog import RULES
 from runbookc.pipeline.parse import parse_body
+from runbookc.render.labels import LABELS
+from runbookc.render.pages import RULE_SECTIONS
 
 SECTIONS = ["Problem", "Example", "Fix", "Why"]
 RULEDOCS = ROOT / "compiler" / "runbookc" / "ruledocs"
@@ -36,7 +38,7 @@ def test_no_docs_page_without_a_rule() -> None:
 def test_package_data_ships_ruledocs_and_schemas() -> None:
     pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))
     shipped = pyproject["tool"]["setuptools"]["package-data"]["runbookc"]
-    assert {"ruledocs/*.md", "schema/*.json"} <= set(shipped)
+    assert {"ruledocs/*.md", "ruledocs/*.toml", "schema/*.json"} <= set(shipped)
 
 
 def test_too_large_page_states_the_real_limits() -> None:
@@ -50,3 +52,19 @@ def test_too_large_page_states_the_real_limits() -> None:
     assert f"{limits.MAX_FRONT_MATTER_CHARS // 1024} KiB" in text
     assert f"{limits.MAX_YAML_DEPTH} levels" in text
     assert f"{limits.MAX_INT_DIGITS} digits" in text
+
+
+def test_the_site_names_every_section_in_every_language() -> None:
+    assert list(RULE_SECTIONS) == SECTIONS
+    for words in LABELS.values():
+        assert all(words[f"rule_{name.lower()}"] for name in SECTIONS)
+
+
+@pytest.mark.parametrize("language", sorted(set(LABELS) - {"en"}))
+def test_every_rule_has_a_summary_in_every_site_language(language: str) -> None:
+    """ruledocs/summaries.<language>.toml: one summary per rule code, none for a code that
+    is not a rule (the site shows them on rule pages and with each finding)."""
+    table = tomllib.loads((RULEDOCS / f"summaries.{language}.toml").read_text("utf-8"))
+    assert sorted(table) == sorted(rule.code for rule in RULES)
+    for rule in RULES:
+        assert rule.summary_in(language) == table[rule.code] != rule.summary

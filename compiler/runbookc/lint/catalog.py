@@ -4,7 +4,8 @@ A rule is one entry here: code, name, default severity, summary and family, the 
 the package that holds its check. That module imports the rule's constant and emits a
 finding by calling it, `BROKEN_LINK(path, line, message)`; no other module imports it
 (tests/test_catalog.py checks both). So `runbookc rules`, the SARIF report, the policy and
-the site's rule pages read this module alone and import no stage.
+the site's rule pages read this module alone and import no stage. The site shows a rule's
+summary in its language from ruledocs/summaries.<language>.toml (every rule has one).
 
 The long explanation of a code (problem, example, fix, why) is its docs page,
 ruledocs/<CODE>.md. To add a rule: declare it here in its code range, import the constant
@@ -17,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import cache
 from importlib import resources
 
 from runbookc.diagnostics import Diagnostic, Severity
@@ -67,10 +69,23 @@ class Rule:
             self.code, self.severity, path, line, column if line else None, message, hint
         )
 
+    def summary_in(self, language: str) -> str:
+        """The summary as the site shows it in `language` (a render.labels key: `ru`):
+        ruledocs/summaries.<language>.toml, the English one for a language without it."""
+        return _summaries(language).get(self.code, self.summary)
+
     def docs(self) -> str:
         """The rule's docs page text (problem, example, fix)."""
         page = resources.files("runbookc") / "ruledocs" / f"{self.code}.md"
         return page.read_text(encoding="utf-8") if page.is_file() else ""
+
+
+@cache
+def _summaries(language: str) -> dict[str, str]:
+    import tomllib
+
+    table = resources.files("runbookc") / "ruledocs" / f"summaries.{language}.toml"
+    return tomllib.loads(table.read_text(encoding="utf-8")) if table.is_file() else {}
 
 
 ERROR, WARNING, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO

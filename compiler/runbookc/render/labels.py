@@ -104,7 +104,7 @@ _RU = {
     "required": "Требуется",
     "approved_by": "Согласовали",
     "missing": "Не хватает",  # noqa: RUF001 (Russian text)
-    "issues": "Issues",
+    "issues": "Задачи",
     "scripts": "Скрипты",
     "script": "Скрипт",
     "mutating": "изменяет систему",
@@ -112,7 +112,8 @@ _RU = {
     "referenced_by": "Ссылаются сюда",
     "refers_to": "Ссылается на",
     "handled_by": "Обрабатывает",
-    "severity": "Severity",
+    "severity": "Важность",
+    "for": "Длительность",
     "summary": "Описание",
     "threshold": "Порог",
     "condition": "Условие",
@@ -173,6 +174,41 @@ _RU |= {
     "banner_request": ", см. запрос {request}",
     "palette_to_dark": "Включить тёмную тему",
     "palette_to_light": "Включить светлую тему",
+}
+
+# --- one language (issue 21): values and pages that showed English words ---------------
+_EN |= {
+    "severity_error": "error",
+    "severity_warning": "warning",
+    "severity_info": "info",
+    "status_draft": "draft",
+    "status_active": "active",
+    "status_deprecated": "deprecated",
+    # the sections of a rule's page (ruledocs/<CODE>.md)
+    "rule_problem": "Problem",
+    "rule_example": "Example",
+    "rule_fix": "Fix",
+    "rule_why": "Why",
+    "permalink": "Permanent link",
+    "made_with": "Made with",
+    "not_found": "Page not found",
+    "not_found_text": "No page has this address: search for it, or start from the home page.",
+}
+_RU |= {
+    "severity_error": "ошибка",
+    "severity_warning": "предупреждение",
+    "severity_info": "сведения",
+    "status_draft": "черновик",
+    "status_active": "действует",
+    "status_deprecated": "устарел",
+    "rule_problem": "Проблема",
+    "rule_example": "Пример",
+    "rule_fix": "Как исправить",
+    "rule_why": "Почему это важно",
+    "permalink": "Постоянная ссылка",
+    "made_with": "Сделано на",
+    "not_found": "Страница не найдена",
+    "not_found_text": "По этому адресу страницы нет: найдите её поиском или начните с главной.",  # noqa: RUF001
 }
 
 LABELS = {"en": _EN, "ru": _RU}

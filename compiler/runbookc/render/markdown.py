@@ -41,6 +41,25 @@ def code(value: object) -> str:
     return f"{fence}{pad}{content}{pad}{fence}"
 
 
+# A code span as our own messages write one: a run of backticks, text, the same run.
+_CODE_SPAN = re.compile(r"(`+)(.+?)\1(?!`)")
+
+
+def code_spans(value: object) -> list[str]:
+    """The contents of the code spans in `value` (a message or summary of ours)."""
+    return [m[2] for m in _CODE_SPAN.finditer(one_line(value))]
+
+
+def with_code(value: object) -> str:
+    """Like `cell`, but its code spans stay code: a lint message's `names` show as code on
+    the page, not as text with backticks."""
+    line, parts, start = one_line(value), [], 0
+    for match in _CODE_SPAN.finditer(line):
+        parts += [text(line[start : match.start()]), code(match[2])]
+        start = match.end()
+    return "".join([*parts, text(line[start:])])
+
+
 def meta(value: object) -> str:
     """A front matter scalar for a generated page (titles are shown as text there too)."""
     return json.dumps(html.escape(str(value), quote=False), ensure_ascii=False)

@@ -17,11 +17,14 @@ import jinja2
 
 from runbookc import doctypes
 from runbookc.approvals.state import ApprovalState
-from runbookc.lint.catalog import Rule
+from runbookc.diagnostics import Diagnostic
+from runbookc.lint.catalog import BY_CODE, Rule
 from runbookc.model import Document
+from runbookc.pipeline.parse import parse_body
 from runbookc.render import markdown as md
 from runbookc.render.body import render_body
 from runbookc.render.context import Site, listed
+from runbookc.render.labels import language_key
 from runbookc.render.paths import HOME, RULES, TAGS, href, rule_page
 from runbookc.templating import package_templates
 
@@ -109,7 +112,7 @@ def doc_tags(site: Site, doc: Document) -> list[str]:
     words = site.words
     tags = [
         f"{words['tag_type']}: {site.type_label(doc)}",
-        f"{words['tag_status']}: {doc.front.data.get('status', '')}",
+        f"{words['tag_status']}: {status_word(site, doc.front.data.get('status', ''))}",
         f"{words['tag_owner']}: {doc.front.data.get('owner_role', '')}",
     ]
     tags += [str(t) for t in listed(doc.front.data, "tags")]
@@ -164,7 +167,7 @@ def meta_rows(site: Site, doc: Document, page: str, state: ApprovalState) -> lis
     rows = [
         (words["doc_id"], md.code(doc.doc_id)),
         (words["type"], md.cell(site.type_label(doc))),
-        (words["status"], md.cell(data.get("status", ""))),
+        (words["status"], md.cell(status_word(site, data.get("status", "")))),
         (words["owner_role"], md.cell(data.get("owner_role", ""))),
         (words["created"], md.cell(data.get("created_at", ""))),
         (words["updated"], md.cell(data.get("updated_at", ""))),
@@ -213,9 +216,10 @@ def findings(site: Site, doc: Document, page: str) -> dict[str, Any] | None:
     if not diags:
         return None
     errors, _ = site.counts(doc)
+    words = site.words
     items = [
-        f"[{d.code}]({href(page, rule_page(d.code))}) {d.severity.value}, "
-        f"{site.words['line'].lower()} {d.line or 1}: {md.cell(d.message)}"
+        f"[{d.code}]({href(page, rule_page(d.code))}) {words['severity_' + d.severity.value]}, "
+        f"{words['line'].lower()} {d.line or 1}: {finding_text(site, d)}"
         for d in diags
     ]
     return {
@@ -224,6 +228,23 @@ def findings(site: Site, doc: Document, page: str) -> dict[str, Any] | None:
         "title": f"{site.words['lint']} ({len(diags)})",
         "items": items,
     }
+
+
+def finding_text(site: Site, diag: Diagnostic) -> str:
+    """A finding as a page shows it. The messages are English (the CLI's); on a site in
+    another language the finding reads as its rule's summary in that language and the
+    names the message is about (its code spans)."""
+    language = language_key(site.settings.language)
+    rule = BY_CODE.get(diag.code)
+    if language == "en" or rule is None:
+        return md.with_code(diag.message)
+    names = ", ".join(md.code(name) for name in dict.fromkeys(md.code_spans(diag.message)))
+    return md.with_code(rule.summary_in(language)) + (f": {names}" if names else "")
+
+
+def status_word(site: Site, status: object) -> str:
+    """A document's `status` in the site's language (an unknown value as it is written)."""
+    return site.words.get(f"status_{status}", str(status))
 
 
 def alert_views(site: Site, doc: Document, page: str) -> list[dict[str, Any]]:
@@ -275,7 +296,7 @@ def doc_row(site: Site, page: str, doc: Document) -> dict[str, str]:
     return {
         "doc_id": f"[{md.code(doc.doc_id or doc.path)}]({site.link(page, doc)})",
         "title": md.cell(doc.title),
-        "status": md.cell(data.get("status", "")),
+        "status": md.cell(status_word(site, data.get("status", ""))),
         "owner": md.cell(data.get("owner_role", "")),
         "approval": md.cell(site.words["approval_" + site.approval(doc).status]),
         "alerts": "<br>".join(alert_ref(site, page, a) for a in site.alerts_of(doc)),
@@ -368,16 +389,21 @@ def home_page(site: Site) -> str:
 
 
 def rules_page(site: Site) -> str:
+    language = language_key(site.settings.language)
     rows = [
         {
             "ref": f"[{r.code}]({href(RULES, rule_page(r.code))})",
-            "name": md.cell(r.name),
-            "severity": r.severity.value,
-            "summary": md.cell(r.summary),
+            "name": md.code(r.name),
+            "severity": site.words["severity_" + r.severity.value],
+            "summary": md.with_code(r.summary_in(language)),
         }
         for r in site.rules
     ]
     return _render("rules.md.j2", w=site.words, rows=rows)
+
+
+# The sections of a rule's docs page (tests/test_ruledocs.py holds every page to them).
+RULE_SECTIONS = ("Problem", "Example", "Fix", "Why")
 
 
 def rule_doc_page(site: Site, rule: Rule) -> str:
@@ -385,11 +411,32 @@ def rule_doc_page(site: Site, rule: Rule) -> str:
     heading, _, rest = docs.partition("\n")
     if not heading.startswith("# "):
         heading, rest = f"# {rule.code} {rule.name}", docs
+    language = language_key(site.settings.language)
     return _render(
         "rule.md.j2",
         w=site.words,
         rule=rule,
         heading=heading,
-        text=rest.strip("\n"),
-        summary=md.text(rule.summary),
+        severity=site.words["severity_" + rule.severity.value],
+        sections=_rule_sections(site, rest.strip("\n")),
+        english=language != "en",
+        summary=md.with_code(rule.summary_in(language)),
     )
+
+
+def _rule_sections(site: Site, text: str) -> list[tuple[str, str]]:
+    """A rule's docs as (heading in the site's language, English text) pairs, split at its
+    sections' headings as Markdown sees them (an example inside a fence has its own); text
+    before the first comes with the heading ""."""
+    lines = text.splitlines()
+    starts = [
+        (h.line - 1, h.text)
+        for h in parse_body(text, 1).headings
+        if h.level == 2 and h.text in RULE_SECTIONS
+    ]
+    sections = [("", "\n".join(lines[: starts[0][0] if starts else len(lines)]))]
+    ends = [start for start, _ in starts[1:]] + [len(lines)]
+    for (start, name), end in zip(starts, ends, strict=True):
+        body = "\n".join(lines[start + 1 : end])
+        sections.append((site.words["rule_" + name.lower()], body))
+    return [(title, body.strip("\n")) for title, body in sections if title or body.strip()]

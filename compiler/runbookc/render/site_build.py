@@ -70,7 +70,10 @@ def site_settings(settings: Settings) -> tuple[Path | None, Path]:
 
 def site_name(settings: Settings) -> str:
     """The site's title when the team's mkdocs.yml names none."""
-    return str(settings.table("site").get("site_name") or settings.root.name or "Runbooks")
+    from runbookc.render.labels import labels
+
+    fallback = labels(settings.language)["runbooks"]
+    return str(settings.table("site").get("site_name") or settings.root.name or fallback)
 
 
 def edit_links(settings: Settings) -> tuple[str, str] | None:

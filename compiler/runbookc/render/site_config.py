@@ -12,7 +12,9 @@ default's list). MkDocs validates the result (render/mkdocs_build.py). On top of
   extensions, the tags plugin, runbookc's stylesheet), and the build says so in one line;
   `toc` must make anchors with the linter's slugify, or lint and site disagree on them;
   the lint-rule pages stay out of the nav (`not_in_nav`, whatever else the team lists);
-  the default palette's toggles are named in the site's language.
+  the default palette's toggles are named in the site's language, and a Material site
+  gets runbookc's 404 page and footer in that language (unless the team has its own
+  custom_dir).
 """
 
 from __future__ import annotations
@@ -25,6 +27,9 @@ from typing import Any
 DEFAULT_DIR = Path(__file__).resolve().parent.parent / "site_default"  # package data
 DEFAULT_CONFIG = DEFAULT_DIR / "mkdocs.yml"
 STYLESHEET = "stylesheets/runbookc.css"  # under DEFAULT_DIR, copied into the docs dir
+# Material theme overrides (its 404 page and its footer's "Made with" are English whatever
+# the language), when a team's mkdocs.yml names no custom_dir of its own.
+OVERRIDES = DEFAULT_DIR / "overrides"
 
 # The keys a team's mkdocs.yml may not set, and what to do instead.
 OWNED = {
@@ -104,6 +109,11 @@ def layered(
         merged["theme"] = theme = {"name": theme}
     if isinstance(theme, dict):
         theme["language"] = language
+        if theme.get("name") == "material" and "custom_dir" not in theme:
+            theme["custom_dir"] = str(OVERRIDES)  # the 404 page and footer in the language
+            extra = merged.setdefault("extra", {})
+            if isinstance(extra, dict):  # else MkDocs reports the setting's shape
+                extra["runbookc"] = _theme_words(language)
         team_theme = team.get("theme")
         if not (isinstance(team_theme, dict) and "palette" in team_theme):
             _name_toggles(theme.get("palette"), language)
@@ -112,6 +122,7 @@ def layered(
     if extensions is not None:  # else MkDocs reports the setting's shape
         added = _put_back(extensions, dict(_entries(base["markdown_extensions"]) or []))
         _check_toc(extensions, where)
+        _name_permalinks(extensions, language)
         merged["markdown_extensions"] = _items(extensions)
         if added:
             notes.append(f"{where}: added the Markdown extensions the pages need: {added}")
@@ -126,6 +137,14 @@ def layered(
     if isinstance(css, list) and STYLESHEET not in css:
         css.insert(0, STYLESHEET)  # the metadata panel's layout
     return merged, notes
+
+
+def _theme_words(language: str) -> dict[str, str]:
+    """The words the theme overrides (overrides/) read from `extra.runbookc`."""
+    from runbookc.render.labels import labels
+
+    words = labels(language)
+    return {key: words[key] for key in ("not_found", "not_found_text", "made_with")}
 
 
 def _name_toggles(palette: object, language: str) -> None:
@@ -239,6 +258,16 @@ def _check_toc(extensions: Entries, where: str) -> None:
                 "`!!python/object/apply:pymdownx.slugs.slugify {kwds: {case: lower}}`"
             )
         extensions[index] = (name, settings)
+
+
+def _name_permalinks(extensions: Entries, language: str) -> None:
+    """toc's heading permalinks titled in the site's language, unless the team chose a
+    title (Python-Markdown's default is English)."""
+    from runbookc.render.labels import labels
+
+    for index, (name, cfg) in enumerate(extensions):
+        if _canonical(name) == "toc" and isinstance(cfg, dict):
+            extensions[index] = (name, {"permalink_title": labels(language)["permalink"], **cfg})
 
 
 def _same_function(a: object, b: object) -> bool:
