@@ -93,6 +93,26 @@ def test_search_finds_the_seed(browser_page, base_url: str) -> None:
     assert SEED_URL in (result.get_attribute("href") or "")
 
 
+def test_cyrillic_search_finds_the_seed_and_no_rule_page(browser_page, base_url: str) -> None:
+    """Material searches on key events (keyup), so the test types and presses a key."""
+    page = browser_page
+    page.goto(base_url)
+    page.wait_for_load_state("networkidle")  # the search worker has its index
+    search = page.locator("input.md-search__input")
+    search.click()
+    # Typed Cyrillic reaches the field as text input without key events; the key pressed
+    # after it is what makes Material run the query.
+    search.press_sequentially("диагностика")
+    search.press("End")
+    results = page.locator(".md-search-result__item a")
+    page.locator(f".md-search-result__item a[href*='{SEED_URL}']").first.wait_for(
+        state="visible", timeout=15_000
+    )
+    hrefs = [results.nth(i).get_attribute("href") or "" for i in range(results.count())]
+    assert any(SEED_URL in href for href in hrefs)
+    assert not [href for href in hrefs if "/rules/" in href]
+
+
 def test_alert_page_reaches_the_seed_in_one_click(browser_page, base_url: str) -> None:
     page = browser_page
     page.goto(base_url + ALERTS_URL)
