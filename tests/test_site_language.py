@@ -202,3 +202,24 @@ def test_findings_show_code_as_code_and_the_rules_summary_in_the_language(
     assert "скрывает сбой инструмента" in findings  # RB404's summary in Russian
     assert "<code>|| true</code>" in findings
     assert 'href="../rules/RB404/"' in findings
+
+
+def test_the_site_name_fallback_is_in_the_language() -> None:
+    from runbookc.config import Settings
+    from runbookc.render.site_build import site_name
+
+    assert site_name(Settings(root=Path("/"), language="ru")) == "Ранбуки"
+    assert site_name(Settings(root=Path("/"), language="en")) == "Runbooks"
+    assert site_name(Settings(root=Path("/srv/payments"), language="ru")) == "payments"
+
+
+def test_a_team_custom_dir_replaces_the_overrides(tmp_path: Path) -> None:
+    """A team's own theme overrides win; runbookc's 404 page and footer step aside."""
+    from mkdocs.utils.yaml import get_yaml_loader
+    from runbookc.render.site_config import OVERRIDES, layered
+
+    config = tmp_path / "mkdocs.yml"
+    assert layered(None, get_yaml_loader(), "ru", "x")[0]["theme"]["custom_dir"] == str(OVERRIDES)
+    config.write_text("theme:\n  name: material\n  custom_dir: mine\n", encoding="utf-8")
+    settings, _ = layered(config, get_yaml_loader(), "ru", "x")
+    assert settings["theme"]["custom_dir"] == "mine" and "extra" not in settings
