@@ -350,3 +350,14 @@ def test_outside_the_patched_range_the_build_is_mkdocs_alone(
     cache = PageCache(tmp_path / "cache")
     assert _build(docs, tmp_path / "site", cache) == _build(docs, tmp_path / "cold", None)
     assert cache.misses == (len(PAGES) if inside else 0)  # the plugin ran, or was never added
+
+
+def test_path_patterns_are_keyed_by_their_text() -> None:
+    """`not_in_nav` (runbookc sets `/rules/`) and `exclude_docs` load as pathspec objects: a
+    key names their patterns, so the page HTML cache stays on with them."""
+    from pathspec import GitIgnoreSpec
+    from runbookc.engine.mkdocs_keys import stable
+
+    rules = stable(GitIgnoreSpec.from_lines(["/rules/"]))
+    assert rules == stable(GitIgnoreSpec.from_lines(["/rules/"]))
+    assert rules != stable(GitIgnoreSpec.from_lines(["/rules/", "/drafts/"]))

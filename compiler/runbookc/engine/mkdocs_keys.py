@@ -34,6 +34,8 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from pathspec import PathSpec
+
 RENDER_LIBRARIES = ("mkdocs", "markdown", "pymdown-extensions", "pygments", "mkdocs-material")
 HTML_LIBRARIES = (*RENDER_LIBRARIES, "jinja2", "markupsafe", "babel")
 HTML_PLUGINS = {
@@ -74,6 +76,9 @@ def stable(value: Any) -> Any:
         return ["function", name, stable(value.__defaults__), stable(cells)]
     if isinstance(value, types.BuiltinFunctionType):
         return ["builtin", value.__module__, value.__qualname__]
+    if isinstance(value, PathSpec):  # not_in_nav, exclude_docs: their patterns' text
+        patterns = [[str(p.pattern), p.include] for p in value.patterns]
+        return ["pathspec", _class_name(value), patterns]
     raise Unstable(repr(value))
 
 
