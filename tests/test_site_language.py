@@ -14,6 +14,7 @@ import html.parser
 import re
 from pathlib import Path
 
+import pytest
 from runbookc.cli import run
 from runbookc.lint.catalog import RULES
 from runbookc.render.labels import labels
@@ -190,16 +191,23 @@ def test_the_english_site_shows_no_russian_words_of_runbookc(tmp_path: Path) -> 
     assert found == [], found  # (page, Russian phrase) pairs
 
 
-def test_findings_show_code_as_code_and_the_rules_summary_in_the_language(
-    tmp_path: Path,
+@pytest.mark.parametrize(
+    ("language", "lint", "says"),
+    [
+        ("ru", "Замечания линтера", "скрывает сбой инструмента"),  # RB404's summary
+        ("en", "Lint findings", "hides a failing kubectl"),  # the message itself
+    ],
+)
+def test_findings_show_code_as_code_in_the_sites_language(
+    tmp_path: Path, language: str, lint: str, says: str
 ) -> None:
     root = tmp_path / "corpus"
-    _corpus(root, "ru")
+    _corpus(root, language)
     assert run(["build", "--config", str(root / "runbookc.toml")]) == 0
     page = (root / "build" / "site" / "worker" / "index.html").read_text(encoding="utf-8")
-    findings = page.split("Замечания линтера", 1)[1].split("</details>", 1)[0]
+    findings = page.split(lint, 1)[1].split("</details>", 1)[0]
     assert "`" not in findings
-    assert "скрывает сбой инструмента" in findings  # RB404's summary in Russian
+    assert says in findings
     assert "<code>|| true</code>" in findings
     assert 'href="../rules/RB404/"' in findings
 
