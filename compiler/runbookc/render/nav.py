@@ -14,8 +14,9 @@ import posixpath
 from typing import Any
 
 from runbookc import doctypes
+from runbookc.render.body import page_title
 from runbookc.render.context import Site
-from runbookc.render.paths import HOME, RULES, TAGS, rule_page
+from runbookc.render.paths import HOME, RULES, SCRIPTS, TAGS, rule_page
 
 
 def _label(text: str) -> str:
@@ -30,12 +31,13 @@ def build_nav(site: Site) -> list[Any]:
         folders: dict[str, list[Any]] = {}
         for doc in site.by_type.get(doc_type.name, []):
             page = site.page(doc)
-            folders.setdefault(posixpath.dirname(page), []).append({_label(doc.title): page})
+            folders.setdefault(posixpath.dirname(page), []).append({_label(page_title(doc)): page})
         if len(folders) > 1:
             entries = [{_label(folder or "/"): folders[folder]} for folder in sorted(folders)]
         else:
             entries = [item for pages in folders.values() for item in pages]
         nav.append({_label(section): [doc_type.index, *entries]})
+    nav.append({_label(words["scripts"]): SCRIPTS})
     rules = [{f"{r.code} {_label(r.name)}": rule_page(r.code)} for r in site.rules]
     nav.append({_label(words["rules"]): [RULES, *rules]})
     nav.append({_label(words["tags"]): TAGS})

@@ -18,10 +18,12 @@ from runbookc import doctypes
 from runbookc.approvals.state import ApprovalState
 from runbookc.lint.catalog import Rule
 from runbookc.model import Document
+from runbookc.pipeline.parse import slug
 from runbookc.render import markdown as md
-from runbookc.render.body import render_body
+from runbookc.render.body import page_title, render_body
 from runbookc.render.context import Site, listed
-from runbookc.render.paths import HOME, RULES, TAGS, href, rule_page
+from runbookc.render.first import Refs, first_action, script_rows, status_line
+from runbookc.render.paths import HOME, RULES, SCRIPTS, TAGS, href, rule_page
 from runbookc.templating import package_templates
 
 # The columns an index table may have (a descriptor's `columns`): the word of its header,
@@ -61,6 +63,7 @@ def page_renderers(site: Site) -> dict[str, Callable[[], str]]:
         HOME: partial(home_page, site),
         TAGS: partial(_render, "tags.md.j2", w=site.words),
         RULES: partial(rules_page, site),
+        SCRIPTS: partial(scripts_page, site),
     }
     for doc_type in doctypes.on_site():
         renderers[doc_type.index] = partial(index_page, site, doc_type)
@@ -85,22 +88,34 @@ def document_page(site: Site, doc: Document) -> str:
     body = render_body(site, doc, page)
     descriptor = doctypes.get(doc.doc_type)
     panels = descriptor.panels if descriptor else ()
+    alerts = alert_views(site, doc, page) if doctypes.ALERTS in panels else []
+    refs = Refs(
+        alerts=[] if _defines_alerts(doc.doc_type) else alert_refs(site, page, doc),
+        defined=[
+            f"[{md.code(a['id'])}](#{site.alert_anchor(a['id'])}) ({md.cell(a['severity'])}) → "
+            + (", ".join(a["handlers"]) or words["no_runbook"])
+            for a in alerts
+        ],
+        runbooks=[doc_ref(site, page, r) for r in site.related(doc).get("runbook", [])],
+    )
+    scripts = site.scripts_of(doc)
     return _render(
         "document.md.j2",
         w=words,
         doc=doc,
+        title=page_title(doc),
         tags=doc_tags(site, doc),
         title_line=body.title_line,
         body=body.text,
+        status=status_line(site, doc, state, refs),
+        first=first_action(site, doc, page, refs),
         meta=meta_rows(site, doc, page, state),
         banner=banner(site, state),
         findings=findings(site, doc, page),
-        alerts=alert_views(site, doc, page) if doctypes.ALERTS in panels else [],
+        alerts=alerts,
         objectives=objective_rows(doc) if doctypes.OBJECTIVES in panels else [],
-        scripts=[
-            {**vars(s), "href": href(page, s.file), "section": s.section or s.title}
-            for s in site.scripts_of(doc)
-        ],
+        scripts=script_rows(site, page, scripts),
+        run=href(page, site.run_script(doc)) if scripts else "",
     )
 
 
@@ -124,6 +139,10 @@ def alert_ref(site: Site, page: str, alert_id: str) -> str:
     alert = site.graph.alert(alert_id) if target else None
     severity = f" ({md.cell(alert.get('severity', ''))})" if alert else ""
     return f"[{md.code(alert_id)}]({target}){severity}" if target else md.code(alert_id)
+
+
+def alert_refs(site: Site, page: str, doc: Document) -> list[str]:
+    return [alert_ref(site, page, a) for a in site.alerts_of(doc)]
 
 
 def approval_text(site: Site, state: ApprovalState) -> str:
@@ -150,6 +169,7 @@ def meta_rows(site: Site, doc: Document, page: str, state: ApprovalState) -> lis
     words, data = site.words, doc.front.data
     rows = [
         (words["doc_id"], md.code(doc.doc_id)),
+        (words["title"], md.cell(doc.title)),  # the front matter's: the heading may differ
         (words["type"], md.cell(site.type_label(doc))),
         (words["status"], md.cell(data.get("status", ""))),
         (words["owner_role"], md.cell(data.get("owner_role", ""))),
@@ -159,9 +179,9 @@ def meta_rows(site: Site, doc: Document, page: str, state: ApprovalState) -> lis
     ]
     if "service" in data:
         rows.append((words["service"], md.cell(data["service"])))
-    alert_ids = site.alerts_of(doc) if not _defines_alerts(doc.doc_type) else []
-    if alert_ids:
-        rows.append((words["alerts"], "<br>".join(alert_ref(site, page, a) for a in alert_ids)))
+    alerts = [] if _defines_alerts(doc.doc_type) else alert_refs(site, page, doc)
+    if alerts:
+        rows.append((words["alerts"], "<br>".join(alerts)))
     related = site.related(doc)
     for doc_type in doctypes.TYPES.values():
         if related.get(doc_type.name):
@@ -258,6 +278,7 @@ def doc_row(site: Site, page: str, doc: Document) -> dict[str, str]:
     data = doc.front.data
     related = site.related(doc)
     return {
+        "document": doc_ref(site, page, doc),
         "doc_id": f"[{md.code(doc.doc_id or doc.path)}]({site.link(page, doc)})",
         "title": md.cell(doc.title),
         "status": md.cell(data.get("status", "")),
@@ -274,7 +295,7 @@ def doc_row(site: Site, page: str, doc: Document) -> dict[str, str]:
 def alert_row(site: Site, page: str, doc: Document, view: dict[str, Any]) -> dict[str, str]:
     target = site.link(page, doc, site.alert_anchor(view["id"]))
     return {
-        "alert": f"[{md.code(view['id'])}]({target})",
+        "alert": f"[{md.code(view['id'])}]({target}) ({md.cell(view['severity'])})",
         "severity": md.cell(view["severity"]),
         "summary": md.cell(view["summary"]),
         "handled_by": "<br>".join(view["handlers"]),
@@ -326,7 +347,7 @@ def home_page(site: Site) -> str:
         if doctypes.ALERTS in doc_type.references:  # and the alerts they define
             counts.append((f"[{words['alerts']}]({index})", len(site.graph.alert_ids())))
     counts += [
-        (words["scripts"], len(site.scripts)),
+        (f"[{words['scripts']}]({href(HOME, SCRIPTS)})", len(site.scripts)),
         (f"[{words['rules']}]({href(HOME, RULES)})", len(site.rules)),
     ]
     attention = []
@@ -346,10 +367,40 @@ def home_page(site: Site) -> str:
         "home.md.j2",
         w=words,
         intro=site.home_text.strip(),
+        alerts=[
+            [_cell(words, alert_row(site, HOME, doc, view), c) for c in _FINDER_COLUMNS]
+            for doc_type in doctypes.on_site()
+            if doctypes.ALERTS in doc_type.references
+            for doc in site.by_type.get(doc_type.name, [])
+            for view in alert_views(site, doc, HOME)
+        ],
+        finder=[words[COLUMNS[c][0]] for c in _FINDER_COLUMNS],
         counts=counts,
         attention=attention,
         tags=href(HOME, TAGS),
     )
+
+
+# The home page's list of alerts: each leads to its runbook.
+_FINDER_COLUMNS = ("alert", "handled_by")
+
+
+def scripts_page(site: Site) -> str:
+    """Every runbook's steps, under a heading per document: run.sh and each step."""
+    groups = []
+    for doc in sorted(site.documents, key=lambda d: (d.doc_id, d.path)):
+        scripts = site.scripts_of(doc)
+        if scripts:
+            groups.append(
+                {
+                    "ref": doc_ref(site, SCRIPTS, doc),
+                    "anchor": "runbookc-scripts-" + slug(doc.doc_id),
+                    "id": doc.doc_id,
+                    "run": href(SCRIPTS, site.run_script(doc)),
+                    "rows": script_rows(site, SCRIPTS, scripts),
+                }
+            )
+    return _render("scripts.md.j2", w=site.words, groups=groups)
 
 
 def rules_page(site: Site) -> str:
