@@ -40,7 +40,8 @@ def _before(page: str, *parts: str) -> None:
 def test_runbook_page_opens_with_status_then_diagnostics_then_tldr(pages) -> None:
     page = pages[SEED]
     status = (
-        f"**{W['approval_pending']}** · {W['owner']}: SRE · {W['updated']}: 2026-02-26 · "
+        f"{W['approval']}: **{W['approval_pending']}** · {W['owner']}: SRE · "
+        f"{W['updated']}: 2026-02-26 · "
         f"{W['alerts']}: [`ALT-CK8S-AISLOT-BUILD-0001`]"
     )
     box = f'!!! tip "{W["first_diagnose"]}"'

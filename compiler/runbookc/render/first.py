@@ -31,7 +31,7 @@ class Refs:
 def status_line(site: Site, doc: Document, state: ApprovalState, refs: Refs) -> str:
     """Approval, owner, last update and the alerts it handles, on one line."""
     words, data = site.words, doc.front.data
-    parts = [f"**{md.cell(words['approval_' + state.status])}**"]
+    parts = [f"{words['approval']}: **{md.cell(words['approval_' + state.status])}**"]
     if data.get("owner_role"):
         parts.append(f"{words['owner']}: {md.cell(data['owner_role'])}")
     if data.get("updated_at"):
