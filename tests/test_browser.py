@@ -253,19 +253,30 @@ def test_seed_page_shows_diagnostics_and_tldr_first(
     print(f"screenshots: {artifacts}/seed-runbook-1280x900.png, seed-runbook-390x844.png")
 
 
+def _article_links(page: object) -> list[str]:
+    return page.evaluate(  # type: ignore[attr-defined]
+        "() => [...document.querySelectorAll('article a[href]')]"
+        ".filter(a => !a.classList.contains('headerlink')).map(a => a.href)"
+    )
+
+
 def test_scripts_index_links_resolve(browser_page, base_url: str) -> None:
+    """Home -> the scripts index (a page: /scripts/ works on a static host) -> every link
+    there, and the seed's table of steps, every download of it."""
     page = browser_page
     page.goto(base_url)
     page.locator("article a[href='scripts/']").first.click()
     page.wait_for_url("**/scripts/")
-    hrefs = page.evaluate(
-        "() => [...document.querySelectorAll('article a[href]')]"
-        ".filter(a => !a.classList.contains('headerlink')).map(a => a.href)"
-    )
-    downloads = [h for h in hrefs if h.endswith(".sh")]
-    assert any(h.endswith("/RB-CK8S-AISLOT-BUILD-0001/run.sh") for h in downloads)
-    assert len(downloads) == 18 + 4  # every step, and each document's run.sh
-    for target in hrefs:
+    links = _article_links(page)
+    assert sum(h.endswith("/run.sh") for h in links) == 4  # each document with steps
+    for target in links:
+        assert page.request.get(target).status == 200, target
+    page.locator(f"article a[href*='{SEED_URL}#runbookc-scripts']").first.click()
+    page.wait_for_url(f"**/{SEED_URL}#runbookc-scripts")
+    table = page.locator("#runbookc-scripts ~ .md-typeset__scrollwrap table").first
+    downloads = table.evaluate("(t) => [...t.querySelectorAll('a[download]')].map(a => a.href)")
+    assert len(downloads) == 6
+    for target in downloads:
         assert page.request.get(target).status == 200, target
 
 

@@ -79,21 +79,27 @@ def test_slo_page_names_its_runbooks_first(pages) -> None:
     _before(page, f'!!! tip "{W["first_runbooks"]}"', f"[`{SEED_ID}`]", "## TL;DR")
 
 
-def test_scripts_index_lists_every_step_with_role_effect_and_parameters(pages) -> None:
+def test_scripts_index_and_each_page_list_the_steps(pages) -> None:
+    """The global index: a row a document (its run.sh, its steps by role, linked to its
+    page's table); the page's table: each step with role, effect and parameters."""
     index = pages["scripts/index.md"]
+    assert index.count("{ download } | [") == 4  # the four documents with bash blocks
+    assert (f"| [`{SEED_ID}`](../ops/ai_slot_build_runbook.md) AI Slot Build Runbook: ") in index
+    assert (
+        f"| [`run.sh`]({SEED_ID}/run.sh){{ download }} | "
+        f"[6](../ops/ai_slot_build_runbook.md#runbookc-scripts): "
+        f"{W['role_diagnostics']} 5, {W['role_mitigation']} 1 |"
+    ) in index
+    # a plan whose steps roll back says how many change the system
+    assert W["steps_changing"].format(n=6) in index
     header = f"| {W['step']} | {W['role']} | {W['changes']} | {W['params']} |"
-    assert index.count(header) == 4  # the four documents with bash blocks
     row = (
-        f"| [`01-proverit-obshchii-status-runtime.sh`]({SEED_ID}/01-proverit-obshchii-status-"
-        f"runtime.sh){{ download }}<br>Проверить общий статус runtime: | "
+        f"| [`01-proverit-obshchii-status-runtime.sh`](../scripts/{SEED_ID}/01-proverit-"
+        f"obshchii-status-runtime.sh){{ download }}<br>Проверить общий статус runtime: | "
         f"{W['role_diagnostics']} | {W['no']} | `--ns=codex-k8s-prod` |"
     )
-    assert row in index
-    assert f"[`run.sh`]({SEED_ID}/run.sh){{ download }}" in index
-    assert f"[`{SEED_ID}`](../ops/ai_slot_build_runbook.md)" in index
-    # and the runbook's own section is the per-runbook index, run.sh first
     section = pages[SEED].split("## Скрипты { #runbookc-scripts }", 1)[1]
-    _before(section, "[`run.sh`]", header, "06-operativnaia-proverka.sh")
+    _before(section, f"[`run.sh`](../scripts/{SEED_ID}/run.sh){{ download }}", header, row)
 
 
 def test_home_page_starts_with_finding_the_alert(pages) -> None:

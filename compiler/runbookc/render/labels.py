@@ -211,12 +211,14 @@ _EN_INCIDENT = {
     "role_rollback": "rollback",
     "role_symptoms": "symptoms",
     "scripts_intro": (
-        "Every runbook's steps as scripts. Download a runbook's `run.sh` with its steps into "
-        "one folder: `bash run.sh --list` lists the steps, `bash run.sh --diagnose` runs the "
-        "read-only diagnostics and keeps their output, `bash run.sh STEP --help` tells what a "
-        "step takes."
+        "Every document's steps as scripts: each document's page lists them with their "
+        "roles and parameters. Download its `run.sh` with the steps into one folder: "
+        "`bash run.sh --list` lists the steps, `bash run.sh --diagnose` runs the read-only "
+        "diagnostics and keeps their output, `bash run.sh STEP --help` tells what a step takes."
     ),
     "no_scripts": "No scripts.",
+    "steps": "Steps",
+    "steps_changing": "{n} change the system",
     "find": "Find your alert or runbook",
     "find_hint": (
         "Search (press `/` or `s`) for the alert's name, a doc_id or a word from the error "
@@ -262,12 +264,14 @@ _RU_INCIDENT = {
     "role_rollback": "откат",
     "role_symptoms": "симптомы",
     "scripts_intro": (
-        "Шаги всех ранбуков в виде скриптов. Скачайте `run.sh` ранбука вместе с его шагами "  # noqa: RUF001 (Russian text)
-        "в одну папку: `bash run.sh --list` перечислит шаги, `bash run.sh --diagnose` запустит "
-        "диагностику (только чтение) и сохранит вывод, `bash run.sh ШАГ --help` расскажет, что "
-        "нужно шагу."
+        "Шаги всех документов в виде скриптов: страница документа перечисляет их с ролями "  # noqa: RUF001 (Russian text)
+        "и параметрами. Скачайте его `run.sh` вместе с шагами в одну папку: `bash run.sh "  # noqa: RUF001 (Russian text)
+        "--list` перечислит шаги, `bash run.sh --diagnose` запустит диагностику (только "
+        "чтение) и сохранит вывод, `bash run.sh ШАГ --help` расскажет, что нужно шагу."
     ),
     "no_scripts": "Скриптов нет.",
+    "steps": "Шаги",
+    "steps_changing": "изменяют систему: {n}",
     "find": "Найдите свой алерт или ранбук",
     "find_hint": (
         "Поиск (клавиша `/` или `s`): имя алерта, doc_id или слово из сообщения об ошибке; "  # noqa: RUF001 (Russian text)
