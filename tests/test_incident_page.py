@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -124,3 +125,41 @@ def test_no_table_has_an_empty_header_cell(pages) -> None:
             if re.fullmatch(r"\s*\|(---\|)+", line):
                 cells = above.strip().strip("|").split("|")
                 assert all(cell.strip() for cell in cells), (name, above)
+
+
+def _render_source(tmp_path: Path, project_copy: Path, body: str) -> str:
+    source = tmp_path / "runbooks"
+    source.mkdir()
+    (source / "rb.md").write_text(
+        "---\ndoc_id: RB-X-0001\ntype: runbook\ntitle: X\nstatus: draft\nowner_role: SRE\n"
+        "created_at: 2026-01-01\nupdated_at: 2026-01-02\n"
+        "approvals: {required: [Owner], status: pending}\n---\n# X\n\n" + body,
+        encoding="utf-8",
+    )
+    settings = replace(load_settings(project_copy / "pyproject.toml"), source=str(source))
+    corpus = compile_targets([], settings, use_cache=False).corpus
+    scripts, unreadable = stages.runnable(corpus, settings)
+    linted = stages.lint(corpus, settings)
+    return render_pages(stages.site(linted, manifest(scripts), unreadable))["rb.md"]
+
+
+def test_diagnostics_box_names_the_values_the_steps_need(tmp_path, project_copy) -> None:
+    page = _render_source(
+        tmp_path,
+        project_copy,
+        "## Диагностика\n\n```bash\nkubectl -n prod logs <pod-name>\n```\n",
+    )
+    assert "    bash run.sh --diagnose\n" in page
+    assert W["first_params"].format(names="`RUNBOOK_POD_NAME`") in page
+    assert "`--pod-name` (" + W["param_required"] + ")" in page
+
+
+def test_a_runbook_without_diagnostics_offers_the_list_of_steps(tmp_path, project_copy) -> None:
+    page = _render_source(
+        tmp_path,
+        project_copy,
+        "## Митигирование\n\n```bash\nkubectl -n prod rollout restart deploy/api\n```\n",
+    )
+    assert f'!!! tip "{W["first_steps"]}"' in page
+    assert "    bash run.sh --list\n" in page
+    assert "--diagnose\n" not in page.split("## ")[0]
