@@ -9,10 +9,12 @@ build:
 	$(VENV)/bin/pip install -q -e .
 	$(VENV)/bin/runbookc build
 
-# Install the test dependencies, check the code with ruff and mypy, run the tests.
+# Install the test dependencies (axe-core for the browser test from package-lock.json: the
+# tests download nothing), check the code with ruff and mypy, run the tests.
 test:
 	python3 -m venv $(VENV)
 	$(VENV)/bin/pip install -q -e '.[test]'
+	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy

@@ -46,6 +46,9 @@ _NOT_WRITTEN_BY_TESTS = {
     ".ruff_cache",
     ".hypothesis",
 }
+# Where the browser test keeps its screenshots when RUNBOOKC_TEST_ARTIFACTS names it (CI
+# does; git ignores build/): written on purpose, so not a stray write.
+ARTIFACTS = "build/test-artifacts"
 _BEFORE = pytest.StashKey[dict[str, int]]()
 
 
@@ -53,7 +56,12 @@ def _repository_files() -> dict[str, int]:
     """Every file and link in the repository (but the above) with its mtime."""
     found: dict[str, int] = {}
     for folder, dirs, files in os.walk(ROOT):
-        dirs[:] = [d for d in dirs if d not in _NOT_WRITTEN_BY_TESTS]
+        dirs[:] = [
+            d
+            for d in dirs
+            if d not in _NOT_WRITTEN_BY_TESTS
+            and os.path.relpath(os.path.join(folder, d), ROOT) != ARTIFACTS
+        ]
         for name in files + [d for d in dirs if os.path.islink(os.path.join(folder, d))]:
             path = os.path.join(folder, name)
             found[os.path.relpath(path, ROOT)] = os.lstat(path).st_mtime_ns

@@ -103,6 +103,7 @@ def test_a_declared_type_gets_pages_nav_and_links(cli, project: Path) -> None:
         "Postmortems",
         "Build pipeline outage of March",  # its section is open on its index page
         "SLO",
+        "Скрипты",
         "Теги",
     ]
 

@@ -13,7 +13,7 @@ from runbookc.cli import run
 from runbookc.commands.wiring import lint_targets
 from runbookc.config import load_settings
 from runbookc.pipeline.graph import build_graph
-from runbookc.render.paths import HOME, indexes
+from runbookc.render.paths import HOME, SCRIPTS, indexes
 from test_site_build import _project, _snapshot
 
 # MkDocs stamps the build date into the sitemap; nothing else in the output carries a time.
@@ -53,7 +53,7 @@ def _affected(project: Path) -> set[str]:
     doc = graph.by_path(EDITED)
     assert doc is not None
     others = {graph.source_path(d) for d in [*graph.references(doc), *graph.referrers(doc)]}
-    return {EDITED, *others, HOME, *indexes()}
+    return {EDITED, *others, HOME, SCRIPTS, *indexes()}
 
 
 def test_rebuild_after_an_edit_equals_a_cold_build(

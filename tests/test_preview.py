@@ -42,6 +42,7 @@ def test_an_edit_rerenders_the_page_and_its_neighbours_only(preview: Preview) ->
         "ops/rollback_plan_ai_slot_build_pipeline.md",  # related_runbooks
         "ops/slo_ai_slot_build_pipeline.md",  # related_runbooks
         "index.md",
+        "scripts/index.md",  # the runbook's title heads its steps there
         "runbooks/index.md",
         "alerts/index.md",
         "rollback-plans/index.md",

@@ -51,8 +51,9 @@ def test_seed_gives_six_steps_an_entry_script_and_a_manifest(seed_out) -> None:
     assert [m["script"] for m in manifest] == [f"{SEED_ID}/{n}" for n in SEED_STEPS]
     assert [m["line"] for m in manifest] == [52, 59, 67, 77, 85, 106]
     assert {tuple(sorted(m)) for m in manifest} == {
-        ("doc_id", "line", "mutating", "script", "section", "source", "title")
+        ("doc_id", "line", "mutating", "params", "role", "script", "section", "source", "title")
     }
+    assert [m["role"] for m in manifest] == ["diagnostics"] * 5 + ["mitigation"]
     assert manifest[0]["title"] == "Проверить общий статус runtime:"
     assert manifest[5]["section"] == "Митигирование (восстановление)"
     assert not any(m["mutating"] for m in manifest)
@@ -405,4 +406,5 @@ def test_the_page_of_a_block_bash_cannot_read_says_why(in_root, tmp_path) -> Non
     # the project's site is Russian: the finding reads as RB410's summary in Russian
     assert f"RB410.md) ошибка, строка {line}: Сгенерированный скрипт не проходит `bash -n`" in page
     assert "он не записан" in page
-    assert page.count("{ download }") == 2 * len(SEED_STEPS)  # a link under a block, a row
+    # a link under a block, a row, and run.sh in the "do this first" box and the scripts section
+    assert page.count("{ download }") == 2 * len(SEED_STEPS) + 2

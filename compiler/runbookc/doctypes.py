@@ -45,6 +45,7 @@ class DocType:
     words: Mapping[str, Words] = field(hash=False)  # by language; "en" is required
     references: tuple[str, ...] = ()  # front matter reference keys it carries (above)
     panels: tuple[str, ...] = ()  # front matter its page shows as a section (render.pages)
+    first: str = ""  # the first action its page offers (render.first.FIRST_ACTIONS)
     handles_alerts: bool = False  # its related_alerts make it a handler of those alerts
     orphan: str = ""  # RB209 when no document refers to one; the noun the message uses
     nav_order: int = 0  # its nav section's place (and its count's on the home page)
@@ -52,8 +53,9 @@ class DocType:
 
 
 # Columns of a table of documents and of a table of alerts (render.pages.COLUMNS).
-_DOC_COLUMNS = ("doc_id", "title", "status", "owner", "approval")
-_ALERT_COLUMNS = ("alert", "severity", "summary", "handled_by", "document")
+# Few enough to fit a laptop and a phone: the rest (status, owner, dates) is on each page.
+_DOC_COLUMNS = ("document", "approval")
+_ALERT_COLUMNS = ("alert", "summary", "handled_by")
 # The default pattern of every id (doc_ids, alert ids): a slug of letters, digits, `.`, `_`
 # and `-` that starts with a letter or digit, so alert names (`KubePodCrashLooping`,
 # `etcd-members-down`) are ids as they are; it also names a folder of scripts (scripts.draft).
@@ -69,8 +71,9 @@ TYPES: dict[str, DocType] = {
         id_pattern=SLUG_ID,
         example_id="RB-EXAMPLE-0001",
         index="runbooks/index.md",
-        columns=(*_DOC_COLUMNS, "alerts", "updated"),
+        columns=(*_DOC_COLUMNS, "alerts"),
         words={"en": Words("runbook", "Runbooks"), "ru": Words("ранбук", "Ранбуки")},
+        first="diagnose",
         references=(RELATED_ALERTS,),
         handles_alerts=True,
     ),
@@ -88,6 +91,7 @@ TYPES: dict[str, DocType] = {
         },
         references=(ALERTS,),
         panels=(ALERTS,),
+        first="handlers",
     ),
     "slo": DocType(
         name="slo",
@@ -96,11 +100,12 @@ TYPES: dict[str, DocType] = {
         id_pattern=SLUG_ID,
         example_id="SLO-EXAMPLE-0001",
         index="slos/index.md",
-        columns=(*_DOC_COLUMNS, "runbooks", "updated"),
+        columns=(*_DOC_COLUMNS, "runbooks"),
         words={"en": Words("SLO doc", "SLO docs"), "ru": Words("SLO", "SLO")},
         references=(RELATED_ALERTS, RELATED_RUNBOOKS),
         panels=(OBJECTIVES,),
         orphan="SLO document",
+        first="runbooks",
     ),
     "rollback_plan": DocType(
         name="rollback_plan",
@@ -109,13 +114,14 @@ TYPES: dict[str, DocType] = {
         id_pattern=SLUG_ID,
         example_id="RP-EXAMPLE-0001",
         index="rollback-plans/index.md",
-        columns=(*_DOC_COLUMNS, "runbooks", "updated"),
+        columns=(*_DOC_COLUMNS, "runbooks"),
         words={
             "en": Words("rollback plan", "Rollback plans"),
             "ru": Words("план отката", "Планы отката"),
         },
         references=(RELATED_RUNBOOKS,),
         orphan="rollback plan",
+        first="rollback",
     ),
 }
 

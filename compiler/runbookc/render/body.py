@@ -208,15 +208,31 @@ def _indent(text: str, start: int = 0) -> int:
 def _split_title(doc: Document, text: str) -> RenderedBody:
     """Split off the body's leading level-1 ATX heading, if the body opens with one."""
     lines = text.split("\n")
+    index = _title_index(doc, lines)
+    if index is None:
+        return RenderedBody("", text)
+    return RenderedBody(lines[index].strip(), "\n".join(lines[index + 1 :]))
+
+
+def page_title(doc: Document) -> str:
+    """The title the page shows: the body's leading level-1 heading, else the front
+    matter's. The nav and the browser tab use it too, so they name what the reader sees."""
+    index = _title_index(doc, doc.body.split("\n"))
+    return doc.parsed.headings[0].text if index is not None else doc.title
+
+
+def _title_index(doc: Document, lines: list[str]) -> int | None:
+    """The line index of the body's leading level-1 ATX heading, if it opens with one."""
     for heading in doc.parsed.headings[:1]:
         index = heading.line - doc.body_line
         if (
             heading.level == 1
+            and 0 <= index < len(lines)
             and lines[index].lstrip().startswith("#")
             and not "".join(lines[:index]).strip()
         ):
-            return RenderedBody(lines[index].strip(), "\n".join(lines[index + 1 :]))
-    return RenderedBody("", text)
+            return index
+    return None
 
 
 def _line_starts(text: str) -> list[int]:

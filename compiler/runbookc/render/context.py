@@ -27,6 +27,16 @@ from runbookc.render.paths import document_page, href
 
 
 @dataclass(frozen=True)
+class ScriptParam:
+    """A step's parameter as the manifest lists it."""
+
+    flag: str  # --pod-name
+    env: str  # RUNBOOK_POD_NAME
+    default: str
+    required: bool
+
+
+@dataclass(frozen=True)
 class ScriptRef:
     """One extracted script as a page shows it."""
 
@@ -37,6 +47,13 @@ class ScriptRef:
     section: str
     title: str
     mutating: bool
+    role: str = ""  # diagnostics | mitigation | verification | rollback | symptoms | ""
+    params: tuple[ScriptParam, ...] = ()
+
+    @property
+    def diagnoses(self) -> bool:
+        """Whether `run.sh --diagnose` runs it (scripts.render.entry_script's choice)."""
+        return self.role == "diagnostics" and not self.mutating
 
 
 @dataclass
@@ -122,6 +139,8 @@ class Site:
                 section=str(entry.get("section") or ""),
                 title=str(entry.get("title") or ""),
                 mutating=bool(entry.get("mutating")),
+                role=str(entry.get("role") or ""),
+                params=tuple(_param(p) for p in entry.get("params") or () if isinstance(p, dict)),
             )
             found[(ref.doc_id, ref.line)] = ref
         return found
@@ -135,6 +154,11 @@ class Site:
 
     def scripts_of(self, doc: Document) -> list[ScriptRef]:
         return self._scripts_by_doc.get(doc.doc_id, [])
+
+    def run_script(self, doc: Document) -> str:
+        """The docs-dir path of the document's run.sh ("" when it has no scripts)."""
+        scripts = self.scripts_of(doc)
+        return f"{scripts[0].file.rpartition('/')[0]}/run.sh" if scripts else ""
 
     @cached_property
     def findings(self) -> dict[str, list[Diagnostic]]:
@@ -202,6 +226,15 @@ class Site:
             if other.path != doc.path:
                 groups.setdefault(other.doc_type, []).append(other)
         return groups
+
+
+def _param(entry: Mapping[str, Any]) -> ScriptParam:
+    return ScriptParam(
+        flag=str(entry.get("flag", "")),
+        env=str(entry.get("env", "")),
+        default=str(entry.get("default", "")),
+        required=bool(entry.get("required")),
+    )
 
 
 def listed(data: Mapping[str, Any], key: str) -> list[Any]:

@@ -15,7 +15,7 @@ import hashlib
 
 from runbookc.model import Document
 from runbookc.render.context import Site
-from runbookc.render.paths import HOME, RULES, TAGS, indexes, rule_page
+from runbookc.render.paths import HOME, RULES, SCRIPTS, TAGS, indexes, rule_page
 
 
 def _hash(*parts: str | bytes) -> str:
@@ -44,7 +44,8 @@ def page_digests(site: Site, compiler: str) -> dict[str, str]:
     index = _hash(*ids, "\0", *alerts)
     rules = _hash(base, *(f"{r.code}\0{r.name}\0{r.severity}\0{r.summary}" for r in site.rules))
     corpus = _hash(rules, index, site.home_text, *own.values())
-    digests = {HOME: corpus, TAGS: base, RULES: rules, **dict.fromkeys(indexes(), corpus)}
+    digests = {HOME: corpus, TAGS: base, RULES: rules, SCRIPTS: corpus}
+    digests.update(dict.fromkeys(indexes(), corpus))
     for rule in site.rules:
         digests[rule_page(rule.code)] = _hash(rules, rule.code, rule.docs())
     for doc in site.documents:

@@ -222,3 +222,114 @@ def labels(language: str) -> dict[str, str]:
 def language_key(language: str) -> str:
     """`ru-RU` -> `ru`: the key of a language's words here and in doctypes."""
     return language.split("-")[0].lower()
+
+
+# The incident-first page, the scripts index and the home page's finder (issue 21, items 1,
+# 2, 4, 7): a block of their own, merged into the tables above.
+_EN_INCIDENT = {
+    "first_diagnose": "Do this first: diagnostics",
+    "first_diagnose_text": (
+        "Download {run} and the runbook's steps ({all}) into one folder, then run the "
+        "read-only diagnostics steps; each one's output is kept for the incident record:"
+    ),
+    "first_params": "Values they need (environment variables): {names}.",
+    "first_steps": "Do this first: the steps",
+    "first_steps_text": (
+        "This runbook has no read-only diagnostics steps. Download {run} and its steps ({all}) "
+        "into one folder; this lists them:"
+    ),
+    "first_handlers": "Do this first: open the runbook",
+    "first_rollback": "Roll back: the first step",
+    "first_rollback_text": (
+        "Download {run} and the plan's steps ({all}) into one folder; this runs the first "
+        "rollback step, {step}:"
+    ),
+    "first_runbooks": "When this SLO burns: the runbooks",
+    "no_runbook": "no runbook handles it",
+    "all_steps": "all steps",
+    "details": "All details",
+    "field": "Field",
+    "value": "Value",
+    "step": "Step",
+    "role": "Role",
+    "changes": "Changes the system",
+    "params": "Parameters",
+    "param_required": "required",
+    "yes": "yes",
+    "no": "no",
+    "role_diagnostics": "diagnostics",
+    "role_mitigation": "mitigation",
+    "role_verification": "verification",
+    "role_rollback": "rollback",
+    "role_symptoms": "symptoms",
+    "scripts_intro": (
+        "Every document's steps as scripts: each document's page lists them with their "
+        "roles and parameters. Download its `run.sh` with the steps into one folder: "
+        "`bash run.sh --list` lists the steps, `bash run.sh --diagnose` runs the read-only "
+        "diagnostics and keeps their output, `bash run.sh STEP --help` tells what a step takes."
+    ),
+    "no_scripts": "No scripts.",
+    "steps": "Steps",
+    "steps_changing": "{n} change the system",
+    "find": "Find your alert or runbook",
+    "find_hint": (
+        "Search (press `/` or `s`) for the alert's name, a doc_id or a word from the error "
+        "message, or pick the firing alert below: each leads to its runbook."
+    ),
+}
+
+_RU_INCIDENT = {
+    **_EN_INCIDENT,
+    "first_diagnose": "Сначала: диагностика",
+    "first_diagnose_text": (
+        "Скачайте {run} и шаги ранбука ({all}) в одну папку и запустите шаги диагностики "
+        "(только чтение); вывод каждого сохранится для записи об инциденте:"  # noqa: RUF001 (Russian text)
+    ),
+    "first_params": "Нужные им значения (переменные окружения): {names}.",
+    "first_steps": "Сначала: шаги",
+    "first_steps_text": (
+        "В ранбуке нет шагов диагностики только для чтения. Скачайте {run} и шаги ({all}) "  # noqa: RUF001 (Russian text)
+        "в одну папку; эта команда их перечислит:"
+    ),
+    "first_handlers": "Сначала: откройте ранбук",
+    "first_rollback": "Откат: первый шаг",
+    "first_rollback_text": (
+        "Скачайте {run} и шаги плана ({all}) в одну папку; эта команда запустит первый шаг "
+        "отката, {step}:"
+    ),
+    "first_runbooks": "При нарушении SLO: ранбуки",
+    "no_runbook": "ранбука нет",
+    "all_steps": "все шаги",
+    "details": "Все сведения",  # noqa: RUF001 (Russian text)
+    "field": "Поле",
+    "value": "Значение",
+    "step": "Шаг",
+    "role": "Роль",
+    "changes": "Изменяет систему",
+    "params": "Параметры",
+    "param_required": "обязательный",
+    "yes": "да",
+    "no": "нет",
+    "role_diagnostics": "диагностика",
+    "role_mitigation": "митигирование",
+    "role_verification": "проверка",
+    "role_rollback": "откат",
+    "role_symptoms": "симптомы",
+    "scripts_intro": (
+        "Шаги всех документов в виде скриптов: страница документа перечисляет их с ролями "  # noqa: RUF001 (Russian text)
+        "и параметрами. Скачайте его `run.sh` вместе с шагами в одну папку: `bash run.sh "  # noqa: RUF001 (Russian text)
+        "--list` перечислит шаги, `bash run.sh --diagnose` запустит диагностику (только "
+        "чтение) и сохранит вывод, `bash run.sh ШАГ --help` расскажет, что нужно шагу."
+    ),
+    "no_scripts": "Скриптов нет.",
+    "steps": "Шаги",
+    "steps_changing": "изменяют систему: {n}",
+    "find": "Найдите свой алерт или ранбук",
+    "find_hint": (
+        "Поиск (клавиша `/` или `s`): имя алерта, doc_id или слово из сообщения об ошибке; "  # noqa: RUF001 (Russian text)
+        "или выберите сработавший алерт ниже: каждый ведёт к своему ранбуку."
+    ),
+}
+
+_EN.update(_EN_INCIDENT)
+_RU.update(_RU_INCIDENT)

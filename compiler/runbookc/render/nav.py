@@ -1,4 +1,4 @@
-"""The site navigation: home, one section per document type, tags.
+"""The site navigation: home, one section per document type, the scripts index, tags.
 
 Passed to MkDocs as its `nav`, so section names are in the site's language. Every page of
 the docs dir is listed (MkDocs' `validation.omitted_files` would flag one that is not) but
@@ -16,8 +16,9 @@ import posixpath
 from typing import Any
 
 from runbookc import doctypes
+from runbookc.render.body import page_title
 from runbookc.render.context import Site
-from runbookc.render.paths import HOME, TAGS
+from runbookc.render.paths import HOME, SCRIPTS, TAGS
 
 
 def _label(text: str) -> str:
@@ -32,11 +33,12 @@ def build_nav(site: Site) -> list[Any]:
         folders: dict[str, list[Any]] = {}
         for doc in site.by_type.get(doc_type.name, []):
             page = site.page(doc)
-            folders.setdefault(posixpath.dirname(page), []).append({_label(doc.title): page})
+            folders.setdefault(posixpath.dirname(page), []).append({_label(page_title(doc)): page})
         if len(folders) > 1:
             entries = [{_label(folder or "/"): folders[folder]} for folder in sorted(folders)]
         else:
             entries = [item for pages in folders.values() for item in pages]
         nav.append({_label(section): [doc_type.index, *entries]})
+    nav.append({_label(words["scripts"]): SCRIPTS})
     nav.append({_label(words["tags"]): TAGS})
     return nav

@@ -9,6 +9,7 @@ bytes.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Callable
 from functools import cache, partial
 from typing import Any
@@ -22,10 +23,11 @@ from runbookc.lint.catalog import BY_CODE, Rule
 from runbookc.model import Document
 from runbookc.pipeline.parse import parse_body
 from runbookc.render import markdown as md
-from runbookc.render.body import render_body
+from runbookc.render.body import page_title, render_body
 from runbookc.render.context import Site, listed
+from runbookc.render.first import SCRIPTS_ANCHOR, Refs, first_action, script_rows, status_line
 from runbookc.render.labels import language_key
-from runbookc.render.paths import HOME, RULES, TAGS, href, rule_page
+from runbookc.render.paths import HOME, RULES, SCRIPTS, TAGS, href, rule_page
 from runbookc.templating import package_templates
 
 # The columns an index table may have (a descriptor's `columns`): the word of its header,
@@ -65,6 +67,7 @@ def page_renderers(site: Site) -> dict[str, Callable[[], str]]:
         HOME: partial(home_page, site),
         TAGS: partial(_render, "tags.md.j2", w=site.words),
         RULES: partial(rules_page, site),
+        SCRIPTS: partial(scripts_page, site),
     }
     for doc_type in doctypes.on_site():
         renderers[doc_type.index] = partial(index_page, site, doc_type)
@@ -89,22 +92,34 @@ def document_page(site: Site, doc: Document) -> str:
     body = render_body(site, doc, page)
     descriptor = doctypes.get(doc.doc_type)
     panels = descriptor.panels if descriptor else ()
+    alerts = alert_views(site, doc, page) if doctypes.ALERTS in panels else []
+    refs = Refs(
+        alerts=[] if _defines_alerts(doc.doc_type) else alert_refs(site, page, doc),
+        defined=[
+            f"[{md.code(a['id'])}](#{site.alert_anchor(a['id'])}) ({md.cell(a['severity'])}) → "
+            + (", ".join(a["handlers"]) or words["no_runbook"])
+            for a in alerts
+        ],
+        runbooks=[doc_ref(site, page, r) for r in site.related(doc).get("runbook", [])],
+    )
+    scripts = site.scripts_of(doc)
     return _render(
         "document.md.j2",
         w=words,
         doc=doc,
+        title=page_title(doc),
         tags=doc_tags(site, doc),
         title_line=body.title_line,
         body=body.text,
+        status=status_line(site, doc, state, refs),
+        first=first_action(site, doc, page, refs),
         meta=meta_rows(site, doc, page, state),
         banner=banner(site, state),
         findings=findings(site, doc, page),
-        alerts=alert_views(site, doc, page) if doctypes.ALERTS in panels else [],
+        alerts=alerts,
         objectives=objective_rows(doc) if doctypes.OBJECTIVES in panels else [],
-        scripts=[
-            {**vars(s), "href": href(page, s.file), "section": s.section or s.title}
-            for s in site.scripts_of(doc)
-        ],
+        scripts=script_rows(site, page, scripts),
+        run=href(page, site.run_script(doc)) if scripts else "",
     )
 
 
@@ -128,6 +143,10 @@ def alert_ref(site: Site, page: str, alert_id: str) -> str:
     alert = site.graph.alert(alert_id) if target else None
     severity = f" ({md.cell(alert.get('severity', ''))})" if alert else ""
     return f"[{md.code(alert_id)}]({target}){severity}" if target else md.code(alert_id)
+
+
+def alert_refs(site: Site, page: str, doc: Document) -> list[str]:
+    return [alert_ref(site, page, a) for a in site.alerts_of(doc)]
 
 
 def approval_text(site: Site, state: ApprovalState) -> str:
@@ -166,6 +185,7 @@ def meta_rows(site: Site, doc: Document, page: str, state: ApprovalState) -> lis
     words, data = site.words, doc.front.data
     rows = [
         (words["doc_id"], md.code(doc.doc_id)),
+        (words["title"], md.cell(doc.title)),  # the front matter's: the heading may differ
         (words["type"], md.cell(site.type_label(doc))),
         (words["status"], md.cell(status_word(site, data.get("status", "")))),
         (words["owner_role"], md.cell(data.get("owner_role", ""))),
@@ -175,9 +195,9 @@ def meta_rows(site: Site, doc: Document, page: str, state: ApprovalState) -> lis
     ]
     if "service" in data:
         rows.append((words["service"], md.cell(data["service"])))
-    alert_ids = site.alerts_of(doc) if not _defines_alerts(doc.doc_type) else []
-    if alert_ids:
-        rows.append((words["alerts"], "<br>".join(alert_ref(site, page, a) for a in alert_ids)))
+    alerts = [] if _defines_alerts(doc.doc_type) else alert_refs(site, page, doc)
+    if alerts:
+        rows.append((words["alerts"], "<br>".join(alerts)))
     related = site.related(doc)
     for doc_type in doctypes.TYPES.values():
         if related.get(doc_type.name):
@@ -294,6 +314,7 @@ def doc_row(site: Site, page: str, doc: Document) -> dict[str, str]:
     data = doc.front.data
     related = site.related(doc)
     return {
+        "document": doc_ref(site, page, doc),
         "doc_id": f"[{md.code(doc.doc_id or doc.path)}]({site.link(page, doc)})",
         "title": md.cell(doc.title),
         "status": md.cell(status_word(site, data.get("status", ""))),
@@ -310,7 +331,7 @@ def doc_row(site: Site, page: str, doc: Document) -> dict[str, str]:
 def alert_row(site: Site, page: str, doc: Document, view: dict[str, Any]) -> dict[str, str]:
     target = site.link(page, doc, site.alert_anchor(view["id"]))
     return {
-        "alert": f"[{md.code(view['id'])}]({target})",
+        "alert": f"[{md.code(view['id'])}]({target}) ({md.cell(view['severity'])})",
         "severity": md.cell(view["severity"]),
         "summary": md.cell(view["summary"]),
         "handled_by": "<br>".join(view["handlers"]),
@@ -362,7 +383,7 @@ def home_page(site: Site) -> str:
         if doctypes.ALERTS in doc_type.references:  # and the alerts they define
             counts.append((f"[{words['alerts']}]({index})", len(site.graph.alert_ids())))
     counts += [
-        (words["scripts"], len(site.scripts)),
+        (f"[{words['scripts']}]({href(HOME, SCRIPTS)})", len(site.scripts)),
         (f"[{words['rules']}]({href(HOME, RULES)})", len(site.rules)),
     ]
     attention = []
@@ -382,10 +403,42 @@ def home_page(site: Site) -> str:
         "home.md.j2",
         w=words,
         intro=site.home_text.strip(),
+        alerts=[
+            [_cell(words, alert_row(site, HOME, doc, view), c) for c in _FINDER_COLUMNS]
+            for doc_type in doctypes.on_site()
+            if doctypes.ALERTS in doc_type.references
+            for doc in site.by_type.get(doc_type.name, [])
+            for view in alert_views(site, doc, HOME)
+        ],
+        finder=[words[COLUMNS[c][0]] for c in _FINDER_COLUMNS],
         counts=counts,
         attention=attention,
         tags=href(HOME, TAGS),
     )
+
+
+# The home page's list of alerts: each leads to its runbook.
+_FINDER_COLUMNS = ("alert", "handled_by")
+
+
+def scripts_page(site: Site) -> str:
+    """Every document with steps: its run.sh, and how many steps of which role, linked to
+    the table on its page (one row a document: a 1,000-document corpus has 2,750 steps)."""
+    words = site.words
+    rows = []
+    for doc in sorted(site.documents, key=lambda d: (d.doc_id, d.path)):
+        scripts = site.scripts_of(doc)
+        if not scripts:
+            continue
+        roles = Counter(words.get(f"role_{s.role}", s.role) or words["none"] for s in scripts)
+        summary = ", ".join(f"{md.cell(role)} {n}" for role, n in roles.items())
+        changing = sum(s.mutating for s in scripts)
+        if changing:
+            summary += "; " + words["steps_changing"].format(n=changing)
+        steps = f"[{len(scripts)}]({site.link(SCRIPTS, doc, SCRIPTS_ANCHOR)}): {summary}"
+        run = f"[`run.sh`]({href(SCRIPTS, site.run_script(doc))}){{ download }}"
+        rows.append([doc_ref(site, SCRIPTS, doc), run, steps])
+    return _render("scripts.md.j2", w=words, rows=rows)
 
 
 def rules_page(site: Site) -> str:

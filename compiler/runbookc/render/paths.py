@@ -14,6 +14,7 @@ from runbookc import doctypes
 HOME = "index.md"
 TAGS = "tags.md"
 RULES = "rules/index.md"
+SCRIPTS = "scripts/index.md"  # a static host serves /scripts/ only with an index page
 # Folders the compiler fills itself: no document page or copied file may live under them.
 GENERATED_DIRS = ("rules/", "scripts/", "stylesheets/")
 # MkDocs leaves these out of a site (its default `exclude_docs`: dot names anywhere, the

@@ -20,7 +20,7 @@ from runbookc.pipeline.discover import source_files
 from runbookc.render.context import Site
 from runbookc.render.docs_dir import linked_files, write_docs_dir, write_page
 from runbookc.render.pages import page_renderers
-from runbookc.render.paths import HOME, RULES, TAGS, indexes
+from runbookc.render.paths import HOME, RULES, SCRIPTS, TAGS, indexes
 from runbookc.render.site_build import site_settings
 
 
@@ -28,7 +28,7 @@ def affected_pages(changed: Iterable[str], before: Site | None, after: Site) -> 
     """Pages of `after` to re-render when the sources at the paths `changed` were edited,
     added or removed (paths as Document.path shows them)."""
     changed = set(changed)
-    pages = {HOME, *indexes()}
+    pages = {HOME, SCRIPTS, *indexes()}
     for site in (before, after):
         if site is None:
             continue
@@ -38,7 +38,8 @@ def affected_pages(changed: Iterable[str], before: Site | None, after: Site) -> 
                 node = site.node(doc)
                 neighbours = [*site.graph.referrers(node), *site.graph.references(node)]
                 pages.update(site.page(other) for other in site.documents_of(neighbours))
-    current = {after.page(doc) for doc in after.documents} | {HOME, TAGS, RULES, *indexes()}
+    generated = {HOME, TAGS, RULES, SCRIPTS, *indexes()}
+    current = {after.page(doc) for doc in after.documents} | generated
     return pages & current
 
 
@@ -86,10 +87,11 @@ class Preview:
             targets = affected_pages(changed, before, after)
             for gone in {before.page(d) for d in before.documents} - set(renderers):
                 (self.docs_dir / gone).unlink(missing_ok=True)
+        # Scripts and the site's stylesheets are copied again: cheap, and always current.
+        # (The scripts index, in that folder, is among the pages every edit renders.)
+        shutil.rmtree(self.docs_dir / "scripts", ignore_errors=True)
         for page in sorted(targets):
             write_page(self.docs_dir, page, renderers[page]())
-        # Scripts and the site's stylesheets are copied again: cheap, and always current.
-        shutil.rmtree(self.docs_dir / "scripts", ignore_errors=True)
         files = linked_files(after.graph, self.settings.source_dir)
         site_dir = site_settings(self.settings)[1]
         write_docs_dir(self.docs_dir, {}, self.root / "scripts", site_dir, files=files)

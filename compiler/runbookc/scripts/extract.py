@@ -81,6 +81,12 @@ def manifest_entry(script: Script, rel: str) -> dict:
         "section": script.section,
         "title": script.title,
         "mutating": script.mutating,
+        # The site's scripts index shows what each step is for and what it takes.
+        "role": script.role,
+        "params": [
+            {"flag": f"--{p.flag}", "env": p.env, "default": p.default, "required": p.required}
+            for p in script.params
+        ],
     }
 
 
