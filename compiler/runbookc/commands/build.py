@@ -22,6 +22,7 @@ from pathlib import Path
 # typing costs a tenth of startup (cli.py); type checkers still see the imports.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from runbookc.config import Settings
     from runbookc.pipeline.corpus import LintResult
     from runbookc.render.site_build import Timings
 
@@ -39,44 +40,18 @@ def register(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from dataclasses import replace
-
-    from runbookc.commands.settings import command_settings
-    from runbookc.commands.wiring import compile_targets
-    from runbookc.engine.compiled import bulk_allocation
-    from runbookc.engine.publish import UnsafeOutput, check_output_dir, new_generation
-    from runbookc.pipeline import corpus as stages
+    from runbookc.engine.publish import new_generation
     from runbookc.pipeline.discover import display_path
     from runbookc.render.mkdocs_build import SiteBuildError
     from runbookc.render.paths import PageCollision
     from runbookc.render.site_build import Timings
 
-    settings = command_settings(args.config)
-    if args.output:
-        settings = replace(settings, output=args.output)
-    try:
-        check_output_dir(settings.output_dir, settings.root, settings.source_dir, OUTPUTS)
-    except UnsafeOutput as exc:
-        print(f"runbookc: error: {exc}", file=sys.stderr)
-        if settings.file is None and settings.source_dir.resolve() == Path.cwd().resolve():
-            print(
-                "    hint: with no settings file the sources are the working dir; name the "
-                'documents\' folder in a runbookc.toml here (source = "DIR")',
-                file=sys.stderr,
-            )
-        return 2
     timings = Timings()
-    started = time.perf_counter()
-    stages.check_settings(settings)
-    inputs = compile_targets([], settings)
-    with bulk_allocation():
-        result = stages.lint(inputs.corpus, settings, refused=inputs.refused, strict=args.strict)
-    timings.mark("lint", started)
-    if result.diagnostics or args.format != "text":
-        sys.stdout.write(result.report(args.format))
-        sys.stdout.flush()  # the report before the build's own lines on stderr
-    if result.summary.errors:
-        print("runbookc: build stopped: lint errors (the previous output is kept)", file=sys.stderr)
+    settings = output_settings(args, OUTPUTS)
+    if settings is None:
+        return 2
+    result = lint_for_site(settings, args, timings)
+    if result is None:
         return 1
     out = settings.output_dir
     try:
@@ -102,6 +77,55 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
+def output_settings(args: argparse.Namespace, names: tuple[str, ...]) -> Settings | None:
+    """The settings with `--output` applied, once the output dir is known to be safe to
+    write `names` into (engine/publish.check_output_dir); None after saying why not."""
+    from dataclasses import replace
+
+    from runbookc.commands.settings import command_settings
+    from runbookc.engine.publish import UnsafeOutput, check_output_dir
+
+    settings = command_settings(args.config)
+    if args.output:
+        settings = replace(settings, output=args.output)
+    try:
+        check_output_dir(settings.output_dir, settings.root, settings.source_dir, names)
+    except UnsafeOutput as exc:
+        print(f"runbookc: error: {exc}", file=sys.stderr)
+        if settings.file is None and settings.source_dir.resolve() == Path.cwd().resolve():
+            print(
+                "    hint: with no settings file the sources are the working dir; name the "
+                'documents\' folder in a runbookc.toml here (source = "DIR")',
+                file=sys.stderr,
+            )
+        return None
+    return settings
+
+
+def lint_for_site(
+    settings: Settings, args: argparse.Namespace, timings: Timings
+) -> LintResult | None:
+    """Lint the corpus and print the report; None (after saying so) when errors stop the
+    build."""
+    from runbookc.commands.wiring import compile_targets
+    from runbookc.engine.compiled import bulk_allocation
+    from runbookc.pipeline import corpus as stages
+
+    started = time.perf_counter()
+    stages.check_settings(settings)
+    inputs = compile_targets([], settings)
+    with bulk_allocation():
+        result = stages.lint(inputs.corpus, settings, refused=inputs.refused, strict=args.strict)
+    timings.mark("lint", started)
+    if result.diagnostics or args.format != "text":
+        sys.stdout.write(result.report(args.format))
+        sys.stdout.flush()  # the report before the build's own lines on stderr
+    if result.summary.errors:
+        print("runbookc: build stopped: lint errors (the previous output is kept)", file=sys.stderr)
+        return None
+    return result
+
+
 def not_ignored(folder: Path) -> bool:
     """Whether `folder` lies in a git work tree that does not ignore it (`git check-ignore`
     is the authority: nested .gitignore files, info/exclude, the user's global excludes).
@@ -120,15 +144,19 @@ def not_ignored(folder: Path) -> bool:
     return done.returncode == 1  # 0: ignored, 128: not in a work tree (or git failed)
 
 
-def build_into(stage: Path, linted: LintResult, timings: Timings) -> dict[str, int]:
+def build_into(
+    stage: Path, linted: LintResult, timings: Timings, *, offline: bool = False
+) -> dict[str, int]:
     """Write stage/scripts, stage/docs, stage/site and the render state; returns counts for
-    the summary (`rendered`: pages rendered anew, the others were carried over)."""
+    the summary (`rendered`: pages rendered anew, the others were carried over). `offline`:
+    the site is built to be read from file:// (`runbookc bundle`), without the MkDocs memo,
+    whose entries are the served site's."""
     from runbookc.engine.cache import cache_dir, compiler_fingerprint
     from runbookc.engine.incremental import render_incremental, write_state
     from runbookc.engine.mkdocs_cache import PageCache, memo
     from runbookc.engine.tree import write_tree
     from runbookc.pipeline import corpus as stages
-    from runbookc.render.docs_dir import linked_files, write_docs_dir
+    from runbookc.render.docs_dir import linked_files, write_docs_dir, write_offline_assets
     from runbookc.render.inputs import page_digests
     from runbookc.render.mkdocs_build import run_mkdocs
     from runbookc.render.nav import build_nav
@@ -149,9 +177,11 @@ def build_into(stage: Path, linted: LintResult, timings: Timings) -> dict[str, i
     config, site_dir = site_settings(settings)
     files = linked_files(linted.graph, settings.source_dir)
     write_docs_dir(stage / "docs", {}, stage / "scripts", site_dir, out / "docs", files)
+    if offline:
+        write_offline_assets(stage / "docs")
     nav = build_nav(site)
     started = timings.mark("render", started)
-    cache = PageCache(folder / "site" if folder else None)
+    cache = PageCache(folder / "site" if folder and not offline else None)
     try:
         messages = run_mkdocs(
             config,
@@ -159,8 +189,9 @@ def build_into(stage: Path, linted: LintResult, timings: Timings) -> dict[str, i
             stage / "site",
             nav,
             settings.language,
-            memo(cache, out / "site"),
+            None if offline else memo(cache, out / "site"),
             site_name=site_name(settings),
+            offline=offline,
         )
     finally:
         cache.save()  # what a failed build converted still serves the next one

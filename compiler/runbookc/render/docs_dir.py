@@ -11,7 +11,7 @@ from pathlib import Path
 from runbookc.pipeline.graph import LINK, Graph
 from runbookc.probes import looked_at
 from runbookc.render.paths import file_conflict
-from runbookc.render.site_config import DEFAULT_DIR
+from runbookc.render.site_config import DEFAULT_DIR, WORKER_POLYFILL
 from runbookc.render.svg_check import MAX_BYTES, svg_refusal
 from runbookc.reuse import reuse_file
 
@@ -149,3 +149,11 @@ def write_docs_dir(
             target = docs_dir / relative
             target.parent.mkdir(parents=True, exist_ok=True)
             copy(str(source), str(target))
+
+
+def write_offline_assets(docs_dir: Path) -> None:
+    """What the offline bundle's pages load besides the site's assets: the worker polyfill
+    (site_config.with_offline)."""
+    target = docs_dir / WORKER_POLYFILL
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(DEFAULT_DIR / WORKER_POLYFILL, target)
