@@ -22,6 +22,7 @@ from pathlib import Path
 # typing costs a tenth of startup (cli.py); type checkers still see the imports.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from runbookc.commands.progress import Progress
     from runbookc.config import Settings
     from runbookc.pipeline.corpus import LintResult
     from runbookc.render.site_build import Timings
@@ -32,14 +33,17 @@ OUTPUTS = ("docs", "site", "scripts", ".render-state.json")
 
 def register(parser: argparse.ArgumentParser) -> None:
     from runbookc.commands.options import add_report_options
+    from runbookc.commands.progress import add_quiet_option
 
     add_report_options(parser)
+    add_quiet_option(parser)
     parser.add_argument(
         "--output", metavar="DIR", help="output dir (default: [tool.runbookc] output)"
     )
 
 
 def run(args: argparse.Namespace) -> int:
+    from runbookc.commands.progress import Progress, progress_wanted
     from runbookc.engine.publish import new_generation
     from runbookc.pipeline.discover import display_path
     from runbookc.render.mkdocs_build import SiteBuildError
@@ -50,19 +54,23 @@ def run(args: argparse.Namespace) -> int:
     settings = output_settings(args, OUTPUTS)
     if settings is None:
         return 2
-    result = lint_for_site(settings, args, timings)
+    progress = Progress(progress_wanted(args.quiet))
+    result = lint_for_site(settings, args, timings, progress)
     if result is None:
         return 1
     out = settings.output_dir
     try:
         with new_generation(out) as generation:
-            counts = build_into(generation.path, result, timings)
+            counts = build_into(generation.path, result, timings, progress)
+            progress.stage("publish")
             started = time.perf_counter()
             generation.publish(OUTPUTS)
         timings.mark("publish", started)  # the switch and removing old generations
     except (SiteBuildError, PageCollision, OSError) as exc:
+        progress.done()
         print(f"runbookc: build failed (the previous output is kept):\n{exc}", file=sys.stderr)
         return 1
+    progress.done()
     print(
         f"built {counts['documents']} documents: {counts['pages']} pages "
         f"({counts['rendered']} rendered), "
@@ -103,7 +111,7 @@ def output_settings(args: argparse.Namespace, names: tuple[str, ...]) -> Setting
 
 
 def lint_for_site(
-    settings: Settings, args: argparse.Namespace, timings: Timings
+    settings: Settings, args: argparse.Namespace, timings: Timings, progress: Progress
 ) -> LintResult | None:
     """Lint the corpus and print the report; None (after saying so) when errors stop the
     build."""
@@ -114,8 +122,10 @@ def lint_for_site(
     started = time.perf_counter()
     stages.check_settings(settings)
     inputs = compile_targets([], settings)
+    progress.stage("lint")
     with bulk_allocation():
         result = stages.lint(inputs.corpus, settings, refused=inputs.refused, strict=args.strict)
+    progress.done()  # the report follows
     timings.mark("lint", started)
     if result.diagnostics or args.format != "text":
         sys.stdout.write(result.report(args.format))
@@ -145,7 +155,12 @@ def not_ignored(folder: Path) -> bool:
 
 
 def build_into(
-    stage: Path, linted: LintResult, timings: Timings, *, offline: bool = False
+    stage: Path,
+    linted: LintResult,
+    timings: Timings,
+    progress: Progress,
+    *,
+    offline: bool = False,
 ) -> dict[str, int]:
     """Write stage/scripts, stage/docs, stage/site and the render state; returns counts for
     the summary (`rendered`: pages rendered anew, the others were carried over). `offline`:
@@ -159,6 +174,7 @@ def build_into(
     from runbookc.render.docs_dir import linked_files, write_docs_dir, write_offline_assets
     from runbookc.render.inputs import page_digests
     from runbookc.render.mkdocs_build import run_mkdocs
+    from runbookc.render.mkdocs_progress import attach as attach_progress
     from runbookc.render.nav import build_nav
     from runbookc.render.pages import page_renderers
     from runbookc.render.site_build import site_name, site_settings
@@ -168,9 +184,11 @@ def build_into(
     settings, corpus = linted.settings, linted.corpus
     out = settings.output_dir
     folder = cache_dir(settings)
+    progress.stage("scripts")
     scripts, unreadable = stages.runnable(corpus, settings)
     write_tree(render_outputs(scripts), stage / "scripts", out / "scripts")
     started = timings.mark("scripts", started)
+    progress.stage("render")
     site = stages.site(linted, manifest(scripts), unreadable)  # the pages say why
     digests = page_digests(site, compiler_fingerprint())
     render = render_incremental(page_renderers(site), digests, stage / "docs", out)
@@ -182,6 +200,13 @@ def build_into(
     nav = build_nav(site)
     started = timings.mark("render", started)
     cache = PageCache(folder / "site" if folder and not offline else None)
+
+    def plugins(config: object) -> None:
+        if not offline:  # the memo's entries are the served site's
+            memo(cache, out / "site")(config)
+        if progress.enabled:
+            attach_progress(config, progress)
+
     try:
         messages = run_mkdocs(
             config,
@@ -189,11 +214,12 @@ def build_into(
             stage / "site",
             nav,
             settings.language,
-            None if offline else memo(cache, out / "site"),
+            plugins,
             site_name=site_name(settings),
             offline=offline,
         )
     finally:
+        progress.done()
         cache.save()  # what a failed build converted still serves the next one
     for line in messages:  # what was added to the team's mkdocs.yml
         print(line, file=sys.stderr)

@@ -22,8 +22,10 @@ TOP = "runbooks-bundle"  # the folder the archive unpacks into
 
 def register(parser: argparse.ArgumentParser) -> None:
     from runbookc.commands.options import add_report_options
+    from runbookc.commands.progress import add_quiet_option
 
     add_report_options(parser)
+    add_quiet_option(parser)
     parser.add_argument(
         "--output", metavar="DIR", help="output dir (default: [tool.runbookc] output)"
     )
@@ -35,6 +37,7 @@ def run(args: argparse.Namespace) -> int:
 
     from runbookc import __version__
     from runbookc.commands.build import build_into, lint_for_site, output_settings
+    from runbookc.commands.progress import Progress, progress_wanted
     from runbookc.engine.archive import write_archive
     from runbookc.engine.publish import claim_output_dir, staging
     from runbookc.render.mkdocs_build import SiteBuildError
@@ -46,7 +49,8 @@ def run(args: argparse.Namespace) -> int:
     settings = output_settings(args, (ARCHIVE,))
     if settings is None:
         return 2
-    result = lint_for_site(settings, args, timings)
+    progress = Progress(progress_wanted(args.quiet))
+    result = lint_for_site(settings, args, timings, progress)
     if result is None:
         return 1
     out = settings.output_dir
@@ -54,7 +58,8 @@ def run(args: argparse.Namespace) -> int:
     try:
         claim_output_dir(out)
         with staging(out) as stage:
-            counts = build_into(stage / "build", result, timings, offline=True)
+            counts = build_into(stage / "build", result, timings, progress, offline=True)
+            progress.stage("archive")
             started = time.perf_counter()
             bundle = stage / TOP
             bundle.mkdir()
@@ -72,8 +77,10 @@ def run(args: argparse.Namespace) -> int:
             files = write_archive(bundle, target, TOP)
             timings.mark("archive", started)
     except (SiteBuildError, PageCollision, OSError) as exc:
+        progress.done()
         print(f"runbookc: bundle failed (the previous archive is kept):\n{exc}", file=sys.stderr)
         return 1
+    progress.done()
     print(
         f"bundled {counts['documents']} documents: {counts['pages']} pages, "
         f"{counts['scripts']} scripts, {files} files -> {target} in {timings.text()}",
