@@ -18,6 +18,8 @@ from runbookc.reuse import reuse_file
 # The hand-written parts of the site that MkDocs serves from its docs dir: runbookc's own
 # (render/site_config.DEFAULT_DIR, packaged) and the project's (its `site/` dir).
 ASSET_DIRS = ("stylesheets",)
+# What the site does not publish of the scripts dir: the manifest is for tools.
+SCRIPTS_IGNORED = ("manifest.json",)
 
 
 class FileRefused(Exception):
@@ -131,7 +133,7 @@ def write_docs_dir(
         shutil.copytree(
             scripts_dir,
             docs_dir / "scripts",
-            ignore=shutil.ignore_patterns("manifest.json"),
+            ignore=shutil.ignore_patterns(*SCRIPTS_IGNORED),
             copy_function=_copier(docs_dir, None, link=True),
             dirs_exist_ok=True,
         )
