@@ -17,11 +17,13 @@ import os
 import re
 import resource
 import shutil
+import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -46,6 +48,7 @@ ROWS = (
     "markdownlint",
     "shellcheck",
     "build",
+    "serve",
     "version",
     "crossover",
 )
@@ -90,6 +93,10 @@ for n in (10, 20, 40, 80, 160, 320):
 # publish 0.3s)"
 BUILD_STEPS = re.compile(r" in [0-9.]+s \(([^)]*)\)\s*$")
 BUILD_STEP = re.compile(r"(\w+) ([0-9.]+)s")
+
+# `runbookc serve`: how long the first build may take, and the save-to-reload target.
+SERVE_START_TIMEOUT = 1800.0
+SERVE_TARGET = 1.5
 
 # Files per shellcheck process: big enough to spread its start-up (tens of ms), small
 # enough to keep every CPU busy to the end (measured: 50-60 beat 1 process per CPU).
@@ -373,6 +380,50 @@ class Bench:
             _yes(share / mkdocs <= 0.15),
         )
 
+    def serve(self) -> Row:
+        """`runbookc serve` on the build rows' corpus: from saving an edited runbook to the
+        served page showing the edit (the watcher's poll, the rebuild, one fetch), as an
+        author's browser reloads it."""
+        name = f"`runbookc serve`, {self.build_docs} docs: save to reload of one runbook"
+        with tempfile.TemporaryDirectory(prefix="runbookc-bench-serve-") as tmp:
+            root = Path(tmp)
+            generate.generate(root, self.build_docs)
+            shutil.copy(ROOT / "mkdocs.yml", root / "mkdocs.yml")
+            shutil.copytree(ROOT / "site", root / "site")
+            target = generate.editable_runbook(root)
+            page = target.relative_to(root / "runbooks").with_suffix("").as_posix() + "/"
+            with socket.socket() as probe:
+                probe.bind(("127.0.0.1", 0))
+                port = probe.getsockname()[1]
+            url = f"http://127.0.0.1:{port}/{page}"
+            with (root / "serve.log").open("wb") as log:
+                server = subprocess.Popen(
+                    self.runbookc("serve", "--dev-addr", f"127.0.0.1:{port}"),
+                    cwd=root,
+                    env=self.env,
+                    stdin=subprocess.DEVNULL,
+                    stdout=log,
+                    stderr=log,
+                )
+                try:
+                    if _served(url, "", SERVE_START_TIMEOUT, server) is None:
+                        tail = (root / "serve.log").read_text(errors="replace")[-300:]
+                        return Row(name, f"failed: serve did not come up: {tail!r}")
+                    original = target.read_bytes()
+                    samples = []
+                    for run in range(self.runs):
+                        marker = f"bench-serve-edit-{run}-{time.time_ns()}"
+                        target.write_bytes(original + f"\n{marker}\n".encode())
+                        seconds = _served(url, marker, 120.0, server)
+                        if seconds is None:
+                            return Row(name, f"failed: the edit did not show ({marker})")
+                        samples.append(seconds)
+                finally:
+                    server.terminate()
+                    server.wait(timeout=60)
+        t = statistics.median(samples)
+        return Row(name, _s(t), "", "", f"<= {_s(SERVE_TARGET)}", _yes(t <= SERVE_TARGET))
+
     def _build(self, root: Path, *, clear: bool) -> tuple[float, float, float] | str:
         """(wall seconds, the mkdocs step's seconds, CPU seconds) of one `runbookc build`,
         or why not."""
@@ -461,6 +512,21 @@ def _run_all(commands: list[list[str]], *, at_once: int) -> None:
         process.wait()
 
 
+def _served(url: str, text: str, timeout: float, server: subprocess.Popen[bytes]) -> float | None:
+    """Seconds until `url` answers with a page holding `text`, fetched every 20 ms; None
+    after `timeout` or once the server has exited."""
+    start = time.perf_counter()
+    while time.perf_counter() - start < timeout and server.poll() is None:
+        try:
+            with urllib.request.urlopen(url, timeout=5) as response:
+                if text.encode() in response.read():
+                    return time.perf_counter() - start
+        except OSError:  # not serving yet, or mid-rebuild
+            pass
+        time.sleep(0.02)
+    return None
+
+
 def _children_cpu() -> float:
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     return usage.ru_utime + usage.ru_stime
@@ -513,7 +579,7 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="runbookc-bench-") as tmp:
         corpus = args.dir or Path(tmp)
         # The build rows generate their own corpus; `version` needs none.
-        shared = set(rows) - {"build", "version"}
+        shared = set(rows) - {"build", "serve", "version"}
         paths = generate.generate(corpus, args.docs) if shared else []
         size = sum(p.stat().st_size for p in paths) / 1e6
         bench = Bench(corpus, args.runs, args.install, args.build_docs, rows)
@@ -530,7 +596,7 @@ def main(argv: list[str] | None = None) -> int:
 
         load = f"{before_load:.1f} -> {os.getloadavg()[0]:.1f}"
         corpus_text = f"{len(paths)} documents ({size:.1f} MB)" if paths else "no shared corpus"
-        if "build" in rows:
+        if {"build", "serve"} & set(rows):
             corpus_text += f", build rows {args.build_docs} documents"
         header = (
             f"runbookc benchmark: {corpus_text}, median of "

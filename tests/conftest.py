@@ -186,4 +186,4 @@ def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def make_preview(settings: Settings) -> Preview:
     """The preview `runbookc serve` makes."""
-    return Preview(settings, lambda scripts: preview_site(settings, scripts))
+    return Preview(settings, lambda: preview_site(settings))

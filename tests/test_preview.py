@@ -81,4 +81,4 @@ def test_an_edit_drafts_the_scripts_of_that_document_only(
     source.write_text(source.read_text(encoding="utf-8") + "\nEdited.\n", encoding="utf-8")
     preview.sync()
     assert planned == [f"runbooks/{RUNBOOK}"]
-    assert (preview.root / "scripts" / "manifest.json").is_file()
+    assert list((preview.docs_dir / "scripts").glob("*/run.sh"))

@@ -22,6 +22,8 @@ from pathlib import Path
 # typing costs a tenth of startup (cli.py); type checkers still see the imports.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from runbookc.commands.progress import Progress
+    from runbookc.config import Settings
     from runbookc.pipeline.corpus import LintResult
     from runbookc.render.site_build import Timings
 
@@ -31,63 +33,44 @@ OUTPUTS = ("docs", "site", "scripts", ".render-state.json")
 
 def register(parser: argparse.ArgumentParser) -> None:
     from runbookc.commands.options import add_report_options
+    from runbookc.commands.progress import add_quiet_option
 
     add_report_options(parser)
+    add_quiet_option(parser)
     parser.add_argument(
         "--output", metavar="DIR", help="output dir (default: [tool.runbookc] output)"
     )
 
 
 def run(args: argparse.Namespace) -> int:
-    from dataclasses import replace
-
-    from runbookc.commands.settings import command_settings
-    from runbookc.commands.wiring import compile_targets
-    from runbookc.engine.compiled import bulk_allocation
-    from runbookc.engine.publish import UnsafeOutput, check_output_dir, new_generation
-    from runbookc.pipeline import corpus as stages
+    from runbookc.commands.progress import Progress, progress_wanted
+    from runbookc.engine.publish import new_generation
     from runbookc.pipeline.discover import display_path
     from runbookc.render.mkdocs_build import SiteBuildError
     from runbookc.render.paths import PageCollision
     from runbookc.render.site_build import Timings
 
-    settings = command_settings(args.config)
-    if args.output:
-        settings = replace(settings, output=args.output)
-    try:
-        check_output_dir(settings.output_dir, settings.root, settings.source_dir, OUTPUTS)
-    except UnsafeOutput as exc:
-        print(f"runbookc: error: {exc}", file=sys.stderr)
-        if settings.file is None and settings.source_dir.resolve() == Path.cwd().resolve():
-            print(
-                "    hint: with no settings file the sources are the working dir; name the "
-                'documents\' folder in a runbookc.toml here (source = "DIR")',
-                file=sys.stderr,
-            )
-        return 2
     timings = Timings()
-    started = time.perf_counter()
-    stages.check_settings(settings)
-    inputs = compile_targets([], settings)
-    with bulk_allocation():
-        result = stages.lint(inputs.corpus, settings, refused=inputs.refused, strict=args.strict)
-    timings.mark("lint", started)
-    if result.diagnostics or args.format != "text":
-        sys.stdout.write(result.report(args.format))
-        sys.stdout.flush()  # the report before the build's own lines on stderr
-    if result.summary.errors:
-        print("runbookc: build stopped: lint errors (the previous output is kept)", file=sys.stderr)
+    settings = output_settings(args, OUTPUTS)
+    if settings is None:
+        return 2
+    progress = Progress(progress_wanted(args.quiet))
+    result = lint_for_site(settings, args, timings, progress)
+    if result is None:
         return 1
     out = settings.output_dir
     try:
         with new_generation(out) as generation:
-            counts = build_into(generation.path, result, timings)
+            counts = build_into(generation.path, result, timings, progress)
+            progress.stage("publish")
             started = time.perf_counter()
             generation.publish(OUTPUTS)
         timings.mark("publish", started)  # the switch and removing old generations
     except (SiteBuildError, PageCollision, OSError) as exc:
+        progress.done()
         print(f"runbookc: build failed (the previous output is kept):\n{exc}", file=sys.stderr)
         return 1
+    progress.done()
     print(
         f"built {counts['documents']} documents: {counts['pages']} pages "
         f"({counts['rendered']} rendered), "
@@ -100,6 +83,57 @@ def run(args: argparse.Namespace) -> int:
             f"runbookc: hint: git does not ignore {shown}/; add it to .gitignore", file=sys.stderr
         )
     return 0
+
+
+def output_settings(args: argparse.Namespace, names: tuple[str, ...]) -> Settings | None:
+    """The settings with `--output` applied, once the output dir is known to be safe to
+    write `names` into (engine/publish.check_output_dir); None after saying why not."""
+    from dataclasses import replace
+
+    from runbookc.commands.settings import command_settings
+    from runbookc.engine.publish import UnsafeOutput, check_output_dir
+
+    settings = command_settings(args.config)
+    if args.output:
+        settings = replace(settings, output=args.output)
+    try:
+        check_output_dir(settings.output_dir, settings.root, settings.source_dir, names)
+    except UnsafeOutput as exc:
+        print(f"runbookc: error: {exc}", file=sys.stderr)
+        if settings.file is None and settings.source_dir.resolve() == Path.cwd().resolve():
+            print(
+                "    hint: with no settings file the sources are the working dir; name the "
+                'documents\' folder in a runbookc.toml here (source = "DIR")',
+                file=sys.stderr,
+            )
+        return None
+    return settings
+
+
+def lint_for_site(
+    settings: Settings, args: argparse.Namespace, timings: Timings, progress: Progress
+) -> LintResult | None:
+    """Lint the corpus and print the report; None (after saying so) when errors stop the
+    build."""
+    from runbookc.commands.wiring import compile_targets
+    from runbookc.engine.compiled import bulk_allocation
+    from runbookc.pipeline import corpus as stages
+
+    started = time.perf_counter()
+    stages.check_settings(settings)
+    inputs = compile_targets([], settings)
+    progress.stage("lint")
+    with bulk_allocation():
+        result = stages.lint(inputs.corpus, settings, refused=inputs.refused, strict=args.strict)
+    progress.done()  # the report follows
+    timings.mark("lint", started)
+    if result.diagnostics or args.format != "text":
+        sys.stdout.write(result.report(args.format))
+        sys.stdout.flush()  # the report before the build's own lines on stderr
+    if result.summary.errors:
+        print("runbookc: build stopped: lint errors (the previous output is kept)", file=sys.stderr)
+        return None
+    return result
 
 
 def not_ignored(folder: Path) -> bool:
@@ -120,17 +154,27 @@ def not_ignored(folder: Path) -> bool:
     return done.returncode == 1  # 0: ignored, 128: not in a work tree (or git failed)
 
 
-def build_into(stage: Path, linted: LintResult, timings: Timings) -> dict[str, int]:
+def build_into(
+    stage: Path,
+    linted: LintResult,
+    timings: Timings,
+    progress: Progress,
+    *,
+    offline: bool = False,
+) -> dict[str, int]:
     """Write stage/scripts, stage/docs, stage/site and the render state; returns counts for
-    the summary (`rendered`: pages rendered anew, the others were carried over)."""
+    the summary (`rendered`: pages rendered anew, the others were carried over). `offline`:
+    the site is built to be read from file:// (`runbookc bundle`), without the MkDocs memo,
+    whose entries are the served site's."""
     from runbookc.engine.cache import cache_dir, compiler_fingerprint
     from runbookc.engine.incremental import render_incremental, write_state
     from runbookc.engine.mkdocs_cache import PageCache, memo
     from runbookc.engine.tree import write_tree
     from runbookc.pipeline import corpus as stages
-    from runbookc.render.docs_dir import linked_files, write_docs_dir
+    from runbookc.render.docs_dir import linked_files, write_docs_dir, write_offline_assets
     from runbookc.render.inputs import page_digests
     from runbookc.render.mkdocs_build import run_mkdocs
+    from runbookc.render.mkdocs_progress import attach as attach_progress
     from runbookc.render.nav import build_nav
     from runbookc.render.pages import page_renderers
     from runbookc.render.site_build import edit_links, site_name, site_settings
@@ -140,18 +184,29 @@ def build_into(stage: Path, linted: LintResult, timings: Timings) -> dict[str, i
     settings, corpus = linted.settings, linted.corpus
     out = settings.output_dir
     folder = cache_dir(settings)
+    progress.stage("scripts")
     scripts, unreadable = stages.runnable(corpus, settings)
     write_tree(render_outputs(scripts), stage / "scripts", out / "scripts")
     started = timings.mark("scripts", started)
+    progress.stage("render")
     site = stages.site(linted, manifest(scripts), unreadable)  # the pages say why
     digests = page_digests(site, compiler_fingerprint())
     render = render_incremental(page_renderers(site), digests, stage / "docs", out)
     config, site_dir = site_settings(settings)
     files = linked_files(linted.graph, settings.source_dir)
     write_docs_dir(stage / "docs", {}, stage / "scripts", site_dir, out / "docs", files)
+    if offline:
+        write_offline_assets(stage / "docs")
     nav = build_nav(site)
     started = timings.mark("render", started)
-    cache = PageCache(folder / "site" if folder else None)
+    cache = PageCache(folder / "site" if folder and not offline else None)
+
+    def plugins(config: object) -> None:
+        if not offline:  # the memo's entries are the served site's
+            memo(cache, out / "site")(config)
+        if progress.enabled:
+            attach_progress(config, progress)
+
     try:
         messages = run_mkdocs(
             config,
@@ -159,11 +214,13 @@ def build_into(stage: Path, linted: LintResult, timings: Timings) -> dict[str, i
             stage / "site",
             nav,
             settings.language,
-            memo(cache, out / "site"),
+            plugins,
             site_name=site_name(settings),
             edit=edit_links(settings),
+            offline=offline,
         )
     finally:
+        progress.done()
         cache.save()  # what a failed build converted still serves the next one
     for line in messages:  # what was added to the team's mkdocs.yml
         print(line, file=sys.stderr)

@@ -1,14 +1,14 @@
 """Live preview of the site for authors: edit a runbook, the browser reloads.
 
 Renders the pages into a temp dir under the output dir and serves them with MkDocs' dev
-server. Editing a source re-renders its page and the pages linked to it, without a restart.
+server. Editing a source re-renders its page and the pages linked to it, without a restart,
+and MkDocs rebuilds only the pages whose text changed (render/preview_build.py).
 Lint findings are shown on the pages instead of stopping the preview.
 """
 
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 
 # typing costs a tenth of startup (cli.py); type checkers still see the imports.
 TYPE_CHECKING = False
@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from typing import Any
 
     from runbookc.config import Settings
+    from runbookc.pipeline.corpus import RenderedScripts
     from runbookc.render.context import Site
 
 
@@ -32,69 +33,33 @@ def run(args: argparse.Namespace) -> int:
     import signal
     import sys
 
-    from mkdocs.commands.build import build
     from mkdocs.exceptions import MkDocsException
     from mkdocs.livereload import LiveReloadServer
 
     from runbookc.commands.settings import command_settings
-    from runbookc.engine.mkdocs_cache import PageCache, attach
-    from runbookc.render.mkdocs_build import load_site_config
-    from runbookc.render.nav import build_nav
-    from runbookc.render.preview import Preview
-    from runbookc.render.site_build import edit_links, site_name, site_settings
     from runbookc.render.site_config import SiteConfigError
 
     if args.dev_addr is not None and not _address(args.dev_addr):
         print(f"runbookc: error: --dev-addr {args.dev_addr!r} is not HOST:PORT", file=sys.stderr)
         return 2
     logging.basicConfig(format="%(levelname)s - %(message)s", level=logging.INFO)
-    log = logging.getLogger("runbookc")
     settings = command_settings(args.config)
-    config_file, site_dir = site_settings(settings)
-    preview = Preview(settings, lambda scripts: preview_site(settings, scripts))
-    cache = PageCache()  # in memory: a rebuild converts only the pages that changed
-
-    def site_config(nav: list[Any]) -> Any:
-        config, notes = load_site_config(
-            config_file,
-            preview.docs_dir,
-            preview.site_dir,
-            nav,
-            settings.language,
-            site_name=site_name(settings),
-            edit=edit_links(settings),
-        )
-        for note in notes:
-            log.info(note)
-        return config
-
+    site = PreviewBuild(settings)
     try:
         # The site config is checked before the corpus is compiled; it may name the address.
-        preview.docs_dir.mkdir(parents=True, exist_ok=True)
-        address = args.dev_addr or str(site_config([]).dev_addr)
+        address = args.dev_addr or str(site.site_config([]).dev_addr)
     except SiteConfigError as exc:
-        preview.close()
+        site.close()
         print(f"runbookc: error: {exc}", file=sys.stderr)
         return 1
     host, port = _address(address) or ("127.0.0.1", 8000)
-    url = f"http://{host}:{port}/"
-
-    def rebuild() -> None:
-        pages = preview.sync()
-        if pages:
-            log.info("re-rendered %d page(s)", len(pages))
-        assert preview.site is not None
-        config = site_config(build_nav(preview.site))
-        config.site_url = url
-        attach(config, cache)
-        build(config, serve_url=url)
-        cache.prune()
+    site.url = f"http://{host}:{port}/"
 
     def rebuild_live() -> None:
         """A rebuild after an edit: a bad site config is a message, not a traceback (MkDocs'
         server prints a SystemExit's text and keeps watching)."""
         try:
-            rebuild()
+            site.rebuild()
         except (SiteConfigError, MkDocsException) as exc:
             raise SystemExit(f"runbookc: error: {exc}") from exc
 
@@ -103,11 +68,11 @@ def run(args: argparse.Namespace) -> int:
 
     signal.signal(signal.SIGTERM, stop)
     server = LiveReloadServer(
-        builder=rebuild_live, host=host, port=port, root=str(preview.site_dir)
+        builder=rebuild_live, host=host, port=port, root=str(site.preview.site_dir)
     )
     try:
-        rebuild()
-        for path in (settings.source_dir, config_file, site_dir):
+        site.rebuild()
+        for path in (settings.source_dir, site.config_file, site.site_dir):
             if path is not None and path.exists():
                 server.watch(str(path))
         server.serve()
@@ -118,8 +83,78 @@ def run(args: argparse.Namespace) -> int:
         pass
     finally:
         server.shutdown()
-        preview.close()
+        site.close()
     return 0
+
+
+class PreviewBuild:
+    """The preview's docs dir and site: `rebuild` brings both up to date with the sources,
+    rendering only what an edit touched (render/preview.py, render/preview_build.py)."""
+
+    def __init__(self, settings: Settings, url: str = "http://127.0.0.1:8000/") -> None:
+        import logging
+
+        from runbookc.engine.mkdocs_cache import PageCache
+        from runbookc.render.preview import Preview
+        from runbookc.render.preview_build import PreviewState
+        from runbookc.render.site_build import site_settings
+
+        self.settings = settings
+        self.url = url
+        self.config_file, self.site_dir = site_settings(settings)
+        rendered: RenderedScripts = {}  # each document's scripts, kept across rebuilds
+        self.preview = Preview(settings, lambda: preview_site(settings, rendered))
+        self.preview.docs_dir.mkdir(parents=True, exist_ok=True)
+        self.cache = PageCache()  # in memory: a full rebuild converts only changed pages
+        self.state = PreviewState()
+        self.log = logging.getLogger("runbookc")
+
+    def close(self) -> None:
+        self.preview.close()
+
+    def site_config(self, nav: list[Any]) -> Any:
+        from runbookc.render.mkdocs_build import load_site_config
+        from runbookc.render.site_build import edit_links, site_name
+
+        config, notes = load_site_config(
+            self.config_file,
+            self.preview.docs_dir,
+            self.preview.site_dir,
+            nav,
+            self.settings.language,
+            site_name=site_name(self.settings),
+            edit=edit_links(self.settings),
+        )
+        for note in notes:
+            self.log.info(note)
+        return config
+
+    def rebuild(self) -> None:
+        """Sync the docs dir, then build the site: only the pages whose text changed when
+        the navigation did not (a dirty MkDocs build), else every page."""
+        from mkdocs.commands.build import build
+
+        from runbookc.engine.mkdocs_cache import attach
+        from runbookc.render.nav import build_nav
+        from runbookc.render.preview_build import attach as attach_preview
+        from runbookc.render.preview_build import mark_for_rebuild
+
+        affected = self.preview.sync()
+        if affected:
+            self.log.info("re-rendered %d page(s)", len(self.preview.written))
+        assert self.preview.site is not None
+        nav = build_nav(self.preview.site)
+        partial = not self.state.needs_full(nav, affected)
+        config = self.site_config(nav)
+        config.site_url = self.url
+        attach(config, self.cache)
+        attach_preview(config, self.state, partial)
+        if partial:
+            mark_for_rebuild(self.preview.docs_dir, self.preview.written)
+        build(config, serve_url=self.url, dirty=partial)
+        self.state.nav = nav
+        if not partial:  # a partial build uses the entries of its few pages only
+            self.cache.prune()
 
 
 def _address(text: str) -> tuple[str, int] | None:
@@ -128,12 +163,16 @@ def _address(text: str) -> tuple[str, int] | None:
     return (host, int(port)) if host and port.isdigit() else None
 
 
-def preview_site(settings: Settings, scripts_dir: Path) -> Site:
+def preview_site(
+    settings: Settings, rendered: RenderedScripts | None = None
+) -> tuple[Site, dict[str, str]]:
     """What `runbookc serve` renders: the whole corpus compiled (unchanged documents come
-    from the cache) and linted, its scripts written into `scripts_dir`."""
+    from the cache) and linted, and its script files (path under scripts/ -> text); the
+    scripts' `bash -n` verdicts come from the verdict store when there is one, and the
+    scripts of documents that did not change from `rendered` (pipeline/corpus.runnable)."""
     from runbookc.commands.wiring import compile_targets
     from runbookc.engine.compiled import bulk_allocation
-    from runbookc.engine.tree import write_tree
+    from runbookc.engine.verdicts import verdict_store
     from runbookc.pipeline import corpus as stages
     from runbookc.scripts.extract import manifest, render_outputs
 
@@ -141,6 +180,7 @@ def preview_site(settings: Settings, scripts_dir: Path) -> Site:
     inputs = compile_targets([], settings)
     with bulk_allocation():
         result = stages.lint(inputs.corpus, settings, refused=inputs.refused)
-    scripts, unreadable = stages.runnable(inputs.corpus, settings)
-    write_tree(render_outputs(scripts), scripts_dir)
-    return stages.site(result, manifest(scripts), unreadable)
+    scripts, unreadable = stages.runnable(
+        inputs.corpus, settings, verdict_store(settings), rendered
+    )
+    return stages.site(result, manifest(scripts), unreadable), render_outputs(scripts)

@@ -84,13 +84,18 @@ class Generation:
             _collect(generations, keep={self.path.name, replaced})
 
 
+def claim_output_dir(output_dir: Path) -> None:
+    """Create `output_dir` if needed and leave the marker: from now on it is runbookc's."""
+    output_dir.mkdir(parents=True, exist_ok=True)
+    if not (output_dir / MARKER).exists():
+        (output_dir / MARKER).write_text("written by runbookc build\n", encoding="utf-8")
+
+
 @contextmanager
 def new_generation(output_dir: Path) -> Iterator[Generation]:
     """A fresh, empty generation under `output_dir`, removed on the way out unless it was
     published. The output dir gets its marker first: from now on it is runbookc's."""
-    output_dir.mkdir(parents=True, exist_ok=True)
-    if not (output_dir / MARKER).exists():
-        (output_dir / MARKER).write_text("written by runbookc build\n", encoding="utf-8")
+    claim_output_dir(output_dir)
     _remove_orphans(output_dir)  # staging dirs of killed builds from before generations
     generations = output_dir / GENERATIONS
     generations.mkdir(exist_ok=True)

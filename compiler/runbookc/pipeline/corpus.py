@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import Any, Protocol, TypeVar
+from typing import Any, Protocol, TypeAlias, TypeVar
 
 from runbookc.approvals.state import approval_policy
 from runbookc.config import Settings
@@ -173,21 +173,34 @@ def extract(corpus: CompiledCorpus, settings: Settings) -> list[Script]:
     return runnable(corpus, settings)[0]
 
 
+# A document's rendered scripts, by its path, with the document and drafts they came from.
+RenderedScripts: TypeAlias = "dict[str, tuple[Document, Sequence[Script], list[Script]]]"
+
+
 def runnable(
-    corpus: CompiledCorpus, settings: Settings, verdicts: Verdicts | None = None
+    corpus: CompiledCorpus,
+    settings: Settings,
+    verdicts: Verdicts | None = None,
+    rendered: RenderedScripts | None = None,
 ) -> tuple[list[Script], list[Diagnostic]]:
     """Every document's scripts that pass `bash -n`, and an RB410 finding for each of the
     others: a script bash cannot read is never written. `verdicts` keeps the checks'
-    verdicts across runs."""
+    verdicts across runs; `rendered` the rendered scripts of each document, reused while
+    its document and drafts are equal (the preview renders again after every edit)."""
     from runbookc.scripts.extract import render_scripts  # lazy: cli.py's list
     from runbookc.scripts.shellcheck import check_syntax
 
-    scripts = [
-        script
-        for result in corpus.results
-        if result.document is not None
-        for script in render_scripts(result.document, result.drafts, settings)
-    ]
+    memo: RenderedScripts = rendered if rendered is not None else {}
+    scripts: list[Script] = []
+    for result in corpus.results:
+        document = result.document
+        if document is None:
+            continue
+        kept = memo.get(document.path)
+        if kept is None or kept[0] != document or kept[1] != result.drafts:
+            kept = (document, result.drafts, render_scripts(document, result.drafts, settings))
+            memo[document.path] = kept
+        scripts += kept[2]
     return check_syntax(scripts, store=verdicts)
 
 

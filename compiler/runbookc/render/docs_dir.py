@@ -11,13 +11,15 @@ from pathlib import Path
 from runbookc.pipeline.graph import LINK, Graph
 from runbookc.probes import looked_at
 from runbookc.render.paths import file_conflict
-from runbookc.render.site_config import DEFAULT_DIR
+from runbookc.render.site_config import DEFAULT_DIR, WORKER_POLYFILL
 from runbookc.render.svg_check import MAX_BYTES, svg_refusal
 from runbookc.reuse import reuse_file
 
 # The hand-written parts of the site that MkDocs serves from its docs dir: runbookc's own
 # (render/site_config.DEFAULT_DIR, packaged) and the project's (its `site/` dir).
 ASSET_DIRS = ("stylesheets",)
+# What the site does not publish of the scripts dir: the manifest is for tools.
+SCRIPTS_IGNORED = ("manifest.json",)
 
 
 class FileRefused(Exception):
@@ -131,7 +133,7 @@ def write_docs_dir(
         shutil.copytree(
             scripts_dir,
             docs_dir / "scripts",
-            ignore=shutil.ignore_patterns("manifest.json"),
+            ignore=shutil.ignore_patterns(*SCRIPTS_IGNORED),
             copy_function=_copier(docs_dir, None, link=True),
             dirs_exist_ok=True,
         )
@@ -149,3 +151,11 @@ def write_docs_dir(
             target = docs_dir / relative
             target.parent.mkdir(parents=True, exist_ok=True)
             copy(str(source), str(target))
+
+
+def write_offline_assets(docs_dir: Path) -> None:
+    """What the offline bundle's pages load besides the site's assets: the worker polyfill
+    (site_config.with_offline)."""
+    target = docs_dir / WORKER_POLYFILL
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(DEFAULT_DIR / WORKER_POLYFILL, target)

@@ -57,17 +57,19 @@ def load_site_config(
     site_name: str = "Runbooks",
     strict: bool = False,
     edit: tuple[str, str] | None = None,
+    offline: bool = False,
 ) -> tuple[Any, list[str]]:
     """The validated MkDocs config: the packaged default with the team's `config_file` (None:
     there is none) layered on it (render/site_config.py), and notes on what was added to
-    it. `edit`: (repo_url, edit_uri) for the document pages' edit links (site_build.edit_links).
-    Raises SiteConfigError naming the file for anything MkDocs or runbookc refuses."""
+    it. `edit`: (repo_url, edit_uri) for the document pages' edit links (site_build.edit_links);
+    `offline`: for reading from file:// (site_config.with_offline). Raises SiteConfigError
+    naming the file for anything MkDocs or runbookc refuses."""
     from mkdocs.config.defaults import MkDocsConfig
     from mkdocs.utils.yaml import get_yaml_loader
 
     from runbookc.render.mkdocs_edit import attach as attach_edit_links
     from runbookc.render.mkdocs_sanitise import attach
-    from runbookc.render.site_config import DEFAULT_CONFIG, layered
+    from runbookc.render.site_config import DEFAULT_CONFIG, layered, with_offline
 
     where = config_file or DEFAULT_CONFIG
     # As mkdocs.config.load_config does, with the layered settings for the file's contents.
@@ -75,6 +77,8 @@ def load_site_config(
     settings, notes = layered(config_file, get_yaml_loader(config=config), language, site_name)
     if edit is not None:
         settings["repo_url"], settings["edit_uri"] = edit
+    if offline:
+        with_offline(settings)
     config.load_dict(settings)
     config.load_dict(
         {"docs_dir": str(docs_dir), "site_dir": str(site_dir), "nav": nav, "strict": strict}
@@ -104,10 +108,12 @@ def run_mkdocs(
     *,
     site_name: str = "Runbooks",
     edit: tuple[str, str] | None = None,
+    offline: bool = False,
 ) -> list[str]:
     """Build the HTML site into `site_dir` with --strict; returns the notes on what was
     added to the site config (load_site_config) and MkDocs' messages. `plugins` registers
-    more plugins on the loaded config (the engine's MkDocs memo, engine/mkdocs_cache.py)."""
+    more plugins on the loaded config (the engine's MkDocs memo, engine/mkdocs_cache.py);
+    `offline`: a site to read from file:// (the offline bundle)."""
     from mkdocs.commands.build import build
     from mkdocs.exceptions import MkDocsException
 
@@ -122,6 +128,7 @@ def run_mkdocs(
                 site_name=site_name,
                 strict=True,
                 edit=edit,
+                offline=offline,
             )
             if plugins is not None:
                 plugins(config)

@@ -4,12 +4,15 @@ re-render only the pages an edit affects.
 An edit to a document changes its own page, the pages of the documents that link to it
 (their link rows show its title; the graph's referrers), the pages it links to (their
 "referenced by" rows) and the home and index pages. `affected_pages` computes that set from
-the graph before and after the edit, so it is tested without a server.
+the graph before and after the edit, so it is tested without a server. Of those, only the
+pages whose text changed are written, and only the scripts whose text changed: MkDocs'
+dirty build (render/preview_build.py) then rebuilds just the files newer than their HTML.
 """
 
 from __future__ import annotations
 
 import hashlib
+import os
 import shutil
 import tempfile
 from collections.abc import Callable, Iterable
@@ -18,7 +21,7 @@ from pathlib import Path
 from runbookc.config import Settings
 from runbookc.pipeline.discover import source_files
 from runbookc.render.context import Site
-from runbookc.render.docs_dir import linked_files, write_docs_dir, write_page
+from runbookc.render.docs_dir import SCRIPTS_IGNORED, linked_files, write_docs_dir, write_page
 from runbookc.render.pages import page_renderers
 from runbookc.render.paths import HOME, RULES, SCRIPTS, TAGS, indexes
 from runbookc.render.site_build import site_settings
@@ -50,9 +53,11 @@ def _digest(path: Path) -> str:
 class Preview:
     """The rendered docs dir of a running preview, kept in step with the sources."""
 
-    def __init__(self, settings: Settings, compile_site: Callable[[Path], Site]) -> None:
-        """`compile_site(scripts_dir)`: the corpus compiled anew (unchanged documents come
-        from the cache), its scripts written into `scripts_dir`, and its Site."""
+    def __init__(
+        self, settings: Settings, compile_site: Callable[[], tuple[Site, dict[str, str]]]
+    ) -> None:
+        """`compile_site()`: the corpus compiled anew (unchanged documents come from the
+        cache): its Site and its script files (path under scripts/ -> text)."""
         self.settings = settings
         self._compile_site = compile_site
         settings.output_dir.mkdir(parents=True, exist_ok=True)
@@ -61,6 +66,8 @@ class Preview:
         self.site_dir = self.root / "site"
         self.site: Site | None = None
         self.sources: dict[str, str] = {}  # source file -> digest of its bytes
+        self.scripts: dict[str, str] = {}  # the scripts in docs/scripts, as last written
+        self.written: set[str] = set()  # pages whose text the last sync changed
 
     def close(self) -> None:
         shutil.rmtree(self.root, ignore_errors=True)
@@ -74,12 +81,12 @@ class Preview:
         (every page on the first call, nothing when no source changed)."""
         sources = self._scan()
         if self.site is not None and sources == self.sources:
+            self.written = set()
             return set()
         changed = {
             p for p in sources.keys() | self.sources.keys() if sources.get(p) != self.sources.get(p)
         }
-        shutil.rmtree(self.root / "scripts", ignore_errors=True)
-        before, after = self.site, self._compile_site(self.root / "scripts")
+        before, (after, scripts) = self.site, self._compile_site()
         renderers = page_renderers(after)
         if before is None:
             targets = set(renderers)
@@ -87,13 +94,26 @@ class Preview:
             targets = affected_pages(changed, before, after)
             for gone in {before.page(d) for d in before.documents} - set(renderers):
                 (self.docs_dir / gone).unlink(missing_ok=True)
-        # Scripts and the site's stylesheets are copied again: cheap, and always current.
-        # (The scripts index, in that folder, is among the pages every edit renders.)
-        shutil.rmtree(self.docs_dir / "scripts", ignore_errors=True)
-        for page in sorted(targets):
-            write_page(self.docs_dir, page, renderers[page]())
+        self.written = {p for p in sorted(targets) if write_page(self.docs_dir, p, renderers[p]())}
+        self._write_scripts(scripts)
+        # The site's stylesheets and linked files are copied again: few, and always current.
         files = linked_files(after.graph, self.settings.source_dir)
         site_dir = site_settings(self.settings)[1]
-        write_docs_dir(self.docs_dir, {}, self.root / "scripts", site_dir, files=files)
+        write_docs_dir(self.docs_dir, {}, None, site_dir, files=files)
         self.site, self.sources = after, sources
         return targets
+
+    def _write_scripts(self, scripts: dict[str, str]) -> None:
+        """Bring docs/scripts (what the pages' download links name) in step with `scripts`,
+        writing only the files whose text changed: an edit changes one runbook's."""
+        folder = self.docs_dir / "scripts"
+        wanted = {rel: text for rel, text in scripts.items() if rel not in SCRIPTS_IGNORED}
+        for rel in self.scripts.keys() - wanted.keys():
+            (folder / rel).unlink(missing_ok=True)
+        for rel, text in wanted.items():
+            if self.scripts.get(rel) != text:
+                target = folder / rel
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_text(text, encoding="utf-8")
+                os.chmod(target, 0o755 if rel.endswith(".sh") else 0o644)
+        self.scripts = wanted

@@ -284,3 +284,22 @@ def _search_language(name: str, cfg: Any, language: str) -> Any:
     if name not in SEARCH_PLUGIN or not isinstance(cfg, dict | None):
         return cfg
     return {"lang": list(dict.fromkeys([language.split("-")[0], "en"])), **(cfg or {})}
+
+
+# The offline bundle's site (`runbookc bundle`): pages opened from file://.
+OFFLINE_PLUGIN = ("offline", "material/offline")
+WORKER_POLYFILL = "javascripts/iframe-worker.js"  # under DEFAULT_DIR, copied into the docs dir
+
+
+def with_offline(settings: dict[str, Any]) -> None:
+    """Change layered `settings` for a site read from file://: Material's offline plugin
+    (search index inlined into a script; it also turns off directory URLs, which a file
+    browser cannot resolve) and runbookc's worker polyfill for search, so that the plugin
+    does not add its own from unpkg.com (no request leaves the bundle)."""
+    settings["use_directory_urls"] = False
+    plugins = _entries(settings.get("plugins"))
+    if plugins is not None and not any(name in OFFLINE_PLUGIN for name, _ in plugins):
+        settings["plugins"] = _items([*plugins, ("offline", None)])
+    extra = settings.setdefault("extra", {})
+    if isinstance(extra, dict):
+        extra["polyfills"] = [WORKER_POLYFILL]

@@ -1,0 +1,74 @@
+"""`runbookc serve`'s rebuild after an edit (commands/serve.PreviewBuild, without a server):
+MkDocs rebuilds only the pages whose text the edit changed, and the site stays whole
+(search index, tags, the other pages)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Iterator
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from conftest import ROOT
+from runbookc.commands.serve import PreviewBuild
+from runbookc.config import load_settings
+
+RUNBOOK = "ops/registry_mirror_degraded_runbook.md"
+UNTOUCHED = "ops/ai_slot_build_runbook/index.html"  # neither links to RUNBOOK nor is linked
+
+
+@pytest.fixture
+def site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[PreviewBuild]:
+    shutil.copytree(ROOT / "runbooks", tmp_path / "runbooks")
+    shutil.copy(ROOT / "pyproject.toml", tmp_path / "pyproject.toml")
+    monkeypatch.chdir(tmp_path)
+    preview = PreviewBuild(replace(load_settings(), output=str(tmp_path / "out")))
+    try:
+        yield preview
+    finally:
+        preview.close()
+
+
+def _search(site: PreviewBuild) -> dict[str, str]:
+    index = json.loads((site.preview.site_dir / "search/search_index.json").read_text("utf-8"))
+    return {entry["location"]: entry["text"] for entry in index["docs"]}
+
+
+def test_an_edit_rebuilds_only_the_pages_it_changed(site: PreviewBuild) -> None:
+    site.rebuild()
+    every = set(site.state.built)
+    assert RUNBOOK in every and len(every) > 60  # the first build: every page
+    search, tags = _search(site), (site.preview.site_dir / "tags/index.html").read_text()
+    untouched = site.preview.site_dir / UNTOUCHED
+    mtime = untouched.stat().st_mtime_ns
+
+    source = site.settings.source_dir / RUNBOOK
+    source.write_text(source.read_text("utf-8") + "\nEdited in the preview.\n", "utf-8")
+    site.rebuild()
+
+    rebuilt = set(site.state.built)
+    assert rebuilt == site.preview.written | {"tags.md"}  # and the tags page, always
+    # The pages whose text the edit changed (the runbook and the two that list it with
+    # its state), of the ten the render step re-rendered, of the 80 of the site.
+    assert rebuilt == {RUNBOOK, "index.md", "runbooks/index.md", "tags.md"}
+    page = site.preview.site_dir / "ops/registry_mirror_degraded_runbook/index.html"
+    assert "Edited in the preview." in page.read_text("utf-8")
+    assert untouched.stat().st_mtime_ns == mtime
+    after = _search(site)
+    assert after.keys() == search.keys()  # every page still found, none twice
+    assert any("Edited in the preview." in text for text in after.values())
+    assert (site.preview.site_dir / "tags/index.html").read_text() == tags
+
+
+def test_a_new_title_rebuilds_every_page(site: PreviewBuild) -> None:
+    """Every page shows the navigation, so a title the nav shows changes them all."""
+    site.rebuild()
+    every = set(site.state.built)
+    source = site.settings.source_dir / RUNBOOK
+    text = source.read_text("utf-8")
+    source.write_text(text.replace('title: "Registry Mirror', 'title: "EDITED Mirror'), "utf-8")
+    site.rebuild()
+    assert set(site.state.built) == every
+    assert "EDITED Mirror" in (site.preview.site_dir / UNTOUCHED).read_text("utf-8")
