@@ -20,6 +20,7 @@ DECLARING = (
     "runbookc.scripts.settings",
     "runbookc.engine.cache",
     "runbookc.render.site_build",
+    "runbookc.pipeline.rulefiles",
 )
 
 

@@ -41,6 +41,7 @@ class Family(StrEnum):
     SHELLCHECK = "scripts.shellcheck"
     SANDBOX = "scripts.sandbox"
     EXTRACT = "scripts.extract"
+    RULE_FILES = "pipeline.rulefiles"
 
 
 @dataclass(frozen=True)
@@ -434,6 +435,16 @@ PAGE_TAG = _rule(
     ERROR,
     "Raw HTML <base>, <meta> or <link> tag, which reroutes the page's URLs or the reader",
     Family.HTML_SAFETY,
+)
+
+
+# Alerting rules (the `rules` setting).
+RULE_FILE = _rule(
+    "RB601",
+    "invalid-rule-file",
+    ERROR,
+    "A rule file is not valid YAML or not shaped as Prometheus rule groups",
+    Family.RULE_FILES,
 )
 
 

@@ -1,0 +1,207 @@
+"""Rule files (pipeline/rulefiles.py) and their checks (lint/alert_rules.py): what is read,
+at which lines, what a malformed file gives, and how lint's memo follows the files."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+from runbookc.config import Settings
+from runbookc.pipeline import rulefiles
+from runbookc.pipeline.rulefiles import read_rule_file, read_rules
+
+MANIFEST = """\
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: not-rules
+data:
+  groups: "not read"
+---
+apiVersion: monitoring.coreos.com/v1
+kind: PrometheusRule
+metadata:
+  name: api
+spec:
+  groups:
+    - name: api.rules
+      rules:
+        - record: job:errors:rate5m
+          expr: sum by (job) (rate(errors_total[5m]))
+        - alert: ApiDown
+          expr: |
+            up{job="api"}
+              == 0
+          for: 10m
+          labels:
+            severity: critical
+          annotations:
+            summary: The API is down
+            runbook_url: https://runbooks.example.com/alerts/ApiDown/
+"""
+
+PLAIN = """\
+groups:
+  - name: queue
+    rules:
+      - alert: QueueBacklog
+        expr: queue_depth > 1000
+        annotations:
+          summary: Backlog
+"""
+
+RUNBOOK = """\
+---
+doc_id: RB-API-0001
+type: runbook
+title: "API down"
+status: draft
+owner_role: SRE
+created_at: 2026-01-10
+updated_at: 2026-01-12
+---
+
+# API down
+
+## Steps
+
+Check it.
+"""
+
+SETTINGS = """\
+[tool.runbookc]
+source = "runbooks"
+rules = ["monitoring/**/*.yaml"]
+"""
+
+
+def _write(path: Path, text: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_a_manifest_among_other_documents_gives_its_alerting_rules_with_lines(
+    tmp_path: Path,
+) -> None:
+    path = _write(tmp_path / "rules.yaml", MANIFEST)
+    rules, problems = read_rule_file(str(path), "rules.yaml")
+    assert problems == []
+    [rule] = rules  # the recording rule is read and left out; the ConfigMap skipped
+    assert (rule.name, rule.group, rule.line, rule.duration) == ("ApiDown", "api.rules", 18, "10m")
+    assert rule.expr == 'up{job="api"}\n  == 0\n'
+    assert rule.labels == {"severity": "critical"}
+    assert rule.annotations["runbook_url"] == "https://runbooks.example.com/alerts/ApiDown/"
+    assert rule.line_of("annotations.runbook_url") == 27
+    assert rule.line_of("labels.severity") == 24
+    assert rule.line_of("annotations.missing") == 18
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "words"),
+    [
+        ("groups: [unclosed\n", 1, "YAML syntax error"),
+        ("- just\n- a list\n", 1, "must be a mapping, not a list"),
+        ("name: x\n", 1, "neither a rule file"),
+        ("groups:\n  - name: g\n    rules: nope\n", 3, "must be a list"),
+        ("groups:\n  - rules: []\n", 2, "has no `name`"),
+        ("kind: PrometheusRule\nspec: {}\n", 1, "no `spec.groups`"),
+        ("groups:\n  - name: g\n    rules:\n      - alert: [x]\n        expr: up\n", 4, "neither"),
+        ("a: \x01\n", 1, "U+0001"),
+    ],
+)
+def test_a_malformed_rule_file_is_rb601_at_its_line(
+    tmp_path: Path, text: str, line: int, words: str
+) -> None:
+    path = _write(tmp_path / "bad.yaml", text)
+    rules, [problem] = read_rule_file(str(path), "bad.yaml")
+    assert rules == []
+    assert (problem.code, problem.path, problem.line) == ("RB601", "bad.yaml", line)
+    assert words in problem.message
+
+
+def test_non_utf8_and_tags_are_findings_and_no_tag_is_constructed(tmp_path: Path) -> None:
+    latin = tmp_path / "latin.yaml"
+    latin.write_bytes(b"groups: [\xe9]\n")
+    assert read_rule_file(str(latin), "latin.yaml")[1][0].message.startswith("rule file is not")
+    tagged = _write(
+        tmp_path / "tagged.yaml",
+        "groups:\n  - name: g\n    rules:\n      - alert: !!python/object:os.system x\n"
+        "        expr: up == 0\n",
+    )
+    [rule], problems = read_rule_file(str(tagged), "tagged.yaml")
+    assert problems == [] and rule.name == "x"  # the text of the node, never an object
+
+
+def test_aliases_are_read_within_a_bound_on_the_nodes_visited(tmp_path: Path) -> None:
+    labels = "".join(f"    l{i}: v\n" for i in range(400))
+    uses = "".join("      - *r\n" for i in range(600))
+    text = (
+        f"rule: &r\n  alert: Boom\n  expr: up\n  labels:\n{labels}"
+        f"groups:\n  - name: g\n    rules:\n{uses}"
+    )
+    path = _write(tmp_path / "bomb.yaml", text)
+    _, problems = read_rule_file(str(path), "bomb.yaml")
+    assert [p.code for p in problems] == ["RB601"]
+    assert "more than" in problems[0].message
+
+
+def test_globs_match_under_the_root_skipping_hidden_output_and_symlinks(tmp_path: Path) -> None:
+    _write(tmp_path / "monitoring" / "a" / "b" / "deep.yaml", PLAIN)
+    _write(tmp_path / "monitoring" / "top.yaml", PLAIN)
+    _write(tmp_path / "monitoring" / "notes.txt", "x")
+    _write(tmp_path / "monitoring" / ".hidden" / "h.yaml", PLAIN)
+    _write(tmp_path / "build" / "monitoring" / "out.yaml", PLAIN)
+    os.symlink(tmp_path / "monitoring" / "top.yaml", tmp_path / "monitoring" / "link.yaml")
+    settings = Settings(root=tmp_path, raw={"rules": ["monitoring/**/*.yaml", "build/**/*.yaml"]})
+    found = read_rules(settings, cwd=tmp_path)
+    assert found.files == (
+        "monitoring/a/b/deep.yaml",
+        "monitoring/link.yaml",
+        "monitoring/top.yaml",
+    )
+    assert [d.path for d in found.diagnostics] == ["monitoring/link.yaml"]  # not followed
+    assert [r.name for r in found.rules] == ["QueueBacklog", "QueueBacklog"]
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    _write(tmp_path / "pyproject.toml", SETTINGS)
+    _write(tmp_path / "runbooks" / "ops" / "api.md", RUNBOOK)
+    _write(tmp_path / "monitoring" / "api.yaml", MANIFEST)
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def _reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The rule files read from now on (by display path)."""
+    seen: list[str] = []
+    original = rulefiles.read_rule_file
+
+    def counting(path: str, display: str):  # type: ignore[no-untyped-def]
+        seen.append(display)
+        return original(path, display)
+
+    monkeypatch.setattr(rulefiles, "read_rule_file", counting)
+    return seen
+
+
+def _codes(result) -> list[str]:  # type: ignore[no-untyped-def]
+    return [f"{d['path']}:{d['line']} {d['code']}" for d in json.loads(result.out)["diagnostics"]]
+
+
+def test_lint_reruns_when_a_rule_file_changes_and_is_a_no_op_otherwise(
+    cli, project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first = cli("lint", "--format", "json")
+    reads = _reads(monkeypatch)
+    assert cli("lint", "--format", "json").out == first.out
+    assert reads == []  # memoized: no rule file read again
+    rule_file = project / "monitoring" / "api.yaml"
+    rule_file.write_text(MANIFEST.replace("      rules:", "      rulez:"), encoding="utf-8")
+    assert _codes(cli("lint", "--format", "json")) == ["monitoring/api.yaml:14 RB601"]
+    assert reads == ["monitoring/api.yaml"]
+    _write(project / "monitoring" / "more" / "bad.yaml", "groups: 3\n")  # in a new folder
+    assert "monitoring/more/bad.yaml:1 RB601" in _codes(cli("lint", "--format", "json"))
