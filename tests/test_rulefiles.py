@@ -74,6 +74,9 @@ SETTINGS = """\
 [tool.runbookc]
 source = "runbooks"
 rules = ["monitoring/**/*.yaml"]
+
+[tool.runbookc.alert_rules]
+runbook_urls = ["https://git.example.com/runbooks/blob/main/{path}"]
 """
 
 
@@ -205,3 +208,53 @@ def test_lint_reruns_when_a_rule_file_changes_and_is_a_no_op_otherwise(
     assert reads == ["monitoring/api.yaml"]
     _write(project / "monitoring" / "more" / "bad.yaml", "groups: 3\n")  # in a new folder
     assert "monitoring/more/bad.yaml:1 RB601" in _codes(cli("lint", "--format", "json"))
+
+
+def test_missing_runbook_url_severity_follows_the_severity_label(cli, project: Path) -> None:
+    paging = PLAIN.replace(
+        "        annotations:", "        labels: {severity: page}\n        annotations:"
+    )
+    _write(project / "monitoring" / "queue.yaml", paging)
+    _write(
+        project / "pyproject.toml",
+        SETTINGS + 'missing_runbook_url = {page = "error", "*" = "off"}\n',
+    )
+    found = json.loads(cli("lint", "--format", "json").out)["diagnostics"]
+    missing = [(d["path"], d["severity"]) for d in found if d["code"] == "RB602"]
+    assert missing == [("monitoring/queue.yaml", "error")]
+    _write(project / "monitoring" / "queue.yaml", PLAIN)  # no severity label: "*" is off
+    found = json.loads(cli("lint", "--format", "json").out)["diagnostics"]
+    assert [d for d in found if d["code"] == "RB602"] == []
+
+
+@pytest.mark.parametrize("fmt", ["text", "github", "sarif"])
+def test_rule_file_findings_carry_path_and_line_in_every_format(
+    cli, project: Path, fmt: str
+) -> None:
+    out = cli("lint", "--format", fmt).out
+    if fmt == "sarif":
+        [result] = json.loads(out)["runs"][0]["results"]
+        location = result["locations"][0]["physicalLocation"]
+        assert location["artifactLocation"]["uri"] == "monitoring/api.yaml"
+        assert location["region"]["startLine"] == 27
+    else:
+        assert "monitoring/api.yaml" in out and "27" in out and "RB603" in out
+
+
+def test_a_bad_template_setting_is_a_usage_error(cli, project: Path) -> None:
+    _write(project / "pyproject.toml", SETTINGS.replace("{path}", "{page}"))
+    result = cli("lint")
+    assert result.code == 2
+    assert "must hold one of {path}, {alert} or {doc_id}" in result.err
+
+
+def test_related_alerts_may_name_an_alert_only_a_rule_file_defines(cli, project: Path) -> None:
+    runbook = project / "runbooks" / "ops" / "api.md"
+    runbook.write_text(
+        RUNBOOK.replace("owner_role: SRE", 'owner_role: SRE\nrelated_alerts: ["ApiDown"]'),
+        encoding="utf-8",
+    )
+    assert "RB204" not in cli("lint").out
+    runbook.write_text(runbook.read_text(encoding="utf-8").replace("ApiDown", "ApiGone"))
+    out = cli("lint").out
+    assert "RB204" in out and "no alert document and no rule file" in out

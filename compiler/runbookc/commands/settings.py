@@ -21,6 +21,7 @@ DECLARING = (
     "runbookc.engine.cache",
     "runbookc.render.site_build",
     "runbookc.pipeline.rulefiles",
+    "runbookc.lint.alert_rules",
 )
 
 

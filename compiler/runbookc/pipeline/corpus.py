@@ -19,7 +19,7 @@ from typing import Any, Protocol, TypeVar
 from runbookc.approvals.state import approval_policy
 from runbookc.config import Settings
 from runbookc.diagnostics import Diagnostic, Severity
-from runbookc.lint import adoption
+from runbookc.lint import adoption, alert_rules
 from runbookc.lint.checks import run_checks
 from runbookc.lint.policy import Policy, Suppressions
 from runbookc.model import Document
@@ -117,6 +117,8 @@ def check_settings(settings: Settings) -> None:
     Policy.from_settings(settings)
     approval_policy(settings)
     front_settings(settings)
+    alert_rules.url_templates(settings)
+    alert_rules.missing_severities(settings)
 
 
 def lint(
