@@ -258,3 +258,41 @@ def test_related_alerts_may_name_an_alert_only_a_rule_file_defines(cli, project:
     runbook.write_text(runbook.read_text(encoding="utf-8").replace("ApiDown", "ApiGone"))
     out = cli("lint").out
     assert "RB204" in out and "no alert document and no rule file" in out
+
+
+def test_alerts_lists_rule_runbook_and_approval_as_a_table_or_json(cli, project: Path) -> None:
+    (project / "monitoring" / "api.yaml").write_text(
+        MANIFEST.replace(
+            "https://runbooks.example.com/alerts/ApiDown/",
+            "https://git.example.com/runbooks/blob/main/ops/api.md",
+        ),
+        encoding="utf-8",
+    )
+    _write(project / "monitoring" / "queue.yaml", PLAIN)
+    runbook = project / "runbooks" / "ops" / "api.md"
+    runbook.write_text(
+        RUNBOOK.replace(
+            "owner_role: SRE",
+            'owner_role: SRE\nrelated_alerts: ["QueueBacklog"]\napprovals:\n'
+            '  required: ["Owner"]\n  status: pending\n  request_id: "r-1"',
+        ),
+        encoding="utf-8",
+    )
+    result = cli("alerts", "--format", "json")
+    assert result.code == 0
+    rows = json.loads(result.out)
+    assert [(r["alert"], r["rule"], r["runbook"], r["approval"]) for r in rows] == [
+        ("ApiDown", "monitoring/api.yaml:18", "ops/api.md", "pending"),
+        # no runbook_url: the runbook that names it in related_alerts
+        ("QueueBacklog", "monitoring/queue.yaml:4", "ops/api.md", "pending"),
+    ]
+    table = cli("alerts").out.splitlines()
+    assert table[0].split() == ["alert", "rule", "group", "severity", "runbook", "approval"]
+    assert table[1].split() == [
+        "ApiDown",
+        "monitoring/api.yaml:18",
+        "api.rules",
+        "critical",
+        "ops/api.md",
+        "pending",
+    ]

@@ -138,10 +138,8 @@ def _url(
             hint="write the URL out in full so it can be checked (one rule per runbook)",
         )
         return
-    parts = urlsplit(url)
-    bare = parts._replace(query="", fragment="").geturl()
-    matched = next(((t, m) for t in templates if (m := t.pattern.fullmatch(bare))), None)
-    if matched is None:
+    resolved = resolve_url(graph, url, templates)
+    if resolved.template is None:
         known = ", ".join(t.text for t in templates) or "none are set"
         yield UNRESOLVED_RUNBOOK_URL(
             rule.path,
@@ -150,15 +148,13 @@ def _url(
             hint=f"alert_rules.runbook_urls maps URLs to documents ({known})",
         )
         return
-    template, match = matched
-    value = unquote(match.group("value"))
-    doc = _document(graph, template.field, value)
+    doc = resolved.document
     if doc is None:
         yield UNRESOLVED_RUNBOOK_URL(
             rule.path,
             line,
             f"runbook_url of `{rule.name}` leads to no document: `{url}` "
-            f"({template.field} `{value}`)",
+            f"({resolved.template.field} `{resolved.value}`)",
             hint="fix the URL, or write the runbook it names",
         )
         return
@@ -173,7 +169,7 @@ def _url(
             f"runbook_url of `{rule.name}` leads to {shown}, a `{doc.doc_type}` document",
             hint="point it at the runbook (or alert doc) that handles the alert",
         )
-    anchor = unquote(parts.fragment) if parts.fragment else None
+    anchor = resolved.anchor
     if anchor is not None and anchor not in doc.anchors:
         listed = ", ".join(f"#{a}" for a in sorted(doc.anchors)[:8]) or "none"
         yield RUNBOOK_URL_ANCHOR(
@@ -182,6 +178,29 @@ def _url(
             f"runbook_url of `{rule.name}`: `#{anchor}` matches no heading of {shown}",
             hint=f"its headings: {listed}",
         )
+
+
+@dataclass(frozen=True)
+class Resolved:
+    """Where a runbook_url leads: the template it matches (None: none does), the value of
+    its field, the document (None: no such document) and the decoded #fragment."""
+
+    template: UrlTemplate | None
+    value: str = ""
+    document: DocFacts | None = None
+    anchor: str | None = None
+
+
+def resolve_url(graph: Graph, url: str, templates: list[UrlTemplate]) -> Resolved:
+    parts = urlsplit(url.strip())
+    bare = parts._replace(query="", fragment="").geturl()
+    matched = next(((t, m) for t in templates if (m := t.pattern.fullmatch(bare))), None)
+    if matched is None:
+        return Resolved(None)
+    template, match = matched
+    value = unquote(match.group("value"))
+    anchor = unquote(parts.fragment) if parts.fragment else None
+    return Resolved(template, value, _document(graph, template.field, value), anchor)
 
 
 def _handles(descriptor: doctypes.DocType | None) -> bool:

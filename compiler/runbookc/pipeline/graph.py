@@ -256,12 +256,11 @@ class Graph:
             self._outgoing[paths[slot]] = refs
             for ref in refs:
                 target = ref.document
-                if target is None:
-                    continue
-                if target is not doc:
-                    incoming.setdefault(paths[slots[id(target)]], []).append(ref)
-                if ref.kind in (RELATED_ALERT, ALERT_RUNBOOK):
+                # A runbook handles an alert it names even when only a rule file defines it.
+                if ref.kind == RELATED_ALERT or (ref.kind == ALERT_RUNBOOK and target is not None):
                     self._note_handler(ref, doc)
+                if target is not None and target is not doc:
+                    incoming.setdefault(paths[slots[id(target)]], []).append(ref)
 
     def _note_handler(self, ref: Reference, source: DocFacts) -> None:
         """Record which documents handle which alert (runbooks: the types that handle
