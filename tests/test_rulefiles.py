@@ -8,9 +8,12 @@ import os
 from pathlib import Path
 
 import pytest
-from runbookc.config import Settings
+from runbookc.commands.wiring import lint_targets
+from runbookc.config import Settings, load_settings
+from runbookc.pipeline import corpus as stages
 from runbookc.pipeline import rulefiles
 from runbookc.pipeline.rulefiles import read_rule_file, read_rules
+from runbookc.render.pages import render_pages
 
 MANIFEST = """\
 apiVersion: v1
@@ -296,3 +299,49 @@ def test_alerts_lists_rule_runbook_and_approval_as_a_table_or_json(cli, project:
         "ops/api.md",
         "pending",
     ]
+
+
+ALERT_DOC = """\
+---
+doc_id: ALD-API-0001
+type: alert
+title: "API alerts"
+status: active
+owner_role: SRE
+created_at: 2026-01-10
+updated_at: 2026-01-12
+alerts:
+  - id: ApiDown
+    severity: critical
+    summary: "The API is down"
+    condition: 'up{job="api"} == 0'
+    threshold: "no target up"
+    for: "10m"
+    runbooks: ["RB-API-0001"]
+---
+
+# API alerts
+"""
+
+
+def _pages(settings_root: Path) -> dict[str, str]:
+    settings = load_settings(str(settings_root / "pyproject.toml"))
+    return render_pages(stages.site(lint_targets([], settings, use_cache=False), []))
+
+
+def test_the_alert_doc_page_shows_the_rule_from_the_rule_file(project: Path) -> None:
+    _write(project / "runbooks" / "ops" / "alerts.md", ALERT_DOC)
+    hostile = MANIFEST.replace("== 0\n", "== 0  # ``` | <b>x</b>\n").replace(
+        "summary: The API is down", "summary: The API is down\n            description: A | b"
+    )
+    _write(project / "monitoring" / "api.yaml", hostile)
+    page = _pages(project)["ops/alerts.md"]
+    block = page[page.index('<div class="runbookc-rule"') :]
+    assert "`monitoring/api.yaml:18` · group `api.rules`" in block
+    assert "| for | 10m |" in block and "| Labels | `severity=critical` |" in block
+    assert "| Summary | The API is down |" in block and "| Description | A \\| b |" in block
+    # the expression as written, in a fence longer than any backtick run in it
+    assert (
+        '````promql title="Expression (PromQL)"\nup{job="api"}\n  == 0  # ``` | <b>x</b>\n````'
+        in block
+    )

@@ -107,9 +107,9 @@ def check(graph: Graph, settings: Settings) -> Iterator[Diagnostic]:
             yield from _missing(rule, severities)
         else:
             yield from _url(graph, rule, url.strip(), templates)
-    for defs in rules.by_name().values():
+    for defs in rules.by_name.values():
         yield from _conflicts(defs)
-    yield from _undefined(graph, set(rules.by_name()))
+    yield from _undefined(graph, set(rules.by_name))
 
 
 def _missing(rule: AlertRule, severities: dict[str, str]) -> Iterator[Diagnostic]:

@@ -19,6 +19,7 @@ import stat
 from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
 from itertools import accumulate
 from pathlib import Path
 
@@ -78,7 +79,9 @@ class RuleSet:
     def configured(self) -> bool:
         return bool(self.files or self.diagnostics)
 
+    @cached_property
     def by_name(self) -> dict[str, list[AlertRule]]:
+        """The rules of each alert name, in file order."""
         found: dict[str, list[AlertRule]] = {}
         for rule in self.rules:
             found.setdefault(rule.name, []).append(rule)

@@ -81,6 +81,11 @@ _EN = {
     "tag_type": "type",
     "all_tags": "Documents by tag",
     "rule_summary": "Summary",
+    "alert_rule": "Alerting rule",
+    "alert_rule_group": "group",
+    "alert_rule_labels": "Labels",
+    "alert_rule_description": "Description",
+    "alert_rule_expr": "Expression (PromQL)",
 }
 
 _RU = {
@@ -157,6 +162,11 @@ _RU = {
     "tag_owner": "владелец",
     "tag_type": "тип",
     "all_tags": "Документы по тегам",
+    "alert_rule": "Правило алерта",
+    "alert_rule_group": "группа",
+    "alert_rule_labels": "Метки",
+    "alert_rule_description": "Описание",
+    "alert_rule_expr": "Выражение (PromQL)",
 }
 
 LABELS = {"en": _EN, "ru": _RU}

@@ -19,6 +19,7 @@ from runbookc.approvals.state import ApprovalState
 from runbookc.lint.catalog import Rule
 from runbookc.model import Document
 from runbookc.render import markdown as md
+from runbookc.render.alert_rule import rule_views
 from runbookc.render.body import render_body
 from runbookc.render.context import Site, listed
 from runbookc.render.paths import HOME, RULES, TAGS, href, rule_page
@@ -238,6 +239,7 @@ def alert_views(site: Site, doc: Document, page: str) -> list[dict[str, Any]]:
                 "for": str(alert.get("for", "")),
                 "condition": str(alert.get("condition", "")),
                 "handlers": [doc_ref(site, page, h) for h in handlers],
+                "rules": rule_views(site, alert_id),
             }
         )
     return views

@@ -49,7 +49,7 @@ def alert_rows(
                 **runbook(docs),
             }
         )
-    ruled = graph.rules.by_name()
+    ruled = graph.rules.by_name
     for alert_id in graph.alert_ids():
         if alert_id not in ruled:
             entry = graph.alert(alert_id) or {}
