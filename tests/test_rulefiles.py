@@ -345,3 +345,92 @@ def test_the_alert_doc_page_shows_the_rule_from_the_rule_file(project: Path) -> 
         '````promql title="Expression (PromQL)"\nup{job="api"}\n  == 0  # ``` | <b>x</b>\n````'
         in block
     )
+
+
+def test_each_alert_gets_a_page_by_name_and_rule_only_ones_with_the_switch(
+    cli, project: Path
+) -> None:
+    _write(project / "runbooks" / "ops" / "alerts.md", ALERT_DOC)
+    queue = PLAIN.replace(
+        "summary: Backlog",
+        "summary: Backlog\n          runbook_url: https://site.example.com/alerts/QueueBacklog/",
+    )
+    _write(project / "monitoring" / "queue.yaml", queue)
+    settings = SETTINGS.replace('{path}"]', '{path}", "https://site.example.com/alerts/{alert}/"]')
+    _write(project / "pyproject.toml", settings)
+    pages = _pages(project)
+    page = pages["alerts/ApiDown.md"]
+    assert "# ApiDown" in page and "`monitoring/api.yaml:18` · group `api.rules`" in page
+    assert "[`RB-API-0001`](../ops/api.md)" in page  # handled by
+    assert "[`ALD-API-0001`](../ops/alerts.md#apidown)" in page  # defined in
+    assert "alerts/QueueBacklog.md" not in pages
+    assert "queue.yaml:8:1: RB603" in cli("lint").out  # its {alert} URL leads to no page yet
+    _write(project / "pyproject.toml", settings.replace("rules =", 'alert_pages = "all"\nrules ='))
+    pages = _pages(project)
+    assert "`monitoring/queue.yaml:4` · group `queue`" in pages["alerts/QueueBacklog.md"]
+    assert "queue.yaml:8:1: RB603" not in cli("lint").out
+    _write(project / "pyproject.toml", settings.replace("rules =", 'alert_pages = "off"\nrules ='))
+    assert not [p for p in _pages(project) if p.startswith("alerts/") and p != "alerts/index.md"]
+
+
+def test_an_edit_to_a_rule_file_changes_the_digest_of_the_pages_showing_it(project: Path) -> None:
+    from runbookc.render.inputs import page_digests
+
+    _write(project / "runbooks" / "ops" / "alerts.md", ALERT_DOC)
+    settings = load_settings(str(project / "pyproject.toml"))
+
+    def digests() -> dict[str, str]:
+        return page_digests(stages.site(lint_targets([], settings, use_cache=False), []), "c")
+
+    before = digests()
+    _write(project / "monitoring" / "api.yaml", MANIFEST.replace("for: 10m", "for: 15m"))
+    after = digests()
+    changed = sorted(page for page in before if before[page] != after[page])
+    assert changed == ["alerts/ApiDown.md", "ops/alerts.md"]
+
+
+def test_the_preview_renders_the_alert_pages_again_after_an_edit(project: Path) -> None:
+    from runbookc.render.preview import affected_pages
+
+    _write(project / "runbooks" / "ops" / "alerts.md", ALERT_DOC)
+    settings = load_settings(str(project / "pyproject.toml"))
+    site = stages.site(lint_targets([], settings, use_cache=False), [])
+    assert "alerts/ApiDown.md" in affected_pages({"runbooks/ops/api.md"}, site, site)
+
+
+def test_new_alert_from_rule_writes_an_alert_doc_that_lints_clean(cli, project: Path) -> None:
+    _write(
+        project / "monitoring" / "queue.yaml",
+        PLAIN.replace("queue_depth > 1000", "'queue_depth{x=\"<b>\"} > 1000'"),
+    )
+    wrong = cli("new", "alert", "--from-rule", "QueueBaklog")
+    assert wrong.code == 2 and "did you mean `QueueBacklog`" in wrong.err
+    made = cli(
+        "new",
+        "alert",
+        "--from-rule",
+        "ApiDown",
+        "--runbook",
+        "RB-API-0001",
+        "--output",
+        "runbooks/ops/api-alerts.md",
+    )
+    assert made.code == 0, made.err
+    text = (project / "runbooks" / "ops" / "api-alerts.md").read_text(encoding="utf-8")
+    assert '  - id: "ApiDown"\n    severity: "critical"\n    summary: "The API is down"\n' in text
+    assert '    condition: "up{job=\\"api\\"}\\n  == 0"\n' in text and '    for: "10m"\n' in text
+    assert "`monitoring/api.yaml:18` (group `api.rules`)" in text
+    again = cli("new", "alert", "--from-rule", "ApiDown")
+    assert again.code == 2 and "already defines `ApiDown`" in again.err
+    made = cli("new", "alert", "--from-rule", "QueueBacklog", "--runbook", "RB-API-0001")
+    assert made.code == 0, made.err
+    assert (
+        'condition: "queue_depth{x=\\"<b>\\"} > 1000"'
+        in (project / "runbooks" / "queuebacklog.md").read_text()
+    )
+    report = json.loads(cli("lint", "--format", "json").out)
+    # the rule files' own findings only: the new documents lint clean
+    assert [(d["path"], d["code"]) for d in report["diagnostics"]] == [
+        ("monitoring/api.yaml", "RB603"),
+        ("monitoring/queue.yaml", "RB602"),
+    ]

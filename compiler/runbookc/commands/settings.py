@@ -22,6 +22,7 @@ DECLARING = (
     "runbookc.render.site_build",
     "runbookc.pipeline.rulefiles",
     "runbookc.lint.alert_rules",
+    "runbookc.render.alert_pages",
 )
 
 

@@ -30,6 +30,7 @@ from runbookc.lint.catalog import (
 from runbookc.pipeline.facts import DocFacts
 from runbookc.pipeline.graph import Graph
 from runbookc.pipeline.rulefiles import AlertRule
+from runbookc.render.alert_pages import alert_pages_mode
 
 declare(
     Key("alert_rules", Kind.TABLE, None, "how the `rules` files' alerting rules are checked"),
@@ -149,6 +150,8 @@ def _url(
         )
         return
     doc = resolved.document
+    if doc is None and resolved.template.field == "alert" and _has_page(graph, resolved.value):
+        return  # the page `alert_pages = "all"` makes for an alert only a rule defines
     if doc is None:
         yield UNRESOLVED_RUNBOOK_URL(
             rule.path,
@@ -201,6 +204,10 @@ def resolve_url(graph: Graph, url: str, templates: list[UrlTemplate]) -> Resolve
     value = unquote(match.group("value"))
     anchor = unquote(parts.fragment) if parts.fragment else None
     return Resolved(template, value, _document(graph, template.field, value), anchor)
+
+
+def _has_page(graph: Graph, alert_id: str) -> bool:
+    return alert_pages_mode(graph.settings) == "all" and alert_id in graph.rules.by_name
 
 
 def _handles(descriptor: doctypes.DocType | None) -> bool:

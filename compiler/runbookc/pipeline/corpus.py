@@ -28,6 +28,7 @@ from runbookc.pipeline.facts import DocFacts
 from runbookc.pipeline.front_settings import front_settings
 from runbookc.pipeline.graph import Graph
 from runbookc.pipeline.rulefiles import read_rules
+from runbookc.render.alert_pages import alert_pages_mode
 from runbookc.report import Summary, render
 
 T = TypeVar("T")
@@ -119,6 +120,7 @@ def check_settings(settings: Settings) -> None:
     front_settings(settings)
     alert_rules.url_templates(settings)
     alert_rules.missing_severities(settings)
+    alert_pages_mode(settings)
 
 
 def lint(

@@ -27,7 +27,7 @@ def rule_views(site: Site, alert_id: str) -> list[dict[str, str]]:
                 "labels": " ".join(labels),
                 "summary": md.cell(rule.annotations.get("summary", "")),
                 "description": md.cell(rule.annotations.get("description", "")),
-                "fence": "`" * max(3, *(n + 1 for n in runs)),
+                "fence": "`" * max([3, *(n + 1 for n in runs)]),
                 "expr": rule.expr.rstrip("\n"),
             }
         )

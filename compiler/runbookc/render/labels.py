@@ -86,6 +86,7 @@ _EN = {
     "alert_rule_labels": "Labels",
     "alert_rule_description": "Description",
     "alert_rule_expr": "Expression (PromQL)",
+    "alert_pages": "By name",
 }
 
 _RU = {
@@ -167,6 +168,7 @@ _RU = {
     "alert_rule_labels": "Метки",
     "alert_rule_description": "Описание",
     "alert_rule_expr": "Выражение (PromQL)",
+    "alert_pages": "По имени",
 }
 
 LABELS = {"en": _EN, "ru": _RU}

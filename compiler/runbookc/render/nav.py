@@ -35,6 +35,9 @@ def build_nav(site: Site) -> list[Any]:
             entries = [{_label(folder or "/"): folders[folder]} for folder in sorted(folders)]
         else:
             entries = [item for pages in folders.values() for item in pages]
+        if doctypes.ALERTS in doc_type.references and site.alert_pages:  # alerts by name
+            pages = [{_label(name): page} for page, name in site.alert_pages.items()]
+            entries.append({_label(words["alert_pages"]): pages})
         nav.append({_label(section): [doc_type.index, *entries]})
     rules = [{f"{r.code} {_label(r.name)}": rule_page(r.code)} for r in site.rules]
     nav.append({_label(words["rules"]): [RULES, *rules]})

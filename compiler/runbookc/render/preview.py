@@ -28,7 +28,7 @@ def affected_pages(changed: Iterable[str], before: Site | None, after: Site) -> 
     """Pages of `after` to re-render when the sources at the paths `changed` were edited,
     added or removed (paths as Document.path shows them)."""
     changed = set(changed)
-    pages = {HOME, *indexes()}
+    pages = {HOME, *indexes(), *after.alert_pages}  # an alert's page reads the corpus
     for site in (before, after):
         if site is None:
             continue
@@ -39,6 +39,7 @@ def affected_pages(changed: Iterable[str], before: Site | None, after: Site) -> 
                 neighbours = [*site.graph.referrers(node), *site.graph.references(node)]
                 pages.update(site.page(other) for other in site.documents_of(neighbours))
     current = {after.page(doc) for doc in after.documents} | {HOME, TAGS, RULES, *indexes()}
+    current |= set(after.alert_pages)
     return pages & current
 
 
