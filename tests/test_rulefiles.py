@@ -434,3 +434,14 @@ def test_new_alert_from_rule_writes_an_alert_doc_that_lints_clean(cli, project: 
         ("monitoring/api.yaml", "RB603"),
         ("monitoring/queue.yaml", "RB602"),
     ]
+
+
+def test_an_alert_page_links_the_runbook_its_runbook_url_leads_to(project: Path) -> None:
+    url = "https://git.example.com/runbooks/blob/main/ops/api.md"
+    _write(
+        project / "monitoring" / "queue.yaml",
+        PLAIN.replace("summary: Backlog", f"runbook_url: {url}"),
+    )
+    _write(project / "pyproject.toml", SETTINGS.replace("rules =", 'alert_pages = "all"\nrules ='))
+    page = _pages(project)["alerts/QueueBacklog.md"]
+    assert "| Handled by | [`RB-API-0001`](../ops/api.md) API down |" in page

@@ -206,6 +206,18 @@ def resolve_url(graph: Graph, url: str, templates: list[UrlTemplate]) -> Resolve
     return Resolved(template, value, _document(graph, template.field, value), anchor)
 
 
+def url_targets(graph: Graph, alert_id: str) -> list[DocFacts]:
+    """The documents the runbook_urls of `alert_id`'s rules lead to (its page links them)."""
+    templates = url_templates(graph.settings)
+    found = []
+    for rule in graph.rules.by_name.get(alert_id, []):
+        url = rule.annotations.get(RUNBOOK_URL)
+        doc = resolve_url(graph, url, templates).document if url else None
+        if doc is not None and doc not in found:
+            found.append(doc)
+    return found
+
+
 def _has_page(graph: Graph, alert_id: str) -> bool:
     return alert_pages_mode(graph.settings) == "all" and alert_id in graph.rules.by_name
 

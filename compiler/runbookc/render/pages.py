@@ -16,12 +16,13 @@ import jinja2
 
 from runbookc import doctypes
 from runbookc.approvals.state import ApprovalState
+from runbookc.lint.alert_rules import url_targets
 from runbookc.lint.catalog import Rule
 from runbookc.model import Document
 from runbookc.render import markdown as md
 from runbookc.render.alert_rule import rule_views
 from runbookc.render.body import render_body
-from runbookc.render.context import Site, listed
+from runbookc.render.context import Site, listed, unique
 from runbookc.render.paths import HOME, RULES, TAGS, href, rule_page
 from runbookc.templating import package_templates
 
@@ -253,13 +254,15 @@ def alert_page(site: Site, alert_id: str, page: str) -> str:
     rules = rule_views(site, alert_id)
     doc = site.document_of(site.graph.alert_doc(alert_id))
     link = site.alert_link(page, alert_id)
+    # The runbooks its rules' runbook_urls lead to, then those the documents name.
+    linked = site.documents_of(url_targets(site.graph, alert_id))
     return _render(
         "alert_page.md.j2",
         w=site.words,
         alert=alert_id,
         summary=md.cell(entry.get("summary", "")) or (rules[0]["summary"] if rules else ""),
         severity=md.cell(entry.get("severity", "")) or _rule_severity(site, alert_id),
-        handlers=[doc_ref(site, page, h) for h in site.handlers(alert_id)],
+        handlers=[doc_ref(site, page, h) for h in unique([*linked, *site.handlers(alert_id)])],
         defined_in=f"[{md.code(doc.doc_id)}]({link}) {md.cell(doc.title)}" if doc else "",
         rules=rules,
     )
