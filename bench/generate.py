@@ -7,10 +7,12 @@ doc, all cross-referencing each other by id, by relative link (with heading anch
 `docs/ops/...` code-span paths. Half of the groups are written in Russian, half in English.
 Group `i` depends only on (seed, i), so a 300-document corpus is a prefix of a 10,000 one.
 
-    python bench/generate.py OUT --docs 10000 [--seed 7]
+    python bench/generate.py OUT --docs 10000 [--seed 7] [--rules]
 
 writes OUT/runbooks/ops/area-NN/*.md and OUT/pyproject.toml with [tool.runbookc], so
-`runbookc lint` run in OUT checks the whole corpus. Every runbook's approval is pending or
+`runbookc lint` run in OUT checks the whole corpus. `--rules` adds a Prometheus rule file
+per alert (OUT/monitoring/area-NN/ALERT.yaml, its runbook_url leading to the runbook's
+section) and the `rules` settings that check them. Every runbook's approval is pending or
 approved with the digest of its current content; the corpus lints clean otherwise.
 """
 
@@ -40,6 +42,14 @@ language = "ru"
 [tool.runbookc.paths]
 "docs/ops/" = "ops/"
 """
+
+# With --rules: the rule files and how their runbook_urls map to documents.
+RULES_SETTINGS = """\
+
+[tool.runbookc.alert_rules]
+runbook_urls = ["https://git.example.com/ops/runbooks/blob/main/runbooks/{path}"]
+"""
+RULES_GLOB = 'rules = ["monitoring/**/*.yaml"]\n'
 
 SYSTEMS = (
     *("billing", "payments", "search", "ingest", "auth", "gateway", "registry", "scheduler"),
@@ -451,27 +461,56 @@ def slo_doc(g: Group, rng: random.Random, alert_ids: list[str]) -> str:
     return front + "".join(body)
 
 
+def alert_ids(g: Group, rng: random.Random) -> list[str]:
+    """The alerts of group `g` (none without an alert doc); `rng` is the group's text one."""
+    if g.members < 2:
+        return []
+    return [f"ALT-{g.tag[:-5]}-{g.index * 2 + k + 1:04d}" for k in range(rng.randint(1, 2))]
+
+
 def group_documents(seed: int, index: int, total_docs: int) -> list[tuple[str, str]]:
     """(path under runbooks/, text) for every document of group `index`."""
     g = make_group(seed, index, total_docs)
     rng = random.Random(f"{seed}:{index}:text")
-    alert_ids = (
-        [f"ALT-{g.tag[:-5]}-{g.index * 2 + k + 1:04d}" for k in range(rng.randint(1, 2))]
-        if g.members >= 2
-        else []
-    )
-    text = runbook(g, rng, alert_ids)
+    ids = alert_ids(g, rng)
+    text = runbook(g, rng, ids)
     rb_anchor = slug(TEXT[g.lang]["sections"][5])
     if index % 3 == 0:
         text = _approve(text)
     docs = [(g.file("runbook"), text)]
     if g.members >= 2:
-        docs.append((g.file("alerts"), alerts_doc(g, rng, alert_ids, rb_anchor)))
+        docs.append((g.file("alerts"), alerts_doc(g, rng, ids, rb_anchor)))
     if g.members >= 3:
         docs.append((g.file("rollback_plan"), rollback_plan(g, rng, rb_anchor)))
     if g.members >= 4:
-        docs.append((g.file("slo"), slo_doc(g, rng, alert_ids)))
+        docs.append((g.file("slo"), slo_doc(g, rng, ids)))
     return [(f"ops/{g.area}/{name}", body) for name, body in docs]
+
+
+def rule_files(seed: int, index: int, total_docs: int) -> list[tuple[str, str]]:
+    """(path under monitoring/, text): one rule file per alert of group `index`, its
+    runbook_url leading to the section of the runbook the alert doc points at."""
+    g = make_group(seed, index, total_docs)
+    ids = alert_ids(g, random.Random(f"{seed}:{index}:text"))
+    rng = random.Random(f"{seed}:{index}:rules")
+    anchor = slug(TEXT[g.lang]["sections"][5])
+    url = (
+        f"https://git.example.com/ops/runbooks/blob/main/runbooks/ops/{g.area}/{g.file('runbook')}"
+    )
+    total = f'sum(rate(http_requests_total{{namespace="{g.ns}",service="{g.service}"}}[5m]))'
+    return [
+        (
+            f"{g.area}/{alert_id}.yaml",
+            f"groups:\n  - name: {g.service}\n    rules:\n"
+            f"      - record: service:requests:rate5m\n        expr: {total}\n"
+            f"      - alert: {alert_id}\n        expr: |\n          {total} == 0\n"
+            f"        for: {rng.choice((5, 10, 15))}m\n"
+            f"        labels:\n          severity: {rng.choice(('critical', 'warning'))}\n"
+            f"        annotations:\n          summary: {g.service} serves no requests\n"
+            f"          runbook_url: {url}#{anchor}\n",
+        )
+        for alert_id in ids
+    ]
 
 
 def _approve(text: str) -> str:
@@ -487,20 +526,28 @@ def _approve(text: str) -> str:
     )
 
 
-def generate(out: Path, docs: int, seed: int = 7) -> list[Path]:
-    """Write the corpus and its pyproject.toml into `out`; return the document paths."""
+def generate(out: Path, docs: int, seed: int = 7, rules: bool = False) -> list[Path]:
+    """Write the corpus and its pyproject.toml into `out` (with `rules`, a rule file per
+    alert too); return the document paths."""
     if not 1 <= docs <= 100_000:
         raise ValueError("--docs must be between 1 and 100000")
     out.mkdir(parents=True, exist_ok=True)
-    (out / "pyproject.toml").write_text(PYPROJECT, encoding="utf-8")
+    settings = PYPROJECT.replace("[tool.runbookc]\n", "[tool.runbookc]\n" + RULES_GLOB, 1)
+    pyproject = settings + RULES_SETTINGS if rules else PYPROJECT
+    (out / "pyproject.toml").write_text(pyproject, encoding="utf-8")
     written = []
     for index in range((docs + GROUP - 1) // GROUP):
         for relative, text in group_documents(seed, index, docs):
-            path = out / "runbooks" / relative
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(text, encoding="utf-8")
-            written.append(path)
+            written.append(_write(out / "runbooks" / relative, text))
+        for relative, text in rule_files(seed, index, docs) if rules else []:
+            _write(out / "monitoring" / relative, text)
     return written
+
+
+def _write(path: Path, text: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
 
 
 def runbook_paths(root: Path) -> list[Path]:
@@ -522,8 +569,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("out", type=Path, help="folder to write (created if missing)")
     parser.add_argument("--docs", type=int, default=1000, help="number of documents")
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--rules", action="store_true", help="a rule file per alert")
     args = parser.parse_args(argv)
-    paths = generate(args.out, args.docs, args.seed)
+    paths = generate(args.out, args.docs, args.seed, args.rules)
     size = sum(p.stat().st_size for p in paths)
     print(f"{len(paths)} documents, {size / 1e6:.1f} MB in {args.out}")
     return 0

@@ -12,7 +12,7 @@ from conftest import ROOT, subprocess_env
 ROW = re.compile(r"^\| [^|]+ \|( [^|]* \|){5}$")
 
 
-def _generate(out: Path, docs: int, seed: int = 7) -> None:
+def _generate(out: Path, docs: int, seed: int = 7, *more: str) -> None:
     subprocess.run(
         [
             sys.executable,
@@ -22,6 +22,7 @@ def _generate(out: Path, docs: int, seed: int = 7) -> None:
             str(docs),
             "--seed",
             str(seed),
+            *more,
         ],
         check=True,
         capture_output=True,
@@ -55,6 +56,33 @@ def test_generated_corpus_is_valid_and_deterministic(cli, tmp_path: Path, monkey
     assert report["summary"]["documents"] == 42
     # clean except for approval policy (RB3xx): the generator leaves most runbooks pending
     assert [d for d in report["diagnostics"] if not d["code"].startswith("RB3")] == []
+
+
+def test_rules_add_a_rule_file_per_alert_whose_runbook_urls_resolve(
+    cli, tmp_path: Path, monkeypatch
+) -> None:
+    _generate(tmp_path / "plain", 42)
+    _generate(tmp_path / "rules", 42, 7, "--rules")
+    assert _files(tmp_path / "rules") == _files(tmp_path / "plain")  # the same documents
+    alerts = {
+        line.split("id: ")[1]
+        for text in _files(tmp_path / "rules").values()
+        for line in text.decode().splitlines()
+        if line.startswith("  - id: ")
+    }
+    rule_files = sorted((tmp_path / "rules" / "monitoring").rglob("*.yaml"))
+    assert {p.stem for p in rule_files} == alerts
+    monkeypatch.chdir(tmp_path / "rules")
+    report = cli("lint", "--format", "json", "--no-cache").json()
+    assert [d for d in report["diagnostics"] if not d["code"].startswith("RB3")] == []
+    broken = rule_files[0]
+    broken.write_text(broken.read_text().replace("runbook.md#", "runbook.md#x"))
+    report = cli("lint", "--format", "json", "--no-cache").json()
+    assert [
+        d["code"]
+        for d in report["diagnostics"]
+        if d["path"] == broken.relative_to(tmp_path / "rules").as_posix()
+    ] == ["RB604"]
 
 
 def test_quick_benchmark_prints_a_well_formed_table(tmp_path: Path) -> None:

@@ -39,7 +39,7 @@ if TYPE_CHECKING:
 # `run(args) -> int`; the modules import their stages inside `run` (above).
 COMMANDS = (
     *("init", "new", "lint", "approve", "rules", "schema", "extract", "test", "build"),
-    *("bundle", "serve", "config"),
+    *("bundle", "serve", "config", "alerts"),
 )
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2

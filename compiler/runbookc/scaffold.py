@@ -12,6 +12,7 @@ inside the repository: every refusal comes before the first write.
 
 from __future__ import annotations
 
+import json
 import re
 from collections import Counter
 from collections.abc import Iterable
@@ -27,6 +28,8 @@ from runbookc.templating import package_templates
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     import jinja2
+
+    from runbookc.pipeline.rulefiles import AlertRule
 
 CONFIG_FILE = "runbookc.toml"
 EXAMPLES = "examples"  # the folder under the source dir that `init` writes examples into
@@ -68,8 +71,10 @@ def render(
     today: str,
     alert_id: str = "",
     related: dict[str, Related] | None = None,
+    rule: dict[str, str] | None = None,
 ) -> str:
-    """The text of a new document of `doc_type` (a name in doctypes.TYPES)."""
+    """The text of a new document of `doc_type` (a name in doctypes.TYPES); an alert doc
+    from `rule` (`from_rule`) takes its alert's values from it."""
     import jinja2
 
     links = {name: (related or {}).get(name) for name in doctypes.names()}
@@ -78,7 +83,52 @@ def render(
     except jinja2.TemplateNotFound:
         raise UsageError(f"the document type {doc_type} has no template to start from") from None
     context = {"doc_id": doc_id, "title": title, "today": today, "alert_id": alert_id}
-    return template.render(**links, **context)
+    return template.render(**links, **context, rule=rule)
+
+
+_SEVERITIES = ("critical", "warning", "info")  # what the alert schema accepts
+_DURATION = re.compile(r"[0-9]+[smhd]")  # the alert schema's `for`
+
+
+def from_rule(rule: AlertRule) -> dict[str, str]:
+    """What an alert doc made from an alerting rule says of it: the schema's values, the
+    rule's where it has them (a `severity` label or `for` the schema refuses is left out),
+    quoted for YAML; and where the rule is (`where`, `group`: Markdown code spans)."""
+    severity = rule.labels.get("severity", "")
+    summary = " ".join(rule.annotations.get("summary", "").split())
+    values = {
+        "severity": severity if severity in _SEVERITIES else "warning",
+        "summary": summary or rule.name,
+        "expr": rule.expr.strip(),
+        "threshold": "as the expression says",
+        "duration": rule.duration if _DURATION.fullmatch(rule.duration) else "",
+    }
+    # YAML double-quoted strings, as JSON writes them (tojson would also escape `<` and `>`)
+    quoted = {key: json.dumps(value, ensure_ascii=False) for key, value in values.items()}
+    return {
+        **quoted,
+        "duration": quoted["duration"] if values["duration"] else "",
+        "where": f"{rule.path}:{rule.line}",
+        "group": rule.group,
+    }
+
+
+def rule_named(settings: Settings, alert: str, documented: list[str]) -> AlertRule:
+    """The first alerting rule of the rule files named `alert`; a UsageError when none is,
+    or when a document already defines the alert."""
+    import difflib
+
+    from runbookc.pipeline.rulefiles import read_rules
+
+    if alert in documented:
+        raise UsageError(f"--from-rule: an alert doc already defines `{alert}`")
+    rules = read_rules(settings).by_name
+    if alert not in rules:
+        close = difflib.get_close_matches(alert, list(rules), n=1)
+        hint = f" (did you mean `{close[0]}`?)" if close else ""
+        where = "the `rules` setting lists no rule file" if not rules else "no alerting rule"
+        raise UsageError(f"--from-rule: {where} defines `{alert}`{hint}")
+    return rules[alert][0]
 
 
 def check_title(title: str) -> str:

@@ -20,6 +20,9 @@ DECLARING = (
     "runbookc.scripts.settings",
     "runbookc.engine.cache",
     "runbookc.render.site_build",
+    "runbookc.pipeline.rulefiles",
+    "runbookc.lint.alert_rules",
+    "runbookc.render.alert_pages",
 )
 
 

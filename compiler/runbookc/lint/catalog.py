@@ -43,6 +43,8 @@ class Family(StrEnum):
     SHELLCHECK = "scripts.shellcheck"
     SANDBOX = "scripts.sandbox"
     EXTRACT = "scripts.extract"
+    RULE_FILES = "pipeline.rulefiles"
+    ALERT_RULES = "lint.alert_rules"
 
 
 @dataclass(frozen=True)
@@ -200,7 +202,7 @@ UNKNOWN_ALERT = _rule(
     "RB204",
     "unknown-alert",
     ERROR,
-    "related_alerts names an alert no alert doc defines",
+    "related_alerts names an alert no alert doc (nor, with `rules` set, rule file) defines",
     Family.IDS,
 )
 DUPLICATE_ALERT = _rule(
@@ -449,6 +451,65 @@ PAGE_TAG = _rule(
     ERROR,
     "Raw HTML <base>, <meta> or <link> tag, which reroutes the page's URLs or the reader",
     Family.HTML_SAFETY,
+)
+
+
+# Alerting rules (the `rules` setting) against the documents: runbook_url both ways.
+RULE_FILE = _rule(
+    "RB601",
+    "invalid-rule-file",
+    ERROR,
+    "A rule file is not valid YAML or not shaped as Prometheus rule groups",
+    Family.RULE_FILES,
+)
+NO_RUNBOOK_URL = _rule(
+    "RB602",
+    "missing-runbook-url",
+    WARNING,
+    "An alerting rule has no runbook_url annotation",
+    Family.ALERT_RULES,
+)
+UNRESOLVED_RUNBOOK_URL = _rule(
+    "RB603",
+    "unresolved-runbook-url",
+    ERROR,
+    "A runbook_url leads to no document of the corpus",
+    Family.ALERT_RULES,
+)
+RUNBOOK_URL_ANCHOR = _rule(
+    "RB604",
+    "runbook-url-anchor",
+    ERROR,
+    "A runbook_url's #fragment matches no heading of its document",
+    Family.ALERT_RULES,
+)
+TEMPLATED_RUNBOOK_URL = _rule(
+    "RB605",
+    "templated-runbook-url",
+    WARNING,
+    "A runbook_url is a template ({{ $labels.x }}): no check can tell where it leads",
+    Family.ALERT_RULES,
+)
+CONFLICTING_RUNBOOK_URLS = _rule(
+    "RB606",
+    "conflicting-runbook-urls",
+    ERROR,
+    "One alert name is defined with different runbook_urls",
+    Family.ALERT_RULES,
+)
+UNDEFINED_ALERT = _rule(
+    "RB607",
+    "undefined-alert",
+    WARNING,
+    "A document names an alert that no rule file defines",
+    Family.ALERT_RULES,
+)
+RUNBOOK_URL_TYPE = _rule(
+    "RB608",
+    "runbook-url-wrong-type",
+    ERROR,
+    "A runbook_url leads to a document that is neither a runbook nor an alert doc",
+    Family.ALERT_RULES,
 )
 
 

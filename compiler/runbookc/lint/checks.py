@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable
 
 from runbookc.config import Settings
 from runbookc.diagnostics import Diagnostic
-from runbookc.lint import approvals, ids, links, orphans, pages
+from runbookc.lint import alert_rules, approvals, ids, links, orphans, pages
 from runbookc.model import Document
 from runbookc.pipeline.graph import Graph
 
@@ -22,6 +22,7 @@ GRAPH_CHECKS: tuple[Callable[[Graph, Settings], Iterable[Diagnostic]], ...] = (
     ids.check,
     orphans.check,
     pages.check,
+    alert_rules.check,
 )
 DOCUMENT_CHECKS: tuple[Callable[[Document, Settings], Iterable[Diagnostic]], ...] = (
     approvals.check_document,

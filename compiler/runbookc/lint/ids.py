@@ -19,13 +19,15 @@ def check(graph: Graph, settings: Settings) -> Iterator[Diagnostic]:
     runbooks = (d.doc_id for d in graph.documents if d.doc_type == RUNBOOK)
     runbook_ids = _IdIndex(RUNBOOK, runbooks, near)
     alert_ids = _IdIndex("alert", graph.alert_ids(), near)
+    ruled = graph.rules.by_name  # an alert a rule file defines needs no alert doc
     for doc in graph.documents:
         for ref in graph.outgoing(doc):
-            if ref.kind == RELATED_ALERT and ref.document is None:
+            if ref.kind == RELATED_ALERT and ref.document is None and ref.target not in ruled:
                 yield UNKNOWN_ALERT(
                     doc.path,
                     ref.line,
-                    f"related alert `{ref.target}` is defined by no alert document",
+                    f"related alert `{ref.target}` is defined by no alert document"
+                    + (" and no rule file" if graph.rules.configured else ""),
                     column=ref.column,
                     hint=alert_ids.did_you_mean(ref.target),
                 )

@@ -19,7 +19,7 @@ from typing import Any, Protocol, TypeAlias, TypeVar
 from runbookc.approvals.state import approval_policy
 from runbookc.config import Settings
 from runbookc.diagnostics import Diagnostic, Severity
-from runbookc.lint import adoption
+from runbookc.lint import adoption, alert_rules
 from runbookc.lint.checks import run_checks
 from runbookc.lint.policy import Policy, Suppressions
 from runbookc.model import Document
@@ -27,6 +27,8 @@ from runbookc.pipeline import graph as corpus_graph
 from runbookc.pipeline.facts import DocFacts
 from runbookc.pipeline.front_settings import front_settings
 from runbookc.pipeline.graph import Graph
+from runbookc.pipeline.rulefiles import read_rules
+from runbookc.render.alert_pages import alert_pages_mode
 from runbookc.report import Summary, render
 
 T = TypeVar("T")
@@ -75,8 +77,9 @@ def index(
     corpus: CompiledCorpus, settings: Settings, context: CompiledCorpus | None = None
 ) -> Graph:
     """The corpus graph over the documents' facts (and those of `context`: documents only
-    referred to)."""
-    return corpus_graph.index(facts(corpus) + (facts(context) if context else []), settings)
+    referred to) and the alerting rules of the `rules` files."""
+    found = facts(corpus) + (facts(context) if context else [])
+    return corpus_graph.index(found, settings, read_rules(settings))
 
 
 # -- lint -------------------------------------------------------------------------
@@ -115,6 +118,9 @@ def check_settings(settings: Settings) -> None:
     Policy.from_settings(settings)
     approval_policy(settings)
     front_settings(settings)
+    alert_rules.url_templates(settings)
+    alert_rules.missing_severities(settings)
+    alert_pages_mode(settings)
 
 
 def lint(
@@ -134,7 +140,7 @@ def lint(
 
     def work() -> list[Diagnostic]:
         built.append(index(corpus, settings, context))
-        return collect(corpus, settings, built[0])
+        return collect(corpus, settings, built[0], rule_files=context is None)
 
     found = corpus.memoized("lint", list[Diagnostic], work, *others)
     if refused:
@@ -144,11 +150,14 @@ def lint(
     return LintResult(corpus, _strict(found) if strict else found, settings, context, graph)
 
 
-def collect(corpus: CompiledCorpus, settings: Settings, graph: Graph) -> list[Diagnostic]:
+def collect(
+    corpus: CompiledCorpus, settings: Settings, graph: Graph, rule_files: bool = True
+) -> list[Diagnostic]:
     """Every finding for `corpus`, policy applied, sorted: the per-document stages' and
-    rules', and the corpus rules' over `graph` (that of `corpus` plus its context)."""
+    rules', and the corpus rules' over `graph` (that of `corpus` plus its context), with
+    those about the rule files when `rule_files` (a run over the whole corpus)."""
     summaries = corpus.summaries
-    wanted = {s.path for s in summaries}
+    wanted = {s.path for s in summaries} | (set(graph.rules.files) if rule_files else set())
     found = [d for s in summaries for d in s.diagnostics]
     found += [d for d in run_checks(graph, settings) if d.path in wanted]
     found += [d for s in summaries for d in s.findings]

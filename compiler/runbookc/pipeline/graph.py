@@ -34,6 +34,7 @@ from runbookc.pipeline.facts import (
     doc_facts,
     names_md_path,
 )
+from runbookc.pipeline.rulefiles import NO_RULES, RuleSet
 from runbookc.relpaths import relative_under
 
 _UNSEEN: Any = object()
@@ -68,9 +69,12 @@ class AlertDef:
 class Graph:
     """The corpus graph over the documents' facts (made by `index`); treat it as read-only."""
 
-    def __init__(self, documents: Sequence[DocFacts], settings: Settings) -> None:
+    def __init__(
+        self, documents: Sequence[DocFacts], settings: Settings, rules: RuleSet = NO_RULES
+    ) -> None:
         self.documents: list[DocFacts] = list(documents)
         self.settings = settings
+        self.rules = rules  # the alerting rules of the rule files (pipeline/rulefiles.py)
         self._source_root = os.path.abspath(settings.source_dir)
         self._shown_root = _shown_root(self._source_root)
         self._prefixes = sorted(settings.paths, key=len, reverse=True)
@@ -252,12 +256,11 @@ class Graph:
             self._outgoing[paths[slot]] = refs
             for ref in refs:
                 target = ref.document
-                if target is None:
-                    continue
-                if target is not doc:
-                    incoming.setdefault(paths[slots[id(target)]], []).append(ref)
-                if ref.kind in (RELATED_ALERT, ALERT_RUNBOOK):
+                # A runbook handles an alert it names even when only a rule file defines it.
+                if ref.kind == RELATED_ALERT or (ref.kind == ALERT_RUNBOOK and target is not None):
                     self._note_handler(ref, doc)
+                if target is not None and target is not doc:
+                    incoming.setdefault(paths[slots[id(target)]], []).append(ref)
 
     def _note_handler(self, ref: Reference, source: DocFacts) -> None:
         """Record which documents handle which alert (runbooks: the types that handle
@@ -316,11 +319,11 @@ class Graph:
         return [seen[path] for path in sorted(seen)]
 
 
-def index(documents: Sequence[DocFacts], settings: Settings) -> Graph:
-    """The graph over the documents' facts; a malformed `issue_url` template is a
-    ConfigError."""
+def index(documents: Sequence[DocFacts], settings: Settings, rules: RuleSet = NO_RULES) -> Graph:
+    """The graph over the documents' facts and the rule files' alerting rules; a malformed
+    `issue_url` template is a ConfigError."""
     _check_settings(settings)
-    return Graph(documents, settings)
+    return Graph(documents, settings, rules)
 
 
 def build_graph(documents: Sequence[Document], settings: Settings) -> Graph:

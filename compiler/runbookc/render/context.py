@@ -22,6 +22,7 @@ from runbookc.model import Document
 from runbookc.pipeline.facts import DocFacts
 from runbookc.pipeline.graph import Graph
 from runbookc.pipeline.parse import slug
+from runbookc.render.alert_pages import alert_page_names
 from runbookc.render.labels import labels, language_key
 from runbookc.render.paths import document_page, href
 
@@ -182,6 +183,12 @@ class Site:
 
     def alert_anchor(self, alert_id: str) -> str:
         return slug(alert_id)
+
+    @cached_property
+    def alert_pages(self) -> dict[str, str]:
+        """docs-dir page -> alert id: the alerts' own pages (render/alert_pages.py)."""
+        taken = {self.page(doc) for doc in self.documents}
+        return alert_page_names(self.graph, self.settings, taken)
 
     def alert_link(self, from_page: str, alert_id: str) -> str | None:
         doc = self.document_of(self.graph.alert_doc(alert_id))

@@ -5,8 +5,10 @@ A document's page reads its own source, the documents it links to and those link
 (titles, ids, alert entries on both sides of an edge), its lint findings and scripts, and
 the corpus-wide map of doc ids and alert ids to pages (a code span naming any id becomes a
 link). The generated pages (home, indexes) read the whole corpus; the rule pages read the
-rules. All of them read the settings and the compiler itself (its version and every file
-of the package: `compiler`, the engine's fingerprint of them).
+rules. An alert's rules from the rule files join the pages that show them: its alert doc's
+page and its own page (render/alert_pages.py), which reads the corpus too. All of them
+read the settings and the compiler itself (its version and every file of the package:
+`compiler`, the engine's fingerprint of them).
 """
 
 from __future__ import annotations
@@ -41,7 +43,7 @@ def page_digests(site: Site, compiler: str) -> dict[str, str]:
     ids = [f"{d.doc_id}\0{site.page(d)}" for d in site.documents]
     homes = {a: site.document_of(site.graph.alert_doc(a)) for a in site.graph.alert_ids()}
     alerts = [f"{a}\0{site.page(d)}" for a, d in homes.items() if d is not None]
-    index = _hash(*ids, "\0", *alerts)
+    index = _hash(*ids, "\0", *alerts, "\0", *site.alert_pages)
     rules = _hash(base, *(f"{r.code}\0{r.name}\0{r.severity}\0{r.summary}" for r in site.rules))
     corpus = _hash(rules, index, site.home_text, *own.values())
     digests = {HOME: corpus, TAGS: base, RULES: rules, SCRIPTS: corpus}
@@ -50,8 +52,18 @@ def page_digests(site: Site, compiler: str) -> dict[str, str]:
         digests[rule_page(rule.code)] = _hash(rules, rule.code, rule.docs())
     for doc in site.documents:
         neighbours = _neighbours(site, doc)
-        digests[site.page(doc)] = _hash(base, index, own[doc.path], *(own[n] for n in neighbours))
+        shown = [_alert_rules(site, a) for _, a, _, _ in site.node(doc).alerts]
+        digests[site.page(doc)] = _hash(
+            base, index, own[doc.path], *(own[n] for n in neighbours), *shown
+        )
+    for page, alert_id in site.alert_pages.items():
+        digests[page] = _hash(corpus, _alert_rules(site, alert_id))
     return digests
+
+
+def _alert_rules(site: Site, alert_id: str) -> str:
+    """What the rule files say of `alert_id` (every field of each of its rules)."""
+    return repr(site.graph.rules.by_name.get(alert_id, []))
 
 
 def _neighbours(site: Site, doc: Document) -> list[str]:

@@ -83,6 +83,12 @@ _EN = {
     "tag_type": "type",
     "all_tags": "Documents by tag",
     "rule_summary": "Summary",
+    "alert_rule": "Alerting rule",
+    "alert_rule_group": "group",
+    "alert_rule_labels": "Labels",
+    "alert_rule_description": "Description",
+    "alert_rule_expr": "Expression (PromQL)",
+    "alert_pages": "By name",
 }
 
 _RU = {
@@ -162,6 +168,12 @@ _RU = {
     "tag_owner": "владелец",
     "tag_type": "тип",
     "all_tags": "Документы по тегам",
+    "alert_rule": "Правило алерта",
+    "alert_rule_group": "группа",
+    "alert_rule_labels": "Метки",
+    "alert_rule_description": "Описание",
+    "alert_rule_expr": "Выражение (PromQL)",
+    "alert_pages": "По имени",
 }
 
 # --- site chrome (issue 21): the banner's request, the palette toggle -------------------

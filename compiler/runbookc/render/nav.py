@@ -38,6 +38,9 @@ def build_nav(site: Site) -> list[Any]:
             entries = [{_label(folder or "/"): folders[folder]} for folder in sorted(folders)]
         else:
             entries = [item for pages in folders.values() for item in pages]
+        if doctypes.ALERTS in doc_type.references and site.alert_pages:  # alerts by name
+            pages = [{_label(name): page} for page, name in site.alert_pages.items()]
+            entries.append({_label(words["alert_pages"]): pages})
         nav.append({_label(section): [doc_type.index, *entries]})
     nav.append({_label(words["scripts"]): SCRIPTS})
     nav.append({_label(words["tags"]): TAGS})

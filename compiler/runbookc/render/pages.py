@@ -19,12 +19,14 @@ import jinja2
 from runbookc import doctypes
 from runbookc.approvals.state import ApprovalState
 from runbookc.diagnostics import Diagnostic
+from runbookc.lint.alert_rules import url_targets
 from runbookc.lint.catalog import BY_CODE, Rule
 from runbookc.model import Document
 from runbookc.pipeline.parse import parse_body
 from runbookc.render import markdown as md
+from runbookc.render.alert_rule import rule_views
 from runbookc.render.body import page_title, render_body
-from runbookc.render.context import Site, listed
+from runbookc.render.context import Site, listed, unique
 from runbookc.render.first import SCRIPTS_ANCHOR, Refs, first_action, script_rows, status_line
 from runbookc.render.labels import language_key
 from runbookc.render.paths import HOME, RULES, SCRIPTS, TAGS, href, rule_page
@@ -75,6 +77,8 @@ def page_renderers(site: Site) -> dict[str, Callable[[], str]]:
         renderers[rule_page(rule.code)] = partial(rule_doc_page, site, rule)
     for doc in site.documents:
         renderers[site.page(doc)] = partial(document_page, site, doc)
+    for page, alert_id in site.alert_pages.items():
+        renderers[page] = partial(alert_page, site, alert_id, page)
     return renderers
 
 
@@ -294,9 +298,36 @@ def alert_views(site: Site, doc: Document, page: str) -> list[dict[str, Any]]:
                 "for": str(alert.get("for", "")),
                 "condition": str(alert.get("condition", "")),
                 "handlers": [doc_ref(site, page, h) for h in handlers],
+                "rules": rule_views(site, alert_id),
             }
         )
     return views
+
+
+def alert_page(site: Site, alert_id: str, page: str) -> str:
+    """An alert's own page (render/alert_pages.py): its rules, alert doc and runbooks."""
+    entry = site.graph.alert(alert_id) or {}
+    rules = rule_views(site, alert_id)
+    doc = site.document_of(site.graph.alert_doc(alert_id))
+    link = site.alert_link(page, alert_id)
+    # The runbooks its rules' runbook_urls lead to, then those the documents name.
+    linked = site.documents_of(url_targets(site.graph, alert_id))
+    return _render(
+        "alert_page.md.j2",
+        w=site.words,
+        alert=alert_id,
+        summary=md.cell(entry.get("summary", "")) or (rules[0]["summary"] if rules else ""),
+        severity=md.cell(entry.get("severity", "")) or _rule_severity(site, alert_id),
+        handlers=[doc_ref(site, page, h) for h in unique([*linked, *site.handlers(alert_id)])],
+        defined_in=f"[{md.code(doc.doc_id)}]({link}) {md.cell(doc.title)}" if doc else "",
+        rules=rules,
+    )
+
+
+def _rule_severity(site: Site, alert_id: str) -> str:
+    """An alert only rule files define: the `severity` label of its rules."""
+    found = {r.labels.get("severity", "") for r in site.graph.rules.by_name.get(alert_id, [])}
+    return md.cell(", ".join(sorted(found - {""})))
 
 
 def objective_rows(doc: Document) -> list[dict[str, str]]:

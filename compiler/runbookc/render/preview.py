@@ -31,7 +31,7 @@ def affected_pages(changed: Iterable[str], before: Site | None, after: Site) -> 
     """Pages of `after` to re-render when the sources at the paths `changed` were edited,
     added or removed (paths as Document.path shows them)."""
     changed = set(changed)
-    pages = {HOME, SCRIPTS, *indexes()}
+    pages = {HOME, SCRIPTS, *indexes(), *after.alert_pages}  # an alert's page reads the corpus
     for site in (before, after):
         if site is None:
             continue
@@ -41,7 +41,7 @@ def affected_pages(changed: Iterable[str], before: Site | None, after: Site) -> 
                 node = site.node(doc)
                 neighbours = [*site.graph.referrers(node), *site.graph.references(node)]
                 pages.update(site.page(other) for other in site.documents_of(neighbours))
-    generated = {HOME, TAGS, RULES, SCRIPTS, *indexes()}
+    generated = {HOME, TAGS, RULES, SCRIPTS, *indexes(), *after.alert_pages}
     current = {after.page(doc) for doc in after.documents} | generated
     return pages & current
 

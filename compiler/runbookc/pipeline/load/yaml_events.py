@@ -4,6 +4,8 @@ file line), then handed to the value builder (yaml_values.py)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import yaml
 
 from runbookc.diagnostics import Diagnostic
@@ -19,13 +21,13 @@ _UNCLOSED = ("while scanning a quoted scalar", "while parsing a flow")
 # with the same events, nodes and marks (character indexes). Its error messages are worded
 # differently, so front matter it rejects is parsed again with Loader: the diagnostics are
 # PyYAML's whichever parser is installed.
-_FastLoader: type = Loader
+FASTEST_LOADER: type = Loader
 if getattr(yaml, "__with_libyaml__", False):
 
     class _CLoader(yaml.CSafeLoader):
         yaml_implicit_resolvers = Loader.yaml_implicit_resolvers
 
-    _FastLoader = _CLoader
+    FASTEST_LOADER = _CLoader
 
 
 def parse_front_matter(
@@ -35,9 +37,9 @@ def parse_front_matter(
     its first value and is reported."""
     try:
         try:
-            problems, events = _screened_events(split, display, _FastLoader)
+            problems, events = _screened_events(split, display, FASTEST_LOADER)
         except yaml.YAMLError:
-            if _FastLoader is Loader:
+            if FASTEST_LOADER is Loader:
                 raise
             problems, events = _screened_events(split, display, Loader)
         if problems:
@@ -108,17 +110,26 @@ def _screened_events(
 
 
 def _syntax_error(exc: yaml.MarkedYAMLError, split: FrontMatterSource, display: str) -> Diagnostic:
+    line, column, message = syntax_problem(exc, split.position)
+    return YAML_SYNTAX(display, line, message, column=column)
+
+
+def syntax_problem(
+    exc: yaml.MarkedYAMLError, position: Callable[[int], tuple[int, int]]
+) -> tuple[int, int, str]:
+    """A YAML error as (line, column, message); `position` turns a character index of the
+    YAML text into its file (line, column)."""
     problem = exc.problem or exc.context or "invalid YAML"
     mark = exc.problem_mark or exc.context_mark
-    line, column = split.position(mark.index) if mark else (1, 1)
+    line, column = position(mark.index) if mark else (1, 1)
     context = exc.context or ""
     # An unclosed quote or bracket is noticed far below it: point at where it opens.
     if exc.context_mark and context.startswith(_UNCLOSED):
         problem = f"{problem} at line {line}"
-        line, column = split.position(exc.context_mark.index)
+        line, column = position(exc.context_mark.index)
         context = f"{context} that starts here"
     message = f"YAML syntax error: {problem}" + (f" ({context})" if exc.problem and context else "")
-    return YAML_SYNTAX(display, line, message, column=column)
+    return line, column, message
 
 
 def _screen_events(
