@@ -152,7 +152,7 @@ class PreviewBuild:
         if partial:
             mark_for_rebuild(self.preview.docs_dir, self.preview.written)
         build(config, serve_url=self.url, dirty=partial)
-        self.state.nav = nav
+        self.state.nav, self.state.partial = nav, partial
         if not partial:  # a partial build uses the entries of its few pages only
             self.cache.prune()
 

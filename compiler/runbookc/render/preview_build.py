@@ -46,6 +46,7 @@ class PreviewState:
     pages: dict[str, Read] = field(default_factory=dict)  # page URL -> what was read
     search: list[dict[str, Any]] = field(default_factory=list)  # the last search index
     built: list[str] = field(default_factory=list)  # pages (src paths) the last build wrote
+    partial: bool = False  # whether the last build was a dirty one
 
     def needs_full(self, nav: list[Any], affected: set[str]) -> bool:
         """Whether a build must render every page: the first, one after a change of the
