@@ -88,7 +88,7 @@ def test_alert_leads_to_its_runbook_and_a_script_downloads(
     handled_by.locator("a[href*='ai_slot_build_runbook']").first.click()
     page.wait_for_url(f"**/{SEED_PAGE}")  # type: ignore[attr-defined]
     assert page.locator("h1").first.inner_text().startswith("Runbook: AI slot build failures")  # type: ignore[attr-defined]
-    link = page.locator("a[download][href*='scripts/RB-CK8S-AISLOT-BUILD-0001/']").first  # type: ignore[attr-defined]
+    link = page.locator("a[download][href*='scripts/RB-CK8S-AISLOT-BUILD-0001/01-']").first  # type: ignore[attr-defined]
     name = (link.get_attribute("href") or "").rsplit("/", 1)[1]
     with page.expect_download() as started:  # type: ignore[attr-defined]
         link.click()
