@@ -268,7 +268,7 @@ def test_diagnose_runs_only_the_read_only_steps_and_steps_refuse_without_yes(tmp
     assert done.returncode == 0, done.stderr
     recorded = calls.read_text("utf-8").splitlines()
     harness = {"date -u +%Y-%m-%dT%H:%M:%SZ", "mkdir -p -- incident"}
-    step_calls = [c for c in recorded if c not in harness and not c.startswith("tee -- ")]
+    step_calls = [c for c in recorded if c not in harness and not c.startswith("tee -i -- ")]
     assert step_calls == [
         "kubectl get pods -n x -o wide",
         "kubectl logs deploy/x --tail=100",

@@ -67,7 +67,11 @@ class Bench:
         return target
 
     def run(
-        self, *argv: str | Path, env: dict[str, str] | None = None, cwd: Path | None = None
+        self,
+        *argv: str | Path,
+        env: dict[str, str] | None = None,
+        cwd: Path | None = None,
+        timeout: float | None = None,
     ) -> subprocess.CompletedProcess[str]:
         base = {
             "PATH": self.path,
@@ -81,6 +85,7 @@ class Bench:
             kubectl_stub=self.root / "stubs" / "kubectl",
             env={**base, **(env or {})},
             cwd=cwd or self.root,
+            timeout=timeout,
         )
 
     def called(self) -> list[str]:

@@ -41,7 +41,7 @@ from runbookc.scripts.toolclasses import MUTATING, UNKNOWN
 
 SHELL_LANGS = frozenset({"bash", "sh", "shell", "zsh"})
 CONSOLE_LANGS = frozenset({"console", "shell-session"})
-RESERVED_PARAMS = frozenset({"help", "dry-run", "yes", "h", "y"})
+RESERVED_PARAMS = frozenset({"help", "dry-run", "yes", "h", "y", "timeout"})
 # Every name the generated script defines starts with this (any case: a parameter's option
 # and environment names fold case, so `RB_YES` would be read from RUNBOOK_RB_YES too).
 SCRIPT_PREFIX = "rb_"

@@ -126,7 +126,15 @@ def _handoffs_before(emitted: list[_Emitted], remotes: tuple[Remote, ...]) -> li
     return out
 
 
-def render_step(script: Script, document: Document, state: ApprovalState, digest: str) -> Script:
+# The exit statuses of a step beyond 0-4 (see _help): those of coreutils' `timeout` and of
+# a shell whose command got Ctrl-C, so wrappers and run.sh read them the usual way.
+TIMED_OUT = 124
+INTERRUPTED = 130
+
+
+def render_step(
+    script: Script, document: Document, state: ApprovalState, digest: str, timeout: int
+) -> Script:
     approval, banner = approval_lines(document, state)
     emitted = _emitted(script)
     handoffs = _handoffs_before(emitted, script.remotes)
@@ -158,7 +166,10 @@ def render_step(script: Script, document: Document, state: ApprovalState, digest
                 for u in script.parsed.units
                 if u.kind == "assign" and u.assignment and _is_param(script, u)
             ],
-            help=_help(script),
+            help=_help(script, timeout),
+            timeout=timeout,
+            timed_out=TIMED_OUT,
+            interrupted=INTERRUPTED,
             required=[p for p in script.params if p.required],
             no_match_tools=" | ".join(sorted(NO_MATCH_TOOLS)),
         )
@@ -172,9 +183,9 @@ def _is_param(script: Script, unit: Unit) -> bool:
     )
 
 
-def _help(script: Script) -> str:
+def _help(script: Script, timeout: int) -> str:
     usage = " ".join(
-        [f"Usage: {script.file_name} [--dry-run] [--yes]"]
+        [f"Usage: {script.file_name} [--dry-run] [--yes] [--timeout SECONDS]"]
         + [f"--{p.flag} VALUE" if p.required else f"[--{p.flag} VALUE]" for p in script.params]
     )
     out = [usage, "", f"Step {script.number} of {script.doc_id}: {script.title}"]
@@ -193,16 +204,20 @@ def _help(script: Script) -> str:
         "Options:",
         "  --dry-run   print the commands with the parameters filled in; run nothing",
         "  -y, --yes   do not ask before commands that change the system",
+        "  --timeout SECONDS",
+        "              end a command (its whole process group) that runs longer than this;",
+        f"              0: no limit (default: $RUNBOOK_TIMEOUT, else {timeout})",
         "  -h, --help  show this help",
         "",
         "Changes the system: " + (", ".join(script.changes) if script.mutating else "no"),
         "Exit status: 0 done (a grep that finds nothing is done: 'no matches'),",
-        "1 a command failed, 2 bad arguments, 3 not confirmed"
+        "1 a command failed, 2 bad arguments, 3 not confirmed,"
         + (
-            ",\n4 stopped where the runbook goes on in a remote shell (run that part by hand)."
+            "\n4 stopped where the runbook goes on in a remote shell (run that part by hand),"
             if script.remotes
-            else "."
+            else ""
         ),
+        f"{TIMED_OUT} a command timed out, {INTERRUPTED} interrupted (Ctrl-C).",
     ]
     return "\n".join(out)
 
@@ -244,6 +259,8 @@ def entry_script(doc_id: str, scripts: list[Script]) -> str:
             diagnose=[s for s in scripts if s.role == "diagnostics" and not s.mutating],
             usage=usage,
             listing=listing,
+            timed_out=TIMED_OUT,
+            interrupted=INTERRUPTED,
         )
     )
 
@@ -259,9 +276,13 @@ def _entry_help(doc_id: str, scripts: list[Script]) -> tuple[str, str]:
     envs = sorted({p.env for s in scripts for p in s.params})
     out = [
         "Usage: run.sh [--list]                list the steps",
-        "       run.sh --diagnose [--out DIR]  run every read-only diagnostics step in order",
+        "       run.sh --diagnose [--out DIR] [--timeout SECONDS]",
+        "                                      run every read-only diagnostics step in order",
         "                                      and save each one's output under DIR",
-        f"                                      (default: ./incident-{doc_id}-<UTC time>)",
+        f"                                      (default: ./incident-{doc_id}-<UTC time>);",
+        "                                      a step timed out (--timeout: each command's",
+        "                                      limit) or interrupted (Ctrl-C) is recorded",
+        "                                      and the run goes on; a second Ctrl-C stops it",
         "       run.sh STEP [OPTIONS]          run one step (number or name) with its options",
     ]
     if envs:

@@ -14,7 +14,9 @@
 # The runbook's commands run as written, one at a time. After each one the script looks
 # at the exit status of every pipeline stage: grep finding nothing is "no matches" and
 # fine, any other failure stops the step with its runbook line (a `|| true` in the
-# runbook turns that into a warning).
+# runbook turns that into a warning). A command that runs longer than the time limit
+# (--timeout) is ended with its whole process group; Ctrl-C ends the step's commands, not
+# the script, which says which one it stopped.
 
 # Plain sh cannot run this; say so instead of failing on the first bash-only line.
 [ -n "${BASH_VERSION:-}" ] || { echo "${0##*/}: run it with bash" >&2; exit 2; }
@@ -31,12 +33,13 @@ unset CDPATH GLOBIGNORE EXECIGNORE BASH_COMPAT
 
 rb_script=${0##*/}
 rb_dry_run=0
+rb_timeout=300
 # shellcheck disable=SC2016,SC1112 # the runbook's default value, literal
 ns='codex-k8s-prod'
 
 rb_usage() {
   # shellcheck disable=SC2016,SC1112 # the help text is literal
-  printf '%s\n' 'Usage: 05-proverit-neuspeshnye-jobs.sh [--dry-run] [--yes] [--ns VALUE]
+  printf '%s\n' 'Usage: 05-proverit-neuspeshnye-jobs.sh [--dry-run] [--yes] [--timeout SECONDS] [--ns VALUE]
 
 Step 5 of RB-CK8S-AISLOT-BUILD-0001: Проверить неуспешные jobs:
 From runbooks/ops/ai_slot_build_runbook.md:85 (Диагностика (пошагово)).
@@ -47,16 +50,25 @@ Parameters (option, then environment variable, then default):
 Options:
   --dry-run   print the commands with the parameters filled in; run nothing
   -y, --yes   do not ask before commands that change the system
+  --timeout SECONDS
+              end a command (its whole process group) that runs longer than this;
+              0: no limit (default: $RUNBOOK_TIMEOUT, else 300)
   -h, --help  show this help
 
 Changes the system: no
 Exit status: 0 done (a grep that finds nothing is done: '\''no matches'\''),
-1 a command failed, 2 bad arguments, 3 not confirmed.'
+1 a command failed, 2 bad arguments, 3 not confirmed,
+124 a command timed out, 130 interrupted (Ctrl-C).'
 }
 
 rb_fail() { # exit status, message
   printf '%s: %s\n' "$rb_script" "$2" >&2
   exit "$1"
+}
+
+rb_seconds() { # value, where it came from
+  [[ $1 =~ ^[0-9]{1,7}$ ]] || rb_fail 2 "refusing $2=$1: the time limit is whole seconds (0: none)"
+  rb_timeout=$((10#$1))
 }
 
 # Parameter values must be plain words: a value that starts with '-' would be read as an
@@ -75,6 +87,7 @@ rb_param() { # variable, value, where it came from
   printf -v "$1" '%s' "$2"
 }
 
+if [[ -n ${RUNBOOK_TIMEOUT+set} ]]; then rb_seconds "$RUNBOOK_TIMEOUT" RUNBOOK_TIMEOUT; fi
 if [[ -n ${RUNBOOK_NS+set} ]]; then rb_param ns "$RUNBOOK_NS" RUNBOOK_NS; fi
 while (($#)); do
   case $1 in
@@ -83,6 +96,12 @@ while (($#)); do
       exit 0
       ;;
     --dry-run) rb_dry_run=1 ;;
+    --timeout)
+      (($# > 1)) || rb_fail 2 "--timeout needs a number of seconds"
+      rb_seconds "$2" --timeout
+      shift
+      ;;
+    --timeout=*) rb_seconds "${1#*=}" --timeout ;;
     -y | --yes) ;; # nothing to confirm: this step changes nothing
     --ns)
       (($# > 1)) || rb_fail 2 "--ns needs a value"
@@ -124,6 +143,37 @@ fi
 
 rb_at() { # the number of the command about to run
   printf '+ %s\n' "${rb_show[$1]}" >&2
+  rb_watch "$1"
+}
+
+# The time limit of a command: a watchdog in the commands' process group that, at the
+# limit, sends SIGALRM to the group (the commands die, the shell running them exits with
+# 124), then SIGKILL to what ignored it. rb_check and the shell's exit stop it.
+rb_watch() { # the number of the command about to run
+  rb_unwatch
+  ((rb_timeout > 0)) || return 0
+  {
+    # bash's own wait (a read from a pipe nobody writes): no `sleep` to find on PATH or
+    # to leave behind when rb_unwatch ends the watchdog
+    read -r -t "$rb_timeout" <> <(:)
+    printf '%s: timed out after %s s (%s:%s); ending the command\n' \
+      "$rb_script" "$rb_timeout" "$rb_source" "${rb_line[$1]}" >&2
+    exec </dev/null >/dev/null 2>&1 # hold no pipe of whoever reads the step's output
+    trap '' ALRM
+    kill -ALRM -- "-$rb_group"
+    read -r -t 5 <> <(:)
+    kill -KILL -- "-$rb_group"
+  } &
+  rb_watchdog=$!
+}
+
+rb_unwatch() { # stop the watchdog of the command that ran
+  if [[ -n ${rb_watchdog:-} ]]; then
+    # SIGKILL: a trapped signal that comes just before the read starts waits for it to end
+    kill -KILL "$rb_watchdog" 2>/dev/null
+    wait "$rb_watchdog" 2>/dev/null
+    rb_watchdog=""
+  fi
 }
 
 rb_no_match_tool() {
@@ -137,6 +187,7 @@ rb_check() { # the number of a command that ran, the exit status of each pipelin
   local -a rb_stage_tools
   local rb_n=$1 rb_status rb_tool rb_stage=0 rb_failed="" rb_no_match=0 rb_where
   shift
+  rb_unwatch
   IFS=' ' read -r -a rb_stage_tools <<<"${rb_tools[rb_n]}"
   rb_where="$rb_source:${rb_line[rb_n]}"
   for rb_status in "$@"; do
@@ -165,7 +216,18 @@ rb_check() { # the number of a command that ran, the exit status of each pipelin
 # The runbook's commands cannot change the script's own variables and functions: an
 # assignment to one fails at its runbook line.
 readonly "${!rb_@}"
-readonly -f rb_usage rb_fail rb_param rb_at rb_no_match_tool rb_check
+readonly -f rb_usage rb_fail rb_seconds rb_param rb_at rb_watch rb_unwatch rb_no_match_tool rb_check
+
+# The commands run in a subshell that job control (`set -m`) puts in a process group of
+# its own, the terminal's foreground one: Ctrl-C and the time limit end that group, and
+# this script lives on to say so.
+set -m
+trap : INT
+(
+trap 'exit 130' INT
+trap 'exit 124' ALRM
+trap rb_unwatch EXIT
+rb_group=$BASHPID
 
 # ---- the runbook's commands (runbooks/ops/ai_slot_build_runbook.md:85) ----
 # ns=codex-k8s-prod: a parameter, set above (see --help)
@@ -174,3 +236,11 @@ kubectl -n "$ns" get jobs --sort-by=.metadata.creationTimestamp \
   | grep -E "kaniko|mirror|build|codegen-check|Failed|Error"
 rb_check 0 "${PIPESTATUS[@]}"
 exit 0
+)
+rb_status=$?
+case $rb_status in
+  # SIGKILL too: what ignored the watchdog's SIGALRM
+  124 | 137) rb_fail 124 "step timed out: a command ran longer than $rb_timeout s" ;;
+  130) rb_fail 130 "step interrupted: the command running was ended by Ctrl-C" ;;
+esac
+exit "$rb_status"
