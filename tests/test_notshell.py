@@ -38,6 +38,9 @@ from scriptcases import front_matter
             "log output",
         ),
         ('"storage profile is lean, autoscaler does not support it"\n', "a quoted message"),
+        ('default_runtime = "crun"\n', "configuration (`key = value`)"),
+        ('[crio.runtime]\ndefault_runtime = "crun"\n', "configuration (`key = value`)"),
+        ('    "msg"="trying to connect" "database"="OVN_Northbound"\n', "log output"),
     ],
 )
 def test_what_is_not_shell_is_named(block: str, kind: str) -> None:
@@ -59,6 +62,9 @@ def test_what_is_not_shell_is_named(block: str, kind: str) -> None:
         "kubectl logs x | grep 'E0611 11:13:35'\n",
         "cat <<EOF\napiVersion: v1\nkind: x\nEOF\n",
         '"$EDITOR" file.txt\n',  # a quoted command name, not a sentence
+        "NS=web\nkubectl -n $NS get pods\n",  # an assignment has no blanks around `=`
+        "[ -f /etc/x ] && echo yes\n",
+        "[ -f /etc/x ]\n",
         '"/opt/my tools/run" --check\n',
     ],
 )

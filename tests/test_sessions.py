@@ -153,7 +153,20 @@ def test_a_delete_after_a_prompt_is_a_change_and_output_never_runs(bench: Bench)
     )
     assert script.content == "kubectl get pods\nkubectl delete pod web-0\n"
     assert script.mutating and script.changes == ("kubectl delete",)
-    assert "Running" not in script.text and "# mutating:  yes: kubectl delete\n" in script.text
+    assert "Running" not in script.content  # shown in --help only (its own test)
+    assert "# mutating:  yes: kubectl delete\n" in script.text
+
+
+def test_the_output_a_session_shows_is_in_the_help_escaped(bench: Bench) -> None:  # noqa: F811
+    (script,) = _scripts(
+        bench, "console", "$ kubectl get pods\nNAME   READY\nweb-0  0/1 \x1b[31mCrashLoopBackOff"
+    )
+    done = bench.run(bench.write(script), "--help")
+    assert done.returncode == 0, done.stderr
+    assert "What the runbook shows these commands printing:\n  NAME   READY\n" in done.stdout
+    assert "  web-0  0/1 \\x1b[31mCrashLoopBackOff\n" in done.stdout
+    assert "\x1b" not in done.stdout
+    assert bench.called() == []
 
 
 def test_a_bash_session_is_reported_with_what_the_script_leaves_out(bench: Bench, cli) -> None:  # noqa: F811
@@ -212,6 +225,21 @@ def test_a_plain_bash_block_that_opens_a_node_shell_hands_the_rest_over(bench: B
     ]
     (plain,) = _scripts(bench, "bash", "kubectl get nodes\noc debug node/worker-1 -- lsblk")
     assert plain.content == "kubectl get nodes\noc debug node/worker-1 -- lsblk\n"
+
+
+def test_a_table_printed_in_a_plain_block_is_output(bench: Bench, cli) -> None:  # noqa: F811
+    """A command, a blank line and the table it prints, without prompts: the table is shown,
+    never run (its rows would be commands named `NAME` and `web-0`)."""
+    block = "kubectl get pods\n\nNAME    READY   STATUS\nweb-0   2/2     Running"
+    (script,) = _scripts(bench, "bash", block)
+    assert script.content == "kubectl get pods\n\n" and not script.mutating
+    path = bench.runbook(f"## Diagnosis\n1) Look:\n\n```bash\n{block}\n```\n")
+    found = cli("lint", str(path), "--format", "json").json()["diagnostics"]
+    assert [(d["code"], d["message"]) for d in found] == [
+        ("RB406", "bash block holds printed output: 2 output line(s) shown on the page, not run")
+    ]
+    (kept,) = _scripts(bench, "bash", "FOO=1\nkubectl get pods -l app=$FOO")
+    assert kept.content == "FOO=1\nkubectl get pods -l app=$FOO\n"
 
 
 def test_a_fence_its_list_item_closes_is_a_step_not_an_error(bench: Bench, cli) -> None:  # noqa: F811

@@ -23,6 +23,8 @@ TABLE: list[tuple[str, str]] = [
     ("ceph osd pool get ocs-storagecluster-cephblockpool size", R),
     ("ceph daemon osd.0 dump_historic_ops", R),
     ("ceph osd pool set x size 2", C),
+    ("ceph osd pool set-quota x max_bytes 100", C),
+    ("ceph osd pool get-quota x", R),
     ("ceph tell osd.* injectargs --osd-max-backfills=1", C),
     ("ceph config set osd osd_max_backfills 1", C),
     ("ceph daemon osd.0 config set debug_osd 20", U),

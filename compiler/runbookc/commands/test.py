@@ -3,7 +3,10 @@
 Every script runs inside bubblewrap (read-only host, no network, the stubs mounted over
 every host copy of kubectl, git, ...) in a temp dir with the stubs first on PATH, in three
 scenarios: the tools print nothing, print the runbook's symptom lines, or fail. Findings
-are mapped back to the runbook lines. Writes nothing outside temp dirs.
+are mapped back to the runbook lines. Each check's verdict on a script is kept in the
+cache (<output>/cache/verdicts.sqlite) by the digest of the script, the check's inputs and
+its tools: a run after no change or one edit checks only the changed scripts. Writes
+nothing outside temp dirs and the cache.
 Exit status: 0 without errors, 1 with errors, 2 on a usage problem or without a working
 bwrap (the blocks are never run without isolation; --no-sandbox runs the static checks).
 """
@@ -38,6 +41,7 @@ def register(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from runbookc.commands.settings import command_settings
     from runbookc.commands.wiring import extract_targets
+    from runbookc.engine.verdicts import verdict_store
     from runbookc.pipeline.corpus import report, test
     from runbookc.scripts.isolation import IsolationUnavailable, bwrap_binary
 
@@ -52,6 +56,9 @@ def run(args: argparse.Namespace) -> int:
             )
             return 2
     settings = command_settings(args.config)
-    extracted = extract_targets(args.paths, settings)
-    found = test(extracted, settings, args.jobs, sandbox=args.sandbox)
+    verdicts = verdict_store(settings)
+    extracted = extract_targets(args.paths, settings, verdicts)
+    found = test(extracted, settings, args.jobs, sandbox=args.sandbox, verdicts=verdicts)
+    if verdicts is not None and args.sandbox and not args.paths:
+        verdicts.trim()  # every check of every script ran: the others are stale
     return 1 if report(extracted.corpus, found, settings, args.format, args.strict) else 0

@@ -21,6 +21,7 @@ from runbookc.pipeline.discover import context_files, discover_targets
 # typing costs a tenth of startup (cli.py); type checkers still see the imports.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from runbookc.engine.verdicts import VerdictStore
     from runbookc.pipeline.document import DocResult, DocSummary
 
 PER_DOCUMENT: PerDocument[DocResult, DocSummary] = PerDocument("runbookc.pipeline.document")
@@ -80,7 +81,10 @@ def lint_targets(
         )
 
 
-def extract_targets(targets: list[str], settings: Settings) -> stages.Extracted:
-    """What `runbookc extract` and `runbookc test` start from: the scripts of `targets`."""
+def extract_targets(
+    targets: list[str], settings: Settings, verdicts: VerdictStore | None = None
+) -> stages.Extracted:
+    """What `runbookc extract` and `runbookc test` start from: the scripts of `targets`
+    (bash -n's verdicts kept in `verdicts`)."""
     inputs = compile_targets(targets, settings)
-    return stages.extract_checked(inputs.corpus, settings, inputs.refused)
+    return stages.extract_checked(inputs.corpus, settings, inputs.refused, verdicts)

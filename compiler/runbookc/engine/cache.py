@@ -106,6 +106,15 @@ def unusable_dir(folder: Path) -> str | None:
     return None if stat.S_ISDIR(info.st_mode) else "not a directory"
 
 
+def settings_salt(settings: Settings) -> bytes:
+    """What cache keys are salted with: the compiler, the project root and the settings."""
+    return hashlib.sha256(
+        f"{compiler_fingerprint()}\0{settings.root}\0{settings.fingerprint}".encode(
+            "utf-8", "surrogateescape"
+        )
+    ).digest()
+
+
 @cache
 def _note_once(message: str) -> None:
     print(message, file=sys.stderr)
@@ -117,11 +126,7 @@ class DocCache:
         self._entries = BlobStore(folder / "entries.sqlite")
         self._pack = str(folder / "summaries.pack")
         self._stats = str(folder / "stats")
-        self._salt = hashlib.sha256(
-            f"{compiler_fingerprint()}\0{settings.root}\0{settings.fingerprint}".encode(
-                "utf-8", "surrogateescape"
-            )
-        ).digest()
+        self._salt = settings_salt(settings)
 
     @property
     def salt(self) -> bytes:
@@ -182,7 +187,7 @@ class DocCache:
         first: the cache stays a few times the corpus, at the cost of one delete over the
         entries table every so many edits, never on a run that changed nothing."""
         stale = pack.stale
-        if _worth_pruning(stale, len(pack.entries)):
+        if worth_pruning(stale, len(pack.entries)):
             self.prune(set(pack.entries).union(live))
             stale = 0
         found = {"format": _PACK_TAG, "stale": stale, "entries": pack.entries}
@@ -191,7 +196,7 @@ class DocCache:
     def trim(self, live: set[str]) -> None:
         """Prune to the `live` entries once the others outnumber a tenth of them (and at
         least PRUNE_AFTER), for a store whose every run asks for all its live entries."""
-        if _worth_pruning(self._entries.count() - len(live), len(live)):
+        if worth_pruning(self._entries.count() - len(live), len(live)):
             self.prune(live)
 
     def read_stats(self) -> dict[str, tuple[tuple[int, ...], str]]:
@@ -228,7 +233,7 @@ class Pack:
     stale: int = 0  # entries dropped since the cache was last pruned
 
 
-def _worth_pruning(stale: int, live: int) -> bool:
+def worth_pruning(stale: int, live: int) -> bool:
     """Whether `stale` entries are enough to prune for: a tenth of the `live` ones, and at
     least PRUNE_AFTER (so a small corpus is not pruned on every edit)."""
     return stale > max(PRUNE_AFTER, live // 10)

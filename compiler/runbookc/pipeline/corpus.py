@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     from runbookc.pipeline.document import DocResult, DocSummary
     from runbookc.render.context import Site
     from runbookc.scripts.script import Script
+    from runbookc.scripts.verdicts import Verdicts
 
 
 class CompiledCorpus(Protocol):
@@ -172,9 +173,12 @@ def extract(corpus: CompiledCorpus, settings: Settings) -> list[Script]:
     return runnable(corpus, settings)[0]
 
 
-def runnable(corpus: CompiledCorpus, settings: Settings) -> tuple[list[Script], list[Diagnostic]]:
+def runnable(
+    corpus: CompiledCorpus, settings: Settings, verdicts: Verdicts | None = None
+) -> tuple[list[Script], list[Diagnostic]]:
     """Every document's scripts that pass `bash -n`, and an RB410 finding for each of the
-    others: a script bash cannot read is never written."""
+    others: a script bash cannot read is never written. `verdicts` keeps the checks'
+    verdicts across runs."""
     from runbookc.scripts.extract import render_scripts  # lazy: cli.py's list
     from runbookc.scripts.shellcheck import check_syntax
 
@@ -184,7 +188,7 @@ def runnable(corpus: CompiledCorpus, settings: Settings) -> tuple[list[Script], 
         if result.document is not None
         for script in render_scripts(result.document, result.drafts, settings)
     ]
-    return check_syntax(scripts)
+    return check_syntax(scripts, store=verdicts)
 
 
 @dataclass
@@ -197,7 +201,10 @@ class Extracted:
 
 
 def extract_checked(
-    corpus: CompiledCorpus, settings: Settings, refused: Sequence[Diagnostic] = ()
+    corpus: CompiledCorpus,
+    settings: Settings,
+    refused: Sequence[Diagnostic] = (),
+    verdicts: Verdicts | None = None,
 ) -> Extracted:
     """The scripts and the findings of the per-document stages (not the corpus rules'),
     with the doc_ids that two documents share and the scripts bash cannot read."""
@@ -205,7 +212,7 @@ def extract_checked(
 
     found = [d for s in corpus.summaries for d in s.diagnostics]
     shared = shared_doc_ids(documents(corpus))
-    scripts, unreadable = runnable(corpus, settings)
+    scripts, unreadable = runnable(corpus, settings, verdicts)
     return Extracted(corpus, scripts, [*refused, *found, *shared, *unreadable])
 
 
@@ -220,11 +227,16 @@ def writable(scripts: list[Script], found: Sequence[Diagnostic]) -> list[Script]
 
 
 def test(
-    extracted: Extracted, settings: Settings, jobs: int | None = None, sandbox: bool = True
+    extracted: Extracted,
+    settings: Settings,
+    jobs: int | None = None,
+    sandbox: bool = True,
+    verdicts: Verdicts | None = None,
 ) -> list[Diagnostic]:
     """What `runbookc test` finds: the extracted findings plus those of bash -n, ShellCheck
-    and (unless `sandbox` is false) the sandbox runs, before the policy. The sandbox raises
-    IsolationUnavailable where bwrap cannot isolate the runs."""
+    and (unless `sandbox` is false) the sandbox runs, before the policy; the checks reuse
+    the verdicts `verdicts` keeps. The sandbox raises IsolationUnavailable where bwrap
+    cannot isolate the runs."""
     import tempfile  # lazy, like the stages below: cli.py's list
 
     from runbookc.scripts.sandbox import run_sandbox
@@ -233,14 +245,14 @@ def test(
     from runbookc.scripts.symptoms import symptom_lines
 
     with tempfile.TemporaryDirectory(prefix="runbookc-test-") as tmp:
-        found = check_scripts(extracted.scripts, Path(tmp), jobs)
+        found = check_scripts(extracted.scripts, Path(tmp), jobs, verdicts)
     if sandbox:
         config = script_settings(settings)
         symptoms = {
             d.doc_id: [text for text, _, _ in symptom_lines(d, config)]
             for d in documents(extracted.corpus)
         }
-        found += run_sandbox(extracted.scripts, config, symptoms, jobs)
+        found += run_sandbox(extracted.scripts, config, symptoms, jobs, verdicts)
     return extracted.diagnostics + found
 
 

@@ -93,7 +93,7 @@ def draft_scripts(document: Document, settings: Settings) -> tuple[list[Script],
         taken = _commands(block, path, diags)
         if taken is None:
             continue
-        content, lines, remotes = taken
+        content, lines, remotes, shown = taken
         kind = looks_like(content) if block.lang in SHELL_LANGS else None
         if kind is not None:
             diags.append(
@@ -131,7 +131,8 @@ def draft_scripts(document: Document, settings: Settings) -> tuple[list[Script],
         parsed = parse_block(content)
         source = source or _source(path, settings.root)
         script = _draft(document, block, len(drafts) + 1, name, role, content, lines, source)
-        script = replace(script, params=_params(content, parsed, dict(holes)), remotes=remotes)
+        params = _params(content, parsed, dict(holes))
+        script = replace(script, params=params, remotes=remotes, shown=shown)
         found, changes = _command_findings(script, classes, config.stubs, path)
         diags += found
         if changes:  # a draft is read-only until its commands say otherwise
@@ -177,10 +178,10 @@ _HEADINGS_SHOWN = 12
 
 def _commands(
     block: CodeBlock, path: str, diags: list[Diagnostic]
-) -> tuple[str, tuple[int, ...], tuple[Remote, ...]] | None:
-    """The block's shell text, the file line of each of its lines, and the parts typed into
-    a remote shell (None: not a script). A block written as a session (`$ ` prompts and
-    output) keeps its prompt lines only (scripts/sessions.py)."""
+) -> tuple[str, tuple[int, ...], tuple[Remote, ...], tuple[str, ...]] | None:
+    """The block's shell text, the file line of each of its lines, the parts typed into a
+    remote shell and the output it shows (None: not a script). A block written as a session
+    (`$ ` prompts and output) keeps its prompt lines only (scripts/sessions.py)."""
     raw = block.content.split("\n")
     if raw and raw[-1] == "":
         raw.pop()
@@ -195,10 +196,14 @@ def _commands(
         # Plain shell; but a shell it opens (`oc debug node/x`, then what to type there)
         # takes the lines after it, as in a session.
         session = split_session(raw, console, plain=True)
-        if session is None or not session.remotes:
-            return "\n".join(raw) + "\n", tuple(range(first, first + len(raw))), ()
-        written = "opens a remote shell"
-        hint = "to run a command there from the script, give it to the opener (`... -- CMD`)"
+        if session is None or not (session.remotes or session.output):
+            return "\n".join(raw) + "\n", tuple(range(first, first + len(raw))), (), ()
+        written = "opens a remote shell" if session.remotes else "holds printed output"
+        hint = (
+            "to run a command there from the script, give it to the opener (`... -- CMD`)"
+            if session.remotes
+            else "show output in a ```text block of its own"
+        )
     if session is None or not (session.remotes or any(t.strip() for t, _ in session.commands)):
         diags.append(
             CONSOLE_BLOCK(path, block.line, "console block without `$ ` prompts: no script made")
@@ -216,7 +221,8 @@ def _commands(
             )
         )
     content = "".join(f"{text}\n" for text, _ in session.commands)
-    return content, tuple(first + index for _, index in session.commands), remotes
+    shown = tuple(text for text, _ in session.output)
+    return content, tuple(first + index for _, index in session.commands), remotes, shown
 
 
 def _dropped(output: tuple[tuple[str, int], ...], remotes: tuple[Remote, ...]) -> str:

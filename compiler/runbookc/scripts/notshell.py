@@ -24,6 +24,8 @@ _PROMQL = re.compile(
 _YAML_KEY = re.compile(r"\s*(?:-\s+)?[\w\"'./-]+:(?:\s.*)?")
 _YAML_ITEM = re.compile(r"\s*-(?:\s.*)?")
 _BLOCK_SCALAR = re.compile(r".*:\s*[|>][+-]?\s*")
+# `key = value` or `[section]` (TOML, INI, crio.conf): bash would run a command named `key`.
+_SETTING = re.compile(r"[A-Za-z_][\w.-]*\s+=\s+\S.*|\[[A-Za-z][\w.\"-]*\]")
 # A sentence in double quotes on a line of its own.
 _MESSAGE = re.compile(r'"[^"$`\\]*\s[^"$`\\]*"')
 # Log lines: klog (`I0611 11:13:35.048771`), ISO and syslog timestamps, event listings.
@@ -31,7 +33,8 @@ _LOG = re.compile(
     r"\s*(?:[IWEF]\d{4} \d\d:\d\d:\d\d"
     r"|\[?\d{4}-\d\d-\d\d[T ]\d\d:\d\d"
     r"|[A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d"
-    r"|(?:Normal|Warning)\s{2,}\S)"
+    r"|(?:Normal|Warning)\s{2,}\S"
+    r"|\"\w+\"=)"  # logfmt with quoted keys: `"msg"="..." "database"=...`
 )
 
 
@@ -53,6 +56,8 @@ def looks_like(content: str) -> str | None:
         return "log output"
     if all(_MESSAGE.fullmatch(line.strip()) for line in meaningful):
         return "a quoted message"
+    if all(_SETTING.fullmatch(line.strip()) for line in meaningful):
+        return "configuration (`key = value`)"
     unreadable = bool(parse_block(content).error)
     if _yaml(meaningful) and (unreadable or len(meaningful) > 1):
         return "YAML"

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from runbookc.approvals.state import ApprovalState, Proof
 from runbookc.model import Document
+from runbookc.report.escape import printable
 from runbookc.scripts.lineindex import LineIndex
 from runbookc.scripts.script import Param, Script
 from runbookc.scripts.sessions import Remote
@@ -183,6 +184,10 @@ def _is_param(script: Script, unit: Unit) -> bool:
     )
 
 
+# How much of a session's output --help repeats: enough to recognise it, not a log dump.
+SHOWN_LINES = 12
+
+
 def _help(script: Script, timeout: int) -> str:
     usage = " ".join(
         [f"Usage: {script.file_name} [--dry-run] [--yes] [--timeout SECONDS]"]
@@ -193,6 +198,12 @@ def _help(script: Script, timeout: int) -> str:
     intro = script.intro.strip()
     if intro and re.sub(r"^(\d+[.)]|[-*+])\s+", "", intro) != script.title:
         out += ["", intro]
+    if script.shown:
+        out += ["", "What the runbook shows these commands printing:"]
+        # Pasted output may carry terminal escapes: shown escaped, never sent raw.
+        out += [f"  {printable(line.strip())}" for line in script.shown[:SHOWN_LINES]]
+        if len(script.shown) > SHOWN_LINES:
+            out.append(f"  ... ({len(script.shown) - SHOWN_LINES} more lines in the runbook)")
     if script.params:
         out += ["", "Parameters (option, then environment variable, then default):"]
         for p in script.params:

@@ -56,6 +56,7 @@ class Script:
     content: str  # the block's commands (a session's prompt lines without the prompt)
     lines: tuple[int, ...]  # file line of each line of `content`
     remotes: tuple[Remote, ...] = ()  # what the block types into a remote shell (file lines)
+    shown: tuple[str, ...] = ()  # the output a session block shows (never run): in --help
     text: str = ""  # the rendered script
     line_map: tuple[int, ...] = ()  # file line of each script line (0: generated code)
 

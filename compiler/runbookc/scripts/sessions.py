@@ -35,6 +35,11 @@ _EXITS = frozenset({"exit", "logout"})
 # `toolbox`): a plain block without one opens no shell, and reading it line by line (shlex
 # on every line) is what makes this module cost.
 _OPENER_WORD = re.compile(r"\b(?:debug|rsh|exec|ssh|chroot|toolbox)\b")
+# The header of a table a command printed (`NAME   READY   STATUS`): capitalised column
+# names two or more blanks apart, which no command line is.
+_TABLE_HEADER = re.compile(
+    r"\s*[A-Z][A-Z0-9_()%/.-]*(?: [A-Z0-9_()%/.-]+)*(?:\s{2,}[A-Z][A-Z0-9_()%/. -]*)+\s*"
+)
 _SHELLS = frozenset({"sh", "bash", "zsh", "ash", "dash", "/bin/sh", "/bin/bash", "/bin/zsh"})
 _SHELLS |= {f"/usr{s}" for s in _SHELLS if s.startswith("/")}
 # Flags that take a value, per opener (the value is not the pod / host / command).
@@ -71,7 +76,8 @@ def split_session(lines: list[str], console: bool, plain: bool = False) -> Sessi
     plain shell block the same way, every line that is not blank or a comment a command
     (to find the shells it opens: `oc debug node/x` then what to type there); None when it
     names no opener."""
-    if plain and not any(_OPENER_WORD.search(line) for line in lines):
+    table = _table_output(lines) if plain else set()
+    if plain and not table and not any(_OPENER_WORD.search(line) for line in lines):
         return None
     first = next((t for t in lines if t.strip() and not _comment(t.strip(), console)), None)
     if first is None or (not plain and _PROMPT.fullmatch(first.strip()) is None):
@@ -85,8 +91,10 @@ def split_session(lines: list[str], console: bool, plain: bool = False) -> Sessi
     started = 0  # where the local lines of the command being read begin
     for index, raw in enumerate(lines):
         text = raw[indent:] if not raw[:indent].strip() else raw.lstrip()
-        if pending or (plain and text.strip() and not text.lstrip().startswith("#")):
-            prompted: str | None = text
+        if index in table:
+            prompted: str | None = None
+        elif pending or (plain and text.strip() and not text.lstrip().startswith("#")):
+            prompted = text
         else:
             prompted = None if plain else _prompted(text, console or bool(open_shells))
         if prompted is None:
@@ -117,6 +125,22 @@ def split_session(lines: list[str], console: bool, plain: bool = False) -> Sessi
     while open_shells:  # the block ends inside the remote shell
         _close(open_shells, remotes)
     return Session(tuple(commands), tuple(output), tuple(remotes))
+
+
+def _table_output(lines: list[str]) -> set[int]:
+    """The lines of a plain block that are a printed table: from a header line after a blank
+    line (or at the top) to the next blank line."""
+    found: set[int] = set()
+    inside = False
+    for index, line in enumerate(lines):
+        if not line.strip():
+            inside = False
+        elif inside or (
+            (index == 0 or not lines[index - 1].strip()) and _TABLE_HEADER.fullmatch(line)
+        ):
+            inside = True
+            found.add(index)
+    return found
 
 
 def _close(open_shells: list[tuple[str, int, list[str], int]], remotes: list[Remote]) -> None:

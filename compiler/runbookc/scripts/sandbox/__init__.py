@@ -26,6 +26,14 @@ from runbookc.scripts.sandbox.blockers import blockers
 from runbookc.scripts.sandbox.expectations import RunResult, check, expectations
 from runbookc.scripts.script import Script
 from runbookc.scripts.settings import ScriptSettings
+from runbookc.scripts.verdicts import (
+    Verdict,
+    Verdicts,
+    checked,
+    file_signatures,
+    tool_versions,
+    verdict_key,
+)
 
 SCENARIOS = ("empty", "symptoms", "fail")
 TIMEOUT = 120  # seconds: a safety net against a hanging block, not a speed assertion
@@ -177,28 +185,33 @@ def run_sandbox(
     config: ScriptSettings,
     symptoms: dict[str, list[str]],
     jobs: int | None = None,
+    store: Verdicts | None = None,
 ) -> list[Diagnostic]:
-    """Run every script in every scenario, in parallel, each in its own sandbox. Raises
-    IsolationUnavailable (before running anything) where bwrap cannot isolate them."""
-    if scripts:
-        bwrap_binary()
+    """Run every script in every scenario, in parallel, each in its own sandbox; the
+    verdicts of scripts `store` has are reused. Raises IsolationUnavailable (before
+    running anything) where bwrap cannot isolate them."""
+    if not scripts:
+        return []
+    bwrap = bwrap_binary()
 
-    def one(script: Script) -> list[Diagnostic]:
+    def one(script: Script) -> Verdict:
         blocked = blockers(script, config)
         if blocked:
-            return blocked
+            return blocked, True
         lines = symptoms.get(script.doc_id, [])
         wanted = expectations(script, config, lines)
         found: list[Diagnostic] = []
+        keep = True
         with tempfile.TemporaryDirectory(prefix="runbookc-sandbox-") as tmp:
             try:
                 box = Sandbox(Path(tmp), config, lines)
             except (RuntimeError, OSError) as exc:
-                return [SANDBOX_RESULT(script.path, script.line, f"no sandbox: {exc}")]
+                return [SANDBOX_RESULT(script.path, script.line, f"no sandbox: {exc}")], False
             for scenario in SCENARIOS:
                 try:
                     result = box.run(script, scenario)
                 except subprocess.TimeoutExpired:
+                    keep = False  # says how busy the machine was, not what the script does
                     found.append(
                         SANDBOX_RESULT(
                             script.path,
@@ -209,7 +222,28 @@ def run_sandbox(
                     )
                     continue
                 found += check(script, result, wanted[scenario])
-        return found
+        return found, keep
 
-    with ThreadPoolExecutor(max_workers=jobs or None) as pool:  # 0 or None: one per CPU
-        return [d for found in pool.map(one, scripts) for d in found]
+    def run(todo: list[Script]) -> list[Verdict]:
+        with ThreadPoolExecutor(max_workers=jobs or None) as pool:  # 0 or None: one per CPU
+            return list(pool.map(one, todo))
+
+    host = host_fingerprint(bwrap, config)
+    keys = [
+        verdict_key("sandbox", s, host, *SCENARIOS, "\n".join(symptoms.get(s.doc_id, [])))
+        for s in scripts
+    ]
+    return [d for found in checked(scripts, keys, run, store) for d in found]
+
+
+def host_fingerprint(bwrap: str, config: ScriptSettings) -> str:
+    """What a sandbox run depends on outside the script and the settings: the versions of
+    bash and bwrap, the real tools it links to and the host copies its stubs replace (the
+    PATH `runbookc` was given)."""
+    bash = shutil.which("bash") or "bash"
+    real = sorted({os.path.realpath(t) for t in map(shutil.which, config.real_tools) if t})
+    search = os.environ.get("PATH", "")
+    copies = [
+        f"{tool}={copy}" for tool in sorted(config.stubs) for copy in host_copies(tool, search)
+    ]
+    return "\n".join((tool_versions(bash, bwrap), file_signatures(real), *copies))

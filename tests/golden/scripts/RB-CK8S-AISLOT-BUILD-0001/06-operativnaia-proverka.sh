@@ -181,8 +181,8 @@ rb_watch() { # the number of the command about to run
 rb_unwatch() { # stop the watchdog of the command that ran
   if [[ -n ${rb_watchdog:-} ]]; then
     # SIGKILL: a trapped signal that comes just before the read starts waits for it to end
-    kill -KILL "$rb_watchdog" 2>/dev/null
-    wait "$rb_watchdog" 2>/dev/null
+    kill -KILL "$rb_watchdog" 2>/dev/null || :
+    wait "$rb_watchdog" 2>/dev/null || : # its 137 is no status of the runbook's (set -e)
     rb_watchdog=""
   fi
 }
