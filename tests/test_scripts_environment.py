@@ -124,15 +124,35 @@ def test_a_variable_named_like_the_scripts_own_is_an_error_at_its_line(bench, cl
     assert ("RB417", line) in found
 
 
-def test_the_runbooks_commands_cannot_change_the_scripts_own_state(bench) -> None:
+@pytest.mark.parametrize(
+    ("assignment", "name"),
+    [("rb_show=()", "rb_show"), ("rb_timeout=0", "rb_timeout"), ("rb_events=1", "rb_events")],
+)
+def test_the_runbooks_commands_cannot_change_the_scripts_own_state(bench, assignment, name) -> None:
+    """What the script shows, its time limit and the pipe to its watcher are readonly: the
+    assignment fails, which ends the commands' shell (bash ends a subshell on an
+    assignment error), and the script, a process the commands cannot change, names the
+    runbook line; nothing after it runs."""
     (script,) = bench.scripts(
-        "## Diagnosis\n1) Look:\n\n```bash\nkubectl get pods\nrb_show=()\nkubectl get jobs\n```\n"
+        "## Diagnosis\n1) Look:\n\n```bash\n"
+        f"kubectl get pods\n{assignment}\nkubectl get jobs\n```\n"
     )
     done = bench.run(bench.write(script))
     assert done.returncode == 1
-    assert "rb_show: readonly variable" in done.stderr
-    line = (bench.root / "rb.md").read_text("utf-8").split("\n").index("rb_show=()") + 1
-    assert f"step failed: the command exited with status 1 (rb.md:{line})" in done.stderr
+    assert f"{name}: readonly variable" in done.stderr
+    line = (bench.root / "rb.md").read_text("utf-8").split("\n").index(assignment) + 1
+    assert f"step failed: the runbook's commands ended with status 1 at rb.md:{line}" in done.stderr
+    assert bench.called() == ["kubectl get pods"]
+
+
+def test_a_background_command_of_the_runbook_keeps_its_pid_in_bang(bench) -> None:
+    """The time limit starts no process in the commands' shell, so `$!` is the runbook's
+    own last background command and `wait "$!"` waits for it."""
+    (script,) = bench.scripts(
+        '## Diagnosis\n1) Look:\n\n```bash\nkubectl get pods &\nwait "$!"\n```\n'
+    )
+    done = bench.run(bench.write(script))
+    assert done.returncode == 0, done.stderr
     assert bench.called() == ["kubectl get pods"]
 
 

@@ -144,38 +144,53 @@ if ((rb_dry_run)); then
 fi
 
 rb_at() { # the number of the command about to run
+  printf 'start %s\n' "$1" >&"$rb_events"
   printf '+ %s\n' "${rb_show[$1]}" >&2
-  rb_watch "$1"
 }
 
-# The time limit of a command: a watchdog in the commands' process group that, at the
-# limit, sends SIGALRM to the group (the commands die, the shell running them exits with
-# 124), then SIGKILL to what ignored it. rb_check and the shell's exit stop it.
-rb_watch() { # the number of the command about to run
-  rb_unwatch
-  ((rb_timeout > 0)) || return 0
-  {
-    # bash's own wait (a read from a pipe nobody writes): no `sleep` to find on PATH or
-    # to leave behind when rb_unwatch ends the watchdog
-    read -r -t "$rb_timeout" <> <(:)
-    printf '%s: timed out after %s s (%s:%s); ending the command\n' \
-      "$rb_script" "$rb_timeout" "$rb_source" "${rb_line[$1]}" >&2
-    exec </dev/null >/dev/null 2>&1 # hold no pipe of whoever reads the step's output
-    trap '' ALRM
-    kill -ALRM -- "-$rb_group"
-    read -r -t 5 <> <(:)
-    kill -KILL -- "-$rb_group"
-  } &
-  rb_watchdog=$!
-}
-
-rb_unwatch() { # stop the watchdog of the command that ran
-  if [[ -n ${rb_watchdog:-} ]]; then
-    # SIGKILL: a trapped signal that comes just before the read starts waits for it to end
-    kill -KILL "$rb_watchdog" 2>/dev/null || :
-    wait "$rb_watchdog" 2>/dev/null || : # its 137 is no status of the runbook's (set -e)
-    rb_watchdog=""
+# The watcher keeps the time limit, in a process of its own that the runbook's commands
+# cannot reach. The commands' shell tells it each command it starts ("start N") and ends
+# ("end"); the script says when that shell has ended ("stop STATUS"). At the limit it sends
+# SIGALRM to the commands' process group (their shell exits 124), then SIGKILL every 5 s
+# to what ignored it; a shell that ends inside a command (an `exit`, an assignment to a
+# readonly name) is reported with that command's runbook line. Exit status: 124 when
+# it ended a command, else 0.
+rb_watcher() {
+  local rb_event rb_arg rb_group rb_n="" rb_fired=0
+  local -a rb_limit
+  trap '' INT # Ctrl-C is for the commands
+  read -r rb_event rb_group || return 0 # the script's own first line: "group PID"
+  while :; do
+    rb_limit=()
+    if ((rb_fired)); then
+      rb_limit=(-t 5)
+    elif [[ -n $rb_n ]] && ((rb_timeout > 0)); then
+      rb_limit=(-t "$rb_timeout")
+    fi
+    if read -r "${rb_limit[@]}" rb_event rb_arg; then
+      case $rb_event in
+        start) [[ $rb_arg =~ ^[0-9]{1,9}$ ]] && [[ -n ${rb_line[rb_arg]:-} ]] && rb_n=$rb_arg ;;
+        end) rb_n="" ;;
+        stop) break ;;
+      esac
+    elif (($? <= 128)); then
+      break # the script is gone
+    elif ((!rb_fired)); then
+      printf '%s: timed out after %s s (%s:%s); ending the command\n' \
+        "$rb_script" "$rb_timeout" "$rb_source" "${rb_line[rb_n]}" >&2
+      rb_fired=1
+      kill -ALRM -- "-$rb_group" 2>/dev/null || :
+    else
+      kill -KILL -- "-$rb_group" 2>/dev/null || :
+    fi
+  done
+  if ((rb_fired)); then
+    return 124
+  elif [[ $rb_event == stop && -n $rb_n && $rb_arg != 0 && $rb_arg != 130 ]]; then
+    printf "%s: step failed: the runbook's commands ended with status %s at %s:%s\n" \
+      "$rb_script" "$rb_arg" "$rb_source" "${rb_line[rb_n]}" >&2
   fi
+  return 0
 }
 
 rb_no_match_tool() {
@@ -189,7 +204,7 @@ rb_check() { # the number of a command that ran, the exit status of each pipelin
   local -a rb_stage_tools
   local rb_n=$1 rb_status rb_tool rb_stage=0 rb_failed="" rb_no_match=0 rb_where
   shift
-  rb_unwatch
+  printf 'end\n' >&"$rb_events"
   IFS=' ' read -r -a rb_stage_tools <<<"${rb_tools[rb_n]}"
   rb_where="$rb_source:${rb_line[rb_n]}"
   for rb_status in "$@"; do
@@ -215,21 +230,29 @@ rb_check() { # the number of a command that ran, the exit status of each pipelin
   fi
 }
 
+rb_ended() { # the exit status of the commands' shell
+  printf 'stop %s\n' "$1" >&"$rb_events"
+  wait "$rb_watching" || rb_fail 124 "step timed out: a command ran longer than $rb_timeout s"
+  (($1 != 130)) || rb_fail 130 "step interrupted: the command running was ended by Ctrl-C"
+  exit "$1"
+}
+
+exec {rb_events}> >(rb_watcher)
+rb_watching=$!
 # The runbook's commands cannot change the script's own variables and functions: an
-# assignment to one fails at its runbook line.
+# assignment to one fails at its runbook line (and ends the commands' shell).
 readonly "${!rb_@}"
-readonly -f rb_usage rb_fail rb_seconds rb_param rb_at rb_watch rb_unwatch rb_no_match_tool rb_check
+readonly -f rb_usage rb_fail rb_seconds rb_ended rb_param rb_at rb_watcher rb_no_match_tool rb_check
 
 # The commands run in a subshell that job control (`set -m`) puts in a process group of
 # its own, the terminal's foreground one: Ctrl-C and the time limit end that group, and
-# this script lives on to say so.
+# this script, which they cannot change, lives on to say so.
 set -m
 trap : INT
 (
 trap 'exit 130' INT
 trap 'exit 124' ALRM
-trap rb_unwatch EXIT
-rb_group=$BASHPID
+printf 'group %s\n' "$BASHPID" >&"$rb_events"
 
 # ---- the runbook's commands (runbooks/ops/ai_slot_build_runbook.md:67) ----
 # ns=codex-k8s-prod: a parameter, set above (see --help)
@@ -243,10 +266,4 @@ kubectl -n "$ns" logs deploy/codex-k8s-control-plane --since=6h \
 rb_check 1 "${PIPESTATUS[@]}"
 exit 0
 )
-rb_status=$?
-case $rb_status in
-  # SIGKILL too: what ignored the watchdog's SIGALRM
-  124 | 137) rb_fail 124 "step timed out: a command ran longer than $rb_timeout s" ;;
-  130) rb_fail 130 "step interrupted: the command running was ended by Ctrl-C" ;;
-esac
-exit "$rb_status"
+rb_ended $?
