@@ -298,8 +298,8 @@ def test_placeholders_are_required_parameters_of_the_script(bench) -> None:
         "missing --pod-name VALUE (or RUNBOOK_POD_NAME in the environment): "
         "<pod-name> in the runbook" in missing.stderr
     )
-    refused = bench.run(path, "--namespace", "a b", "--pod-name", "x", "--pod", "x")
-    assert refused.returncode == 2 and "whitespace" in refused.stderr
+    refused = bench.run(path, "--namespace", "-A", "--pod-name", "x", "--pod", "x")
+    assert refused.returncode == 2 and "starts with '-'" in refused.stderr
     dry = bench.run(path, "--dry-run", "--namespace=web", "--pod-name", "web-1", "--pod", "p")
     assert dry.returncode == 0, dry.stderr
     assert "# NAMESPACE=web\n# POD_NAME=web-1\n# POD=p\n" in dry.stdout

@@ -34,15 +34,19 @@ def shell_quote(text: str) -> str:
 
 
 def _display(script: Script, unit: Unit) -> str:
-    """A shell expression printing the unit with its parameters filled in."""
+    """A shell expression printing the unit with its parameters filled in. A quoted word
+    that is just a text parameter (`"$selector"`) shows `rb_q_<name>`: its value, quoted
+    when it is not one plain word, so `tier in (db,cache)` reads as one argument."""
     names = {p.name for p in script.params}
+    texts = {p.name for p in script.params if p.text}
     parts: list[str] = []
     cursor = unit.start
     for start, end, name in sorted(unit.refs):
         if name not in names or start < cursor:
             continue
         parts.append(shell_quote(script.content[cursor:start]))
-        parts.append(f'"${name}"')
+        whole = name in texts and script.content[start] == '"'
+        parts.append(f'"$rb_q_{name}"' if whole else f'"${name}"')
         cursor = end
     parts.append(shell_quote(script.content[cursor : unit.shown_end]))
     return "".join(p for p in parts if p != "''") or "''"
@@ -218,6 +222,7 @@ def _help(script: Script, timeout: int) -> str:
         "  --timeout SECONDS",
         "              end a command (its whole process group) that runs longer than this;",
         f"              0: no limit (default: $RUNBOOK_TIMEOUT, else {timeout})",
+        "  --no-banner leave out the approval warning (run.sh shows it once per run)",
         "  -h, --help  show this help",
         "",
         "Changes the system: " + (", ".join(script.changes) if script.mutating else "no"),
@@ -270,10 +275,17 @@ def entry_script(doc_id: str, scripts: list[Script]) -> str:
             diagnose=[s for s in scripts if s.role == "diagnostics" and not s.mutating],
             usage=usage,
             listing=listing,
+            params=_entry_params(scripts),
             timed_out=TIMED_OUT,
             interrupted=INTERRUPTED,
         )
     )
+
+
+def _entry_params(scripts: list[Script]) -> list[tuple[str, str]]:
+    """(option, environment variable) of every step's parameters: run.sh --diagnose takes
+    the options and hands each value to the steps through its variable, which they check."""
+    return sorted({(p.flag, p.env) for s in scripts for p in s.params})
 
 
 def _entry_help(doc_id: str, scripts: list[Script]) -> tuple[str, str]:
@@ -284,19 +296,22 @@ def _entry_help(doc_id: str, scripts: list[Script]) -> tuple[str, str]:
         f"{'mutating' if s.mutating else 'read-only':<9}  {s.title}"
         for s in scripts
     ]
-    envs = sorted({p.env for s in scripts for p in s.params})
     out = [
         "Usage: run.sh [--list]                list the steps",
-        "       run.sh --diagnose [--out DIR] [--timeout SECONDS]",
+        "       run.sh --diagnose [--out DIR] [--timeout SECONDS] [--dry-run] [PARAMETERS]",
         "                                      run every read-only diagnostics step in order",
         "                                      and save each one's output under DIR",
         f"                                      (default: ./incident-{doc_id}-<UTC time>);",
         "                                      a step timed out (--timeout: each command's",
         "                                      limit) or interrupted (Ctrl-C) is recorded",
-        "                                      and the run goes on; a second Ctrl-C stops it",
+        "                                      and the run goes on; a second Ctrl-C stops it;",
+        "                                      --dry-run: print each step's commands, run",
+        "                                      nothing, save nothing",
         "       run.sh STEP [OPTIONS]          run one step (number or name) with its options",
     ]
-    if envs:
-        out += ["", "Parameters for --diagnose come from the environment: " + ", ".join(envs)]
+    params = _entry_params(scripts)
+    if params:
+        out += ["", "Parameters of the steps (--diagnose hands them to every step that has it):"]
+        out += [f"  --{flag} VALUE  (or ${env})" for flag, env in params]
     listing = [f"Steps of {doc_id} ({scripts[0].source}):", *steps]
     return "\n".join(out), "\n".join(listing)

@@ -33,6 +33,7 @@ unset CDPATH GLOBIGNORE EXECIGNORE BASH_COMPAT
 
 rb_script=${0##*/}
 rb_dry_run=0
+rb_banner=1
 rb_timeout=300
 # shellcheck disable=SC2016,SC1112 # the runbook's default value, literal
 ns='codex-k8s-prod'
@@ -61,6 +62,7 @@ Options:
   --timeout SECONDS
               end a command (its whole process group) that runs longer than this;
               0: no limit (default: $RUNBOOK_TIMEOUT, else 300)
+  --no-banner leave out the approval warning (run.sh shows it once per run)
   -h, --help  show this help
 
 Changes the system: no
@@ -79,31 +81,40 @@ rb_seconds() { # value, where it came from
   rb_timeout=$((10#$1))
 }
 
-# Parameter values must be plain words: a value that starts with '-' would be read as an
-# option (a build ref of `-b ...` reaching `git checkout --detach` is how a runbook's
-# incident started), and whitespace or metacharacters would change the command.
-rb_param() { # variable, value, where it came from
+# Parameter values: one that starts with '-' would be read as an option (a build ref of
+# `-b ...` reaching `git checkout --detach` is how a runbook's incident started), and a
+# control character (a newline) would end the command. A value the block also uses
+# unquoted must be one plain word: whitespace or metacharacters would change the command.
+rb_param() { # variable, value, where it came from, "text" when every use is quoted
   local LC_ALL=C rb_shown
   printf -v rb_shown '%q' "$2"
   if [[ -z $2 ]]; then
     rb_fail 2 "refusing an empty value for $3"
   elif [[ $2 == -* ]]; then
     rb_fail 2 "refusing $3=$rb_shown: the value starts with '-' and would be read as an option"
-  elif [[ ! $2 =~ ^[A-Za-z0-9._/:@%+,=~-]+$ ]]; then
-    rb_fail 2 "refusing $3=$rb_shown: the value holds whitespace or shell metacharacters"
+  elif [[ $2 == *[[:cntrl:]]* ]]; then
+    rb_fail 2 "refusing $3=$rb_shown: the value holds a control character (a newline, a tab...)"
+  elif [[ ${4:-} != text && ! $2 =~ ^[A-Za-z0-9._/:@%+,=~-]+$ ]]; then
+    rb_fail 2 "refusing $3=$rb_shown: the value holds whitespace or shell metacharacters (the block uses it unquoted)"
   fi
   printf -v "$1" '%s' "$2"
 }
 
-if [[ -n ${RUNBOOK_TIMEOUT+set} ]]; then rb_seconds "$RUNBOOK_TIMEOUT" RUNBOOK_TIMEOUT; fi
-if [[ -n ${RUNBOOK_NS+set} ]]; then rb_param ns "$RUNBOOK_NS" RUNBOOK_NS; fi
-while (($#)); do
-  case $1 in
+# --help first: a stale value in the environment must not hide it.
+for rb_arg in "$@"; do
+  case $rb_arg in
     -h | --help)
       rb_usage
       exit 0
       ;;
+  esac
+done
+if [[ -n ${RUNBOOK_TIMEOUT+set} ]]; then rb_seconds "$RUNBOOK_TIMEOUT" RUNBOOK_TIMEOUT; fi
+if [[ -n ${RUNBOOK_NS+set} ]]; then rb_param ns "$RUNBOOK_NS" RUNBOOK_NS text; fi
+while (($#)); do
+  case $1 in
     --dry-run) rb_dry_run=1 ;;
+    --no-banner) rb_banner=0 ;;
     --timeout)
       (($# > 1)) || rb_fail 2 "--timeout needs a number of seconds"
       rb_seconds "$2" --timeout
@@ -113,29 +124,33 @@ while (($#)); do
     -y | --yes) ;; # nothing to confirm: this step changes nothing
     --ns)
       (($# > 1)) || rb_fail 2 "--ns needs a value"
-      rb_param ns "$2" --ns
+      rb_param ns "$2" --ns text
       shift
       ;;
-    --ns=*) rb_param ns "${1#*=}" --ns ;;
+    --ns=*) rb_param ns "${1#*=}" --ns text ;;
     *) rb_fail 2 "unknown argument: $1 (see --help)" ;;
   esac
   shift
 done
 
 # shellcheck disable=SC2016,SC1112 # literal text
-printf '%s\n' '!! WARNING: runbook RB-CK8S-AISLOT-BUILD-0001 is NOT APPROVED (pending).
+((!rb_banner)) || printf '%s\n' '!! WARNING: runbook RB-CK8S-AISLOT-BUILD-0001 is NOT APPROVED (pending).
 !! Approval request: issue-205-ai-repair; approval missing from: Owner.
 !! Check with the incident lead before you rely on this script.' >&2
+
+# A parameter used only quoted shows quoted when it is not one plain word.
+rb_q_ns=$ns
+[[ $rb_q_ns =~ ^[A-Za-z0-9._/:@%+,=~-]+$ ]] || rb_q_ns=${ns@Q}
 
 # Each command with the parameters filled in (for --dry-run and the trace), its runbook
 # line, the tool of each pipeline stage, and what a failure means. All are literal text,
 # as the runbook writes it (`$`, `’`).
 # shellcheck disable=SC2016,SC1112
 rb_show=(
-  'kubectl -n '"$ns"' rollout status deploy/codex-k8s-control-plane --timeout=180s'
-  'kubectl -n '"$ns"' logs deploy/codex-k8s-control-plane --since=20m \
+  'kubectl -n '"$rb_q_ns"' rollout status deploy/codex-k8s-control-plane --timeout=180s'
+  'kubectl -n '"$rb_q_ns"' logs deploy/codex-k8s-control-plane --since=20m \
   | grep -E "MANIFEST_UNKNOWN|retrieving image from cache|checkout --detach|unknown switch|is not a commit" || true'
-  'kubectl -n '"$ns"' logs job/codex-k8s-codegen-check --tail=200 2>/dev/null \
+  'kubectl -n '"$rb_q_ns"' logs job/codex-k8s-codegen-check --tail=200 2>/dev/null \
   | grep -E "checkout --detach|unknown switch|is not a commit" || true'
 )
 # shellcheck disable=SC2016,SC1112
