@@ -16,6 +16,7 @@ from runbookc.scripts.script import Param, Script
 from runbookc.scripts.sessions import Remote
 from runbookc.scripts.settings import NO_MATCH_TOOLS
 from runbookc.scripts.shellparse import Unit
+from runbookc.scripts.target import LOOKUP_ARGS, kube_tool
 from runbookc.templating import package_templates
 
 if TYPE_CHECKING:
@@ -151,6 +152,8 @@ def render_step(
             digest=digest,
             approval=approval,
             banner=banner,
+            kube=kube_tool(script),
+            lookup=" ".join(shell_quote(a) for a in LOOKUP_ARGS),
             units=[
                 {
                     "text": e.text,

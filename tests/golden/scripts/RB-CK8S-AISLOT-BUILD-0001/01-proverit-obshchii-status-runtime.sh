@@ -125,6 +125,14 @@ while (($#)); do
   shift
 done
 
+# Where the commands act: the kubeconfig's current context, its cluster and user, read
+# locally (`config view` calls no cluster; a runbook line's own --context wins over it).
+# shellcheck disable=SC2016 # a jsonpath, not an expansion
+rb_target=$(kubectl 'config' 'view' '--minify' '-o' 'jsonpath={.current-context} (cluster {.contexts[0].context.cluster}, user {.contexts[0].context.user})' 2>/dev/null) || rb_target=""
+rb_target=${rb_target//[[:cntrl:]]/?}
+rb_target=${rb_target:-unknown (the kubeconfig names no current context)}
+printf '%s: kube context %s\n' "$rb_script" "$rb_target" >&2
+
 # shellcheck disable=SC2016,SC1112 # literal text
 ((!rb_banner)) || printf '%s\n' '!! WARNING: runbook RB-CK8S-AISLOT-BUILD-0001 is NOT APPROVED (pending).
 !! Approval request: issue-205-ai-repair; approval missing from: Owner.
