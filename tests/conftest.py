@@ -115,17 +115,30 @@ def sandboxed() -> None:
 
 
 def run_isolated(
-    argv: list[str], *, work: Path, kubectl_stub: Path, env: dict[str, str], cwd: Path
+    argv: list[str],
+    *,
+    work: Path,
+    kubectl_stub: Path,
+    env: dict[str, str],
+    cwd: Path,
+    timeout: float | None = None,
 ) -> subprocess.CompletedProcess[str]:
     """Run a generated script's command line inside bubblewrap: the host read-only but for
     `work`, no network, and `kubectl_stub` mounted over every host copy of kubectl, so
-    no word of a block reaches the real one."""
+    no word of a block reaches the real one. `timeout`: a generous bound for a run that
+    could hang (bwrap's --die-with-parent ends the sandbox with it)."""
     mounts = [(str(kubectl_stub), c) for c in host_copies("kubectl", os.environ["PATH"])]
     command = isolated(
         bwrap_binary(), argv, writable=[str(work)], read_only=[], mounts=mounts, chdir=str(cwd)
     )
     return subprocess.run(
-        command, env=env, stdin=subprocess.DEVNULL, capture_output=True, text=True, check=False
+        command,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=timeout,
     )
 
 

@@ -18,6 +18,7 @@ from runbookc.scripts.settings import script_settings
 from runbookc.scripts.shellparse import parse_block
 from runbookc.scripts.toolclasses import MUTATING, READ_ONLY, UNKNOWN
 from scriptcases import front_matter
+from test_scripts_environment import TARGET_LOOKUP
 
 SETTINGS = load_settings(str(ROOT / "pyproject.toml"))
 CLASSES = script_settings(SETTINGS).command_classes
@@ -268,7 +269,9 @@ def test_diagnose_runs_only_the_read_only_steps_and_steps_refuse_without_yes(tmp
     assert done.returncode == 0, done.stderr
     recorded = calls.read_text("utf-8").splitlines()
     harness = {"date -u +%Y-%m-%dT%H:%M:%SZ", "mkdir -p -- incident"}
-    step_calls = [c for c in recorded if c not in harness and not c.startswith("tee -- ")]
+    step_calls = [
+        c for c in recorded if c not in harness and not c.startswith(("tee -i -- ", TARGET_LOOKUP))
+    ]
     assert step_calls == [
         "kubectl get pods -n x -o wide",
         "kubectl logs deploy/x --tail=100",
@@ -288,7 +291,8 @@ def test_diagnose_runs_only_the_read_only_steps_and_steps_refuse_without_yes(tmp
         refused = run(str(work / script.file_name))
         assert refused.returncode == 3, (script.content, refused.stderr)
         assert "no terminal to confirm on: run it with --yes" in refused.stderr
-        assert calls.read_text("utf-8") == ""  # nothing ran
+        ran = calls.read_text("utf-8").splitlines()
+        assert [c for c in ran if not c.startswith(TARGET_LOOKUP)] == []  # none of the block's
     assert sorted(p.name for p in tmp_path.iterdir()) == [
         "calls.txt",
         "incident",

@@ -15,7 +15,7 @@ from runbookc.scripts.draft import _command_findings, draft_scripts
 from runbookc.scripts.extract import content_digest
 from runbookc.scripts.lineindex import LineIndex
 from runbookc.scripts.render import render_step
-from runbookc.scripts.settings import script_settings
+from runbookc.scripts.settings import DEFAULT_TIMEOUT, script_settings
 from scriptcases import front_matter
 
 SETTINGS = load_settings(str(ROOT / "pyproject.toml"))
@@ -95,6 +95,6 @@ def test_rendered_step_reads_the_block_about_once(tmp_path) -> None:
     policy = approval_policy(SETTINGS)
     state, digest = approval_state(document, policy), content_digest(document)
     _Read.reset()
-    rendered = render_step(script, document, state, digest)
+    rendered = render_step(script, document, state, digest, DEFAULT_TIMEOUT)
     assert _Read.total <= 2 * len(script.content)
     assert f"{fence + LINES}" in rendered.text  # the last unit names its runbook line

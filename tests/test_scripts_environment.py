@@ -29,6 +29,9 @@ REAL_TOOLS = ("bash", "grep", "readlink", "date", "tee", "mkdir")
 STUB = '#!{bash} -p\nprintf "%s\\n" "${{0##*/}} $*" >>"$STUB_CALLS"\n'
 
 
+TARGET_LOOKUP = "kubectl config view --minify -o jsonpath="
+
+
 class Bench:
     """A temp dir with stubs and real tools on PATH, and the runbook of each test."""
 
@@ -67,7 +70,11 @@ class Bench:
         return target
 
     def run(
-        self, *argv: str | Path, env: dict[str, str] | None = None, cwd: Path | None = None
+        self,
+        *argv: str | Path,
+        env: dict[str, str] | None = None,
+        cwd: Path | None = None,
+        timeout: float | None = None,
     ) -> subprocess.CompletedProcess[str]:
         base = {
             "PATH": self.path,
@@ -81,10 +88,14 @@ class Bench:
             kubectl_stub=self.root / "stubs" / "kubectl",
             env={**base, **(env or {})},
             cwd=cwd or self.root,
+            timeout=timeout,
         )
 
     def called(self) -> list[str]:
-        return self.calls.read_text("utf-8").splitlines() if self.calls.exists() else []
+        """The runbook's calls of the stubs: without the script's own local look-up of the
+        kube context (`kubectl config view --minify`, tests/test_scripts_target.py)."""
+        lines = self.calls.read_text("utf-8").splitlines() if self.calls.exists() else []
+        return [c for c in lines if not c.startswith(TARGET_LOOKUP)]
 
 
 @pytest.fixture
@@ -119,15 +130,35 @@ def test_a_variable_named_like_the_scripts_own_is_an_error_at_its_line(bench, cl
     assert ("RB417", line) in found
 
 
-def test_the_runbooks_commands_cannot_change_the_scripts_own_state(bench) -> None:
+@pytest.mark.parametrize(
+    ("assignment", "name"),
+    [("rb_show=()", "rb_show"), ("rb_timeout=0", "rb_timeout"), ("rb_events=1", "rb_events")],
+)
+def test_the_runbooks_commands_cannot_change_the_scripts_own_state(bench, assignment, name) -> None:
+    """What the script shows, its time limit and the pipe to its watcher are readonly: the
+    assignment fails, which ends the commands' shell (bash ends a subshell on an
+    assignment error), and the script, a process the commands cannot change, names the
+    runbook line; nothing after it runs."""
     (script,) = bench.scripts(
-        "## Diagnosis\n1) Look:\n\n```bash\nkubectl get pods\nrb_show=()\nkubectl get jobs\n```\n"
+        "## Diagnosis\n1) Look:\n\n```bash\n"
+        f"kubectl get pods\n{assignment}\nkubectl get jobs\n```\n"
     )
     done = bench.run(bench.write(script))
     assert done.returncode == 1
-    assert "rb_show: readonly variable" in done.stderr
-    line = (bench.root / "rb.md").read_text("utf-8").split("\n").index("rb_show=()") + 1
-    assert f"step failed: the command exited with status 1 (rb.md:{line})" in done.stderr
+    assert f"{name}: readonly variable" in done.stderr
+    line = (bench.root / "rb.md").read_text("utf-8").split("\n").index(assignment) + 1
+    assert f"step failed: the runbook's commands ended with status 1 at rb.md:{line}" in done.stderr
+    assert bench.called() == ["kubectl get pods"]
+
+
+def test_a_background_command_of_the_runbook_keeps_its_pid_in_bang(bench) -> None:
+    """The time limit starts no process in the commands' shell, so `$!` is the runbook's
+    own last background command and `wait "$!"` waits for it."""
+    (script,) = bench.scripts(
+        '## Diagnosis\n1) Look:\n\n```bash\nkubectl get pods &\nwait "$!"\n```\n'
+    )
+    done = bench.run(bench.write(script))
+    assert done.returncode == 0, done.stderr
     assert bench.called() == ["kubectl get pods"]
 
 
@@ -273,8 +304,8 @@ def test_placeholders_are_required_parameters_of_the_script(bench) -> None:
         "missing --pod-name VALUE (or RUNBOOK_POD_NAME in the environment): "
         "<pod-name> in the runbook" in missing.stderr
     )
-    refused = bench.run(path, "--namespace", "a b", "--pod-name", "x", "--pod", "x")
-    assert refused.returncode == 2 and "whitespace" in refused.stderr
+    refused = bench.run(path, "--namespace", "-A", "--pod-name", "x", "--pod", "x")
+    assert refused.returncode == 2 and "starts with '-'" in refused.stderr
     dry = bench.run(path, "--dry-run", "--namespace=web", "--pod-name", "web-1", "--pod", "p")
     assert dry.returncode == 0, dry.stderr
     assert "# NAMESPACE=web\n# POD_NAME=web-1\n# POD=p\n" in dry.stdout

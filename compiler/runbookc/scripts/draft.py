@@ -34,14 +34,14 @@ from runbookc.scripts.notshell import looks_like
 from runbookc.scripts.script import Param, Script
 from runbookc.scripts.sessions import Remote, split_session
 from runbookc.scripts.settings import CommandClasses, ScriptSettings, script_settings
-from runbookc.scripts.shellparams import fill_placeholders, unset_params
+from runbookc.scripts.shellparams import fill_placeholders, quoted_names, unset_params
 from runbookc.scripts.shellparse import ParsedBlock, parse_block
 from runbookc.scripts.symptoms import grep_regexes, symptom_lines
 from runbookc.scripts.toolclasses import MUTATING, UNKNOWN
 
 SHELL_LANGS = frozenset({"bash", "sh", "shell", "zsh"})
 CONSOLE_LANGS = frozenset({"console", "shell-session"})
-RESERVED_PARAMS = frozenset({"help", "dry-run", "yes", "h", "y"})
+RESERVED_PARAMS = frozenset({"help", "dry-run", "yes", "h", "y", "timeout"})
 # Every name the generated script defines starts with this (any case: a parameter's option
 # and environment names fold case, so `RB_YES` would be read from RUNBOOK_RB_YES too).
 SCRIPT_PREFIX = "rb_"
@@ -61,6 +61,8 @@ SHELL_NAMES = frozenset(_SHELL_WORDS.split())
 _ASSIGNED = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)(?:\[[^\]]*\])?\+?=")
 SAFE_DOC_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$")
 SAFE_VALUE = re.compile(r"^[A-Za-z0-9._/:@%+,=~-]+$")
+# The value of a parameter whose every use is quoted (`"$selector"`): one line of text.
+TEXT_VALUE = re.compile(r"^[^\x00-\x1f\x7f]+$")
 _NAME_ATTR = re.compile(r"\{[^}]*\bname\s*=\s*\"?([^\s\"}]*)\"?[^}]*\}")
 
 
@@ -323,12 +325,14 @@ def _params(content: str, parsed: ParsedBlock, holes: dict[str, str]) -> tuple[P
     and never sets: its placeholders (`holes`: variable -> `<placeholder>`, as
     fill_placeholders rewrote them) and the variables it only expands."""
     params: list[Param] = []
+    quoted = quoted_names(content) if not parsed.error else frozenset()
     for unit in parsed.units:
         if unit.kind != "assign" or unit.assignment is None:
             break
         var, value = unit.assignment
-        if usable_param(var) and SAFE_VALUE.match(value) and not value.startswith("-"):
-            params.append(Param(var, value))
+        pattern = TEXT_VALUE if var in quoted else SAFE_VALUE
+        if usable_param(var) and pattern.match(value) and not value.startswith("-"):
+            params.append(Param(var, value, text=var in quoted))
     if not parsed.error:
         for var, message in unset_params(content, usable_param):
             hole = holes.get(var)
@@ -337,7 +341,16 @@ def _params(content: str, parsed: ParsedBlock, holes: dict[str, str]) -> tuple[P
                 if hole
                 else message or f"the block uses ${var} and never sets it"
             )
-            params.append(Param(var, "", required=True, about=about, inherited=hole is None))
+            params.append(
+                Param(
+                    var,
+                    "",
+                    required=True,
+                    about=about,
+                    inherited=hole is None,
+                    text=var in quoted,
+                )
+            )
     kept: dict[str, Param] = {}  # by option: the first of two with one option wins
     for param in params:
         if param.flag not in RESERVED_PARAMS:

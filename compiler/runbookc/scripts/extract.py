@@ -20,6 +20,7 @@ from runbookc.model import Document
 from runbookc.scripts.draft import draft_scripts
 from runbookc.scripts.render import entry_script, render_step
 from runbookc.scripts.script import Script
+from runbookc.scripts.settings import script_settings
 
 # A document's scripts and the static diagnostics about them.
 Plan = tuple[list[Script], list[Diagnostic]]
@@ -33,7 +34,8 @@ def render_scripts(
         return []
     state = approval_state(document, approval_policy(settings))
     digest = content_digest(document)
-    return [render_step(s, document, state, digest) for s in drafts]
+    timeout = script_settings(settings).timeout
+    return [render_step(s, document, state, digest, timeout) for s in drafts]
 
 
 def plan_scripts(document: Document, settings: Settings) -> Plan:

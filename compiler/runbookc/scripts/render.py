@@ -16,6 +16,7 @@ from runbookc.scripts.script import Param, Script
 from runbookc.scripts.sessions import Remote
 from runbookc.scripts.settings import NO_MATCH_TOOLS
 from runbookc.scripts.shellparse import Unit
+from runbookc.scripts.target import LOOKUP_ARGS, kube_tool
 from runbookc.templating import package_templates
 
 if TYPE_CHECKING:
@@ -34,15 +35,19 @@ def shell_quote(text: str) -> str:
 
 
 def _display(script: Script, unit: Unit) -> str:
-    """A shell expression printing the unit with its parameters filled in."""
+    """A shell expression printing the unit with its parameters filled in. A quoted word
+    that is just a text parameter (`"$selector"`) shows `rb_q_<name>`: its value, quoted
+    when it is not one plain word, so `tier in (db,cache)` reads as one argument."""
     names = {p.name for p in script.params}
+    texts = {p.name for p in script.params if p.text}
     parts: list[str] = []
     cursor = unit.start
     for start, end, name in sorted(unit.refs):
         if name not in names or start < cursor:
             continue
         parts.append(shell_quote(script.content[cursor:start]))
-        parts.append(f'"${name}"')
+        whole = name in texts and script.content[start] == '"'
+        parts.append(f'"$rb_q_{name}"' if whole else f'"${name}"')
         cursor = end
     parts.append(shell_quote(script.content[cursor : unit.shown_end]))
     return "".join(p for p in parts if p != "''") or "''"
@@ -127,7 +132,15 @@ def _handoffs_before(emitted: list[_Emitted], remotes: tuple[Remote, ...]) -> li
     return out
 
 
-def render_step(script: Script, document: Document, state: ApprovalState, digest: str) -> Script:
+# The exit statuses of a step beyond 0-4 (see _help): those of coreutils' `timeout` and of
+# a shell whose command got Ctrl-C, so wrappers and run.sh read them the usual way.
+TIMED_OUT = 124
+INTERRUPTED = 130
+
+
+def render_step(
+    script: Script, document: Document, state: ApprovalState, digest: str, timeout: int
+) -> Script:
     approval, banner = approval_lines(document, state)
     emitted = _emitted(script)
     handoffs = _handoffs_before(emitted, script.remotes)
@@ -139,6 +152,8 @@ def render_step(script: Script, document: Document, state: ApprovalState, digest
             digest=digest,
             approval=approval,
             banner=banner,
+            kube=kube_tool(script),
+            lookup=" ".join(shell_quote(a) for a in LOOKUP_ARGS),
             units=[
                 {
                     "text": e.text,
@@ -159,7 +174,10 @@ def render_step(script: Script, document: Document, state: ApprovalState, digest
                 for u in script.parsed.units
                 if u.kind == "assign" and u.assignment and _is_param(script, u)
             ],
-            help=_help(script),
+            help=_help(script, timeout),
+            timeout=timeout,
+            timed_out=TIMED_OUT,
+            interrupted=INTERRUPTED,
             required=[p for p in script.params if p.required],
             no_match_tools=" | ".join(sorted(NO_MATCH_TOOLS)),
         )
@@ -177,9 +195,9 @@ def _is_param(script: Script, unit: Unit) -> bool:
 SHOWN_LINES = 12
 
 
-def _help(script: Script) -> str:
+def _help(script: Script, timeout: int) -> str:
     usage = " ".join(
-        [f"Usage: {script.file_name} [--dry-run] [--yes]"]
+        [f"Usage: {script.file_name} [--dry-run] [--yes] [--timeout SECONDS]"]
         + [f"--{p.flag} VALUE" if p.required else f"[--{p.flag} VALUE]" for p in script.params]
     )
     out = [usage, "", f"Step {script.number} of {script.doc_id}: {script.title}"]
@@ -204,16 +222,21 @@ def _help(script: Script) -> str:
         "Options:",
         "  --dry-run   print the commands with the parameters filled in; run nothing",
         "  -y, --yes   do not ask before commands that change the system",
+        "  --timeout SECONDS",
+        "              end a command (its whole process group) that runs longer than this;",
+        f"              0: no limit (default: $RUNBOOK_TIMEOUT, else {timeout})",
+        "  --no-banner leave out the approval warning (run.sh shows it once per run)",
         "  -h, --help  show this help",
         "",
         "Changes the system: " + (", ".join(script.changes) if script.mutating else "no"),
         "Exit status: 0 done (a grep that finds nothing is done: 'no matches'),",
-        "1 a command failed, 2 bad arguments, 3 not confirmed"
+        "1 a command failed, 2 bad arguments, 3 not confirmed,"
         + (
-            ",\n4 stopped where the runbook goes on in a remote shell (run that part by hand)."
+            "\n4 stopped where the runbook goes on in a remote shell (run that part by hand),"
             if script.remotes
-            else "."
+            else ""
         ),
+        f"{TIMED_OUT} a command timed out, {INTERRUPTED} interrupted (Ctrl-C).",
     ]
     return "\n".join(out)
 
@@ -255,8 +278,17 @@ def entry_script(doc_id: str, scripts: list[Script]) -> str:
             diagnose=[s for s in scripts if s.role == "diagnostics" and not s.mutating],
             usage=usage,
             listing=listing,
+            params=_entry_params(scripts),
+            timed_out=TIMED_OUT,
+            interrupted=INTERRUPTED,
         )
     )
+
+
+def _entry_params(scripts: list[Script]) -> list[tuple[str, str]]:
+    """(option, environment variable) of every step's parameters: run.sh --diagnose takes
+    the options and hands each value to the steps through its variable, which they check."""
+    return sorted({(p.flag, p.env) for s in scripts for p in s.params})
 
 
 def _entry_help(doc_id: str, scripts: list[Script]) -> tuple[str, str]:
@@ -267,15 +299,22 @@ def _entry_help(doc_id: str, scripts: list[Script]) -> tuple[str, str]:
         f"{'mutating' if s.mutating else 'read-only':<9}  {s.title}"
         for s in scripts
     ]
-    envs = sorted({p.env for s in scripts for p in s.params})
     out = [
         "Usage: run.sh [--list]                list the steps",
-        "       run.sh --diagnose [--out DIR]  run every read-only diagnostics step in order",
+        "       run.sh --diagnose [--out DIR] [--timeout SECONDS] [--dry-run] [PARAMETERS]",
+        "                                      run every read-only diagnostics step in order",
         "                                      and save each one's output under DIR",
-        f"                                      (default: ./incident-{doc_id}-<UTC time>)",
+        f"                                      (default: ./incident-{doc_id}-<UTC time>);",
+        "                                      a step timed out (--timeout: each command's",
+        "                                      limit) or interrupted (Ctrl-C) is recorded",
+        "                                      and the run goes on; a second Ctrl-C stops it;",
+        "                                      --dry-run: print each step's commands, run",
+        "                                      nothing, save nothing",
         "       run.sh STEP [OPTIONS]          run one step (number or name) with its options",
     ]
-    if envs:
-        out += ["", "Parameters for --diagnose come from the environment: " + ", ".join(envs)]
+    params = _entry_params(scripts)
+    if params:
+        out += ["", "Parameters of the steps (--diagnose hands them to every step that has it):"]
+        out += [f"  --{flag} VALUE  (or ${env})" for flag, env in params]
     listing = [f"Steps of {doc_id} ({scripts[0].source}):", *steps]
     return "\n".join(out), "\n".join(listing)

@@ -24,6 +24,7 @@ class Param:
     required: bool = False
     about: str = ""  # what a required value stands for, for --help and the prompt
     inherited: bool = False
+    text: bool = False  # every use is quoted: any value but a leading `-` or control characters
 
     @property
     def flag(self) -> str:

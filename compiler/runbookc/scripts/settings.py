@@ -97,6 +97,10 @@ BASH_BUILTINS = frozenset(
     )
 )
 
+# A hanging `kubectl logs -f` or an API server that never answers must not hold a step
+# (and `run.sh --diagnose`) forever; a command that needs longer gets `--timeout`.
+DEFAULT_TIMEOUT = 300
+
 # Tools whose exit status 1 means "nothing matched", not a failure.
 NO_MATCH_TOOLS = frozenset({"grep", "egrep", "fgrep", "rg"})
 
@@ -108,6 +112,7 @@ class ScriptSettings:
     stubs: frozenset[str]
     real_tools: tuple[str, ...]
     traits: tuple[tuple[str, ToolTraits], ...] = ()  # per tool: what its patterns cannot say
+    timeout: int = 0  # the scripts' default time limit per command, in seconds (0: none)
 
     def role(self, *headings: tuple[str, str]) -> str:
         """The role of the first heading that has one ("" when none does). A heading is
@@ -308,6 +313,12 @@ declare(
         json.dumps(DEFAULT_REAL_TOOLS),
         "the only real programs a sandboxed script may run (replaces the defaults)",
     ),
+    Key(
+        "scripts.timeout",
+        Kind.STRING,
+        f'"{DEFAULT_TIMEOUT}"',
+        "the generated scripts' default time limit per command, in whole seconds (0: none)",
+    ),
 )
 
 _CACHE: dict[str, ScriptSettings] = {}
@@ -349,8 +360,23 @@ def _parse(settings: Settings) -> ScriptSettings:
     real = tuple(_tools(table, "real_tools")) or tuple(DEFAULT_REAL_TOOLS)
     traits = tuple(sorted(known.traits.items()))
     return ScriptSettings(
-        tuple(sections.items()), tuple(sorted(classes.items())), stubs, real, traits
+        tuple(sections.items()),
+        tuple(sorted(classes.items())),
+        stubs,
+        real,
+        traits,
+        _seconds(table.get("timeout", str(DEFAULT_TIMEOUT))),
     )
+
+
+def _seconds(value: object) -> int:
+    """The time limit setting: whole seconds, as the scripts' `--timeout` takes them."""
+    if not (isinstance(value, str) and re.fullmatch(r"[0-9]{1,7}", value)):
+        raise ConfigError(
+            f"[tool.runbookc.scripts] timeout: {value!r} is not a number of seconds "
+            '(a string of up to 7 digits, "0" for no limit)'
+        )
+    return int(value)
 
 
 def _tools(table: dict, key: str) -> list[str]:

@@ -125,3 +125,21 @@ def unset_params(content: str, usable: Callable[[str], bool]) -> tuple[tuple[str
         for name, message in used.items()
         if NAME.fullmatch(name) and name not in named and name not in _SESSION and usable(name)
     )
+
+
+@lru_cache(maxsize=4096)
+def quoted_names(content: str) -> frozenset[str]:
+    """The variables whose every expansion in the block stands inside double quotes: bash
+    neither splits nor globs their values, so any text is safe there but a leading `-`
+    (read as an option) and control characters (a newline ends a command)."""
+    source = Source(content)
+    tree = parse(source)
+    quoted: set[str] = set()
+    bare: set[str] = set()
+    for index, kind in enumerate(tree.kinds):
+        if kind not in EXPANSIONS:
+            continue
+        variable = next((c for c in tree.nodes[index].children if c.type == "variable_name"), None)
+        if variable is not None:
+            (quoted if tree.aboves[index] == "string" else bare).add(source.of(variable))
+    return frozenset(quoted - bare)

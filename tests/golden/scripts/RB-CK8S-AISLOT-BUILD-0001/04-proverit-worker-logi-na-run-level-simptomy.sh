@@ -14,7 +14,9 @@
 # The runbook's commands run as written, one at a time. After each one the script looks
 # at the exit status of every pipeline stage: grep finding nothing is "no matches" and
 # fine, any other failure stops the step with its runbook line (a `|| true` in the
-# runbook turns that into a warning).
+# runbook turns that into a warning). A command that runs longer than the time limit
+# (--timeout) is ended with its whole process group; Ctrl-C ends the step's commands, not
+# the script, which says which one it stopped.
 
 # Plain sh cannot run this; say so instead of failing on the first bash-only line.
 [ -n "${BASH_VERSION:-}" ] || { echo "${0##*/}: run it with bash" >&2; exit 2; }
@@ -31,12 +33,14 @@ unset CDPATH GLOBIGNORE EXECIGNORE BASH_COMPAT
 
 rb_script=${0##*/}
 rb_dry_run=0
+rb_banner=1
+rb_timeout=300
 # shellcheck disable=SC2016,SC1112 # the runbook's default value, literal
 ns='codex-k8s-prod'
 
 rb_usage() {
   # shellcheck disable=SC2016,SC1112 # the help text is literal
-  printf '%s\n' 'Usage: 04-proverit-worker-logi-na-run-level-simptomy.sh [--dry-run] [--yes] [--ns VALUE]
+  printf '%s\n' 'Usage: 04-proverit-worker-logi-na-run-level-simptomy.sh [--dry-run] [--yes] [--timeout SECONDS] [--ns VALUE]
 
 Step 4 of RB-CK8S-AISLOT-BUILD-0001: Проверить worker логи на run-level симптомы:
 From runbooks/ops/ai_slot_build_runbook.md:77 (Диагностика (пошагово)).
@@ -47,11 +51,16 @@ Parameters (option, then environment variable, then default):
 Options:
   --dry-run   print the commands with the parameters filled in; run nothing
   -y, --yes   do not ask before commands that change the system
+  --timeout SECONDS
+              end a command (its whole process group) that runs longer than this;
+              0: no limit (default: $RUNBOOK_TIMEOUT, else 300)
+  --no-banner leave out the approval warning (run.sh shows it once per run)
   -h, --help  show this help
 
 Changes the system: no
 Exit status: 0 done (a grep that finds nothing is done: '\''no matches'\''),
-1 a command failed, 2 bad arguments, 3 not confirmed.'
+1 a command failed, 2 bad arguments, 3 not confirmed,
+124 a command timed out, 130 interrupted (Ctrl-C).'
 }
 
 rb_fail() { # exit status, message
@@ -59,53 +68,86 @@ rb_fail() { # exit status, message
   exit "$1"
 }
 
-# Parameter values must be plain words: a value that starts with '-' would be read as an
-# option (a build ref of `-b ...` reaching `git checkout --detach` is how a runbook's
-# incident started), and whitespace or metacharacters would change the command.
-rb_param() { # variable, value, where it came from
+rb_seconds() { # value, where it came from
+  [[ $1 =~ ^[0-9]{1,7}$ ]] || rb_fail 2 "refusing $2=$1: the time limit is whole seconds (0: none)"
+  rb_timeout=$((10#$1))
+}
+
+# Parameter values: one that starts with '-' would be read as an option (a build ref of
+# `-b ...` reaching `git checkout --detach` is how a runbook's incident started), and a
+# control character (a newline) would end the command. A value the block also uses
+# unquoted must be one plain word: whitespace or metacharacters would change the command.
+rb_param() { # variable, value, where it came from, "text" when every use is quoted
   local LC_ALL=C rb_shown
   printf -v rb_shown '%q' "$2"
   if [[ -z $2 ]]; then
     rb_fail 2 "refusing an empty value for $3"
   elif [[ $2 == -* ]]; then
     rb_fail 2 "refusing $3=$rb_shown: the value starts with '-' and would be read as an option"
-  elif [[ ! $2 =~ ^[A-Za-z0-9._/:@%+,=~-]+$ ]]; then
-    rb_fail 2 "refusing $3=$rb_shown: the value holds whitespace or shell metacharacters"
+  elif [[ $2 == *[[:cntrl:]]* ]]; then
+    rb_fail 2 "refusing $3=$rb_shown: the value holds a control character (a newline, a tab...)"
+  elif [[ ${4:-} != text && ! $2 =~ ^[A-Za-z0-9._/:@%+,=~-]+$ ]]; then
+    rb_fail 2 "refusing $3=$rb_shown: the value holds whitespace or shell metacharacters (the block uses it unquoted)"
   fi
   printf -v "$1" '%s' "$2"
 }
 
-if [[ -n ${RUNBOOK_NS+set} ]]; then rb_param ns "$RUNBOOK_NS" RUNBOOK_NS; fi
-while (($#)); do
-  case $1 in
+# --help first: a stale value in the environment must not hide it.
+for rb_arg in "$@"; do
+  case $rb_arg in
     -h | --help)
       rb_usage
       exit 0
       ;;
+  esac
+done
+if [[ -n ${RUNBOOK_TIMEOUT+set} ]]; then rb_seconds "$RUNBOOK_TIMEOUT" RUNBOOK_TIMEOUT; fi
+if [[ -n ${RUNBOOK_NS+set} ]]; then rb_param ns "$RUNBOOK_NS" RUNBOOK_NS text; fi
+while (($#)); do
+  case $1 in
     --dry-run) rb_dry_run=1 ;;
+    --no-banner) rb_banner=0 ;;
+    --timeout)
+      (($# > 1)) || rb_fail 2 "--timeout needs a number of seconds"
+      rb_seconds "$2" --timeout
+      shift
+      ;;
+    --timeout=*) rb_seconds "${1#*=}" --timeout ;;
     -y | --yes) ;; # nothing to confirm: this step changes nothing
     --ns)
       (($# > 1)) || rb_fail 2 "--ns needs a value"
-      rb_param ns "$2" --ns
+      rb_param ns "$2" --ns text
       shift
       ;;
-    --ns=*) rb_param ns "${1#*=}" --ns ;;
+    --ns=*) rb_param ns "${1#*=}" --ns text ;;
     *) rb_fail 2 "unknown argument: $1 (see --help)" ;;
   esac
   shift
 done
 
+# Where the commands act: the kubeconfig's current context, its cluster and user, read
+# locally (`config view` calls no cluster; a runbook line's own --context wins over it).
+# shellcheck disable=SC2016 # a jsonpath, not an expansion
+rb_target=$(kubectl 'config' 'view' '--minify' '-o' 'jsonpath={.current-context} (cluster {.contexts[0].context.cluster}, user {.contexts[0].context.user})' 2>/dev/null) || rb_target=""
+rb_target=${rb_target//[[:cntrl:]]/?}
+rb_target=${rb_target:-unknown (the kubeconfig names no current context)}
+printf '%s: kube context %s\n' "$rb_script" "$rb_target" >&2
+
 # shellcheck disable=SC2016,SC1112 # literal text
-printf '%s\n' '!! WARNING: runbook RB-CK8S-AISLOT-BUILD-0001 is NOT APPROVED (pending).
+((!rb_banner)) || printf '%s\n' '!! WARNING: runbook RB-CK8S-AISLOT-BUILD-0001 is NOT APPROVED (pending).
 !! Approval request: issue-205-ai-repair; approval missing from: Owner.
 !! Check with the incident lead before you rely on this script.' >&2
+
+# A parameter used only quoted shows quoted when it is not one plain word.
+rb_q_ns=$ns
+[[ $rb_q_ns =~ ^[A-Za-z0-9._/:@%+,=~-]+$ ]] || rb_q_ns=${ns@Q}
 
 # Each command with the parameters filled in (for --dry-run and the trace), its runbook
 # line, the tool of each pipeline stage, and what a failure means. All are literal text,
 # as the runbook writes it (`$`, `’`).
 # shellcheck disable=SC2016,SC1112
 rb_show=(
-  'kubectl -n '"$ns"' logs deploy/codex-k8s-worker --since=6h \
+  'kubectl -n '"$rb_q_ns"' logs deploy/codex-k8s-worker --since=6h \
   | grep -E "MANIFEST_UNKNOWN|retrieving image from cache|checkout --detach|unknown switch|build failed|run_id"'
 )
 # shellcheck disable=SC2016,SC1112
@@ -123,7 +165,53 @@ if ((rb_dry_run)); then
 fi
 
 rb_at() { # the number of the command about to run
+  printf 'start %s\n' "$1" >&"$rb_events"
   printf '+ %s\n' "${rb_show[$1]}" >&2
+}
+
+# The watcher keeps the time limit, in a process of its own that the runbook's commands
+# cannot reach. The commands' shell tells it each command it starts ("start N") and ends
+# ("end"); the script says when that shell has ended ("stop STATUS"). At the limit it sends
+# SIGALRM to the commands' process group (their shell exits 124), then SIGKILL every 5 s
+# to what ignored it; a shell that ends inside a command (an `exit`, an assignment to a
+# readonly name) is reported with that command's runbook line. Exit status: 124 when
+# it ended a command, else 0.
+rb_watcher() {
+  local rb_event rb_arg rb_group rb_n="" rb_fired=0
+  local -a rb_limit
+  trap '' INT # Ctrl-C is for the commands
+  read -r rb_event rb_group || return 0 # the script's own first line: "group PID"
+  while :; do
+    rb_limit=()
+    if ((rb_fired)); then
+      rb_limit=(-t 5)
+    elif [[ -n $rb_n ]] && ((rb_timeout > 0)); then
+      rb_limit=(-t "$rb_timeout")
+    fi
+    if read -r "${rb_limit[@]}" rb_event rb_arg; then
+      case $rb_event in
+        start) [[ $rb_arg =~ ^[0-9]{1,9}$ ]] && [[ -n ${rb_line[rb_arg]:-} ]] && rb_n=$rb_arg ;;
+        end) rb_n="" ;;
+        stop) break ;;
+      esac
+    elif (($? <= 128)); then
+      break # the script is gone
+    elif ((!rb_fired)); then
+      printf '%s: timed out after %s s (%s:%s); ending the command\n' \
+        "$rb_script" "$rb_timeout" "$rb_source" "${rb_line[rb_n]}" >&2
+      rb_fired=1
+      kill -ALRM -- "-$rb_group" 2>/dev/null || :
+    else
+      kill -KILL -- "-$rb_group" 2>/dev/null || :
+    fi
+  done
+  if ((rb_fired)); then
+    return 124
+  elif [[ $rb_event == stop && -n $rb_n && $rb_arg != 0 && $rb_arg != 130 ]]; then
+    printf "%s: step failed: the runbook's commands ended with status %s at %s:%s\n" \
+      "$rb_script" "$rb_arg" "$rb_source" "${rb_line[rb_n]}" >&2
+  fi
+  return 0
 }
 
 rb_no_match_tool() {
@@ -137,6 +225,7 @@ rb_check() { # the number of a command that ran, the exit status of each pipelin
   local -a rb_stage_tools
   local rb_n=$1 rb_status rb_tool rb_stage=0 rb_failed="" rb_no_match=0 rb_where
   shift
+  printf 'end\n' >&"$rb_events"
   IFS=' ' read -r -a rb_stage_tools <<<"${rb_tools[rb_n]}"
   rb_where="$rb_source:${rb_line[rb_n]}"
   for rb_status in "$@"; do
@@ -162,10 +251,29 @@ rb_check() { # the number of a command that ran, the exit status of each pipelin
   fi
 }
 
+rb_ended() { # the exit status of the commands' shell
+  printf 'stop %s\n' "$1" >&"$rb_events"
+  wait "$rb_watching" || rb_fail 124 "step timed out: a command ran longer than $rb_timeout s"
+  (($1 != 130)) || rb_fail 130 "step interrupted: the command running was ended by Ctrl-C"
+  exit "$1"
+}
+
+exec {rb_events}> >(rb_watcher)
+rb_watching=$!
 # The runbook's commands cannot change the script's own variables and functions: an
-# assignment to one fails at its runbook line.
+# assignment to one fails at its runbook line (and ends the commands' shell).
 readonly "${!rb_@}"
-readonly -f rb_usage rb_fail rb_param rb_at rb_no_match_tool rb_check
+readonly -f rb_usage rb_fail rb_seconds rb_ended rb_param rb_at rb_watcher rb_no_match_tool rb_check
+
+# The commands run in a subshell that job control (`set -m`) puts in a process group of
+# its own, the terminal's foreground one: Ctrl-C and the time limit end that group, and
+# this script, which they cannot change, lives on to say so.
+set -m
+trap : INT
+(
+trap 'exit 130' INT
+trap 'exit 124' ALRM
+printf 'group %s\n' "$BASHPID" >&"$rb_events"
 
 # ---- the runbook's commands (runbooks/ops/ai_slot_build_runbook.md:77) ----
 # ns=codex-k8s-prod: a parameter, set above (see --help)
@@ -174,3 +282,5 @@ kubectl -n "$ns" logs deploy/codex-k8s-worker --since=6h \
   | grep -E "MANIFEST_UNKNOWN|retrieving image from cache|checkout --detach|unknown switch|build failed|run_id"
 rb_check 0 "${PIPESTATUS[@]}"
 exit 0
+)
+rb_ended $?

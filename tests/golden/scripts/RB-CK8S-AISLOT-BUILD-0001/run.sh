@@ -4,7 +4,9 @@
 #
 # `run.sh --diagnose` runs the read-only diagnostics steps in order and keeps each one's
 # output, with start and end times, in a folder for the incident record. It never runs a
-# step that changes the system.
+# step that changes the system. A step that times out or is interrupted (Ctrl-C) is
+# recorded as such and the run goes on; a second Ctrl-C stops it. The record always ends
+# with `finished`.
 
 # Plain sh cannot run this; say so instead of failing on the first bash-only line.
 [ -n "${BASH_VERSION:-}" ] || { echo "${0##*/}: run it with bash" >&2; exit 2; }
@@ -53,12 +55,19 @@ rb_list() {
 rb_usage() {
   # shellcheck disable=SC2016,SC1112
   printf '%s\n\n' 'Usage: run.sh [--list]                list the steps
-       run.sh --diagnose [--out DIR]  run every read-only diagnostics step in order
+       run.sh --diagnose [--out DIR] [--timeout SECONDS] [--dry-run] [PARAMETERS]
+                                      run every read-only diagnostics step in order
                                       and save each one'\''s output under DIR
-                                      (default: ./incident-RB-CK8S-AISLOT-BUILD-0001-<UTC time>)
+                                      (default: ./incident-RB-CK8S-AISLOT-BUILD-0001-<UTC time>);
+                                      a step timed out (--timeout: each command'\''s
+                                      limit) or interrupted (Ctrl-C) is recorded
+                                      and the run goes on; a second Ctrl-C stops it;
+                                      --dry-run: print each step'\''s commands, run
+                                      nothing, save nothing
        run.sh STEP [OPTIONS]          run one step (number or name) with its options
 
-Parameters for --diagnose come from the environment: RUNBOOK_NS'
+Parameters of the steps (--diagnose hands them to every step that has it):
+  --ns VALUE  (or $RUNBOOK_NS)'
   rb_list
 }
 
@@ -80,23 +89,60 @@ rb_diagnose=(
 
 rb_now() { date -u +%Y-%m-%dT%H:%M:%SZ; }
 
+rb_outcome() { # a step's exit status -> what the record says
+  case $1 in
+    0) printf 'ok' ;;
+    124) printf 'timed out' ;;
+    130) printf 'interrupted' ;;
+    *) printf 'failed' ;;
+  esac
+}
+
+# Each step but the first runs with --no-banner: the approval warning shows once per run.
+rb_banner() { # the number of steps run before this one
+  (($1 == 0)) || printf '%s\n' --no-banner
+}
+
+rb_dry_run_diagnose() {
+  local rb_step rb_n=0
+  for rb_step in "${rb_diagnose[@]}"; do
+    printf '== %s\n' "$rb_step"
+    # shellcheck disable=SC2046 # rb_banner prints one word or none
+    "$BASH" -p "$rb_dir/$rb_step" --dry-run $(rb_banner "$rb_n") </dev/null || return
+    rb_n=$((rb_n + 1))
+  done
+}
+
 rb_run_diagnose() { # output folder
-  local rb_out=$1 rb_step rb_log rb_status rb_started rb_failed=0
+  local rb_out=$1 rb_step rb_log rb_status rb_started rb_failed=0 rb_interrupts=0 rb_ran=0
   mkdir -p -- "$rb_out" || rb_fail 1 "cannot create $rb_out"
   # shellcheck disable=SC2016,SC1112
   printf 'runbook %s (%s)\nstarted %s\n' 'RB-CK8S-AISLOT-BUILD-0001' 'runbooks/ops/ai_slot_build_runbook.md' "$(rb_now)" >"$rb_out/summary.txt"
+  # Job control: each step runs in a process group of its own, the terminal's foreground
+  # one, so Ctrl-C reaches the step and not this loop (nor `tee -i`, which keeps the log).
+  # A Ctrl-C between steps counts as one too.
+  set -m
+  trap 'rb_interrupts=$((rb_interrupts + 1))' INT
   for rb_step in "${rb_diagnose[@]}"; do
+    if ((rb_interrupts > 1)); then
+      printf '%s  not run: the run was stopped by a second interrupt\n' "$rb_step" >>"$rb_out/summary.txt"
+      continue
+    fi
     rb_log="$rb_out/${rb_step%.sh}.log"
     rb_started=$(rb_now)
     {
       printf '== %s (started %s)\n' "$rb_step" "$rb_started"
-      "$BASH" -p "$rb_dir/$rb_step" </dev/null 2>&1
-    } | tee -- "$rb_log"
+      # shellcheck disable=SC2046 # rb_banner prints one word or none
+      "$BASH" -p "$rb_dir/$rb_step" $(rb_banner "$rb_ran") </dev/null 2>&1
+    } | tee -i -- "$rb_log"
     rb_status=${PIPESTATUS[0]}
-    printf '%s  started %s  finished %s  exit %s\n' "$rb_step" "$rb_started" "$(rb_now)" "$rb_status" \
-      >>"$rb_out/summary.txt"
+    rb_ran=$((rb_ran + 1))
+    ((rb_status != 130)) || rb_interrupts=$((rb_interrupts + 1))
+    printf '%s  started %s  finished %s  exit %s  %s\n' "$rb_step" "$rb_started" "$(rb_now)" "$rb_status" \
+      "$(rb_outcome "$rb_status")" >>"$rb_out/summary.txt"
     ((rb_status == 0)) || rb_failed=1
   done
+  trap - INT
   for rb_step in "${rb_steps[@]}"; do
     case " ${rb_diagnose[*]} " in
       *" $rb_step "*) ;;
@@ -114,14 +160,41 @@ case ${1:---list} in
   --diagnose)
     shift
     rb_out=""
-    case ${1:-} in
-      --out) rb_out=${2:?--out needs a folder} ;;
-      --out=*) rb_out=${1#*=} ;;
-      "") ;;
-      *) rb_fail 2 "unknown argument: $1 (see --help)" ;;
-    esac
+    rb_dry_run=0
+    while (($#)); do
+      case $1 in
+        --out)
+          (($# > 1)) || rb_fail 2 "--out needs a folder"
+          rb_out=$2
+          shift
+          ;;
+        --out=*)
+          rb_out=${1#*=}
+          [[ -n $rb_out ]] || rb_fail 2 "--out needs a folder"
+          ;;
+        --dry-run) rb_dry_run=1 ;;
+        --timeout)
+          (($# > 1)) || rb_fail 2 "--timeout needs a number of seconds"
+          export RUNBOOK_TIMEOUT=$2 # each step checks it
+          shift
+          ;;
+        --timeout=*) export RUNBOOK_TIMEOUT=${1#*=} ;;
+        --ns)
+          (($# > 1)) || rb_fail 2 "--ns needs a value"
+          export RUNBOOK_NS=$2 # each step that has it checks it
+          shift
+          ;;
+        --ns=*) export RUNBOOK_NS=${1#*=} ;;
+        *) rb_fail 2 "unknown argument: $1 (see --help)" ;;
+      esac
+      shift
+    done
     [[ $rb_out == -* ]] && rb_fail 2 "refusing --out=$rb_out: it starts with '-'"
-    rb_run_diagnose "${rb_out:-incident-RB-CK8S-AISLOT-BUILD-0001-$(date -u +%Y%m%dT%H%M%SZ)}"
+    if ((rb_dry_run)); then
+      rb_dry_run_diagnose
+    else
+      rb_run_diagnose "${rb_out:-incident-RB-CK8S-AISLOT-BUILD-0001-$(date -u +%Y%m%dT%H%M%SZ)}"
+    fi
     ;;
   -*) rb_fail 2 "unknown argument: $1 (see --help)" ;;
   *)
