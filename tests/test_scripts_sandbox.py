@@ -392,3 +392,16 @@ def test_plain_xargs_runs_its_command_once_and_that_is_checked(tmp_path) -> None
         ("kubectl", "get", "pods", "-o", "name"),
         ("kubectl", "delete"),
     )
+
+
+def test_one_isolated_run_gives_each_scenario_its_own_result(box) -> None:
+    """The three scenarios run one after the other in one bwrap: each still gets its own
+    calls, status and output, the same as a run of that scenario alone."""
+    for script in SEED_SCRIPTS:
+        together = box.run_scenarios(script, SCENARIOS)
+        wanted = expectations(script, CONFIG, SEED_SYMPTOMS)
+        for scenario in SCENARIOS:
+            alone = box.run(script, scenario)
+            assert together[scenario].calls == alone.calls
+            assert together[scenario].code == alone.code
+            assert check(script, together[scenario], wanted[scenario]) == []
