@@ -405,3 +405,13 @@ def test_one_isolated_run_gives_each_scenario_its_own_result(box) -> None:
             assert together[scenario].calls == alone.calls
             assert together[scenario].code == alone.code
             assert check(script, together[scenario], wanted[scenario]) == []
+
+
+def test_a_function_the_block_defines_is_no_unknown_tool(tmp_path) -> None:
+    """Its commands are the block's own (each checked); a program named by an expansion
+    cannot be known: the script is skipped for that (RB415), not for an unknown tool."""
+    block = 'snap() {\n  kubectl get pods -n "$1"\n}\nsnap prod\n'
+    assert blockers(_block_script(tmp_path, block), CONFIG) == []
+    runs = 'run() {\n  "$@" >out.txt\n}\nrun kubectl get pods\n'
+    found = blockers(_block_script(tmp_path, runs), CONFIG)
+    assert [(d.code, d.message.split("`")[1]) for d in found] == [("RB415", "$@")]
