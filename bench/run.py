@@ -50,6 +50,7 @@ ROWS = (
     "build",
     "serve",
     "version",
+    "test",
     "crossover",
 )
 MARKDOWNLINT = "markdownlint-cli2@0.17.2"
@@ -121,10 +122,17 @@ class Row:
 
 class Bench:
     def __init__(
-        self, corpus: Path, runs: int, install: bool, build_docs: int, rows: list[str]
+        self,
+        corpus: Path,
+        runs: int,
+        install: bool,
+        build_docs: int,
+        rows: list[str],
+        test_docs: int = 1000,
     ) -> None:
         self.corpus = corpus
         self.build_docs = build_docs
+        self.test_docs = test_docs
         self.runs = runs
         self.install = install
         self.rows = rows
@@ -334,6 +342,48 @@ class Bench:
             f"{speedup:.1f}x faster",
             ">= 3x",
             _yes(speedup >= 3),
+        )
+
+    def test(self) -> Row:
+        """Cold `runbookc test` (no verdict cache: bash -n, ShellCheck and the sandbox runs
+        of every script) on its own corpus, against batched ShellCheck of the same step
+        scripts (`runbookc extract`'s), each figure from the same run of this benchmark."""
+        from runbookc.engine.parallel import cpu_count
+
+        name = f"cold `runbookc test`, {self.test_docs} docs, vs batched shellcheck"
+        shellcheck = shutil.which("shellcheck") or str(Path(sys.executable).parent / "shellcheck")
+        if not Path(shellcheck).exists():
+            return Row(name, "skipped: shellcheck not installed")
+        with tempfile.TemporaryDirectory(prefix="runbookc-bench-test-") as tmp:
+            corpus = Path(tmp) / "corpus"
+            generate.generate(corpus, self.test_docs)
+            out = Path(tmp) / "scripts"
+            subprocess.run(
+                [*self.runbookc("extract", "--output", str(out))],
+                cwd=corpus,
+                env=self.env,
+                capture_output=True,
+                check=False,
+            )
+            steps = sorted(p for p in out.rglob("*.sh") if p.name != "run.sh")
+            batches = [
+                steps[i : i + SHELLCHECK_BATCH] for i in range(0, len(steps), SHELLCHECK_BATCH)
+            ]
+            batched = [[shellcheck, "-s", "bash", "-f", "gcc", *map(str, b)] for b in batches]
+            checked = self._median(lambda: _run_all(batched, at_once=cpu_count()))
+            cold = Bench(corpus, self.runs, False, 0, [])
+            t = cold.wall(
+                self.runbookc("test"),
+                before=lambda _: shutil.rmtree(corpus / "build", ignore_errors=True),
+            )
+            self.last_cpu = cold.last_cpu
+        return Row(
+            f"{name} of its {len(steps)} step scripts",
+            self.with_cpu(t),
+            f"shellcheck {_s(checked)}",
+            f"{t / checked:.2f}x",
+            "<= 3x",
+            _yes(t <= 3 * checked),
         )
 
     def build(self) -> Row:
@@ -564,7 +614,12 @@ def main(argv: list[str] | None = None) -> int:
         "--build-docs", type=int, default=1000, help="corpus size of the build rows"
     )
     parser.add_argument(
-        "--quick", action="store_true", help="--docs 300 --runs 1 --scripts 60 --build-docs 40"
+        "--test-docs", type=int, default=1000, help="corpus size of the `runbookc test` row"
+    )
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="--docs 300 --runs 1 --scripts 60 --build-docs 40 --test-docs 10",
     )
     parser.add_argument(
         "--no-install", dest="install", action="store_false", help="never npm-install peers"
@@ -572,6 +627,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.quick:
         args.docs, args.runs, args.scripts, args.build_docs = 300, 1, 60, 40
+        args.test_docs = 10
     rows = [r.strip() for r in args.only.split(",") if r.strip()]
     unknown = set(rows) - set(ROWS)
     if unknown:
@@ -579,10 +635,10 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="runbookc-bench-") as tmp:
         corpus = args.dir or Path(tmp)
         # The build rows generate their own corpus; `version` needs none.
-        shared = set(rows) - {"build", "serve", "version"}
+        shared = set(rows) - {"build", "serve", "version", "test"}
         paths = generate.generate(corpus, args.docs) if shared else []
         size = sum(p.stat().st_size for p in paths) / 1e6
-        bench = Bench(corpus, args.runs, args.install, args.build_docs, rows)
+        bench = Bench(corpus, args.runs, args.install, args.build_docs, rows, args.test_docs)
         before_load = os.getloadavg()[0]
         results = []
         for name in ROWS:  # fixed order: later rows use earlier figures as baselines

@@ -151,7 +151,7 @@ def test_a_tool_that_is_not_stubbed_blocks_the_run(tmp_path) -> None:
     doc = tmp_path / "rb.md"
     doc.write_text(
         "---\ndoc_id: RB-X\ntype: runbook\n---\n## Diagnosis\n1) Look:\n\n```bash\n"
-        "/usr/bin/kubectl get pods\nterraform plan\n```\n",
+        "/usr/bin/kubectl get pods\nfrobctl status\n```\n",
         "utf-8",
     )
     scripts, _ = _plan(doc)
@@ -278,10 +278,10 @@ def test_scripts_run_exactly_what_their_blocks_run(sandboxed, tmp_path, scenario
     assert compared >= 20
 
 
-def test_programs_that_run_others_must_be_allowed_too() -> None:
-    scripts, _ = _plan(case("RB403", "fail"))
-    found = blockers(scripts[0], CONFIG)
-    assert [(d.code, d.line, d.message.split("`")[1]) for d in found] == [("RB414", 24, "sudo")]
+def test_programs_that_run_others_must_be_allowed_too(tmp_path) -> None:
+    script = _block_script(tmp_path, "kubectl get pods\nnohup kubectl get nodes\n")
+    found = blockers(script, CONFIG)
+    assert [(d.code, d.message.split("`")[1]) for d in found] == [("RB414", "nohup")]
 
 
 def test_an_unquoted_unknown_expansion_matches_any_number_of_words() -> None:
@@ -330,3 +330,92 @@ def test_a_run_that_ended_otherwise_is_one_finding(box, tmp_path) -> None:
     stops = replace(script, text=script.text.replace("rb_at 1\n", "exit 3\nrb_at 1\n"))
     found = check(stops, box.run(stops, "empty"), expectations(script, CONFIG, [])["empty"])
     assert [d.code for d in found] == ["RB412"]
+
+
+def test_every_tool_the_knowledge_base_knows_has_a_stub_by_default(tmp_path, box) -> None:
+    """Host tools, read-only or not, are stubs (never the host's binary); a tool nothing
+    knows still blocks the run (RB414)."""
+    block = (
+        "systemctl status kubelet\njournalctl -u kubelet --no-pager\ndf -h /var\nps aux\n"
+        "virtctl guestfs my-vm\nip addr show\npodman images\n"
+    )
+    script = _block_script(tmp_path, block)
+    assert blockers(script, CONFIG) == []
+    wanted = expectations(script, CONFIG, [])
+    for scenario in SCENARIOS:
+        result = box.run(script, scenario)
+        assert check(script, result, wanted[scenario]) == [], scenario
+    assert [call[0] for call in box.run(script, "empty").calls] == [
+        *("systemctl", "journalctl", "df", "ps", "virtctl", "ip", "podman")
+    ]
+    unknown = _block_script(tmp_path, "frobctl status\n")
+    assert [d.code for d in blockers(unknown, CONFIG)] == ["RB414"]
+
+
+def test_the_stub_setting_replaces_the_default_stubs(tmp_path) -> None:
+    (tmp_path / "runbookc.toml").write_text('[scripts]\nstub = ["kubectl"]\n', "utf-8")
+    config = script_settings(load_settings(str(tmp_path / "runbookc.toml")))
+    assert config.stubs == {"kubectl"}
+    assert {"df", "systemctl", "virtctl", "rm"} <= CONFIG.stubs
+    assert not CONFIG.stubs & {"grep", "awk", "mawk", "gawk", "cd", "kill", "echo"}
+
+
+def test_a_runner_runs_the_stub_of_its_command(tmp_path, box) -> None:
+    """sudo, timeout, nice are stubs that run the command after their own flags, so the
+    command's stub records the call the block shows, and nothing runs with privileges."""
+    block = (
+        "sudo -u root systemctl restart kubelet\ntimeout -s KILL 5 kubectl get pods\n"
+        "nice -n 5 df -h\n"
+    )
+    script = _block_script(tmp_path, block)
+    result = box.run(script, "empty")
+    assert result.calls == (
+        ("systemctl", "restart", "kubelet"),
+        ("kubectl", "get", "pods"),
+        ("df", "-h"),
+    )
+    alone = _block_script(tmp_path, "sudo -l\n")
+    assert box.run(alone, "empty").calls == (("sudo", "-l"),)
+
+
+@pytest.mark.parametrize("flags", ["-r", "--no-run-if-empty", "-n 1", "-L1", "-I{}"])
+def test_xargs_whose_input_decides_how_often_it_runs_is_not_predicted(tmp_path, box, flags) -> None:
+    """`... | xargs -r kubectl delete` calls nothing when the stub prints nothing: the
+    block does not say how many calls there are, so no scenario expects a number."""
+    script = _block_script(tmp_path, f"kubectl get pods -o name | xargs {flags} kubectl delete\n")
+    wanted = expectations(script, CONFIG, SEED_SYMPTOMS)
+    for scenario in SCENARIOS:
+        result = box.run(script, scenario)
+        assert check(script, result, wanted[scenario]) == [], scenario
+    assert wanted["empty"].calls is None
+
+
+def test_plain_xargs_runs_its_command_once_and_that_is_checked(tmp_path) -> None:
+    script = _block_script(tmp_path, "kubectl get pods -o name | xargs kubectl delete\n")
+    assert expectations(script, CONFIG, [])["empty"].calls == (
+        ("kubectl", "get", "pods", "-o", "name"),
+        ("kubectl", "delete"),
+    )
+
+
+def test_one_isolated_run_gives_each_scenario_its_own_result(box) -> None:
+    """The three scenarios run one after the other in one bwrap: each still gets its own
+    calls, status and output, the same as a run of that scenario alone."""
+    for script in SEED_SCRIPTS:
+        together = box.run_scenarios(script, SCENARIOS)
+        wanted = expectations(script, CONFIG, SEED_SYMPTOMS)
+        for scenario in SCENARIOS:
+            alone = box.run(script, scenario)
+            assert together[scenario].calls == alone.calls
+            assert together[scenario].code == alone.code
+            assert check(script, together[scenario], wanted[scenario]) == []
+
+
+def test_a_function_the_block_defines_is_no_unknown_tool(tmp_path) -> None:
+    """Its commands are the block's own (each checked); a program named by an expansion
+    cannot be known: the script is skipped for that (RB415), not for an unknown tool."""
+    block = 'snap() {\n  kubectl get pods -n "$1"\n}\nsnap prod\n'
+    assert blockers(_block_script(tmp_path, block), CONFIG) == []
+    runs = 'run() {\n  "$@" >out.txt\n}\nrun kubectl get pods\n'
+    found = blockers(_block_script(tmp_path, runs), CONFIG)
+    assert [(d.code, d.message.split("`")[1]) for d in found] == [("RB415", "$@")]

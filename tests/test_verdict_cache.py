@@ -67,7 +67,7 @@ def test_a_second_run_starts_no_check_and_finds_the_same(cli, project, launched,
     first = _findings(cli)
     assert _rb411(first) == [("RB411", "runbooks/warns.md", 22)]
     assert launched["bash -n"] == 2 and launched["shellcheck"] >= 1
-    assert launched["bwrap"] == 6  # two scripts, three scenarios
+    assert launched["bwrap"] == 2  # two scripts, each one isolated run for its three scenarios
     launched.clear()
     assert _findings(cli) == first
     assert launched == Counter()
@@ -79,7 +79,9 @@ def test_an_edited_script_is_checked_again_and_only_it(cli, project, launched, s
     launched.clear()
     found = _findings(cli)
     assert _rb411(found) == [("RB411", "runbooks/warns.md", 22)]
-    assert launched == Counter({"bash -n": 1, "shellcheck": 1, "bwrap": 3})
+    assert launched == Counter(
+        {"bash -n": 1, "shellcheck": 1, "bwrap": 1}
+    )  # its three scenarios in one isolated run
 
 
 def _entries(root: Path) -> dict[str, bytes]:
@@ -119,7 +121,7 @@ def test_a_tampered_entry_is_a_miss(cli, project, launched, sandboxed, how) -> N
     _replace(project, changed)
     launched.clear()
     assert _findings(cli) == first  # the RB411 finding is not hidden
-    assert launched["bash -n"] == 2 and launched["bwrap"] == 6
+    assert launched["bash -n"] == 2 and launched["bwrap"] == 2
     assert _entries(project) == entries  # and the verdicts are stored again
 
 

@@ -98,7 +98,7 @@ def _hide() -> list[str]:
     return args
 
 
-@lru_cache(maxsize=64)
+@lru_cache(maxsize=4096)  # every stub of a run, for each PATH seen
 def host_copies(tool: str, search_path: str) -> tuple[str, ...]:
     """Every file on the host that running `tool` may reach: `tool` in each absolute
     folder of `search_path` and the system bin folders, in the private tool folders of

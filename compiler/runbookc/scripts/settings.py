@@ -24,6 +24,7 @@ from runbookc.config_keys import Key, Kind, declare
 from runbookc.scripts.toolclasses import (
     MUTATING,
     READ_ONLY,
+    Knowledge,
     KnowledgeError,
     ToolTraits,
     knowledge,
@@ -305,7 +306,8 @@ declare(
         "scripts.stub",
         Kind.STRINGS,
         json.dumps(DEFAULT_STUBS),
-        "tools the sandbox stubs (replaces the defaults)",
+        "tools the sandbox stubs (replaces the defaults: these and every tool the knowledge "
+        "base names, but real_tools and bash's builtins)",
     ),
     Key(
         "scripts.real_tools",
@@ -356,8 +358,8 @@ def _parse(settings: Settings) -> ScriptSettings:
                     '("tool", "tool verb", "tool -flag", "tool -flag *", "tool verb ...")'
                 )
             classes[" ".join(words)] = verdict
-    stubs = frozenset(_tools(table, "stub")) or frozenset(DEFAULT_STUBS)
     real = tuple(_tools(table, "real_tools")) or tuple(DEFAULT_REAL_TOOLS)
+    stubs = frozenset(_tools(table, "stub")) or _default_stubs(known, real)
     traits = tuple(sorted(known.traits.items()))
     return ScriptSettings(
         tuple(sections.items()),
@@ -377,6 +379,18 @@ def _seconds(value: object) -> int:
             '(a string of up to 7 digits, "0" for no limit)'
         )
     return int(value)
+
+
+def _default_stubs(known: Knowledge, real: tuple[str, ...]) -> frozenset[str]:
+    """Every tool the knowledge base names gets a stub, but the real tools, their variants
+    (gawk is like awk: often the very binary awk runs) and what bash runs itself (a stub
+    there would record calls bash never makes). The stub, never the
+    host's binary: a tool that changes the system must not run, and a read-only host tool
+    (`df`, `ps`, `ip addr`, `journalctl`) would read the test machine, so the verdict would
+    depend on where the test ran and what it found there; a stub acts out the scenario like
+    kubectl's. A tool nothing names stays unknown to the sandbox (RB414)."""
+    variants = {tool for tool, traits in known.traits.items() if traits.like in real}
+    return frozenset(DEFAULT_STUBS).union(known.tools).difference(real, variants, BASH_BUILTINS)
 
 
 def _tools(table: dict, key: str) -> list[str]:

@@ -14,7 +14,7 @@ if TYPE_CHECKING:
     from tree_sitter import Node
 
 # Words that run the command after them (with their own flags in between).
-_PREFIXES = frozenset({"sudo", "command", "env", "time", "nohup", "exec", "nice", "timeout"})
+PREFIXES = frozenset({"sudo", "command", "env", "time", "nohup", "exec", "nice", "timeout"})
 _XARGS_VALUE_FLAGS = frozenset({"-I", "-n", "-P", "-d", "-L", "-s", "-E", "-a"})
 _REDIRECTS = frozenset({"file_redirect", "heredoc_redirect", "herestring_redirect"})
 
@@ -77,7 +77,7 @@ def _split_runners(words: list[Word]) -> tuple[tuple[str, ...], str, list[Word]]
     while words:
         tool = words[0].text.rsplit("/", 1)[-1]
         rest = words[1:]
-        if tool in _PREFIXES or tool == "xargs":
+        if tool in PREFIXES or tool == "xargs":
             i = 0
             while i < len(rest) and (rest[i].text.startswith("-") or "=" in rest[i].text):
                 skip_value = tool == "xargs" and rest[i].text in _XARGS_VALUE_FLAGS

@@ -53,12 +53,14 @@ class ToolTraits:
     checks: tuple[tuple[tuple[str, ...], str], ...] = ()  # (subcommand path, a CHECKS name)
     # subcommand path -> the positional words before the command it runs (-1: after `--`)
     runs: tuple[tuple[tuple[str, ...], int], ...] = ()
+    like: str = ""  # the tool whose entry this one starts from (gawk: awk)
 
 
 @dataclass(frozen=True)
 class Knowledge:
     patterns: dict[str, str]  # pattern -> READ_ONLY | MUTATING
     traits: dict[str, ToolTraits]
+    tools: frozenset[str]  # every tool named: an entry, or in `reading` or `changing`
 
 
 def packaged() -> dict[str, Any]:
@@ -92,8 +94,9 @@ def knowledge(extra: Mapping[str, Any] | None = None) -> Knowledge:
                 (tuple(path.split()), -1 if where == "--" else int(where))
                 for path, where in entry.get("runs", {}).items()
             ),
+            entries[tool].get("like", ""),
         )
-    return Knowledge(patterns, traits)
+    return Knowledge(patterns, traits, frozenset((*base["reading"], *base["changing"], *entries)))
 
 
 def _check(tool: str, entry: object) -> None:

@@ -11,11 +11,13 @@ scenario must give for a script, and compares.
 
 from __future__ import annotations
 
+import contextlib
 import os
+import re
 import shutil
 import subprocess
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -25,8 +27,10 @@ from runbookc.scripts.isolation import bwrap_binary, host_copies, isolated
 from runbookc.scripts.sandbox.blockers import blockers
 from runbookc.scripts.sandbox.expectations import RunResult, check, expectations
 from runbookc.scripts.script import Script
-from runbookc.scripts.settings import ScriptSettings
+from runbookc.scripts.settings import DEFAULT_STUBS, ScriptSettings
+from runbookc.scripts.shellcommands import PREFIXES
 from runbookc.scripts.target import is_lookup
+from runbookc.scripts.toolclasses import ToolTraits
 from runbookc.scripts.verdicts import (
     Verdict,
     Verdicts,
@@ -37,12 +41,12 @@ from runbookc.scripts.verdicts import (
 )
 
 SCENARIOS = ("empty", "symptoms", "fail")
+_WORD = re.compile(r"[A-Za-z0-9_.+-]+")  # a word that may name a tool
 TIMEOUT = 120  # seconds: a safety net against a hanging block, not a speed assertion
 
 
-_STUB = """#!{bash}
-# A sandbox stub: records its argv, then acts out the scenario.
-LC_ALL=C
+# What every stub does: records its argv, then acts out the scenario.
+_RECORD = """LC_ALL=C
 rb_record="$#"
 for rb_arg in "${{0##*/}}" "$@"; do rb_record+=" ${{#rb_arg}}:$rb_arg"; done
 printf '%s\\n' "$rb_record" >>"$RB_SANDBOX_CALLS"
@@ -57,19 +61,39 @@ case $RB_SANDBOX_SCENARIO in
 esac
 exit 0
 """
+_STUB = "#!{bash}\n# A sandbox stub: records its argv, then acts out the scenario.\n" + _RECORD
+
+# A runner's stub (sudo, timeout, nice: words the parser takes as running the command after
+# them) runs that command without recording itself, as the real one would, so the command's
+# own stub records it; alone (`sudo -i`) it is a plain stub.
+_RUNNER_STUB = (
+    """#!{bash}
+# A sandbox stub for a runner: skips its own flags, then runs the command after them.
+rb_args=("$@")
+while (($#)); do
+  case $1 in
+    --) shift; break ;;
+    {value_flags}) shift 2 ;;
+    -*) shift ;;
+    *) break ;;
+  esac
+done
+{skip}while [[ $1 == [A-Za-z_]*=* ]]; do export "$1"; shift; done
+(($#)) && exec "$@"
+set -- "${{rb_args[@]}}"
+"""
+    + _RECORD
+)
 
 
-class Sandbox:
-    """A folder with stubs first on PATH and links to the allowed real tools only, run
-    inside kernel isolation with the stubs mounted over every host copy of their tools."""
+class Stubs:
+    """The stub commands and the links to the allowed real tools, made once and shared by
+    every sandbox of a run (read-only inside each)."""
 
-    def __init__(self, root: Path, config: ScriptSettings, symptoms: Iterable[str]) -> None:
-        self.bwrap = bwrap_binary()  # raises IsolationUnavailable: never run without it
-        self.root = root
+    def __init__(self, root: Path, config: ScriptSettings) -> None:
         self.stubs = root / "stubs"
         self.real = root / "real"
-        self.work = root / "work"
-        for folder in (self.stubs, self.real, self.work, root / "home", root / "tmp"):
+        for folder in (self.stubs, self.real):
             folder.mkdir(parents=True, exist_ok=True)
         bash = shutil.which("bash")
         if bash is None:
@@ -77,7 +101,7 @@ class Sandbox:
         self.bash = bash
         for tool in sorted(config.stubs):
             stub = self.stubs / tool
-            stub.write_text(_STUB.format(bash=bash), encoding="utf-8")
+            stub.write_text(_stub_text(tool, bash, config), encoding="utf-8")
             stub.chmod(0o755)
         needed = {os.path.realpath(bash)}  # what the sandbox runs for real, stubs excluded
         for tool in config.real_tools:
@@ -86,24 +110,63 @@ class Sandbox:
                 target = os.path.realpath(found)  # shown inside even under a hidden folder
                 (self.real / tool).symlink_to(target)
                 needed.add(target)
-        self.symptoms = root / "symptoms.txt"
-        self.symptoms.write_text("".join(f"{s}\n" for s in symptoms), "utf-8")
         self.path = f"{self.stubs}:{self.real}"
         for tool in config.stubs:  # fail loudly rather than ever reach a real kubectl
             if shutil.which(tool, path=self.path) != str(self.stubs / tool):
                 raise RuntimeError(f"sandbox PATH does not resolve {tool} to its stub")
         self.needed = tuple(sorted(needed))
-        self.mounts = _stub_mounts(self.stubs, config.stubs, self.needed)
+        self.copies = _stub_mounts(self.stubs, config.stubs, self.needed)
 
-    def command(self, argv: Iterable[str]) -> list[str]:
+    def mounts(self, block: str | None) -> tuple[tuple[str, str], ...]:
+        """The stubs to mount over host copies for a run of `block` (None: all of them).
+        The network and cluster clients (kubectl, curl, ssh...) are always replaced; any
+        other tool only where the block names it, since each mount costs every run. A
+        block that reaches a host tool it does not name (a name it builds at run time)
+        runs the real one inside the wall: the host read-only, no network, only its own
+        temp dir writable."""
+        if block is None:
+            return tuple(m for copies in self.copies.values() for m in copies)
+        named = set(_WORD.findall(block))
+        return tuple(
+            m
+            for tool, copies in self.copies.items()
+            if tool in DEFAULT_STUBS or tool in named
+            for m in copies
+        )
+
+
+class Sandbox:
+    """A folder with stubs first on PATH and links to the allowed real tools only, run
+    inside kernel isolation with the stubs mounted over every host copy of their tools."""
+
+    def __init__(
+        self,
+        root: Path,
+        config: ScriptSettings,
+        symptoms: Iterable[str],
+        stubs: Stubs | None = None,
+    ) -> None:
+        self.bwrap = bwrap_binary()  # raises IsolationUnavailable: never run without it
+        self.root = root
+        self.work = root / "work"
+        for folder in (self.work, root / "home", root / "tmp"):
+            folder.mkdir(parents=True, exist_ok=True)
+        self.tools = stubs or Stubs(root, config)
+        self.stubs, self.real, self.bash = self.tools.stubs, self.tools.real, self.tools.bash
+        self.path = self.tools.path
+        self.symptoms = root / "symptoms.txt"
+        self.symptoms.write_text("".join(f"{s}\n" for s in symptoms), "utf-8")
+
+    def command(self, argv: Iterable[str], block: str | None = None) -> list[str]:
         """The command line running `argv` isolated in the work dir: only the sandbox
-        folder is writable (its stubs, links and symptoms are not)."""
+        folder is writable (its stubs, links and symptoms are not). `block`: the shell
+        the run may reach (see Stubs.mounts)."""
         return isolated(
             self.bwrap,
             argv,
             writable=[str(self.root)],
-            read_only=[str(self.stubs), str(self.real), str(self.symptoms), *self.needed],
-            mounts=self.mounts,
+            read_only=[str(self.stubs), str(self.real), str(self.symptoms), *self.tools.needed],
+            mounts=self.tools.mounts(block),
             chdir=str(self.work),
         )
 
@@ -125,42 +188,102 @@ class Sandbox:
         return env
 
     def run(self, script: Script, scenario: str, args: Iterable[str] = ("--yes",)) -> RunResult:
+        """One scenario's run; raises subprocess.TimeoutExpired if it did not finish."""
+        done = self.run_scenarios(script, (scenario,), args)
+        if scenario not in done:
+            raise subprocess.TimeoutExpired(scenario, TIMEOUT)
+        return done[scenario]
+
+    def run_scenarios(
+        self, script: Script, scenarios: Sequence[str], args: Iterable[str] = ("--yes",)
+    ) -> dict[str, RunResult]:
+        """The runs of `script` in each scenario, one after the other inside one isolated
+        process (one bwrap start per script, not per scenario). A scenario missing from the
+        result did not finish within TIMEOUT seconds each."""
         target = self.work / script.file_name
         target.write_bytes(script.text.encode("utf-8"))
-        calls = self.root / f"calls-{scenario}-{script.number}.txt"
-        calls.write_bytes(b"")
-        env = self.env(script, scenario, calls)
-        done = subprocess.run(
-            self.command([self.bash, str(target), *args]),
-            env=env,
-            stdin=subprocess.DEVNULL,
-            capture_output=True,
-            timeout=TIMEOUT,
-            check=False,
-        )
-        return RunResult(
-            scenario,
-            done.returncode,
-            done.stdout.decode("utf-8", "replace"),
-            done.stderr.decode("utf-8", "replace"),
-            # the block's calls: the script's own look-up of its kube context is not one
-            tuple(c for c in parse_calls(calls.read_bytes()) if not is_lookup(c)),
-        )
+        runs = self.root / f"runs-{script.number}"
+        runs.mkdir(exist_ok=True)
+        for scenario in scenarios:
+            (runs / f"{scenario}.calls").write_bytes(b"")
+        env = self.env(script, "", runs / "unused")  # the driver sets both per scenario
+        argv = [self.bash, "-c", _DRIVER, "driver", str(runs), str(target), *scenarios]
+        with contextlib.suppress(subprocess.TimeoutExpired):  # what ended has its status
+            subprocess.run(
+                self.command([*argv, "--", *args], script.content),
+                env=env,
+                stdin=subprocess.DEVNULL,
+                capture_output=True,
+                timeout=TIMEOUT * len(scenarios),
+                check=False,
+            )
+        results = {}
+        for scenario in scenarios:
+            code = runs / f"{scenario}.code"
+            if code.is_file():
+                results[scenario] = RunResult(
+                    scenario,
+                    int(code.read_text("ascii")),
+                    (runs / f"{scenario}.out").read_bytes().decode("utf-8", "replace"),
+                    (runs / f"{scenario}.err").read_bytes().decode("utf-8", "replace"),
+                    # the block's calls: the script's own look-up of its kube context is not one
+                    tuple(
+                        c
+                        for c in parse_calls((runs / f"{scenario}.calls").read_bytes())
+                        if not is_lookup(c)
+                    ),
+                )
+        return results
+
+
+# Runs the script once per scenario named before `--`, with the arguments after it. Its
+# variables are not exported: the script's environment is the sandbox's, but the two
+# RB_SANDBOX_ names, which differ per scenario. The status file is written last, so one
+# exists only for a run that ended.
+_DRIVER = """rb_runs=$1 rb_script=$2
+shift 2
+rb_scenarios=()
+while [[ $1 != -- ]]; do rb_scenarios+=("$1"); shift; done
+shift
+for rb_scenario in "${rb_scenarios[@]}"; do
+  RB_SANDBOX_SCENARIO=$rb_scenario RB_SANDBOX_CALLS=$rb_runs/$rb_scenario.calls \\
+    "$BASH" "$rb_script" "$@" </dev/null >"$rb_runs/$rb_scenario.out" \\
+    2>"$rb_runs/$rb_scenario.err"
+  printf '%s' "$?" >"$rb_runs/$rb_scenario.code"
+done
+"""
+
+
+def _stub_text(tool: str, bash: str, config: ScriptSettings) -> str:
+    if tool not in PREFIXES:
+        return _STUB.format(bash=bash)
+    # its flags that take a value, from the knowledge base's "tool -f *" patterns
+    values = sorted(
+        words[1]
+        for pattern, _ in config.classes
+        if len(words := pattern.split()) == 3 and words[0] == tool and words[2] == "*"
+    )
+    duration = dict(config.traits).get(tool, ToolTraits()).wrapper == "duration"
+    return _RUNNER_STUB.format(
+        bash=bash,
+        value_flags="|".join(values) or "--",
+        skip="(($#)) && shift  # the duration\n" if duration else "",
+    )
 
 
 def _stub_mounts(
     stubs: Path, tools: Iterable[str], needed: tuple[str, ...]
-) -> tuple[tuple[str, str], ...]:
-    """(stub, host copy) for every host copy of every stubbed tool, found along the PATH
+) -> dict[str, tuple[tuple[str, str], ...]]:
+    """Per stubbed tool, (stub, host copy) for every host copy of it, found along the PATH
     `runbookc` itself was given (a trap or a tool there is replaced too)."""
     search = os.environ.get("PATH", "")
-    mounts = []
+    mounts: dict[str, tuple[tuple[str, str], ...]] = {}
     for tool in sorted(tools):
         for copy in host_copies(tool, search):
             if copy in needed:  # e.g. a multi-call binary that is also bash or a real tool
                 raise RuntimeError(f"stubbing {tool} would replace {copy}, which the sandbox runs")
-            mounts.append((str(stubs / tool), copy))
-    return tuple(mounts)
+        mounts[tool] = tuple((str(stubs / tool), copy) for copy in host_copies(tool, search))
+    return mounts
 
 
 def parse_calls(data: bytes) -> list[tuple[str, ...]]:
@@ -196,7 +319,7 @@ def run_sandbox(
         return []
     bwrap = bwrap_binary()
 
-    def one(script: Script) -> Verdict:
+    def one(script: Script, tools: Stubs) -> Verdict:
         blocked = blockers(script, config)
         if blocked:
             return blocked, True
@@ -206,13 +329,12 @@ def run_sandbox(
         keep = True
         with tempfile.TemporaryDirectory(prefix="runbookc-sandbox-") as tmp:
             try:
-                box = Sandbox(Path(tmp), config, lines)
+                box = Sandbox(Path(tmp), config, lines, tools)
             except (RuntimeError, OSError) as exc:
                 return [SANDBOX_RESULT(script.path, script.line, f"no sandbox: {exc}")], False
+            results = box.run_scenarios(script, SCENARIOS)
             for scenario in SCENARIOS:
-                try:
-                    result = box.run(script, scenario)
-                except subprocess.TimeoutExpired:
+                if scenario not in results:
                     keep = False  # says how busy the machine was, not what the script does
                     found.append(
                         SANDBOX_RESULT(
@@ -223,12 +345,19 @@ def run_sandbox(
                         )
                     )
                     continue
-                found += check(script, result, wanted[scenario])
+                found += check(script, results[scenario], wanted[scenario])
         return found, keep
 
     def run(todo: list[Script]) -> list[Verdict]:
-        with ThreadPoolExecutor(max_workers=jobs or None) as pool:  # 0 or None: one per CPU
-            return list(pool.map(one, todo))
+        with tempfile.TemporaryDirectory(prefix="runbookc-stubs-") as tmp:
+            try:
+                tools = Stubs(Path(tmp), config)
+            except (RuntimeError, OSError) as exc:
+                return [
+                    ([SANDBOX_RESULT(s.path, s.line, f"no sandbox: {exc}")], False) for s in todo
+                ]
+            with ThreadPoolExecutor(max_workers=jobs or None) as pool:  # 0/None: one per CPU
+                return list(pool.map(lambda script: one(script, tools), todo))
 
     host = host_fingerprint(bwrap, config)
     keys = [

@@ -1,6 +1,7 @@
-"""Why a script must not run in the sandbox: a program that is neither a stub nor an
-allowed real tool, commands the block does not show (a sourced file, an awk program that
-runs commands), a write outside the work dir, a block the parser cannot read."""
+"""Why a script must not run in the sandbox: a program that is neither a stub, an allowed
+real tool nor a function the block defines, commands the block does not show (a program
+named by an expansion, a sourced file, an awk program that runs commands), a write outside
+the work dir, a block the parser cannot read."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import re
 
 from runbookc.diagnostics import Diagnostic
 from runbookc.lint.catalog import SANDBOX_SKIPPED, SANDBOX_TOOL
+from runbookc.scripts.bashtree import Source, node_text, parse, walk
 from runbookc.scripts.script import Script
 from runbookc.scripts.settings import BASH_BUILTINS, ScriptSettings
 from runbookc.scripts.shellcommands import Command
@@ -23,13 +25,25 @@ _AWK_RUNS = re.compile(r"\bsystem\s*\(|\|\s*getline|\|&|\bprintf?\b[^;{}|]*\|(?!
 def blockers(script: Script, config: ScriptSettings) -> list[Diagnostic]:
     """Why a script must not run in the sandbox (empty: it may)."""
     found: list[Diagnostic] = []
-    allowed = config.stubs | set(config.real_tools) | BASH_BUILTINS
+    # a function the block defines: its commands are among the block's, checked themselves
+    allowed = config.stubs | set(config.real_tools) | BASH_BUILTINS | _functions(script.content)
     for unit in script.parsed.units:
         for command in unit.commands:
             line = script.file_line(command.line)
             programs = [*command.runners, command.program] if command.tool else []
             for program in programs:
-                if "/" in program or program not in allowed:
+                if "$" in program or "`" in program:
+                    found.append(
+                        SANDBOX_SKIPPED(
+                            script.path,
+                            line,
+                            f"`{program}` names the program only when the block runs; the "
+                            "compiler cannot see its commands, so the sandbox does not run "
+                            "this script",
+                            hint="write the command into the block itself",
+                        )
+                    )
+                elif "/" in program or program not in allowed:
                     found.append(
                         SANDBOX_TOOL(
                             script.path,
@@ -71,6 +85,17 @@ def blockers(script: Script, config: ScriptSettings) -> list[Diagnostic]:
             )
         )
     return found
+
+
+def _functions(content: str) -> frozenset[str]:
+    """The names of the functions the block defines."""
+    root = parse(Source(content)).nodes[0]
+    return frozenset(
+        node_text(name)
+        for node in walk(root)
+        if node.type == "function_definition"
+        and (name := node.child_by_field_name("name")) is not None
+    )
 
 
 def _hidden_commands(command: Command) -> str:

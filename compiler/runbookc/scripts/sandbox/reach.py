@@ -7,7 +7,8 @@ from the syntax tree the way bash runs it:
   `NAME=$(... | cmd)` alone, whose status is that of the substitution's last stage;
 - one inside a loop, an `if`/`case` branch, a function, a `( )`/`{ }` group or an `&&`/`||`
   list inside a substitution runs any number of times, so neither its calls nor the
-  step's exit status can be predicted.
+  step's exit status can be predicted; so does one that `xargs -r`, `-n`, `-L` or `-I`
+  runs (its input decides how often: `... | xargs -r kubectl delete` never runs on none).
 
 A real tool given a host path (`cat /proc/mdstat`) reads the machine the test runs on, not
 what the stubs print: its status says nothing about the block either.
@@ -15,6 +16,7 @@ what the stubs print: its status says nothing about the block either.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -46,6 +48,9 @@ _COMMANDS = frozenset({"command", "declaration_command", "test_command"})
 # tools that only print their words.
 _NOT_HOST = frozenset({"/dev/null", "/dev/stdin", "/dev/stdout", "/dev/stderr"})
 _PRINTERS = frozenset({"echo", "printf"})
+# xargs flags after which its input decides how often the command runs (-r: maybe never).
+_XARGS_COUNTS: tuple[str, ...] = ("-r", "--no-run-if-empty", "-n", "--max-args", "-L")
+_XARGS_COUNTS += ("--max-lines", "-l", "-I", "-i", "--replace")
 
 
 @dataclass(frozen=True)
@@ -95,9 +100,21 @@ def _reach(statements: list[Node], source: Source, stubs: frozenset[str]) -> Rea
         if command.tool not in stubs:
             host = host or _reads_host(command)
             continue
-        {"direct": direct, "hidden": hidden, "repeated": repeated}[_how(node)].append(command.tool)
+        how = "repeated" if _xargs_repeats(command) else _how(node)
+        {"direct": direct, "hidden": hidden, "repeated": repeated}[how].append(command.tool)
     propagated = len(statements) == 1 and _propagates(statements[0], source, stubs)
     return Reach(tuple(direct), tuple(hidden), tuple(repeated), propagated, host)
+
+
+def _xargs_repeats(command: Command) -> bool:
+    """Whether an xargs runs the command a number of times its input decides: none on
+    empty input with -r, one per line or item with -L, -n, -I."""
+    words = [w.text for w in command.argv]
+    for at, word in enumerate(words):
+        if word.rsplit("/", 1)[-1] == "xargs":
+            flags = itertools.takewhile(lambda w: w.startswith("-"), words[at + 1 :])
+            return any(f.startswith(_XARGS_COUNTS) for f in flags)
+    return False
 
 
 def _reads_host(command: Command) -> bool:
