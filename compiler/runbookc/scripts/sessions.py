@@ -9,6 +9,14 @@ A block is a session when its first line that is not blank or a `# ` comment sta
 unambiguous prompt (`$ `, or a decorated `...# ` / `...$ `). A bare `# ` line is a root
 prompt only where a reader would take it as one: in a console fence, or inside a remote
 shell, and then only when it reads as a command (not prose); anywhere else it is a comment.
+
+A prompt that names a shell and its version (`sh-4.4# `, `bash-5.1$ `) is one: bash shows it
+only when it starts without the login profile that sets a prompt, in a container or debug
+pod (`oc debug node/x`, `oc rsh`), never in the operator's own terminal. When no opener in
+the block comes before it, the runbook opened that shell in an earlier block (or another
+page): its commands are handed to the operator like any remote shell's, never run here.
+A decorated prompt such as `[root@node /]# ` is not taken so: it is also what a bastion or
+the operator's own root shell shows.
 """
 
 from __future__ import annotations
@@ -31,6 +39,7 @@ _SYNTAX = re.compile(r"^-|^/|[|&;<>=]|\w\.\w")
 _PROSE_PUNCTUATION = re.compile(r"[,:?!]\s|[.:]$|\(")
 _HEREDOC = re.compile(r"<<-?\s*(['\"]?)([A-Za-z_][A-Za-z0-9_]*)\1")
 _EXITS = frozenset({"exit", "logout"})
+_REMOTE_PROMPT = re.compile(r"\s*(?:ba|z)?sh-\d+(?:\.\d+)*[$#] .*")
 # A word every shell opener has (`oc debug`, `oc rsh`, `kubectl exec`, `ssh`, `chroot`,
 # `toolbox`): a plain block without one opens no shell, and reading it line by line (shlex
 # on every line) is what makes this module cost.
@@ -58,7 +67,8 @@ _VALUE_FLAGS = {
 class Remote:
     """Commands that run in a shell another command opened: the operator runs them there."""
 
-    opener: str  # the command that opens the shell, as written (without its prompt)
+    opener: str  # the command that opens the shell, as written (without its prompt);
+    # "" when an earlier block opened it (the block starts at a `sh-4.4# ` prompt)
     line: int  # 0-based block line of the opener
     commands: tuple[str, ...]  # what is typed in that shell, in order (its `exit` too)
     at: int  # how many local command lines come before it (where the script hands over)
@@ -105,6 +115,8 @@ def split_session(lines: list[str], console: bool, plain: bool = False) -> Sessi
                 output.append((raw, index))
             continue
         command = prompted
+        if not pending and not open_shells and not plain and _REMOTE_PROMPT.fullmatch(text):
+            open_shells.append(("", index, [], len(commands)))  # opened before this block
         if not pending:
             started = len(commands)
         pending = f"{pending}\n{command}" if pending else command
