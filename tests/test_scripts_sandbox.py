@@ -370,6 +370,7 @@ def test_a_runner_runs_the_stub_of_its_command(tmp_path, box) -> None:
         ("kubectl", "get", "pods"),
         ("df", "-h"),
     )
+    assert blockers(script, CONFIG) == []  # `root` is sudo's user, not a tool to stub
     alone = _block_script(tmp_path, "sudo -l\n")
     assert box.run(alone, "empty").calls == (("sudo", "-l"),)
 

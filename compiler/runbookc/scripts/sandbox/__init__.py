@@ -29,7 +29,7 @@ from runbookc.scripts.sandbox.expectations import RunResult, check, expectations
 from runbookc.scripts.script import Script
 from runbookc.scripts.settings import DEFAULT_STUBS, ScriptSettings
 from runbookc.scripts.shellcommands import PREFIXES
-from runbookc.scripts.toolclasses import ToolTraits
+from runbookc.scripts.toolclasses import ToolTraits, value_flags
 from runbookc.scripts.verdicts import (
     Verdict,
     Verdicts,
@@ -251,12 +251,7 @@ done
 def _stub_text(tool: str, bash: str, config: ScriptSettings) -> str:
     if tool not in PREFIXES:
         return _STUB.format(bash=bash)
-    # its flags that take a value, from the knowledge base's "tool -f *" patterns
-    values = sorted(
-        words[1]
-        for pattern, _ in config.classes
-        if len(words := pattern.split()) == 3 and words[0] == tool and words[2] == "*"
-    )
+    values = sorted(value_flags(tool, (pattern for pattern, _ in config.classes)))
     duration = dict(config.traits).get(tool, ToolTraits()).wrapper == "duration"
     return _RUNNER_STUB.format(
         bash=bash,
