@@ -286,3 +286,14 @@ def test_a_container_shell_block_is_handed_over_and_never_run(bench: Bench, cli)
             "shows them",
         )
     ]
+
+
+def test_a_key_value_line_printed_after_a_command_is_output(bench: Bench) -> None:  # noqa: F811
+    """`notAfter=Aug  6 13:11:20 2025 GMT` after `openssl x509 -enddate`: bash would run a
+    command named `6`; the line is what openssl prints, shown on the page, never run."""
+    block = "openssl x509 -noout -enddate -in tls.crt\nnotAfter=Aug  6 13:11:20 2025 GMT"
+    (script,) = _scripts(bench, "bash", block)
+    assert script.content == "openssl x509 -noout -enddate -in tls.crt\n"
+    assert script.shown == ("notAfter=Aug  6 13:11:20 2025 GMT",)
+    (kept,) = _scripts(bench, "bash", "openssl version\nLANG=C sort -k 2 -n out.txt")
+    assert kept.content == "openssl version\nLANG=C sort -k 2 -n out.txt\n"

@@ -49,6 +49,10 @@ _OPENER_WORD = re.compile(r"\b(?:debug|rsh|exec|ssh|chroot|toolbox)\b")
 _TABLE_HEADER = re.compile(
     r"\s*[A-Z][A-Z0-9_()%/.-]*(?: [A-Z0-9_()%/.-]+)*(?:\s{2,}[A-Z][A-Z0-9_()%/. -]*)+\s*"
 )
+# A `key=value` line a command printed (`notAfter=Aug  6 13:11:20 2025 GMT` from `openssl
+# x509 -enddate`): as shell an assignment before a command named by the next word, but that
+# word is a number or a time, which no program is named.
+PRINTED_SETTING = re.compile(r"[A-Za-z_][\w.-]*=[^\s'\"`$\\;|&<>()]+\s+\d+(?:[.:]\d+)*(?:\s.*)?")
 _SHELLS = frozenset({"sh", "bash", "zsh", "ash", "dash", "/bin/sh", "/bin/bash", "/bin/zsh"})
 _SHELLS |= {f"/usr{s}" for s in _SHELLS if s.startswith("/")}
 # Flags that take a value, per opener (the value is not the pod / host / command).
@@ -86,7 +90,7 @@ def split_session(lines: list[str], console: bool, plain: bool = False) -> Sessi
     plain shell block the same way, every line that is not blank or a comment a command
     (to find the shells it opens: `oc debug node/x` then what to type there); None when it
     names no opener."""
-    table = _table_output(lines) if plain else set()
+    table = _printed(lines) if plain else set()
     if plain and not table and not any(_OPENER_WORD.search(line) for line in lines):
         return None
     first = next((t for t in lines if t.strip() and not _comment(t.strip(), console)), None)
@@ -139,11 +143,15 @@ def split_session(lines: list[str], console: bool, plain: bool = False) -> Sessi
     return Session(tuple(commands), tuple(output), tuple(remotes))
 
 
-def _table_output(lines: list[str]) -> set[int]:
-    """The lines of a plain block that are a printed table: from a header line after a blank
-    line (or at the top) to the next blank line."""
+def _printed(lines: list[str]) -> set[int]:
+    """The lines of a plain block that a command printed: a table, from a header line after
+    a blank line (or at the top) to the next blank line, and `key=value` lines after a command
+    (a block of nothing else is notshell.py's). None in a block with a here-document, whose
+    lines are text."""
     found: set[int] = set()
-    inside = False
+    if any("<<" in line for line in lines):
+        return found
+    inside = commanded = False
     for index, line in enumerate(lines):
         if not line.strip():
             inside = False
@@ -152,6 +160,11 @@ def _table_output(lines: list[str]) -> set[int]:
         ):
             inside = True
             found.add(index)
+        elif commanded and PRINTED_SETTING.fullmatch(line.strip()):
+            if not lines[index - 1].rstrip().endswith("\\"):
+                found.add(index)
+        elif not line.lstrip().startswith("#"):
+            commanded = True
     return found
 
 
