@@ -41,6 +41,8 @@ from scriptcases import front_matter
         ('default_runtime = "crun"\n', "configuration (`key = value`)"),
         ('[crio.runtime]\ndefault_runtime = "crun"\n', "configuration (`key = value`)"),
         ('    "msg"="trying to connect" "database"="OVN_Northbound"\n', "log output"),
+        ("notAfter=Aug  6 13:11:20 2025 GMT\n", "command output (`key=value` lines)"),
+        ("size=4096 512\nused=1024 12.5\n", "command output (`key=value` lines)"),
     ],
 )
 def test_what_is_not_shell_is_named(block: str, kind: str) -> None:
@@ -56,6 +58,7 @@ def test_what_is_not_shell_is_named(block: str, kind: str) -> None:
         "{ echo a; echo b; } >/dev/null\n",
         "[ -f x ] && echo yes\n",
         "name: x\n",  # one line that bash reads: a command named `name:`
+        "LANG=C sort -n 2 f\nKUBECONFIG=/k kubectl get pods\n",  # a program after the value
         'echo "sum(rate(x[5m]))"\n',
         "curl -s 'http://prom/api/v1/query?query=up{job=\"x\"}'\n",
         "# only a comment\n",

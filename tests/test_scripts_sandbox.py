@@ -374,6 +374,7 @@ def test_a_runner_runs_the_stub_of_its_command(tmp_path, box) -> None:
         ("kubectl", "get", "pods"),
         ("df", "-h"),
     )
+    assert blockers(script, CONFIG) == []  # `root` is sudo's user, not a tool to stub
     alone = _block_script(tmp_path, "sudo -l\n")
     assert box.run(alone, "empty").calls == (("sudo", "-l"),)
 
@@ -419,3 +420,17 @@ def test_a_function_the_block_defines_is_no_unknown_tool(tmp_path) -> None:
     runs = 'run() {\n  "$@" >out.txt\n}\nrun kubectl get pods\n'
     found = blockers(_block_script(tmp_path, runs), CONFIG)
     assert [(d.code, d.message.split("`")[1]) for d in found] == [("RB415", "$@")]
+
+
+def test_sleep_returns_at_once_in_the_sandbox(tmp_path, box) -> None:
+    """A block that waits (`sleep 1h` for a rollout) runs its scenarios without waiting:
+    no verdict depends on it. Were the real sleep run, the run would not finish within the
+    sandbox's TIMEOUT and `box.run` would raise."""
+    script = _block_script(tmp_path, "kubectl rollout restart deploy/web\nsleep 1h\n")
+    wanted = expectations(script, CONFIG, [])
+    for scenario in SCENARIOS:
+        result = box.run(script, scenario)
+        assert check(script, result, wanted[scenario]) == [], scenario
+    assert box.run(script, "empty").calls == (("kubectl", "rollout", "restart", "deploy/web"),)
+    refused = box.run(_block_script(tmp_path, "sleep a-while\n"), "empty")
+    assert refused.code == 1 and "sleep: invalid time interval a-while" in refused.stderr

@@ -62,7 +62,7 @@ def test_a_command_continues_through_quotes_and_heredocs() -> None:
             True,
             ["systemctl status kubelet.service"],
         ),
-        ("sh-5.1# cat etc/hosts\n127.0.0.1 localhost", False, ["cat etc/hosts"]),
+        ("[root@node-1 /]# cat etc/hosts\n127.0.0.1 localhost", False, ["cat etc/hosts"]),
         ("[core@node-1 ~]$ uptime\n 10:00 up", False, ["uptime"]),
         ("  $ oc get nodes\n\n  NAME  STATUS", False, ["oc get nodes", ""]),
         (
@@ -250,3 +250,50 @@ def test_a_fence_its_list_item_closes_is_a_step_not_an_error(bench: Bench, cli) 
     assert [d["code"] for d in found] == []
     (script,) = bench.scripts(path.read_text("utf-8").split("\n", 1)[1])
     assert script.content == "kubectl get pods\n\n"
+
+
+@pytest.mark.parametrize("prompt", ["sh-5.1# ", "sh-4.4$ ", "bash-5.1$ ", "  sh-5.1$ "])
+def test_a_block_at_a_container_shell_prompt_goes_on_in_a_shell_opened_before(prompt) -> None:
+    """`oc debug node/x` in one block, `sh-5.1# cat /etc/hosts` in the next: the second
+    block's commands are typed on the node, not run on the operator's machine."""
+    session = _split(f"{prompt}cat /etc/hosts\n127.0.0.1   localhost\n{prompt}exit\n$ oc get pods")
+    assert session is not None
+    assert [t for t, _ in session.commands] == ["oc get pods"]
+    (remote,) = session.remotes
+    assert (remote.opener, remote.line, remote.at) == ("", 0, 0)
+    assert remote.commands == ("cat /etc/hosts", "exit")
+    decorated = _split("[root@bastion ~]# oc get nodes")  # also the operator's own prompt
+    assert decorated is not None and decorated.remotes == ()
+
+
+def test_a_container_shell_block_is_handed_over_and_never_run(bench: Bench, cli) -> None:  # noqa: F811
+    (script,) = _scripts(bench, "bash", "sh-5.1# chroot /host\nsh-5.1# rm -rf /var/tmp/x")
+    assert script.content == "" and not script.mutating
+    done = bench.run(bench.write(script))
+    assert done.returncode == 4, done.stderr
+    assert bench.called() == []
+    assert (
+        "Its prompt is a container's or node's shell: open it as an earlier step says.\n"
+        "Then type there:\n    chroot /host\n    rm -rf /var/tmp/x\n" in done.stderr
+    )
+    path = bench.runbook("## Diagnosis\n1) Look:\n\n```console\nsh-5.1# cat etc/hosts\n```\n")
+    found = cli("lint", str(path), "--format", "json").json()["diagnostics"]
+    assert [(d["code"], d["message"]) for d in found] == [
+        (
+            "RB406",
+            "console block written as a session: the 1 command(s) typed into a shell an earlier "
+            "block opened (line 21) are for the operator to run there: the script stops and "
+            "shows them",
+        )
+    ]
+
+
+def test_a_key_value_line_printed_after_a_command_is_output(bench: Bench) -> None:  # noqa: F811
+    """`notAfter=Aug  6 13:11:20 2025 GMT` after `openssl x509 -enddate`: bash would run a
+    command named `6`; the line is what openssl prints, shown on the page, never run."""
+    block = "openssl x509 -noout -enddate -in tls.crt\nnotAfter=Aug  6 13:11:20 2025 GMT"
+    (script,) = _scripts(bench, "bash", block)
+    assert script.content == "openssl x509 -noout -enddate -in tls.crt\n"
+    assert script.shown == ("notAfter=Aug  6 13:11:20 2025 GMT",)
+    (kept,) = _scripts(bench, "bash", "openssl version\nLANG=C sort -k 2 -n out.txt")
+    assert kept.content == "openssl version\nLANG=C sort -k 2 -n out.txt\n"

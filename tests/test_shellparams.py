@@ -49,6 +49,11 @@ def test_a_placeholder_is_named_by_its_words(text: str, name: str) -> None:
             'rbd ls [--namespace "$NAMESPACE"] -l app="$APP",tier="$TIER"\n',
             [("NAMESPACE", "<namespace>"), ("APP", "<app>"), ("TIER", "<tier>")],
         ),
+        (  # glued to a one-letter flag or after `=`: the same parameter as `-n <ns>`
+            "oc rsh -n<CLIENT_NAMESPACE> deploy/x ls\noc get po --namespace=<client-namespace>\n",
+            'oc rsh -n"$CLIENT_NAMESPACE" deploy/x ls\noc get po --namespace="$CLIENT_NAMESPACE"\n',
+            [("CLIENT_NAMESPACE", "<CLIENT_NAMESPACE>")],
+        ),
         ("ceph daemon osd.<id> ops\n", 'ceph daemon osd."$ID" ops\n', [("ID", "<id>")]),
         (
             "curl -H x-id:<your correlation id> http://x\n",

@@ -61,6 +61,23 @@ def test_time_runs_the_command_after_it() -> None:
 
 
 @pytest.mark.parametrize(
+    ("block", "label"),
+    [
+        ("sudo -u root crictl ps\n", "crictl ps"),
+        ("sudo --user root -E rm -rf /x\n", "rm -rf /x"),
+        ("sudo --user=core -g wheel journalctl -u kubelet\n", "journalctl -u kubelet"),
+        ("env -u HOME timeout -s KILL 5 kubectl get pods\n", "kubectl get pods"),
+        ("xargs --max-args 1 -I {} kubectl delete pod {}\n", "kubectl delete pod"),
+    ],
+)
+def test_a_runners_flag_values_are_not_the_program(block: str, label: str) -> None:
+    """Which of a runner's flags take a value comes from the knowledge base: `sudo -u root
+    crictl ps` runs crictl, not a program named `root`."""
+    (unit,) = parse_block(block).units
+    assert unit.commands[0].label == label
+
+
+@pytest.mark.parametrize(
     ("block", "message", "line"),
     [
         ("kubectl get pods\nfi\n", "syntax error near unexpected token `fi`", 1),

@@ -318,7 +318,12 @@ def parts(node: Node) -> list[Node]:
 # `app=<app>,tier=<tier>`: no one redirects into a file named so). Documentation's "fill
 # this in", which bash reads as two redirections; shell's own `<` (`<<EOF`, `<(cmd)`,
 # `sort<in`) does not follow `<`, `(`, `$` or a letter, and its `>` is followed by a target.
-_PLACEHOLDER = re.compile(rb"(?<![<($\w])<[A-Za-z][\w.-]*(?:[ '][\w.'-]+)*>(?=[\s;|&)\],]|$)", re.M)
+# A one-letter flag is the exception: `-n<namespace>` is `-n <namespace>` written glued
+# (no one redirects from a file into the flag `-n`).
+_PLACEHOLDER = re.compile(
+    rb"(?:(?<![<($\w])|(?<=\s-[A-Za-z]))<[A-Za-z][\w.-]*(?:[ '][\w.'-]+)*>(?=[\s;|&)\],]|$)",
+    re.M,
+)
 # Where angle brackets are text, not redirections.
 _TEXT_NODES = frozenset(
     {"string", "raw_string", "ansi_c_string", "translated_string", "comment", "heredoc_body"}

@@ -233,8 +233,9 @@ def _dropped(output: tuple[tuple[str, int], ...], remotes: tuple[Remote, ...]) -
     if output:
         parts.append(f"{len(output)} output line(s) shown on the page, not run")
     for remote in remotes:
+        shell = f"`{remote.opener}`" if remote.opener else "a shell an earlier block opened"
         parts.append(
-            f"the {len(remote.commands)} command(s) typed into `{remote.opener}` "
+            f"the {len(remote.commands)} command(s) typed into {shell} "
             f"(line {remote.line}) are for the operator to run there: the script stops and "
             "shows them"
         )

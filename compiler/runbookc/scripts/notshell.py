@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import re
 
+from runbookc.scripts.sessions import PRINTED_SETTING
 from runbookc.scripts.shellparse import parse_block
 
 # PromQL: a function applied to an expression, an aggregation with by/without, a label
@@ -58,6 +59,8 @@ def looks_like(content: str) -> str | None:
         return "a quoted message"
     if all(_SETTING.fullmatch(line.strip()) for line in meaningful):
         return "configuration (`key = value`)"
+    if all(PRINTED_SETTING.fullmatch(line.strip()) for line in meaningful):
+        return "command output (`key=value` lines)"
     unreadable = bool(parse_block(content).error)
     if _yaml(meaningful) and (unreadable or len(meaningful) > 1):
         return "YAML"

@@ -115,9 +115,14 @@ def _emitted(script: Script) -> list[_Emitted]:
 def _handoff(script: Script, remote: Remote) -> str:
     """What the operator reads where the block goes on in a remote shell."""
     typed = "\n".join(f"    {line}" for c in remote.commands for line in c.split("\n"))
+    opening = (
+        f"Open the shell:\n    {remote.opener}\n"
+        if remote.opener
+        else "Its prompt is a container's or node's shell: open it as an earlier step says.\n"
+    )
     return (
         f"From {script.source}:{remote.line}, the runbook goes on in a remote shell; this "
-        f"script does not run that part.\nOpen the shell:\n    {remote.opener}\n"
+        f"script does not run that part.\n{opening}"
         + (f"Then type there:\n{typed}" if typed else "Then work in it as the runbook says.")
     )
 

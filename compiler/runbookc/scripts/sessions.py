@@ -9,6 +9,14 @@ A block is a session when its first line that is not blank or a `# ` comment sta
 unambiguous prompt (`$ `, or a decorated `...# ` / `...$ `). A bare `# ` line is a root
 prompt only where a reader would take it as one: in a console fence, or inside a remote
 shell, and then only when it reads as a command (not prose); anywhere else it is a comment.
+
+A prompt that names a shell and its version (`sh-4.4# `, `bash-5.1$ `) is one: bash shows it
+only when it starts without the login profile that sets a prompt, in a container or debug
+pod (`oc debug node/x`, `oc rsh`), never in the operator's own terminal. When no opener in
+the block comes before it, the runbook opened that shell in an earlier block (or another
+page): its commands are handed to the operator like any remote shell's, never run here.
+A decorated prompt such as `[root@node /]# ` is not taken so: it is also what a bastion or
+the operator's own root shell shows.
 """
 
 from __future__ import annotations
@@ -31,6 +39,7 @@ _SYNTAX = re.compile(r"^-|^/|[|&;<>=]|\w\.\w")
 _PROSE_PUNCTUATION = re.compile(r"[,:?!]\s|[.:]$|\(")
 _HEREDOC = re.compile(r"<<-?\s*(['\"]?)([A-Za-z_][A-Za-z0-9_]*)\1")
 _EXITS = frozenset({"exit", "logout"})
+_REMOTE_PROMPT = re.compile(r"\s*(?:ba|z)?sh-\d+(?:\.\d+)*[$#] .*")
 # A word every shell opener has (`oc debug`, `oc rsh`, `kubectl exec`, `ssh`, `chroot`,
 # `toolbox`): a plain block without one opens no shell, and reading it line by line (shlex
 # on every line) is what makes this module cost.
@@ -40,6 +49,10 @@ _OPENER_WORD = re.compile(r"\b(?:debug|rsh|exec|ssh|chroot|toolbox)\b")
 _TABLE_HEADER = re.compile(
     r"\s*[A-Z][A-Z0-9_()%/.-]*(?: [A-Z0-9_()%/.-]+)*(?:\s{2,}[A-Z][A-Z0-9_()%/. -]*)+\s*"
 )
+# A `key=value` line a command printed (`notAfter=Aug  6 13:11:20 2025 GMT` from `openssl
+# x509 -enddate`): as shell an assignment before a command named by the next word, but that
+# word is a number or a time, which no program is named.
+PRINTED_SETTING = re.compile(r"[A-Za-z_][\w.-]*=[^\s'\"`$\\;|&<>()]+\s+\d+(?:[.:]\d+)*(?:\s.*)?")
 _SHELLS = frozenset({"sh", "bash", "zsh", "ash", "dash", "/bin/sh", "/bin/bash", "/bin/zsh"})
 _SHELLS |= {f"/usr{s}" for s in _SHELLS if s.startswith("/")}
 # Flags that take a value, per opener (the value is not the pod / host / command).
@@ -58,7 +71,8 @@ _VALUE_FLAGS = {
 class Remote:
     """Commands that run in a shell another command opened: the operator runs them there."""
 
-    opener: str  # the command that opens the shell, as written (without its prompt)
+    opener: str  # the command that opens the shell, as written (without its prompt);
+    # "" when an earlier block opened it (the block starts at a `sh-4.4# ` prompt)
     line: int  # 0-based block line of the opener
     commands: tuple[str, ...]  # what is typed in that shell, in order (its `exit` too)
     at: int  # how many local command lines come before it (where the script hands over)
@@ -76,7 +90,7 @@ def split_session(lines: list[str], console: bool, plain: bool = False) -> Sessi
     plain shell block the same way, every line that is not blank or a comment a command
     (to find the shells it opens: `oc debug node/x` then what to type there); None when it
     names no opener."""
-    table = _table_output(lines) if plain else set()
+    table = _printed(lines) if plain else set()
     if plain and not table and not any(_OPENER_WORD.search(line) for line in lines):
         return None
     first = next((t for t in lines if t.strip() and not _comment(t.strip(), console)), None)
@@ -105,6 +119,8 @@ def split_session(lines: list[str], console: bool, plain: bool = False) -> Sessi
                 output.append((raw, index))
             continue
         command = prompted
+        if not pending and not open_shells and not plain and _REMOTE_PROMPT.fullmatch(text):
+            open_shells.append(("", index, [], len(commands)))  # opened before this block
         if not pending:
             started = len(commands)
         pending = f"{pending}\n{command}" if pending else command
@@ -127,11 +143,15 @@ def split_session(lines: list[str], console: bool, plain: bool = False) -> Sessi
     return Session(tuple(commands), tuple(output), tuple(remotes))
 
 
-def _table_output(lines: list[str]) -> set[int]:
-    """The lines of a plain block that are a printed table: from a header line after a blank
-    line (or at the top) to the next blank line."""
+def _printed(lines: list[str]) -> set[int]:
+    """The lines of a plain block that a command printed: a table, from a header line after
+    a blank line (or at the top) to the next blank line, and `key=value` lines after a command
+    (a block of nothing else is notshell.py's). None in a block with a here-document, whose
+    lines are text."""
     found: set[int] = set()
-    inside = False
+    if any("<<" in line for line in lines):
+        return found
+    inside = commanded = False
     for index, line in enumerate(lines):
         if not line.strip():
             inside = False
@@ -140,6 +160,11 @@ def _table_output(lines: list[str]) -> set[int]:
         ):
             inside = True
             found.add(index)
+        elif commanded and PRINTED_SETTING.fullmatch(line.strip()):
+            if not lines[index - 1].rstrip().endswith("\\"):
+                found.add(index)
+        elif not line.lstrip().startswith("#"):
+            commanded = True
     return found
 
 

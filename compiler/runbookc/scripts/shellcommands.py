@@ -5,17 +5,18 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cache
 from typing import TYPE_CHECKING
 
 from runbookc.scripts.bashtree import Source, node_text, parts
 from runbookc.scripts.shellwords import WORD_TYPES, Word, read_word
+from runbookc.scripts.toolclasses import knowledge, value_flags
 
 if TYPE_CHECKING:
     from tree_sitter import Node
 
 # Words that run the command after them (with their own flags in between).
 PREFIXES = frozenset({"sudo", "command", "env", "time", "nohup", "exec", "nice", "timeout"})
-_XARGS_VALUE_FLAGS = frozenset({"-I", "-n", "-P", "-d", "-L", "-s", "-E", "-a"})
 _REDIRECTS = frozenset({"file_redirect", "heredoc_redirect", "herestring_redirect"})
 
 
@@ -71,6 +72,15 @@ def _flat_words(node: Node) -> Iterator[Node]:
             yield from _flat_words(child)
 
 
+@cache
+def _runner_value_flags() -> dict[str, frozenset[str]]:
+    """Per runner, its flags that take a value, from the packaged knowledge base (as the
+    sandbox's runner stubs skip them): which word is the program does not depend on a
+    team's additions, which judge commands, not where a runner's flags end."""
+    patterns = knowledge().patterns
+    return {tool: value_flags(tool, patterns) for tool in (*PREFIXES, "xargs")}
+
+
 def _split_runners(words: list[Word]) -> tuple[tuple[str, ...], str, list[Word]]:
     """(the sudo/env/xargs... words that run the program, the program, its arguments)."""
     runners: list[str] = []
@@ -78,10 +88,10 @@ def _split_runners(words: list[Word]) -> tuple[tuple[str, ...], str, list[Word]]
         tool = words[0].text.rsplit("/", 1)[-1]
         rest = words[1:]
         if tool in PREFIXES or tool == "xargs":
+            takes = _runner_value_flags()[tool]
             i = 0
             while i < len(rest) and (rest[i].text.startswith("-") or "=" in rest[i].text):
-                skip_value = tool == "xargs" and rest[i].text in _XARGS_VALUE_FLAGS
-                i += 2 if skip_value else 1
+                i += 2 if rest[i].text in takes else 1
             if tool == "timeout" and i < len(rest):
                 i += 1  # the duration
             if i < len(rest):

@@ -19,7 +19,7 @@ pattern covers makes it unknown, a changing one a change.
 from __future__ import annotations
 
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from importlib.resources import files
 from typing import Any
@@ -97,6 +97,16 @@ def knowledge(extra: Mapping[str, Any] | None = None) -> Knowledge:
             entries[tool].get("like", ""),
         )
     return Knowledge(patterns, traits, frozenset((*base["reading"], *base["changing"], *entries)))
+
+
+def value_flags(tool: str, patterns: Iterable[str]) -> frozenset[str]:
+    """The flags of `tool` itself that take a value, from its "tool -f *" patterns
+    (`sudo -u *`: the word after `-u` is a user, not the program sudo runs)."""
+    return frozenset(
+        words[1]
+        for pattern in patterns
+        if len(words := pattern.split()) == 3 and words[0] == tool and words[2] == "*"
+    )
 
 
 def _check(tool: str, entry: object) -> None:

@@ -30,7 +30,7 @@ from runbookc.scripts.script import Script
 from runbookc.scripts.settings import DEFAULT_STUBS, ScriptSettings
 from runbookc.scripts.shellcommands import PREFIXES
 from runbookc.scripts.target import is_lookup
-from runbookc.scripts.toolclasses import ToolTraits
+from runbookc.scripts.toolclasses import ToolTraits, value_flags
 from runbookc.scripts.verdicts import (
     Verdict,
     Verdicts,
@@ -86,6 +86,23 @@ set -- "${{rb_args[@]}}"
 )
 
 
+# The sandbox's `sleep` (a real tool a block may run) returns at once: a block's
+# `sleep 30` (waiting for a rollout between two checks) would cost each scenario its 30
+# seconds, and no verdict depends on waiting: the stubs answer at once whenever they are
+# called and nothing else runs beside the script. Its status stays sleep's: 1 for what
+# GNU sleep refuses (no operand, a word that is no duration).
+_SLEEP = r"""#!{bash}
+# The sandbox's sleep: checks its operands like sleep, then returns without waiting.
+(($#)) || {{ printf 'sleep: missing operand\n' >&2; exit 1; }}
+for rb_arg in "$@"; do
+  if [[ ! $rb_arg =~ ^([0-9]+\.?[0-9]*|\.[0-9]+)[smhd]?$|^inf(inity)?$ ]]; then
+    printf 'sleep: invalid time interval %s\n' "$rb_arg" >&2
+    exit 1
+  fi
+done
+"""
+
+
 class Stubs:
     """The stub commands and the links to the allowed real tools, made once and shared by
     every sandbox of a run (read-only inside each)."""
@@ -106,7 +123,10 @@ class Stubs:
         needed = {os.path.realpath(bash)}  # what the sandbox runs for real, stubs excluded
         for tool in config.real_tools:
             found = shutil.which(tool)
-            if found and tool not in config.stubs:
+            if tool == "sleep" and tool not in config.stubs:
+                (self.real / tool).write_text(_SLEEP.format(bash=bash), encoding="utf-8")
+                (self.real / tool).chmod(0o755)
+            elif found and tool not in config.stubs:
                 target = os.path.realpath(found)  # shown inside even under a hidden folder
                 (self.real / tool).symlink_to(target)
                 needed.add(target)
@@ -257,12 +277,7 @@ done
 def _stub_text(tool: str, bash: str, config: ScriptSettings) -> str:
     if tool not in PREFIXES:
         return _STUB.format(bash=bash)
-    # its flags that take a value, from the knowledge base's "tool -f *" patterns
-    values = sorted(
-        words[1]
-        for pattern, _ in config.classes
-        if len(words := pattern.split()) == 3 and words[0] == tool and words[2] == "*"
-    )
+    values = sorted(value_flags(tool, (pattern for pattern, _ in config.classes)))
     duration = dict(config.traits).get(tool, ToolTraits()).wrapper == "duration"
     return _RUNNER_STUB.format(
         bash=bash,
