@@ -85,3 +85,35 @@ def test_a_front_matter_title_the_nav_does_not_show_rebuilds_only_its_pages(
     site.rebuild()
     assert site.state.partial and RUNBOOK in site.state.built
     assert "EDITED Mirror" not in (site.preview.site_dir / UNTOUCHED).read_text("utf-8")
+
+
+def test_an_edit_compiles_only_its_document_and_reads_none_back(
+    site: PreviewBuild, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The compiled corpus stays in memory across rebuilds: an edit compiles the edited
+    document and reads no other document's result back from the cache."""
+    from runbookc.engine import parallel
+    from runbookc.engine.cache import DocCache
+
+    site.rebuild()
+    compiled: list[str] = []
+    read_back: list[str] = []
+    compile_many, get_many = parallel.compile_many, DocCache.get_many
+
+    def counting_compile(files: list[tuple[Path, str]], *args: object) -> object:
+        compiled.extend(display for _, display in files)
+        return compile_many(files, *args)  # type: ignore[arg-type]
+
+    def counting_get(store: DocCache, keys: list[str], *args: object) -> object:
+        read_back.extend(keys)
+        return get_many(store, keys, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(parallel, "compile_many", counting_compile)
+    monkeypatch.setattr(DocCache, "get_many", counting_get)
+    source = site.settings.source_dir / RUNBOOK
+    source.write_text(source.read_text("utf-8") + "\nEdited in the preview.\n", "utf-8")
+    site.rebuild()
+    assert [Path(p).name for p in compiled] == [Path(RUNBOOK).name]
+    assert read_back == []
+    page = site.preview.site_dir / "ops/registry_mirror_degraded_runbook/index.html"
+    assert "Edited in the preview." in page.read_text("utf-8")

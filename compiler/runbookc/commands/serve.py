@@ -17,6 +17,7 @@ if TYPE_CHECKING:
 
     from runbookc.config import Settings
     from runbookc.pipeline.corpus import RenderedScripts
+    from runbookc.pipeline.document import DocResult
     from runbookc.render.context import Site
 
 
@@ -103,7 +104,8 @@ class PreviewBuild:
         self.url = url
         self.config_file, self.site_dir = site_settings(settings)
         rendered: RenderedScripts = {}  # each document's scripts, kept across rebuilds
-        self.preview = Preview(settings, lambda: preview_site(settings, rendered))
+        compiled: dict[str, DocResult] = {}  # each document compiled, kept across rebuilds
+        self.preview = Preview(settings, lambda: preview_site(settings, rendered, compiled))
         self.preview.docs_dir.mkdir(parents=True, exist_ok=True)
         self.cache = PageCache()  # in memory: a full rebuild converts only changed pages
         self.state = PreviewState()
@@ -164,12 +166,15 @@ def _address(text: str) -> tuple[str, int] | None:
 
 
 def preview_site(
-    settings: Settings, rendered: RenderedScripts | None = None
+    settings: Settings,
+    rendered: RenderedScripts | None = None,
+    compiled: dict[str, DocResult] | None = None,
 ) -> tuple[Site, dict[str, str]]:
-    """What `runbookc serve` renders: the whole corpus compiled (unchanged documents come
-    from the cache) and linted, and its script files (path under scripts/ -> text); the
-    scripts' `bash -n` verdicts come from the verdict store when there is one, and the
-    scripts of documents that did not change from `rendered` (pipeline/corpus.runnable)."""
+    """What `runbookc serve` renders: the whole corpus compiled and linted, and its script
+    files (path under scripts/ -> text). Unchanged documents come from `compiled` (kept
+    in memory across rebuilds), else from the cache; the scripts' `bash -n` verdicts from
+    the verdict store when there is one, and the scripts of documents that did not change
+    from `rendered` (pipeline/corpus.runnable)."""
     from runbookc.commands.wiring import compile_targets
     from runbookc.engine.compiled import bulk_allocation
     from runbookc.engine.verdicts import verdict_store
@@ -177,7 +182,7 @@ def preview_site(
     from runbookc.scripts.extract import manifest, render_outputs
 
     stages.check_settings(settings)
-    inputs = compile_targets([], settings)
+    inputs = compile_targets([], settings, memory=compiled)
     with bulk_allocation():
         result = stages.lint(inputs.corpus, settings, refused=inputs.refused)
     scripts, unreadable = stages.runnable(
