@@ -117,3 +117,39 @@ def test_an_edit_compiles_only_its_document_and_reads_none_back(
     assert read_back == []
     page = site.preview.site_dir / "ops/registry_mirror_degraded_runbook/index.html"
     assert "Edited in the preview." in page.read_text("utf-8")
+
+
+def test_a_dirty_build_renders_no_static_template_and_parses_no_template(
+    site: PreviewBuild, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The 404 page and the sitemap stay as the full build wrote them (the nav and the
+    pages are the same), and the theme's templates are parsed once per preview (the first
+    build parses dozens: main.html, base.html and their partials)."""
+    import jinja2
+
+    site.rebuild()
+    assert {"404.html", "sitemap.xml"} <= set(site.state.rendered)
+    kept = {
+        name: (site.preview.site_dir / name).read_bytes() for name in ("404.html", "sitemap.xml")
+    }
+    parsed: list[str | None] = []
+    parse = jinja2.Environment._parse
+
+    def counting_parse(
+        env: jinja2.Environment, source: str, name: str | None, *args: object
+    ) -> object:
+        parsed.append(name)
+        return parse(env, source, name, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(jinja2.Environment, "_parse", counting_parse)
+    source = site.settings.source_dir / RUNBOOK
+    source.write_text(source.read_text("utf-8") + "\nEdited in the preview.\n", "utf-8")
+    site.rebuild()
+    assert site.state.partial and site.state.rendered == []
+    # Only the language partials Material's search plugin loads into an environment of its
+    # own, before the build's: every template the pages are rendered with comes compiled.
+    assert all(name.startswith("partials/language") for name in parsed), parsed
+    for name, text in kept.items():
+        assert (site.preview.site_dir / name).read_bytes() == text
+    page = site.preview.site_dir / "ops/registry_mirror_degraded_runbook/index.html"
+    assert "Edited in the preview." in page.read_text("utf-8")

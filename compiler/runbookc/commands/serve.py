@@ -108,7 +108,9 @@ class PreviewBuild:
         self.preview = Preview(settings, lambda: preview_site(settings, rendered, compiled))
         self.preview.docs_dir.mkdir(parents=True, exist_ok=True)
         self.cache = PageCache()  # in memory: a full rebuild converts only changed pages
-        self.state = PreviewState()
+        templates = self.preview.root / "templates"
+        templates.mkdir()
+        self.state = PreviewState(templates=str(templates))
         self.log = logging.getLogger("runbookc")
 
     def close(self) -> None:
