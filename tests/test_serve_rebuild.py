@@ -153,3 +153,23 @@ def test_a_dirty_build_renders_no_static_template_and_parses_no_template(
         assert (site.preview.site_dir / name).read_bytes() == text
     page = site.preview.site_dir / "ops/registry_mirror_degraded_runbook/index.html"
     assert "Edited in the preview." in page.read_text("utf-8")
+
+
+def test_the_server_hears_of_a_save_from_the_system_not_by_polling(tmp_path: Path) -> None:
+    """MkDocs' server polls the watched dirs every half second (stat-ing every source);
+    the preview's is told of a save by the system and asks for a rebuild then."""
+    from runbookc.commands.serve import live_server
+    from watchdog.observers.polling import PollingObserver
+
+    server = live_server(lambda: None, "127.0.0.1", 0, str(tmp_path))
+    assert not isinstance(server.observer, PollingObserver)
+    server.watch(str(tmp_path))
+    server.observer.start()
+    try:
+        (tmp_path / "runbook.md").write_text("saved\n", "utf-8")
+        with server._rebuild_cond:  # what MkDocs' build loop waits on
+            assert server._rebuild_cond.wait_for(lambda: server._want_rebuild, timeout=30)
+    finally:
+        server.observer.stop()
+        server.observer.join()
+        server.server_close()

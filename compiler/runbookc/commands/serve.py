@@ -13,6 +13,7 @@ import argparse
 # typing costs a tenth of startup (cli.py); type checkers still see the imports.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from typing import Any
 
     from runbookc.config import Settings
@@ -35,7 +36,6 @@ def run(args: argparse.Namespace) -> int:
     import sys
 
     from mkdocs.exceptions import MkDocsException
-    from mkdocs.livereload import LiveReloadServer
 
     from runbookc.commands.settings import command_settings
     from runbookc.render.site_config import SiteConfigError
@@ -68,15 +68,16 @@ def run(args: argparse.Namespace) -> int:
         raise KeyboardInterrupt  # a `kill` cleans up like Ctrl-C
 
     signal.signal(signal.SIGTERM, stop)
-    server = LiveReloadServer(
-        builder=rebuild_live, host=host, port=port, root=str(site.preview.site_dir)
-    )
+    server = live_server(rebuild_live, host, port, str(site.preview.site_dir))
     try:
         site.rebuild()
         for path in (settings.source_dir, site.config_file, site.site_dir):
             if path is not None and path.exists():
                 server.watch(str(path))
         server.serve()
+    except OSError as exc:  # the system's limit of watched files (inotify) is reached
+        print(f"runbookc: error: cannot watch the sources: {exc}", file=sys.stderr)
+        return 1
     except (SiteConfigError, MkDocsException) as exc:
         print(f"runbookc: error: {exc}", file=sys.stderr)
         return 1
@@ -86,6 +87,17 @@ def run(args: argparse.Namespace) -> int:
         server.shutdown()
         site.close()
     return 0
+
+
+def live_server(builder: Callable[[], None], host: str, port: int, root: str) -> Any:
+    """MkDocs' dev server, told of a save by the system (inotify on Linux) rather than by
+    its polling every half second: the rebuild starts as the author saves."""
+    from mkdocs.livereload import LiveReloadServer
+    from watchdog.observers import Observer
+
+    server = LiveReloadServer(builder=builder, host=host, port=port, root=root)
+    server.observer = Observer()  # nothing is watched yet: `watch` schedules on this one
+    return server
 
 
 class PreviewBuild:
