@@ -9,6 +9,7 @@ import shutil
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import ROOT
@@ -173,3 +174,30 @@ def test_the_server_hears_of_a_save_from_the_system_not_by_polling(tmp_path: Pat
         server.observer.stop()
         server.observer.join()
         server.server_close()
+
+
+def test_an_edit_checks_only_its_documents_scripts(
+    site: PreviewBuild, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The other documents' scripts keep their `bash -n` verdicts from the build before:
+    only the edited runbook's are checked, and every script is still published."""
+    from runbookc.scripts import shellcheck
+
+    site.rebuild()
+    published = dict(site.preview.scripts)
+    checked: list[str] = []
+    check_syntax = shellcheck.check_syntax
+
+    def counting_check(scripts: list[Any], *args: Any, **kwargs: Any) -> Any:
+        checked.extend(script.path for script in scripts)
+        return check_syntax(scripts, *args, **kwargs)
+
+    monkeypatch.setattr(shellcheck, "check_syntax", counting_check)
+    source = site.settings.source_dir / RUNBOOK
+    source.write_text(source.read_text("utf-8") + "\nEdited in the preview.\n", "utf-8")
+    site.rebuild()
+    assert checked and {Path(path).name for path in checked} == {Path(RUNBOOK).name}
+    assert site.preview.scripts.keys() == published.keys()
+    changed = {rel for rel, text in site.preview.scripts.items() if published[rel] != text}
+    # The edited runbook's scripts name its content digest; no other document's changed.
+    assert changed and {rel.split("/")[0] for rel in changed} == {"RB-CK8S-REGISTRY-MIRROR-0001"}
