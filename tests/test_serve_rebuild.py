@@ -9,6 +9,7 @@ import shutil
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import ROOT
@@ -85,3 +86,118 @@ def test_a_front_matter_title_the_nav_does_not_show_rebuilds_only_its_pages(
     site.rebuild()
     assert site.state.partial and RUNBOOK in site.state.built
     assert "EDITED Mirror" not in (site.preview.site_dir / UNTOUCHED).read_text("utf-8")
+
+
+def test_an_edit_compiles_only_its_document_and_reads_none_back(
+    site: PreviewBuild, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The compiled corpus stays in memory across rebuilds: an edit compiles the edited
+    document and reads no other document's result back from the cache."""
+    from runbookc.engine import parallel
+    from runbookc.engine.cache import DocCache
+
+    site.rebuild()
+    compiled: list[str] = []
+    read_back: list[str] = []
+    compile_many, get_many = parallel.compile_many, DocCache.get_many
+
+    def counting_compile(files: list[tuple[Path, str]], *args: object) -> object:
+        compiled.extend(display for _, display in files)
+        return compile_many(files, *args)  # type: ignore[arg-type]
+
+    def counting_get(store: DocCache, keys: list[str], *args: object) -> object:
+        read_back.extend(keys)
+        return get_many(store, keys, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(parallel, "compile_many", counting_compile)
+    monkeypatch.setattr(DocCache, "get_many", counting_get)
+    source = site.settings.source_dir / RUNBOOK
+    source.write_text(source.read_text("utf-8") + "\nEdited in the preview.\n", "utf-8")
+    site.rebuild()
+    assert [Path(p).name for p in compiled] == [Path(RUNBOOK).name]
+    assert read_back == []
+    page = site.preview.site_dir / "ops/registry_mirror_degraded_runbook/index.html"
+    assert "Edited in the preview." in page.read_text("utf-8")
+
+
+def test_a_dirty_build_renders_no_static_template_and_parses_no_template(
+    site: PreviewBuild, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The 404 page and the sitemap stay as the full build wrote them (the nav and the
+    pages are the same), and the theme's templates are parsed once per preview (the first
+    build parses dozens: main.html, base.html and their partials)."""
+    import jinja2
+
+    site.rebuild()
+    assert {"404.html", "sitemap.xml"} <= set(site.state.rendered)
+    kept = {
+        name: (site.preview.site_dir / name).read_bytes() for name in ("404.html", "sitemap.xml")
+    }
+    parsed: list[str | None] = []
+    parse = jinja2.Environment._parse
+
+    def counting_parse(
+        env: jinja2.Environment, source: str, name: str | None, *args: object
+    ) -> object:
+        parsed.append(name)
+        return parse(env, source, name, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(jinja2.Environment, "_parse", counting_parse)
+    source = site.settings.source_dir / RUNBOOK
+    source.write_text(source.read_text("utf-8") + "\nEdited in the preview.\n", "utf-8")
+    site.rebuild()
+    assert site.state.partial and site.state.rendered == []
+    # Only the language partials Material's search plugin loads into an environment of its
+    # own, before the build's: every template the pages are rendered with comes compiled.
+    assert all(name.startswith("partials/language") for name in parsed), parsed
+    for name, text in kept.items():
+        assert (site.preview.site_dir / name).read_bytes() == text
+    page = site.preview.site_dir / "ops/registry_mirror_degraded_runbook/index.html"
+    assert "Edited in the preview." in page.read_text("utf-8")
+
+
+def test_the_server_hears_of_a_save_from_the_system_not_by_polling(tmp_path: Path) -> None:
+    """MkDocs' server polls the watched dirs every half second (stat-ing every source);
+    the preview's is told of a save by the system and asks for a rebuild then."""
+    from runbookc.commands.serve import live_server
+    from watchdog.observers.polling import PollingObserver
+
+    server = live_server(lambda: None, "127.0.0.1", 0, str(tmp_path))
+    assert not isinstance(server.observer, PollingObserver)
+    server.watch(str(tmp_path))
+    server.observer.start()
+    try:
+        (tmp_path / "runbook.md").write_text("saved\n", "utf-8")
+        with server._rebuild_cond:  # what MkDocs' build loop waits on
+            assert server._rebuild_cond.wait_for(lambda: server._want_rebuild, timeout=30)
+    finally:
+        server.observer.stop()
+        server.observer.join()
+        server.server_close()
+
+
+def test_an_edit_checks_only_its_documents_scripts(
+    site: PreviewBuild, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The other documents' scripts keep their `bash -n` verdicts from the build before:
+    only the edited runbook's are checked, and every script is still published."""
+    from runbookc.scripts import shellcheck
+
+    site.rebuild()
+    published = dict(site.preview.scripts)
+    checked: list[str] = []
+    check_syntax = shellcheck.check_syntax
+
+    def counting_check(scripts: list[Any], *args: Any, **kwargs: Any) -> Any:
+        checked.extend(script.path for script in scripts)
+        return check_syntax(scripts, *args, **kwargs)
+
+    monkeypatch.setattr(shellcheck, "check_syntax", counting_check)
+    source = site.settings.source_dir / RUNBOOK
+    source.write_text(source.read_text("utf-8") + "\nEdited in the preview.\n", "utf-8")
+    site.rebuild()
+    assert checked and {Path(path).name for path in checked} == {Path(RUNBOOK).name}
+    assert site.preview.scripts.keys() == published.keys()
+    changed = {rel for rel, text in site.preview.scripts.items() if published[rel] != text}
+    # The edited runbook's scripts name its content digest; no other document's changed.
+    assert changed and {rel.split("/")[0] for rel in changed} == {"RB-CK8S-REGISTRY-MIRROR-0001"}

@@ -13,10 +13,12 @@ import argparse
 # typing costs a tenth of startup (cli.py); type checkers still see the imports.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from typing import Any
 
     from runbookc.config import Settings
     from runbookc.pipeline.corpus import RenderedScripts
+    from runbookc.pipeline.document import DocResult
     from runbookc.render.context import Site
 
 
@@ -34,7 +36,6 @@ def run(args: argparse.Namespace) -> int:
     import sys
 
     from mkdocs.exceptions import MkDocsException
-    from mkdocs.livereload import LiveReloadServer
 
     from runbookc.commands.settings import command_settings
     from runbookc.render.site_config import SiteConfigError
@@ -67,15 +68,16 @@ def run(args: argparse.Namespace) -> int:
         raise KeyboardInterrupt  # a `kill` cleans up like Ctrl-C
 
     signal.signal(signal.SIGTERM, stop)
-    server = LiveReloadServer(
-        builder=rebuild_live, host=host, port=port, root=str(site.preview.site_dir)
-    )
+    server = live_server(rebuild_live, host, port, str(site.preview.site_dir))
     try:
         site.rebuild()
         for path in (settings.source_dir, site.config_file, site.site_dir):
             if path is not None and path.exists():
                 server.watch(str(path))
         server.serve()
+    except OSError as exc:  # the system's limit of watched files (inotify) is reached
+        print(f"runbookc: error: cannot watch the sources: {exc}", file=sys.stderr)
+        return 1
     except (SiteConfigError, MkDocsException) as exc:
         print(f"runbookc: error: {exc}", file=sys.stderr)
         return 1
@@ -85,6 +87,17 @@ def run(args: argparse.Namespace) -> int:
         server.shutdown()
         site.close()
     return 0
+
+
+def live_server(builder: Callable[[], None], host: str, port: int, root: str) -> Any:
+    """MkDocs' dev server, told of a save by the system (inotify on Linux) rather than by
+    its polling every half second: the rebuild starts as the author saves."""
+    from mkdocs.livereload import LiveReloadServer
+    from watchdog.observers import Observer
+
+    server = LiveReloadServer(builder=builder, host=host, port=port, root=root)
+    server.observer = Observer()  # nothing is watched yet: `watch` schedules on this one
+    return server
 
 
 class PreviewBuild:
@@ -103,10 +116,13 @@ class PreviewBuild:
         self.url = url
         self.config_file, self.site_dir = site_settings(settings)
         rendered: RenderedScripts = {}  # each document's scripts, kept across rebuilds
-        self.preview = Preview(settings, lambda: preview_site(settings, rendered))
+        compiled: dict[str, DocResult] = {}  # each document compiled, kept across rebuilds
+        self.preview = Preview(settings, lambda: preview_site(settings, rendered, compiled))
         self.preview.docs_dir.mkdir(parents=True, exist_ok=True)
         self.cache = PageCache()  # in memory: a full rebuild converts only changed pages
-        self.state = PreviewState()
+        templates = self.preview.root / "templates"
+        templates.mkdir()
+        self.state = PreviewState(templates=str(templates))
         self.log = logging.getLogger("runbookc")
 
     def close(self) -> None:
@@ -164,12 +180,15 @@ def _address(text: str) -> tuple[str, int] | None:
 
 
 def preview_site(
-    settings: Settings, rendered: RenderedScripts | None = None
+    settings: Settings,
+    rendered: RenderedScripts | None = None,
+    compiled: dict[str, DocResult] | None = None,
 ) -> tuple[Site, dict[str, str]]:
-    """What `runbookc serve` renders: the whole corpus compiled (unchanged documents come
-    from the cache) and linted, and its script files (path under scripts/ -> text); the
-    scripts' `bash -n` verdicts come from the verdict store when there is one, and the
-    scripts of documents that did not change from `rendered` (pipeline/corpus.runnable)."""
+    """What `runbookc serve` renders: the whole corpus compiled and linted, and its script
+    files (path under scripts/ -> text). Unchanged documents come from `compiled` (kept
+    in memory across rebuilds), else from the cache; the scripts' `bash -n` verdicts from
+    the verdict store when there is one, and the scripts of documents that did not change
+    from `rendered` (pipeline/corpus.runnable)."""
     from runbookc.commands.wiring import compile_targets
     from runbookc.engine.compiled import bulk_allocation
     from runbookc.engine.verdicts import verdict_store
@@ -177,7 +196,7 @@ def preview_site(
     from runbookc.scripts.extract import manifest, render_outputs
 
     stages.check_settings(settings)
-    inputs = compile_targets([], settings)
+    inputs = compile_targets([], settings, memory=compiled)
     with bulk_allocation():
         result = stages.lint(inputs.corpus, settings, refused=inputs.refused)
     scripts, unreadable = stages.runnable(

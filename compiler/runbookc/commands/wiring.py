@@ -43,10 +43,12 @@ def compile_targets(
     jobs: int = 0,
     use_cache: bool = True,
     context: bool = False,
+    memory: dict[str, DocResult] | None = None,
 ) -> Inputs:
     """The documents under `targets` (default: the source dir). With `context`, when they
     are some files of the source dir (a pre-commit hook passes the changed ones), the rest
-    of it is compiled too, so references resolve against the whole corpus."""
+    of it is compiled too, so references resolve against the whole corpus. `memory`: the
+    results kept in the process across calls (engine/corpus.compile_corpus)."""
     cwd = Path.cwd()
     sources = discover_targets(targets, settings, cwd)
     for shown, why in sources.excluded:
@@ -54,7 +56,9 @@ def compile_targets(
     files = sources.files
     # Without targets the corpus is the whole source dir: there is no context to add.
     others = context_files(files, settings, cwd) if context and targets else []
-    whole = compile_corpus(files + others, PER_DOCUMENT, settings, jobs=jobs, use_cache=use_cache)
+    whole = compile_corpus(
+        files + others, PER_DOCUMENT, settings, jobs=jobs, use_cache=use_cache, memory=memory
+    )
     named, rest = whole.split(len(files))
     return Inputs(named, rest if others else None, sources.refused)
 

@@ -46,8 +46,10 @@ class _Files(Generic[R, S]):
         store: DocCache | None,
         jobs: int,
         start: int,
+        memory: dict[str, R] | None = None,
     ) -> None:
         self.files = files
+        self.memory = memory  # key -> result, kept by the caller across runs (the preview)
         self._keys = keys
         self.start = start  # when the run began (time.time_ns())
         self.settings = settings
@@ -81,10 +83,18 @@ class _Files(Generic[R, S]):
                     stored[i] if i in stored else self._fresh[i].result(self.per_document.result)
                     for i in range(len(self.files))
                 ]
+            if self.memory is not None:  # only this run's entries: an edit leaves no stale one
+                self.memory.clear()
+                self.memory.update(
+                    (key, result)
+                    for key, result in zip(self.keys, self._results, strict=True)
+                    if key is not None
+                )
         return self._results
 
     def _stored_results(self) -> dict[int, R]:
-        """index -> the cached result of each file not compiled in this run that has one."""
+        """index -> the cached result of each file not compiled in this run that has one:
+        from `memory` first, else read back from the store."""
         if self.store is None:
             return {}
         wanted = {
@@ -93,6 +103,10 @@ class _Files(Generic[R, S]):
             if key is not None and index not in self._fresh
         }
         found: dict[int, R] = {}
+        for key in list(wanted) if self.memory else ():
+            result = _own(self.memory.get(key), self.files[wanted[key]][1])
+            if result is not None:
+                found[wanted.pop(key)] = result
         for key, hit in self.store.get_many(list(wanted), self.per_document.result).items():
             result = _own(hit, self.files[wanted[key]][1])
             if result is not None:
@@ -272,15 +286,18 @@ def compile_corpus(
     *,
     jobs: int = 0,
     use_cache: bool = True,
+    memory: dict[str, R] | None = None,
 ) -> Corpus[R, S]:
     """The corpus of the files, in the order given: `per_document` run over each. Every
     file's cache key is found now; results are compiled (across `jobs` processes; 0 = one
     per CPU when the corpus is big enough to pay for them) or read back from the cache when
-    first needed."""
+    first needed. `memory` (cache key -> result, with the cache only) keeps the results in
+    the process from one call to the next: a long-running command (the preview) then reads
+    back none of the unchanged documents."""
     start = time.time_ns()
     folder = cache_dir(settings) if use_cache else None
     store = DocCache(folder, settings) if folder is not None else None
     keys: list[str | None] | None = [None] * len(files)
     if store is not None:
         keys = None if store.is_empty() else source_keys(files, store)
-    return Corpus(_Files(files, keys, per_document, settings, store, jobs, start))
+    return Corpus(_Files(files, keys, per_document, settings, store, jobs, start, memory))

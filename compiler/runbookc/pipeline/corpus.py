@@ -182,8 +182,11 @@ def extract(corpus: CompiledCorpus, settings: Settings) -> list[Script]:
     return runnable(corpus, settings)[0]
 
 
-# A document's rendered scripts, by its path, with the document and drafts they came from.
-RenderedScripts: TypeAlias = "dict[str, tuple[Document, Sequence[Script], list[Script]]]"
+# A document's scripts that pass `bash -n` and the RB410 findings on the others, by its
+# path, with the document and drafts they came from.
+RenderedScripts: TypeAlias = (
+    "dict[str, tuple[Document, Sequence[Script], list[Script], list[Diagnostic]]]"
+)
 
 
 def runnable(
@@ -194,23 +197,36 @@ def runnable(
 ) -> tuple[list[Script], list[Diagnostic]]:
     """Every document's scripts that pass `bash -n`, and an RB410 finding for each of the
     others: a script bash cannot read is never written. `verdicts` keeps the checks'
-    verdicts across runs; `rendered` the rendered scripts of each document, reused while
-    its document and drafts are equal (the preview renders again after every edit)."""
+    verdicts across runs; `rendered` the scripts of each document and their verdicts,
+    reused while its document and drafts are equal (the preview renders again after every
+    edit: only the edited document's scripts are rendered and checked)."""
     from runbookc.scripts.extract import render_scripts  # lazy: cli.py's list
     from runbookc.scripts.shellcheck import check_syntax
 
     memo: RenderedScripts = rendered if rendered is not None else {}
-    scripts: list[Script] = []
+    documents: list[Document] = []
+    stale: list[tuple[Document, Sequence[Script], list[Script]]] = []  # rendered anew
     for result in corpus.results:
         document = result.document
         if document is None:
             continue
+        documents.append(document)
         kept = memo.get(document.path)
-        if kept is None or kept[0] != document or kept[1] != result.drafts:
-            kept = (document, result.drafts, render_scripts(document, result.drafts, settings))
-            memo[document.path] = kept
-        scripts += kept[2]
-    return check_syntax(scripts, store=verdicts)
+        if kept is None or kept[:2] != (document, result.drafts):
+            made = render_scripts(document, result.drafts, settings)
+            stale.append((document, result.drafts, made))
+    passed, unreadable = check_syntax([s for *_, made in stale for s in made], store=verdicts)
+    ok = {id(script) for script in passed}
+    findings: dict[str, list[Diagnostic]] = {}  # RB410 names the document's path
+    for finding in unreadable:
+        findings.setdefault(finding.path, []).append(finding)
+    for document, drafts, made in stale:
+        good = [s for s in made if id(s) in ok]
+        memo[document.path] = (document, drafts, good, findings.get(document.path, []))
+    for gone in memo.keys() - {document.path for document in documents}:
+        del memo[gone]
+    scripts = [s for document in documents for s in memo[document.path][2]]
+    return scripts, [d for document in documents for d in memo[document.path][3]]
 
 
 @dataclass

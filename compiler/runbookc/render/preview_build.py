@@ -15,7 +15,10 @@ right from the build before:
   pages show them): restored from before.
 
 A change to the navigation (a title, a page added or removed), to the site's own files or
-config, is a full build (`PreviewState.needs_full`).
+config, is a full build (`PreviewState.needs_full`). So a dirty build renders none of the
+theme's static templates (the 404 page shows the nav, the sitemap lists the pages: both as
+the build before wrote them), and the theme's templates are compiled once per preview,
+not once per build (Jinja's bytecode cache, in `PreviewState.templates`).
 """
 
 from __future__ import annotations
@@ -47,6 +50,8 @@ class PreviewState:
     search: list[dict[str, Any]] = field(default_factory=list)  # the last search index
     built: list[str] = field(default_factory=list)  # pages (src paths) the last build wrote
     partial: bool = False  # whether the last build was a dirty one
+    rendered: list[str] = field(default_factory=list)  # static templates the last build wrote
+    templates: str | None = None  # a dir for the compiled templates, kept across builds
 
     def needs_full(self, nav: list[Any], affected: set[str]) -> bool:
         """Whether a build must render every page: the first, one after a change of the
@@ -79,6 +84,16 @@ class PreviewPlugin(BasePlugin):
         self.pages: list[Any] = []
         self.read: set[str] = set()
         self.built: list[str] = []
+        self.rendered: list[str] = []
+
+    def on_config(self, config: Any) -> Any:
+        if self.partial:  # their output is the build before's: the nav and pages are the same
+            config.theme.static_templates.clear()
+        return config
+
+    def on_pre_template(self, template: Any, *, template_name: str, **_: Any) -> Any:
+        self.rendered.append(template_name)
+        return template
 
     def on_page_content(self, html: str, *, page: Any, **_: Any) -> str:
         self.read.add(page.url)
@@ -86,6 +101,10 @@ class PreviewPlugin(BasePlugin):
 
     @event_priority(110)  # before the tags plugin fills its listings (100)
     def on_env(self, env: Any, *, config: Any, files: Any) -> Any:
+        if self.state.templates is not None:
+            from jinja2 import FileSystemBytecodeCache
+
+            env.bytecode_cache = FileSystemBytecodeCache(self.state.templates)
         self.pages = [file.page for file in files.documentation_pages() if file.page]
         tags = _tags_plugin(config)
         for page in self.pages:
@@ -124,7 +143,7 @@ class PreviewPlugin(BasePlugin):
                 index.entries = kept + index.entries
             search.search_index_prev = None  # Material's own merge assumes one page
             self.state.search = list(index.entries)
-        self.state.built = self.built
+        self.state.built, self.state.rendered = self.built, self.rendered
 
     @staticmethod
     def _page_of(entry: dict[str, Any]) -> str:
