@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -445,3 +446,27 @@ def test_an_alert_page_links_the_runbook_its_runbook_url_leads_to(project: Path)
     _write(project / "pyproject.toml", SETTINGS.replace("rules =", 'alert_pages = "all"\nrules ='))
     page = _pages(project)["alerts/QueueBacklog.md"]
     assert "| Handled by | [`RB-API-0001`](../ops/api.md) API down |" in page
+
+
+def test_serve_watches_the_rule_files_and_an_edit_shows_on_the_alert_page(project: Path) -> None:
+    from runbookc.commands.serve import PreviewBuild, watched
+
+    _write(project / "runbooks" / "ops" / "alerts.md", ALERT_DOC)
+    _write(project / "monitoring" / "team" / "more.yaml", PLAIN)
+    settings = replace(load_settings(), output=str(project / "out"))
+    assert watched(settings) == [
+        project / "runbooks",
+        project / "monitoring",
+        project / "monitoring" / "team",
+    ]  # never the settings root, which holds the output
+    site = PreviewBuild(settings)
+    try:
+        site.rebuild()
+        page = site.preview.site_dir / "ops" / "alerts" / "index.html"
+        assert "Alerting rule" in page.read_text("utf-8") and "edited" not in page.read_text()
+        rule_file = project / "monitoring" / "api.yaml"
+        rule_file.write_text(MANIFEST.replace('up{job="api"}', 'up{job="edited"}'), "utf-8")
+        site.rebuild()
+        assert "edited" in page.read_text("utf-8")
+    finally:
+        site.close()

@@ -14,6 +14,7 @@ import argparse
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Callable
+    from pathlib import Path
     from typing import Any
 
     from runbookc.config import Settings
@@ -71,9 +72,8 @@ def run(args: argparse.Namespace) -> int:
     server = live_server(rebuild_live, host, port, str(site.preview.site_dir))
     try:
         site.rebuild()
-        for path in (settings.source_dir, site.config_file, site.site_dir):
-            if path is not None and path.exists():
-                server.watch(str(path))
+        for path in watched(settings, site.config_file, site.site_dir):
+            server.watch(str(path))
         server.serve()
     except OSError as exc:  # the system's limit of watched files (inotify) is reached
         print(f"runbookc: error: cannot watch the sources: {exc}", file=sys.stderr)
@@ -89,6 +89,19 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
+def watched(settings: Settings, *also: Path | None) -> list[Path]:
+    """Where a save must rebuild the preview: the sources, the site's own config and files
+    (`also`), and the folders of the alerting rule files (an alert's page shows its rule).
+    Not the settings root itself: the preview's output may be under it."""
+    from pathlib import Path
+
+    from runbookc.pipeline.rulefiles import rule_files, rule_globs
+
+    folders = {Path(p).parent for p in rule_files(settings, rule_globs(settings))}
+    paths = [settings.source_dir, *also, *sorted(folders)]
+    return [p for p in dict.fromkeys(paths) if p is not None and p.exists()]
+
+
 def live_server(builder: Callable[[], None], host: str, port: int, root: str) -> Any:
     """MkDocs' dev server, told of a save by the system (inotify on Linux) rather than by
     its polling every half second: the rebuild starts as the author saves."""
@@ -96,7 +109,9 @@ def live_server(builder: Callable[[], None], host: str, port: int, root: str) ->
     from watchdog.observers import Observer
 
     server = LiveReloadServer(builder=builder, host=host, port=port, root=root)
-    server.observer = Observer()  # nothing is watched yet: `watch` schedules on this one
+    # Nothing is watched yet: `watch` schedules on this one. (MkDocs annotates the
+    # attribute with its polling observer's class; both are watchdog observers.)
+    server.observer = Observer()  # type: ignore[assignment]
     return server
 
 

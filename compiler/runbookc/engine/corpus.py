@@ -103,8 +103,9 @@ class _Files(Generic[R, S]):
             if key is not None and index not in self._fresh
         }
         found: dict[int, R] = {}
-        for key in list(wanted) if self.memory else ():
-            result = _own(self.memory.get(key), self.files[wanted[key]][1])
+        memory = self.memory or {}
+        for key in list(wanted) if memory else ():
+            result = _own(memory.get(key), self.files[wanted[key]][1])
             if result is not None:
                 found[wanted.pop(key)] = result
         for key, hit in self.store.get_many(list(wanted), self.per_document.result).items():

@@ -20,6 +20,7 @@ from pathlib import Path
 
 from runbookc.config import Settings
 from runbookc.pipeline.discover import source_files
+from runbookc.pipeline.rulefiles import rule_files, rule_globs
 from runbookc.render.context import Site
 from runbookc.render.docs_dir import SCRIPTS_IGNORED, linked_files, write_docs_dir, write_page
 from runbookc.render.pages import page_renderers
@@ -44,6 +45,10 @@ def affected_pages(changed: Iterable[str], before: Site | None, after: Site) -> 
     generated = {HOME, TAGS, RULES, SCRIPTS, *indexes(), *after.alert_pages}
     current = {after.page(doc) for doc in after.documents} | generated
     return pages & current
+
+
+# Marks a rule file among the scanned paths (no source's display path starts with it).
+RULE_FILE = "\0rules:"
 
 
 def _digest(path: Path) -> str:
@@ -73,8 +78,12 @@ class Preview:
         shutil.rmtree(self.root, ignore_errors=True)
 
     def _scan(self) -> dict[str, str]:
+        """Digests of the sources and of the alerting rule files (an alert's page shows its
+        rules), by path."""
         files = source_files(self.settings, Path.cwd()).files
-        return {display: _digest(path) for path, display in files if path.is_file()}
+        found = {display: _digest(path) for path, display in files if path.is_file()}
+        rule_paths = rule_files(self.settings, rule_globs(self.settings))
+        return found | {RULE_FILE + path: _digest(Path(path)) for path in rule_paths}
 
     def sync(self) -> set[str]:
         """Bring the docs dir up to date with the sources; returns the pages re-rendered
@@ -92,6 +101,8 @@ class Preview:
             targets = set(renderers)
         else:
             targets = affected_pages(changed, before, after)
+            if any(path.startswith(RULE_FILE) for path in changed):
+                targets |= {after.page(d) for d in after.documents if after.node(d).alerts}
             for gone in {before.page(d) for d in before.documents} - set(renderers):
                 (self.docs_dir / gone).unlink(missing_ok=True)
         self.written = {p for p in sorted(targets) if write_page(self.docs_dir, p, renderers[p]())}
