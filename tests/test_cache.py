@@ -9,6 +9,7 @@ import os
 import re
 import sqlite3
 import sys
+from dataclasses import is_dataclass
 from pathlib import Path
 
 import pytest
@@ -380,3 +381,83 @@ def test_results_a_worker_sends_as_cache_entries_equal_those_compiled_here(corpu
     sent = compile_targets([], settings, jobs=2).corpus.results
     assert len(sent) == 92 and any(r.drafts for r in sent)
     assert sent == serial
+
+
+def _compiled(root: Path, front: str):  # type: ignore[no-untyped-def]
+    from runbookc.config import load_settings
+    from runbookc.pipeline.document import compile_document
+
+    docs = sorted((root / "runbooks").rglob("*.md"))
+    doc = next(p for p in docs if "\ntype: runbook\n" in p.read_text("utf-8"))
+    text = doc.read_text("utf-8")
+    doc.write_text(text.replace("\n---\n", f"\n{front}---\n", 1), "utf-8")
+    return compile_document(doc, doc.name, load_settings())
+
+
+def test_a_cache_entry_is_written_without_walking_the_result_in_python(
+    corpus: Path, monkeypatch
+) -> None:
+    """orjson writes the records (a result has hundreds: headings, blocks, findings) as
+    arrays; only the result's own type is checked here (the encoder checked each record)."""
+    from runbookc.commands.wiring import PER_DOCUMENT
+    from runbookc.engine import codec
+
+    result = _compiled(corpus, "")
+    checks: list[object] = []
+    real = codec._check
+    monkeypatch.setattr(
+        codec, "_check", lambda value, kind: checks.append(kind) or real(value, kind)
+    )
+    entry = PER_DOCUMENT.result_entry("k", result)
+    assert entry is not None and cache.read_entry("k", entry, PER_DOCUMENT.result) == result
+    assert [kind for kind in checks if is_dataclass(kind)] == [PER_DOCUMENT.result]
+
+
+@pytest.mark.parametrize(
+    "front",
+    [
+        "x-limit: .nan\n",  # JSON has no NaN: orjson would write null
+        "x-limit: -.inf\n",
+        "x-list: [1, {a: [.inf]}]\n",  # deep in a list
+        'x-map:\n  "\\0map": [[1, 2]]\n',  # the marker of such a mapping, as a key
+        "x-big: 123456789012345678901234567890\n",  # past 64 bits
+        'x-text: "\\u00e9\\0\\t"\n',
+    ],
+)
+def test_front_matter_json_cannot_hold_plainly_reads_back_as_it_was(corpus: Path, front) -> None:
+    """An entry holds the very document, or there is none (the document is compiled again)."""
+    import math
+
+    from runbookc.commands.wiring import PER_DOCUMENT
+
+    result = _compiled(corpus, front)
+    assert result.document is not None
+    entry = PER_DOCUMENT.result_entry("k", result)
+    back = cache.read_entry("k", entry, PER_DOCUMENT.result) if entry is not None else None
+    nan = any(isinstance(v, float) and math.isnan(v) for v in result.document.front.data.values())
+    assert entry is None or (back is not None and (nan or back == result))
+    if nan and back is not None:
+        assert math.isnan(back.document.front.data["x-limit"])
+
+
+def _collector_state() -> tuple[int, int]:
+    import gc
+
+    return gc.get_freeze_count(), gc.get_threshold()[0]
+
+
+def test_a_worker_leaves_what_it_inherits_to_reference_counting() -> None:
+    """A lint worker freezes what the fork gave it (the collector's full passes scanned it
+    all again) and collects less often than every 700 new objects (a document makes
+    thousands, freed by reference counting): a tenth of a document's time, in the collector."""
+    import multiprocessing
+
+    from runbookc.commands.wiring import PER_DOCUMENT
+    from runbookc.config import load_settings
+    from runbookc.engine import parallel
+
+    job = (PER_DOCUMENT, load_settings(str(ROOT / "pyproject.toml")), None, 0)
+    context = multiprocessing.get_context("fork")
+    with context.Pool(1, initializer=parallel._init_worker, initargs=job) as pool:
+        frozen, threshold = pool.apply(_collector_state)
+    assert frozen > 10_000 and threshold == parallel.WORKER_GC_THRESHOLD > 700

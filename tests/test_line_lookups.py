@@ -10,6 +10,7 @@ from conftest import ROOT
 from runbookc.approvals.state import approval_policy, approval_state
 from runbookc.config import load_settings
 from runbookc.pipeline.document import compile_document
+from runbookc.scripts import bashtree
 from runbookc.scripts.bashtree import Source
 from runbookc.scripts.draft import _command_findings, draft_scripts
 from runbookc.scripts.extract import content_digest
@@ -98,3 +99,23 @@ def test_rendered_step_reads_the_block_about_once(tmp_path) -> None:
     rendered = render_step(script, document, state, digest, DEFAULT_TIMEOUT)
     assert _Read.total <= 2 * len(script.content)
     assert f"{fence + LINES}" in rendered.text  # the last unit names its runbook line
+
+
+def test_drafting_a_block_parses_it_once(tmp_path, monkeypatch) -> None:
+    """Its placeholders, units, unset and quoted variables are read from one tree-sitter
+    parse (each parsed the block anew: four parses a block)."""
+    real = bashtree.parser()
+    parses: list[bytes] = []
+
+    class Counting:
+        def parse(self, data: bytes):  # type: ignore[no-untyped-def]
+            parses.append(data)
+            return real.parse(data)
+
+    monkeypatch.setattr(bashtree, "parser", Counting)
+    block = f'kubectl -n "$NS" get pod {tmp_path.name}-once\necho "$NS"\n'
+    path = tmp_path / "rb.md"
+    path.write_text(front_matter() + "\n## Diagnosis\n1) Look:\n\n```bash\n" + block + "```\n")
+    document = compile_document(path, "rb.md", SETTINGS).document
+    [script], _ = draft_scripts(document, SETTINGS)
+    assert script.params and [data.decode() for data in parses] == [block]

@@ -136,3 +136,40 @@ def test_schema_list_and_missing_type(cli) -> None:
     missing = cli("schema")
     assert missing.code == 2
     assert "give a document type" in missing.err
+
+
+@pytest.mark.parametrize("doc_type", [*names(), None])
+def test_validators_check_ids_without_a_reference_look_up_and_report_the_same(doc_type) -> None:
+    """A `$ref` to the schema's own `$defs` is inlined where it stood (jsonschema looked
+    each up at every id it checked): the errors are those of the schema as written."""
+    from pathlib import Path
+
+    from runbookc import doctypes
+    from runbookc.config import Settings
+    from runbookc.pipeline import validate
+
+    settings = Settings(Path.cwd())
+    validator = validate.validator_for(doc_type, settings)
+    if doc_type is None:
+        written = validate._shared(tuple(t.schema for t in doctypes.TYPES.values()))
+    else:
+        written = json.loads(validate.schema_text(doc_type, settings))
+    assert "$ref" in json.dumps(written) and "$ref" not in json.dumps(validator.schema)
+    as_written = Draft202012Validator(written, format_checker=FormatChecker())
+    front = {
+        "doc_id": "bad id\n",
+        "alerts": [{"id": "", "runbooks": ["x\x01"]}],
+        "related_alerts": ["a\x01", 3, "ok"],
+        "runbooks": ["", "b"],
+    }
+
+    def errors(checker: Draft202012Validator) -> list[tuple]:
+        found = checker.iter_errors(front)
+        # what validate reads of an error: where, which keyword, and the id mark of its node
+        return [
+            (tuple(e.absolute_path), e.validator, e.message, e.schema.get("x-runbookc-id"))
+            for e in found
+        ]
+
+    assert errors(validator) == errors(as_written)
+    assert len(errors(validator)) >= 3

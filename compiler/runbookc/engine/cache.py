@@ -46,6 +46,7 @@ from runbookc.engine.regular_file import read_regular
 # Bumped when the entry layout changes; entries of other formats are misses.
 FORMAT = "3"
 _ENTRY_TAG = f"runbookc entry {FORMAT}"
+_ENTRY_HEAD = json.dumps(_ENTRY_TAG).encode()
 _PACK_TAG = f"runbookc summaries {FORMAT}"
 _STATS_TAG = f"runbookc stats {FORMAT}"
 # Pruning waits for at least this many dropped entries (and a tenth of the pack).
@@ -250,8 +251,8 @@ def content_key(salt: bytes, display: str, data: bytes) -> str:
 def entry_blob(key: str, kind: Any, value: Any, names: dict[str, Any] | None = None) -> bytes:
     """The stored form of `value` (a `kind`) under `key`: JSON of the format, the key and
     the value's plain data. CodecError when `value` is not a `kind`."""
-    plain = codec.encoder(kind, codec.frozen(names))(value)
-    return json.dumps([_ENTRY_TAG, key, plain], ensure_ascii=False).encode()
+    body = codec.dumps(kind, codec.frozen(names))(value)
+    return b"[%b,%b,%b]" % (_ENTRY_HEAD, codec.dumps(str)(key), body)
 
 
 def read_entry(

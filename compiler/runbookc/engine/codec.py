@@ -12,12 +12,18 @@ object, any other dict an array of [key, value] pairs; an Enum its value. `Any` 
 front matter (YAML data: str, int, float, bool, None, lists, mappings with scalar keys);
 a mapping whose keys are not all strings is written as {MAP: [[key, value], ...]}.
 Decoders are built once per type.
+
+`dumps` writes that JSON with orjson straight from the value (a record's fields reach it
+as a tuple through its `default` hook); only what orjson would write otherwise (`Any`,
+sets, mappings with other keys) goes through the encoder first.
 """
 
 from __future__ import annotations
 
 import enum
 import inspect
+import math
+import operator
 import sys
 import types
 import typing
@@ -25,6 +31,8 @@ from collections.abc import Callable
 from dataclasses import fields, is_dataclass
 from functools import cache
 from typing import Any
+
+import orjson
 
 # The marker of an `Any` mapping written as [key, value] pairs (a mapping with this one key
 # is written that way too, so reading it back is never ambiguous).
@@ -251,3 +259,108 @@ def _decode_any(value: Any) -> Any:
             return {k: _decode_any(v) for k, v in pairs}
         return {k: _decode_any(v) for k, v in value.items()}
     raise CodecError(f"{kind.__name__} is not plain data")
+
+
+# ---- JSON bytes, written by orjson ----
+
+# A record (dataclass or not) reaches `_record_fields` rather than orjson's own dataclass
+# serialisation (an object by field name): an array, as the encoder writes it.
+_OPTIONS = orjson.OPT_PASSTHROUGH_DATACLASS
+# record type -> its field values as orjson writes them
+_fields_of: dict[type, Callable[[Any], Any]] = {}
+
+
+@cache
+def dumps(tp: Any, names: tuple[tuple[str, Any], ...] = ()) -> Callable[[Any], bytes]:
+    """value of type `tp` -> the JSON of its plain data (what `encoder` gives), as bytes.
+    CodecError when it has none, or one JSON cannot hold exactly (NaN, a 65-bit int)."""
+    prepare = _prepared(tp, dict(names))
+
+    def write(value: Any) -> bytes:
+        try:
+            return orjson.dumps(prepare(value), default=_record_fields, option=_OPTIONS)
+        except TypeError as exc:  # orjson.JSONEncodeError among them
+            raise CodecError(str(exc)) from None
+
+    return write
+
+
+def _record_fields(value: Any) -> Any:
+    fields_of = _fields_of.get(type(value))
+    if fields_of is None:
+        raise TypeError(f"{type(value).__name__} is not plain data")
+    return fields_of(value)
+
+
+def _prepared(tp: Any, names: dict[str, Any]) -> Codec:
+    """value of type `tp` -> what orjson writes as its plain data: the value itself, when
+    orjson writes it as the encoder would (a record through `_record_fields`)."""
+    if _native(tp, names):
+        return (lambda value: _check(value, tp)) if _is_record(tp) else (lambda value: value)
+    encode = encoder(tp, frozen(names))
+
+    def plain(value: Any) -> Any:
+        return _finite(encode(value))
+
+    return plain
+
+
+def _is_record(tp: Any) -> bool:
+    return isinstance(tp, type) and typing.get_origin(tp) is None and tp not in _SCALARS
+
+
+def _native(tp: Any, names: dict[str, Any]) -> bool:
+    """Whether orjson writes a value of `tp` as the encoder would; registers each record
+    type it meets in `_fields_of`. `Any` is not: its floats may be NaN (orjson writes null)
+    and its mappings may need the MAP form."""
+    origin, args = typing.get_origin(tp), typing.get_args(tp)
+    if tp is Any or origin in (set, frozenset):
+        return False
+    if tp in _SCALARS or (isinstance(tp, type) and issubclass(tp, enum.Enum)):
+        return True
+    if origin in (typing.Union, types.UnionType, tuple, list):
+        return all(a is Ellipsis or _native(a, names) for a in args)
+    if origin is dict:
+        return args[0] is str and _native(args[1], names)
+    if _is_record(tp):
+        if tp not in _fields_of:
+            _fields_of[tp] = _pending  # a tree's own type, met while its fields are looked at
+            try:
+                _fields_of[tp] = _record(tp, names)
+            except BaseException:
+                del _fields_of[tp]
+                raise
+        return True
+    raise TypeError(f"no plain-data codec for {tp!r}")
+
+
+def _pending(value: Any) -> Any:
+    raise TypeError(f"{type(value).__name__}'s fields are still being looked at")
+
+
+def _record(tp: type, names: dict[str, Any]) -> Callable[[Any], Any]:
+    """A record -> its field values, each as orjson writes it."""
+    field_types = _field_types(tp, names)
+    attributes = list(field_types)
+    prepared = {name: _prepared(t, names) for name, t in field_types.items()}
+    if all(_native(t, names) for t in field_types.values()):  # a tuple of its attributes
+        if len(attributes) == 1:
+            (only,) = attributes
+            return lambda value: (getattr(value, only),)
+        return operator.attrgetter(*attributes) if attributes else lambda value: ()
+    return lambda value: [prepared[name](getattr(value, name)) for name in attributes]
+
+
+def _finite(plain: Any) -> Any:
+    """Plain data with no NaN or infinity in it (JSON has none: orjson writes them as null,
+    which would read back as None)."""
+    kind = type(plain)
+    if kind is float and not math.isfinite(plain):
+        raise CodecError("a number JSON cannot hold (NaN or infinite)")
+    if kind is list:
+        for item in plain:
+            _finite(item)
+    elif kind is dict:
+        for item in plain.values():
+            _finite(item)
+    return plain

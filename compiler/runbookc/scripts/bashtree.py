@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from functools import cache
+from functools import cache, lru_cache
 from itertools import pairwise
 from typing import TYPE_CHECKING
 
@@ -113,6 +113,15 @@ def parse(source: Source) -> Tree:
             break
         source.data = source.data[:cut] + b"  <" + source.data[cut + 3 :]
     return tree
+
+
+@lru_cache(maxsize=64)
+def parsed(content: str) -> tuple[Tree, Source]:
+    """The block's tree with its source, parsed once for every check that reads it (the
+    drafts read a block's tree four times in a row: its placeholders, its units, the
+    variables it leaves unset and those it quotes). Neither is changed once parsed."""
+    source = Source(content)
+    return parse(source), source
 
 
 def _misread_here_string(tree: Tree, data: bytes) -> int | None:

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from runbookc.scripts.bashtree import Source, Tree, parse, placeholders
+from runbookc.scripts.bashtree import Source, Tree, parsed, placeholders
 from runbookc.scripts.shellwords import EXPANSIONS, NAME, dequote
 
 if TYPE_CHECKING:
@@ -71,8 +71,8 @@ def fill_placeholders(
     already names for the same option keeps the block's spelling (`<namespace>` beside
     `$namespace` is `"$namespace"`); `usable`: whether a name may be a parameter
     (`<path>` is PATH_VALUE, never PATH)."""
-    source = Source(content)
-    spans = placeholders(parse(source), source.data)
+    tree, source = parsed(content)
+    spans = placeholders(tree, source.data)
     if not spans:
         return content, ()
     spelled = {
@@ -103,8 +103,7 @@ def unset_params(content: str, usable: Callable[[str], bool]) -> tuple[tuple[str
     fallback (`${NAME:-x}`) needs nothing; nor does a name the block sets anywhere (an
     assignment, `for NAME in`, `export NAME`, or a bare word NAME as in `read NAME`), one
     bash or the operator's session sets, or one `usable` refuses."""
-    source = Source(content)
-    tree = parse(source)
+    tree, source = parsed(content)
     used: dict[str, str] = {}
     named: set[str] = set()
     for index, kind in enumerate(tree.kinds):
@@ -132,8 +131,7 @@ def quoted_names(content: str) -> frozenset[str]:
     """The variables whose every expansion in the block stands inside double quotes: bash
     neither splits nor globs their values, so any text is safe there but a leading `-`
     (read as an option) and control characters (a newline ends a command)."""
-    source = Source(content)
-    tree = parse(source)
+    tree, source = parsed(content)
     quoted: set[str] = set()
     bare: set[str] = set()
     for index, kind in enumerate(tree.kinds):

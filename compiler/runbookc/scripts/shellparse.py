@@ -15,7 +15,7 @@ from runbookc.scripts.bashtree import (
     Tree,
     first_problem,
     node_text,
-    parse,
+    parsed,
     parts,
     placeholder,
     walk,
@@ -71,8 +71,7 @@ class ParsedBlock:
 @lru_cache(maxsize=8192)
 def parse_block(content: str) -> ParsedBlock:
     """Cached: runbooks repeat their blocks."""
-    source = Source(content)
-    tree = parse(source)
+    tree, source = parsed(content)
     hole = placeholder(tree, source.data)
     problem = first_problem(tree, source.data) if hole is None else _placeholder_problem(*hole)
     if problem is not None:
