@@ -16,6 +16,7 @@ from runbookc.scripts.script import Param, Script
 from runbookc.scripts.sessions import Remote
 from runbookc.scripts.settings import NO_MATCH_TOOLS
 from runbookc.scripts.shellparse import Unit
+from runbookc.scripts.symptoms import scan_patterns
 from runbookc.scripts.target import LOOKUP_ARGS, kube_tool
 from runbookc.templating import package_templates
 
@@ -139,8 +140,15 @@ INTERRUPTED = 130
 
 
 def render_step(
-    script: Script, document: Document, state: ApprovalState, digest: str, timeout: int
+    script: Script,
+    document: Document,
+    state: ApprovalState,
+    digest: str,
+    timeout: int,
+    symptoms: list[str],
 ) -> Script:
+    """The step's script. `symptoms`: the runbook's symptom lines, which a read-only step
+    looks for in its commands' output (with its own greps' signatures: symptoms.py)."""
     approval, banner = approval_lines(document, state)
     emitted = _emitted(script)
     handoffs = _handoffs_before(emitted, script.remotes)
@@ -180,9 +188,13 @@ def render_step(
             interrupted=INTERRUPTED,
             required=[p for p in script.params if p.required],
             no_match_tools=" | ".join(sorted(NO_MATCH_TOOLS)),
+            # A step that changes the system keeps its output on the terminal (an editor,
+            # a prompt): only read-only steps pass theirs through the scan.
+            scan=[] if script.mutating else scan_patterns(script, symptoms),
         )
     )
-    return replace(script, text=text, line_map=_line_map(script, text, emitted))
+    lines = _line_map(script, text, emitted)
+    return replace(script, text=text, line_map=lines, approval=approval)
 
 
 def _is_param(script: Script, unit: Unit) -> bool:
@@ -229,8 +241,11 @@ def _help(script: Script, timeout: int) -> str:
         "  -h, --help  show this help",
         "",
         "Changes the system: " + (", ".join(script.changes) if script.mutating else "no"),
-        "Exit status: 0 done (a grep that finds nothing is done: 'no matches'),",
-        "1 a command failed, 2 bad arguments, 3 not confirmed,"
+        "Outcome (the last line): ok, symptom found (the output lines showing the runbook's",
+        "symptoms), no matches (a grep found nothing), warning (a failure the runbook",
+        "tolerates with || true), failed, timed out, interrupted or skipped.",
+        "Exit status: 0 done (ok, symptom found, no matches or warning),",
+        "1 a command failed (a runbook line's own `exit N` too), 2 bad arguments, 3 not confirmed,"
         + (
             "\n4 stopped where the runbook goes on in a remote shell (run that part by hand),"
             if script.remotes
@@ -265,9 +280,12 @@ def _line_map(script: Script, text: str, emitted: list[_Emitted]) -> tuple[int, 
     return tuple(result)
 
 
-def entry_script(doc_id: str, scripts: list[Script]) -> str:
+def entry_script(doc_id: str, scripts: list[Script], commit: str = "unknown") -> str:
+    """run.sh. `commit`: the git commit of the runbook's source at build time, for the
+    incident record."""
     first = scripts[0]
     usage, listing = _entry_help(doc_id, scripts)
+    diagnose = [s for s in scripts if s.role == "diagnostics" and not s.mutating]
     return (
         script_templates()
         .get_template("run.sh.j2")
@@ -275,7 +293,11 @@ def entry_script(doc_id: str, scripts: list[Script]) -> str:
             doc_id=doc_id,
             source=first.source,
             scripts=scripts,
-            diagnose=[s for s in scripts if s.role == "diagnostics" and not s.mutating],
+            diagnose=diagnose,
+            commit=commit,
+            approval=first.approval,
+            kube=next((k for k in map(kube_tool, diagnose) if k), ""),
+            lookup=" ".join(shell_quote(a) for a in LOOKUP_ARGS),
             usage=usage,
             listing=listing,
             params=_entry_params(scripts),
@@ -301,16 +323,23 @@ def _entry_help(doc_id: str, scripts: list[Script]) -> tuple[str, str]:
     ]
     out = [
         "Usage: run.sh [--list]                list the steps",
-        "       run.sh --diagnose [--out DIR] [--timeout SECONDS] [--dry-run] [PARAMETERS]",
-        "                                      run every read-only diagnostics step in order",
-        "                                      and save each one's output under DIR",
-        f"                                      (default: ./incident-{doc_id}-<UTC time>);",
+        "       run.sh --diagnose [--out DIR] [--timeout SECONDS] [--dry-run] [--archive]",
+        "                     [PARAMETERS]     run every read-only diagnostics step in order",
+        "                                      and save each one's output, each line with its",
+        "                                      UTC time, under DIR",
+        f"                                      (default: ./incident-{doc_id}-<UTC time>),",
+        "                                      with summary.txt and summary.json (target,",
+        "                                      user, host, commit, parameters, approval, each",
+        "                                      step's outcome); --archive: also DIR.tar.gz;",
         "                                      a step timed out (--timeout: each command's",
         "                                      limit) or interrupted (Ctrl-C) is recorded",
         "                                      and the run goes on; a second Ctrl-C stops it;",
         "                                      --dry-run: print each step's commands, run",
         "                                      nothing, save nothing",
         "       run.sh STEP [OPTIONS]          run one step (number or name) with its options",
+        "Exit status of --diagnose: 0 every step ran and none found a symptom, 1 a step",
+        "failed, timed out or was interrupted, 2 bad arguments, 5 a symptom found (and no",
+        "step failed), 6 the archive could not be written.",
     ]
     params = _entry_params(scripts)
     if params:
