@@ -15,7 +15,9 @@ from runbookc.scripts.lineindex import LineIndex
 from runbookc.scripts.script import Param, Script
 from runbookc.scripts.sessions import Remote
 from runbookc.scripts.settings import NO_MATCH_TOOLS
+from runbookc.scripts.shellparams import set_names
 from runbookc.scripts.shellparse import Unit
+from runbookc.scripts.shellwords import NAME
 from runbookc.scripts.symptoms import scan_patterns
 from runbookc.scripts.target import LOOKUP_ARGS, kube_tool
 from runbookc.templating import package_templates
@@ -35,23 +37,63 @@ def shell_quote(text: str) -> str:
     return "'" + text.replace("'", "'\\''") + "'"
 
 
+# Variables whose value only exists while the commands run: bash's own changing ones and
+# the positional and special parameters (`$1`, `$?`, `$#`).
+_RUNTIME = frozenset(
+    {"RANDOM", "SRANDOM", "SECONDS", "LINENO", "BASHPID", "EPOCHSECONDS", "EPOCHREALTIME"}
+    | {"PIPESTATUS", "BASH_COMMAND", "REPLY", "OPTARG", "OPTIND"}
+)
+
+
+def computed_when_run(script: Script, name: str) -> bool:
+    """Whether a variable the block expands has its value only when the commands run: the
+    block sets it (`rev=$(...)`), bash does, or it is the script's own (`rb_`)."""
+    return (
+        not NAME.fullmatch(name)
+        or name in _RUNTIME
+        or name.lower().startswith("rb_")
+        or name in set_names(script.content)
+    )
+
+
+def environment_refs(script: Script) -> list[str]:
+    """The variables the block reads from the environment as they are (`$HOME`,
+    `$KUBECONFIG`): --dry-run and the prompt show their values (`rb_e_<name>`)."""
+    params = {p.name for p in script.params}
+    names = {n for u in script.parsed.units for _, _, n in u.refs}
+    return sorted(n for n in names - params if not computed_when_run(script, n))
+
+
 def _display(script: Script, unit: Unit) -> str:
-    """A shell expression printing the unit with its parameters filled in. A quoted word
-    that is just a text parameter (`"$selector"`) shows `rb_q_<name>`: its value, quoted
-    when it is not one plain word, so `tier in (db,cache)` reads as one argument."""
+    """A shell expression printing the unit with every variable filled in. A parameter
+    shows its value; a quoted word that is just a text parameter (`"$selector"`) shows
+    `rb_q_<name>`: its value, quoted when it is not one plain word, so `tier in (db,cache)`
+    reads as one argument. A variable from the environment shows its value then
+    (`rb_e_<name>`); one known only when the commands run says so."""
     names = {p.name for p in script.params}
     texts = {p.name for p in script.params if p.text}
-    parts: list[str] = []
+    parts: list[str] = []  # an expansion, or literal text (quoted when joined)
+    literal = ""
     cursor = unit.start
     for start, end, name in sorted(unit.refs):
-        if name not in names or start < cursor:
+        if start < cursor:
             continue
-        parts.append(shell_quote(script.content[cursor:start]))
-        whole = name in texts and script.content[start] == '"'
-        parts.append(f'"$rb_q_{name}"' if whole else f'"${name}"')
+        literal += script.content[cursor:start]
         cursor = end
-    parts.append(shell_quote(script.content[cursor : unit.shown_end]))
-    return "".join(p for p in parts if p != "''") or "''"
+        whole = script.content[start] == '"'
+        if name not in names and computed_when_run(script, name):
+            shown = f"<${name}, computed when it runs>"
+            literal += f'"{shown}"' if whole else shown
+            continue
+        parts += [shell_quote(literal)] if literal else []
+        literal = ""
+        if name not in names:
+            parts.append(f'"$rb_e_{name}"')
+        else:
+            parts.append(f'"$rb_q_{name}"' if whole and name in texts else f'"${name}"')
+    literal += script.content[cursor : unit.shown_end]
+    parts += [shell_quote(literal)] if literal else []
+    return "".join(parts) or "''"
 
 
 def approval_lines(document: Document, state: ApprovalState) -> tuple[str, list[str]]:
@@ -191,6 +233,7 @@ def render_step(
             # A step that changes the system keeps its output on the terminal (an editor,
             # a prompt): only read-only steps pass theirs through the scan.
             scan=[] if script.mutating else scan_patterns(script, symptoms),
+            environment=environment_refs(script),
         )
     )
     lines = _line_map(script, text, emitted)

@@ -153,7 +153,7 @@ printf '%s: kube context %s\n' "$rb_script" "$rb_target" >&2
 rb_q_ns=$ns
 [[ $rb_q_ns =~ ^[A-Za-z0-9._/:@%+,=~-]+$ ]] || rb_q_ns=${ns@Q}
 
-# Each command with the parameters filled in (for --dry-run and the trace), its runbook
+# Each command with every variable filled in (for --dry-run and the trace), its runbook
 # line, the tool of each pipeline stage, and what a failure means. All are literal text,
 # as the runbook writes it (`$`, `’`).
 # shellcheck disable=SC2016,SC1112
@@ -170,6 +170,8 @@ rb_mode=(check)
 
 if ((rb_dry_run)); then
   printf '# dry run of %s: nothing is executed\n' "$rb_script"
+  # shellcheck disable=SC2016,SC1112 # literal text
+  printf '# approval: %s\n' 'pending (request issue-205-ai-repair; missing: Owner)'
   printf '# %s=%s\n' ns "$ns"
   printf '%s\n' "${rb_show[@]}"
   exit 0
