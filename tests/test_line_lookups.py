@@ -96,7 +96,7 @@ def test_rendered_step_reads_the_block_about_once(tmp_path) -> None:
     policy = approval_policy(SETTINGS)
     state, digest = approval_state(document, policy), content_digest(document)
     _Read.reset()
-    rendered = render_step(script, document, state, digest, DEFAULT_TIMEOUT)
+    rendered = render_step(script, document, state, digest, DEFAULT_TIMEOUT, [])
     assert _Read.total <= 2 * len(script.content)
     assert f"{fence + LINES}" in rendered.text  # the last unit names its runbook line
 

@@ -10,6 +10,7 @@ the terminal does on Ctrl-C. Nothing here asserts a duration: the harness only w
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 from pathlib import Path
 
@@ -105,17 +106,26 @@ def test_diagnose_records_a_timeout_and_an_interrupt_and_goes_on(bench) -> None:
     done = bench.run(entry, "--diagnose", "--timeout", "1", "--out", incident, timeout=HANG)
     assert done.returncode == 1, done.stderr
     assert bench.called() == ["kubectl logs deploy/web", "kubectl top pods", "kubectl get events"]
-    summary = (incident / "summary.txt").read_text("utf-8").splitlines()
-    assert [line.split("  ")[0] for line in summary[2:5]] == [
+    summary = _steps(incident)
+    assert [line.split("  ")[0] for line in summary[:3]] == [
         "01-logs.sh",
         "02-usage.sh",
         "03-events.sh",
     ]
-    assert summary[2].endswith("exit 124  timed out")
-    assert summary[3].endswith("exit 130  interrupted")
-    assert summary[4].endswith("exit 0  ok")
+    assert summary[0].endswith("exit 124  timed out")
+    assert summary[1].endswith("exit 130  interrupted")
+    assert summary[2].endswith("exit 0  ok")
     assert summary[-1].startswith("finished ")
     assert "timed out after 1 s" in (incident / "01-logs.log").read_text("utf-8")
+    record = json.loads((incident / "summary.json").read_text("utf-8"))
+    assert [(s["step"], s["exit"], s["outcome"]) for s in record["steps"]] == [
+        ("01-logs.sh", 124, "timed out"),
+        ("02-usage.sh", 130, "interrupted"),
+        ("03-events.sh", 0, "ok"),
+    ]
+    assert record["timeout"] == "1"
+    assert record["started"] <= record["finished"]
+    assert all(s["started"] <= s["finished"] for s in record["steps"])
 
 
 def test_a_second_interrupt_stops_the_run_and_the_record_still_ends(bench) -> None:
@@ -125,11 +135,25 @@ def test_a_second_interrupt_stops_the_run_and_the_record_still_ends(bench) -> No
     done = bench.run(entry, "--diagnose", "--out", incident, timeout=HANG)
     assert done.returncode == 1, done.stderr
     assert bench.called() == ["kubectl top nodes", "kubectl top pods"]
-    summary = (incident / "summary.txt").read_text("utf-8").splitlines()
-    assert summary[2].endswith("exit 130  interrupted")
-    assert summary[3].endswith("exit 130  interrupted")
-    assert summary[4] == "03-events.sh  not run: the run was stopped by a second interrupt"
+    summary = _steps(incident)
+    assert summary[0].endswith("exit 130  interrupted")
+    assert summary[1].endswith("exit 130  interrupted")
+    assert summary[2] == "03-events.sh  not run: the run was stopped by a second interrupt"
     assert summary[-1].startswith("finished ")
+    record = json.loads((incident / "summary.json").read_text("utf-8"))
+    assert [(s["step"], s["outcome"]) for s in record["steps"]] == [
+        ("01-logs.sh", "interrupted"),
+        ("02-usage.sh", "interrupted"),
+        ("03-events.sh", "skipped"),
+    ]
+    assert record["steps"][2]["why"] == "the run was stopped by a second interrupt"
+
+
+def _steps(incident: Path) -> list[str]:
+    """summary.txt from its first step's line (after the runbook, target, user, parameters
+    and start time)."""
+    lines = (incident / "summary.txt").read_text("utf-8").splitlines()
+    return lines[next(i for i, line in enumerate(lines) if line.startswith("01-")) :]
 
 
 def test_the_default_limit_is_a_setting(tmp_path) -> None:

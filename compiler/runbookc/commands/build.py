@@ -167,6 +167,7 @@ def build_into(
     the site is built to be read from file:// (`runbookc bundle`), without the MkDocs memo,
     whose entries are the served site's."""
     from runbookc.engine.cache import cache_dir, compiler_fingerprint
+    from runbookc.engine.gitcommit import head_commit
     from runbookc.engine.incremental import render_incremental, write_state
     from runbookc.engine.mkdocs_cache import PageCache, memo
     from runbookc.engine.tree import write_tree
@@ -186,7 +187,8 @@ def build_into(
     folder = cache_dir(settings)
     progress.stage("scripts")
     scripts, unreadable = stages.runnable(corpus, settings)
-    write_tree(render_outputs(scripts), stage / "scripts", out / "scripts")
+    scripts_files = render_outputs(scripts, head_commit(settings.source_dir))
+    write_tree(scripts_files, stage / "scripts", out / "scripts")
     started = timings.mark("scripts", started)
     progress.stage("render")
     site = stages.site(linted, manifest(scripts), unreadable)  # the pages say why

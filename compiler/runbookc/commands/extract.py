@@ -30,6 +30,7 @@ def run(args: argparse.Namespace) -> int:
 
     from runbookc.commands.settings import command_settings
     from runbookc.commands.wiring import extract_targets
+    from runbookc.engine.gitcommit import head_commit
     from runbookc.engine.tree import OutputError, check_output, write_tree
     from runbookc.pipeline.corpus import kept, report, writable
     from runbookc.scripts.extract import render_outputs
@@ -48,7 +49,7 @@ def run(args: argparse.Namespace) -> int:
         print("runbookc: errors found; nothing was written (--strict)", file=sys.stderr)
         return 1
     scripts = writable(extracted.scripts, kept(extracted.corpus, found, settings, False))
-    files = render_outputs(scripts)
+    files = render_outputs(scripts, head_commit(settings.source_dir))
     try:
         write_tree(files, out_dir)
     except OutputError as exc:  # it changed since the check

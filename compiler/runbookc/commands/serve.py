@@ -206,6 +206,7 @@ def preview_site(
     from `rendered` (pipeline/corpus.runnable)."""
     from runbookc.commands.wiring import compile_targets
     from runbookc.engine.compiled import bulk_allocation
+    from runbookc.engine.gitcommit import head_commit
     from runbookc.engine.verdicts import verdict_store
     from runbookc.pipeline import corpus as stages
     from runbookc.scripts.extract import manifest, render_outputs
@@ -217,4 +218,5 @@ def preview_site(
     scripts, unreadable = stages.runnable(
         inputs.corpus, settings, verdict_store(settings), rendered
     )
-    return stages.site(result, manifest(scripts), unreadable), render_outputs(scripts)
+    files = render_outputs(scripts, head_commit(settings.source_dir))
+    return stages.site(result, manifest(scripts), unreadable), files

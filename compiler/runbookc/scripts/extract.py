@@ -21,6 +21,7 @@ from runbookc.scripts.draft import draft_scripts
 from runbookc.scripts.render import entry_script, render_step
 from runbookc.scripts.script import Script
 from runbookc.scripts.settings import script_settings
+from runbookc.scripts.symptoms import symptom_lines
 
 # A document's scripts and the static diagnostics about them.
 Plan = tuple[list[Script], list[Diagnostic]]
@@ -34,8 +35,9 @@ def render_scripts(
         return []
     state = approval_state(document, approval_policy(settings))
     digest = content_digest(document)
-    timeout = script_settings(settings).timeout
-    return [render_step(s, document, state, digest, timeout) for s in drafts]
+    config = script_settings(settings)
+    symptoms = [text for text, _, _ in symptom_lines(document, config)]
+    return [render_step(s, document, state, digest, config.timeout, symptoms) for s in drafts]
 
 
 def plan_scripts(document: Document, settings: Settings) -> Plan:
@@ -46,13 +48,14 @@ def plan_scripts(document: Document, settings: Settings) -> Plan:
     return render_scripts(document, drafts, settings), diags
 
 
-def render_outputs(scripts: list[Script]) -> dict[str, str]:
-    """Relative path -> text of every output file, manifest included."""
+def render_outputs(scripts: list[Script], commit: str = "unknown") -> dict[str, str]:
+    """Relative path -> text of every output file, manifest included. `commit`: the git
+    commit of the runbooks' checkout, which each run.sh records (engine/gitcommit.py)."""
     files: dict[str, str] = {}
     for doc_id, group in _by_doc(scripts):
         for script in group:
             files[f"{doc_id}/{script.file_name}"] = script.text
-        files[f"{doc_id}/run.sh"] = entry_script(doc_id, group)
+        files[f"{doc_id}/run.sh"] = entry_script(doc_id, group, commit)
     text = json.dumps(manifest(scripts), ensure_ascii=False, indent=2) + "\n"
     files["manifest.json"] = text
     return files

@@ -19,6 +19,12 @@ class GrepPattern:
         """A Python approximation of the grep pattern (None when it has no equivalent)."""
         return _compile_grep(self.text, self.mode, self.ignore_case)
 
+    def ere(self) -> str | None:
+        """The pattern as a POSIX extended regex (bash's `=~`); None when it is fixed text."""
+        if self.mode == "fixed":
+            return None
+        return self.text if self.mode == "ERE" else _bre_to_ere(self.text)
+
 
 @lru_cache(maxsize=4096)
 def _compile_grep(pattern: str, mode: str, ignore_case: bool) -> re.Pattern[str] | None:

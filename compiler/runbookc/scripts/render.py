@@ -15,7 +15,10 @@ from runbookc.scripts.lineindex import LineIndex
 from runbookc.scripts.script import Param, Script
 from runbookc.scripts.sessions import Remote
 from runbookc.scripts.settings import NO_MATCH_TOOLS
+from runbookc.scripts.shellparams import set_names
 from runbookc.scripts.shellparse import Unit
+from runbookc.scripts.shellwords import NAME
+from runbookc.scripts.symptoms import scan_patterns
 from runbookc.scripts.target import LOOKUP_ARGS, kube_tool
 from runbookc.templating import package_templates
 
@@ -34,23 +37,63 @@ def shell_quote(text: str) -> str:
     return "'" + text.replace("'", "'\\''") + "'"
 
 
+# Variables whose value only exists while the commands run: bash's own changing ones and
+# the positional and special parameters (`$1`, `$?`, `$#`).
+_RUNTIME = frozenset(
+    {"RANDOM", "SRANDOM", "SECONDS", "LINENO", "BASHPID", "EPOCHSECONDS", "EPOCHREALTIME"}
+    | {"PIPESTATUS", "BASH_COMMAND", "REPLY", "OPTARG", "OPTIND"}
+)
+
+
+def computed_when_run(script: Script, name: str) -> bool:
+    """Whether a variable the block expands has its value only when the commands run: the
+    block sets it (`rev=$(...)`), bash does, or it is the script's own (`rb_`)."""
+    return (
+        not NAME.fullmatch(name)
+        or name in _RUNTIME
+        or name.lower().startswith("rb_")
+        or name in set_names(script.content)
+    )
+
+
+def environment_refs(script: Script) -> list[str]:
+    """The variables the block reads from the environment as they are (`$HOME`,
+    `$KUBECONFIG`): --dry-run and the prompt show their values (`rb_e_<name>`)."""
+    params = {p.name for p in script.params}
+    names = {n for u in script.parsed.units for _, _, n in u.refs}
+    return sorted(n for n in names - params if not computed_when_run(script, n))
+
+
 def _display(script: Script, unit: Unit) -> str:
-    """A shell expression printing the unit with its parameters filled in. A quoted word
-    that is just a text parameter (`"$selector"`) shows `rb_q_<name>`: its value, quoted
-    when it is not one plain word, so `tier in (db,cache)` reads as one argument."""
+    """A shell expression printing the unit with every variable filled in. A parameter
+    shows its value; a quoted word that is just a text parameter (`"$selector"`) shows
+    `rb_q_<name>`: its value, quoted when it is not one plain word, so `tier in (db,cache)`
+    reads as one argument. A variable from the environment shows its value then
+    (`rb_e_<name>`); one known only when the commands run says so."""
     names = {p.name for p in script.params}
     texts = {p.name for p in script.params if p.text}
-    parts: list[str] = []
+    parts: list[str] = []  # an expansion, or literal text (quoted when joined)
+    literal = ""
     cursor = unit.start
     for start, end, name in sorted(unit.refs):
-        if name not in names or start < cursor:
+        if start < cursor:
             continue
-        parts.append(shell_quote(script.content[cursor:start]))
-        whole = name in texts and script.content[start] == '"'
-        parts.append(f'"$rb_q_{name}"' if whole else f'"${name}"')
+        literal += script.content[cursor:start]
         cursor = end
-    parts.append(shell_quote(script.content[cursor : unit.shown_end]))
-    return "".join(p for p in parts if p != "''") or "''"
+        whole = script.content[start] == '"'
+        if name not in names and computed_when_run(script, name):
+            shown = f"<${name}, computed when it runs>"
+            literal += f'"{shown}"' if whole else shown
+            continue
+        parts += [shell_quote(literal)] if literal else []
+        literal = ""
+        if name not in names:
+            parts.append(f'"$rb_e_{name}"')
+        else:
+            parts.append(f'"$rb_q_{name}"' if whole and name in texts else f'"${name}"')
+    literal += script.content[cursor : unit.shown_end]
+    parts += [shell_quote(literal)] if literal else []
+    return "".join(parts) or "''"
 
 
 def approval_lines(document: Document, state: ApprovalState) -> tuple[str, list[str]]:
@@ -144,8 +187,15 @@ INTERRUPTED = 130
 
 
 def render_step(
-    script: Script, document: Document, state: ApprovalState, digest: str, timeout: int
+    script: Script,
+    document: Document,
+    state: ApprovalState,
+    digest: str,
+    timeout: int,
+    symptoms: list[str],
 ) -> Script:
+    """The step's script. `symptoms`: the runbook's symptom lines, which a read-only step
+    looks for in its commands' output (with its own greps' signatures: symptoms.py)."""
     approval, banner = approval_lines(document, state)
     emitted = _emitted(script)
     handoffs = _handoffs_before(emitted, script.remotes)
@@ -185,9 +235,14 @@ def render_step(
             interrupted=INTERRUPTED,
             required=[p for p in script.params if p.required],
             no_match_tools=" | ".join(sorted(NO_MATCH_TOOLS)),
+            # A step that changes the system keeps its output on the terminal (an editor,
+            # a prompt): only read-only steps pass theirs through the scan.
+            scan=[] if script.mutating else scan_patterns(script, symptoms),
+            environment=environment_refs(script),
         )
     )
-    return replace(script, text=text, line_map=_line_map(script, text, emitted))
+    lines = _line_map(script, text, emitted)
+    return replace(script, text=text, line_map=lines, approval=approval)
 
 
 def _is_param(script: Script, unit: Unit) -> bool:
@@ -234,8 +289,11 @@ def _help(script: Script, timeout: int) -> str:
         "  -h, --help  show this help",
         "",
         "Changes the system: " + (", ".join(script.changes) if script.mutating else "no"),
-        "Exit status: 0 done (a grep that finds nothing is done: 'no matches'),",
-        "1 a command failed, 2 bad arguments, 3 not confirmed,"
+        "Outcome (the last line): ok, symptom found (the output lines showing the runbook's",
+        "symptoms), no matches (a grep found nothing), warning (a failure the runbook",
+        "tolerates with || true), failed, timed out, interrupted or skipped.",
+        "Exit status: 0 done (ok, symptom found, no matches or warning),",
+        "1 a command failed (a runbook line's own `exit N` too), 2 bad arguments, 3 not confirmed,"
         + (
             "\n4 stopped where the runbook goes on in a remote shell (run that part by hand),"
             if script.remotes
@@ -270,9 +328,12 @@ def _line_map(script: Script, text: str, emitted: list[_Emitted]) -> tuple[int, 
     return tuple(result)
 
 
-def entry_script(doc_id: str, scripts: list[Script]) -> str:
+def entry_script(doc_id: str, scripts: list[Script], commit: str = "unknown") -> str:
+    """run.sh. `commit`: the git commit of the runbook's source at build time, for the
+    incident record."""
     first = scripts[0]
     usage, listing = _entry_help(doc_id, scripts)
+    diagnose = [s for s in scripts if s.role == "diagnostics" and not s.mutating]
     return (
         script_templates()
         .get_template("run.sh.j2")
@@ -280,7 +341,11 @@ def entry_script(doc_id: str, scripts: list[Script]) -> str:
             doc_id=doc_id,
             source=first.source,
             scripts=scripts,
-            diagnose=[s for s in scripts if s.role == "diagnostics" and not s.mutating],
+            diagnose=diagnose,
+            commit=commit,
+            approval=first.approval,
+            kube=next((k for k in map(kube_tool, diagnose) if k), ""),
+            lookup=" ".join(shell_quote(a) for a in LOOKUP_ARGS),
             usage=usage,
             listing=listing,
             params=_entry_params(scripts),
@@ -306,16 +371,23 @@ def _entry_help(doc_id: str, scripts: list[Script]) -> tuple[str, str]:
     ]
     out = [
         "Usage: run.sh [--list]                list the steps",
-        "       run.sh --diagnose [--out DIR] [--timeout SECONDS] [--dry-run] [PARAMETERS]",
-        "                                      run every read-only diagnostics step in order",
-        "                                      and save each one's output under DIR",
-        f"                                      (default: ./incident-{doc_id}-<UTC time>);",
+        "       run.sh --diagnose [--out DIR] [--timeout SECONDS] [--dry-run] [--archive]",
+        "                     [PARAMETERS]     run every read-only diagnostics step in order",
+        "                                      and save each one's output, each line with its",
+        "                                      UTC time, under DIR",
+        f"                                      (default: ./incident-{doc_id}-<UTC time>),",
+        "                                      with summary.txt and summary.json (target,",
+        "                                      user, host, commit, parameters, approval, each",
+        "                                      step's outcome); --archive: also DIR.tar.gz;",
         "                                      a step timed out (--timeout: each command's",
         "                                      limit) or interrupted (Ctrl-C) is recorded",
         "                                      and the run goes on; a second Ctrl-C stops it;",
         "                                      --dry-run: print each step's commands, run",
         "                                      nothing, save nothing",
         "       run.sh STEP [OPTIONS]          run one step (number or name) with its options",
+        "Exit status of --diagnose: 0 every step ran and none found a symptom, 1 a step",
+        "failed, timed out or was interrupted, 2 bad arguments, 5 a symptom found (and no",
+        "step failed), 6 the archive could not be written.",
     ]
     params = _entry_params(scripts)
     if params:

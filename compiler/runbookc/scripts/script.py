@@ -60,6 +60,7 @@ class Script:
     shown: tuple[str, ...] = ()  # the output a session block shows (never run): in --help
     text: str = ""  # the rendered script
     line_map: tuple[int, ...] = ()  # file line of each script line (0: generated code)
+    approval: str = ""  # the runbook's approval state as the rendered script states it
 
     @property
     def parsed(self) -> ParsedBlock:

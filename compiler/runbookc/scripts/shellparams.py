@@ -105,7 +105,6 @@ def unset_params(content: str, usable: Callable[[str], bool]) -> tuple[tuple[str
     bash or the operator's session sets, or one `usable` refuses."""
     tree, source = parsed(content)
     used: dict[str, str] = {}
-    named: set[str] = set()
     for index, kind in enumerate(tree.kinds):
         node = tree.nodes[index]
         if kind in EXPANSIONS:
@@ -117,12 +116,24 @@ def unset_params(content: str, usable: Callable[[str], bool]) -> tuple[tuple[str
             message = required.group(2).strip() if required else ""
             name = source.of(variable)
             used[name] = used.get(name) or message
-        elif kind == "word" or (kind == "variable_name" and tree.aboves[index] not in EXPANSIONS):
-            named.add(source.of(node))
+    named = set_names(content)
     return tuple(
         (name, message)
         for name, message in used.items()
         if NAME.fullmatch(name) and name not in named and name not in _SESSION and usable(name)
+    )
+
+
+@lru_cache(maxsize=4096)
+def set_names(content: str) -> frozenset[str]:
+    """The names the block may set: an assignment, `for NAME in`, `export NAME`, or a bare
+    word NAME as in `read NAME` (any bare word counts: more than it sets, never fewer)."""
+    source = Source(content)
+    tree = parse(source)
+    return frozenset(
+        source.of(tree.nodes[index])
+        for index, kind in enumerate(tree.kinds)
+        if kind == "word" or (kind == "variable_name" and tree.aboves[index] not in EXPANSIONS)
     )
 
 

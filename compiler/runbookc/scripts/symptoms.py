@@ -4,11 +4,38 @@ greps look for: the symptom rule (RB405) and the sandbox's symptom scenario comp
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from runbookc.model import Document
 from runbookc.scripts.greppatterns import grep_patterns
 from runbookc.scripts.script import Script
 from runbookc.scripts.settings import ScriptSettings
+
+
+@dataclass(frozen=True)
+class ScanPattern:
+    """A line of output a step's script reports as a symptom found: it holds `text`
+    (fixed) or matches it (`ere`, bash's `=~`)."""
+
+    kind: str  # "fixed" | "ere"
+    text: str
+    ignore_case: bool = False
+
+
+def scan_patterns(script: Script, symptoms: list[str]) -> list[ScanPattern]:
+    """What the step's script looks for in its output: the runbook's symptoms, then the
+    step's own grep patterns that are signatures rather than names (a grep for `web`
+    filters; a grep for `connection refused` looks for a symptom)."""
+    found = [ScanPattern("fixed", text) for text in symptoms]
+    for unit in script.parsed.units:
+        for command in unit.commands:
+            for pattern in grep_patterns(command, script.values):
+                if not pattern.text.strip() or _NAME.fullmatch(pattern.text.strip()):
+                    continue
+                ere = pattern.ere()
+                kind, text = ("fixed", pattern.text) if ere is None else ("ere", ere)
+                found.append(ScanPattern(kind, text, pattern.ignore_case))
+    return list(dict.fromkeys(found))
 
 
 def grep_regexes(script: Script) -> list[re.Pattern[str]]:

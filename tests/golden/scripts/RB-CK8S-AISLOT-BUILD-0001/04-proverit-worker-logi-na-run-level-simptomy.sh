@@ -16,7 +16,9 @@
 # fine, any other failure stops the step with its runbook line (a `|| true` in the
 # runbook turns that into a warning). A command that runs longer than the time limit
 # (--timeout) is ended with its whole process group; Ctrl-C ends the step's commands, not
-# the script, which says which one it stopped.
+# the script, which says which one it stopped. The step ends with its outcome: ok, symptom
+# found (output lines showing the runbook's symptoms), no matches, warning, failed, timed
+# out, interrupted or skipped.
 
 # Plain sh cannot run this; say so instead of failing on the first bash-only line.
 [ -n "${BASH_VERSION:-}" ] || { echo "${0##*/}: run it with bash" >&2; exit 2; }
@@ -33,6 +35,7 @@ unset CDPATH GLOBIGNORE EXECIGNORE BASH_COMPAT
 
 rb_script=${0##*/}
 rb_dry_run=0
+rb_record="" # --record FILE (run.sh): the outcome is also added there, for summary.json
 rb_banner=1
 rb_timeout=300
 # shellcheck disable=SC2016,SC1112 # the runbook's default value, literal
@@ -58,8 +61,11 @@ Options:
   -h, --help  show this help
 
 Changes the system: no
-Exit status: 0 done (a grep that finds nothing is done: '\''no matches'\''),
-1 a command failed, 2 bad arguments, 3 not confirmed,
+Outcome (the last line): ok, symptom found (the output lines showing the runbook'\''s
+symptoms), no matches (a grep found nothing), warning (a failure the runbook
+tolerates with || true), failed, timed out, interrupted or skipped.
+Exit status: 0 done (ok, symptom found, no matches or warning),
+1 a command failed (a runbook line'\''s own `exit N` too), 2 bad arguments, 3 not confirmed,
 124 a command timed out, 130 interrupted (Ctrl-C).'
 }
 
@@ -113,6 +119,11 @@ while (($#)); do
       shift
       ;;
     --timeout=*) rb_seconds "${1#*=}" --timeout ;;
+    --record)
+      (($# > 1)) && [[ -n $2 ]] || rb_fail 2 "--record needs a file"
+      rb_record=$2
+      shift
+      ;;
     -y | --yes) ;; # nothing to confirm: this step changes nothing
     --ns)
       (($# > 1)) || rb_fail 2 "--ns needs a value"
@@ -142,7 +153,7 @@ printf '%s: kube context %s\n' "$rb_script" "$rb_target" >&2
 rb_q_ns=$ns
 [[ $rb_q_ns =~ ^[A-Za-z0-9._/:@%+,=~-]+$ ]] || rb_q_ns=${ns@Q}
 
-# Each command with the parameters filled in (for --dry-run and the trace), its runbook
+# Each command with every variable filled in (for --dry-run and the trace), its runbook
 # line, the tool of each pipeline stage, and what a failure means. All are literal text,
 # as the runbook writes it (`$`, `’`).
 # shellcheck disable=SC2016,SC1112
@@ -159,6 +170,8 @@ rb_mode=(check)
 
 if ((rb_dry_run)); then
   printf '# dry run of %s: nothing is executed\n' "$rb_script"
+  # shellcheck disable=SC2016,SC1112 # literal text
+  printf '# approval: %s\n' 'pending (request issue-205-ai-repair; missing: Owner)'
   printf '# %s=%s\n' ns "$ns"
   printf '%s\n' "${rb_show[@]}"
   exit 0
@@ -169,16 +182,20 @@ rb_at() { # the number of the command about to run
   printf '+ %s\n' "${rb_show[$1]}" >&2
 }
 
-# The watcher keeps the time limit, in a process of its own that the runbook's commands
-# cannot reach. The commands' shell tells it each command it starts ("start N") and ends
-# ("end"); the script says when that shell has ended ("stop STATUS"). At the limit it sends
-# SIGALRM to the commands' process group (their shell exits 124), then SIGKILL every 5 s
-# to what ignored it; a shell that ends inside a command (an `exit`, an assignment to a
-# readonly name) is reported with that command's runbook line. Exit status: 124 when
-# it ended a command, else 0.
+# The watcher keeps the time limit and the step's outcome, in a process of its own that
+# the runbook's commands cannot reach. The commands' shell tells it each command it starts
+# ("start N") and ends ("end"), a tolerated failure ("warn WHERE: WHAT"), a grep that found
+# nothing ("nomatch") and Ctrl-C ("interrupted"); the scan of the output sends each line
+# showing a symptom ("match LINE"); the script says when that shell has ended ("stop
+# STATUS"). At the limit it sends SIGALRM to the commands' process group (their shell exits
+# 124), then SIGKILL every 5 s to what ignored it; a shell that ends inside a command (an
+# `exit`, an assignment to a readonly name) is reported with that command's runbook line.
+# It prints the outcome (and writes it to --record's file). Exit status: 124 when it
+# ended a command, 1 when the runbook's own line ended the shell with a failure, else 0.
 rb_watcher() {
-  local rb_event rb_arg rb_group rb_n="" rb_fired=0
-  local -a rb_limit
+  local rb_event rb_arg rb_group rb_n="" rb_fired=0 rb_deadline=0 rb_interrupted=0
+  local rb_no_matches=0 rb_outcome rb_status=0 rb_found=0 rb_warned=0
+  local -a rb_limit rb_matches=() rb_warnings=()
   trap '' INT # Ctrl-C is for the commands
   read -r rb_event rb_group || return 0 # the script's own first line: "group PID"
   while :; do
@@ -186,12 +203,20 @@ rb_watcher() {
     if ((rb_fired)); then
       rb_limit=(-t 5)
     elif [[ -n $rb_n ]] && ((rb_timeout > 0)); then
-      rb_limit=(-t "$rb_timeout")
+      # the command's own deadline: the events that come meanwhile do not extend it
+      rb_limit=(-t "$((rb_deadline > EPOCHSECONDS ? rb_deadline - EPOCHSECONDS : 0))")
     fi
     if read -r "${rb_limit[@]}" rb_event rb_arg; then
       case $rb_event in
-        start) [[ $rb_arg =~ ^[0-9]{1,9}$ ]] && [[ -n ${rb_line[rb_arg]:-} ]] && rb_n=$rb_arg ;;
+        start)
+          [[ $rb_arg =~ ^[0-9]{1,9}$ ]] && [[ -n ${rb_line[rb_arg]:-} ]] && rb_n=$rb_arg
+          rb_deadline=$((EPOCHSECONDS + rb_timeout))
+          ;;
         end) rb_n="" ;;
+        match) ((rb_found++ >= 100)) || rb_matches+=("$rb_arg") ;;
+        warn) ((rb_warned++ >= 100)) || rb_warnings+=("$rb_arg") ;;
+        nomatch) rb_no_matches=1 ;;
+        interrupted) rb_interrupted=1 ;;
         stop) break ;;
       esac
     elif (($? <= 128)); then
@@ -205,13 +230,41 @@ rb_watcher() {
       kill -KILL -- "-$rb_group" 2>/dev/null || :
     fi
   done
+  [[ $rb_event == stop ]] || rb_arg=1 # the script is gone: not a success
   if ((rb_fired)); then
-    return 124
-  elif [[ $rb_event == stop && -n $rb_n && $rb_arg != 0 && $rb_arg != 130 ]]; then
+    rb_outcome="timed out"
+    rb_status=124
+  elif ((rb_interrupted)); then
+    rb_outcome=interrupted
+  elif [[ -n $rb_n && $rb_arg != 0 ]]; then
+    # the runbook's own `exit N` is a failure of the step (exit 1), whatever N says
     printf "%s: step failed: the runbook's commands ended with status %s at %s:%s\n" \
       "$rb_script" "$rb_arg" "$rb_source" "${rb_line[rb_n]}" >&2
+    rb_outcome=failed
+    rb_status=1
+  elif [[ $rb_arg == 4 ]]; then
+    rb_outcome=skipped # the rest is typed into a remote shell, by hand
+  elif [[ $rb_arg != 0 ]]; then
+    rb_outcome=failed
+  elif ((rb_found)); then
+    rb_outcome="symptom found"
+  elif ((rb_warned)); then
+    rb_outcome=warning
+  elif ((rb_no_matches)); then
+    rb_outcome="no matches"
+  else
+    rb_outcome=ok
   fi
-  return 0
+  printf '%s: outcome: %s\n' "$rb_script" "$rb_outcome" >&2
+  ((!rb_found)) || printf '  | %s\n' "${rb_matches[@]:0:20}" >&2
+  if [[ -n $rb_record ]]; then
+    {
+      for rb_arg in "${rb_matches[@]}"; do printf '%s match %s\n' "$rb_script" "$rb_arg"; done
+      for rb_arg in "${rb_warnings[@]}"; do printf '%s warning %s\n' "$rb_script" "$rb_arg"; done
+      printf '%s outcome %s\n' "$rb_script" "$rb_outcome"
+    } >>"$rb_record"
+  fi
+  return "$rb_status"
 }
 
 rb_no_match_tool() {
@@ -244,26 +297,61 @@ rb_check() { # the number of a command that ran, the exit status of each pipelin
   if [[ -n $rb_failed && ${rb_mode[rb_n]} == tolerate ]]; then
     printf '%s: warning: %s (%s); the runbook ignores this with "|| true"\n' \
       "$rb_script" "$rb_failed" "$rb_where" >&2
+    printf 'warn %s: %s\n' "$rb_where" "$rb_failed" >&"$rb_events"
   elif [[ -n $rb_failed ]]; then
     rb_fail 1 "step failed: $rb_failed ($rb_where)"
   elif ((rb_no_match)); then
     printf '%s: no matches (%s)\n' "$rb_script" "$rb_where" >&2
+    printf 'nomatch\n' >&"$rb_events"
   fi
 }
 
+# The runbook's symptoms and the signatures its greps look for: a line of the commands'
+# output that holds one (fixed) or matches it (ere) is a symptom found.
+# shellcheck disable=SC2016,SC1112 # literal text
+rb_symptom=('Failed' 'Error while retrieving image from cache ... MANIFEST_UNKNOWN' 'MANIFEST_UNKNOWN' 'git checkout --detach ...' 'unknown switch '\''b'\''' 'fatal: '\''-b ...'\'' is not a commit' 'MANIFEST_UNKNOWN|retrieving image from cache|checkout --detach|unknown switch|build failed|run_id')
+rb_symptom_kind=(fixed fixed fixed fixed fixed fixed ere)
+
+rb_scan() { # the commands' output: passed on, each line showing a symptom told to the watcher
+  local rb_text rb_k
+  trap '' INT # Ctrl-C is for the commands
+  while IFS= read -r rb_text || [[ -n $rb_text ]]; do
+    printf '%s\n' "$rb_text"
+    for rb_k in "${!rb_symptom[@]}"; do
+      if [[ ${rb_symptom_kind[rb_k]} == *-i ]]; then shopt -s nocasematch; else shopt -u nocasematch; fi
+      if [[ ${rb_symptom_kind[rb_k]} == ere* ]]; then
+        [[ $rb_text =~ ${rb_symptom[rb_k]} ]] || continue
+      else
+        [[ $rb_text == *"${rb_symptom[rb_k]}"* ]] || continue
+      fi
+      rb_text=${rb_text//[[:cntrl:]]/?}
+      printf 'match %s\n' "${rb_text:0:400}" >&"$rb_events"
+      break
+    done
+  done
+}
+
 rb_ended() { # the exit status of the commands' shell
+  exec {rb_output}>&-
+  wait "$rb_scanning" # the scan has seen every line
   printf 'stop %s\n' "$1" >&"$rb_events"
-  wait "$rb_watching" || rb_fail 124 "step timed out: a command ran longer than $rb_timeout s"
+  wait "$rb_watching"
+  case $? in
+    124) rb_fail 124 "step timed out: a command ran longer than $rb_timeout s" ;;
+    1) exit 1 ;;
+  esac
   (($1 != 130)) || rb_fail 130 "step interrupted: the command running was ended by Ctrl-C"
   exit "$1"
 }
 
 exec {rb_events}> >(rb_watcher)
 rb_watching=$!
+exec {rb_output}> >(rb_scan)
+rb_scanning=$!
 # The runbook's commands cannot change the script's own variables and functions: an
 # assignment to one fails at its runbook line (and ends the commands' shell).
 readonly "${!rb_@}"
-readonly -f rb_usage rb_fail rb_seconds rb_ended rb_param rb_at rb_watcher rb_no_match_tool rb_check
+readonly -f rb_usage rb_fail rb_seconds rb_ended rb_param rb_at rb_watcher rb_no_match_tool rb_check rb_scan
 
 # The commands run in a subshell that job control (`set -m`) puts in a process group of
 # its own, the terminal's foreground one: Ctrl-C and the time limit end that group, and
@@ -271,7 +359,7 @@ readonly -f rb_usage rb_fail rb_seconds rb_ended rb_param rb_at rb_watcher rb_no
 set -m
 trap : INT
 (
-trap 'exit 130' INT
+trap 'printf "interrupted\n" >&"$rb_events"; exit 130' INT
 trap 'exit 124' ALRM
 printf 'group %s\n' "$BASHPID" >&"$rb_events"
 
@@ -282,5 +370,5 @@ kubectl -n "$ns" logs deploy/codex-k8s-worker --since=6h \
   | grep -E "MANIFEST_UNKNOWN|retrieving image from cache|checkout --detach|unknown switch|build failed|run_id"
 rb_check 0 "${PIPESTATUS[@]}"
 exit 0
-)
+) >&"$rb_output"
 rb_ended $?

@@ -3,10 +3,11 @@
 # Do not edit: change the runbook and run `runbookc extract`.
 #
 # `run.sh --diagnose` runs the read-only diagnostics steps in order and keeps each one's
-# output, with start and end times, in a folder for the incident record. It never runs a
-# step that changes the system. A step that times out or is interrupted (Ctrl-C) is
-# recorded as such and the run goes on; a second Ctrl-C stops it. The record always ends
-# with `finished`.
+# output, each line with its UTC time, in a folder for the incident record. It never runs
+# a step that changes the system. A step that times out or is interrupted (Ctrl-C) is
+# recorded as such and the run goes on; a second Ctrl-C stops it. The record (summary.txt,
+# summary.json: where it acted, who ran it, each step's outcome) always ends with
+# `finished`.
 
 # Plain sh cannot run this; say so instead of failing on the first bash-only line.
 [ -n "${BASH_VERSION:-}" ] || { echo "${0##*/}: run it with bash" >&2; exit 2; }
@@ -55,16 +56,23 @@ rb_list() {
 rb_usage() {
   # shellcheck disable=SC2016,SC1112
   printf '%s\n\n' 'Usage: run.sh [--list]                list the steps
-       run.sh --diagnose [--out DIR] [--timeout SECONDS] [--dry-run] [PARAMETERS]
-                                      run every read-only diagnostics step in order
-                                      and save each one'\''s output under DIR
-                                      (default: ./incident-RB-CK8S-AISLOT-BUILD-0001-<UTC time>);
+       run.sh --diagnose [--out DIR] [--timeout SECONDS] [--dry-run] [--archive]
+                     [PARAMETERS]     run every read-only diagnostics step in order
+                                      and save each one'\''s output, each line with its
+                                      UTC time, under DIR
+                                      (default: ./incident-RB-CK8S-AISLOT-BUILD-0001-<UTC time>),
+                                      with summary.txt and summary.json (target,
+                                      user, host, commit, parameters, approval, each
+                                      step'\''s outcome); --archive: also DIR.tar.gz;
                                       a step timed out (--timeout: each command'\''s
                                       limit) or interrupted (Ctrl-C) is recorded
                                       and the run goes on; a second Ctrl-C stops it;
                                       --dry-run: print each step'\''s commands, run
                                       nothing, save nothing
        run.sh STEP [OPTIONS]          run one step (number or name) with its options
+Exit status of --diagnose: 0 every step ran and none found a symptom, 1 a step
+failed, timed out or was interrupted, 2 bad arguments, 5 a symptom found (and no
+step failed), 6 the archive could not be written.
 
 Parameters of the steps (--diagnose hands them to every step that has it):
   --ns VALUE  (or $RUNBOOK_NS)'
@@ -87,15 +95,70 @@ rb_diagnose=(
   '05-proverit-neuspeshnye-jobs.sh'
 )
 
+# shellcheck disable=SC2016,SC1112 # literal text
+rb_runbook=('RB-CK8S-AISLOT-BUILD-0001' 'runbooks/ops/ai_slot_build_runbook.md' 'unknown' 'pending (request issue-205-ai-repair; missing: Owner)')
+rb_param_env=(RUNBOOK_NS)
+
 rb_now() { date -u +%Y-%m-%dT%H:%M:%SZ; }
 
-rb_outcome() { # a step's exit status -> what the record says
-  case $1 in
+# Each step adds its outcome to outcomes.txt (--record): "STEP outcome WHAT", and before it
+# "STEP match LINE" for each output line that showed a symptom, "STEP warning WHERE: WHAT"
+# for each failure the runbook tolerates.
+rb_outcome() { # step, its exit status, outcomes.txt -> what the record says
+  local rb_name rb_word rb_text rb_said=""
+  while IFS=' ' read -r rb_name rb_word rb_text; do
+    [[ $rb_name != "$1" || $rb_word != outcome ]] || rb_said=$rb_text
+  done <"$3"
+  if [[ -n $rb_said ]]; then
+    printf '%s' "$rb_said"
+    return
+  fi
+  case $2 in # the step ended before it could say
     0) printf 'ok' ;;
+    4) printf 'skipped' ;; # it stopped where the runbook goes on in a remote shell
     124) printf 'timed out' ;;
     130) printf 'interrupted' ;;
     *) printf 'failed' ;;
   esac
+}
+
+rb_json() { # text -> a JSON string (control characters escaped, other bytes as they are)
+  local LC_ALL=C rb_text=$1 rb_code rb_char rb_escape
+  rb_text=${rb_text//\\/\\\\}
+  rb_text=${rb_text//\"/\\\"}
+  for rb_code in {1..31} 127; do
+    printf -v rb_char '%03o' "$rb_code"
+    printf -v rb_char '%b' "\\0$rb_char"
+    [[ $rb_text == *"$rb_char"* ]] || continue
+    printf -v rb_escape '\\u%04x' "$rb_code"
+    rb_text=${rb_text//"$rb_char"/"$rb_escape"}
+  done
+  printf '"%s"' "$rb_text"
+}
+
+rb_json_lines() { # outcomes.txt, step, kind of line -> a JSON array of those lines' text
+  local rb_name rb_word rb_text rb_sep=""
+  printf '['
+  while IFS=' ' read -r rb_name rb_word rb_text; do
+    [[ $rb_name == "$2" && $rb_word == "$3" ]] || continue
+    printf '%s%s' "$rb_sep" "$(rb_json "$rb_text")"
+    rb_sep=", "
+  done <"$1"
+  printf ']'
+}
+
+# The step's output, to the terminal as it is and to its log with each line's UTC time.
+rb_stamp() { # log file
+  local rb_text rb_time rb_clock rb_ms
+  local -x TZ=UTC0
+  trap '' INT # the log keeps what the step says after Ctrl-C
+  while IFS= read -r rb_text || [[ -n $rb_text ]]; do
+    printf '%s\n' "$rb_text"
+    rb_clock=$EPOCHREALTIME # seconds, then "." or "," (the locale's), then microseconds
+    rb_ms=${rb_clock#*[.,]}
+    printf -v rb_time '%(%Y-%m-%dT%H:%M:%S)T' "${rb_clock%[.,]*}"
+    printf '%s.%sZ %s\n' "$rb_time" "${rb_ms:0:3}" "$rb_text" >&3
+  done 3>>"$1"
 }
 
 # Each step but the first runs with --no-banner: the approval warning shows once per run.
@@ -113,19 +176,49 @@ rb_dry_run_diagnose() {
   done
 }
 
-rb_run_diagnose() { # output folder
-  local rb_out=$1 rb_step rb_log rb_status rb_started rb_failed=0 rb_interrupts=0 rb_ran=0
+# Where the steps act: the kubeconfig's current context, its cluster and user, read locally
+# (`config view` calls no cluster), as each step says it too.
+rb_target() {
+  local rb_found
+  # shellcheck disable=SC2016 # a jsonpath, not an expansion
+  rb_found=$(kubectl 'config' 'view' '--minify' '-o' 'jsonpath={.current-context} (cluster {.contexts[0].context.cluster}, user {.contexts[0].context.user})' 2>/dev/null) || rb_found=""
+  rb_found=${rb_found//[[:cntrl:]]/?}
+  printf '%s' "${rb_found:-unknown (the kubeconfig names no current context)}"
+}
+
+rb_run_diagnose() { # output folder, whether to archive it (1)
+  local rb_out=$1 rb_step rb_log rb_record rb_status rb_started rb_outcome rb_interrupts=0 rb_ran=0
+  local rb_failed=0 rb_found=0 rb_target=-- rb_user='\u' rb_host='\H' rb_begun rb_env rb_word rb_sep="" rb_line
+  local -a rb_rows=() rb_steps_json=() rb_not_run=()
   mkdir -p -- "$rb_out" || rb_fail 1 "cannot create $rb_out"
-  # shellcheck disable=SC2016,SC1112
-  printf 'runbook %s (%s)\nstarted %s\n' 'RB-CK8S-AISLOT-BUILD-0001' 'runbooks/ops/ai_slot_build_runbook.md' "$(rb_now)" >"$rb_out/summary.txt"
+  rb_record=$rb_out/outcomes.txt
+  : >"$rb_record" || rb_fail 1 "cannot write $rb_record"
+  rb_begun=$(rb_now)
+  rb_user=${rb_user@P}
+  rb_host=${rb_host@P}
+  rb_target=$(rb_target)
+  {
+    printf 'runbook %s (%s, commit %s)\n' "${rb_runbook[0]}" "${rb_runbook[1]}" "${rb_runbook[2]}"
+    printf 'approval %s\n' "${rb_runbook[3]}"
+    printf 'kube context %s\n' "$rb_target"
+    printf 'by %s on %s\n' "$rb_user" "$rb_host"
+    for rb_env in "${rb_param_env[@]}"; do
+      [[ -n ${!rb_env+set} ]] || continue
+      rb_line=${!rb_env}
+      [[ $rb_line =~ ^[A-Za-z0-9._/:@%+,=~-]+$ ]] || rb_line=${rb_line@Q} # shown quoted
+      printf 'parameter %s=%s\n' "$rb_env" "$rb_line"
+    done
+    printf 'started %s\n' "$rb_begun"
+  } >"$rb_out/summary.txt"
   # Job control: each step runs in a process group of its own, the terminal's foreground
-  # one, so Ctrl-C reaches the step and not this loop (nor `tee -i`, which keeps the log).
+  # one, so Ctrl-C reaches the step and not this loop (nor rb_stamp, which keeps the log).
   # A Ctrl-C between steps counts as one too.
   set -m
   trap 'rb_interrupts=$((rb_interrupts + 1))' INT
   for rb_step in "${rb_diagnose[@]}"; do
     if ((rb_interrupts > 1)); then
       printf '%s  not run: the run was stopped by a second interrupt\n' "$rb_step" >>"$rb_out/summary.txt"
+      rb_not_run+=("$rb_step" "skipped" "the run was stopped by a second interrupt")
       continue
     fi
     rb_log="$rb_out/${rb_step%.sh}.log"
@@ -133,25 +226,80 @@ rb_run_diagnose() { # output folder
     {
       printf '== %s (started %s)\n' "$rb_step" "$rb_started"
       # shellcheck disable=SC2046 # rb_banner prints one word or none
-      "$BASH" -p "$rb_dir/$rb_step" $(rb_banner "$rb_ran") </dev/null 2>&1
-    } | tee -i -- "$rb_log"
+      "$BASH" -p "$rb_dir/$rb_step" --record "$rb_record" $(rb_banner "$rb_ran") </dev/null 2>&1
+    } | rb_stamp "$rb_log"
     rb_status=${PIPESTATUS[0]}
     rb_ran=$((rb_ran + 1))
-    ((rb_status != 130)) || rb_interrupts=$((rb_interrupts + 1))
+    rb_outcome=$(rb_outcome "$rb_step" "$rb_status" "$rb_record")
+    [[ $rb_outcome != interrupted ]] || rb_interrupts=$((rb_interrupts + 1))
     printf '%s  started %s  finished %s  exit %s  %s\n' "$rb_step" "$rb_started" "$(rb_now)" "$rb_status" \
-      "$(rb_outcome "$rb_status")" >>"$rb_out/summary.txt"
-    ((rb_status == 0)) || rb_failed=1
+      "$rb_outcome" >>"$rb_out/summary.txt"
+    while IFS=' ' read -r rb_env rb_word rb_line; do
+      [[ $rb_env != "$rb_step" || $rb_word != match ]] || printf '    | %s\n' "$rb_line"
+    done <"$rb_record" >>"$rb_out/summary.txt"
+    rb_rows+=("$rb_step" "$rb_outcome" "$rb_status")
+    rb_steps_json+=("$(printf '{"step": %s, "started": "%s", "finished": "%s", "exit": %s, "outcome": %s, "log": %s, "matches": %s, "warnings": %s}' \
+      "$(rb_json "$rb_step")" "$rb_started" "$(rb_now)" "$rb_status" "$(rb_json "$rb_outcome")" \
+      "$(rb_json "${rb_log##*/}")" "$(rb_json_lines "$rb_record" "$rb_step" match)" \
+      "$(rb_json_lines "$rb_record" "$rb_step" warning)")")
+    case $rb_outcome in
+      "symptom found") rb_found=1 ;;
+      ok | "no matches" | warning | skipped) ;;
+      *) rb_failed=1 ;;
+    esac
   done
   trap - INT
   for rb_step in "${rb_steps[@]}"; do
     case " ${rb_diagnose[*]} " in
       *" $rb_step "*) ;;
-      *) printf '%s  not run: it is not a read-only diagnostics step\n' "$rb_step" >>"$rb_out/summary.txt" ;;
+      *)
+        printf '%s  not run: it is not a read-only diagnostics step\n' "$rb_step" >>"$rb_out/summary.txt"
+        rb_not_run+=("$rb_step" "not run" "it is not a read-only diagnostics step")
+        ;;
     esac
   done
+  {
+    printf '{\n  "runbook": %s,\n  "source": %s,\n  "commit": %s,\n  "approval": %s,\n' \
+      "$(rb_json "${rb_runbook[0]}")" "$(rb_json "${rb_runbook[1]}")" "$(rb_json "${rb_runbook[2]}")" \
+      "$(rb_json "${rb_runbook[3]}")"
+    printf '  "kube_context": %s,\n  "user": %s,\n  "host": %s,\n  "parameters": {' \
+      "$(rb_json "$rb_target")" "$(rb_json "$rb_user")" "$(rb_json "$rb_host")"
+    for rb_env in "${rb_param_env[@]}"; do
+      [[ -n ${!rb_env+set} ]] || continue
+      printf '%s%s: %s' "$rb_sep" "$(rb_json "$rb_env")" "$(rb_json "${!rb_env}")"
+      rb_sep=", "
+    done
+    printf '},\n  "timeout": %s,\n' "$(rb_json "${RUNBOOK_TIMEOUT:-default}")"
+    printf '  "started": "%s",\n  "finished": "%s",\n  "steps": [' "$rb_begun" "$(rb_now)"
+    rb_sep=""
+    for rb_line in "${rb_steps_json[@]}"; do
+      printf '%s\n    %s' "$rb_sep" "$rb_line"
+      rb_sep=","
+    done
+    for ((rb_ran = 0; ${rb_not_run[rb_ran]+1}0; rb_ran += 3)); do
+      printf '%s\n    {"step": %s, "outcome": %s, "why": %s}' "$rb_sep" "$(rb_json "${rb_not_run[rb_ran]}")" \
+        "$(rb_json "${rb_not_run[rb_ran + 1]}")" "$(rb_json "${rb_not_run[rb_ran + 2]}")"
+      rb_sep=","
+    done
+    printf '\n  ]\n}\n'
+  } >"$rb_out/summary.json"
   printf 'finished %s\n' "$(rb_now)" >>"$rb_out/summary.txt"
+  printf '\n%-40s %-14s %s\n' STEP OUTCOME EXIT >&2
+  for ((rb_ran = 0; ${rb_rows[rb_ran]+1}0; rb_ran += 3)); do
+    printf '%-40s %-14s %s\n' "${rb_rows[rb_ran]}" "${rb_rows[rb_ran + 1]}" "${rb_rows[rb_ran + 2]}" >&2
+  done
   printf '%s: output saved in %s\n' "$rb_script" "$rb_out" >&2
-  return "$rb_failed"
+  if (($2)); then
+    rb_line=${rb_out%/}
+    rb_line=${rb_line:-/}
+    [[ $rb_line == */* ]] || rb_line=./$rb_line
+    tar -C "${rb_line%/*}/" -czf "$rb_line.tar.gz" -- "${rb_line##*/}" ||
+      rb_fail 6 "could not write the archive $rb_line.tar.gz"
+    printf '%s: archive for the incident ticket: %s\n' "$rb_script" "$rb_line.tar.gz" >&2
+  fi
+  ((!rb_failed)) || return 1
+  ((!rb_found)) || return 5
+  return 0
 }
 
 case ${1:---list} in
@@ -161,6 +309,7 @@ case ${1:---list} in
     shift
     rb_out=""
     rb_dry_run=0
+    rb_archive=0
     while (($#)); do
       case $1 in
         --out)
@@ -173,6 +322,7 @@ case ${1:---list} in
           [[ -n $rb_out ]] || rb_fail 2 "--out needs a folder"
           ;;
         --dry-run) rb_dry_run=1 ;;
+        --archive) rb_archive=1 ;;
         --timeout)
           (($# > 1)) || rb_fail 2 "--timeout needs a number of seconds"
           export RUNBOOK_TIMEOUT=$2 # each step checks it
@@ -193,7 +343,7 @@ case ${1:---list} in
     if ((rb_dry_run)); then
       rb_dry_run_diagnose
     else
-      rb_run_diagnose "${rb_out:-incident-RB-CK8S-AISLOT-BUILD-0001-$(date -u +%Y%m%dT%H%M%SZ)}"
+      rb_run_diagnose "${rb_out:-incident-RB-CK8S-AISLOT-BUILD-0001-$(date -u +%Y%m%dT%H%M%SZ)}" "$rb_archive"
     fi
     ;;
   -*) rb_fail 2 "unknown argument: $1 (see --help)" ;;
