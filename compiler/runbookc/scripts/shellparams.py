@@ -128,8 +128,7 @@ def unset_params(content: str, usable: Callable[[str], bool]) -> tuple[tuple[str
 def set_names(content: str) -> frozenset[str]:
     """The names the block may set: an assignment, `for NAME in`, `export NAME`, or a bare
     word NAME as in `read NAME` (any bare word counts: more than it sets, never fewer)."""
-    source = Source(content)
-    tree = parse(source)
+    tree, source = parsed(content)
     return frozenset(
         source.of(tree.nodes[index])
         for index, kind in enumerate(tree.kinds)
