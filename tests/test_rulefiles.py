@@ -470,3 +470,14 @@ def test_serve_watches_the_rule_files_and_an_edit_shows_on_the_alert_page(projec
         assert "edited" in page.read_text("utf-8")
     finally:
         site.close()
+
+
+def test_new_alert_from_rule_without_rule_files_says_what_to_set(cli, project: Path) -> None:
+    (project / "pyproject.toml").write_text(
+        SETTINGS.replace('rules = ["monitoring/**/*.yaml"]', 'rules = ["nowhere/*.yaml"]'),
+        encoding="utf-8",
+    )
+    made = cli("new", "alert", "--from-rule", "ApiDown")
+    assert made.code == 2 and "Traceback" not in made.err
+    assert "no alerting rule to read `ApiDown` from" in made.err
+    assert 'rules = ["monitoring/**/*.yaml"]' in made.err  # how to name the rule files

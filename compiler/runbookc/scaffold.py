@@ -126,8 +126,12 @@ def rule_named(settings: Settings, alert: str, documented: list[str]) -> AlertRu
     if alert not in rules:
         close = difflib.get_close_matches(alert, list(rules), n=1)
         hint = f" (did you mean `{close[0]}`?)" if close else ""
-        where = "the `rules` setting lists no rule file" if not rules else "no alerting rule"
-        raise UsageError(f"--from-rule: {where} defines `{alert}`{hint}")
+        if not rules:
+            raise UsageError(
+                f"--from-rule: no alerting rule to read `{alert}` from: the `rules` setting "
+                'names no rule file with one (e.g. rules = ["monitoring/**/*.yaml"])'
+            )
+        raise UsageError(f"--from-rule: no alerting rule defines `{alert}`{hint}")
     return rules[alert][0]
 
 
