@@ -52,6 +52,11 @@ class Bench:
         assert shutil.which("kubectl", path=self.path) == str(stubs / "kubectl")
         self.calls = root / "calls.txt"
 
+    def stub_kubectl(self, text: str) -> None:
+        """Replace the kubectl stub by `text`, whose `{bash}` names the bash on PATH."""
+        bash = (self.root / "real" / "bash").resolve()
+        (self.root / "stubs" / "kubectl").write_text(text.format(bash=bash), "utf-8")
+
     def runbook(self, body: str) -> Path:
         path = self.root / "rb.md"
         path.write_text(front_matter() + "\n" + body, "utf-8")

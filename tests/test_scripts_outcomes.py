@@ -48,9 +48,7 @@ RUNBOOK = (
 def bench(tmp_path) -> Bench:
     require_sandbox()
     bench = Bench(tmp_path)
-    (bench.root / "stubs" / "kubectl").write_text(
-        STUB.format(bash=(bench.root / "real" / "bash").resolve()), "utf-8"
-    )
+    bench.stub_kubectl(STUB)
     for tool in ("tar", "gzip"):
         found = shutil.which(tool)
         assert found is not None, tool

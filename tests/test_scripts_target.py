@@ -26,9 +26,7 @@ BLOCK = "## Diagnosis\n1) Pods:\n\n```bash\nkubectl get pods\n```\n"
 def bench(tmp_path) -> Bench:
     require_sandbox()
     bench = Bench(tmp_path)
-    (bench.root / "stubs" / "kubectl").write_text(
-        STUB.format(bash=(bench.root / "real" / "bash").resolve()), "utf-8"
-    )
+    bench.stub_kubectl(STUB)
     return bench
 
 
@@ -54,10 +52,7 @@ def test_dry_run_names_the_target_too_and_calls_nothing_else(bench) -> None:
 
 
 def test_no_current_context_is_said_so(bench) -> None:
-    (bench.root / "stubs" / "kubectl").write_text(
-        STUB.format(bash=(bench.root / "real" / "bash").resolve()).replace("exit 0", "exit 1"),
-        "utf-8",
-    )
+    bench.stub_kubectl(STUB.replace("exit 0", "exit 1"))
     (script,) = bench.scripts(BLOCK)
     done = bench.run(bench.write(script), "--dry-run")
     assert "kube context unknown (the kubeconfig names no current context)" in done.stderr

@@ -48,12 +48,8 @@ RUNBOOK = (
 def bench(tmp_path) -> Bench:
     require_sandbox()
     bench = Bench(tmp_path)
-    (bench.root / "stubs" / "kubectl").write_text(STUB.format(bash=_bash(bench)), "utf-8")
+    bench.stub_kubectl(STUB)
     return bench
-
-
-def _bash(bench: Bench) -> str:
-    return str((bench.root / "real" / "bash").resolve())
 
 
 def _folder(bench: Bench, body: str = RUNBOOK) -> Path:
