@@ -68,6 +68,18 @@ def _repository_files() -> dict[str, int]:
     return found
 
 
+def copy_shipped_project(tmp_path: Path) -> Path:
+    """`tmp_path/project`: a copy of this repository's corpus with its settings, mkdocs.yml
+    and hand-written site files, to build without writing into the repository."""
+    project = tmp_path / "project"
+    project.mkdir()
+    for name in ("pyproject.toml", "mkdocs.yml"):
+        shutil.copy(ROOT / name, project / name)
+    for name in ("runbooks", "site"):
+        shutil.copytree(ROOT / name, project / name)
+    return project
+
+
 def pytest_sessionstart(session: pytest.Session) -> None:
     # RUNBOOKC_UPDATE_GOLDEN=1 rewrites tests/golden on purpose.
     if os.environ.get("RUNBOOKC_UPDATE_GOLDEN") != "1":

@@ -5,26 +5,15 @@ from __future__ import annotations
 
 import hashlib
 import json
-import shutil
 import tarfile
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
+from conftest import copy_shipped_project
 from runbookc.cli import run
 from runbookc.commands.bundle import ARCHIVE, TOP
 
 SEED_SCRIPTS = "scripts/RB-CK8S-AISLOT-BUILD-0001"
-
-
-def _project(tmp_path: Path) -> Path:
-    project = tmp_path / "project"
-    project.mkdir()
-    for name in ("pyproject.toml", "mkdocs.yml"):
-        shutil.copy(ROOT / name, project / name)
-    for name in ("runbooks", "site"):
-        shutil.copytree(ROOT / name, project / name)
-    return project
 
 
 def _bundle(project: Path, capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
@@ -40,7 +29,7 @@ def _digest(path: Path) -> str:
 def test_bundle_holds_the_offline_site_scripts_manifest_and_readme(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    project = _project(tmp_path)
+    project = copy_shipped_project(tmp_path)
     assert run(["build", "--config", str(project / "pyproject.toml")]) == 0
     out = project / "build"
     published = {p: _digest(p) for p in sorted((out / "site").rglob("*")) if p.is_file()}
@@ -78,7 +67,7 @@ def test_bundle_holds_the_offline_site_scripts_manifest_and_readme(
 def test_failed_bundle_keeps_the_previous_archive(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    project = _project(tmp_path)
+    project = copy_shipped_project(tmp_path)
     code, output = _bundle(project, capsys)
     assert code == 0, output
     archive = project / "build" / ARCHIVE
@@ -101,7 +90,7 @@ def test_failed_bundle_keeps_the_previous_archive(
 def test_bundle_refuses_an_output_dir_it_did_not_write(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    project = _project(tmp_path)
+    project = copy_shipped_project(tmp_path)
     (project / "build").mkdir()
     (project / "build" / ARCHIVE).write_bytes(b"someone else's")
     code, output = _bundle(project, capsys)

@@ -13,11 +13,10 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import subprocess_env
+from conftest import copy_shipped_project, subprocess_env
 from runbookc.engine.blobstore import BlobStore
 from test_cache import corpus as corpus  # the fixture
 from test_incremental_build import _site
-from test_site_build import _project
 
 # Subprocess runs wait at most this long: a guard against a hang, not a speed assertion.
 HANG_GUARD = 300
@@ -70,7 +69,7 @@ def test_planted_pickles_in_the_build_caches_never_run(
 ) -> None:
     """The documents' results, their script drafts included (build/cache), and the site
     memo (build/cache/site): a rebuild over a trapped cache makes what a cold build makes."""
-    project = _project(tmp_path)
+    project = copy_shipped_project(tmp_path)
     monkeypatch.chdir(project)
     marker = tmp_path / "trap-ran"
     assert cli("build").code == 0

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import ROOT
+from conftest import ROOT, copy_shipped_project
 from runbookc.approvals import state
 from runbookc.commands import settings as command_settings
 from runbookc.config_keys import Kind
@@ -92,12 +92,7 @@ def test_every_key_the_code_reads_is_registered(
 ) -> None:
     """lint, extract and build of the shipped corpus with this repository's settings: the
     name of every key read (set or not) is in the registry, or is data in a free table."""
-    project = tmp_path / "project"
-    project.mkdir()
-    for name in ("pyproject.toml", "mkdocs.yml"):
-        shutil.copy(ROOT / name, project / name)
-    for name in ("runbooks", "site"):
-        shutil.copytree(ROOT / name, project / name)
+    project = copy_shipped_project(tmp_path)
     monkeypatch.chdir(project)
     seen: set[str] = set()
     load = command_settings.load_settings

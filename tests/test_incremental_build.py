@@ -9,12 +9,13 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from conftest import copy_shipped_project
 from runbookc.cli import run
 from runbookc.commands.wiring import lint_targets
 from runbookc.config import load_settings
 from runbookc.pipeline.graph import build_graph
 from runbookc.render.paths import HOME, SCRIPTS, indexes
-from test_site_build import _project, _snapshot
+from test_site_build import _snapshot
 
 # MkDocs stamps the build date into the sitemap; nothing else in the output carries a time.
 STAMPED = ("site/sitemap.xml", "site/sitemap.xml.gz")
@@ -59,7 +60,7 @@ def _affected(project: Path) -> set[str]:
 def test_rebuild_after_an_edit_equals_a_cold_build(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    project = _project(tmp_path)
+    project = copy_shipped_project(tmp_path)
     monkeypatch.chdir(project)
     pages = len(list((project / "runbooks").rglob("*.md")))
     cold = _build(project, "build", capsys)
@@ -78,7 +79,7 @@ def test_rebuild_after_an_edit_equals_a_cold_build(
 def test_deleting_the_state_renders_everything_to_the_same_output(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    project = _project(tmp_path)
+    project = copy_shipped_project(tmp_path)
     monkeypatch.chdir(project)
     cold = _build(project, "build", capsys)
     before = _site(project / "build")
@@ -90,7 +91,7 @@ def test_deleting_the_state_renders_everything_to_the_same_output(
 def test_a_page_changed_in_the_output_is_rendered_again(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    project = _project(tmp_path)
+    project = copy_shipped_project(tmp_path)
     monkeypatch.chdir(project)
     _build(project, "build", capsys)
     before = _site(project / "build")
@@ -114,7 +115,7 @@ def test_a_rebuild_keeps_the_unchanged_files_instead_of_writing_them_again(
 ) -> None:
     """Unchanged pages, HTML files, assets and scripts are the previous build's files
     (hard links), so swapping the new output in frees and writes only what changed."""
-    project = _project(tmp_path)
+    project = copy_shipped_project(tmp_path)
     monkeypatch.chdir(project)
     _build(project, "build", capsys)
     before = _files(project / "build")

@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import subprocess_env
+from conftest import copy_shipped_project, subprocess_env
 from publish_kill import Killed, stop_at
 from runbookc.cli import run
 from runbookc.engine.incremental import load_state
@@ -25,7 +25,7 @@ from runbookc.engine.publish import (
     staging,
     write_new,
 )
-from test_site_build import _project, _snapshot
+from test_site_build import _snapshot
 
 
 def _dead_pid() -> int:
@@ -123,7 +123,7 @@ def _build_in_process(project: Path, out: str = "build") -> None:
 def test_a_build_killed_at_any_publishing_step_leaves_the_old_or_the_new_output(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    project = _project(tmp_path)
+    project = copy_shipped_project(tmp_path)
     monkeypatch.chdir(project)
     build, saved = project / "build", tmp_path / "saved"
     for _ in range(2):  # two generations (of processes gone): the next build deletes one

@@ -6,14 +6,13 @@ from __future__ import annotations
 import hashlib
 import os
 import posixpath
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 from urllib.parse import unquote
 
 import pytest
-from conftest import ROOT, subprocess_env
+from conftest import ROOT, copy_shipped_project, subprocess_env
 from markdown_it import MarkdownIt
 from runbookc.cli import run
 from runbookc.commands.build import OUTPUTS
@@ -111,16 +110,6 @@ def test_docs_dir_builds_with_plain_mkdocs_strict(built_site: Path, tmp_path: Pa
     assert (tmp_path / "site" / "ops" / "ai_slot_build_runbook" / "index.html").is_file()
 
 
-def _project(tmp_path: Path) -> Path:
-    project = tmp_path / "project"
-    project.mkdir()
-    for name in ("pyproject.toml", "mkdocs.yml"):
-        shutil.copy(ROOT / name, project / name)
-    for name in ("runbooks", "site"):
-        shutil.copytree(ROOT / name, project / name)
-    return project
-
-
 def _snapshot(out: Path) -> dict[str, str]:
     """The published output as a reader sees it, through the links in `out` (the lint
     cache beside it is not part of it)."""
@@ -142,7 +131,7 @@ def _build(project: Path, capsys: pytest.CaptureFixture[str]) -> tuple[int, str]
 def test_failed_site_build_keeps_the_previous_output(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    project = _project(tmp_path)
+    project = copy_shipped_project(tmp_path)
     code, _ = _build(project, capsys)
     assert code == 0
     before = _snapshot(project / "build")
@@ -162,7 +151,7 @@ def test_failed_site_build_keeps_the_previous_output(
 def test_lint_errors_stop_the_build_before_any_output(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    project = _project(tmp_path)
+    project = copy_shipped_project(tmp_path)
     runbook = project / "runbooks" / "ops" / "registry_mirror_degraded_runbook.md"
     runbook.write_text(
         runbook.read_text(encoding="utf-8") + "\n<script>alert(1)</script>\n", encoding="utf-8"
@@ -176,7 +165,7 @@ def test_lint_errors_stop_the_build_before_any_output(
 def test_strict_build_fails_on_the_pending_approval(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    project = _project(tmp_path)
+    project = copy_shipped_project(tmp_path)
     code = run(["build", "--strict", "--config", str(project / "pyproject.toml")])
     output = capsys.readouterr()
     assert code == 1
@@ -202,7 +191,7 @@ def test_site_language_comes_from_settings(tmp_path: Path) -> None:
 def test_a_document_on_a_generated_page_path_stops_the_build_at_lint(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    project = _project(tmp_path)
+    project = copy_shipped_project(tmp_path)
     (project / "runbooks" / "index.md").write_text(
         "---\ndoc_id: RP-INDEX-0001\ntype: rollback_plan\ntitle: Index\nstatus: draft\n"
         "owner_role: SRE\ncreated_at: 2026-01-01\nupdated_at: 2026-01-01\n"
@@ -257,7 +246,7 @@ def test_one_build_builds_the_corpus_graph_once(
         original(self, *args, **kwargs)
 
     monkeypatch.setattr(graph.Graph, "__init__", counting)
-    project = _project(tmp_path)
+    project = copy_shipped_project(tmp_path)
     assert _build(project, capsys)[0] == 0
     assert len(built) == 1
     assert _build(project, capsys)[0] == 0

@@ -9,8 +9,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import copy_shipped_project
 from runbookc.cli import run
-from test_site_build import _project
 
 MARKER = "SECRET-MARKER-7f3a9c"
 EXTRA = """---
@@ -44,7 +44,7 @@ sys.addaudithook(_audit)  # open(), os.open(), io.open() in this process
 def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """The shipped corpus with a link to a secret outside it, a link to a folder outside it,
     and a link to a document elsewhere in the repository."""
-    project = _project(tmp_path)
+    project = copy_shipped_project(tmp_path)
     outside = tmp_path / "outside"
     outside.mkdir()
     secret = outside / "secret.md"
