@@ -21,14 +21,9 @@ TOP = "runbooks-bundle"  # the folder the archive unpacks into
 
 
 def register(parser: argparse.ArgumentParser) -> None:
-    from runbookc.commands.options import add_report_options
-    from runbookc.commands.progress import add_quiet_option
+    from runbookc.commands import build
 
-    add_report_options(parser)
-    add_quiet_option(parser)
-    parser.add_argument(
-        "--output", metavar="DIR", help="output dir (default: [tool.runbookc] output)"
-    )
+    build.register(parser)  # the same options: it builds the site, into the archive
 
 
 def run(args: argparse.Namespace) -> int:
