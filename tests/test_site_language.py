@@ -4,8 +4,8 @@ the 404 page, permalinks), and one built with `language = "en"` no Russian one.
 
 The corpora are written here, each in its site's language, so any word of the other
 language on the built pages came from runbookc. Code (`<code>`, `<pre>`, `<kbd>`), ids and
-text marked `lang="en"` (the rule pages' English explanations) are not the pages' own
-words; "Material for MkDocs" is a name.
+text marked `lang="en"` (a rule page's English explanation where the language has no page,
+ruledocs/<language>/) are not the pages' own words; "Material for MkDocs" is a name.
 """
 
 from __future__ import annotations
@@ -178,6 +178,7 @@ def test_the_russian_site_shows_no_english_words_of_runbookc(tmp_path: Path) -> 
     assert "предупреждение" in pages["worker/index.html"]  # a finding is there
     assert "Важность" in pages["pay_alerts/index.html"]
     assert "действует" in pages["pay_slo/index.html"]
+    assert "Удалите тег" in pages["rules/RB501/index.html"]  # ruledocs/ru/RB501.md
     found = _found(pages, vocabulary)
     assert found == [], found  # (page, English phrase) pairs
 

@@ -8,9 +8,11 @@ the site's rule pages read this module alone and import no stage. The site shows
 summary in its language from ruledocs/summaries.<language>.toml (every rule has one).
 
 The long explanation of a code (problem, example, fix, why) is its docs page,
-ruledocs/<CODE>.md. To add a rule: declare it here in its code range, import the constant
-where the check is, write the page and the cases tests/cases/rules/<CODE>/{fail,pass}/
-(tests/test_ruledocs.py and tests/test_rule_cases.py fail until both exist).
+ruledocs/<CODE>.md in English and ruledocs/<language>/<CODE>.md in each other language the
+site speaks (ruledocs/ru/: the same headings and code blocks, the prose translated). To
+add a rule: declare it here in its code range, import the constant where the check is,
+write the pages and the cases tests/cases/rules/<CODE>/{fail,pass}/ (tests/test_ruledocs.py
+and tests/test_rule_cases.py fail until they all exist).
 """
 
 from __future__ import annotations
@@ -77,9 +79,27 @@ class Rule:
         return _summaries(language).get(self.code, self.summary)
 
     def docs(self) -> str:
-        """The rule's docs page text (problem, example, fix)."""
-        page = resources.files("runbookc") / "ruledocs" / f"{self.code}.md"
-        return page.read_text(encoding="utf-8") if page.is_file() else ""
+        """The rule's docs page text in English (problem, example, fix, why)."""
+        return _page(self.code, "en")
+
+    def docs_in(self, language: str) -> tuple[str, str]:
+        """The docs page as the site shows it in `language` (a render.labels key: `ru`) and
+        the language it is written in: ruledocs/<language>/<CODE>.md, the English page for
+        a language without one."""
+        translated = _page(self.code, language)
+        return (translated, language) if translated else (self.docs(), "en")
+
+
+def _page(code: str, language: str) -> str:
+    """The text of the page, "" when there is none (a language is a folder name only when
+    it is letters: it comes from the settings)."""
+    folder = resources.files("runbookc") / "ruledocs"
+    if language != "en":
+        if not (language.isascii() and language.isalpha()):
+            return ""
+        folder = folder / language
+    page = folder / f"{code}.md"
+    return page.read_text(encoding="utf-8") if page.is_file() else ""
 
 
 @cache

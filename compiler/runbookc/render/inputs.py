@@ -17,6 +17,7 @@ import hashlib
 
 from runbookc.model import Document
 from runbookc.render.context import Site
+from runbookc.render.labels import language_key
 from runbookc.render.paths import HOME, RULES, SCRIPTS, TAGS, indexes, rule_page
 
 
@@ -39,6 +40,7 @@ def _doc_digest(site: Site, doc: Document) -> str:
 def page_digests(site: Site, compiler: str) -> dict[str, str]:
     """Page path -> digest of everything its text is rendered from."""
     base = _hash(compiler, site.settings.fingerprint, site.settings.language)
+    language = language_key(site.settings.language)
     own = {doc.path: _doc_digest(site, doc) for doc in site.documents}
     ids = [f"{d.doc_id}\0{site.page(d)}" for d in site.documents]
     homes = {a: site.document_of(site.graph.alert_doc(a)) for a in site.graph.alert_ids()}
@@ -49,7 +51,7 @@ def page_digests(site: Site, compiler: str) -> dict[str, str]:
     digests = {HOME: corpus, TAGS: base, RULES: rules, SCRIPTS: corpus}
     digests.update(dict.fromkeys(indexes(), corpus))
     for rule in site.rules:
-        digests[rule_page(rule.code)] = _hash(rules, rule.code, rule.docs())
+        digests[rule_page(rule.code)] = _hash(rules, rule.code, *rule.docs_in(language))
     for doc in site.documents:
         neighbours = _neighbours(site, doc)
         shown = [_alert_rules(site, a) for _, a, _, _ in site.node(doc).alerts]

@@ -491,11 +491,12 @@ RULE_SECTIONS = ("Problem", "Example", "Fix", "Why")
 
 
 def rule_doc_page(site: Site, rule: Rule) -> str:
-    docs = rule.docs().strip()
+    language = language_key(site.settings.language)
+    docs, written_in = rule.docs_in(language)
+    docs = docs.strip()
     heading, _, rest = docs.partition("\n")
     if not heading.startswith("# "):
         heading, rest = f"# {rule.code} {rule.name}", docs
-    language = language_key(site.settings.language)
     return _render(
         "rule.md.j2",
         w=site.words,
@@ -503,13 +504,13 @@ def rule_doc_page(site: Site, rule: Rule) -> str:
         heading=heading,
         severity=site.words["severity_" + rule.severity.value],
         sections=_rule_sections(site, rest.strip("\n")),
-        english=language != "en",
+        english=written_in != language,
         summary=md.with_code(rule.summary_in(language)),
     )
 
 
 def _rule_sections(site: Site, text: str) -> list[tuple[str, str]]:
-    """A rule's docs as (heading in the site's language, English text) pairs, split at its
+    """A rule's docs as (heading in the site's language, text) pairs, split at its
     sections' headings as Markdown sees them (an example inside a fence has its own); text
     before the first comes with the heading ""."""
     lines = text.splitlines()
