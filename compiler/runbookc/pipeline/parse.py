@@ -141,6 +141,13 @@ LIST_SHAPE = frozenset(
 # content without any holds none of what the Body keeps of it.
 _ELEMENT_START = re.compile(r"[\[<`]")
 
+# Inline syntax starts at one of these (the commonmark preset's inline rules: newline,
+# escape, backticks, emphasis, link, image, autolink, inline HTML, entity): content without
+# any is a single text token, and half a runbook's parsed inline content (most headings, the
+# titles of code blocks) needs no parser run to say so. test_parse_inline holds it to the
+# parser.
+_INLINE_START = re.compile(r"[\n\\`*_\[!<&]")
+
 # Text children: `text_special` (an escape or entity) is text that `text_join` would merge.
 _TEXT = ("text", "text_special")
 
@@ -155,8 +162,13 @@ class _Inline:
 
     def children(self, token: Token) -> list[Token]:
         if not token.children:
-            token.children = self.md.inline.parse(token.content, self.md, self.env, [])
+            token.children = self._parse(token.content)
         return token.children
+
+    def _parse(self, content: str) -> list[Token]:
+        if _INLINE_START.search(content) is None:
+            return [Token("text", "", 0, content=content)] if content else []
+        return self.md.inline.parse(content, self.md, self.env, [])
 
     def elements(self, token: Token) -> list[Token]:
         """The children, where they can hold links, code spans or HTML."""
