@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import replace
 from functools import cache, lru_cache, partial
 from urllib.parse import unquote
 
@@ -59,11 +58,16 @@ def attr_list() -> tuple[re.Pattern[str], AttrScanner]:
     return AttrListTreeprocessor.HEADER_RE, get_attrs_and_remainder
 
 
-def unique_anchor(anchor: str, used: set[str]) -> str:
-    """MkDocs' toc: a slug already used (or empty) gets the first free suffix _1, _2, ..."""
+@cache
+def _toc_unique() -> Callable[[str, set[str]], str]:
     from markdown.extensions.toc import unique
 
-    return unique(anchor, used)
+    return unique
+
+
+def unique_anchor(anchor: str, used: set[str]) -> str:
+    """MkDocs' toc: a slug already used (or empty) gets the first free suffix _1, _2, ..."""
+    return _toc_unique()(anchor, used)
 
 
 # A real runbook makes a few hundred block tokens and has a few dozen headings.
@@ -233,7 +237,8 @@ class _Walker:
         self.subsection = ""
         self.section_role = ""
         self.subsection_role = ""
-        self.anchor_ids: list[str | None] = []  # each heading's attribute-list id, if any
+        # Each heading as (level, text, line, role, its attribute list's id if any).
+        self.pending: list[tuple[int, str, int, str, str | None]] = []
         self.last_paragraph: Token | None = None  # the inline token of the last paragraph
         self.intro_start = 0  # body line where the text before the next block starts
 
@@ -261,8 +266,8 @@ class _Walker:
         level = int(token.tag[1])
         role = attrs.get("role") or ""
         line = self.offset + _start(token)
-        self.headings.append(Heading(level, text, "", line, role))  # anchored at the end
-        self.anchor_ids.append(attrs.get("id"))
+        # Anchored at the end (anchor_headings), once every attribute list's id is known.
+        self.pending.append((level, text, line, role, attrs.get("id")))
         if level <= 2:
             self.section, self.subsection = text, ""
             self.section_role, self.subsection_role = role, ""
@@ -275,10 +280,16 @@ class _Walker:
         """Give each heading the anchor MkDocs' toc gives it: its attribute list's id as
         written, else its slug made unique against every id used so far, those of the
         attribute lists counting from the start (toc collects them first)."""
-        used = {anchor for anchor in self.anchor_ids if anchor is not None}
+        used = {anchor for *_, anchor in self.pending if anchor is not None}
         self.headings = [
-            replace(h, slug=unique_anchor(slug(h.text), used) if anchor is None else anchor)
-            for h, anchor in zip(self.headings, self.anchor_ids, strict=True)
+            Heading(
+                level,
+                text,
+                unique_anchor(slug(text), used) if anchor is None else anchor,
+                line,
+                role,
+            )
+            for level, text, line, role, anchor in self.pending
         ]
 
     def _inline(self, token: Token) -> None:
