@@ -10,10 +10,12 @@ import re
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import ROOT, subprocess_env
 from markdown_it import MarkdownIt
+from markdown_it.token import Token
 from runbookc.pipeline import parse
 from runbookc.pipeline.load import load_bytes
 from runbookc.pipeline.parse import parse_body
@@ -35,6 +37,7 @@ def _assert_same(bodies: list[tuple[str, str, int]]) -> None:
     lazy = [parse_body(body, line) for _, body, line in bodies]
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(parse, "_ELEMENT_START", re.compile(""))  # every inline token parsed
+        patch.setattr(parse, "_INLINE_START", re.compile(""))  # by markdown-it's parser
         for (name, body, line), found in zip(bodies, lazy, strict=True):
             assert found == parse_body(body, line), name
 
@@ -80,6 +83,41 @@ def test_random_documents() -> None:
         for n in range(3000)
     ]
     _assert_same(bodies)
+
+
+def test_plain_text_is_one_text_token() -> None:
+    """Inline content without any character an inline rule starts at is what markdown-it's
+    inline parser makes of it: one text token (none when empty)."""
+    md = parse.markdown()
+    rng = random.Random(7)
+    pieces = [p for p in _PIECES if "\n" not in p] + ["{#id .c role=x}", "#", "~~s~~", ":", "-"]
+    plain = 0
+    for _ in range(5000):
+        content = "".join(rng.choices(pieces, k=rng.randint(0, 8)))
+        if parse._INLINE_START.search(content) is None:
+            plain += 1
+            expected = [t.as_dict() for t in md.inline.parse(content, md, {}, [])]
+            token = Token("inline", "", 0, content=content)
+            found = parse._Inline(md, {}).children(token)
+            assert [t.as_dict() for t in found] == expected, repr(content)
+    assert plain > 100  # the check ran on plain content, not only on syntax
+
+
+def test_plain_headings_and_titles_run_no_inline_parser(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Only inline content with syntax in it goes through markdown-it's inline parser."""
+    md = parse.markdown()
+    parsed: list[str] = []
+    real = md.inline.parse
+
+    def recording(src: str, *args: Any) -> list[Token]:
+        parsed.append(src)
+        return real(src, *args)
+
+    monkeypatch.setattr(md.inline, "parse", recording)
+    body = parse_body("# Plain {#p}\n\n## With `code`\n\nRun it:\n\n```bash\nls\n```\n", 1)
+    assert parsed == ["With `code`"]
+    assert [(h.text, h.slug) for h in body.headings] == [("Plain", "p"), ("With code", "with-code")]
+    assert body.code_blocks[0].title == "Run it:"
 
 
 @pytest.mark.parametrize(

@@ -5,15 +5,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import replace
-from functools import cache, lru_cache, partial
-from urllib.parse import unquote
+from functools import cache, lru_cache
 
 from markdown_it import MarkdownIt
 from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 
 from runbookc.model import Body, CodeBlock, CodeSpan, Heading, Html, Link
+from runbookc.pipeline.positions import Scanner
 
 # Options markdown-it-py's rules read with `options.get(name, False)`: the commonmark
 # preset leaves them out, and a missing key costs that Mapping.get a KeyError raised and
@@ -59,11 +58,16 @@ def attr_list() -> tuple[re.Pattern[str], AttrScanner]:
     return AttrListTreeprocessor.HEADER_RE, get_attrs_and_remainder
 
 
-def unique_anchor(anchor: str, used: set[str]) -> str:
-    """MkDocs' toc: a slug already used (or empty) gets the first free suffix _1, _2, ..."""
+@cache
+def _toc_unique() -> Callable[[str, set[str]], str]:
     from markdown.extensions.toc import unique
 
-    return unique(anchor, used)
+    return unique
+
+
+def unique_anchor(anchor: str, used: set[str]) -> str:
+    """MkDocs' toc: a slug already used (or empty) gets the first free suffix _1, _2, ..."""
+    return _toc_unique()(anchor, used)
 
 
 # A real runbook makes a few hundred block tokens and has a few dozen headings.
@@ -99,7 +103,9 @@ class _BoundedTokens(list[Token]):
                 "line (a paragraph, heading, list item or table cell makes about three)"
             )
             raise BodyTooLarge(message, self.body_line + start)
-        super().append(token)
+        # Not super().append: building the super object cost more than the append itself,
+        # 150 times a document (a tenth of a microsecond each).
+        list.append(self, token)
 
 
 def parse_body(body: str, body_line: int) -> Body:
@@ -141,6 +147,13 @@ LIST_SHAPE = frozenset(
 # content without any holds none of what the Body keeps of it.
 _ELEMENT_START = re.compile(r"[\[<`]")
 
+# Inline syntax starts at one of these (the commonmark preset's inline rules: newline,
+# escape, backticks, emphasis, link, image, autolink, inline HTML, entity): content without
+# any is a single text token, and half a runbook's parsed inline content (most headings, the
+# titles of code blocks) needs no parser run to say so. test_parse_inline holds it to the
+# parser.
+_INLINE_START = re.compile(r"[\n\\`*_\[!<&]")
+
 # Text children: `text_special` (an escape or entity) is text that `text_join` would merge.
 _TEXT = ("text", "text_special")
 
@@ -155,8 +168,13 @@ class _Inline:
 
     def children(self, token: Token) -> list[Token]:
         if not token.children:
-            token.children = self.md.inline.parse(token.content, self.md, self.env, [])
+            token.children = self._parse(token.content)
         return token.children
+
+    def _parse(self, content: str) -> list[Token]:
+        if _INLINE_START.search(content) is None:
+            return [Token("text", "", 0, content=content)] if content else []
+        return self.md.inline.parse(content, self.md, self.env, [])
 
     def elements(self, token: Token) -> list[Token]:
         """The children, where they can hold links, code spans or HTML."""
@@ -221,7 +239,8 @@ class _Walker:
         self.subsection = ""
         self.section_role = ""
         self.subsection_role = ""
-        self.anchor_ids: list[str | None] = []  # each heading's attribute-list id, if any
+        # Each heading as (level, text, line, role, its attribute list's id if any).
+        self.pending: list[tuple[int, str, int, str, str | None]] = []
         self.last_paragraph: Token | None = None  # the inline token of the last paragraph
         self.intro_start = 0  # body line where the text before the next block starts
 
@@ -249,8 +268,8 @@ class _Walker:
         level = int(token.tag[1])
         role = attrs.get("role") or ""
         line = self.offset + _start(token)
-        self.headings.append(Heading(level, text, "", line, role))  # anchored at the end
-        self.anchor_ids.append(attrs.get("id"))
+        # Anchored at the end (anchor_headings), once every attribute list's id is known.
+        self.pending.append((level, text, line, role, attrs.get("id")))
         if level <= 2:
             self.section, self.subsection = text, ""
             self.section_role, self.subsection_role = role, ""
@@ -263,10 +282,16 @@ class _Walker:
         """Give each heading the anchor MkDocs' toc gives it: its attribute list's id as
         written, else its slug made unique against every id used so far, those of the
         attribute lists counting from the start (toc collects them first)."""
-        used = {anchor for anchor in self.anchor_ids if anchor is not None}
+        used = {anchor for *_, anchor in self.pending if anchor is not None}
         self.headings = [
-            replace(h, slug=unique_anchor(slug(h.text), used) if anchor is None else anchor)
-            for h, anchor in zip(self.headings, self.anchor_ids, strict=True)
+            Heading(
+                level,
+                text,
+                unique_anchor(slug(text), used) if anchor is None else anchor,
+                line,
+                role,
+            )
+            for level, text, line, role, anchor in self.pending
         ]
 
     def _inline(self, token: Token) -> None:
@@ -274,7 +299,7 @@ class _Walker:
         if not elements:
             return
         start, end = token.map or (0, 0)
-        scan = _Scanner(self.lines, start, max(end, start + 1))
+        scan = Scanner(self.lines, start, max(end, start + 1))
         breaks = 0
         link: tuple[str, int] | None = None  # (href, body line of the opening)
         link_text: list[str] = []
@@ -337,111 +362,6 @@ class _Walker:
 
 
 _CONTAINER_PREFIX = re.compile(r"^[\s>]*")
-
-
-class _Scanner:
-    """Finds an inline token's elements in its source lines, front to back.
-
-    markdown-it gives inline children no positions, and a code span or inline HTML that
-    spans lines leaves no softbreak behind; so each element is searched for from where
-    the previous one ended, and softbreaks only ever move the search forward.
-    """
-
-    def __init__(self, lines: list[str], start: int, end: int) -> None:
-        self.lines = lines
-        self.end = min(end, len(lines))  # exclusive body line
-        self.line, self.col = start, 0
-
-    def at_least(self, line: int) -> None:
-        if line > self.line:
-            self.line, self.col = line, 0
-
-    def code_span(self, ticks: int) -> tuple[int, int]:
-        """(body line, column) of a code span opened by `ticks` backticks; moves past it."""
-        run = partial(_pattern, _span_delimiter(ticks))
-        opening = self._find(run)
-        if opening is None:
-            return self.line, 1
-        line, (start, end) = opening
-        self.line, self.col = line, end
-        closing = self._find(run)
-        if closing is not None:
-            self.line, self.col = closing[0], closing[1][1]
-        return line, start + 1
-
-    def target(self, target: str, text: str) -> tuple[int, int] | None:
-        """(body line, column) of a link or image target: `](target`, `<target>`, or for a
-        reference link its `[text`; moves past it."""
-        # Plain string searches: a regex per target would be compiled for every link,
-        # since no two targets are alike (a tenth of the parse stage on a big corpus).
-        candidates = [c for c in dict.fromkeys((unquote(target), target)) if c]
-        searches = [partial(_after_paren, c) for c in candidates]
-        searches += [partial(_literal, f"<{c}>", 1, len(c)) for c in candidates]
-        searches.append(partial(_literal, f"[{text}", 1, len(text)))
-        for search in searches:
-            found = self._find(search)
-            if found is not None:
-                line, (start, end) = found
-                self.line, self.col = line, end
-                return line, start + 1
-        return None
-
-    def text(self, content: str) -> tuple[int, int]:
-        """(body line, column) of verbatim source text; moves past it."""
-        first, *rest = content.split("\n")
-        found = self._find(partial(_literal, first, 0, len(first)))
-        if found is None:
-            return self.line, 1
-        line, (start, end) = found
-        self.line = line + len(rest)
-        self.col = len(rest[-1]) if rest else end
-        return line, start + 1
-
-    def _find(self, search: Search) -> tuple[int, tuple[int, int]] | None:
-        """The first (line, (start, end)) that `search` finds from the current position."""
-        line, col = self.line, self.col
-        while line < self.end:
-            found = search(self.lines[line], col)
-            if found is not None:
-                return line, found
-            line, col = line + 1, 0
-        return None
-
-
-@lru_cache(maxsize=64)
-def _span_delimiter(ticks: int) -> re.Pattern[str]:
-    """A run of exactly `ticks` backticks, not escaped."""
-    return re.compile(rf"(?<![`\\])`{{{ticks}}}(?!`)")
-
-
-# A search in one line from a column: (start, end) of what it is after, or None.
-Search = Callable[[str, int], "tuple[int, int] | None"]
-
-
-def _pattern(pattern: re.Pattern[str], line: str, col: int) -> tuple[int, int] | None:
-    match = pattern.search(line, col)
-    return (match.start(), match.end()) if match else None
-
-
-def _literal(needle: str, skip: int, size: int, line: str, col: int) -> tuple[int, int] | None:
-    """`needle` verbatim; the span reported starts `skip` characters in, `size` long."""
-    index = line.find(needle, col)
-    return None if index < 0 else (index + skip, index + skip + size)
-
-
-def _after_paren(target: str, line: str, col: int) -> tuple[int, int] | None:
-    """`target` right after `](`, optional whitespace and an optional `<`."""
-    index = line.find("](", col)
-    while index >= 0:
-        at = index + 2
-        while at < len(line) and line[at].isspace():
-            at += 1
-        if line.startswith("<", at):
-            at += 1
-        if line.startswith(target, at):
-            return at, at + len(target)
-        index = line.find("](", index + 1)
-    return None
 
 
 def _closes(line: str, markup: str) -> bool:
