@@ -79,9 +79,8 @@ def draft_scripts(document: Document, settings: Settings) -> tuple[list[Script],
     seen: dict[str, int] = {}  # step name -> the line of the block that has it
     chosen = _chosen_names(document)
     source = ""  # the runbook as scripts name it, found for its first script
-    file_lines = document.text.split("\n")
     for block in document.parsed.code_blocks:
-        if not block.closed and _swallows_rest(block, file_lines):
+        if not block.closed and _swallows_rest(block, document.text):
             diags.append(
                 UNCLOSED_FENCE(
                     path,
@@ -156,12 +155,13 @@ def draft_scripts(document: Document, settings: Settings) -> tuple[list[Script],
     return drafts, diags
 
 
-def _swallows_rest(block: CodeBlock, file_lines: list[str]) -> bool:
+def _swallows_rest(block: CodeBlock, text: str) -> bool:
     """Whether an unclosed fence runs to the end of the file. CommonMark also ends a fence
     where its list item or block quote ends: then the page (any CommonMark parser: cmark
     agrees) and the script both take the lines up to there, which is what an author who
     left the closing fence out of a list item means, so that is not reported."""
-    return not any(text.strip() for text in file_lines[block.end_line :])
+    after = text.split("\n")[block.end_line :]  # split here: most documents close every fence
+    return not any(line.strip() for line in after)
 
 
 def _diagnostics_section(document: Document, line: int, config: ScriptSettings) -> list[Diagnostic]:
