@@ -345,6 +345,8 @@ def placeholders(tree: Tree, data: bytes) -> list[tuple[int, int]]:
     """(start, end) byte offsets of each `<placeholder>` outside quotes, comments and
     here-documents, in source order."""
     found: list[tuple[int, int]] = []
+    if b"<" not in data:  # most blocks; the pattern costs at every character (6% of drafts)
+        return found
     for match in _PLACEHOLDER.finditer(data):
         node: Node | None = tree.nodes[0].descendant_for_byte_range(match.start(), match.end())
         while node is not None and node.type not in _TEXT_NODES:
