@@ -188,6 +188,24 @@ def test_team_patterns_declare_verbs_flags_and_values(tmp_path) -> None:
     assert verdict("kubectl get pods") == MUTATING  # a team pattern replaces the default
 
 
+def test_a_flag_after_a_free_path_is_understood_deeper_down(tmp_path) -> None:
+    """`...` vouches for every word after its path, also past a subcommand listed under
+    it: what the scan asks only at an unknown flag (commandclass._free)."""
+    classes = _classes(
+        tmp_path,
+        'read_only = ["mytool show ...", "mytool show pods", "mytool list-* ..."]\n',
+    )
+
+    def verdict(line: str) -> str:
+        (unit,) = parse_block(line + "\n").units
+        return classify(unit.commands[0], classes)[0]
+
+    assert verdict("mytool show pods --wide") == READ_ONLY
+    assert verdict("mytool --wide show pods") == UNKNOWN  # before the free path
+    assert verdict("mytool list-users --all") == READ_ONLY  # a free glob path
+    assert verdict("mytool pods --wide") == UNKNOWN
+
+
 @pytest.mark.parametrize("pattern", ["", "  ", "--all", "mytool ... status"])
 def test_a_pattern_that_is_not_a_command_is_a_config_error(tmp_path, pattern) -> None:
     with pytest.raises(ConfigError, match="is not a command pattern"):

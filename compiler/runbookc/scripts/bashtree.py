@@ -155,7 +155,9 @@ def _swallowed_newline(tree: Tree, data: bytes) -> int | None:
     """The offset of a character that ends the statement in bash but not in the tree: a
     newline inside it, or the blank before a comment in it (a comment ends the line)."""
     for node, kind in zip(tree.nodes, tree.kinds, strict=True):
-        if kind not in _ONE_LINE:
+        # a node on one line has nothing to report (what follows a comment is on another
+        # line); most are, and skipping them saves 1.6% of the drafts' instructions
+        if kind not in _ONE_LINE or data.find(b"\n", node.start_byte, node.end_byte) < 0:
             continue
         real = ""  # the type of the last part that is not a comment
         comment: Node | None = None  # the first of the comments since then
@@ -343,6 +345,8 @@ def placeholders(tree: Tree, data: bytes) -> list[tuple[int, int]]:
     """(start, end) byte offsets of each `<placeholder>` outside quotes, comments and
     here-documents, in source order."""
     found: list[tuple[int, int]] = []
+    if b"<" not in data:  # most blocks; the pattern costs at every character (6% of drafts)
+        return found
     for match in _PLACEHOLDER.finditer(data):
         node: Node | None = tree.nodes[0].descendant_for_byte_range(match.start(), match.end())
         while node is not None and node.type not in _TEXT_NODES:

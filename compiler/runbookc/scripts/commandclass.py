@@ -162,17 +162,16 @@ def _scan(tool: str, rules: ToolRules, words: Sequence[Word], stop: bool) -> _Sc
     """Read `words` with the tool's patterns: the subcommand path, flags with their values,
     positional words. `stop`: end at the first positional word (a wrapper's command)."""
     scan = _Scan()
-    free = False
+    runs = dict(rules.traits.runs)
     flags_over = False
     i = 0
     while i < len(words):
         word = words[i]
         text = word.text
         i += 1
-        free = free or rules.is_free(scan.path)
         if flags_over or not text.startswith("-") or text == "-":
             step = (*scan.path, text.casefold() if rules.traits.fold else text)
-            if stop or dict(rules.traits.runs).get(scan.path) == len(scan.positionals) > 0:
+            if stop or runs.get(scan.path) == len(scan.positionals) > 0:
                 scan.rest = i - 1  # a wrapper's command; `oc rsh POD CMD`: CMD
                 return scan
             if not scan.positionals and _literal(word) and rules.step(step):
@@ -182,7 +181,7 @@ def _scan(tool: str, rules: ToolRules, words: Sequence[Word], stop: bool) -> _Sc
             continue
         if text == "--":
             flags_over = True
-            if scan.path in dict(rules.traits.runs):
+            if scan.path in runs:
                 scan.rest = i  # `kubectl exec POD -- CMD`: CMD is judged on its own
                 return scan
             continue
@@ -190,7 +189,7 @@ def _scan(tool: str, rules: ToolRules, words: Sequence[Word], stop: bool) -> _Sc
         i += used
         for flag, rule, values in found:
             if rule is None:
-                if not free:
+                if not _free(rules, scan.path):
                     scan.unknown = scan.unknown or f"{tool} {flag}"
                 continue
             verdict = _flag_verdict(rule, values)
@@ -203,6 +202,13 @@ def _scan(tool: str, rules: ToolRules, words: Sequence[Word], stop: bool) -> _Sc
             elif rule.verdict is not None and rule.verdict[0] == MUTATING:
                 scan.listed = True
     return scan
+
+
+def _free(rules: ToolRules, path: tuple[str, ...]) -> bool:
+    """Whether any word after `path` is understood: after it or a subcommand path it
+    extends. Asked at an unknown flag only, not for every word (the glob patterns make it
+    cost: valgrind, the drafts of 1,000 generated documents, 4,380M -> 4,298M instructions)."""
+    return any(rules.is_free(path[:depth]) for depth in range(len(path) + 1))
 
 
 def _flag(
