@@ -110,6 +110,39 @@ def test_one_bash_syntax_error_is_one_diagnostic_at_its_runbook_line(
     assert "(in generated code)" not in found[0].message
 
 
+def test_bash_n_runs_in_batches_with_the_verdicts_of_one_run_per_script(
+    tmp_path, monkeypatch
+) -> None:
+    """A bash per batch of scripts, not a process per script from Python; a script bash
+    rejects still gets its own run for the error's line. The shell driving a batch does
+    not source what BASH_ENV names (a `bash -n` never does)."""
+    from runbookc.scripts import shellcheck
+
+    good, _ = plan_scripts(compile_document(SEED, "seed.md", SETTINGS).document, SETTINGS)
+    bad, _ = plan_scripts(
+        compile_document(_doc(tmp_path, "fi fi\n"), "rb.md", SETTINGS).document, SETTINGS
+    )
+    scripts = [*good[:5], *bad, *good[5:]]
+    alone = [check_syntax([script], jobs=1) for script in scripts]
+    trap = tmp_path / "startup.sh"
+    trap.write_text(f"touch {tmp_path / 'sourced'}\n", "utf-8")
+    monkeypatch.setenv("BASH_ENV", str(trap))
+    started: list[list[str]] = []
+    run = subprocess.run
+
+    def counting(argv: list[str], **kwargs: object) -> subprocess.CompletedProcess[str]:
+        started.append(argv)
+        return run(argv, **kwargs)  # type: ignore[call-overload, no-any-return]
+
+    monkeypatch.setattr(shellcheck.subprocess, "run", counting)
+    kept, found = check_syntax(scripts, jobs=2)
+    assert kept == [s for s, (ok, _) in zip(scripts, alone, strict=True) if ok]
+    assert found == [d for _, errors in alone for d in errors]
+    assert [d.code for d in found] == ["RB410"] and len(kept) == len(good) > 2
+    assert len(started) <= 2 + 2  # two batches, then bash -n on the rejected script alone
+    assert not (tmp_path / "sourced").exists()
+
+
 def test_lint_reports_the_static_script_findings_in_every_format(cli, in_root) -> None:
     seed = str(SEED.relative_to(ROOT))
     text = cli("lint", seed)

@@ -12,7 +12,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, SEED
+from conftest import ROOT, SEED, copy_shipped_project
 from runbookc.engine.gitcommit import head_commit
 
 GOLDEN = ROOT / "tests" / "golden" / "scripts"
@@ -416,3 +416,37 @@ def test_the_page_of_a_block_bash_cannot_read_says_why(in_root, tmp_path) -> Non
     assert "он не записан" in page
     # a link under a block, a row, and run.sh in the "do this first" box and the scripts section
     assert page.count("{ download }") == 2 * len(SEED_STEPS) + 2
+
+
+def test_a_build_whose_block_bash_cannot_read_publishes_no_script_for_it(
+    cli, tmp_path, monkeypatch
+) -> None:
+    """bash -n runs beside MkDocs, whose pages list every script: when bash rejects one,
+    the scripts and the site are built again without it, and the page says why."""
+    from runbookc.render import mkdocs_build
+
+    project = copy_shipped_project(tmp_path)
+    seed = project / SEED.relative_to(ROOT)
+    seed.write_text(seed.read_text("utf-8") + "\n## Проверка\n\n```bash\nfi fi\n```\n", "utf-8")
+    built: list[Path] = []
+    run_mkdocs = mkdocs_build.run_mkdocs
+
+    def counting(*args: object, **kwargs: object) -> list[str]:
+        built.append(Path(str(args[2])))  # the site dir
+        return run_mkdocs(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(mkdocs_build, "run_mkdocs", counting)
+    assert cli("build", "--config", str(project / "pyproject.toml")).code == 0
+    assert len(built) == 2  # the site listing the script bash rejected was not published
+    out = project / "build"
+    for tree in ("scripts", "docs/scripts", "site/scripts"):
+        assert sorted(p.name for p in (out / tree / SEED_ID).iterdir()) == [*SEED_STEPS, "run.sh"]
+    listed = json.loads((out / "scripts" / "manifest.json").read_text("utf-8"))
+    assert [e["script"] for e in listed if e["doc_id"] == SEED_ID] == [
+        f"{SEED_ID}/{step}" for step in SEED_STEPS
+    ]
+    page = (out / "docs" / "ops" / "ai_slot_build_runbook.md").read_text("utf-8")
+    assert "RB410.md) ошибка" in page and "он не записан" in page
+    assert page.count("{ download }") == 2 * len(SEED_STEPS) + 2
+    html = (out / "site" / "ops" / "ai_slot_build_runbook" / "index.html").read_text("utf-8")
+    assert "bash -n" in html and f"{SEED_ID}/07-" not in html and f"{SEED_ID}/06-" in html

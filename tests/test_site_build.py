@@ -51,6 +51,19 @@ def test_build_writes_docs_site_and_scripts(built_site: Path) -> None:
         assert (generation / name).exists() and not (generation / name).is_symlink()
 
 
+def test_the_site_links_the_docs_dirs_files_and_copies_the_themes(built_site: Path) -> None:
+    """MkDocs' copy of each script (and stylesheet) the docs dir holds is a hard link to it:
+    the build's own files, never written in place. The theme's files are copied."""
+    site, docs = built_site / "site", built_site / "docs"
+    ours = [p for p in docs.rglob("[!.]*") if p.is_file() and p.suffix != ".md"]
+    assert len([p for p in ours if p.suffix == ".sh"]) > 10
+    assert any(p.suffix == ".css" for p in ours)
+    for path in ours:
+        assert (site / path.relative_to(docs)).stat().st_ino == path.stat().st_ino, path
+    theme = [p for p in (site / "assets").rglob("*") if p.is_file()]
+    assert theme and all(p.stat().st_nlink == 1 for p in theme)
+
+
 def _links(page: str, text: str) -> set[str]:
     """Pages a Markdown page links to (relative .md targets, anchors dropped)."""
     found = set()

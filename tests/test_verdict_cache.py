@@ -40,13 +40,16 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 @pytest.fixture
 def launched(monkeypatch: pytest.MonkeyPatch) -> Counter[str]:
     """The check processes started (bash -n, shellcheck, bwrap runs), counted by kind as
-    subprocess.run starts them; tool version queries and bwrap's self-test are not checks."""
+    subprocess.run starts them (a batch of bash -n as its files); tool version queries and
+    bwrap's self-test are not checks."""
     counts: Counter[str] = Counter()
     real_run = subprocess.run
 
     def recording(argv, *args, **kwargs):  # type: ignore[no-untyped-def]
         tool = os.path.basename(argv[0])
-        if "--version" not in argv and argv[-1] != "true":
+        if tool == "bash" and argv[1] == "-c":  # a batch of bash -n: its files after $0
+            counts["bash -n"] += len(argv) - 4
+        elif "--version" not in argv and argv[-1] != "true":
             counts["bash -n" if tool == "bash" and argv[1] == "-n" else tool] += 1
         return real_run(argv, *args, **kwargs)
 

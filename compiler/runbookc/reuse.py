@@ -29,6 +29,17 @@ def reuse(previous: Path, target: Path, data: bytes, mode: int | None = None) ->
     return True
 
 
+def link(source: Path, target: Path) -> bool:
+    """Hard-link `source` as `target`, a new name; whether it could (not across file
+    systems, nor over a file already there)."""
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.link(source, target)
+    except OSError:
+        return False
+    return True
+
+
 def reuse_file(previous: Path, source: Path, target: Path) -> bool:
     """`reuse` for a copy of the file `source`."""
     try:

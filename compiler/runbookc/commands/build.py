@@ -24,8 +24,10 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from runbookc.commands.progress import Progress
     from runbookc.config import Settings
+    from runbookc.diagnostics import Diagnostic
     from runbookc.pipeline.corpus import LintResult
     from runbookc.render.site_build import Timings
+    from runbookc.scripts.script import Script
 
 # What a build publishes: each is a link in the output dir into the current generation.
 OUTPUTS = ("docs", "site", "scripts", ".render-state.json")
@@ -165,12 +167,63 @@ def build_into(
     """Write stage/scripts, stage/docs, stage/site and the render state; returns counts for
     the summary (`rendered`: pages rendered anew, the others were carried over). `offline`:
     the site is built to be read from file:// (`runbookc bundle`), without the MkDocs memo,
-    whose entries are the served site's."""
-    from runbookc.engine.cache import cache_dir, compiler_fingerprint
+    whose entries are the served site's.
+
+    `bash -n` checks the scripts while the site is built (MkDocs keeps one core busy), so
+    the pages list every script: right unless bash rejects one. Then the scripts and the
+    site are built again without it, and its page says why."""
+    import shutil
+    from concurrent.futures import ThreadPoolExecutor
+
+    from runbookc.pipeline import corpus as stages
+    from runbookc.scripts.shellcheck import check_syntax
+
+    started = time.perf_counter()
+    progress.stage("scripts")
+    scripts = stages.rendered(linted.corpus, linted.settings)
+    _write_scripts(stage, linted.settings, scripts)
+    started = timings.mark("scripts", started)
+    with ThreadPoolExecutor(1, thread_name_prefix="bash-n") as pool:
+        # bash reads the files just written; its processes leave the GIL to MkDocs
+        checking = pool.submit(check_syntax, scripts, written=stage / "scripts")
+        counts = _site_into(stage, linted, scripts, [], started, timings, progress, offline)
+        started = time.perf_counter()
+        passed, unreadable = checking.result()
+    started = timings.mark("scripts", started)  # what MkDocs left of the check to wait for
+    if not unreadable:
+        return counts
+    for built in ("docs", "site"):
+        shutil.rmtree(stage / built)
+    _write_scripts(stage, linted.settings, passed)
+    started = timings.mark("scripts", started)
+    return _site_into(stage, linted, passed, unreadable, started, timings, progress, offline)
+
+
+def _write_scripts(stage: Path, settings: Settings, scripts: list[Script]) -> None:
+    """stage/scripts: the step scripts, each runbook's run.sh and the manifest."""
     from runbookc.engine.gitcommit import head_commit
+    from runbookc.engine.tree import write_tree
+    from runbookc.scripts.extract import render_outputs
+
+    files = render_outputs(scripts, head_commit(settings.source_dir))
+    write_tree(files, stage / "scripts", settings.output_dir / "scripts")
+
+
+def _site_into(
+    stage: Path,
+    linted: LintResult,
+    scripts: list[Script],
+    unreadable: list[Diagnostic],
+    started: float,
+    timings: Timings,
+    progress: Progress,
+    offline: bool,
+) -> dict[str, int]:
+    """build_into's site, from stage/scripts (`scripts`) and the RB410 findings on the
+    scripts left out."""
+    from runbookc.engine.cache import cache_dir, compiler_fingerprint
     from runbookc.engine.incremental import render_incremental, write_state
     from runbookc.engine.mkdocs_cache import PageCache, memo
-    from runbookc.engine.tree import write_tree
     from runbookc.pipeline import corpus as stages
     from runbookc.render.docs_dir import linked_files, write_docs_dir, write_offline_assets
     from runbookc.render.inputs import page_digests
@@ -179,17 +232,11 @@ def build_into(
     from runbookc.render.nav import build_nav
     from runbookc.render.pages import page_renderers
     from runbookc.render.site_build import edit_links, site_name, site_settings
-    from runbookc.scripts.extract import manifest, render_outputs
+    from runbookc.scripts.extract import manifest
 
-    started = time.perf_counter()
-    settings, corpus = linted.settings, linted.corpus
+    settings = linted.settings
     out = settings.output_dir
     folder = cache_dir(settings)
-    progress.stage("scripts")
-    scripts, unreadable = stages.runnable(corpus, settings)
-    scripts_files = render_outputs(scripts, head_commit(settings.source_dir))
-    write_tree(scripts_files, stage / "scripts", out / "scripts")
-    started = timings.mark("scripts", started)
     progress.stage("render")
     site = stages.site(linted, manifest(scripts), unreadable)  # the pages say why
     digests = page_digests(site, compiler_fingerprint())

@@ -182,6 +182,19 @@ def extract(corpus: CompiledCorpus, settings: Settings) -> list[Script]:
     return runnable(corpus, settings)[0]
 
 
+def rendered(corpus: CompiledCorpus, settings: Settings) -> list[Script]:
+    """Every document's scripts, rendered and not yet checked: what `runnable` keeps of
+    them once `bash -n` (scripts/shellcheck.check_syntax) accepts them, in the same order."""
+    from runbookc.scripts.extract import render_scripts  # lazy: cli.py's list
+
+    return [
+        script
+        for result in corpus.results
+        if result.document is not None
+        for script in render_scripts(result.document, result.drafts, settings)
+    ]
+
+
 # A document's scripts that pass `bash -n` and the RB410 findings on the others, by its
 # path, with the document and drafts they came from.
 RenderedScripts: TypeAlias = (
