@@ -20,7 +20,8 @@ from runbookc import doctypes
 from runbookc.approvals.state import ApprovalState
 from runbookc.diagnostics import Diagnostic
 from runbookc.lint.alert_rules import url_targets
-from runbookc.lint.catalog import BY_CODE, Rule
+from runbookc.lint.catalog import BY_CODE
+from runbookc.lint.rule import Rule
 from runbookc.model import Document
 from runbookc.pipeline.parse import parse_body
 from runbookc.render import markdown as md
