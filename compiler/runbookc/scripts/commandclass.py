@@ -12,8 +12,8 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
+from runbookc.scripts.classindex import CommandClasses, FlagRule, ToolRules, Verdict
 from runbookc.scripts.langs import awk_effect, sed_effect, sql_effect
-from runbookc.scripts.settings import CommandClasses, FlagRule, ToolRules, Verdict
 from runbookc.scripts.shellcommands import Command
 from runbookc.scripts.shellparse import parse_block
 from runbookc.scripts.shellwords import Word

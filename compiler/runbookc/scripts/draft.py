@@ -27,13 +27,14 @@ from runbookc.lint.catalog import (
 )
 from runbookc.model import CodeBlock, Document
 from runbookc.relpaths import relative_under
+from runbookc.scripts.classindex import CommandClasses
 from runbookc.scripts.commandclass import classify
 from runbookc.scripts.lineindex import LineIndex
 from runbookc.scripts.naming import script_name, valid_name
 from runbookc.scripts.notshell import looks_like
 from runbookc.scripts.script import Param, Script
 from runbookc.scripts.sessions import Remote, split_session
-from runbookc.scripts.settings import CommandClasses, ScriptSettings, script_settings
+from runbookc.scripts.settings import ScriptSettings, script_settings
 from runbookc.scripts.shellparams import fill_placeholders, quoted_names, unset_params
 from runbookc.scripts.shellparse import ParsedBlock, parse_block
 from runbookc.scripts.symptoms import grep_regexes, symptom_lines
