@@ -17,7 +17,7 @@ from runbookc.pipeline.graph import build_graph
 from runbookc.pipeline.parse import parse_body
 from runbookc.render.context import Site
 from runbookc.render.labels import LABELS
-from runbookc.render.pages import RULE_SECTIONS, rule_doc_page
+from runbookc.render.rule_pages import RULE_SECTIONS, rule_doc_page
 
 SECTIONS = ["Problem", "Example", "Fix", "Why"]
 RULEDOCS = ROOT / "compiler" / "runbookc" / "ruledocs"
