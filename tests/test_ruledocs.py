@@ -103,7 +103,7 @@ def test_package_data_ships_ruledocs_and_schemas() -> None:
 
 def test_too_large_page_states_the_real_limits() -> None:
     from runbookc import limits
-    from runbookc.lint.catalog import TOO_LARGE
+    from runbookc.lint.catalog.documents import TOO_LARGE
 
     text = TOO_LARGE.docs()
     assert f"{limits.MAX_FILE_BYTES // (1024 * 1024)} MiB" in text

@@ -1,6 +1,6 @@
 """A lint rule: its code, name, severity, summary and family, the finding it makes when
 called, and its docs: the summary and page in each language the site speaks, read from
-ruledocs/ (the package data). The rules themselves are declared in lint/catalog.py."""
+ruledocs/ (the package data). The rules themselves are declared in lint/catalog/."""
 
 from __future__ import annotations
 
@@ -94,3 +94,23 @@ def _summaries(language: str) -> dict[str, str]:
 
     table = resources.files("runbookc") / "ruledocs" / f"summaries.{language}.toml"
     return tomllib.loads(table.read_text(encoding="utf-8")) if table.is_file() else {}
+
+
+ERROR, WARNING, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
+# code -> rule, filled as the modules of lint/catalog/ declare them (BY_CODE there).
+DECLARED: dict[str, Rule] = {}
+
+
+def declare_rule(
+    code: str,
+    name: str,
+    severity: Severity,
+    summary: str,
+    family: Family,
+    *,
+    breaks_build: bool = False,
+) -> Rule:
+    if code in DECLARED:
+        raise ValueError(f"rule code {code} declared twice")
+    DECLARED[code] = Rule(code, name, severity, summary, family, breaks_build)
+    return DECLARED[code]

@@ -13,7 +13,7 @@ from pathlib import Path
 from runbookc.config import Settings
 from runbookc.diagnostics import Diagnostic
 from runbookc.doctypes import RUNBOOK
-from runbookc.lint.catalog import (
+from runbookc.lint.catalog.scripts import (
     DUPLICATE_NAME,
     INVALID_NAME,
     UNCLOSED_FENCE,

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from runbookc.diagnostics import Diagnostic
-from runbookc.lint.catalog import CONSOLE_BLOCK
+from runbookc.lint.catalog.scripts import CONSOLE_BLOCK
 from runbookc.model import CodeBlock
 from runbookc.scripts.sessions import Remote, split_session
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 
 from runbookc.diagnostics import Diagnostic
-from runbookc.lint.catalog import (
+from runbookc.lint.catalog.scripts import (
     HIDDEN_FAILURE,
     MUTATING_DIAGNOSTIC,
     NO_DIAGNOSTICS,
