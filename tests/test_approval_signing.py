@@ -198,7 +198,7 @@ def test_unsigned_mode_labels_approvals_as_claims(cli, project: Path) -> None:
     from runbookc.config import load_settings
     from runbookc.pipeline.graph import build_graph
     from runbookc.render.context import Site
-    from runbookc.render.pages import approval_text
+    from runbookc.render.document_pages import approval_text
     from runbookc.scripts.extract import plan_scripts
 
     unsigned(project)
@@ -218,7 +218,7 @@ def test_signed_mode_pages_and_scripts_follow_the_signature(cli, project: Path) 
     from runbookc.config import load_settings
     from runbookc.pipeline.graph import build_graph
     from runbookc.render.context import Site
-    from runbookc.render.pages import approval_text
+    from runbookc.render.document_pages import approval_text
     from runbookc.scripts.extract import plan_scripts
 
     assert approve(cli, "--key", str(project / "keys" / "petrov")).code == 0

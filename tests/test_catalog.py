@@ -1,4 +1,5 @@
-"""The rule catalog (lint/catalog.py) is the one place a rule is declared.
+"""The rule catalog (lint/catalog/, a module per code range; the Rule class: lint/rule.py) is
+the one place a rule is declared.
 
 Every finding is made by calling a catalog rule (no module builds a Diagnostic or a Rule of
 its own), so every code the compiler emits is in the catalog; each rule is imported by the
@@ -16,14 +17,22 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT
-from runbookc.lint import catalog
-from runbookc.lint.catalog import BY_CODE, RULES, Family, Rule
+from runbookc.lint.catalog import BY_CODE, RULES, SECTIONS
+from runbookc.lint.catalog.documents import NOT_UTF8
 from runbookc.lint.policy import APPROVAL_CODES
+from runbookc.lint.rule import ERROR, Family, Rule, declare_rule
 
 PACKAGE = ROOT / "compiler" / "runbookc"
-CATALOG = PACKAGE / "lint" / "catalog.py"
-MODULES = sorted(p for p in PACKAGE.rglob("*.py") if p != CATALOG)
-RULE_NAMES = {name: value for name, value in vars(catalog).items() if isinstance(value, Rule)}
+CATALOG_MODULE = "runbookc.lint.catalog"
+# The table of rules and the Rule class whose call makes a finding.
+CATALOG = {*(PACKAGE / "lint" / "catalog").glob("*.py"), PACKAGE / "lint" / "rule.py"}
+MODULES = sorted(p for p in PACKAGE.rglob("*.py") if p not in CATALOG)
+RULE_NAMES = {
+    name: value
+    for section in SECTIONS
+    for name, value in vars(section).items()
+    if isinstance(value, Rule)
+}
 
 
 def _module(path: Path) -> str:
@@ -41,7 +50,7 @@ def _rules_used(tree: ast.Module) -> set[str]:
     """The catalog rules a module refers to: imported by name, or as `catalog.NAME`."""
     used: set[str] = set()
     for node in ast.walk(tree):
-        if isinstance(node, ast.ImportFrom) and node.module == "runbookc.lint.catalog":
+        if isinstance(node, ast.ImportFrom) and (node.module or "").startswith(CATALOG_MODULE):
             used |= {alias.name for alias in node.names if alias.name in RULE_NAMES}
         elif (
             isinstance(node, ast.Attribute)
@@ -60,7 +69,7 @@ def _made_here(tree: ast.Module) -> list[str]:
         if isinstance(node, ast.Call):
             func = node.func
             name = func.id if isinstance(func, ast.Name) else getattr(func, "attr", None)
-            if name in {"Diagnostic", "Rule", "_rule"}:
+            if name in {"Diagnostic", "Rule", "declare_rule"}:
                 made.append(f"{node.lineno} {name}(...)")
     return made
 
@@ -85,7 +94,8 @@ def test_every_rule_is_used_by_its_family_module_alone() -> None:
 
 
 def test_only_the_catalog_makes_rules_and_findings() -> None:
-    """Diagnostic and Rule are built in the catalog alone: a finding is a rule's call."""
+    """Diagnostic and Rule are built in the catalog alone (the Rule class in lint/rule.py):
+    a finding is a rule's call."""
     made = [f"{module}:{call}" for module, tree in _trees().items() for call in _made_here(tree)]
     assert made == []
 
@@ -94,7 +104,7 @@ def test_the_scans_see_a_stray_finding() -> None:
     """The scans above catch a module that builds its own finding or uses the rules of
     another family, written either way."""
     stray = ast.parse(
-        "from runbookc.lint.catalog import BROKEN_LINK\n"
+        "from runbookc.lint.catalog.references import BROKEN_LINK\n"
         "from runbookc.lint import catalog\n"
         "x = catalog.STALE\n"
         "d = Diagnostic('RB999', 'error', 'a.md', 1, 1, 'm')\n"
@@ -120,8 +130,8 @@ def test_codes_and_names_are_unique_and_well_formed() -> None:
 
 def test_a_code_declared_twice_is_refused() -> None:
     with pytest.raises(ValueError, match="RB001 declared twice"):
-        catalog._rule("RB001", "again", catalog.ERROR, "x", Family.LOAD)
-    assert BY_CODE["RB001"] is catalog.NOT_UTF8
+        declare_rule("RB001", "again", ERROR, "x", Family.LOAD)
+    assert BY_CODE["RB001"] is NOT_UTF8
 
 
 @pytest.mark.parametrize("path", MODULES, ids=lambda p: _module(p))

@@ -12,7 +12,8 @@ from runbookc.config import load_settings
 from runbookc.pipeline.document import compile_document
 from runbookc.scripts import bashtree
 from runbookc.scripts.bashtree import Source
-from runbookc.scripts.draft import _command_findings, draft_scripts
+from runbookc.scripts.draft import draft_scripts
+from runbookc.scripts.draft.checks import command_findings
 from runbookc.scripts.extract import content_digest
 from runbookc.scripts.lineindex import LineIndex
 from runbookc.scripts.render import render_step
@@ -86,7 +87,7 @@ def test_hidden_failure_lines_read_the_block_about_once(tmp_path) -> None:
     _, script, fence = _big_script(tmp_path)
     config = script_settings(SETTINGS)
     _Read.reset()
-    found, _ = _command_findings(script, config.command_classes, config.stubs, "rb.md")
+    found, _ = command_findings(script, config.command_classes, config.stubs, "rb.md")
     assert [d.line for d in found if d.code == "RB404"] == [fence + 1 + n for n in range(LINES)]
     assert _Read.total <= 2 * len(script.content)
 

@@ -293,7 +293,7 @@ def test_lists_are_rewritten_the_way_python_markdown_reads_them() -> None:
 def test_a_request_id_naming_an_issue_links_through_issue_url(
     monkeypatch: pytest.MonkeyPatch, request_id: str, shown: str
 ) -> None:
-    from runbookc.render.pages import request_ref
+    from runbookc.render.document_pages import request_ref
 
     site = make_site(monkeypatch)
     site.settings = replace(site.settings, issue_url="https://issues.example/{id}")

@@ -17,7 +17,7 @@ from runbookc.pipeline.graph import build_graph
 from runbookc.pipeline.parse import parse_body
 from runbookc.render.context import Site
 from runbookc.render.labels import LABELS
-from runbookc.render.pages import RULE_SECTIONS, rule_doc_page
+from runbookc.render.rule_pages import RULE_SECTIONS, rule_doc_page
 
 SECTIONS = ["Problem", "Example", "Fix", "Why"]
 RULEDOCS = ROOT / "compiler" / "runbookc" / "ruledocs"
@@ -103,7 +103,7 @@ def test_package_data_ships_ruledocs_and_schemas() -> None:
 
 def test_too_large_page_states_the_real_limits() -> None:
     from runbookc import limits
-    from runbookc.lint.catalog import TOO_LARGE
+    from runbookc.lint.catalog.documents import TOO_LARGE
 
     text = TOO_LARGE.docs()
     assert f"{limits.MAX_FILE_BYTES // (1024 * 1024)} MiB" in text

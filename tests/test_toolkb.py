@@ -7,7 +7,8 @@ from __future__ import annotations
 import pytest
 from conftest import ROOT
 from runbookc.config import ConfigError, load_settings
-from runbookc.scripts.commandclass import _CHECKS, classify
+from runbookc.scripts.commandclass import classify
+from runbookc.scripts.positionals import POSITIONAL_CHECKS
 from runbookc.scripts.settings import script_settings
 from runbookc.scripts.shellparse import parse_block
 from runbookc.scripts.toolclasses import CHECKS, MUTATING, READ_ONLY, UNKNOWN, knowledge
@@ -401,7 +402,7 @@ def test_no_command_that_writes_is_ever_judged_read_only() -> None:
 
 
 def test_every_check_named_in_the_schema_is_implemented() -> None:
-    assert set(_CHECKS) == CHECKS
+    assert set(POSITIONAL_CHECKS) == CHECKS
 
 
 def test_the_packaged_knowledge_base_loads_and_names_only_known_checks() -> None:

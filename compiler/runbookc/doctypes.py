@@ -41,10 +41,10 @@ class DocType:
     schema: str  # its JSON Schema: a file name in runbookc/schema/, or an absolute path
     id_pattern: str  # what its doc_id must match unless [tool.runbookc.ids] says otherwise
     index: str  # its index page in the docs dir, also the nav section's first entry
-    columns: tuple[str, ...]  # the index table's columns (render.pages.COLUMNS)
+    columns: tuple[str, ...]  # the index table's columns (render.index_pages.COLUMNS)
     words: Mapping[str, Words] = field(hash=False)  # by language; "en" is required
     references: tuple[str, ...] = ()  # front matter reference keys it carries (above)
-    panels: tuple[str, ...] = ()  # front matter its page shows as a section (render.pages)
+    panels: tuple[str, ...] = ()  # front matter its page shows as a section (render.document_pages)
     first: str = ""  # the first action its page offers (render.first.FIRST_ACTIONS)
     handles_alerts: bool = False  # its related_alerts make it a handler of those alerts
     orphan: str = ""  # RB209 when no document refers to one; the noun the message uses
@@ -52,7 +52,7 @@ class DocType:
     example_id: str = ""  # an id id_pattern accepts: `runbookc init` writes an example with it
 
 
-# Columns of a table of documents and of a table of alerts (render.pages.COLUMNS).
+# Columns of a table of documents and of a table of alerts (render.index_pages.COLUMNS).
 # Few enough to fit a laptop and a phone: the rest (status, owner, dates) is on each page.
 _DOC_COLUMNS = ("document", "approval")
 _ALERT_COLUMNS = ("alert", "summary", "handled_by")

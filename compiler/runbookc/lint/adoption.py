@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 from runbookc.config import Settings
 from runbookc.diagnostics import Diagnostic
-from runbookc.lint.catalog import MOSTLY_NOT_OURS, NOT_OURS
+from runbookc.lint.catalog.documents import MOSTLY_NOT_OURS, NOT_OURS
 
 MIN_FILES = 3
 _EXAMPLES = 3

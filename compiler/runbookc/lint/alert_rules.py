@@ -18,7 +18,7 @@ from runbookc import doctypes
 from runbookc.config import ConfigError, Settings
 from runbookc.config_keys import Key, Kind, declare
 from runbookc.diagnostics import Diagnostic, Severity
-from runbookc.lint.catalog import (
+from runbookc.lint.catalog.alerting import (
     CONFLICTING_RUNBOOK_URLS,
     NO_RUNBOOK_URL,
     RUNBOOK_URL_ANCHOR,

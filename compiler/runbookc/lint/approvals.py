@@ -15,7 +15,7 @@ from runbookc.approvals.state import (
 )
 from runbookc.config import Settings
 from runbookc.diagnostics import Diagnostic
-from runbookc.lint.catalog import (
+from runbookc.lint.catalog.approvals import (
     BAD_SIGNATURE,
     NO_APPROVER,
     NOT_ALLOWED,

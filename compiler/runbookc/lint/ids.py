@@ -7,7 +7,12 @@ from collections.abc import Iterable, Iterator
 from runbookc.config import Settings
 from runbookc.diagnostics import Diagnostic
 from runbookc.doctypes import RUNBOOK
-from runbookc.lint.catalog import DUPLICATE_ALERT, DUPLICATE_DOC_ID, UNKNOWN_ALERT, UNKNOWN_RUNBOOK
+from runbookc.lint.catalog.references import (
+    DUPLICATE_ALERT,
+    DUPLICATE_DOC_ID,
+    UNKNOWN_ALERT,
+    UNKNOWN_RUNBOOK,
+)
 from runbookc.lint.nearmiss import NearMiss
 from runbookc.pipeline.graph import ALERT_RUNBOOK, RELATED_ALERT, RELATED_RUNBOOK, Graph, Reference
 

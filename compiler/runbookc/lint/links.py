@@ -9,7 +9,7 @@ from urllib.parse import unquote, urlsplit
 
 from runbookc.config import Settings
 from runbookc.diagnostics import Diagnostic
-from runbookc.lint.catalog import (
+from runbookc.lint.catalog.references import (
     ABSOLUTE_LINK,
     BROKEN_ANCHOR,
     BROKEN_LINK,

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from runbookc import doctypes
 from runbookc.config import Settings
 from runbookc.diagnostics import Diagnostic
-from runbookc.lint.catalog import ORPHAN_ALERT, ORPHAN_DOCUMENT
+from runbookc.lint.catalog.references import ORPHAN_ALERT, ORPHAN_DOCUMENT
 from runbookc.pipeline.facts import DocFacts
 from runbookc.pipeline.graph import Graph
 

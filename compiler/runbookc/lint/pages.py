@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 from runbookc.config import Settings
 from runbookc.diagnostics import Diagnostic
-from runbookc.lint.catalog import PAGE_CONFLICT, SHORTCODE
+from runbookc.lint.catalog.references import PAGE_CONFLICT, SHORTCODE
 from runbookc.model import Document
 from runbookc.pipeline.graph import Graph
 from runbookc.pipeline.html_safety import mask_code

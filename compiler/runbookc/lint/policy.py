@@ -26,7 +26,9 @@ from dataclasses import dataclass, field
 from runbookc.config import ConfigError, Settings
 from runbookc.config_keys import Key, Kind, declare
 from runbookc.diagnostics import Diagnostic, Severity
-from runbookc.lint.catalog import BAD_SUPPRESSION, BY_CODE, RULES, Family
+from runbookc.lint.catalog import BY_CODE, RULES
+from runbookc.lint.catalog.approvals import BAD_SUPPRESSION
+from runbookc.lint.rule import Family
 from runbookc.model import Document
 
 declare(

@@ -24,7 +24,8 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from runbookc.diagnostics import Diagnostic
-from runbookc.lint.catalog import EVENT_HANDLER, PAGE_TAG, SCRIPT_TAG, SCRIPT_URL, Rule
+from runbookc.lint.catalog.html import EVENT_HANDLER, PAGE_TAG, SCRIPT_TAG, SCRIPT_URL
+from runbookc.lint.rule import Rule
 from runbookc.model import Document, KeyPath
 
 _ACTIVE_TAGS = frozenset({"script", "iframe", "object", "embed", "frame", "frameset"})

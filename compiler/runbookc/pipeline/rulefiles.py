@@ -31,7 +31,7 @@ from runbookc.config import Settings
 from runbookc.config_keys import Key, Kind, declare
 from runbookc.diagnostics import Diagnostic
 from runbookc.limits import MAX_FILE_BYTES
-from runbookc.lint.catalog import RULE_FILE
+from runbookc.lint.catalog.alerting import RULE_FILE
 from runbookc.pipeline.discover import display_path
 from runbookc.pipeline.load.yaml_events import FASTEST_LOADER, syntax_problem
 from runbookc.pipeline.load.yaml_values import Loader

@@ -13,7 +13,7 @@ import os
 from collections.abc import Sequence
 
 from runbookc.diagnostics import Diagnostic
-from runbookc.lint.catalog import LINK_OUTSIDE
+from runbookc.lint.catalog.documents import LINK_OUTSIDE
 
 
 def outside(real: str, bounds: Sequence[str]) -> bool:

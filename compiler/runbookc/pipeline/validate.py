@@ -14,7 +14,7 @@ from typing import Any
 from runbookc import doctypes
 from runbookc.config import Settings
 from runbookc.diagnostics import Diagnostic, Severity
-from runbookc.lint.catalog import (
+from runbookc.lint.catalog.documents import (
     BAD_DATE,
     BAD_DOC_ID,
     BAD_TYPE,

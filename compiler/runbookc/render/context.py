@@ -17,7 +17,7 @@ from runbookc import doctypes
 from runbookc.approvals.state import ApprovalState, approval_states
 from runbookc.config import Settings
 from runbookc.diagnostics import Diagnostic, Severity
-from runbookc.lint.catalog import Rule
+from runbookc.lint.rule import Rule
 from runbookc.model import Document
 from runbookc.pipeline.facts import DocFacts
 from runbookc.pipeline.graph import Graph

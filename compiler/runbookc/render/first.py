@@ -1,6 +1,6 @@
 """The top of a document's page, for a reader in an incident: one status line, then the
 first thing to do (a descriptor's `first`), before the body's TL;DR. The full metadata
-panel is folded at the end of the page (render.pages.meta_rows)."""
+panel is folded at the end of the page (render.document_pages.meta_rows)."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ SCRIPTS_ANCHOR = "runbookc-scripts"  # the scripts section of a page (document.m
 
 @dataclass(frozen=True)
 class Refs:
-    """Links render.pages already made for the page: the alerts it handles, the alerts it
+    """Links render.document_pages already made for the page: the alerts it handles, the alerts it
     defines (each as `id (severity) -> runbooks`), the runbooks it is related to."""
 
     alerts: list[str] = field(default_factory=list)

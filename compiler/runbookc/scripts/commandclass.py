@@ -2,18 +2,18 @@
 (its tool, subcommands, every flag and its value, its redirections, the variables set for
 it, the command a wrapper runs), mutating when a word is known to change something, and
 unknown otherwise. The patterns are data (tools.toml read by toolclasses.py, and
-`[tool.runbookc.scripts]`); what positional words mean (a tool entry's `check`), how a
-wrapper finds the command it runs, and the languages inside some words (awk and sed
-programs, SQL, `sh -c` scripts) are read here."""
+`[tool.runbookc.scripts]`); how a wrapper finds the command it runs and `sh -c` scripts are
+read here; what positional words mean (a tool entry's `check`, and with it the languages
+inside some words: awk and sed programs, SQL) in positionals.py."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass
 
-from runbookc.scripts.langs import awk_effect, sed_effect, sql_effect
-from runbookc.scripts.settings import CommandClasses, FlagRule, ToolRules, Verdict
+from runbookc.scripts.classindex import CommandClasses, FlagRule, ToolRules, Verdict
+from runbookc.scripts.positionals import POSITIONAL_CHECKS, Scan, literal
 from runbookc.scripts.shellcommands import Command
 from runbookc.scripts.shellparse import parse_block
 from runbookc.scripts.shellwords import Word
@@ -34,19 +34,6 @@ def classify(
     """(read-only | mutating | unknown, the pattern or word that decided). `params`: the
     block's parameters (their values are checked to be one plain word each)."""
     return _Judge(classes, params).command(command, 0)
-
-
-@dataclass
-class _Scan:
-    """A command's words as its tool's patterns read them."""
-
-    path: tuple[str, ...] = ()
-    flags: list[tuple[str, tuple[Word, ...]]] = field(default_factory=list)
-    positionals: list[Word] = field(default_factory=list)
-    mutating: Verdict | None = None
-    unknown: str = ""  # the first word not understood
-    listed: bool = False  # a changing flag was given one of its read-only values (`-o -`)
-    rest: int = -1  # where the words a wrapper (or `exec ... --`) runs start (-1: none)
 
 
 @dataclass(frozen=True)
@@ -98,7 +85,7 @@ class _Judge:
                 return UNKNOWN, " ".join([tool, *scan.path])  # an interactive shell
             return self.words(words[1 + scan.rest :], depth + 1)
         name = dict(rules.traits.checks).get(scan.path)
-        found = _CHECKS[name](tool, scan) if name is not None else None
+        found = POSITIONAL_CHECKS[name](tool, scan) if name is not None else None
         return found if found is not None else verdict
 
     def wrapper(self, tool: str, rules: ToolRules, words: Sequence[Word], depth: int) -> Verdict:
@@ -158,10 +145,10 @@ class _Judge:
         return READ_ONLY, name
 
 
-def _scan(tool: str, rules: ToolRules, words: Sequence[Word], stop: bool) -> _Scan:
+def _scan(tool: str, rules: ToolRules, words: Sequence[Word], stop: bool) -> Scan:
     """Read `words` with the tool's patterns: the subcommand path, flags with their values,
     positional words. `stop`: end at the first positional word (a wrapper's command)."""
-    scan = _Scan()
+    scan = Scan()
     runs = dict(rules.traits.runs)
     flags_over = False
     i = 0
@@ -174,7 +161,7 @@ def _scan(tool: str, rules: ToolRules, words: Sequence[Word], stop: bool) -> _Sc
             if stop or runs.get(scan.path) == len(scan.positionals) > 0:
                 scan.rest = i - 1  # a wrapper's command; `oc rsh POD CMD`: CMD
                 return scan
-            if not scan.positionals and _literal(word) and rules.step(step):
+            if not scan.positionals and literal(word) and rules.step(step):
                 scan.path = step
             else:
                 scan.positionals.append(word)
@@ -290,7 +277,7 @@ def _lookup(rules: ToolRules, path: tuple[str, ...], flag: str) -> FlagRule | No
 
 
 def _flag_verdict(rule: FlagRule, values: tuple[Word, ...]) -> Verdict | None:
-    if values and rule.values and all(_literal(v) for v in values):
+    if values and rule.values and all(literal(v) for v in values):
         listed = rule.values.get(" ".join(v.text for v in values))
         if listed is not None:
             return listed
@@ -299,135 +286,5 @@ def _flag_verdict(rule: FlagRule, values: tuple[Word, ...]) -> Verdict | None:
     return rule.verdict
 
 
-def _literal(word: Word) -> bool:
-    return not (word.opaque or word.params)
-
-
 def _text(text: str) -> Word:
     return Word(text, (), False)
-
-
-# ---- what positional words mean: the `check` names of tools.toml ----
-
-
-def _bare(tool: str, scan: _Scan) -> Verdict | None:
-    if scan.positionals:  # `ip addr flush`, `systemctl frobnicate`: a verb not listed
-        return UNKNOWN, " ".join([tool, *scan.path, scan.positionals[0].text])
-    return None
-
-
-def _sets(tool: str, scan: _Scan) -> Verdict | None:
-    if scan.positionals:  # `hostname NAME`, `mount DEV DIR`, `crontab FILE`
-        return MUTATING, " ".join([tool, *scan.path, scan.positionals[0].text])
-    return None
-
-
-def _clock(tool: str, scan: _Scan) -> Verdict | None:
-    for word in scan.positionals:
-        if not word.text.startswith("+"):
-            return MUTATING, f"{tool} {word.text}"  # a date to set the clock to
-    return None
-
-
-def _files(tool: str, scan: _Scan) -> Verdict | None:
-    for word in scan.positionals:
-        if word.text not in STREAMS or not _literal(word):
-            return MUTATING, f"{tool} {word.text}"
-    return None
-
-
-def _assign(tool: str, scan: _Scan) -> Verdict | None:
-    for word in scan.positionals:
-        if "=" in word.text:
-            return MUTATING, f"{tool} {word.text}"  # `sysctl vm.swappiness=10`
-        if not _literal(word):
-            return UNKNOWN, f"{tool} {word.text}"  # it may hold a `=`
-    return None
-
-
-def _second_file(tool: str, scan: _Scan) -> Verdict | None:
-    if len(scan.positionals) > 1:
-        return MUTATING, f"{tool} {scan.positionals[0].text} {scan.positionals[1].text}"
-    return None
-
-
-def _saves(tool: str, scan: _Scan) -> Verdict | None:
-    """It writes files unless a changing flag was given a read-only value (`--to=-`)."""
-    if scan.listed:
-        return None
-    return MUTATING, f"{' '.join([tool, *scan.path])} (saves to a file)"
-
-
-def _wget(tool: str, scan: _Scan) -> Verdict | None:
-    if any(flag == "--spider" for flag, _ in scan.flags):
-        return None
-    return _saves(tool, scan)
-
-
-_CURL_SCHEMES = re.compile(r"(?i)https?://|[^:/]*(:[0-9]+)?(/|$)")  # http(s), or no scheme
-
-
-def _curl(tool: str, scan: _Scan) -> Verdict | None:
-    urls = [*scan.positionals, *(v[0] for f, v in scan.flags if f == "--url")]
-    for url in urls:
-        if _literal(url) and not _CURL_SCHEMES.match(url.text):
-            return UNKNOWN, f"{tool} {url.text}"  # smtp://, telnet://...: may send
-    for flag, values in scan.flags:
-        if flag in ("-w", "--write-out") and "%output{" in values[0].text:
-            return MUTATING, f"{tool} {flag} %output"  # writes a file
-    return None
-
-
-_SQL_FLAGS = frozenset({"-c", "--command", "-e", "--execute"})
-
-
-def _sql(tool: str, scan: _Scan) -> Verdict | None:
-    """psql -c, mysql -e: every statement must only read; no SQL (stdin) is unknown."""
-    statements = [v[0] for f, v in scan.flags if f in _SQL_FLAGS and v]
-    if not statements:
-        return UNKNOWN, f"{tool} (SQL from its input)"
-    for sql in statements:
-        effect = sql_effect(sql.text) if _literal(sql) else "unsure"
-        if effect == "writes":
-            return MUTATING, f"{tool} {sql.text}"
-        if effect:
-            return UNKNOWN, f"{tool} {sql.text}"
-    return None
-
-
-def _program(effect: Callable[[str], str]) -> Callable[[str, _Scan], Verdict | None]:
-    """awk and sed: the program (first positional word, or -e values for sed) must be
-    literal text that neither runs commands nor writes files."""
-
-    def check(tool: str, scan: _Scan) -> Verdict | None:
-        programs = [v[0] for f, v in scan.flags if f in ("-e", "--expression")]
-        programs = programs or scan.positionals[:1]
-        if not programs:
-            return UNKNOWN, tool
-        for program in programs:
-            if not _literal(program):
-                return UNKNOWN, f"{tool} {program.text}"
-            found = effect(program.text)
-            if found == "writes":
-                return MUTATING, f"{tool} {program.text}"
-            if found:
-                return UNKNOWN, f"{tool} {program.text}"
-        return None
-
-    return check
-
-
-_CHECKS: dict[str, Callable[[str, _Scan], Verdict | None]] = {
-    "bare": _bare,
-    "sets": _sets,
-    "clock": _clock,
-    "files": _files,
-    "assign": _assign,
-    "second-file": _second_file,
-    "saves": _saves,
-    "wget": _wget,
-    "curl": _curl,
-    "sql": _sql,
-    "awk": _program(awk_effect),
-    "sed": _program(sed_effect),
-}

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from runbookc.approvals.state import approval_policy, approval_state, content_digest
 from runbookc.config import Settings
 from runbookc.diagnostics import Diagnostic
-from runbookc.lint.catalog import SHARED_SCRIPT_DIR
+from runbookc.lint.catalog.scripts import SHARED_SCRIPT_DIR
 from runbookc.model import Document
 from runbookc.scripts.draft import draft_scripts
 from runbookc.scripts.render import entry_script, render_step

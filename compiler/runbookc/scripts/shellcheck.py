@@ -16,7 +16,7 @@ from functools import partial
 from pathlib import Path
 
 from runbookc.diagnostics import Diagnostic
-from runbookc.lint.catalog import BASH_SYNTAX, SHELLCHECK
+from runbookc.lint.catalog.scripts import BASH_SYNTAX, SHELLCHECK
 from runbookc.scripts.script import Script
 from runbookc.scripts.verdicts import Verdict, Verdicts, checked, tool_versions, verdict_key
 

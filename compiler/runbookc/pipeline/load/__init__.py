@@ -15,7 +15,7 @@ from pathlib import Path
 
 from runbookc.diagnostics import Diagnostic
 from runbookc.limits import MAX_FILE_BYTES, MAX_LINE_CHARS
-from runbookc.lint.catalog import BOM, NOT_UTF8, NUL_BYTE, TOO_LARGE, UNREADABLE
+from runbookc.lint.catalog.documents import BOM, NOT_UTF8, NUL_BYTE, TOO_LARGE, UNREADABLE
 from runbookc.model import Document, FrontMatter
 from runbookc.pipeline.load.frontmatter import no_front_matter, split_front_matter, swallowed_body
 from runbookc.pipeline.load.yaml_events import parse_front_matter

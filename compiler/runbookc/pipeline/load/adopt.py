@@ -13,7 +13,7 @@ from typing import Any
 
 from runbookc import doctypes
 from runbookc.diagnostics import Diagnostic
-from runbookc.lint.catalog import FOREIGN_FRONT_MATTER
+from runbookc.lint.catalog.documents import FOREIGN_FRONT_MATTER
 from runbookc.model import Document
 from runbookc.pipeline.front_settings import Default, fill
 from runbookc.pipeline.load.frontmatter import ADOPT_HINT, no_front_matter

@@ -13,7 +13,7 @@ import yaml
 
 from runbookc.diagnostics import Diagnostic
 from runbookc.limits import MAX_FRONT_MATTER_CHARS, MAX_FRONT_MATTER_LINES
-from runbookc.lint.catalog import NO_FRONT_MATTER, SWALLOWED_BODY, TOO_LARGE, UNTERMINATED
+from runbookc.lint.catalog.documents import NO_FRONT_MATTER, SWALLOWED_BODY, TOO_LARGE, UNTERMINATED
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,14 @@ import yaml
 
 from runbookc.diagnostics import Diagnostic
 from runbookc.limits import MAX_YAML_DEPTH
-from runbookc.lint.catalog import ALIAS, DUPLICATE_KEY, NOT_MAPPING, TAG, TOO_LARGE, YAML_SYNTAX
+from runbookc.lint.catalog.documents import (
+    ALIAS,
+    DUPLICATE_KEY,
+    NOT_MAPPING,
+    TAG,
+    TOO_LARGE,
+    YAML_SYNTAX,
+)
 from runbookc.model import FrontMatter
 from runbookc.pipeline.load.frontmatter import FrontMatterSource
 from runbookc.pipeline.load.yaml_values import Builder, Loader, event_kind

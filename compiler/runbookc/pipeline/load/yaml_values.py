@@ -10,7 +10,7 @@ import yaml
 
 from runbookc.diagnostics import Diagnostic
 from runbookc.limits import MAX_INT_DIGITS
-from runbookc.lint.catalog import DUPLICATE_KEY, NOT_MAPPING, TAG, TOO_LARGE
+from runbookc.lint.catalog.documents import DUPLICATE_KEY, NOT_MAPPING, TAG, TOO_LARGE
 from runbookc.model import KeyPath
 from runbookc.pipeline.load.frontmatter import FrontMatterSource
 

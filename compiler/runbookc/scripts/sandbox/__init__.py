@@ -22,7 +22,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from runbookc.diagnostics import Diagnostic
-from runbookc.lint.catalog import SANDBOX_RESULT
+from runbookc.lint.catalog.scripts import SANDBOX_RESULT
 from runbookc.scripts.isolation import bwrap_binary, host_copies, isolated
 from runbookc.scripts.sandbox.blockers import blockers
 from runbookc.scripts.sandbox.expectations import RunResult, check, expectations

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 
 from runbookc.diagnostics import Diagnostic
-from runbookc.lint.catalog import SANDBOX_SKIPPED, SANDBOX_TOOL
+from runbookc.lint.catalog.scripts import SANDBOX_SKIPPED, SANDBOX_TOOL
 from runbookc.scripts.bashtree import Source, node_text, parse, walk
 from runbookc.scripts.script import Script
 from runbookc.scripts.settings import BASH_BUILTINS, ScriptSettings

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from runbookc.diagnostics import Diagnostic
-from runbookc.lint.catalog import SANDBOX_CALLS, SANDBOX_RESULT
+from runbookc.lint.catalog.scripts import SANDBOX_CALLS, SANDBOX_RESULT
 from runbookc.scripts.sandbox.reach import reaches
 from runbookc.scripts.script import Script
 from runbookc.scripts.settings import NO_MATCH_TOOLS, ScriptSettings

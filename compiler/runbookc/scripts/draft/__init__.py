@@ -1,7 +1,8 @@
 """A runbook's shell blocks -> Script drafts (what each step runs, its parameters, whether
 it changes the system; not yet rendered) and the RB4xx diagnostics about them. Pure: one
 document in, values out. The per-document stage keeps both (pipeline/document.py); extract
-renders the drafts (scripts/render.py)."""
+renders the drafts (scripts/render.py). What a block's script runs is taken in blocks.py,
+the findings about each draft's commands in checks.py."""
 
 from __future__ import annotations
 
@@ -12,39 +13,30 @@ from pathlib import Path
 from runbookc.config import Settings
 from runbookc.diagnostics import Diagnostic
 from runbookc.doctypes import RUNBOOK
-from runbookc.lint.catalog import (
-    CONSOLE_BLOCK,
+from runbookc.lint.catalog.scripts import (
     DUPLICATE_NAME,
-    HIDDEN_FAILURE,
     INVALID_NAME,
-    MUTATING_DIAGNOSTIC,
-    NO_DIAGNOSTICS,
-    RESERVED_NAME,
-    UNCLASSIFIED,
     UNCLOSED_FENCE,
-    UNCOVERED_SYMPTOM,
     UNPARSED_BLOCK,
 )
 from runbookc.model import CodeBlock, Document
 from runbookc.relpaths import relative_under
-from runbookc.scripts.commandclass import classify
-from runbookc.scripts.lineindex import LineIndex
+from runbookc.scripts.draft.blocks import SHELL_LANGS, block_commands
+from runbookc.scripts.draft.checks import (
+    command_findings,
+    diagnostics_section,
+    script_owned,
+    symptom_coverage,
+)
 from runbookc.scripts.naming import script_name, valid_name
 from runbookc.scripts.notshell import looks_like
 from runbookc.scripts.script import Param, Script
-from runbookc.scripts.sessions import Remote, split_session
-from runbookc.scripts.settings import CommandClasses, ScriptSettings, script_settings
+from runbookc.scripts.sessions import Remote
+from runbookc.scripts.settings import script_settings
 from runbookc.scripts.shellparams import fill_placeholders, quoted_names, unset_params
 from runbookc.scripts.shellparse import ParsedBlock, parse_block
-from runbookc.scripts.symptoms import grep_regexes, symptom_lines
-from runbookc.scripts.toolclasses import MUTATING, UNKNOWN
 
-SHELL_LANGS = frozenset({"bash", "sh", "shell", "zsh"})
-CONSOLE_LANGS = frozenset({"console", "shell-session"})
 RESERVED_PARAMS = frozenset({"help", "dry-run", "yes", "h", "y", "timeout"})
-# Every name the generated script defines starts with this (any case: a parameter's option
-# and environment names fold case, so `RB_YES` would be read from RUNBOOK_RB_YES too).
-SCRIPT_PREFIX = "rb_"
 # Names bash gives a meaning to: a parameter set at the top of the script (and from
 # --option or RUNBOOK_<NAME>) must not change how the shell itself runs. A block that
 # assigns one keeps the assignment where it wrote it; it just is not a parameter.
@@ -58,7 +50,6 @@ _SHELL_WORDS = (
     "REPLY SECONDS SHELL SHELLOPTS SHLVL SRANDOM TIMEFORMAT TMOUT TMPDIR UID"
 )
 SHELL_NAMES = frozenset(_SHELL_WORDS.split())
-_ASSIGNED = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)(?:\[[^\]]*\])?\+?=")
 SAFE_DOC_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$")
 SAFE_VALUE = re.compile(r"^[A-Za-z0-9._/:@%+,=~-]+$")
 # The value of a parameter whose every use is quoted (`"$selector"`): one line of text.
@@ -91,7 +82,7 @@ def draft_scripts(document: Document, settings: Settings) -> tuple[list[Script],
                 )
             )
             continue
-        taken = _commands(block, path, diags)
+        taken = block_commands(block, path, diags)
         if taken is None:
             continue
         content, lines, remotes, shown = taken
@@ -144,14 +135,14 @@ def draft_scripts(document: Document, settings: Settings) -> tuple[list[Script],
             remotes=remotes,
             shown=shown,
         )
-        found, changes = _command_findings(script, classes, config.stubs, path)
+        found, changes = command_findings(script, classes, config.stubs, path)
         diags += found
         if changes:  # a draft is read-only until its commands say otherwise
             script = replace(script, mutating=True, changes=changes)
         drafts.append(script)
-    diags += _symptom_coverage(document, drafts, config)
+    diags += symptom_coverage(document, drafts, config)
     if drafts and document.doc_type == RUNBOOK:
-        diags += _diagnostics_section(document, drafts[0].line, config)
+        diags += diagnostics_section(document, drafts[0].line, config)
     return drafts, diags
 
 
@@ -162,94 +153,6 @@ def _swallows_rest(block: CodeBlock, text: str) -> bool:
     left the closing fence out of a list item means, so that is not reported."""
     after = text.split("\n")[block.end_line :]  # split here: most documents close every fence
     return not any(line.strip() for line in after)
-
-
-def _diagnostics_section(document: Document, line: int, config: ScriptSettings) -> list[Diagnostic]:
-    """A runbook with steps needs a section whose role is diagnostics: its read-only steps
-    are what `run.sh --diagnose` runs, and the only ones held to being read-only."""
-    headings = document.parsed.headings
-    if any(config.role((h.text, h.role)) == "diagnostics" for h in headings):
-        return []
-    names = [f"{h.text} {{role={h.role}}}" if h.role else h.text for h in headings if h.level <= 3]
-    shown = ", ".join(f"'{n}'" for n in names[:_HEADINGS_SHOWN])
-    more = f" and {len(names) - _HEADINGS_SHOWN} more" if len(names) > _HEADINGS_SHOWN else ""
-    return [
-        NO_DIAGNOSTICS(
-            document.path,
-            line,
-            "the runbook has shell blocks but no diagnostics section, so `run.sh --diagnose` "
-            f"runs nothing (its headings: {shown or 'none'}{more})",
-            hint="mark the section that checks the system: `## Checks {role=diagnostics}`, "
-            "or add its heading to `diagnostics` in [tool.runbookc.sections]",
-        )
-    ]
-
-
-_HEADINGS_SHOWN = 12
-
-
-def _commands(
-    block: CodeBlock, path: str, diags: list[Diagnostic]
-) -> tuple[str, tuple[int, ...], tuple[Remote, ...], tuple[str, ...]] | None:
-    """The block's shell text, the file line of each of its lines, the parts typed into a
-    remote shell and the output it shows (None: not a script). A block written as a session
-    (`$ ` prompts and output) keeps its prompt lines only (scripts/sessions.py)."""
-    raw = block.content.split("\n")
-    if raw and raw[-1] == "":
-        raw.pop()
-    first = block.line + 1
-    console = block.lang in CONSOLE_LANGS
-    if not console and block.lang not in SHELL_LANGS:
-        return None
-    session = split_session(raw, console)
-    written = "written as a session"
-    hint = "the prompt lines are the commands; to run more, write them with a prompt"
-    if session is None and not console:
-        # Plain shell; but a shell it opens (`oc debug node/x`, then what to type there)
-        # takes the lines after it, as in a session.
-        session = split_session(raw, console, plain=True)
-        if session is None or not (session.remotes or session.output):
-            return "\n".join(raw) + "\n", tuple(range(first, first + len(raw))), (), ()
-        written = "opens a remote shell" if session.remotes else "holds printed output"
-        hint = (
-            "to run a command there from the script, give it to the opener (`... -- CMD`)"
-            if session.remotes
-            else "show output in a ```text block of its own"
-        )
-    if session is None or not (session.remotes or any(t.strip() for t, _ in session.commands)):
-        diags.append(
-            CONSOLE_BLOCK(path, block.line, "console block without `$ ` prompts: no script made")
-        )
-        return None
-    remotes = tuple(replace(r, line=first + r.line) for r in session.remotes)
-    dropped = _dropped(session.output, remotes)
-    if dropped:
-        diags.append(
-            CONSOLE_BLOCK(
-                path,
-                block.line,
-                f"{block.lang} block {written}: {dropped}",
-                hint=hint,
-            )
-        )
-    content = "".join(f"{text}\n" for text, _ in session.commands)
-    shown = tuple(text for text, _ in session.output)
-    return content, tuple(first + index for _, index in session.commands), remotes, shown
-
-
-def _dropped(output: tuple[tuple[str, int], ...], remotes: tuple[Remote, ...]) -> str:
-    """What of a session block the script does not run, in words ("" when nothing)."""
-    parts = []
-    if output:
-        parts.append(f"{len(output)} output line(s) shown on the page, not run")
-    for remote in remotes:
-        shell = f"`{remote.opener}`" if remote.opener else "a shell an earlier block opened"
-        parts.append(
-            f"the {len(remote.commands)} command(s) typed into {shell} "
-            f"(line {remote.line}) are for the operator to run there: the script stops and "
-            "shows them"
-        )
-    return "; ".join(parts)
 
 
 def _name(block: CodeBlock, path: str, diags: list[Diagnostic]) -> tuple[str, bool] | None:
@@ -378,10 +281,6 @@ def _params(content: str, parsed: ParsedBlock, holes: dict[str, str]) -> tuple[P
     return tuple(kept.values())
 
 
-def script_owned(name: str) -> bool:
-    return name.lower().startswith(SCRIPT_PREFIX)
-
-
 def usable_param(name: str) -> bool:
     """Whether a variable may be a parameter of the script."""
     return not (
@@ -396,103 +295,3 @@ def _source(path: str, root: Path) -> str:
     under it, so the bytes do not depend on the working directory."""
     relative = relative_under(path, str(root))
     return relative if relative is not None else Path(path).as_posix()
-
-
-def _command_findings(
-    script: Script, classes: CommandClasses, stubs: frozenset[str], path: str
-) -> tuple[list[Diagnostic], tuple[str, ...]]:
-    """Diagnostics about the block's commands, and the commands that change the system."""
-    diags: list[Diagnostic] = []
-    parsed = script.parsed
-    changes: list[str] = []
-    rows = LineIndex(script.content)
-    if parsed.error:
-        changes.append("a block the parser cannot read")
-        diags.append(
-            UNPARSED_BLOCK(
-                path,
-                script.file_line(parsed.error_line),
-                f"bash parser: {parsed.error}; if `bash -n` reads the block, its script runs "
-                "it as one unit and asks for confirmation, else no script is written (RB410)",
-            )
-        )
-    params = frozenset(p.name for p in script.params)
-    for unit in parsed.units:
-        assigned = _ASSIGNED.match(script.content, unit.start)
-        if assigned and script_owned(assigned.group(1)):
-            diags.append(
-                RESERVED_NAME(
-                    path,
-                    script.file_line(unit.line),
-                    f"`{assigned.group(1)}`: names starting with `{SCRIPT_PREFIX}` (in any case) "
-                    "belong to the generated script (its options, confirmation and checks)",
-                    hint="rename the variable",
-                )
-            )
-        for command in unit.commands:
-            verdict, key = classify(command, classes, params)
-            line = script.file_line(command.line)
-            if verdict == MUTATING:
-                changes.append(key)
-                if script.role == "diagnostics":
-                    diags.append(
-                        MUTATING_DIAGNOSTIC(
-                            path,
-                            line,
-                            f"`{key}` changes the system, but this block is under the "
-                            f"diagnostics section '{script.section}'",
-                            hint="move it to the mitigation section, or declare it read-only "
-                            "in [tool.runbookc.scripts] read_only",
-                        )
-                    )
-            elif verdict == UNKNOWN:
-                changes.append(command.label)
-                diags.append(
-                    UNCLASSIFIED(
-                        path,
-                        line,
-                        f"cannot tell whether `{command.label}` changes the system (`{key}` is "
-                        "not known to only read); the step asks for confirmation and "
-                        "`run.sh --diagnose` skips it",
-                        hint="list it in [tool.runbookc.scripts] read_only or mutating",
-                    )
-                )
-        if unit.kind == "tolerated":
-            hidden = sorted({c.tool for c in unit.commands if c.tool in stubs and c.silent})
-            if hidden:
-                content = script.content
-                operator = content.find("||", unit.end)
-                diags.append(
-                    HIDDEN_FAILURE(
-                        path,
-                        script.file_line(rows.line(operator)),
-                        f"`|| true` hides a failing {', '.join(hidden)}: with its stderr sent "
-                        "to /dev/null the step prints nothing and succeeds even when it "
-                        "cannot reach the system",
-                        column=operator - content.rfind("\n", 0, operator),
-                        hint="drop `|| true` and `2>/dev/null`: the generated script treats "
-                        "grep's 'no matches' as success and reports real failures",
-                    )
-                )
-    return diags, tuple(dict.fromkeys(changes))
-
-
-def _symptom_coverage(
-    document: Document, scripts: list[Script], config: ScriptSettings
-) -> list[Diagnostic]:
-    """Every symptom must be caught by the grep of some diagnostics step."""
-    symptoms = symptom_lines(document, config)
-    if not symptoms:
-        return []
-    patterns = [p for s in scripts if s.role == "diagnostics" for p in grep_regexes(s)]
-    return [
-        UNCOVERED_SYMPTOM(
-            document.path,
-            line,
-            f"symptom `{text}` is not matched by the grep of any diagnostics step",
-            column=column,
-            hint="add it to a diagnostics step's grep -E pattern",
-        )
-        for text, line, column in symptoms
-        if not any(p.search(text) for p in patterns)
-    ]
