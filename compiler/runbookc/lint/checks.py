@@ -1,6 +1,6 @@
 """Corpus rules: each module checks one family of rules over the graph.
 
-A family's module imports its rules from the catalog (lint/catalog.py) and has
+A family's module imports its rules from the catalog (lint/catalog/) and has
 `check(graph, settings) -> Iterable[Diagnostic]`; add that function to GRAPH_CHECKS. A
 family whose findings depend on one document alone has `check_document(document,
 settings)` instead and goes in DOCUMENT_CHECKS: it runs where the document is compiled
