@@ -351,6 +351,25 @@ def test_a_cache_locked_by_another_run_is_skipped(cli, corpus: Path, monkeypatch
     assert cli("lint", "--format", "json").out == edited.out
 
 
+def test_entries_are_written_through_a_rollback_journal(tmp_path: Path) -> None:
+    """A cold run appends its entries: a write-ahead log writes them twice (the log, then its
+    checkpoint), a rollback journal once. A file an older version left in write-ahead mode
+    is switched back on its first write, its entries kept."""
+    from runbookc.engine.blobstore import BlobStore
+
+    database = tmp_path / "entries.sqlite"
+    with contextlib.closing(sqlite3.connect(database)) as db:
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("CREATE TABLE entries (key TEXT PRIMARY KEY, blob BLOB NOT NULL)")
+        db.execute("INSERT INTO entries VALUES ('old', x'30')")
+        db.commit()
+    BlobStore(database).put_many([("new", b"1")])
+    with contextlib.closing(sqlite3.connect(database)) as db:
+        assert db.execute("PRAGMA journal_mode").fetchone() == ("delete",)
+    assert BlobStore(database).get_many(["old", "new"]) == {"old": b"0", "new": b"1"}
+    assert not (tmp_path / "entries.sqlite-wal").exists()
+
+
 def test_runs_in_one_process_keep_no_cache_file_open(cli, corpus: Path) -> None:
     """`serve` compiles again and again in one process: each run closes its cache files."""
 
