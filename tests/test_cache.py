@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT
+from runbookc.config import Settings
 from runbookc.engine import cache, sources
 
 BROKEN = "---\ndoc_id: RB-BROKEN-0001\ntype: runbook\ntitle: [unclosed\n---\n# x\n"
@@ -198,6 +199,23 @@ def test_an_edit_reaches_the_documents_that_link_to_it(cli, corpus: Path) -> Non
         cli("lint", "--format", "json", "--no-cache").code,
         cli("lint", "--format", "json", "--no-cache").out,
     )
+
+
+def test_the_pack_splices_this_runs_summaries_as_the_workers_wrote_them(tmp_path: Path) -> None:
+    """Summaries of this run arrive as JSON and go into the pack unparsed, beside those kept
+    from the last pack as plain data; the pack reads back as the whole of both."""
+    settings = Settings(tmp_path)
+    store = cache.DocCache(tmp_path / "cache", settings)
+    kept = {"k1": ("a.md", ["a.md", {"x": [1, 2.5, None]}, "Ж"])}
+    written = {"k2": ("b.md", rb'["b.md",{"y":"\u0416"},[]]'), "k3": ("c d.md", b"[]")}
+    for entries in ({**kept, **written}, written, kept, {}):
+        store.write_pack(cache.Pack(dict(entries), stale=3), entries)
+        pack = store.read_pack()
+        expected = {
+            key: (shown, json.loads(s) if type(s) is bytes else s)
+            for key, (shown, s) in entries.items()
+        }
+        assert (pack.entries, pack.stale) == (expected, 3)
 
 
 def test_a_torn_or_missing_pack_is_a_miss(cli, corpus: Path) -> None:
