@@ -388,6 +388,18 @@ def test_entries_are_written_through_a_rollback_journal(tmp_path: Path) -> None:
     assert not (tmp_path / "entries.sqlite-wal").exists()
 
 
+def test_a_new_entries_file_keeps_an_entry_in_one_page(tmp_path: Path) -> None:
+    """An entry averages 13 KB: in SQLite's default 4 KB pages it is a chain of overflow
+    pages, in 64 KB pages one page (half the cost of storing them)."""
+    from runbookc.engine.blobstore import BlobStore
+
+    database = tmp_path / "entries.sqlite"
+    BlobStore(database).put_many([("a", b"x" * 13_000)])
+    with contextlib.closing(sqlite3.connect(database)) as db:
+        assert db.execute("PRAGMA page_size").fetchone() == (65536,)
+    assert BlobStore(database).get("a") == b"x" * 13_000
+
+
 def test_runs_in_one_process_keep_no_cache_file_open(cli, corpus: Path) -> None:
     """`serve` compiles again and again in one process: each run closes its cache files."""
 

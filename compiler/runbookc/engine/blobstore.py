@@ -37,6 +37,10 @@ _BATCH = 500
 # How long a statement waits for another run's lock before the store is given up on.
 _BUSY_SECONDS = 0.1
 _COMPANIONS = ("", "-wal", "-shm", "-journal")
+# SQLite's largest page: an entry (13 KB on average) fits in one page rather than a chain of
+# four 4 KB overflow pages: storing 10,000 entries went from 0.20 s to 0.08 s of the parent's
+# CPU (the file is 8% larger), and reading them back is no slower.
+_PAGE_SIZE = 65536
 
 
 class BlobStore:
@@ -146,6 +150,7 @@ class BlobStore:
         db = sqlite3.connect(self.path, timeout=_BUSY_SECONDS)
         try:
             db.execute("PRAGMA trusted_schema=OFF")
+            db.execute(f"PRAGMA page_size={_PAGE_SIZE}")  # a new file's only; kept after
             db.execute("PRAGMA journal_mode=DELETE")
             db.execute("PRAGMA synchronous=OFF")
             db.execute(_SCHEMA)
