@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT
+from runbookc.config import Settings
 from runbookc.engine import cache, sources
 
 BROKEN = "---\ndoc_id: RB-BROKEN-0001\ntype: runbook\ntitle: [unclosed\n---\n# x\n"
@@ -200,6 +201,23 @@ def test_an_edit_reaches_the_documents_that_link_to_it(cli, corpus: Path) -> Non
     )
 
 
+def test_the_pack_splices_this_runs_summaries_as_the_workers_wrote_them(tmp_path: Path) -> None:
+    """Summaries of this run arrive as JSON and go into the pack unparsed, beside those kept
+    from the last pack as plain data; the pack reads back as the whole of both."""
+    settings = Settings(tmp_path)
+    store = cache.DocCache(tmp_path / "cache", settings)
+    kept = {"k1": ("a.md", ["a.md", {"x": [1, 2.5, None]}, "Ж"])}
+    written = {"k2": ("b.md", rb'["b.md",{"y":"\u0416"},[]]'), "k3": ("c d.md", b"[]")}
+    for entries in ({**kept, **written}, written, kept, {}):
+        store.write_pack(cache.Pack(dict(entries), stale=3), entries)
+        pack = store.read_pack()
+        expected = {
+            key: (shown, json.loads(s) if type(s) is bytes else s)
+            for key, (shown, s) in entries.items()
+        }
+        assert (pack.entries, pack.stale) == (expected, 3)
+
+
 def test_a_torn_or_missing_pack_is_a_miss(cli, corpus: Path) -> None:
     cli("lint")
     pack = corpus / "build" / "cache" / "summaries.pack"
@@ -349,6 +367,37 @@ def test_a_cache_locked_by_another_run_is_skipped(cli, corpus: Path, monkeypatch
     assert _entries(corpus) == before  # the edited document's entry was not written
     assert edited.out == cli("lint", "--format", "json", "--no-cache").out != reference.out
     assert cli("lint", "--format", "json").out == edited.out
+
+
+def test_entries_are_written_through_a_rollback_journal(tmp_path: Path) -> None:
+    """A cold run appends its entries: a write-ahead log writes them twice (the log, then its
+    checkpoint), a rollback journal once. A file an older version left in write-ahead mode
+    is switched back on its first write, its entries kept."""
+    from runbookc.engine.blobstore import BlobStore
+
+    database = tmp_path / "entries.sqlite"
+    with contextlib.closing(sqlite3.connect(database)) as db:
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("CREATE TABLE entries (key TEXT PRIMARY KEY, blob BLOB NOT NULL)")
+        db.execute("INSERT INTO entries VALUES ('old', x'30')")
+        db.commit()
+    BlobStore(database).put_many([("new", b"1")])
+    with contextlib.closing(sqlite3.connect(database)) as db:
+        assert db.execute("PRAGMA journal_mode").fetchone() == ("delete",)
+    assert BlobStore(database).get_many(["old", "new"]) == {"old": b"0", "new": b"1"}
+    assert not (tmp_path / "entries.sqlite-wal").exists()
+
+
+def test_a_new_entries_file_keeps_an_entry_in_one_page(tmp_path: Path) -> None:
+    """An entry averages 13 KB: in SQLite's default 4 KB pages it is a chain of overflow
+    pages, in 64 KB pages one page (half the cost of storing them)."""
+    from runbookc.engine.blobstore import BlobStore
+
+    database = tmp_path / "entries.sqlite"
+    BlobStore(database).put_many([("a", b"x" * 13_000)])
+    with contextlib.closing(sqlite3.connect(database)) as db:
+        assert db.execute("PRAGMA page_size").fetchone() == (65536,)
+    assert BlobStore(database).get("a") == b"x" * 13_000
 
 
 def test_runs_in_one_process_keep_no_cache_file_open(cli, corpus: Path) -> None:

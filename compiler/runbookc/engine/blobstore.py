@@ -5,14 +5,20 @@ renaming a file is about 0.8 ms of system time, the whole per-document stage abo
 A SQLite table takes a chunk of entries in one transaction instead.
 
 It is a cache: any error is a miss or a skipped write, never a failure. A file SQLite
-finds malformed is deleted and started afresh. The file and its companions (-wal, -shm)
+finds malformed is deleted and started afresh. The file and its companions (-journal, -wal)
 are only opened when each is a regular file or absent (a FIFO would hang the run), and
 the schema SQLite reads is not trusted to run functions. A file another run is writing
 is waited for briefly, once: after that this process goes on without storing. Each
 query or write opens its own connection and closes it: none crosses a fork, and a process
-that compiles many times (`serve`, tests) keeps no file open between runs. Write-ahead
-logging lets a run read while another writes; `synchronous=OFF` skips fsync, so an OS
-crash may tear the file, which the next run then finds malformed and replaces.
+that compiles many times (`serve`, tests) keeps no file open between runs. Writes use
+SQLite's rollback journal, not write-ahead logging: a cold run appends its entries (13 KB
+each, 130 MB at 10,000 documents), which a rollback journal writes once while the log
+writes them twice (the log, then its checkpoint): the parent's store went from 0.47 s to
+0.20 s of CPU there, time it took from the saturated workers. A run that reads while
+another commits waits briefly, then goes without the cache (as for a lock). A file left in
+write-ahead mode by an older version is switched back on its first write. `synchronous=OFF`
+skips fsync, so an OS crash may tear the file, which the next run then finds malformed and
+replaces.
 """
 
 from __future__ import annotations
@@ -31,6 +37,10 @@ _BATCH = 500
 # How long a statement waits for another run's lock before the store is given up on.
 _BUSY_SECONDS = 0.1
 _COMPANIONS = ("", "-wal", "-shm", "-journal")
+# SQLite's largest page: an entry (13 KB on average) fits in one page rather than a chain of
+# four 4 KB overflow pages: storing 10,000 entries went from 0.20 s to 0.08 s of the parent's
+# CPU (the file is 8% larger), and reading them back is no slower.
+_PAGE_SIZE = 65536
 
 
 class BlobStore:
@@ -140,7 +150,8 @@ class BlobStore:
         db = sqlite3.connect(self.path, timeout=_BUSY_SECONDS)
         try:
             db.execute("PRAGMA trusted_schema=OFF")
-            db.execute("PRAGMA journal_mode=WAL")
+            db.execute(f"PRAGMA page_size={_PAGE_SIZE}")  # a new file's only; kept after
+            db.execute("PRAGMA journal_mode=DELETE")
             db.execute("PRAGMA synchronous=OFF")
             db.execute(_SCHEMA)
         except sqlite3.Error:

@@ -36,6 +36,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+import orjson
+
 from runbookc import __version__
 from runbookc.config import Settings
 from runbookc.config_keys import Key, Kind, declare
@@ -191,8 +193,7 @@ class DocCache:
         if worth_pruning(stale, len(pack.entries)):
             self.prune(set(pack.entries).union(live))
             stale = 0
-        found = {"format": _PACK_TAG, "stale": stale, "entries": pack.entries}
-        write_atomic(self._pack, json.dumps(found, ensure_ascii=False).encode())
+        write_atomic(self._pack, _pack_json(stale, pack.entries))
 
     def trim(self, live: set[str]) -> None:
         """Prune to the `live` entries once the others outnumber a tenth of them (and at
@@ -230,8 +231,27 @@ _Stats = dict[str, tuple[tuple[int, ...], str]]
 
 @dataclass
 class Pack:
-    entries: dict[str, tuple[str, Any]]  # key -> (display path, DocSummary as plain data)
+    # key -> (display path, DocSummary as plain data, or as its JSON for those of this run)
+    entries: dict[str, tuple[str, Any]]
     stale: int = 0  # entries dropped since the cache was last pruned
+
+
+def _pack_json(stale: int, entries: dict[str, tuple[str, Any]]) -> bytes:
+    """The pack file: the summaries of this run as the workers wrote their JSON (spliced in,
+    not parsed and written again: 0.1 s of the parent's end at 10,000 documents), those
+    kept from the last pack as plain data."""
+    kept = {key: entry for key, entry in entries.items() if type(entry[1]) is not bytes}
+    written = [
+        b"%b:[%b,%b]" % (orjson.dumps(key), orjson.dumps(display), summary)
+        for key, (display, summary) in entries.items()
+        if type(summary) is bytes
+    ]
+    head = {"format": _PACK_TAG, "stale": stale, "entries": kept}
+    text = json.dumps(head, ensure_ascii=False).encode()
+    if not written:
+        return text
+    assert text.endswith(b"}}")
+    return b"%b%b%b}}" % (text[:-2], b"," if kept else b"", b",".join(written))
 
 
 def worth_pruning(stale: int, live: int) -> bool:

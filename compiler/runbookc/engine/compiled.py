@@ -78,10 +78,11 @@ class PerDocument(Generic[R, S]):
         except codec.CodecError:
             return None
 
-    def plain_summary(self, summary: S) -> object | None:
-        """A summary as the pack keeps it (None when it cannot be written as plain data)."""
+    def summary_json(self, summary: S) -> bytes | None:
+        """A summary as the pack keeps it: the JSON of its plain data, written by orjson in
+        the worker (None when it cannot be written as plain data)."""
         try:
-            return codec.encoder(self.summary)(summary)
+            return codec.dumps(self.summary)(summary)
         except codec.CodecError:
             return None
 
@@ -89,8 +90,8 @@ class PerDocument(Generic[R, S]):
 class Compiled(Generic[R, S]):
     """A freshly compiled file: its result and summary, as objects (compiled in this
     process) or as what a worker sent (in memory only, never from disk; each is read at
-    most once), with what the cache keeps of them: the result's entry and the summary as
-    plain data (None when not wanted or not writable). A worker sends a result that has a
+    most once), with what the cache keeps of them: the result's entry and the summary's
+    JSON (None when not wanted or not writable). A worker sends a result that has a
     cache entry as that entry alone: lint never reads results, and pickling each one beside
     its entry cost a tenth of a worker's time; a result read back from its entry is the
     one the cache would give."""
@@ -100,14 +101,14 @@ class Compiled(Generic[R, S]):
         result: R | bytes | None,
         summary: S | bytes,
         entry: bytes | None = None,
-        plain: object | None = None,
+        summary_json: bytes | None = None,
         key: str | None = None,
     ) -> None:
         assert result is not None or (entry is not None and key is not None)
         self._result = _Pickle(result) if result is not None else None
         self._summary = _Pickle(summary)
         self.entry = entry
-        self.plain = plain
+        self.summary_json = summary_json
         self._key = key
 
     def result(self, kind: type[R]) -> R:

@@ -199,12 +199,12 @@ class _Files(Generic[R, S]):
                 if compiled is None:
                     merged[key] = pack[key]
                     continue
-                plain = compiled.plain
-                if plain is None:
+                written = compiled.summary_json
+                if written is None:
                     summary = compiled.summary(self.per_document.summary)
-                    plain = compiled.plain = self.per_document.plain_summary(summary)
-                if plain is not None:
-                    merged[key] = (display, plain)
+                    written = compiled.summary_json = self.per_document.summary_json(summary)
+                if written is not None:
+                    merged[key] = (display, written)
         dropped = sum(1 for key in pack if key not in merged)
         live = (key for key in self.keys if key is not None)
         self.store.write_pack(Pack(merged, self.pack.stale + dropped), live)

@@ -4,7 +4,7 @@ worker processes for many.
 Each worker compiles chunks of files (compiled.PerDocument: a result and a summary each)
 and sends both back pickled (pickles only cross the pipe to the parent, never the disk),
 with the cache key of the bytes it read, the result's cache entry and the summary as plain
-data (codec: encoded in the workers, in parallel) and, for a file whose times have
+data (codec: written as JSON in the workers, in parallel) and, for a file whose times have
 settled, its stat signature. The parent stores the entries in the cache as each chunk
 arrives (one transaction a chunk, while the workers go on). Workers are forked after the
 parent has run the per-document function's warm-up (the Markdown parser, the bash parser,
@@ -110,8 +110,8 @@ def _compile_many(
         stored = 0
         for blobs in pool.map(_compile_chunk, chunks):
             results += [
-                Fresh(Compiled(result, summary, entry, plain, key), key, stat)
-                for result, summary, entry, plain, key, stat in blobs
+                Fresh(Compiled(result, summary, entry, summary_json, key), key, stat)
+                for result, summary, entry, summary_json, key, stat in blobs
             ]
             if len(results) - stored >= STORE_BATCH:
                 _store(store, results[stored:])
@@ -145,14 +145,14 @@ def _init_worker(
 
 
 # What a worker sends back for one file: the result pickle (None when the cache entry holds
-# the result), the summary pickle, the cache entry, the plain summary, the cache key and the
+# the result), the summary pickle, the cache entry, the summary's JSON, the cache key and the
 # stat entry.
-_Sent = tuple[bytes | None, bytes, bytes | None, object | None, str | None, StatEntry | None]
+_Sent = tuple[bytes | None, bytes, bytes | None, bytes | None, str | None, StatEntry | None]
 
 
 def _compile_chunk(chunk: list[tuple[str, str]]) -> list[_Sent]:
     """The chunk's results and summaries, pickled (the parent unpickles only what it uses:
-    lint, the summaries), with their cache entries, plain summaries, cache keys and stat
+    lint, the summaries), with their cache entries, the summaries' JSON, cache keys and stat
     entries."""
     assert _worker is not None, "worker not initialised"
     blobs: list[_Sent] = []
@@ -164,7 +164,7 @@ def _compile_chunk(chunk: list[tuple[str, str]]) -> list[_Sent]:
                 compiled.result_blob(),
                 compiled.summary_blob(),
                 compiled.entry,
-                compiled.plain,
+                compiled.summary_json,
                 fresh.key,
                 fresh.stat,
             )
@@ -190,5 +190,5 @@ def _compile(
         compiled: Compiled[Any, Any] = Compiled(result, summary)
     else:
         entry = per_document.result_entry(key, result)
-        compiled = Compiled(result, summary, entry, per_document.plain_summary(summary), key)
+        compiled = Compiled(result, summary, entry, per_document.summary_json(summary), key)
     return Fresh(compiled, key, stat_entry(info, key, start))
