@@ -80,11 +80,11 @@ class _Judge:
         if verdict is None or verdict[0] != READ_ONLY:
             shown = [tool, *scan.path, *(w.text for w in scan.positionals[:1])]
             return UNKNOWN, " ".join(shown)
-        if scan.path in dict(rules.traits.runs):
+        if scan.path in rules.runs:
             if scan.rest < 0 or scan.rest >= len(words) - 1:
                 return UNKNOWN, " ".join([tool, *scan.path])  # an interactive shell
             return self.words(words[1 + scan.rest :], depth + 1)
-        name = dict(rules.traits.checks).get(scan.path)
+        name = rules.checks.get(scan.path)
         found = POSITIONAL_CHECKS[name](tool, scan) if name is not None else None
         return found if found is not None else verdict
 
@@ -149,7 +149,7 @@ def _scan(tool: str, rules: ToolRules, words: Sequence[Word], stop: bool) -> Sca
     """Read `words` with the tool's patterns: the subcommand path, flags with their values,
     positional words. `stop`: end at the first positional word (a wrapper's command)."""
     scan = Scan()
-    runs = dict(rules.traits.runs)
+    runs = rules.runs
     flags_over = False
     i = 0
     while i < len(words):
