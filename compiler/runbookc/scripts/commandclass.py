@@ -149,7 +149,7 @@ def _scan(tool: str, rules: ToolRules, words: Sequence[Word], stop: bool) -> Sca
     """Read `words` with the tool's patterns: the subcommand path, flags with their values,
     positional words. `stop`: end at the first positional word (a wrapper's command)."""
     scan = Scan()
-    runs = rules.runs
+    runs, fold = rules.runs, rules.traits.fold
     flags_over = False
     i = 0
     while i < len(words):
@@ -157,14 +157,15 @@ def _scan(tool: str, rules: ToolRules, words: Sequence[Word], stop: bool) -> Sca
         text = word.text
         i += 1
         if flags_over or not text.startswith("-") or text == "-":
-            step = (*scan.path, text.casefold() if rules.traits.fold else text)
             if stop or runs.get(scan.path) == len(scan.positionals) > 0:
                 scan.rest = i - 1  # a wrapper's command; `oc rsh POD CMD`: CMD
                 return scan
-            if not scan.positionals and literal(word) and rules.step(step):
-                scan.path = step
-            else:
-                scan.positionals.append(word)
+            if not scan.positionals and literal(word):  # a subcommand comes before them
+                step = (*scan.path, text.casefold() if fold else text)
+                if rules.step(step):
+                    scan.path = step
+                    continue
+            scan.positionals.append(word)
             continue
         if text == "--":
             flags_over = True
