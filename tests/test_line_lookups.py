@@ -84,10 +84,13 @@ def _big_script(tmp_path):  # type: ignore[no-untyped-def]
 
 
 def test_hidden_failure_lines_read_the_block_about_once(tmp_path) -> None:
-    _, script, fence = _big_script(tmp_path)
+    document, script, fence = _big_script(tmp_path)
     config = script_settings(SETTINGS)
+    block = next(b for b in document.parsed.code_blocks if b.line == script.line)
     _Read.reset()
-    found, _ = command_findings(script, config.command_classes, config.stubs, "rb.md")
+    found, _ = command_findings(
+        block, script.content, script.lines, script.role, script.params, config, "rb.md"
+    )
     assert [d.line for d in found if d.code == "RB404"] == [fence + 1 + n for n in range(LINES)]
     assert _Read.total <= 2 * len(script.content)
 

@@ -31,6 +31,9 @@ class ToolRules:
     flags: dict[tuple[tuple[str, ...], str], FlagRule]  # (path, flag) -> rule
     globs: tuple[tuple[tuple[str, ...], Verdict, bool], ...] = ()  # ("*", "list-*"), free
     traits: ToolTraits = field(default_factory=ToolTraits)
+    # traits.runs and traits.checks as dicts, made once here rather than for every command
+    runs: dict[tuple[str, ...], int] = field(default_factory=dict)
+    checks: dict[tuple[str, ...], str] = field(default_factory=dict)
 
     def step(self, path: tuple[str, ...]) -> bool:
         """Whether `path` is a subcommand path or the start of one."""
@@ -136,7 +139,16 @@ def _tool_rules(
                 rule = FlagRule(arity, rule.attached, rule.verdict, rule.values)
                 rule.values[" ".join(values)] = verdict
         rules[(path, name)] = rule
-    return ToolRules(paths, frozenset(steps), frozenset(free), rules, globs, traits)
+    return ToolRules(
+        paths,
+        frozenset(steps),
+        frozenset(free),
+        rules,
+        globs,
+        traits,
+        dict(traits.runs),
+        dict(traits.checks),
+    )
 
 
 _GLOB = re.compile(r"[*?\[]")

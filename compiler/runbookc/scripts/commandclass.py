@@ -80,11 +80,11 @@ class _Judge:
         if verdict is None or verdict[0] != READ_ONLY:
             shown = [tool, *scan.path, *(w.text for w in scan.positionals[:1])]
             return UNKNOWN, " ".join(shown)
-        if scan.path in dict(rules.traits.runs):
+        if scan.path in rules.runs:
             if scan.rest < 0 or scan.rest >= len(words) - 1:
                 return UNKNOWN, " ".join([tool, *scan.path])  # an interactive shell
             return self.words(words[1 + scan.rest :], depth + 1)
-        name = dict(rules.traits.checks).get(scan.path)
+        name = rules.checks.get(scan.path)
         found = POSITIONAL_CHECKS[name](tool, scan) if name is not None else None
         return found if found is not None else verdict
 
@@ -149,7 +149,7 @@ def _scan(tool: str, rules: ToolRules, words: Sequence[Word], stop: bool) -> Sca
     """Read `words` with the tool's patterns: the subcommand path, flags with their values,
     positional words. `stop`: end at the first positional word (a wrapper's command)."""
     scan = Scan()
-    runs = dict(rules.traits.runs)
+    runs, fold = rules.runs, rules.traits.fold
     flags_over = False
     i = 0
     while i < len(words):
@@ -157,14 +157,15 @@ def _scan(tool: str, rules: ToolRules, words: Sequence[Word], stop: bool) -> Sca
         text = word.text
         i += 1
         if flags_over or not text.startswith("-") or text == "-":
-            step = (*scan.path, text.casefold() if rules.traits.fold else text)
             if stop or runs.get(scan.path) == len(scan.positionals) > 0:
                 scan.rest = i - 1  # a wrapper's command; `oc rsh POD CMD`: CMD
                 return scan
-            if not scan.positionals and literal(word) and rules.step(step):
-                scan.path = step
-            else:
-                scan.positionals.append(word)
+            if not scan.positionals and literal(word):  # a subcommand comes before them
+                step = (*scan.path, text.casefold() if fold else text)
+                if rules.step(step):
+                    scan.path = step
+                    continue
+            scan.positionals.append(word)
             continue
         if text == "--":
             flags_over = True

@@ -42,13 +42,16 @@ _LOG = re.compile(
 def looks_like(content: str) -> str | None:
     """What the block is when it is not shell ("PromQL", "YAML", ...); None when it may be
     shell."""
-    lines = [line for line in content.split("\n") if line.strip()]
     stripped = content.strip()
     if stripped[:1] in ("{", "[") and _json(stripped):
         return "JSON"
-    if lines and lines[0].lstrip().startswith("{{"):
+    if stripped.startswith("{{"):  # the first line that is not blank starts so
         return "a Go template"
-    meaningful = [line for line in lines if not line.lstrip().startswith(("#", "//"))]
+    meaningful = [
+        line
+        for line in content.split("\n")
+        if line.strip() and not line.lstrip().startswith(("#", "//"))
+    ]
     if not meaningful:
         return None
     # Every line a log line, or one quoted sentence (an error message quoted as it appears):

@@ -81,4 +81,9 @@ class Script:
         return {p.name: SAMPLE if p.required else p.default for p in self.params}
 
     def file_line(self, block_line: int) -> int:
-        return self.lines[block_line] if 0 <= block_line < len(self.lines) else self.line
+        return file_line(self.lines, self.line, block_line)
+
+
+def file_line(lines: tuple[int, ...], fence: int, block_line: int) -> int:
+    """The file line of a line of a block (`lines`: the file line of each), else the fence's."""
+    return lines[block_line] if 0 <= block_line < len(lines) else fence

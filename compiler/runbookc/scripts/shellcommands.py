@@ -18,6 +18,8 @@ if TYPE_CHECKING:
 # Words that run the command after them (with their own flags in between).
 PREFIXES = frozenset({"sudo", "command", "env", "time", "nohup", "exec", "nice", "timeout"})
 _REDIRECTS = frozenset({"file_redirect", "heredoc_redirect", "herestring_redirect"})
+# The nodes whose redirections may be a command's own (see _file_redirects).
+_HOLDERS = frozenset({"redirected_statement", "pipeline", "list", "negated_command"})
 
 
 @dataclass(frozen=True)
@@ -39,11 +41,11 @@ class Command:
         return " ".join([self.tool, *(w.text for w in self.words[:2])]).strip()
 
 
-def _argv(node: Node, source: Source, redirects: list[Node]) -> list[Word]:
+def _argv(node: Node, kind: str, source: Source, redirects: list[Node]) -> list[Word]:
     """The words of a simple command, its program first (assignments before the program and
     redirections left out; a test's operators and brackets are words, as in `[ a = b ]`).
     `redirects`: the command's file redirections (see _file_redirects)."""
-    if node.type == "command":
+    if kind == "command":
         name = node.child_by_field_name("name")
         nodes = [name] if name is not None else []
         nodes += node.children_by_field_name("argument")  # in source order, after the name
@@ -57,7 +59,7 @@ def _argv(node: Node, source: Source, redirects: list[Node]) -> list[Word]:
         if stray:
             nodes += stray
             nodes.sort(key=lambda part: part.start_byte)
-    elif node.type in ("variable_assignment", "variable_assignments"):
+    elif kind in ("variable_assignment", "variable_assignments"):
         nodes = []
     else:
         nodes = list(_flat_words(node))
@@ -102,17 +104,24 @@ def _split_runners(words: list[Word]) -> tuple[tuple[str, ...], str, list[Word]]
     return tuple(runners), "", []
 
 
-def read_command(node: Node, source: Source) -> Command:
-    file_redirects = _file_redirects(node)
-    argv = _argv(node, source, file_redirects)
+def read_command(node: Node, source: Source, above: str | None = None) -> Command:
+    """`above`: the type of the node's parent when the caller knows it (asking the node
+    for its parent makes tree-sitter walk down from the root)."""
+    kind = node.type
+    file_redirects = _file_redirects(node, above)
+    argv = _argv(node, kind, source, file_redirects)
     runners, program, words = _split_runners(argv)
     redirects = _redirects(file_redirects, source)
     writes = tuple(target for op, _, target in redirects if _writes(op, target))
-    env = tuple(
-        node_text(name)
-        for child in node.children
-        if child.type == "variable_assignment"
-        and (name := child.child_by_field_name("name")) is not None
+    env = (
+        tuple(
+            node_text(name)
+            for child in node.children
+            if child.type == "variable_assignment"
+            and (name := child.child_by_field_name("name")) is not None
+        )
+        if kind == "command"
+        else ()
     )
     tool = program.rsplit("/", 1)[-1]
     return Command(
@@ -123,8 +132,8 @@ def read_command(node: Node, source: Source) -> Command:
         writes,
         _silent(redirects),
         runners,
-        tuple(argv) if node.type != "variable_assignment" else (),
-        env if node.type == "command" else (),
+        tuple(argv) if kind != "variable_assignment" else (),
+        env,
     )
 
 
@@ -136,12 +145,13 @@ def _writes(op: str, target: str) -> bool:
     return op in (">", ">>", ">|", "&>", "&>>") and bool(target)
 
 
-def _file_redirects(node: Node) -> list[Node]:
+def _file_redirects(node: Node, above: str | None) -> list[Node]:
     """A simple command's file redirections: its own, those after it (on it, or on the
     pipeline or list it ends: tree-sitter-bash hangs them there, issue #345) and those on
-    a here-document's line."""
+    a here-document's line. `above`: the parent's type, if known."""
     found = [c for c in node.children if c.type in _REDIRECTS]
-    inner, outer = node, node.parent
+    # most commands are a statement of their own: no need to ask for the parent
+    inner, outer = node, node.parent if above is None or above in _HOLDERS else None
     while outer is not None:
         kind = outer.type
         if kind == "redirected_statement" and outer.child_by_field_name("body") == inner:

@@ -133,9 +133,13 @@ def _unit(group: list[Node], span: range, tree: Tree, source: Source) -> Unit:
     start, end = source.pos(first.start_byte), source.pos(last.end_byte)
     row = source.row(first.start_byte)
     simples, words = _scan(tree, span)
-    refs = tuple(ref for word in words for ref in param_refs(word, tree, source))
+    # every expansion starts with `$`; a node's children lie inside its bytes
+    expands = source.original.find(b"$", first.start_byte, last.end_byte) >= 0
+    refs = tuple(ref for word in words for ref in param_refs(word, tree, source)) if expands else ()
     # by node: a unit looks its pipeline stages up here rather than read their words again
-    found = {node: read_command(node, source) for node in simples}
+    found = {
+        tree.nodes[at]: read_command(tree.nodes[at], source, tree.aboves[at]) for at in simples
+    }
     commands = tuple(found.values())
     if len(group) > 2 or (len(group) == 2 and last.type != ";"):
         return Unit(start, end, row, "compound", (), commands, refs, end)
@@ -288,23 +292,23 @@ def _literal_assignment(node: Node, source: Source) -> tuple[str, str] | None:
 _ASSIGNMENT_OWNERS = frozenset({"command", "declaration_command", "variable_assignments"})
 
 
-def _scan(tree: Tree, span: range) -> tuple[list[Node], list[int]]:
-    """The simple commands among the nodes in `span`, and the tree indices of their
+def _scan(tree: Tree, span: range) -> tuple[list[int], list[int]]:
+    """The tree indices of the simple commands among the nodes in `span`, and those of their
     assignments and of the words that are not part of a bigger word (a command's arguments,
     those in a `$(...)` inside a word too), both in source order."""
     nodes, kinds, aboves = tree.nodes, tree.kinds, tree.aboves
-    simples: list[Node] = []
+    simples: list[int] = []
     words: list[int] = []
     for index in span:
         kind = kinds[index]
         if kind == "variable_assignment":
             words.append(index)
             if aboves[index] not in _ASSIGNMENT_OWNERS:
-                simples.append(nodes[index])
+                simples.append(index)
         elif kind in WORD_TYPES:
             above = aboves[index]
             if above is not None and above not in WORD_TYPES and above != "variable_assignment":
                 words.append(index)
         elif _is_simple(nodes[index], kind):
-            simples.append(nodes[index])
+            simples.append(index)
     return simples, words

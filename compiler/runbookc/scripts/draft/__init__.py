@@ -7,7 +7,6 @@ the findings about each draft's commands in checks.py."""
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 from pathlib import Path
 
 from runbookc.config import Settings
@@ -63,7 +62,6 @@ def draft_scripts(document: Document, settings: Settings) -> tuple[list[Script],
     if not SAFE_DOC_ID.match(document.doc_id):
         return [], []
     config = script_settings(settings)
-    classes = config.command_classes
     path = document.path
     diags: list[Diagnostic] = []
     drafts: list[Script] = []
@@ -122,24 +120,24 @@ def draft_scripts(document: Document, settings: Settings) -> tuple[list[Script],
         content, holes = fill_placeholders(content, usable_param)
         params = _params(content, parse_block(content), dict(holes))
         source = source or _source(path, settings.root)
-        script = _draft(
-            document,
-            block,
-            len(drafts) + 1,
-            name,
-            role,
-            source,
-            content=content,
-            lines=lines,
-            params=params,
-            remotes=remotes,
-            shown=shown,
-        )
-        found, changes = command_findings(script, classes, config.stubs, path)
+        found, changes = command_findings(block, content, lines, role, params, config, path)
         diags += found
-        if changes:  # a draft is read-only until its commands say otherwise
-            script = replace(script, mutating=True, changes=changes)
-        drafts.append(script)
+        drafts.append(
+            _draft(
+                document,
+                block,
+                len(drafts) + 1,
+                name,
+                role,
+                source,
+                content=content,
+                lines=lines,
+                params=params,
+                remotes=remotes,
+                shown=shown,
+                changes=changes,
+            )
+        )
     diags += symptom_coverage(document, drafts, config)
     if drafts and document.doc_type == RUNBOOK:
         diags += diagnostics_section(document, drafts[0].line, config)
@@ -217,10 +215,12 @@ def _draft(
     params: tuple[Param, ...],
     remotes: tuple[Remote, ...],
     shown: tuple[str, ...],
+    changes: tuple[str, ...],
 ) -> Script:
     """The block's step, built in one go: a dataclass `replace` costs as much as building
     it (valgrind, the drafts of 1,000 generated documents: 4,278M -> 4,096M instructions
-    without the one per block)."""
+    without the one per block). A step is read-only unless its commands change the system
+    (`changes`)."""
     return Script(
         doc_id=document.doc_id,
         number=number,
@@ -233,8 +233,8 @@ def _draft(
         title=_title(block),
         intro=block.intro,
         role=role,
-        mutating=False,
-        changes=(),
+        mutating=bool(changes),
+        changes=changes,
         params=params,
         content=content,
         lines=lines,
