@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -141,6 +142,17 @@ def test_bash_n_runs_in_batches_with_the_verdicts_of_one_run_per_script(
     assert [d.code for d in found] == ["RB410"] and len(kept) == len(good) > 2
     assert len(started) <= 2 + 2  # two batches, then bash -n on the rejected script alone
     assert not (tmp_path / "sourced").exists()
+
+
+def test_a_batch_names_what_parsed_by_whole_file_names(tmp_path) -> None:
+    """A file name (a doc_id from front matter) may hold a newline: the batch's answer must
+    not read `ok<newline>x` parsing as `x` parsing."""
+    from runbookc.scripts import shellcheck
+
+    (tmp_path / "x").write_text("if true; then\n", "utf-8")  # bash -n rejects it
+    (tmp_path / "ok\nx").write_text("true\n", "utf-8")
+    bash = shutil.which("bash") or "bash"
+    assert shellcheck._parsing(bash, tmp_path, ["x", "ok\nx"]) == {"ok\nx"}
 
 
 def test_lint_reports_the_static_script_findings_in_every_format(cli, in_root) -> None:

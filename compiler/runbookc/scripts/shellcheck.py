@@ -136,7 +136,7 @@ def _bash_n(bash: str, path: Path, script: Script, scratch: Path) -> Diagnostic 
 
 # One bash runs `bash -n` on each file of a batch and names the files that parse: a
 # process per script started from Python cost as much as bash's own parsing.
-_PARSING = 'for f do "$0" -n "./$f" 2>/dev/null && printf "%s\\n" "$f"; done'
+_PARSING = 'for f do "$0" -n "./$f" 2>/dev/null && printf "%s\\0" "$f"; done'
 _SYNTAX_BATCH = 500  # file names per batch process (each a few bytes: far below ARG_MAX)
 # The batch's own shell is not `-n`: keep what it would source out of its environment.
 _STARTUP = ("BASH_ENV", "ENV")
@@ -152,10 +152,10 @@ def _parsing(bash: str, folder: Path, names: list[str]) -> set[str]:
         env=env,
         stdin=subprocess.DEVNULL,
         capture_output=True,
-        text=True,
         check=False,
     )
-    return set(done.stdout.splitlines()) & set(names)
+    # NUL-separated: a name (a doc_id from front matter) may hold a newline, never a NUL
+    return {os.fsdecode(name) for name in done.stdout.split(b"\0")} & set(names)
 
 
 def _syntax_error(argv: list[str]) -> tuple[int, str] | None:
