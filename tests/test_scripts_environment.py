@@ -35,19 +35,18 @@ TARGET_LOOKUP = "kubectl config view --minify -o jsonpath="
 class Bench:
     """A temp dir with stubs and real tools on PATH, and the runbook of each test."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, kubectl: str = STUB) -> None:
+        """`kubectl`: the text of the kubectl stub (see stub_kubectl)."""
         self.root = root
-        bash = shutil.which("bash")
-        assert bash is not None
         stubs, real = root / "stubs", root / "real"
         stubs.mkdir()
         real.mkdir()
-        (stubs / "kubectl").write_text(STUB.format(bash=bash), "utf-8")
-        (stubs / "kubectl").chmod(0o755)
         for tool in REAL_TOOLS:
             found = shutil.which(tool)
             assert found is not None, tool
             (real / tool).symlink_to(found)
+        self.stub_kubectl(kubectl)
+        (stubs / "kubectl").chmod(0o755)
         self.path = f"{stubs}:{real}"
         assert shutil.which("kubectl", path=self.path) == str(stubs / "kubectl")
         self.calls = root / "calls.txt"

@@ -47,8 +47,7 @@ RUNBOOK = (
 @pytest.fixture
 def bench(tmp_path) -> Bench:
     require_sandbox()
-    bench = Bench(tmp_path)
-    bench.stub_kubectl(STUB)
+    bench = Bench(tmp_path, STUB)
     for tool in ("tar", "gzip"):
         found = shutil.which(tool)
         assert found is not None, tool

@@ -25,8 +25,7 @@ BLOCK = "## Diagnosis\n1) Pods:\n\n```bash\nkubectl get pods\n```\n"
 @pytest.fixture
 def bench(tmp_path) -> Bench:
     require_sandbox()
-    bench = Bench(tmp_path)
-    bench.stub_kubectl(STUB)
+    bench = Bench(tmp_path, STUB)
     return bench
 
 
