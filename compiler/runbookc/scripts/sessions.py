@@ -53,14 +53,6 @@ _TABLE_HEADER = re.compile(
 # x509 -enddate`): as shell an assignment before a command named by the next word, but that
 # word is a number or a time, which no program is named.
 PRINTED_SETTING = re.compile(r"[A-Za-z_][\w.-]*=[^\s'\"`$\\;|&<>()]+\s+\d+(?:[.:]\d+)*(?:\s.*)?")
-# How a line _printed takes starts (each branch is linear in the line): a capital letter
-# first, then two blanks (a table header); `key=value`, blanks and a digit (a printed
-# setting). Most blocks have neither, and then their lines need no look one by one
-# (valgrind, the drafts of 1,000 generated documents: 3,553M -> 3,541M instructions).
-_MAYBE_PRINTED = re.compile(
-    r"^[^\S\n]*(?:[A-Z][^\n]*[^\S\n]{2}|[A-Za-z_][\w.-]*=[^\s'\"`$\\;|&<>()]+[^\S\n]+\d)",
-    re.M,
-)
 _SHELLS = frozenset({"sh", "bash", "zsh", "ash", "dash", "/bin/sh", "/bin/bash", "/bin/zsh"})
 _SHELLS |= {f"/usr{s}" for s in _SHELLS if s.startswith("/")}
 # Flags that take a value, per opener (the value is not the pod / host / command).
@@ -158,7 +150,7 @@ def _printed(lines: list[str], text: str) -> set[int]:
     (a block of nothing else is notshell.py's). None in a block with a here-document, whose
     lines are text. `text`: the lines joined."""
     found: set[int] = set()
-    if "<<" in text or not _MAYBE_PRINTED.search(text):
+    if "<<" in text:
         return found
     inside = commanded = False
     for index, line in enumerate(lines):
