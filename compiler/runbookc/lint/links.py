@@ -46,8 +46,10 @@ def _absolute(
     """`/ops/x.md`, `/img/a.png`, `/ops/x`: MkDocs converts relative links only; it leaves an
     absolute one as written and warns, which fails the strict build (`validation:
     absolute_links: warn`). On a site under a sub-path it would point outside the site."""
+    if not target.startswith(("/", "\\")):
+        return
     parts = urlsplit(target)
-    if not target.startswith(("/", "\\")) or parts.scheme or parts.netloc:
+    if parts.scheme or parts.netloc:
         return  # `//host/x` is an external link, to MkDocs as to a browser
     path = unquote(parts.path).lstrip("/")
     relative = posixpath.relpath(path or ".", posixpath.dirname(graph.source_path(doc)) or ".")

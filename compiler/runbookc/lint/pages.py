@@ -12,7 +12,7 @@ from runbookc.lint.catalog.references import PAGE_CONFLICT, SHORTCODE
 from runbookc.model import Document
 from runbookc.pipeline.graph import Graph
 from runbookc.pipeline.html_safety import mask_code
-from runbookc.render.paths import page_conflict, page_url, rename
+from runbookc.render.paths import generated_urls, page_conflict, page_url, rename
 
 # `{{< name args >}}` and `{{% name args %}}`, closing ones (`{{< /name >}}`) too.
 _SHORTCODE = re.compile(r"\{\{([<%])\s*(/?)\s*([\w.-]*)(.*?)[>%]\}\}")
@@ -23,11 +23,12 @@ def check(graph: Graph, settings: Settings) -> Iterator[Diagnostic]:
     """The same questions `runbookc build` asks of each page path (render/paths.py), and
     the one MkDocs asks of all of them: two documents served at one URL."""
     by_url: dict[str, list[tuple[str, str]]] = {}  # URL -> (source path, display path)
+    generated = generated_urls()
     for doc in graph.documents:
         path = graph.source_path(doc)
         if path.startswith("../"):
             continue  # a file given on the command line from outside the source dir
-        reason = page_conflict(path)
+        reason = page_conflict(path, generated)
         if reason is not None:
             yield PAGE_CONFLICT(doc.path, None, reason, hint=rename())
         else:

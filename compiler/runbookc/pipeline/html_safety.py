@@ -53,7 +53,10 @@ _INLINE = re.compile(
 # none), then what it needs right after them; control characters are those script_url drops.
 _SUSPECT_CHAR = re.compile(r"[<&\x00-\x08\x0b-\x1f\x7f]")
 _SUSPECT = re.compile(r"</?[A-Za-z]|&[#A-Za-z]|[\x00-\x08\x0b-\x1f\x7f]")
-_ATTR_LIST_HANDLER = re.compile(r"[{: ]on[^ =}]*=", re.IGNORECASE)
+# An event handler in an attribute list, in lowered text: one pattern per character before
+# it, as a pattern that starts with a literal is searched for by it (a third of the time
+# of one case-blind pattern over a runbook's body).
+_ATTR_LIST_HANDLERS = tuple(re.compile(re.escape(c) + r"on[^ =}]*=") for c in "{: ")
 
 
 @dataclass(frozen=True)
@@ -100,10 +103,10 @@ def may_be_unsafe(body: str) -> bool:
     """
     if _SUSPECT_CHAR.search(body) and _SUSPECT.search(body):
         return True
-    if _ATTR_LIST_HANDLER.search(body):
+    lowered = body.lower()  # only `O` and `N` lower to `o` and `n`
+    if "script:" in lowered or "data:" in lowered:
         return True
-    lowered = body.lower()
-    return "script:" in lowered or "data:" in lowered
+    return any(handler.search(lowered) for handler in _ATTR_LIST_HANDLERS)
 
 
 def find_unsafe(text: str, *, markdown: bool = True, masked: str | None = None) -> list[Unsafe]:

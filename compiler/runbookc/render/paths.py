@@ -57,10 +57,16 @@ def file_conflict(relative: str) -> str | None:
     return None
 
 
-def page_conflict(relative: str) -> str | None:
+def generated_urls() -> dict[str, str]:
+    """The URL of each generated page outside GENERATED_DIRS -> that page."""
+    return {page_url(page): page for page in reserved()}
+
+
+def page_conflict(relative: str, generated_at: dict[str, str] | None = None) -> str | None:
     """Why a document at `relative` (its path under the source dir) cannot have its page
-    there: a generated page has that URL, or file_conflict. None when it can."""
-    taken = {page_url(page): page for page in reserved()}
+    there: a generated page has that URL, or file_conflict. None when it can.
+    `generated_at`: generated_urls(), when the caller asks for many documents."""
+    taken = generated_urls() if generated_at is None else generated_at
     generated = taken.get(page_url(relative))
     if generated is not None:
         return f"its page {relative} would replace the generated page {generated}"
