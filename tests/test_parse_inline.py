@@ -85,6 +85,23 @@ def test_random_documents() -> None:
     _assert_same(bodies)
 
 
+def test_text_normalize_would_change_is_normalised() -> None:
+    """markdown() leaves its `normalize` rule off; parse_body runs it where it changes the
+    text (CR line endings, NUL), so the Body is the one the rule switched on gives."""
+    rng = random.Random(8)
+    pieces = [*_PIECES, "\r\n", "\r", "\0", "a\rb", "`\0`", "[\0](x.md)"]
+    bodies = [
+        (f"random #{n}", "".join(rng.choices(pieces, k=rng.randint(1, 40))), 1) for n in range(2000)
+    ]
+    assert sum("\r" in body or "\0" in body for _, body, _ in bodies) > 500
+    found = [parse_body(body, line) for _, body, line in bodies]
+    full = MarkdownIt("commonmark", parse._ABSENT_OPTIONS).enable("table")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(parse, "markdown", lambda: full.disable(["inline", "text_join"]))
+        for (name, body, line), lazy in zip(bodies, found, strict=True):
+            assert lazy == parse_body(body, line), name
+
+
 def test_plain_text_is_one_text_token() -> None:
     """Inline content without any character an inline rule starts at is what markdown-it's
     inline parser makes of it: one text token (none when empty)."""

@@ -110,12 +110,8 @@ class Document:
     @property
     def body(self) -> str:
         """Everything after the closing `---` line, unstripped: a slice of `text`."""
-        start = 0
-        for _ in range(self.body_line - 1):
-            start = self.text.find("\n", start) + 1
-            if start == 0:
-                return ""
-        return self.text[start:]
+        lines = self.text.split("\n", self.body_line - 1)
+        return lines[-1] if len(lines) == self.body_line else ""
 
     @property
     def doc_id(self) -> str:
