@@ -122,8 +122,24 @@ rb_outcome() { # step, its exit status, outcomes.txt -> what the record says
   esac
 }
 
-rb_json() { # text -> a JSON string (control characters escaped, other bytes as they are)
-  local LC_ALL=C rb_text=$1 rb_code rb_char rb_escape
+# JSON is UTF-8 (RFC 8259), a step's output need not be. One valid UTF-8 character (RFC
+# 3629: no overlong form, no surrogate, nothing above U+10FFFF), and what stands for one
+# U+FFFD where a character is not valid: the start of one that ends too early, else one
+# byte (the Unicode "maximal subpart" practice, as Python's decode(errors="replace")).
+rb_utf8_char=$'[\x01-\x7f]|[\xc2-\xdf][\x80-\xbf]|\xe0[\xa0-\xbf][\x80-\xbf]|[\xe1-\xec\xee\xef][\x80-\xbf][\x80-\xbf]|\xed[\x80-\x9f][\x80-\xbf]|\xf0[\x90-\xbf][\x80-\xbf][\x80-\xbf]|[\xf1-\xf3][\x80-\xbf][\x80-\xbf][\x80-\xbf]|\xf4[\x80-\x8f][\x80-\xbf][\x80-\xbf]'
+rb_utf8_bad=$'^([\xc2-\xdf]|\xe0[\xa0-\xbf]?|[\xe1-\xec\xee\xef][\x80-\xbf]?|\xed[\x80-\x9f]?|\xf0([\x90-\xbf][\x80-\xbf]?)?|[\xf1-\xf3]([\x80-\xbf][\x80-\xbf]?)?|\xf4([\x80-\x8f][\x80-\xbf]?)?|.)'
+
+rb_json() { # text -> a JSON string: control characters escaped, invalid UTF-8 as U+FFFD
+  local LC_ALL=C rb_text=$1 rb_valid="" rb_code rb_char rb_escape
+  while [[ $rb_text == *[$'\x80'-$'\xff']* ]]; do # not all ASCII: keep the valid part
+    [[ $rb_text =~ ^($rb_utf8_char)* ]]
+    rb_valid+=${BASH_REMATCH[0]}
+    rb_text=${rb_text#"${BASH_REMATCH[0]}"}
+    [[ $rb_text =~ $rb_utf8_bad ]] || break # the rest was valid
+    rb_valid+=$'\xef\xbf\xbd'
+    rb_text=${rb_text#"${BASH_REMATCH[0]}"}
+  done
+  rb_text=$rb_valid$rb_text
   rb_text=${rb_text//\\/\\\\}
   rb_text=${rb_text//\"/\\\"}
   for rb_code in {1..31} 127; do
