@@ -166,6 +166,8 @@ PRINTED = [
     "connection refused: Ошибка соединения 🔥".encode(),
     b"connection refused: bell\x07 escape\x1b[31m tab\t",
     b"connection refused: cut short \xd0 here",
+    b"connection refused: cut at the end \xd0",  # bash's read in a UTF-8 locale
+    b"connection refused: cut at the end \xe2\x82",  # went on past the newline
     b"retrying \xff",
 ]
 
@@ -198,6 +200,7 @@ def test_summary_json_is_utf8_whatever_bytes_a_step_prints(bench) -> None:
         "--out",
         incident,
         env={"TERMINAL": str(terminal)},
+        timeout=300,  # a bound for a hang (a watcher that lost the step's "stop"), not a time check
     )
     assert done.returncode == 5, done.stderr
     summary = json.loads((incident / "summary.json").read_bytes())  # strict UTF-8
@@ -209,6 +212,8 @@ def test_summary_json_is_utf8_whatever_bytes_a_step_prints(bench) -> None:
         "connection refused: Ошибка соединения 🔥",
         "connection refused: bell? escape?[31m tab?",  # the scan shows controls as ?
         "connection refused: cut short \ufffd here",
+        "connection refused: cut at the end \ufffd",
+        "connection refused: cut at the end \ufffd",
     ]
     assert step["matches"][:3] == [p.decode("utf-8", "replace") for p in PRINTED[:3]]
     # only the summary changes: the terminal and the log keep the step's bytes

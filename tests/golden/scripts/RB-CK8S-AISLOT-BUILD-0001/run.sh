@@ -104,9 +104,11 @@ rb_now() { date -u +%Y-%m-%dT%H:%M:%SZ; }
 # Each step adds its outcome to outcomes.txt (--record): "STEP outcome WHAT", and before it
 # "STEP match LINE" for each output line that showed a symptom, "STEP warning WHERE: WHAT"
 # for each failure the runbook tolerates.
+# Lines are read byte-wise (LC_ALL=C): in a UTF-8 locale bash's read goes on past the
+# newline after a character cut short (a byte such as \xd0 at the end of a line).
 rb_outcome() { # step, its exit status, outcomes.txt -> what the record says
   local rb_name rb_word rb_text rb_said=""
-  while IFS=' ' read -r rb_name rb_word rb_text; do
+  while IFS=' ' LC_ALL=C read -r rb_name rb_word rb_text; do
     [[ $rb_name != "$1" || $rb_word != outcome ]] || rb_said=$rb_text
   done <"$3"
   if [[ -n $rb_said ]]; then
@@ -155,7 +157,7 @@ rb_json() { # text -> a JSON string: control characters escaped, invalid UTF-8 a
 rb_json_lines() { # outcomes.txt, step, kind of line -> a JSON array of those lines' text
   local rb_name rb_word rb_text rb_sep=""
   printf '['
-  while IFS=' ' read -r rb_name rb_word rb_text; do
+  while IFS=' ' LC_ALL=C read -r rb_name rb_word rb_text; do
     [[ $rb_name == "$2" && $rb_word == "$3" ]] || continue
     printf '%s%s' "$rb_sep" "$(rb_json "$rb_text")"
     rb_sep=", "
@@ -168,7 +170,7 @@ rb_stamp() { # log file
   local rb_text rb_time rb_clock rb_ms
   local -x TZ=UTC0
   trap '' INT # the log keeps what the step says after Ctrl-C
-  while IFS= read -r rb_text || [[ -n $rb_text ]]; do
+  while IFS= LC_ALL=C read -r rb_text || [[ -n $rb_text ]]; do
     printf '%s\n' "$rb_text"
     rb_clock=$EPOCHREALTIME # seconds, then "." or "," (the locale's), then microseconds
     rb_ms=${rb_clock#*[.,]}
@@ -250,7 +252,7 @@ rb_run_diagnose() { # output folder, whether to archive it (1)
     [[ $rb_outcome != interrupted ]] || rb_interrupts=$((rb_interrupts + 1))
     printf '%s  started %s  finished %s  exit %s  %s\n' "$rb_step" "$rb_started" "$(rb_now)" "$rb_status" \
       "$rb_outcome" >>"$rb_out/summary.txt"
-    while IFS=' ' read -r rb_env rb_word rb_line; do
+    while IFS=' ' LC_ALL=C read -r rb_env rb_word rb_line; do
       [[ $rb_env != "$rb_step" || $rb_word != match ]] || printf '    | %s\n' "$rb_line"
     done <"$rb_record" >>"$rb_out/summary.txt"
     rb_rows+=("$rb_step" "$rb_outcome" "$rb_status")
