@@ -156,3 +156,83 @@ def test_a_runbook_exit_4_is_a_failed_step_not_a_remote_shell_stop(bench) -> Non
     assert run.returncode == 1, run.stderr
     (step,) = json.loads((incident / "summary.json").read_text("utf-8"))["steps"]
     assert (step["exit"], step["outcome"]) == (1, "failed")
+
+
+# What a step may print that is no valid UTF-8 (a lone byte, a character cut short, an
+# overlong form, a surrogate), next to valid Cyrillic and emoji and control characters.
+PRINTED = [
+    b"connection refused: lone \xff byte",
+    b"connection refused: overlong \xc0\xaf and surrogate \xed\xa0\x80 here",
+    "connection refused: Ошибка соединения 🔥".encode(),
+    b"connection refused: bell\x07 escape\x1b[31m tab\t",
+    b"connection refused: cut short \xd0 here",
+    b"connection refused: cut at the end \xd0",  # bash's read in a UTF-8 locale
+    b"connection refused: cut at the end \xe2\x82",  # went on past the newline
+    b"retrying \xff",
+]
+
+
+def _printf(line: bytes) -> str:
+    """`line` as the text of a bash $'...' string (braces escaped too: the stub is a
+    format string)."""
+    return "".join(
+        chr(b) if 0x20 <= b < 0x7F and b not in b"\\'{}" else f"\\x{b:02x}" for b in line
+    )
+
+
+def test_summary_json_is_utf8_whatever_bytes_a_step_prints(bench) -> None:
+    printed = "".join(f" $'{_printf(p)}'" for p in PRINTED)
+    bench.stub_kubectl(STUB.replace("echo 'web-1 Running'", f"printf '%s\\n'{printed}"))
+    body = "## Symptoms\n\nThe pods log `connection refused`.\n\n## Diagnosis\n" + (
+        '1) Pods:\n\n```bash\nns="web"\nkubectl get pods -n "$ns"\n```\n'
+    )
+    entry = _folder(bench, body) / "run.sh"
+    incident = bench.root / "incident"
+    terminal = bench.root / "terminal.bin"
+    shell = bench.root / "real" / "bash"
+    # the terminal's bytes, as they are (the step's output is no text)
+    done = bench.run(
+        shell,
+        "-c",
+        '"$0" "$@" >"$TERMINAL"',
+        entry,
+        "--diagnose",
+        "--out",
+        incident,
+        env={"TERMINAL": str(terminal)},
+        timeout=300,  # a bound for a hang (a watcher that lost the step's "stop"), not a time check
+    )
+    assert done.returncode == 5, done.stderr
+    summary = json.loads((incident / "summary.json").read_bytes())  # strict UTF-8
+    (step,) = summary["steps"]
+    assert step["outcome"] == "symptom found"
+    assert step["matches"] == [
+        "connection refused: lone \ufffd byte",
+        "connection refused: overlong \ufffd\ufffd and surrogate \ufffd\ufffd\ufffd here",
+        "connection refused: Ошибка соединения 🔥",
+        "connection refused: bell? escape?[31m tab?",  # the scan shows controls as ?
+        "connection refused: cut short \ufffd here",
+        "connection refused: cut at the end \ufffd",
+        "connection refused: cut at the end \ufffd",
+    ]
+    assert step["matches"][:3] == [p.decode("utf-8", "replace") for p in PRINTED[:3]]
+    # only the summary changes: the terminal and the log keep the step's bytes
+    printed = b"".join(p + b"\n" for p in PRINTED)
+    assert printed in terminal.read_bytes()
+    log = (incident / "01-pods.log").read_bytes()
+    stamp = rb"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z "
+    assert all(re.match(stamp, line) for line in log.split(b"\n")[:-1]), log
+    lines = [re.sub(stamp, b"", line, count=1) for line in log.split(b"\n")]
+    first = lines.index(PRINTED[0])
+    assert lines[first : first + len(PRINTED)] == PRINTED
+
+
+def test_summary_json_keeps_a_refused_parameter_value_as_json(bench) -> None:
+    entry = _folder(bench) / "run.sh"
+    incident = bench.root / "incident"
+    value = "w\te\x01b\udcff"  # a tab, a control character and the byte 0xff
+    done = bench.run(entry, "--diagnose", "--ns", value, "--out", incident)
+    assert done.returncode == 1, done.stderr  # the step that has it refuses the value
+    summary = json.loads((incident / "summary.json").read_bytes())
+    assert summary["parameters"] == {"RUNBOOK_NS": "w\te\x01b\ufffd"}
+    assert summary["steps"][0]["outcome"] == "failed"

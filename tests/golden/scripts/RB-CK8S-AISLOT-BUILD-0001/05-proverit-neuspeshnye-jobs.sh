@@ -206,7 +206,7 @@ rb_watcher() {
       # the command's own deadline: the events that come meanwhile do not extend it
       rb_limit=(-t "$((rb_deadline > EPOCHSECONDS ? rb_deadline - EPOCHSECONDS : 0))")
     fi
-    if read -r "${rb_limit[@]}" rb_event rb_arg; then
+    if LC_ALL=C read -r "${rb_limit[@]}" rb_event rb_arg; then # byte-wise, as rb_scan
       case $rb_event in
         start)
           [[ $rb_arg =~ ^[0-9]{1,9}$ ]] && [[ -n ${rb_line[rb_arg]:-} ]] && rb_n=$rb_arg
@@ -315,7 +315,9 @@ rb_symptom_kind=(fixed fixed fixed fixed fixed fixed ere)
 rb_scan() { # the commands' output: passed on, each line showing a symptom told to the watcher
   local rb_text rb_k
   trap '' INT # Ctrl-C is for the commands
-  while IFS= read -r rb_text || [[ -n $rb_text ]]; do
+  # byte-wise (LC_ALL=C): in a UTF-8 locale bash's read goes on past the newline after a
+  # character cut short; the match itself is in the caller's locale
+  while IFS= LC_ALL=C read -r rb_text || [[ -n $rb_text ]]; do
     printf '%s\n' "$rb_text"
     for rb_k in "${!rb_symptom[@]}"; do
       if [[ ${rb_symptom_kind[rb_k]} == *-i ]]; then shopt -s nocasematch; else shopt -u nocasematch; fi

@@ -104,9 +104,11 @@ rb_now() { date -u +%Y-%m-%dT%H:%M:%SZ; }
 # Each step adds its outcome to outcomes.txt (--record): "STEP outcome WHAT", and before it
 # "STEP match LINE" for each output line that showed a symptom, "STEP warning WHERE: WHAT"
 # for each failure the runbook tolerates.
+# Lines are read byte-wise (LC_ALL=C): in a UTF-8 locale bash's read goes on past the
+# newline after a character cut short (a byte such as \xd0 at the end of a line).
 rb_outcome() { # step, its exit status, outcomes.txt -> what the record says
   local rb_name rb_word rb_text rb_said=""
-  while IFS=' ' read -r rb_name rb_word rb_text; do
+  while IFS=' ' LC_ALL=C read -r rb_name rb_word rb_text; do
     [[ $rb_name != "$1" || $rb_word != outcome ]] || rb_said=$rb_text
   done <"$3"
   if [[ -n $rb_said ]]; then
@@ -122,8 +124,24 @@ rb_outcome() { # step, its exit status, outcomes.txt -> what the record says
   esac
 }
 
-rb_json() { # text -> a JSON string (control characters escaped, other bytes as they are)
-  local LC_ALL=C rb_text=$1 rb_code rb_char rb_escape
+# JSON is UTF-8 (RFC 8259), a step's output need not be. One valid UTF-8 character (RFC
+# 3629: no overlong form, no surrogate, nothing above U+10FFFF), and what stands for one
+# U+FFFD where a character is not valid: the start of one that ends too early, else one
+# byte (the Unicode "maximal subpart" practice, as Python's decode(errors="replace")).
+rb_utf8_char=$'[\x01-\x7f]|[\xc2-\xdf][\x80-\xbf]|\xe0[\xa0-\xbf][\x80-\xbf]|[\xe1-\xec\xee\xef][\x80-\xbf][\x80-\xbf]|\xed[\x80-\x9f][\x80-\xbf]|\xf0[\x90-\xbf][\x80-\xbf][\x80-\xbf]|[\xf1-\xf3][\x80-\xbf][\x80-\xbf][\x80-\xbf]|\xf4[\x80-\x8f][\x80-\xbf][\x80-\xbf]'
+rb_utf8_bad=$'^([\xc2-\xdf]|\xe0[\xa0-\xbf]?|[\xe1-\xec\xee\xef][\x80-\xbf]?|\xed[\x80-\x9f]?|\xf0([\x90-\xbf][\x80-\xbf]?)?|[\xf1-\xf3]([\x80-\xbf][\x80-\xbf]?)?|\xf4([\x80-\x8f][\x80-\xbf]?)?|.)'
+
+rb_json() { # text -> a JSON string: control characters escaped, invalid UTF-8 as U+FFFD
+  local LC_ALL=C rb_text=$1 rb_valid="" rb_code rb_char rb_escape
+  while [[ $rb_text == *[$'\x80'-$'\xff']* ]]; do # not all ASCII: keep the valid part
+    [[ $rb_text =~ ^($rb_utf8_char)* ]]
+    rb_valid+=${BASH_REMATCH[0]}
+    rb_text=${rb_text#"${BASH_REMATCH[0]}"}
+    [[ $rb_text =~ $rb_utf8_bad ]] || break # the rest was valid
+    rb_valid+=$'\xef\xbf\xbd'
+    rb_text=${rb_text#"${BASH_REMATCH[0]}"}
+  done
+  rb_text=$rb_valid$rb_text
   rb_text=${rb_text//\\/\\\\}
   rb_text=${rb_text//\"/\\\"}
   for rb_code in {1..31} 127; do
@@ -139,7 +157,7 @@ rb_json() { # text -> a JSON string (control characters escaped, other bytes as 
 rb_json_lines() { # outcomes.txt, step, kind of line -> a JSON array of those lines' text
   local rb_name rb_word rb_text rb_sep=""
   printf '['
-  while IFS=' ' read -r rb_name rb_word rb_text; do
+  while IFS=' ' LC_ALL=C read -r rb_name rb_word rb_text; do
     [[ $rb_name == "$2" && $rb_word == "$3" ]] || continue
     printf '%s%s' "$rb_sep" "$(rb_json "$rb_text")"
     rb_sep=", "
@@ -152,7 +170,7 @@ rb_stamp() { # log file
   local rb_text rb_time rb_clock rb_ms
   local -x TZ=UTC0
   trap '' INT # the log keeps what the step says after Ctrl-C
-  while IFS= read -r rb_text || [[ -n $rb_text ]]; do
+  while IFS= LC_ALL=C read -r rb_text || [[ -n $rb_text ]]; do
     printf '%s\n' "$rb_text"
     rb_clock=$EPOCHREALTIME # seconds, then "." or "," (the locale's), then microseconds
     rb_ms=${rb_clock#*[.,]}
@@ -234,7 +252,7 @@ rb_run_diagnose() { # output folder, whether to archive it (1)
     [[ $rb_outcome != interrupted ]] || rb_interrupts=$((rb_interrupts + 1))
     printf '%s  started %s  finished %s  exit %s  %s\n' "$rb_step" "$rb_started" "$(rb_now)" "$rb_status" \
       "$rb_outcome" >>"$rb_out/summary.txt"
-    while IFS=' ' read -r rb_env rb_word rb_line; do
+    while IFS=' ' LC_ALL=C read -r rb_env rb_word rb_line; do
       [[ $rb_env != "$rb_step" || $rb_word != match ]] || printf '    | %s\n' "$rb_line"
     done <"$rb_record" >>"$rb_out/summary.txt"
     rb_rows+=("$rb_step" "$rb_outcome" "$rb_status")
