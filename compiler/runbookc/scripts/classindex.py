@@ -70,7 +70,7 @@ def _matches(path: tuple[str, ...], glob: tuple[str, ...]) -> bool:
     return len(path) == len(glob) and all(map(fnmatchcase, path, glob))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # one per settings, compared and hashed as itself
 class CommandClasses:
     """The command-class patterns, indexed by tool the way `commandclass.classify` reads
     them (it runs for every command of every block)."""

@@ -6,6 +6,7 @@ and a runbook with steps but no diagnostics section."""
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from runbookc.diagnostics import Diagnostic
 from runbookc.lint.catalog.scripts import (
@@ -18,6 +19,7 @@ from runbookc.lint.catalog.scripts import (
     UNPARSED_BLOCK,
 )
 from runbookc.model import CodeBlock, Document
+from runbookc.scripts.classindex import CommandClasses, Verdict
 from runbookc.scripts.commandclass import classify
 from runbookc.scripts.lineindex import LineIndex
 from runbookc.scripts.script import Param, Script, file_line
@@ -66,8 +68,8 @@ def command_findings(
                 "it as one unit and asks for confirmation, else no script is written (RB410)",
             )
         )
-    names = frozenset(p.name for p in params)
-    for unit in parsed.units:
+    verdicts = _verdicts(content, classes, frozenset(p.name for p in params))
+    for unit, unit_verdicts in zip(parsed.units, verdicts, strict=True):
         assigned = _ASSIGNED.match(content, unit.start)
         if assigned and script_owned(assigned.group(1)):
             diags.append(
@@ -79,8 +81,7 @@ def command_findings(
                     hint="rename the variable",
                 )
             )
-        for command in unit.commands:
-            verdict, key = classify(command, classes, names)
+        for command, (verdict, key) in zip(unit.commands, unit_verdicts, strict=True):
             line = file_line(lines, fence, command.line)
             if verdict == MUTATING:
                 changes.append(key)
@@ -124,6 +125,20 @@ def command_findings(
                     )
                 )
     return diags, tuple(dict.fromkeys(changes))
+
+
+# Pure, and runbooks repeat their blocks as parse_block caches them: one in six to one in four of
+# the blocks of two public runbook collections repeat one before them, three in four of the
+# generated corpus (where this saved 3% of a document's time).
+@lru_cache(maxsize=8192)
+def _verdicts(
+    content: str, classes: CommandClasses, names: frozenset[str]
+) -> tuple[tuple[Verdict, ...], ...]:
+    """The class of each command of each unit of a block, with `names` its parameters."""
+    return tuple(
+        tuple(classify(command, classes, names) for command in unit.commands)
+        for unit in parse_block(content).units
+    )
 
 
 def symptom_coverage(
