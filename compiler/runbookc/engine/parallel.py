@@ -37,8 +37,10 @@ STORE_BATCH = 1000
 # A worker's collector runs after this many more container objects made than freed (Python's
 # default is 700): a document makes and frees thousands (Markdown tokens, syntax trees) that
 # reference counting alone frees, and at 700 the collector scanned them about every other
-# document, 0.19 ms of the 2.2 ms a document costs (gc.callbacks, 2,000 generated documents).
-WORKER_GC_THRESHOLD = 10_000
+# document, 0.19 ms of the 2.2 ms a document costs (gc.callbacks, 2,000 generated documents);
+# at 10,000 it still ran 21 times in 5,000 documents for 0.06 s, at 100,000 once (1% of a
+# worker's time, the same peak memory).
+WORKER_GC_THRESHOLD = 100_000
 
 # The worker's per-document function, settings, the salt of the cache (None: uncached) and
 # when the run began (time.time_ns(): files changed since then are not settled).
