@@ -5,6 +5,7 @@ run without the cache says."""
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import pickle
 import sqlite3
@@ -191,3 +192,21 @@ def test_a_locked_store_is_waited_for_once_per_run(tmp_path: Path) -> None:
         store.put_many([("b", b"2")])
     store.put_many([("c", b"3")])
     assert BlobStore(database).known(["a", "b", "c"]) == {"a"}
+
+
+def test_a_forged_pack_entry_too_deep_to_write_is_dropped(cli, corpus: Path) -> None:
+    """The pack keeps other paths' summaries as they were read: one nested past what the
+    pack's JSON writer takes (no summary runbookc writes is) is dropped, not a traceback."""
+    cli("lint")
+    pack = corpus / "build" / "cache" / "summaries.pack"
+    found = json.loads(pack.read_bytes())
+    forged = []
+    for _ in range(300):
+        forged = [forged]
+    found["entries"]["forged-key"] = ["elsewhere.md", forged]
+    pack.write_text(json.dumps(found), encoding="utf-8")
+    _edit(corpus)  # the pack is written again, with the entries kept from the last one
+    done = _lint(corpus)
+    assert done.stdout == cli("lint", "--format", "json", "--no-cache").out
+    assert "forged-key" not in json.loads(pack.read_bytes())["entries"]
+    assert _lint(corpus).stdout == done.stdout  # the pack written reads back
