@@ -199,7 +199,10 @@ class Graph:
         """A link's href to a local file that is not Markdown (an image, an attachment, a
         folder) -> its path relative to the source dir (`../x` when outside it); None for
         every other href."""
-        return _file_path(posixpath.dirname(self.source_path(doc)), target)
+        base = posixpath.dirname(self.source_path(doc))
+        if self._link_paths.get((base, target)) is not None:
+            return None  # read as a link to a document (or an anchor) while indexing
+        return _file_path(base, target)
 
     def outgoing(self, doc: DocFacts) -> list[Reference]:
         """Every reference `doc` writes, resolved or not, in file order."""
