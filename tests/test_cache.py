@@ -510,3 +510,22 @@ def test_a_worker_leaves_what_it_inherits_to_reference_counting() -> None:
     with context.Pool(1, initializer=parallel._init_worker, initargs=job) as pool:
         frozen, threshold = pool.apply(_collector_state)
     assert frozen > 10_000 and threshold == parallel.WORKER_GC_THRESHOLD > 700
+
+
+def test_key_paths_are_written_as_the_encoder_writes_them_and_a_forged_one_is_a_miss() -> None:
+    """A mapping keyed by key paths goes to orjson as its items: the same JSON as the
+    encoder's [key, value] pairs, and a key item of the wrong type (orjson writes it
+    unchecked, as every record field) is refused when read back, never taken as written."""
+    import orjson
+    from runbookc.engine import codec
+    from runbookc.model import FrontMatter
+
+    front = FrontMatter({"a": [1, {"b": 2}]}, {("a",): 2, ("a", 0): 3, ("a", 1, "b"): 4}, 1, 5)
+    written = codec.dumps(FrontMatter)(front)
+    assert written == orjson.dumps(codec.encoder(FrontMatter)(front))
+    assert codec.decoder(FrontMatter)(orjson.loads(written)) == front
+    forged = FrontMatter({"a": 1}, {("a", True): 2}, 1, 5)
+    with pytest.raises(codec.CodecError):
+        codec.encoder(FrontMatter)(forged)
+    with pytest.raises(codec.CodecError):
+        codec.decoder(FrontMatter)(orjson.loads(codec.dumps(FrontMatter)(forged)))
