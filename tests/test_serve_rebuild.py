@@ -201,3 +201,22 @@ def test_an_edit_checks_only_its_documents_scripts(
     changed = {rel for rel, text in site.preview.scripts.items() if published[rel] != text}
     # The edited runbook's scripts name its content digest; no other document's changed.
     assert changed and {rel.split("/")[0] for rel in changed} == {"RB-CK8S-REGISTRY-MIRROR-0001"}
+
+
+def test_a_removed_bash_block_takes_its_script_off_the_served_site(site: PreviewBuild) -> None:
+    """A dirty build copies the docs dir's new files but deletes none: the step script of a
+    block the author removed must not stay downloadable from the preview."""
+    site.rebuild()
+    scripts = site.preview.site_dir / "scripts" / "RB-CK8S-REGISTRY-MIRROR-0001"
+    before = {p.name for p in scripts.iterdir()}
+    source = site.settings.source_dir / RUNBOOK
+    text = source.read_text("utf-8")
+    start = text.index('```bash\nns="codex-k8s-prod"\nkubectl -n "$ns" rollout restart')
+    end = text.index("```\n", start + 3) + 4
+    source.write_text(text[:start] + text[end:], "utf-8")
+    site.rebuild()
+    assert site.state.partial  # a dirty build: the first one emptied the site dir
+    after = {p.name for p in scripts.iterdir()}
+    docs = {p.name for p in (site.preview.docs_dir / "scripts" / scripts.name).iterdir()}
+    assert after == docs  # the site serves what the docs dir holds, no more
+    assert len(after) == len(before) - 1

@@ -121,6 +121,9 @@ class Preview:
         wanted = {rel: text for rel, text in scripts.items() if rel not in SCRIPTS_IGNORED}
         for rel in self.scripts.keys() - wanted.keys():
             (folder / rel).unlink(missing_ok=True)
+            # MkDocs' dirty build copies new files but deletes none: a script the author
+            # removed would stay downloadable from the served site.
+            (self.site_dir / "scripts" / rel).unlink(missing_ok=True)
         for rel, text in wanted.items():
             if self.scripts.get(rel) != text:
                 target = folder / rel
