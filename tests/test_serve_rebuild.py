@@ -220,3 +220,19 @@ def test_a_removed_bash_block_takes_its_script_off_the_served_site(site: Preview
     docs = {p.name for p in (site.preview.docs_dir / "scripts" / scripts.name).iterdir()}
     assert after == docs  # the site serves what the docs dir holds, no more
     assert len(after) == len(before) - 1
+
+
+def test_a_file_no_page_links_any_more_leaves_the_served_site(site: PreviewBuild) -> None:
+    attachment = site.settings.source_dir / "ops" / "mirror-notes.txt"
+    attachment.write_text("notes\n", "utf-8")
+    source = site.settings.source_dir / RUNBOOK
+    text = source.read_text("utf-8")
+    source.write_text(text + "\nSee [the notes](mirror-notes.txt).\n", "utf-8")
+    site.rebuild()
+    served = site.preview.site_dir / "ops" / "mirror-notes.txt"
+    assert served.read_text("utf-8") == "notes\n"
+    source.write_text(text, "utf-8")
+    site.rebuild()
+    assert site.state.partial
+    assert not served.exists()
+    assert not (site.preview.docs_dir / "ops" / "mirror-notes.txt").exists()

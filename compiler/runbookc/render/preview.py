@@ -72,6 +72,7 @@ class Preview:
         self.site: Site | None = None
         self.sources: dict[str, str] = {}  # source file -> digest of its bytes
         self.scripts: dict[str, str] = {}  # the scripts in docs/scripts, as last written
+        self.files: set[str] = set()  # the linked files (images, attachments) last copied
         self.written: set[str] = set()  # pages whose text the last sync changed
 
     def close(self) -> None:
@@ -109,10 +110,19 @@ class Preview:
         self._write_scripts(scripts)
         # The site's stylesheets and linked files are copied again: few, and always current.
         files = linked_files(after.graph, self.settings.source_dir)
+        for gone in self.files - files.keys():
+            self._remove(gone)
         site_dir = site_settings(self.settings)[1]
         write_docs_dir(self.docs_dir, {}, None, site_dir, files=files)
-        self.site, self.sources = after, sources
+        self.site, self.sources, self.files = after, sources, set(files)
         return targets
+
+    def _remove(self, relative: str) -> None:
+        """Delete a file no page names any more from the docs dir and from the served site:
+        MkDocs' dirty build copies new files but deletes none, so it would stay there,
+        downloadable, until the next full build."""
+        (self.docs_dir / relative).unlink(missing_ok=True)
+        (self.site_dir / relative).unlink(missing_ok=True)
 
     def _write_scripts(self, scripts: dict[str, str]) -> None:
         """Bring docs/scripts (what the pages' download links name) in step with `scripts`,
@@ -120,10 +130,7 @@ class Preview:
         folder = self.docs_dir / "scripts"
         wanted = {rel: text for rel, text in scripts.items() if rel not in SCRIPTS_IGNORED}
         for rel in self.scripts.keys() - wanted.keys():
-            (folder / rel).unlink(missing_ok=True)
-            # MkDocs' dirty build copies new files but deletes none: a script the author
-            # removed would stay downloadable from the served site.
-            (self.site_dir / "scripts" / rel).unlink(missing_ok=True)
+            self._remove(f"scripts/{rel}")
         for rel, text in wanted.items():
             if self.scripts.get(rel) != text:
                 target = folder / rel
