@@ -227,6 +227,31 @@ def test_summary_json_is_utf8_whatever_bytes_a_step_prints(bench) -> None:
     assert lines[first : first + len(PRINTED)] == PRINTED
 
 
+@pytest.mark.parametrize(("locale", "kept"), [("C", 189), ("C.UTF-8", 379)])
+def test_a_long_match_is_cut_between_characters_in_any_locale(bench, locale, kept) -> None:
+    """The step shows and summary.json keeps 400 characters of a matching line: in the C
+    locale bash counts bytes, and a cut inside a character was invalid UTF-8 on the
+    terminal (and U+FFFD in summary.json)."""
+    line = "connection refused: x" + "Ж" * 500  # 21 bytes, then two bytes a character
+    bench.stub_kubectl(STUB.replace("echo 'web-1 Running'", f"printf '%s\\n' '{line}'"))
+    body = "## Symptoms\n\nThe pods log `connection refused`.\n\n## Diagnosis\n" + (
+        "1) Pods:\n\n```bash\nkubectl get pods\n```\n"
+    )
+    incident = bench.root / "incident"
+    done = bench.run(
+        _folder(bench, body) / "run.sh",
+        "--diagnose",
+        "--out",
+        incident,
+        env={"LC_ALL": locale},
+    )
+    assert done.returncode == 5, done.stderr
+    (step,) = json.loads((incident / "summary.json").read_bytes())["steps"]
+    assert step["matches"] == ["connection refused: x" + "Ж" * kept]
+    assert f"  | connection refused: x{'Ж' * kept}\n" in done.stdout
+    assert line.encode() + b"\n" in (incident / "01-pods.log").read_bytes()
+
+
 def test_summary_json_keeps_a_refused_parameter_value_as_json(bench) -> None:
     entry = _folder(bench) / "run.sh"
     incident = bench.root / "incident"

@@ -327,9 +327,22 @@ rb_scan() { # the commands' output: passed on, each line showing a symptom told 
         [[ $rb_text == *"${rb_symptom[rb_k]}"* ]] || continue
       fi
       rb_text=${rb_text//[[:cntrl:]]/?}
-      printf 'match %s\n' "${rb_text:0:400}" >&"$rb_events"
+      rb_head "$rb_text" 400
+      printf 'match %s\n' "$rb_head_text" >&"$rb_events"
       break
     done
+  done
+}
+
+rb_head() { # rb_head_text: the first $2 characters of $1; where the C locale counts bytes
+  # and the cut falls inside a UTF-8 character, before that character
+  local rb_rest
+  rb_head_text=${1:0:$2}
+  local LC_ALL=C
+  rb_rest=${1#"$rb_head_text"}
+  while [[ -n $rb_head_text && $rb_rest == [$'\x80'-$'\xbf']* ]]; do
+    rb_rest=${rb_head_text: -1}$rb_rest
+    rb_head_text=${rb_head_text%?}
   done
 }
 
