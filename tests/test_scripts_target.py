@@ -55,3 +55,44 @@ def test_no_current_context_is_said_so(bench) -> None:
     (script,) = bench.scripts(BLOCK)
     done = bench.run(bench.write(script), "--dry-run")
     assert "kube context unknown (the kubeconfig names no current context)" in done.stderr
+
+
+MITIGATION = "## Mitigation\n1) Restart:\n\n```bash\n{}\n```\n"
+
+
+def test_a_step_whose_commands_pick_their_own_target_says_so(bench) -> None:
+    """The current context is not where `--context` sends a command: shown alone, it
+    would be confirmed by an engineer who believes it."""
+    block = MITIGATION.format("kubectl --context prod-us -n web rollout restart deploy/web")
+    (script,) = bench.scripts(block)
+    done = bench.run(bench.write(script), "--dry-run")
+    assert done.returncode == 0, done.stderr
+    assert (
+        "kube context prod-admin (cluster prod-eu, user admin) (the kubeconfig's current one;"
+        " these commands pick their own: --context prod-us)\n"
+    ) in done.stderr
+    assert bench.called() == []
+
+
+@pytest.mark.parametrize(
+    ("commands", "own"),
+    [
+        ("kubectl get pods", ()),
+        ("kubectl get pods | grep --context=3 OOMKilled", ()),  # grep's option, not kubectl's
+        (
+            'kubectl --context "$ctx" get pods\nkubectl --context "$ctx" get nodes',
+            ("--context $ctx",),
+        ),
+        ("oc --server=https://api.x:6443 get nodes", ("--server https://api.x:6443",)),
+        ("kubectl get pods --kubeconfig /etc/k.conf", ("--kubeconfig /etc/k.conf",)),
+        ("export KUBECONFIG=/etc/k.conf\nkubectl get pods", ("KUBECONFIG=/etc/k.conf",)),
+        ("KUBECONFIG=/etc/k.conf\nkubectl get pods", ("KUBECONFIG=/etc/k.conf",)),
+        ("KUBECONFIG=/etc/k.conf kubectl get pods", ("KUBECONFIG=... on a kubectl line",)),
+    ],
+)
+def test_the_options_that_pick_a_target_are_found(bench, commands: str, own: tuple) -> None:
+    from runbookc.scripts.target import own_targets
+
+    (script,) = bench.scripts(MITIGATION.format(commands))
+    assert own_targets(script) == own
+    assert ("these commands pick their own" in script.text) is bool(own)

@@ -19,7 +19,7 @@ from runbookc.scripts.shellparams import set_names
 from runbookc.scripts.shellparse import Unit
 from runbookc.scripts.shellwords import NAME
 from runbookc.scripts.symptoms import scan_patterns
-from runbookc.scripts.target import LOOKUP_ARGS, kube_tool
+from runbookc.scripts.target import LOOKUP_ARGS, kube_tool, own_targets
 from runbookc.templating import package_templates
 
 if TYPE_CHECKING:
@@ -208,6 +208,7 @@ def render_step(
             approval=approval,
             banner=banner,
             kube=kube_tool(script),
+            kube_own=own_targets(script),
             lookup=" ".join(shell_quote(a) for a in LOOKUP_ARGS),
             units=[
                 {

@@ -15,6 +15,10 @@ JSONPATH = (
     " user {.contexts[0].context.user})"
 )
 LOOKUP_ARGS = ("config", "view", "--minify", "-o", JSONPATH)
+# The global options with which one kube command picks its own target, whatever the
+# kubeconfig's current context is.
+TARGET_OPTIONS = ("--context", "--kubeconfig", "--cluster", "--server")
+_KUBECONFIG = "KUBECONFIG"
 
 
 def kube_tool(script: Script) -> str:
@@ -26,3 +30,31 @@ def kube_tool(script: Script) -> str:
 def is_lookup(argv: Sequence[str | None]) -> bool:
     """Whether a recorded call is the script's own look-up of its target."""
     return len(argv) > 0 and argv[0] in KUBE_CLIENTS and tuple(argv[1:]) == LOOKUP_ARGS
+
+
+def own_targets(script: Script) -> tuple[str, ...]:
+    """How the step's commands pick a target other than the kubeconfig's current context,
+    as written and each once (`--context prod`, `KUBECONFIG=/etc/k.conf`): the context the
+    step shows and asks to confirm on is then not the one they act on."""
+    found: dict[str, None] = {}
+    content = script.content
+    for unit in script.parsed.units:
+        alone = bool(unit.commands) and unit.commands[0].tool == ""  # assignments only
+        if alone and content.startswith(f"{_KUBECONFIG}=", unit.start):
+            found[content[unit.start : unit.end].split("\n", 1)[0]] = None
+        for command in unit.commands:
+            words = [w.text for w in command.words]
+            if _KUBECONFIG in command.env:  # `KUBECONFIG=/x kubectl ...`
+                found[f"{_KUBECONFIG}=... on a {command.tool} line"] = None
+            if command.tool in ("export", "declare", "local", "readonly"):
+                found.update((w, None) for w in words if w.startswith(f"{_KUBECONFIG}="))
+            if command.tool not in KUBE_CLIENTS:
+                continue
+            for index, word in enumerate(words):
+                option, equals, value = word.partition("=")
+                if option not in TARGET_OPTIONS:
+                    continue
+                if not equals:
+                    value = words[index + 1] if index + 1 < len(words) else ""
+                found[f"{option} {value}".strip()] = None
+    return tuple(found)
