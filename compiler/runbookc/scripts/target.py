@@ -34,8 +34,9 @@ def is_lookup(argv: Sequence[str | None]) -> bool:
 
 def own_targets(script: Script) -> tuple[str, ...]:
     """How the step's commands pick a target other than the kubeconfig's current context,
-    as written and each once (`--context prod`, `KUBECONFIG=/etc/k.conf`): the context the
-    step shows and asks to confirm on is then not the one they act on."""
+    as written and each once (`--context prod`, `KUBECONFIG=/etc/k.conf`, `config
+    use-context prod`): the context the step shows and asks to confirm on is then not the
+    one they act on."""
     found: dict[str, None] = {}
     content = script.content
     for unit in script.parsed.units:
@@ -50,6 +51,8 @@ def own_targets(script: Script) -> tuple[str, ...]:
                 found.update((w, None) for w in words if w.startswith(f"{_KUBECONFIG}="))
             if command.tool not in KUBE_CLIENTS:
                 continue
+            if words[:2] == ["config", "use-context"]:  # the current context changes
+                found[" ".join(["config", "use-context", *words[2:3]])] = None
             for index, word in enumerate(words):
                 option, equals, value = word.partition("=")
                 if option not in TARGET_OPTIONS:
