@@ -89,6 +89,8 @@ def test_a_step_whose_commands_pick_their_own_target_says_so(bench) -> None:
         ("KUBECONFIG=/etc/k.conf\nkubectl get pods", ("KUBECONFIG=/etc/k.conf",)),
         ("KUBECONFIG=/etc/k.conf kubectl get pods", ("KUBECONFIG=... on a kubectl line",)),
         ("kubectl config use-context prod\nkubectl get pods", ("config use-context prod",)),
+        ("sudo kubectl get pods", ("sudo on a kubectl line (that user's kubeconfig)",)),
+        ("env KUBECONFIG=/etc/k.conf kubectl get pods", ("KUBECONFIG=/etc/k.conf",)),
     ],
 )
 def test_the_options_that_pick_a_target_are_found(bench, commands: str, own: tuple) -> None:

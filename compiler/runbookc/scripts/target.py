@@ -5,9 +5,11 @@ runbook's."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 from runbookc.scripts.script import Script
+from runbookc.scripts.shellcommands import Command
+from runbookc.scripts.shellparse import Unit
 
 KUBE_CLIENTS = ("kubectl", "oc")
 JSONPATH = (
@@ -18,7 +20,9 @@ LOOKUP_ARGS = ("config", "view", "--minify", "-o", JSONPATH)
 # The global options with which one kube command picks its own target, whatever the
 # kubeconfig's current context is.
 TARGET_OPTIONS = ("--context", "--kubeconfig", "--cluster", "--server")
-_KUBECONFIG = "KUBECONFIG"
+_SET_KUBECONFIG = "KUBECONFIG="
+_DECLARATIONS = frozenset({"export", "declare", "local", "readonly"})
+_OTHER_USER = frozenset({"sudo", "su", "doas", "runuser", "pkexec"})
 
 
 def kube_tool(script: Script) -> str:
@@ -38,26 +42,37 @@ def own_targets(script: Script) -> tuple[str, ...]:
     use-context prod`): the context the step shows and asks to confirm on is then not the
     one they act on."""
     found: dict[str, None] = {}
-    content = script.content
     for unit in script.parsed.units:
-        alone = bool(unit.commands) and unit.commands[0].tool == ""  # assignments only
-        if alone and content.startswith(f"{_KUBECONFIG}=", unit.start):
-            found[content[unit.start : unit.end].split("\n", 1)[0]] = None
+        found.update(dict.fromkeys(_kubeconfig_set(unit, script.content)))
         for command in unit.commands:
-            words = [w.text for w in command.words]
-            if _KUBECONFIG in command.env:  # `KUBECONFIG=/x kubectl ...`
-                found[f"{_KUBECONFIG}=... on a {command.tool} line"] = None
-            if command.tool in ("export", "declare", "local", "readonly"):
-                found.update((w, None) for w in words if w.startswith(f"{_KUBECONFIG}="))
-            if command.tool not in KUBE_CLIENTS:
-                continue
-            if words[:2] == ["config", "use-context"]:  # the current context changes
-                found[" ".join(["config", "use-context", *words[2:3]])] = None
-            for index, word in enumerate(words):
-                option, equals, value = word.partition("=")
-                if option not in TARGET_OPTIONS:
-                    continue
-                if not equals:
-                    value = words[index + 1] if index + 1 < len(words) else ""
-                found[f"{option} {value}".strip()] = None
+            if command.tool in KUBE_CLIENTS:
+                found.update(dict.fromkeys(_client_choices(command)))
     return tuple(found)
+
+
+def _kubeconfig_set(unit: Unit, content: str) -> Iterator[str]:
+    """KUBECONFIG set for the commands after it: alone or by `export` and its kin."""
+    alone = bool(unit.commands) and unit.commands[0].tool == ""  # assignments only
+    if alone and content.startswith(_SET_KUBECONFIG, unit.start):
+        yield content[unit.start : unit.end].split("\n", 1)[0]
+    for command in unit.commands:
+        if command.tool in _DECLARATIONS:
+            yield from (w.text for w in command.words if w.text.startswith(_SET_KUBECONFIG))
+
+
+def _client_choices(command: Command) -> Iterator[str]:
+    """How one kubectl or oc command picks its own target."""
+    if "KUBECONFIG" in command.env:  # `KUBECONFIG=/x kubectl ...`
+        yield f"{_SET_KUBECONFIG}... on a {command.tool} line"
+    runners = command.argv[: len(command.argv) - len(command.words) - 1]  # and their words
+    yield from (w.text for w in runners if w.text.startswith(_SET_KUBECONFIG))  # `env K=...`
+    for runner in command.runners:
+        if runner in _OTHER_USER:  # another user's kubeconfig (sudo resets HOME)
+            yield f"{runner} on a {command.tool} line (that user's kubeconfig)"
+    words = [w.text for w in command.words]
+    if words[:2] == ["config", "use-context"]:  # the current context changes
+        yield " ".join(words[:3])
+    for index, word in enumerate(words):
+        option, equals, value = word.partition("=")
+        if option in TARGET_OPTIONS:
+            yield f"{option} {value if equals else ''.join(words[index + 1 : index + 2])}".strip()
