@@ -11,9 +11,12 @@ from __future__ import annotations
 
 import re
 
-# C0 and C1 controls and DEL; line and paragraph separators; bidi marks, embeddings,
+# C0 controls; DEL and C1 controls; line and paragraph separators; bidi marks, embeddings,
 # overrides and isolates.
-_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]")
+_BEYOND_C0 = "\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069"
+_UNSAFE = re.compile(f"[\x00-\x1f{_BEYOND_C0}]")
+# The same but for line feeds and tabs: text shown as lines (a script's help, its commands).
+_UNSAFE_IN_LINES = re.compile(f"[\x00-\x08\x0b-\x1f{_BEYOND_C0}]")
 _NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
 
@@ -26,3 +29,8 @@ def _escape(match: re.Match[str]) -> str:
 def printable(text: str) -> str:
     """`text` with every character that could break or disguise a report line escaped."""
     return _UNSAFE.sub(_escape, text)
+
+
+def printable_lines(text: str) -> str:
+    """`printable`, keeping line feeds and tabs: for text a terminal shows as lines."""
+    return _UNSAFE_IN_LINES.sub(_escape, text)

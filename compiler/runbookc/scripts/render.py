@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from runbookc.approvals.state import ApprovalState, Proof
 from runbookc.model import Document
-from runbookc.report.escape import printable
+from runbookc.report.escape import printable, printable_lines
 from runbookc.scripts.lineindex import LineIndex
 from runbookc.scripts.script import Param, Script
 from runbookc.scripts.sessions import Remote
@@ -30,6 +30,7 @@ if TYPE_CHECKING:
 def script_templates() -> jinja2.Environment:
     env = package_templates("scripts")
     env.filters["sq"] = shell_quote
+    env.filters["shown"] = printable_lines
     return env
 
 
@@ -69,7 +70,7 @@ def _display(script: Script, unit: Unit) -> str:
     shows its value; a quoted word that is just a text parameter (`"$selector"`) shows
     `rb_q_<name>`: its value, quoted when it is not one plain word, so `tier in (db,cache)`
     reads as one argument. A variable from the environment shows its value then
-    (`rb_e_<name>`); one known only when the commands run says so."""
+    (`rb_e_<name>`); one known only when the commands run says so; a control character, escaped."""
     names = {p.name for p in script.params}
     texts = {p.name for p in script.params if p.text}
     parts: list[str] = []  # an expansion, or literal text (quoted when joined)
@@ -85,14 +86,14 @@ def _display(script: Script, unit: Unit) -> str:
             shown = f"<${name}, computed when it runs>"
             literal += f'"{shown}"' if whole else shown
             continue
-        parts += [shell_quote(literal)] if literal else []
+        parts += [shell_quote(printable_lines(literal))] if literal else []
         literal = ""
         if name not in names:
             parts.append(f'"$rb_e_{name}"')
         else:
             parts.append(f'"$rb_q_{name}"' if whole and name in texts else f'"${name}"')
     literal += script.content[cursor : unit.shown_end]
-    parts += [shell_quote(literal)] if literal else []
+    parts += [shell_quote(printable_lines(literal))] if literal else []
     return "".join(parts) or "''"
 
 
@@ -208,7 +209,8 @@ def render_step(
             approval=approval,
             banner=banner,
             kube=kube_tool(script),
-            kube_own=own_targets(script),
+            kube_own=[printable(t) for t in own_targets(script)],
+            changes=printable(", ".join(script.changes)),
             lookup=" ".join(shell_quote(a) for a in LOOKUP_ARGS),
             units=[
                 {
@@ -223,14 +225,14 @@ def render_step(
                 }
                 for index, e in enumerate(emitted)
             ],
-            handoffs=[_handoff(script, r) for r in script.remotes],
+            handoffs=[printable_lines(_handoff(script, r)) for r in script.remotes],
             final_handoffs=handoffs[-1],
             params_comment=[
                 f"{u.assignment[0]}={u.assignment[1]}"
                 for u in script.parsed.units
                 if u.kind == "assign" and u.assignment and _is_param(script, u)
             ],
-            help=_help(script, timeout),
+            help=printable_lines(_help(script, timeout)),
             timeout=timeout,
             timed_out=TIMED_OUT,
             interrupted=INTERRUPTED,
@@ -333,7 +335,7 @@ def entry_script(doc_id: str, scripts: list[Script], commit: str = "unknown") ->
     """run.sh. `commit`: the git commit of the runbook's source at build time, for the
     incident record."""
     first = scripts[0]
-    usage, listing = _entry_help(doc_id, scripts)
+    usage, listing = map(printable_lines, _entry_help(doc_id, scripts))
     diagnose = [s for s in scripts if s.role == "diagnostics" and not s.mutating]
     return (
         script_templates()
