@@ -22,7 +22,8 @@ ESC, BEL, RLO = "\x1b", "\x07", "\u202e"
 RUNBOOK = (
     f"## Mitigation\n1) Restart the web tier {ESC}[8mquietly:\n\n"
     "```bash\n"
-    f'frobnicate "a{ESC}[31mb"\n'
+    f'ns="web{ESC}[8m"\n'
+    f'frobnicate "a{ESC}[31mb" -n "$ns"\n'
     f'kubectl --context "p{BEL}q" -n web rollout restart deploy/web{RLO}\n'
     "oc debug node/n1\n"
     f"chroot /host systemctl restart kubelet{ESC}[2J\n"
@@ -38,7 +39,7 @@ def bench(tmp_path) -> Bench:
 
 def test_what_a_script_prints_shows_the_runbooks_control_characters_escaped(bench) -> None:
     (script,) = bench.scripts(RUNBOOK)
-    assert f'frobnicate "a{ESC}[31mb"' in script.text  # runs as written
+    assert f'frobnicate "a{ESC}[31mb" -n "$ns"' in script.text  # runs as written
     step = bench.write(script)
     printed = ""
     for argv in (["--help"], ["--dry-run"], ["--yes", "--dry-run"]):
