@@ -161,3 +161,20 @@ def test_a_settings_file_that_is_not_toml_is_a_usage_error(repo: Path, cli) -> N
     assert result.code == 2 and "cannot read settings" in result.err
     with pytest.raises(ConfigError):
         load_settings()
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        'source = "docs\\n::error::forged"\n',  # quoted in the message as written
+        'issue_url = "x\\n::error::forged \\u001b[2J"\n',  # quoted by repr
+    ],
+)
+def test_a_setting_cannot_print_a_line_of_its_choosing(repo: Path, cli, body: str) -> None:
+    """A settings value is repository content: a newline in it must not start a line of the
+    error message (a CI log runs `::error::` lines as commands), nor reach it raw."""
+    (repo / "runbookc.toml").write_text(body, encoding="utf-8")
+    result = cli("lint")
+    assert result.code == 2
+    assert result.err.count("\n") == 1 and result.err.startswith("runbookc: error: ")
+    assert "\x1b" not in result.err

@@ -283,3 +283,20 @@ def test_rule_pages_are_out_of_the_nav_and_the_search(built_site: Path) -> None:
     nav = seed.split('<nav class="md-nav md-nav--primary"', 1)[1].split("</nav>", 1)[0]
     assert "rules/" not in nav
     assert 'href="../../rules/RB' in seed  # its findings link their rules
+
+
+def test_a_failed_builds_message_cannot_print_a_line_of_its_choosing() -> None:
+    """What MkDocs says quotes pages and paths (repository content): each of its lines is
+    escaped as collected; any other error is shown on one line."""
+    import logging
+
+    from runbookc.render.mkdocs_build import SiteBuildError, _quiet_mkdocs, failure_text
+
+    with _quiet_mkdocs() as collected:
+        logging.getLogger("mkdocs.structure").warning("a link to 'x\n::error::y\x1b[2J'")
+    assert collected.messages == ["mkdocs: warning: a link to 'x\\n::error::y\\x1b[2J'"]
+    lines = SiteBuildError("\n".join([*collected.messages, "mkdocs: Aborted"]))
+    assert failure_text(lines) == str(lines)  # MkDocs' own lines, as collected
+    assert failure_text(OSError("cannot write 'a\n::error::b'")) == (
+        "cannot write 'a\\n::error::b'"
+    )

@@ -30,7 +30,8 @@ from runbookc.errors import ConfigError, UsageError
 # - jsonschema (pipeline/validate.py: about 60 ms; only once a document is compiled,
 #   not on a lint whose findings are all cached);
 # - mkdocs and material (render/mkdocs_build.py, render/mkdocs_sanitise.py through it,
-#   engine/mkdocs_cache.py: about 150 ms; only once a build gets past lint).
+#   engine/mkdocs_cache.py: about 150 ms; only once a build gets past lint);
+# - report.escape here, on the error path only (its package brings dataclasses: 10 ms).
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import NoReturn
@@ -126,7 +127,10 @@ def run(argv: list[str] | None = None) -> int:
     try:
         return int(args.handler(args))
     except (ConfigError, UsageError) as exc:
-        print(f"runbookc: error: {exc}", file=sys.stderr)
+        from runbookc.report.escape import printable
+
+        # a setting's value may hold a newline: a line of its own in a CI log (`::error::`)
+        print(f"runbookc: error: {printable(str(exc))}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
         return 130

@@ -20,6 +20,8 @@ import sys
 from datetime import date
 from pathlib import Path
 
+from runbookc.report.escape import printable
+
 
 def _day(text: str) -> str:
     try:
@@ -149,7 +151,8 @@ def run(args: argparse.Namespace) -> int:
         try:
             signature = sign(policy.signer.ssh_keygen, args.key, payload)
         except SigningError as exc:
-            print(f"runbookc: approve: cannot sign with {args.key}: {exc}", file=sys.stderr)
+            failed = printable(str(exc))  # ssh-keygen's words
+            print(f"runbookc: approve: cannot sign with {args.key}: {failed}", file=sys.stderr)
             return 1
         if not verify(policy.signer, args.by, payload, signature, day):
             message = (

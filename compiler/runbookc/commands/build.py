@@ -19,6 +19,8 @@ import sys
 import time
 from pathlib import Path
 
+from runbookc.report.escape import printable
+
 # typing costs a tenth of startup (cli.py); type checkers still see the imports.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -48,7 +50,7 @@ def run(args: argparse.Namespace) -> int:
     from runbookc.commands.progress import Progress, progress_wanted
     from runbookc.engine.publish import new_generation
     from runbookc.pipeline.discover import display_path
-    from runbookc.render.mkdocs_build import SiteBuildError
+    from runbookc.render.mkdocs_build import SiteBuildError, failure_text
     from runbookc.render.paths import PageCollision
     from runbookc.render.site_build import Timings
 
@@ -70,7 +72,8 @@ def run(args: argparse.Namespace) -> int:
         timings.mark("publish", started)  # the switch and removing old generations
     except (SiteBuildError, PageCollision, OSError) as exc:
         progress.done()
-        print(f"runbookc: build failed (the previous output is kept):\n{exc}", file=sys.stderr)
+        failed = failure_text(exc)
+        print(f"runbookc: build failed (the previous output is kept):\n{failed}", file=sys.stderr)
         return 1
     progress.done()
     print(
@@ -101,7 +104,7 @@ def output_settings(args: argparse.Namespace, names: tuple[str, ...]) -> Setting
     try:
         check_output_dir(settings.output_dir, settings.root, settings.source_dir, names)
     except UnsafeOutput as exc:
-        print(f"runbookc: error: {exc}", file=sys.stderr)
+        print(f"runbookc: error: {printable(str(exc))}", file=sys.stderr)
         if settings.file is None and settings.source_dir.resolve() == Path.cwd().resolve():
             print(
                 "    hint: with no settings file the sources are the working dir; name the "

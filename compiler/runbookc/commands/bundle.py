@@ -35,7 +35,7 @@ def run(args: argparse.Namespace) -> int:
     from runbookc.commands.progress import Progress, progress_wanted
     from runbookc.engine.archive import write_archive
     from runbookc.engine.publish import claim_output_dir, staging
-    from runbookc.render.mkdocs_build import SiteBuildError
+    from runbookc.render.mkdocs_build import SiteBuildError, failure_text
     from runbookc.render.paths import PageCollision
     from runbookc.render.site_build import Timings, site_name
     from runbookc.templating import package_templates
@@ -73,7 +73,8 @@ def run(args: argparse.Namespace) -> int:
             timings.mark("archive", started)
     except (SiteBuildError, PageCollision, OSError) as exc:
         progress.done()
-        print(f"runbookc: bundle failed (the previous archive is kept):\n{exc}", file=sys.stderr)
+        failed = failure_text(exc)
+        print(f"runbookc: bundle failed (the previous archive is kept):\n{failed}", file=sys.stderr)
         return 1
     progress.done()
     print(

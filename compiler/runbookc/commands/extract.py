@@ -17,6 +17,7 @@ import argparse
 import sys
 
 from runbookc.commands.options import add_paths_argument, add_report_options
+from runbookc.report.escape import printable
 
 
 def register(parser: argparse.ArgumentParser) -> None:
@@ -40,7 +41,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         check_output(out_dir)  # before any work: a usage problem
     except OutputError as exc:
-        print(f"runbookc: error: {exc}", file=sys.stderr)
+        print(f"runbookc: error: {printable(str(exc))}", file=sys.stderr)
         return 2
     extracted = extract_targets(args.paths, settings)
     found = extracted.diagnostics
@@ -53,10 +54,10 @@ def run(args: argparse.Namespace) -> int:
     try:
         write_tree(files, out_dir)
     except OutputError as exc:  # it changed since the check
-        print(f"runbookc: error: {exc}", file=sys.stderr)
+        print(f"runbookc: error: {printable(str(exc))}", file=sys.stderr)
         return 2
     except OSError as exc:
-        print(f"runbookc: error: {exc}", file=sys.stderr)
+        print(f"runbookc: error: {printable(str(exc))}", file=sys.stderr)
         return 1
     left = len(extracted.scripts) - len(scripts)
     held = f"; {left} held back by their documents' errors" if left else ""

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import argparse
 
+from runbookc.report.escape import printable
+
 # typing costs a tenth of startup (cli.py); type checkers still see the imports.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -52,7 +54,7 @@ def run(args: argparse.Namespace) -> int:
         address = args.dev_addr or str(site.site_config([]).dev_addr)
     except SiteConfigError as exc:
         site.close()
-        print(f"runbookc: error: {exc}", file=sys.stderr)
+        print(f"runbookc: error: {printable(str(exc))}", file=sys.stderr)
         return 1
     host, port = _address(address) or ("127.0.0.1", 8000)
     site.url = f"http://{host}:{port}/"
@@ -63,7 +65,7 @@ def run(args: argparse.Namespace) -> int:
         try:
             site.rebuild()
         except (SiteConfigError, MkDocsException) as exc:
-            raise SystemExit(f"runbookc: error: {exc}") from exc
+            raise SystemExit(f"runbookc: error: {printable(str(exc))}") from exc
 
     def stop(signum: int, frame: object) -> None:
         raise KeyboardInterrupt  # a `kill` cleans up like Ctrl-C
@@ -76,10 +78,10 @@ def run(args: argparse.Namespace) -> int:
             server.watch(str(path))
         server.serve()
     except OSError as exc:  # the system's limit of watched files (inotify) is reached
-        print(f"runbookc: error: cannot watch the sources: {exc}", file=sys.stderr)
+        print(f"runbookc: error: cannot watch the sources: {printable(str(exc))}", file=sys.stderr)
         return 1
     except (SiteConfigError, MkDocsException) as exc:
-        print(f"runbookc: error: {exc}", file=sys.stderr)
+        print(f"runbookc: error: {printable(str(exc))}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         pass

@@ -15,10 +15,20 @@ from pathlib import Path
 from typing import Any
 
 from runbookc.render.site_config import SiteConfigError
+from runbookc.report.escape import printable
 
 
 class SiteBuildError(Exception):
-    """MkDocs failed; the message lists its warnings and errors."""
+    """MkDocs failed; the message lists its warnings and errors, a line each, with the
+    control characters of what they quote (a page's path, its text) escaped."""
+
+
+def failure_text(exc: Exception) -> str:
+    """A failed build's error as the terminal or a CI log shows it: MkDocs' lines as they
+    are (escaped when collected), any other error on one line with its control characters
+    escaped (a newline in a hostile file name would start a line of its choosing, such as
+    a CI log's `::error::` command)."""
+    return str(exc) if isinstance(exc, SiteBuildError) else printable(str(exc))
 
 
 class _Collect(logging.Handler):
@@ -27,7 +37,8 @@ class _Collect(logging.Handler):
         self.messages: list[str] = []
 
     def emit(self, record: logging.LogRecord) -> None:
-        self.messages.append(f"mkdocs: {record.levelname.lower()}: {record.getMessage()}")
+        message = printable(record.getMessage())
+        self.messages.append(f"mkdocs: {record.levelname.lower()}: {message}")
 
 
 @contextmanager
@@ -134,7 +145,8 @@ def run_mkdocs(
                 plugins(config)
             build(config)
         except SiteConfigError as exc:
-            raise SiteBuildError(str(exc)) from exc
+            raise SiteBuildError(printable(str(exc))) from exc
         except MkDocsException as exc:
-            raise SiteBuildError("\n".join([*collected.messages, f"mkdocs: {exc}"])) from exc
-    return [f"runbookc: info: {note}" for note in notes] + collected.messages
+            failed = f"mkdocs: {printable(str(exc))}"
+            raise SiteBuildError("\n".join([*collected.messages, failed])) from exc
+    return [f"runbookc: info: {printable(note)}" for note in notes] + collected.messages
