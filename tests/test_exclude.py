@@ -87,6 +87,10 @@ def test_a_named_file_that_is_excluded_is_skipped_with_a_note(repo: Path, cli) -
     (repo / ".gitignore").write_text("# drafts\n*.wip.md\n")
     (repo / "runbooks" / "ops" / "c.wip.md").write_text(NOT_A_DOCUMENT)
     assert "excluded (.gitignore: *.wip.md)" in linted(cli, "runbooks/ops/c.wip.md")[2]
+    # a hook passes the repository's file names: one cannot print a line of its choosing
+    (repo / "runbooks" / "ops" / "d\n::error::x.wip.md").write_text(NOT_A_DOCUMENT)
+    err = linted(cli, "runbooks/ops/d\n::error::x.wip.md")[2]
+    assert err.count("\n") == 1 and "runbooks/ops/d\\n::error::x.wip.md: excluded" in err
 
 
 def test_the_output_dir_inside_the_sources_is_not_read(tmp_path: Path, cli, monkeypatch) -> None:

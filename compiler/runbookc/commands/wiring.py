@@ -17,6 +17,7 @@ from runbookc.engine.compiled import PerDocument, bulk_allocation
 from runbookc.engine.corpus import Corpus, compile_corpus
 from runbookc.pipeline import corpus as stages
 from runbookc.pipeline.discover import context_files, discover_targets
+from runbookc.report.escape import printable
 
 # typing costs a tenth of startup (cli.py); type checkers still see the imports.
 TYPE_CHECKING = False
@@ -51,8 +52,9 @@ def compile_targets(
     results kept in the process across calls (engine/corpus.compile_corpus)."""
     cwd = Path.cwd()
     sources = discover_targets(targets, settings, cwd)
-    for shown, why in sources.excluded:
-        print(f"runbookc: {shown}: excluded ({why}), not a document: skipped", file=sys.stderr)
+    for shown, why in sources.excluded:  # a file name (a hook passes the repository's)
+        note = f"runbookc: {shown}: excluded ({why}), not a document: skipped"
+        print(printable(note), file=sys.stderr)
     files = sources.files
     # Without targets the corpus is the whole source dir: there is no context to add.
     others = context_files(files, settings, cwd) if context and targets else []
