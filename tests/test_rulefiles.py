@@ -302,6 +302,18 @@ def test_alerts_lists_rule_runbook_and_approval_as_a_table_or_json(cli, project:
     ]
 
 
+def test_the_alerts_table_shows_a_rule_files_control_characters_escaped(cli, project: Path) -> None:
+    """Alert names are the rule files' (repository content): one cannot add a line to the
+    table, or to the CI log it is printed in."""
+    name = "QueueBacklog\\n::error::forged\\e[2J"
+    _write(project / "monitoring" / "queue.yaml", PLAIN.replace("QueueBacklog", f'"{name}"'))
+    result = cli("alerts")
+    assert result.code == 0
+    lines = result.out.splitlines()
+    assert any(line.startswith("QueueBacklog\\n::error::forged\\x1b[2J  ") for line in lines)
+    assert not any(line.startswith("::") for line in lines) and "\x1b" not in result.out
+
+
 ALERT_DOC = """\
 ---
 doc_id: ALD-API-0001

@@ -15,6 +15,7 @@ from runbookc.lint.alert_rules import RUNBOOK_URL, resolve_url, url_templates
 from runbookc.model import Document
 from runbookc.pipeline.facts import DocFacts
 from runbookc.pipeline.graph import Graph
+from runbookc.report.escape import printable
 
 COLUMNS = ("alert", "rule", "group", "severity", "runbook", "approval")
 
@@ -71,8 +72,9 @@ def as_json(rows: list[dict[str, Any]]) -> str:
 
 
 def as_table(rows: list[dict[str, Any]]) -> str:
-    """Columns padded to their widest cell; `-` for an empty one."""
-    cells = [list(COLUMNS)] + [[str(r[c]) or "-" for c in COLUMNS] for r in rows]
+    """Columns padded to their widest cell; `-` for an empty one. Alert names and paths come
+    from rule files and documents: a control character in one shows escaped."""
+    cells = [list(COLUMNS)] + [[printable(str(r[c])) or "-" for c in COLUMNS] for r in rows]
     widths = [max(len(row[i]) for row in cells) for i in range(len(COLUMNS))]
     lines = [
         "  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() for row in cells
