@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import pytest
 from conftest import require_sandbox
-from test_scripts_environment import Bench, _extract
+from scriptcases import front_matter
+from test_scripts_environment import SETTINGS, Bench, _extract
 
 STUB = """#!{bash} -p
 printf '%s\\n' "${{0##*/}} $*" >>"$STUB_CALLS"
@@ -37,8 +38,22 @@ def bench(tmp_path) -> Bench:
     return Bench(tmp_path, STUB)
 
 
+def _scripts(bench: Bench) -> list:
+    """The scripts of RUNBOOK under a front matter whose approval request id holds an escape
+    sequence too (the approval line and banner show it)."""
+    from runbookc.pipeline.document import compile_document
+    from runbookc.scripts.extract import plan_scripts
+
+    front = front_matter().replace('"issue-1-test"', '"issue-1\\e[8m"')
+    path = bench.root / "rb.md"
+    path.write_text(front + "\n" + RUNBOOK, "utf-8")
+    document = compile_document(path, "rb.md", SETTINGS).document
+    assert document is not None
+    return plan_scripts(document, SETTINGS)[0]
+
+
 def test_what_a_script_prints_shows_the_runbooks_control_characters_escaped(bench) -> None:
-    (script,) = bench.scripts(RUNBOOK)
+    (script,) = _scripts(bench)
     assert f'frobnicate "a{ESC}[31mb" -n "$ns"' in script.text  # runs as written
     step = bench.write(script)
     printed = ""
@@ -48,6 +63,7 @@ def test_what_a_script_prints_shows_the_runbooks_control_characters_escaped(benc
         printed += done.stdout + done.stderr
     assert "\\x1b[31mb" in printed and "p\\x07q" in printed and "\\x1b[2J" in printed
     assert "\\u202e" in printed and "\\x1b[8mquietly" in printed
+    assert "issue-1\\x1b[8m" in printed  # the approval banner
     assert not {ESC, BEL, RLO} & set(printed), printed
     header = script.text.split("set -", 1)[0]  # the comments a reader sees on top
     assert not {ESC, BEL, RLO} & set(header)

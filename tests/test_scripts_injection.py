@@ -1,0 +1,53 @@
+"""Nothing the front matter says runs: its strings reach a generated script only as quoted
+data or inside comments, whatever newlines they hold. A line such as
+`echo x >"$HOME/pwned"` in an approval request id or a title must stay text. (Lint refuses
+a request id of more than one line, and extract holds such a document's scripts back; the
+scripts are rendered here all the same, as a second line of defence.)
+
+Runs inside bubblewrap with a recording stub `kubectl`, as
+tests/test_scripts_environment.py does."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import require_sandbox
+from scriptcases import front_matter
+from test_scripts_environment import SETTINGS, Bench
+
+STUB = """#!{bash} -p
+printf '%s\\n' "${{0##*/}} $*" >>"$STUB_CALLS"
+exit 0
+"""
+BODY = "## Diagnosis\n1) Pods:\n\n```bash\nkubectl get pods\n```\n"
+PAYLOAD = '\\necho x >\\"$HOME/pwned\\" #'  # YAML: a newline, then a command (a builtin)
+
+
+@pytest.fixture
+def bench(tmp_path) -> Bench:
+    require_sandbox()
+    return Bench(tmp_path, STUB)
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ('"issue-1-test"', f'"issue-1{PAYLOAD}"'),  # the approval line
+        ('title: "Script case"', f'title: "Script case{PAYLOAD}"'),
+    ],
+    ids=["request_id", "title"],
+)
+def test_a_front_matter_string_never_runs(bench, old: str, new: str) -> None:
+    from runbookc.pipeline.document import compile_document
+    from runbookc.scripts.extract import plan_scripts
+
+    front = front_matter()
+    assert old in front
+    runbook = bench.root / "rb.md"
+    runbook.write_text(front.replace(old, new) + "\n" + BODY, "utf-8")
+    document = compile_document(runbook, "rb.md", SETTINGS).document
+    assert document is not None
+    (script,) = plan_scripts(document, SETTINGS)[0]
+    step = bench.write(script)
+    for argv in (["--help"], ["--dry-run"], []):
+        bench.run(step, *argv)
+    assert not (bench.root / "pwned").exists()
