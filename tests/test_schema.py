@@ -173,3 +173,12 @@ def test_validators_check_ids_without_a_reference_look_up_and_report_the_same(do
 
     assert errors(validator) == errors(as_written)
     assert len(errors(validator)) >= 3
+
+
+@pytest.mark.parametrize("doc_type", names())
+def test_an_approval_request_id_is_one_line(doc_type: str, cli) -> None:
+    """It is shown in the scripts' banners and prompts: a newline in it has no place there."""
+    schema = _printed_schema(cli, doc_type)["properties"]["approvals"]["properties"]
+    check = Draft202012Validator(schema["request_id"]).is_valid
+    assert check("CHG-1234") and check("issue #12 (платформа)")
+    assert not check("CHG-1\necho x") and not check("CHG-1\n") and not check("a\x1b[8m")
