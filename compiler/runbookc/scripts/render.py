@@ -98,8 +98,8 @@ def _display(script: Script, unit: Unit) -> str:
 
 
 def approval_lines(document: Document, state: ApprovalState) -> tuple[str, list[str]]:
-    """The header's approval line and the banner (empty when approved or not required)."""
-    request = state.request_id or "none"
+    """The header's approval line and banner (none when approved or not required), escaped."""
+    request = printable(state.request_id or "none")
     if state.status == "none":
         return "none (the document has no approvals block)", []
     if state.status == "approved":
@@ -108,7 +108,7 @@ def approval_lines(document: Document, state: ApprovalState) -> tuple[str, list[
             for a in state.approvers
             if a.counts
         )
-        return f"approved (request {request}; by {by or 'nobody'})", []
+        return f"approved (request {request}; by {printable(by) or 'nobody'})", []
     missing = ", ".join(state.missing) or "none"
     what = (
         "has a STALE approval" if state.status == "stale" else f"is NOT APPROVED ({state.status})"
