@@ -56,14 +56,15 @@ class Bench:
         bash = (self.root / "real" / "bash").resolve()
         (self.root / "stubs" / "kubectl").write_text(text.format(bash=bash), "utf-8")
 
-    def runbook(self, body: str) -> Path:
+    def runbook(self, body: str, front: str | None = None) -> Path:
+        """rb.md: `body` under `front` (the draft front matter of scriptcases by default)."""
         path = self.root / "rb.md"
-        path.write_text(front_matter() + "\n" + body, "utf-8")
+        path.write_text((front or front_matter()) + "\n" + body, "utf-8")
         return path
 
-    def scripts(self, body: str) -> list[Script]:
+    def scripts(self, body: str, front: str | None = None) -> list[Script]:
         """The runbook's rendered scripts, whatever their diagnostics say."""
-        document = compile_document(self.runbook(body), "rb.md", SETTINGS).document
+        document = compile_document(self.runbook(body, front), "rb.md", SETTINGS).document
         assert document is not None
         return plan_scripts(document, SETTINGS)[0]
 

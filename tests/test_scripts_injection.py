@@ -12,7 +12,7 @@ from __future__ import annotations
 import pytest
 from conftest import require_sandbox
 from scriptcases import front_matter
-from test_scripts_environment import SETTINGS, Bench
+from test_scripts_environment import Bench
 
 STUB = """#!{bash} -p
 printf '%s\\n' "${{0##*/}} $*" >>"$STUB_CALLS"
@@ -37,16 +37,9 @@ def bench(tmp_path) -> Bench:
     ids=["request_id", "title"],
 )
 def test_a_front_matter_string_never_runs(bench, old: str, new: str) -> None:
-    from runbookc.pipeline.document import compile_document
-    from runbookc.scripts.extract import plan_scripts
-
     front = front_matter()
     assert old in front
-    runbook = bench.root / "rb.md"
-    runbook.write_text(front.replace(old, new) + "\n" + BODY, "utf-8")
-    document = compile_document(runbook, "rb.md", SETTINGS).document
-    assert document is not None
-    (script,) = plan_scripts(document, SETTINGS)[0]
+    (script,) = bench.scripts(BODY, front.replace(old, new))
     step = bench.write(script)
     for argv in (["--help"], ["--dry-run"], []):
         bench.run(step, *argv)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import pytest
 from conftest import require_sandbox
 from scriptcases import front_matter
-from test_scripts_environment import SETTINGS, Bench, _extract
+from test_scripts_environment import Bench, _extract
 
 STUB = """#!{bash} -p
 printf '%s\\n' "${{0##*/}} $*" >>"$STUB_CALLS"
@@ -38,22 +38,12 @@ def bench(tmp_path) -> Bench:
     return Bench(tmp_path, STUB)
 
 
-def _scripts(bench: Bench) -> list:
-    """The scripts of RUNBOOK under a front matter whose approval request id holds an escape
-    sequence too (the approval line and banner show it)."""
-    from runbookc.pipeline.document import compile_document
-    from runbookc.scripts.extract import plan_scripts
-
-    front = front_matter().replace('"issue-1-test"', '"issue-1\\e[8m"')
-    path = bench.root / "rb.md"
-    path.write_text(front + "\n" + RUNBOOK, "utf-8")
-    document = compile_document(path, "rb.md", SETTINGS).document
-    assert document is not None
-    return plan_scripts(document, SETTINGS)[0]
+# Its approval request id holds an escape sequence too (the approval line and banner show it).
+FRONT = front_matter().replace('"issue-1-test"', '"issue-1\\e[8m"')
 
 
 def test_what_a_script_prints_shows_the_runbooks_control_characters_escaped(bench) -> None:
-    (script,) = _scripts(bench)
+    (script,) = bench.scripts(RUNBOOK, FRONT)
     assert f'frobnicate "a{ESC}[31mb" -n "$ns"' in script.text  # runs as written
     step = bench.write(script)
     printed = ""
